@@ -1,0 +1,60 @@
+/** Errors the core throws. Messages are written for the person running the workflow. */
+
+export interface FieldViolation {
+	field: string;
+	description: string;
+}
+
+/** A failed API call, from Google's error envelope or from a model server's own answer. */
+export class VertexApiError extends Error {
+	readonly name = 'VertexApiError';
+	constructor(
+		message: string,
+		readonly httpStatus: number,
+		/** gRPC status name, e.g. NOT_FOUND, when the answer carried one. */
+		readonly status: string | undefined,
+		readonly fieldViolations: FieldViolation[] = [],
+		/** The raw `details` array, or the raw body text when the answer was not Google's envelope. */
+		readonly details: unknown = undefined,
+	) {
+		super(message);
+	}
+}
+
+/** Bad input caught before any request was sent. `field` names the parameter at fault. */
+export class VertexValidationError extends Error {
+	readonly name = 'VertexValidationError';
+	constructor(
+		message: string,
+		readonly field: string,
+	) {
+		super(message);
+	}
+}
+
+/** A long-running operation that finished with an error, timed out, or was cancelled. */
+export class VertexOperationError extends Error {
+	readonly name = 'VertexOperationError';
+	constructor(
+		message: string,
+		/** Always set, so a caller can resume or inspect the operation later. */
+		readonly operationName: string,
+		readonly reason: 'failed' | 'timeout' | 'aborted',
+		/** gRPC code of the operation's error, when it failed. */
+		readonly code?: number,
+	) {
+		super(message);
+	}
+}
+
+/** Network-level failure: connection refused or reset, timeouts, a stream cut mid-way. */
+export class VertexTransportError extends Error {
+	readonly name = 'VertexTransportError';
+	constructor(
+		message: string,
+		readonly code: string | undefined,
+		options?: { cause?: unknown },
+	) {
+		super(message, options);
+	}
+}
