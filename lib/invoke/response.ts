@@ -1,0 +1,48 @@
+import type { HttpResponse } from '../http';
+import { decodeStream, VertexStreamError } from '../stream';
+import { parseJsonBody, readBodyBytes } from '../stream/body';
+import type { InvokeResponse } from './types';
+
+const DEPLOYED_MODEL_HEADER = 'x-vertex-ai-deployed-model-id';
+
+/** Lets the body be iterated once; a second reader gets a clear error instead of an empty or broken stream. */
+class BodyReadOnce implements AsyncIterable<Uint8Array> {
+	private iterator?: AsyncIterator<Uint8Array>;
+
+	constructor(private readonly source: AsyncIterable<Uint8Array>) {}
+
+	[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+		if (this.iterator) {
+			throw new VertexStreamError('The invoke response body can be read only once.', 'already-consumed');
+		}
+		this.iterator = this.source[Symbol.asyncIterator]();
+		return this.iterator;
+	}
+
+	/** Stops reading, whether or not it started, so the transport can release the connection. */
+	async release(): Promise<void> {
+		await (this.iterator ?? this[Symbol.asyncIterator]()).return?.();
+	}
+}
+
+/** Wraps the transport's answer with the invoke-specific fields and the body helpers. */
+export function toInvokeResponse(response: HttpResponse): InvokeResponse {
+	const body = new BodyReadOnce(response.body);
+	const readAll = (options?: { maxBytes?: number }) => readBodyBytes(body, options?.maxBytes);
+	const text = async (options?: { maxBytes?: number }) => (await readAll(options)).toString('utf8');
+	const invokeResponse: InvokeResponse = {
+		status: response.status,
+		headers: response.headers,
+		contentType: response.headers['content-type'] ?? '',
+		body,
+		readAll,
+		text,
+		json: async (options) => parseJsonBody(await text(options), 'The invoke response body'),
+		chunks: (options) =>
+			decodeStream(body, { ...options, contentType: options?.contentType ?? invokeResponse.contentType }),
+		discard: () => body.release(),
+	};
+	const deployedModelId = response.headers[DEPLOYED_MODEL_HEADER];
+	if (deployedModelId) invokeResponse.deployedModelId = deployedModelId;
+	return invokeResponse;
+}

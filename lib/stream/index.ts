@@ -1,0 +1,16 @@
+export { aggregateChunks, type StreamSummary } from './aggregate';
+export { readBodyBytes } from './body';
+export { decodeStream, type DecodedStream, type DecodeStreamOptions } from './decode';
+export { extractDeltaText } from './delta-text';
+export { VertexStreamError } from './errors';
+export { detectStreamFormat } from './format';
+export { decodeLines, decodeNdjson } from './lines';
+export { decodeSse, type SseDecodeOptions } from './sse';
+export {
+	DEFAULT_MAX_JSON_BYTES,
+	DEFAULT_MAX_LINE_LENGTH,
+	type StreamChunk,
+	type StreamDecodeOptions,
+	type StreamFormat,
+} from './types';
+export { decodeBytes, decodeJson, decodeText } from './whole';

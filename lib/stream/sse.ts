@@ -1,0 +1,77 @@
+import { createParser, type EventSourceMessage, type ParseError } from 'eventsource-parser';
+import { extractDeltaText } from './delta-text';
+import { VertexStreamError } from './errors';
+import { DEFAULT_MAX_LINE_LENGTH, type StreamChunk, type StreamDecodeOptions } from './types';
+import { decodeUtf8 } from './utf8';
+
+export interface SseDecodeOptions extends StreamDecodeOptions {
+	/** Called when `data: [DONE]` ends the stream (OpenAI's end marker; it is not emitted as a chunk). */
+	onDoneMarker?: () => void;
+}
+
+const DONE_MARKER = '[DONE]';
+
+function toChunk(message: EventSourceMessage, index: number): StreamChunk {
+	const chunk: StreamChunk = { index, data: message.data, raw: message.data };
+	if (message.event !== undefined) chunk.event = message.event;
+	if (message.id !== undefined) chunk.id = message.id;
+	try {
+		chunk.data = JSON.parse(message.data);
+	} catch {
+		return chunk; // SSE data need not be JSON: keep the string.
+	}
+	const text = extractDeltaText(chunk.data);
+	if (text !== undefined) chunk.text = text;
+	return chunk;
+}
+
+/**
+ * Server-sent events, parsed by eventsource-parser (multi-line `data`, `event`, `id`, comments, `\n` / `\r\n` / `\r`
+ * line ends). `retry:` and unknown fields are ignored as the SSE spec says. Unlike the spec, an event the body ends
+ * without a blank line after is still delivered, since servers that close right after their last event are common.
+ */
+export async function* decodeSse(
+	body: AsyncIterable<Uint8Array>,
+	options: SseDecodeOptions = {},
+): AsyncGenerator<StreamChunk> {
+	const maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
+	const pending: EventSourceMessage[] = [];
+	let overflow: ParseError | undefined;
+	const parser = createParser({
+		maxBufferSize: maxLineLength,
+		onEvent: (message) => pending.push(message),
+		onError: (error) => {
+			if (error.type === 'max-buffer-size-exceeded') overflow = error;
+		},
+	});
+	let index = 0;
+
+	// Yields what the parser has completed; false once [DONE] was seen.
+	function* drain(): Generator<StreamChunk, boolean> {
+		if (overflow) {
+			throw new VertexStreamError(
+				`An SSE event is longer than the ${maxLineLength} characters allowed; ` +
+					'raise the maximum line length if the server really sends events this large.',
+				'too-large',
+			);
+		}
+		for (let i = 0; i < pending.length; i++) {
+			if (pending[i].data.trim() === DONE_MARKER) {
+				pending.length = 0;
+				options.onDoneMarker?.();
+				return false;
+			}
+			yield toChunk(pending[i], index++);
+		}
+		pending.length = 0;
+		return true;
+	}
+
+	for await (const text of decodeUtf8(body)) {
+		parser.feed(text);
+		// Returning here ends the loop over the body, which releases the connection.
+		if (!(yield* drain())) return;
+	}
+	parser.feed('\n\n');
+	yield* drain();
+}

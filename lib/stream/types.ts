@@ -1,0 +1,34 @@
+/** How a response body is cut into chunks. */
+export type StreamFormat = 'sse' | 'ndjson' | 'lines' | 'json' | 'text' | 'binary';
+
+/** One decoded piece of a model server's response. */
+export interface StreamChunk {
+	/** 0-based position in the stream. */
+	index: number;
+	/** SSE `event:` field, when the server set one. */
+	event?: string;
+	/** SSE `id:` field, when the server set one. */
+	id?: string;
+	/**
+	 * SSE data / NDJSON line / JSON body: the parsed JSON value, or the string when it is not JSON (SSE only).
+	 * Lines and text: the string. Binary: a Buffer of the bytes as they arrived.
+	 */
+	data: unknown;
+	/** The chunk's source text (SSE data field, line, text piece); empty for binary chunks. */
+	raw: string;
+	/** The generated text this chunk carries, when it carries any (see `extractDeltaText`). */
+	text?: string;
+}
+
+export interface StreamDecodeOptions {
+	/**
+	 * Longest line (lines, NDJSON) or event (SSE, all its lines together) accepted, in characters of decoded
+	 * text. Guards memory against a server that never ends a line. Default 1 MiB.
+	 */
+	maxLineLength?: number;
+	/** Largest body the `json` format buffers before parsing, in bytes. Default 32 MiB. */
+	maxJsonBytes?: number;
+}
+
+export const DEFAULT_MAX_LINE_LENGTH = 1024 * 1024;
+export const DEFAULT_MAX_JSON_BYTES = 32 * 1024 * 1024;
