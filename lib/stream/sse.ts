@@ -1,4 +1,4 @@
-import { createParser, type EventSourceMessage, type ParseError } from 'eventsource-parser';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { extractDeltaText } from './delta-text';
 import { VertexStreamError } from './errors';
 import { DEFAULT_MAX_LINE_LENGTH, type StreamChunk, type StreamDecodeOptions } from './types';
@@ -36,18 +36,30 @@ export async function* decodeSse(
 ): AsyncGenerator<StreamChunk> {
 	const maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
 	const pending: EventSourceMessage[] = [];
-	let overflow: ParseError | undefined;
+	// The parser's own limit covers what it buffers between feeds; an event completed within one feed is measured here.
+	let overflow = false;
 	const parser = createParser({
 		maxBufferSize: maxLineLength,
-		onEvent: (message) => pending.push(message),
+		onEvent: (message) => {
+			if (message.data.length > maxLineLength) overflow = true;
+			if (!overflow) pending.push(message);
+		},
 		onError: (error) => {
-			if (error.type === 'max-buffer-size-exceeded') overflow = error;
+			if (error.type === 'max-buffer-size-exceeded') overflow = true;
 		},
 	});
 	let index = 0;
 
-	// Yields what the parser has completed; false once [DONE] was seen.
+	// Yields the events the parser completed (those before an oversized one); false once [DONE] was seen.
 	function* drain(): Generator<StreamChunk, boolean> {
+		for (let i = 0; i < pending.length; i++) {
+			if (pending[i].data.trim() === DONE_MARKER) {
+				options.onDoneMarker?.();
+				return false;
+			}
+			yield toChunk(pending[i], index++);
+		}
+		pending.length = 0;
 		if (overflow) {
 			throw new VertexStreamError(
 				`An SSE event is longer than the ${maxLineLength} characters allowed; ` +
@@ -55,15 +67,6 @@ export async function* decodeSse(
 				'too-large',
 			);
 		}
-		for (let i = 0; i < pending.length; i++) {
-			if (pending[i].data.trim() === DONE_MARKER) {
-				pending.length = 0;
-				options.onDoneMarker?.();
-				return false;
-			}
-			yield toChunk(pending[i], index++);
-		}
-		pending.length = 0;
 		return true;
 	}
 
