@@ -1,0 +1,49 @@
+/** Everything the emulator's handlers share for one running instance. */
+import type { FaultRegistry } from './faults';
+import type { ImageRegistry } from './images';
+import type { ModelServerProcess } from './model-servers';
+import type { OperationStore } from './operations';
+import type { RequestLog } from './request-log';
+import type { ResourceStore } from './resources';
+import type { TokenIssuer } from './tokens';
+
+export type ApiVersion = 'v1' | 'v1beta1';
+
+export interface EmulatorContext {
+	projectId: string;
+	projectNumber: string;
+	location: string;
+	operationStepMs: number;
+	dnsDelayMs: number;
+	stopGraceMs: number;
+	store: ResourceStore;
+	operations: OperationStore;
+	faults: FaultRegistry;
+	requestLog: RequestLog;
+	images: ImageRegistry;
+	tokens: TokenIssuer;
+	/** Every model-server process still running, with the deployed model it serves. */
+	processes: Map<ModelServerProcess, string>;
+	log: (line: string) => void;
+	closing: boolean;
+	/** Runs work in the background; close() waits for all of it. */
+	background: (task: () => Promise<void>) => void;
+}
+
+/** One parsed control-plane call. */
+export interface ApiCall {
+	version: ApiVersion;
+	method: string;
+	/** The request path as the client sent it. */
+	path: string;
+	query: URLSearchParams;
+	body: Record<string, unknown>;
+}
+
+export function typeUrl(version: ApiVersion, message: string): string {
+	return `type.googleapis.com/google.cloud.aiplatform.${version}.${message}`;
+}
+
+export function sleep(ms: number): Promise<void> {
+	return new Promise((resolve) => setTimeout(resolve, ms));
+}

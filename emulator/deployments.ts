@@ -1,0 +1,269 @@
+/** :deployModel and :undeployModel, and the deploy that starts a real model-server process. */
+import { sleep, typeUrl, type ApiCall, type EmulatorContext } from './context';
+import { requireEndpoint } from './endpoints-api';
+import { ApiError, fieldViolations, notFound, type FieldViolation } from './google-errors';
+import { asRecord } from './http-util';
+import { newNumericId, parseDuration } from './ids';
+import { launchPlan } from './images';
+import { freePort, startModelServer, waitUntilHealthy, type ModelServerProcess } from './model-servers';
+import { parseModelName } from './models-api';
+import { injectedOperationFailure } from './operations-api';
+import type { OperationRecord } from './operations';
+import type { DeployedModelRecord, EndpointRecord, ModelVersionRecord } from './resources';
+
+/** Vertex's DeploymentStage values in the order a deploy goes through them. */
+const STAGES_BEFORE_SERVER = ['STARTING_DEPLOYMENT', 'PREPARING_MODEL', 'CREATING_SERVING_CLUSTER', 'ADDING_NODES_TO_CLUSTER', 'GETTING_CONTAINER_IMAGE'] as const;
+/** Vertex's own default when the container spec sets no deploymentTimeout. */
+const DEFAULT_DEPLOYMENT_TIMEOUT_MS = 20 * 60 * 1000;
+const ACCELERATORS = new Set(['NVIDIA_TESLA_K80', 'NVIDIA_TESLA_P100', 'NVIDIA_TESLA_V100', 'NVIDIA_TESLA_P4', 'NVIDIA_TESLA_T4', 'NVIDIA_TESLA_A100', 'NVIDIA_A100_80GB', 'NVIDIA_L4', 'NVIDIA_H100_80GB', 'NVIDIA_H100_MEGA_80GB', 'NVIDIA_H200_141GB', 'NVIDIA_B200', 'NVIDIA_GB200', 'NVIDIA_RTX_PRO_6000', 'TPU_V2', 'TPU_V3', 'TPU_V4_POD', 'TPU_V5_LITEPOD']);
+
+interface InflightDeploy {
+	endpointId: string;
+	op: OperationRecord;
+}
+
+export class Deployments {
+	private readonly inflight = new Map<string, InflightDeploy>();
+
+	constructor(private readonly ctx: EmulatorContext) {}
+
+	inflightFor(endpointId: string): string[] {
+		return [...this.inflight.values()].filter((d) => d.endpointId === endpointId && !d.op.done).map((d) => d.op.name);
+	}
+
+	deploy(call: ApiCall, endpointId: string): Record<string, unknown> {
+		const ctx = this.ctx;
+		const endpoint = requireEndpoint(ctx, endpointId);
+		const requested = asRecord(call.body.deployedModel);
+		const violations: FieldViolation[] = [];
+		if (!requested) throw fieldViolations([{ field: 'deployed_model', description: 'Required field is not set.' }]);
+		const modelRef = typeof requested.model === 'string' ? parseModelName(ctx, requested.model) : undefined;
+		if (!modelRef) violations.push({ field: 'deployed_model.model', description: 'Must be a model resource name in this project and location.' });
+		const resources = asRecord(requested.dedicatedResources);
+		const machine = asRecord(resources?.machineSpec);
+		if (!resources) violations.push({ field: 'deployed_model.dedicated_resources', description: 'Required field is not set: models with a custom container need dedicated resources.' });
+		else {
+			if (!machine || typeof machine.machineType !== 'string' || machine.machineType === '') violations.push({ field: 'deployed_model.dedicated_resources.machine_spec.machine_type', description: 'Required field is not set.' });
+			if (machine?.acceleratorType !== undefined && !ACCELERATORS.has(String(machine.acceleratorType))) violations.push({ field: 'deployed_model.dedicated_resources.machine_spec.accelerator_type', description: `Unknown accelerator type ${String(machine.acceleratorType)}.` });
+			const min = resources.minReplicaCount;
+			if (!Number.isInteger(min) || (min as number) < 1) violations.push({ field: 'deployed_model.dedicated_resources.min_replica_count', description: 'Must be at least 1.' });
+			const max = resources.maxReplicaCount;
+			if (max !== undefined && (!Number.isInteger(max) || (max as number) < (min as number))) violations.push({ field: 'deployed_model.dedicated_resources.max_replica_count', description: 'Must be at least min_replica_count.' });
+		}
+		const split = this.validateSplit(call.body.trafficSplit, endpoint, '0', violations);
+		if (violations.length > 0) throw fieldViolations(violations);
+		const ref = modelRef as NonNullable<typeof modelRef>;
+		const model = ctx.store.models.get(ref.modelId);
+		const version = model ? ctx.store.findVersion(model, ref.version) : undefined;
+		if (!model || !version) throw notFound('model', ctx.store.modelName(ref.version ? `${ref.modelId}@${ref.version}` : ref.modelId));
+		const invokeEnabled = version.containerSpec.invokeRoutePrefix === '/*';
+		if (invokeEnabled && endpoint.spec.dedicatedEndpointEnabled !== true) {
+			throw new ApiError('FAILED_PRECONDITION', 'Models with container_spec.invoke_route_prefix can only be deployed to dedicated endpoints (dedicatedEndpointEnabled: true).');
+		}
+		let id = newNumericId();
+		if (requested.id !== undefined) {
+			if (typeof requested.id !== 'string' || !/^[1-9][0-9]{0,18}$/.test(requested.id)) throw fieldViolations([{ field: 'deployed_model.id', description: 'Must be a number of up to 19 digits.' }]);
+			if (endpoint.deployedModels.some((d) => d.id === requested.id)) throw new ApiError('ALREADY_EXISTS', `Deployed model ${requested.id} already exists in ${ctx.store.endpointName(endpoint.id)}.`);
+			id = requested.id;
+		}
+		const spec: Record<string, unknown> = { ...requested };
+		for (const field of ['createTime', 'modelVersionId', 'privateEndpoints', 'status']) delete spec[field];
+		const containerSpec = version.containerSpec;
+		const deployed: DeployedModelRecord = {
+			id,
+			endpointId: endpoint.id,
+			modelId: model.id,
+			versionId: version.versionId,
+			spec,
+			createTime: Date.now(),
+			invokeEnabled,
+			healthRoute: typeof containerSpec.healthRoute === 'string' && containerSpec.healthRoute !== '' ? containerSpec.healthRoute : `/v1/endpoints/${endpoint.id}/deployedModels/${id}`,
+			predictRoute: typeof containerSpec.predictRoute === 'string' && containerSpec.predictRoute !== '' ? containerSpec.predictRoute : `/v1/endpoints/${endpoint.id}/deployedModels/${id}:predict`,
+			serverUrl: '',
+		};
+		const op = ctx.operations.create(ctx.store.endpointName(endpoint.id), typeUrl(call.version, 'DeployModelOperationMetadata'), { deploymentStage: 'STARTING_DEPLOYMENT' });
+		this.inflight.set(op.name, { endpointId: endpoint.id, op });
+		const failure = injectedOperationFailure(ctx, call);
+		const healthNeverOk = ctx.faults.take('health', call.path, call.method) !== undefined;
+		ctx.background(async () => {
+			try {
+				await this.run(call, op, endpoint, deployed, version, split, failure, healthNeverOk);
+			} finally {
+				this.inflight.delete(op.name);
+			}
+		});
+		return ctx.operations.toJson(op);
+	}
+
+	/**
+	 * Checks a traffic split: known keys only (`placeholder` stands for the model being deployed),
+	 * integer percentages summing to 100. Returns undefined when the caller gave none.
+	 */
+	private validateSplit(raw: unknown, endpoint: EndpointRecord, placeholder: string | undefined, violations: FieldViolation[], excluded?: string): Record<string, number> | undefined {
+		if (raw === undefined) return undefined;
+		const split = asRecord(raw);
+		if (!split) {
+			violations.push({ field: 'traffic_split', description: 'Must be a map of deployed model id to percentage.' });
+			return undefined;
+		}
+		const known = new Set(endpoint.deployedModels.map((d) => d.id).filter((id) => id !== excluded));
+		let sum = 0;
+		const out: Record<string, number> = {};
+		for (const [key, value] of Object.entries(split)) {
+			const percent = typeof value === 'string' ? Number(value) : value;
+			if (key !== placeholder && !known.has(key)) violations.push({ field: 'traffic_split', description: `Deployed model ${key} does not exist in the endpoint.` });
+			if (!Number.isInteger(percent) || (percent as number) < 0 || (percent as number) > 100) violations.push({ field: 'traffic_split', description: `Traffic for ${key} must be an integer between 0 and 100.` });
+			else sum += percent as number;
+			out[key] = percent as number;
+		}
+		if (Object.keys(out).length > 0 && sum !== 100) violations.push({ field: 'traffic_split', description: `The traffic split must add up to 100, got ${sum}.` });
+		return out;
+	}
+
+	private async run(
+		call: ApiCall,
+		op: OperationRecord,
+		endpoint: EndpointRecord,
+		deployed: DeployedModelRecord,
+		version: ModelVersionRecord,
+		split: Record<string, number> | undefined,
+		failure: ApiError | undefined,
+		healthNeverOk: boolean,
+	): Promise<void> {
+		const ctx = this.ctx;
+		const stopped = (): boolean => op.done || ctx.closing;
+		const fail = (error: ApiError): void => ctx.operations.fail(op, error, { deploymentStage: 'FAILED_TO_DEPLOY' });
+		let server: ModelServerProcess | undefined;
+		const release = async (): Promise<void> => {
+			if (!server) return;
+			await server.stop(ctx.stopGraceMs);
+			ctx.processes.delete(server);
+		};
+		try {
+			for (const stage of STAGES_BEFORE_SERVER) {
+				ctx.operations.setMetadata(op, { deploymentStage: stage });
+				await sleep(ctx.operationStepMs);
+				if (stopped()) return;
+			}
+			if (failure) return fail(failure);
+			const containerSpec = version.containerSpec;
+			const imageUri = String(containerSpec.imageUri);
+			const image = ctx.images.resolve(imageUri);
+			if (!image) {
+				return fail(new ApiError('INVALID_ARGUMENT', `Failed to pull image ${imageUri}: the emulator has no mapping for this image URI. Map it with --image ${imageUri}=<command or http://127.0.0.1:PORT>.`));
+			}
+			ctx.operations.setMetadata(op, { deploymentStage: 'STARTING_MODEL_SERVER' });
+			const port = await freePort();
+			const plan = launchPlan(image, {
+				command: containerSpec.command as string[] | undefined,
+				args: containerSpec.args as string[] | undefined,
+				env: (containerSpec.env as Array<{ name: string; value: string }> | undefined)?.map((e) => ({ name: e.name, value: String(e.value ?? '') })) ?? [],
+				aipEnv: this.aipEnv(endpoint, deployed, version, port),
+			});
+			if (plan.kind === 'url') deployed.serverUrl = plan.url;
+			else {
+				deployed.serverUrl = `http://127.0.0.1:${port}`;
+				server = startModelServer(plan.argv, plan.env, plan.cwd, `model-server ${deployed.id}`, ctx.log);
+				ctx.processes.set(server, deployed.id);
+				ctx.log(`deployed model ${deployed.id}: started ${imageUri} as pid ${server.pid} on port ${port}`);
+			}
+			const timeoutMs = parseDuration(containerSpec.deploymentTimeout) ?? DEFAULT_DEPLOYMENT_TIMEOUT_MS;
+			const health = await waitUntilHealthy({
+				url: `${deployed.serverUrl}${deployed.healthRoute}`,
+				timeoutMs,
+				process: server,
+				cancelled: stopped,
+				ignoreSuccess: healthNeverOk,
+			});
+			if (health !== 'healthy') {
+				const lastLines = server ? server.recentLines.slice(-5).join(' | ') : '';
+				await release();
+				if (health === 'cancelled') return;
+				const why =
+					health === 'exited'
+						? `Model server exited before it became healthy${lastLines ? ` (last output: ${lastLines})` : ''}.`
+						: `Model server never became ready: health route ${deployed.healthRoute} did not answer 200 within the deployment timeout of ${Math.round(timeoutMs / 1000)}s.`;
+				return fail(new ApiError('INVALID_ARGUMENT', `${why} Please validate that your container configuration is valid.`));
+			}
+			ctx.operations.setMetadata(op, { deploymentStage: 'FINISHING_UP' });
+			await sleep(ctx.operationStepMs);
+			if (stopped() || ctx.store.endpoints.get(endpoint.id) !== endpoint) {
+				await release();
+				if (!op.done) fail(new ApiError('ABORTED', `The endpoint ${ctx.store.endpointName(endpoint.id)} was deleted during the deployment.`));
+				return;
+			}
+			deployed.process = server;
+			endpoint.deployedModels.push(deployed);
+			if (split) {
+				endpoint.trafficSplit = {};
+				for (const [key, percent] of Object.entries(split)) endpoint.trafficSplit[key === '0' ? deployed.id : key] = percent;
+			} else if (endpoint.deployedModels.length === 1) endpoint.trafficSplit = { [deployed.id]: 100 };
+			ctx.store.touch(endpoint);
+			ctx.operations.succeed(
+				op,
+				{ '@type': typeUrl(call.version, 'DeployModelResponse'), deployedModel: ctx.store.deployedModelJson(deployed) },
+				{ deploymentStage: 'SUCCESSFULLY_DEPLOYED' },
+			);
+		} catch (error) {
+			await release();
+			fail(new ApiError('INTERNAL', `Deployment failed: ${error instanceof Error ? error.message : String(error)}`));
+		} finally {
+			if (op.cancelRequested) ctx.operations.setMetadata(op, { deploymentStage: 'DEPLOYMENT_TERMINATED' });
+		}
+	}
+
+	private aipEnv(endpoint: EndpointRecord, deployed: DeployedModelRecord, version: ModelVersionRecord, port: number): Record<string, string> {
+		const machine = asRecord(asRecord(deployed.spec.dedicatedResources)?.machineSpec) ?? {};
+		const env: Record<string, string> = {
+			AIP_HTTP_PORT: String(port),
+			AIP_HEALTH_ROUTE: deployed.healthRoute,
+			AIP_PREDICT_ROUTE: deployed.predictRoute,
+			AIP_MODE: 'PREDICTION',
+			AIP_MODE_VERSION: '1.0.0',
+			AIP_DEPLOYED_MODEL_ID: deployed.id,
+			AIP_ENDPOINT_ID: endpoint.id,
+			AIP_PROJECT_NUMBER: this.ctx.projectNumber,
+			AIP_MACHINE_TYPE: String(machine.machineType ?? ''),
+		};
+		if (machine.acceleratorType !== undefined) env.AIP_ACCELERATOR_TYPE = String(machine.acceleratorType);
+		if (typeof version.spec.artifactUri === 'string') env.AIP_STORAGE_URI = version.spec.artifactUri;
+		return env;
+	}
+
+	undeploy(call: ApiCall, endpointId: string): Record<string, unknown> {
+		const ctx = this.ctx;
+		const endpoint = requireEndpoint(ctx, endpointId);
+		const deployedModelId = call.body.deployedModelId;
+		if (typeof deployedModelId !== 'string' || deployedModelId === '') throw fieldViolations([{ field: 'deployed_model_id', description: 'Required field is not set.' }]);
+		const deployed = endpoint.deployedModels.find((d) => d.id === deployedModelId);
+		if (!deployed) throw new ApiError('NOT_FOUND', `Deployed model ${deployedModelId} not found in ${ctx.store.endpointName(endpoint.id)}.`);
+		const violations: FieldViolation[] = [];
+		const split = this.validateSplit(call.body.trafficSplit, endpoint, undefined, violations, deployedModelId);
+		if (violations.length > 0) throw fieldViolations(violations);
+		const remaining = endpoint.deployedModels.filter((d) => d !== deployed);
+		if (!split && remaining.length > 0 && (endpoint.trafficSplit[deployedModelId] ?? 0) > 0) {
+			throw new ApiError(
+				'FAILED_PRECONDITION',
+				`Deployed model ${deployedModelId} still has ${endpoint.trafficSplit[deployedModelId]}% of the traffic. Give a traffic_split that moves it to the remaining models.`,
+			);
+		}
+		const failure = injectedOperationFailure(ctx, call);
+		const op = ctx.operations.create(ctx.store.endpointName(endpoint.id), typeUrl(call.version, 'UndeployModelOperationMetadata'));
+		ctx.background(async () => {
+			await sleep(ctx.operationStepMs);
+			if (op.done) return;
+			if (failure) return ctx.operations.fail(op, failure);
+			endpoint.deployedModels = endpoint.deployedModels.filter((d) => d !== deployed);
+			if (remaining.length === 0) endpoint.trafficSplit = {};
+			else if (split) endpoint.trafficSplit = split;
+			else delete endpoint.trafficSplit[deployedModelId];
+			ctx.store.touch(endpoint);
+			if (deployed.process) {
+				await deployed.process.stop(ctx.stopGraceMs);
+				ctx.processes.delete(deployed.process);
+			}
+			ctx.operations.succeed(op, { '@type': typeUrl(call.version, 'UndeployModelResponse') });
+		});
+		return ctx.operations.toJson(op);
+	}
+}

@@ -1,0 +1,130 @@
+/** Fault injection: rules armed through the admin API and consumed by matching requests. */
+import { randomInt } from 'node:crypto';
+import { ApiError } from './google-errors';
+
+export const FAULT_KINDS = [
+	'rate-limit',
+	'unavailable',
+	'reset',
+	'slow-headers',
+	'cut-stream',
+	'slow-body',
+	'operation-failure',
+	'health-never-ok',
+	'dns-delay',
+] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** Where a fault can strike: any request at entry, only invoke proxying, or only a step of an operation. */
+export type FaultStage = 'request' | 'stream' | 'operation' | 'health' | 'dns';
+
+const STAGE_OF: Record<FaultKind, FaultStage> = {
+	'rate-limit': 'request',
+	unavailable: 'request',
+	reset: 'request',
+	'slow-headers': 'request',
+	'cut-stream': 'stream',
+	'slow-body': 'stream',
+	'operation-failure': 'operation',
+	'health-never-ok': 'health',
+	'dns-delay': 'dns',
+};
+
+export interface FaultRule {
+	id: string;
+	kind: FaultKind;
+	/** Regular expression tested against the request path (or the operation's method path). */
+	path?: string;
+	method?: string;
+	/** Strike the next N matches, then disarm. Without `rate`, defaults to 1. */
+	count?: number;
+	/** Strike each match with this probability (0..1); with `count`, until `count` strikes. */
+	rate?: number;
+	retryAfterSeconds?: number;
+	delayMs?: number;
+	afterBytes?: number;
+	grpcStatus?: string;
+	message?: string;
+	hits: number;
+}
+
+export type FaultInput = Omit<FaultRule, 'id' | 'hits'>;
+
+export class FaultRegistry {
+	private rules: FaultRule[] = [];
+	private nextId = 1;
+
+	add(input: Record<string, unknown>): FaultRule {
+		const kind = input.kind;
+		if (typeof kind !== 'string' || !(FAULT_KINDS as readonly string[]).includes(kind)) {
+			throw new ApiError('INVALID_ARGUMENT', `Unknown fault kind ${JSON.stringify(kind)}; expected one of ${FAULT_KINDS.join(', ')}.`);
+		}
+		const optionalNumber = (name: string): number | undefined => {
+			const value = input[name];
+			if (value === undefined) return undefined;
+			if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new ApiError('INVALID_ARGUMENT', `Fault field ${name} must be a non-negative number.`);
+			return value;
+		};
+		const optionalString = (name: string): string | undefined => {
+			const value = input[name];
+			if (value === undefined) return undefined;
+			if (typeof value !== 'string') throw new ApiError('INVALID_ARGUMENT', `Fault field ${name} must be a string.`);
+			return value;
+		};
+		const path = optionalString('path');
+		if (path !== undefined) {
+			try {
+				new RegExp(path);
+			} catch {
+				throw new ApiError('INVALID_ARGUMENT', `Fault field path is not a valid regular expression.`);
+			}
+		}
+		const rate = optionalNumber('rate');
+		if (rate !== undefined && rate > 1) throw new ApiError('INVALID_ARGUMENT', 'Fault field rate must be between 0 and 1.');
+		const count = optionalNumber('count');
+		const rule: FaultRule = {
+			id: String(this.nextId++),
+			kind: kind as FaultKind,
+			path,
+			method: optionalString('method')?.toUpperCase(),
+			count: count ?? (rate === undefined ? 1 : undefined),
+			rate,
+			retryAfterSeconds: optionalNumber('retryAfterSeconds'),
+			delayMs: optionalNumber('delayMs'),
+			afterBytes: optionalNumber('afterBytes'),
+			grpcStatus: optionalString('grpcStatus'),
+			message: optionalString('message'),
+			hits: 0,
+		};
+		this.rules.push(rule);
+		return rule;
+	}
+
+	list(): FaultRule[] {
+		return this.rules.map((rule) => ({ ...rule }));
+	}
+
+	remove(id: string): boolean {
+		const before = this.rules.length;
+		this.rules = this.rules.filter((rule) => rule.id !== id);
+		return this.rules.length !== before;
+	}
+
+	clear(): void {
+		this.rules = [];
+	}
+
+	/** The first armed rule of the stage that matches, consumed (counted) if it strikes. */
+	take(stage: FaultStage, path: string, method = ''): FaultRule | undefined {
+		for (const rule of this.rules) {
+			if (STAGE_OF[rule.kind] !== stage) continue;
+			if (rule.method && rule.method !== method.toUpperCase()) continue;
+			if (rule.path && !new RegExp(rule.path).test(path)) continue;
+			if (rule.rate !== undefined && randomInt(0, 1_000_000) >= rule.rate * 1_000_000) continue;
+			rule.hits++;
+			if (rule.count !== undefined && rule.hits >= rule.count) this.remove(rule.id);
+			return { ...rule };
+		}
+		return undefined;
+	}
+}

@@ -1,0 +1,184 @@
+/** The local Vertex AI emulator: `startEmulator(options)` for tests and tools; emulator/cli.ts for people. */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { processList } from './admin';
+import type { EmulatorContext } from './context';
+import { Deployments } from './deployments';
+import { FaultRegistry, type FaultRule } from './faults';
+import { randomDigits } from './ids';
+import { BUILT_IN_IMAGE, ImageRegistry, type ImageSpec } from './images';
+import { OperationStore } from './operations';
+import { cancelOperation } from './operations-api';
+import { RequestLog, type RequestLogEntry } from './request-log';
+import { ResourceStore } from './resources';
+import { Router } from './router';
+import { prepareServiceAccount } from './service-account';
+import { TokenIssuer } from './tokens';
+
+export { BUILT_IN_IMAGE, FALLBACK_IMAGE_KEY, type ImageSpec } from './images';
+export { FAULT_KINDS, type FaultKind, type FaultRule } from './faults';
+export type { RequestLogEntry, ForwardedEntry, RejectedEntry } from './request-log';
+
+export interface EmulatorOptions {
+	/** 0 (the default) picks a free port. The emulator always binds 127.0.0.1. */
+	port?: number;
+	/** Where the service-account key file goes; a fresh temp dir (removed on close) when absent. */
+	stateDir?: string;
+	/** Image URI -> local command line, an ImageSpec, or http://127.0.0.1:PORT of a running server. */
+	images?: Record<string, string | ImageSpec>;
+	tokenLifetimeSeconds?: number;
+	projectId?: string;
+	/** 12 digits; random when absent. */
+	projectNumber?: string;
+	location?: string;
+	/** How long a new dedicated endpoint reports no `dedicatedEndpointDns`. */
+	dnsDelayMs?: number;
+	/** Time between deploy stages and before quick operations finish. */
+	operationStepMs?: number;
+	/** Grace between SIGTERM and SIGKILL when a model server is stopped. */
+	stopGraceMs?: number;
+	log?: (line: string) => void;
+}
+
+export interface RunningEmulator {
+	baseUrl: string;
+	tokenUrl: string;
+	serviceAccountKeyFile: string;
+	clientEmail: string;
+	projectId: string;
+	projectNumber: string;
+	location: string;
+	stateDir: string;
+	/** The metadata server's base URL (the emulator itself) and the host:port form GCE_METADATA_HOST wants. */
+	metadataUrl: string;
+	metadataHost: string;
+	/** Base URL to give google-auth-library's Impersonated client as `endpoint`. */
+	iamCredentialsBaseUrl: string;
+	builtInImage: string;
+	tokensMinted(): number;
+	processes(): Array<{ pid: number | undefined; deployedModelId: string }>;
+	requestLog(outcome?: 'forwarded' | 'rejected'): RequestLogEntry[];
+	addFault(rule: Partial<FaultRule> & { kind: FaultRule['kind'] }): FaultRule;
+	clearFaults(): void;
+	close(): Promise<void>;
+}
+
+const DEFAULT_LOCATION = 'us-central1';
+const DEFAULT_PROJECT_ID = 'emulator-project';
+
+function listen(server: Server, port: number): Promise<number> {
+	return new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(port, '127.0.0.1', () => {
+			server.off('error', reject);
+			const address = server.address();
+			resolve(typeof address === 'object' && address ? address.port : port);
+		});
+	});
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+	const projectId = options.projectId ?? DEFAULT_PROJECT_ID;
+	const projectNumber = options.projectNumber ?? randomDigits(12);
+	const location = options.location ?? DEFAULT_LOCATION;
+	if (!/^[1-9][0-9]{11}$/.test(projectNumber)) throw new Error('projectNumber must be 12 digits without a leading zero');
+	if (!/^[a-z][a-z0-9-]*$/.test(projectId)) throw new Error('projectId must be lower-case letters, digits and hyphens');
+	if (!/^[a-z][a-z0-9-]*$/.test(location)) throw new Error('location must look like us-central1');
+	const ownStateDir = options.stateDir === undefined;
+	const stateDir = options.stateDir ? path.resolve(options.stateDir) : mkdtempSync(path.join(tmpdir(), 'vertex-emulator-'));
+	mkdirSync(stateDir, { recursive: true });
+	const log = options.log ?? (() => undefined);
+
+	const pending = new Set<Promise<void>>();
+	const ctx: EmulatorContext = {
+		projectId,
+		projectNumber,
+		location,
+		operationStepMs: options.operationStepMs ?? 1000,
+		dnsDelayMs: options.dnsDelayMs ?? 0,
+		stopGraceMs: options.stopGraceMs ?? 3000,
+		store: new ResourceStore(projectNumber, location),
+		operations: new OperationStore(),
+		faults: new FaultRegistry(),
+		requestLog: new RequestLog(),
+		images: new ImageRegistry(options.images),
+		tokens: new TokenIssuer(options.tokenLifetimeSeconds ?? 3600),
+		processes: new Map(),
+		log,
+		closing: false,
+		background: (task) => {
+			const running = task().catch((error: unknown) => log(`background task failed: ${error instanceof Error ? error.message : String(error)}`));
+			pending.add(running);
+			void running.finally(() => pending.delete(running));
+		},
+	};
+
+	const server = createServer();
+	// Invoke streams may run for the endpoint's whole inference timeout (up to an hour).
+	server.requestTimeout = 0;
+	server.keepAliveTimeout = 65_000;
+	const port = await listen(server, options.port ?? 0);
+	const baseUrl = `http://127.0.0.1:${port}`;
+	const tokenUrl = `${baseUrl}/token`;
+	const account = prepareServiceAccount(stateDir, projectId, tokenUrl);
+	const deployments = new Deployments(ctx);
+
+	const stopAllProcesses = async (): Promise<void> => {
+		await Promise.all([...ctx.processes.keys()].map((process) => process.stop(ctx.stopGraceMs)));
+		ctx.processes.clear();
+	};
+	const facts = {
+		baseUrl,
+		tokenUrl,
+		serviceAccountKeyFile: account.keyFile,
+		clientEmail: account.clientEmail,
+		projectId,
+		projectNumber,
+		location,
+		stateDir,
+		metadataUrl: baseUrl,
+		metadataHost: `127.0.0.1:${port}`,
+		iamCredentialsBaseUrl: baseUrl,
+		builtInImage: BUILT_IN_IMAGE,
+	};
+	const router = new Router(ctx, { account, tokenUrl }, deployments, {
+		info: () => ({ ...facts, knownImages: ctx.images.known() }),
+		dropResources: async () => {
+			for (const name of [...ctx.store.endpoints.keys()].flatMap((id) => deployments.inflightFor(id))) cancelOperation(ctx, name);
+			ctx.store.endpoints.clear();
+			ctx.store.models.clear();
+			await stopAllProcesses();
+		},
+	});
+	server.on('request', (req, res) => router.handle(req, res));
+	log(`vertex emulator listening on ${baseUrl} as ${location}-aiplatform.googleapis.com (project ${projectId} / ${projectNumber})`);
+
+	let closed: Promise<void> | undefined;
+	const close = (): Promise<void> => {
+		closed ??= (async () => {
+			ctx.closing = true;
+			ctx.operations.releaseWaiters();
+			server.close();
+			server.closeAllConnections();
+			await stopAllProcesses();
+			await Promise.allSettled([...pending]);
+			// Deploys that were mid-start may have registered a process after the first sweep.
+			await stopAllProcesses();
+			if (ownStateDir) rmSync(stateDir, { recursive: true, force: true });
+			log('vertex emulator stopped');
+		})();
+		return closed;
+	};
+
+	return {
+		...facts,
+		tokensMinted: () => ctx.tokens.minted,
+		processes: () => processList(ctx),
+		requestLog: (outcome) => ctx.requestLog.list(outcome),
+		addFault: (rule) => ctx.faults.add(rule as Record<string, unknown>),
+		clearFaults: () => ctx.faults.clear(),
+		close,
+	};
+}

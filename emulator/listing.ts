@@ -1,0 +1,48 @@
+/** List paging (pageSize / pageToken) and the simple `filter` expressions Vertex lists accept. */
+import { ApiError } from './google-errors';
+
+const DEFAULT_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 1000;
+
+export function page<T>(items: T[], query: URLSearchParams): { items: T[]; nextPageToken?: string } {
+	const rawSize = query.get('pageSize') ?? query.get('page_size');
+	let size = DEFAULT_PAGE_SIZE;
+	if (rawSize !== null && rawSize !== '') {
+		size = Number(rawSize);
+		if (!Number.isInteger(size) || size < 0) throw new ApiError('INVALID_ARGUMENT', 'Invalid page_size: must be a non-negative integer.');
+		if (size === 0) size = DEFAULT_PAGE_SIZE;
+		size = Math.min(size, MAX_PAGE_SIZE);
+	}
+	const token = query.get('pageToken') ?? query.get('page_token') ?? '';
+	let offset = 0;
+	if (token !== '') {
+		const decoded = /^o(\d+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'));
+		if (!decoded) throw new ApiError('INVALID_ARGUMENT', 'Invalid page token.');
+		offset = Number(decoded[1]);
+	}
+	const slice = items.slice(offset, offset + size);
+	const next = offset + size < items.length ? Buffer.from(`o${offset + size}`).toString('base64url') : undefined;
+	return next ? { items: slice, nextPageToken: next } : { items: slice };
+}
+
+/**
+ * `display_name="x" AND labels.team="y"` (also displayName); anything else is refused rather than
+ * silently ignored, so a caller never mistakes an unfiltered list for a filtered one.
+ */
+export function filterPredicate(query: URLSearchParams): (resource: Record<string, unknown>) => boolean {
+	const filter = (query.get('filter') ?? '').trim();
+	if (filter === '') return () => true;
+	const terms = filter.split(/\s+AND\s+/i).map((term) => {
+		const match = /^([A-Za-z_.]+)\s*=\s*(?:"([^"]*)"|(\S+))$/.exec(term.trim());
+		if (!match) throw new ApiError('INVALID_ARGUMENT', `Unsupported filter: ${filter}`);
+		const field = match[1] as string;
+		const value = match[2] ?? match[3] ?? '';
+		if (field === 'display_name' || field === 'displayName') return (r: Record<string, unknown>) => r.displayName === value;
+		if (field.startsWith('labels.')) {
+			const key = field.slice('labels.'.length);
+			return (r: Record<string, unknown>) => (r.labels as Record<string, unknown> | undefined)?.[key] === value;
+		}
+		throw new ApiError('INVALID_ARGUMENT', `Unsupported filter field: ${field}`);
+	});
+	return (resource) => terms.every((term) => term(resource));
+}

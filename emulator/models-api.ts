@@ -1,0 +1,191 @@
+/** ModelService: models:upload, get, list, delete. */
+import { typeUrl, type ApiCall, type EmulatorContext } from './context';
+import { ApiError, fieldViolations, notFound, type FieldViolation } from './google-errors';
+import { isValidResourceId, newNumericId, parseDuration } from './ids';
+import { asRecord } from './http-util';
+import { filterPredicate, page } from './listing';
+import { completeQuickOperation } from './operations-api';
+import type { ModelRecord, ModelVersionRecord } from './resources';
+
+const MAX_DEPLOYMENT_TIMEOUT_MS = 2 * 60 * 60 * 1000;
+/** Output-only fields a caller may echo back from a GET; they are dropped, not stored. */
+const MODEL_OUTPUT_FIELDS = ['name', 'versionId', 'versionCreateTime', 'versionUpdateTime', 'createTime', 'updateTime', 'deployedModels', 'etag', 'supportedDeploymentResourcesTypes', 'modelSourceInfo'];
+
+export interface ModelRef {
+	modelId: string;
+	version?: string;
+}
+
+/** `projects/{p}/locations/{l}/models/{id}[@version]` with any known project spelling. */
+export function parseModelName(ctx: EmulatorContext, name: string): ModelRef | undefined {
+	const match = /^projects\/([^/]+)\/locations\/([^/]+)\/models\/([^/@]+)(?:@([^/]+))?$/.exec(name);
+	if (!match) return undefined;
+	const [, project, location, modelId, version] = match as unknown as [string, string, string, string, string | undefined];
+	if (project !== ctx.projectId && project !== ctx.projectNumber) return undefined;
+	if (location !== ctx.location) return undefined;
+	return { modelId, version };
+}
+
+function validateContainerSpec(spec: Record<string, unknown> | undefined, violations: FieldViolation[]): void {
+	const at = 'model.container_spec';
+	if (!spec) {
+		violations.push({ field: at, description: 'Required field is not set.' });
+		return;
+	}
+	if (typeof spec.imageUri !== 'string' || spec.imageUri.trim() === '') violations.push({ field: `${at}.image_uri`, description: 'Required field is not set.' });
+	const invokePrefix = spec.invokeRoutePrefix;
+	if (invokePrefix !== undefined && invokePrefix !== '') {
+		if (invokePrefix !== '/*') violations.push({ field: `${at}.invoke_route_prefix`, description: 'invoke_route_prefix only supports "/*".' });
+		if (spec.predictRoute !== undefined && spec.predictRoute !== '') {
+			violations.push({ field: `${at}.predict_route`, description: 'predict_route and invoke_route_prefix cannot both be set.' });
+		}
+	}
+	for (const route of ['predictRoute', 'healthRoute'] as const) {
+		const value = spec[route];
+		if (value !== undefined && (typeof value !== 'string' || (value !== '' && !value.startsWith('/')))) {
+			violations.push({ field: `${at}.${route === 'predictRoute' ? 'predict_route' : 'health_route'}`, description: 'Must be a path starting with "/".' });
+		}
+	}
+	for (const list of ['command', 'args'] as const) {
+		const value = spec[list];
+		if (value !== undefined && (!Array.isArray(value) || value.some((item) => typeof item !== 'string'))) {
+			violations.push({ field: `${at}.${list}`, description: 'Must be a list of strings.' });
+		}
+	}
+	if (spec.env !== undefined) {
+		const env = Array.isArray(spec.env) ? spec.env : [];
+		if (!Array.isArray(spec.env) || env.some((item) => typeof asRecord(item)?.name !== 'string' || asRecord(item)?.name === '')) {
+			violations.push({ field: `${at}.env`, description: 'Every env entry needs a name.' });
+		}
+	}
+	if (spec.ports !== undefined) {
+		const ports = Array.isArray(spec.ports) ? spec.ports : [];
+		if (!Array.isArray(spec.ports) || ports.length > 1 || ports.some((p) => !Number.isInteger(asRecord(p)?.containerPort))) {
+			violations.push({ field: `${at}.ports`, description: 'At most one port, with an integer containerPort.' });
+		}
+	}
+	if (spec.deploymentTimeout !== undefined) {
+		const ms = parseDuration(spec.deploymentTimeout);
+		if (ms === undefined || ms <= 0 || ms > MAX_DEPLOYMENT_TIMEOUT_MS) {
+			violations.push({ field: `${at}.deployment_timeout`, description: 'Must be a duration between 0s and 7200s.' });
+		}
+	}
+}
+
+export function uploadModel(ctx: EmulatorContext, call: ApiCall): Record<string, unknown> {
+	const model = asRecord(call.body.model);
+	const violations: FieldViolation[] = [];
+	if (!model) {
+		violations.push({ field: 'model', description: 'Required field is not set.' });
+		throw fieldViolations(violations);
+	}
+	if (typeof model.displayName !== 'string' || model.displayName.trim() === '') violations.push({ field: 'model.display_name', description: 'Required field is not set.' });
+	validateContainerSpec(asRecord(model.containerSpec), violations);
+	const modelId = call.body.modelId;
+	if (modelId !== undefined && (typeof modelId !== 'string' || !isValidResourceId(modelId))) {
+		violations.push({ field: 'model_id', description: 'Invalid model_id: use up to 63 of [a-z0-9-] starting with a letter and ending with a letter or digit, or up to 9 digits without a leading zero.' });
+	}
+	let parent: ModelRecord | undefined;
+	if (call.body.parentModel !== undefined) {
+		const ref = typeof call.body.parentModel === 'string' ? parseModelName(ctx, call.body.parentModel) : undefined;
+		if (!ref || ref.version !== undefined) violations.push({ field: 'parent_model', description: 'Must be a model resource name without a version.' });
+		else {
+			parent = ctx.store.models.get(ref.modelId);
+			if (!parent) throw notFound('model', ctx.store.modelName(ref.modelId));
+			if (typeof modelId === 'string' && modelId !== ref.modelId) violations.push({ field: 'model_id', description: 'model_id must match parent_model when both are set.' });
+		}
+	}
+	if (violations.length > 0) throw fieldViolations(violations);
+	if (!parent && typeof modelId === 'string' && ctx.store.models.has(modelId)) {
+		throw new ApiError('ALREADY_EXISTS', `Model ${ctx.store.modelName(modelId)} already exists.`);
+	}
+
+	const now = Date.now();
+	const record: ModelRecord = parent ?? { id: typeof modelId === 'string' ? modelId : newFreeModelId(ctx), versions: new Map(), nextVersion: 1, createTime: now };
+	const versionId = String(record.nextVersion++);
+	const spec: Record<string, unknown> = { ...model };
+	for (const field of MODEL_OUTPUT_FIELDS) delete spec[field];
+	const requestedAliases = Array.isArray(model.versionAliases) ? model.versionAliases.filter((a): a is string => typeof a === 'string') : [];
+	delete spec.versionAliases;
+	const aliases = [...requestedAliases.filter((alias) => alias !== 'default')];
+	// The first version is the default; later ones only when asked, and the alias then moves.
+	if (record.versions.size === 0 || requestedAliases.includes('default')) {
+		for (const other of record.versions.values()) other.aliases = other.aliases.filter((alias) => alias !== 'default');
+		aliases.unshift('default');
+	}
+	const version: ModelVersionRecord = {
+		versionId,
+		spec,
+		containerSpec: { ...(asRecord(model.containerSpec) ?? {}) },
+		aliases,
+		createTime: now,
+		updateTime: now,
+	};
+	record.versions.set(versionId, version);
+	ctx.store.models.set(record.id, record);
+
+	const op = ctx.operations.create(ctx.store.modelName(record.id), typeUrl(call.version, 'UploadModelOperationMetadata'));
+	completeQuickOperation(ctx, call, op, () => ({
+		'@type': typeUrl(call.version, 'UploadModelResponse'),
+		model: ctx.store.modelName(record.id),
+		modelVersionId: versionId,
+	}), () => {
+		// A failed upload leaves nothing behind.
+		record.versions.delete(versionId);
+		if (record.versions.size === 0) ctx.store.models.delete(record.id);
+	});
+	return ctx.operations.toJson(op);
+}
+
+function newFreeModelId(ctx: EmulatorContext): string {
+	// Server-made model ids are 19-digit numbers too.
+	for (;;) {
+		const id = newNumericId();
+		if (!ctx.store.models.has(id)) return id;
+	}
+}
+
+function requireModel(ctx: EmulatorContext, ref: ModelRef): { model: ModelRecord; version: ModelVersionRecord } {
+	const model = ctx.store.models.get(ref.modelId);
+	const version = model ? ctx.store.findVersion(model, ref.version) : undefined;
+	if (!model || !version) throw notFound('model', ctx.store.modelName(ref.version ? `${ref.modelId}@${ref.version}` : ref.modelId));
+	return { model, version };
+}
+
+export function getModel(ctx: EmulatorContext, ref: ModelRef): Record<string, unknown> {
+	const { model, version } = requireModel(ctx, ref);
+	return ctx.store.modelJson(model, version);
+}
+
+export function listModels(ctx: EmulatorContext, call: ApiCall): Record<string, unknown> {
+	const keep = filterPredicate(call.query);
+	const all = [...ctx.store.models.values()]
+		.map((model) => {
+			const version = ctx.store.findVersion(model, undefined);
+			return version ? ctx.store.modelJson(model, version) : undefined;
+		})
+		.filter((json): json is Record<string, unknown> => json !== undefined && keep(json));
+	const { items, nextPageToken } = page(all, call.query);
+	return nextPageToken ? { models: items, nextPageToken } : { models: items };
+}
+
+export function deleteModel(ctx: EmulatorContext, call: ApiCall, ref: ModelRef): Record<string, unknown> {
+	const { model, version } = requireModel(ctx, ref);
+	const deployments = ctx.store.deploymentsOf(model.id, ref.version === undefined ? undefined : version.versionId);
+	if (deployments.length > 0) {
+		const where = [...new Set(deployments.map((d) => ctx.store.endpointName(d.endpointId)))].join(', ');
+		throw new ApiError('FAILED_PRECONDITION', `Model ${ctx.store.modelName(model.id)} is deployed or being deployed at the following Endpoint(s): ${where}. Undeploy it first.`);
+	}
+	if (ref.version !== undefined) {
+		if (version.aliases.includes('default') && model.versions.size > 1) {
+			throw new ApiError('FAILED_PRECONDITION', 'The default version of a model cannot be deleted while other versions exist.');
+		}
+		model.versions.delete(version.versionId);
+		if (model.versions.size === 0) ctx.store.models.delete(model.id);
+	} else {
+		ctx.store.models.delete(model.id);
+	}
+	const op = ctx.operations.create(ctx.store.parent, typeUrl(call.version, 'DeleteOperationMetadata'));
+	ctx.operations.succeed(op, { '@type': 'type.googleapis.com/google.protobuf.Empty' });
+	return ctx.operations.toJson(op);
+}

@@ -1,0 +1,80 @@
+/** google.longrunning.Operations: get, :wait, :cancel, delete; and finishing the quick operations. */
+import { sleep, type ApiCall, type EmulatorContext } from './context';
+import { ApiError, GRPC_CODES, type GrpcStatus } from './google-errors';
+import { parseDuration } from './ids';
+import type { OperationRecord } from './operations';
+
+const DEFAULT_WAIT_MS = 60_000;
+const MAX_WAIT_MS = 600_000;
+
+/** An `operation-failure` fault armed for this call, as the error the operation will end with. */
+export function injectedOperationFailure(ctx: EmulatorContext, call: ApiCall): ApiError | undefined {
+	const rule = ctx.faults.take('operation', call.path, call.method);
+	if (!rule) return undefined;
+	const status = (rule.grpcStatus && rule.grpcStatus in GRPC_CODES ? rule.grpcStatus : 'INTERNAL') as GrpcStatus;
+	return new ApiError(status, rule.message ?? 'Injected operation failure (emulator fault).');
+}
+
+/** Upload and create finish after one operation step, so callers have to poll at least once. */
+export function completeQuickOperation(
+	ctx: EmulatorContext,
+	call: ApiCall,
+	op: OperationRecord,
+	response: () => Record<string, unknown>,
+	onFailure: () => void,
+): void {
+	const failure = injectedOperationFailure(ctx, call);
+	ctx.background(async () => {
+		await sleep(ctx.operationStepMs);
+		if (op.done) {
+			// Cancelled meanwhile.
+			onFailure();
+			return;
+		}
+		if (failure) {
+			onFailure();
+			ctx.operations.fail(op, failure);
+			return;
+		}
+		ctx.operations.succeed(op, response());
+	});
+}
+
+function requireOperation(ctx: EmulatorContext, name: string): OperationRecord {
+	const op = ctx.operations.get(name);
+	if (!op) throw new ApiError('NOT_FOUND', `Operation "${name}" not found.`);
+	return op;
+}
+
+export function getOperation(ctx: EmulatorContext, name: string): Record<string, unknown> {
+	return ctx.operations.toJson(requireOperation(ctx, name));
+}
+
+export async function waitOperation(ctx: EmulatorContext, call: ApiCall, name: string): Promise<Record<string, unknown>> {
+	const op = requireOperation(ctx, name);
+	const raw = call.body.timeout ?? call.query.get('timeout') ?? undefined;
+	let timeoutMs = DEFAULT_WAIT_MS;
+	if (raw !== undefined) {
+		const parsed = parseDuration(raw);
+		if (parsed === undefined) throw new ApiError('INVALID_ARGUMENT', `Invalid value for timeout: ${JSON.stringify(raw)}`);
+		timeoutMs = Math.min(parsed, MAX_WAIT_MS);
+	}
+	await ctx.operations.wait(op, timeoutMs);
+	return ctx.operations.toJson(op);
+}
+
+export function cancelOperation(ctx: EmulatorContext, name: string): Record<string, unknown> {
+	const op = requireOperation(ctx, name);
+	if (!op.done) {
+		op.cancelRequested = true;
+		// The background work sees the flag and cleans up (a deploy stops its model server).
+		ctx.operations.fail(op, new ApiError('CANCELLED', 'Operation was cancelled.'));
+	}
+	return {};
+}
+
+export function deleteOperation(ctx: EmulatorContext, name: string): Record<string, unknown> {
+	requireOperation(ctx, name);
+	ctx.operations.delete(name);
+	return {};
+}

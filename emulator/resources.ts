@@ -1,0 +1,151 @@
+/** The emulator's models and endpoints, and how they render as Vertex JSON. */
+import { randomBytes } from 'node:crypto';
+import { timestamp } from './ids';
+import type { ModelServerProcess } from './model-servers';
+
+export interface ModelVersionRecord {
+	versionId: string;
+	/** The Model as uploaded (input fields only). */
+	spec: Record<string, unknown>;
+	containerSpec: Record<string, unknown>;
+	aliases: string[];
+	createTime: number;
+	updateTime: number;
+}
+
+export interface ModelRecord {
+	id: string;
+	versions: Map<string, ModelVersionRecord>;
+	nextVersion: number;
+	createTime: number;
+}
+
+export interface DeployedModelRecord {
+	id: string;
+	endpointId: string;
+	modelId: string;
+	versionId: string;
+	/** The DeployedModel as requested (input fields only). */
+	spec: Record<string, unknown>;
+	createTime: number;
+	invokeEnabled: boolean;
+	healthRoute: string;
+	predictRoute: string;
+	/** Where the model server listens: http://127.0.0.1:PORT. */
+	serverUrl: string;
+	process?: ModelServerProcess;
+}
+
+export interface EndpointRecord {
+	id: string;
+	spec: Record<string, unknown>;
+	createTime: number;
+	updateTime: number;
+	etag: string;
+	dnsReadyAt: number;
+	inferenceTimeoutMs: number;
+	deployedModels: DeployedModelRecord[];
+	trafficSplit: Record<string, number>;
+}
+
+export function newEtag(): string {
+	return randomBytes(24).toString('base64url');
+}
+
+export class ResourceStore {
+	readonly models = new Map<string, ModelRecord>();
+	readonly endpoints = new Map<string, EndpointRecord>();
+
+	constructor(
+		readonly projectNumber: string,
+		readonly location: string,
+	) {}
+
+	get parent(): string {
+		return `projects/${this.projectNumber}/locations/${this.location}`;
+	}
+
+	modelName(id: string): string {
+		return `${this.parent}/models/${id}`;
+	}
+
+	endpointName(id: string): string {
+		return `${this.parent}/endpoints/${id}`;
+	}
+
+	dedicatedDns(endpoint: EndpointRecord): string {
+		return `${endpoint.id}.${this.location}-${this.projectNumber}.prediction.vertexai.goog`;
+	}
+
+	/** The version a `models/{id}` or `models/{id}@{version or alias}` reference means. */
+	findVersion(model: ModelRecord, ref: string | undefined): ModelVersionRecord | undefined {
+		const wanted = ref ?? 'default';
+		const byId = model.versions.get(wanted);
+		if (byId) return byId;
+		return [...model.versions.values()].find((version) => version.aliases.includes(wanted));
+	}
+
+	deploymentsOf(modelId: string, versionId?: string): DeployedModelRecord[] {
+		const found: DeployedModelRecord[] = [];
+		for (const endpoint of this.endpoints.values()) {
+			for (const deployed of endpoint.deployedModels) {
+				if (deployed.modelId === modelId && (versionId === undefined || deployed.versionId === versionId)) found.push(deployed);
+			}
+		}
+		return found;
+	}
+
+	modelJson(model: ModelRecord, version: ModelVersionRecord): Record<string, unknown> {
+		const { containerSpec: _input, ...spec } = version.spec;
+		const deployedModels = this.deploymentsOf(model.id, version.versionId).map((deployed) => ({
+			endpoint: this.endpointName(deployed.endpointId),
+			deployedModelId: deployed.id,
+		}));
+		const json: Record<string, unknown> = {
+			...spec,
+			name: this.modelName(model.id),
+			versionId: version.versionId,
+			versionAliases: version.aliases,
+			versionCreateTime: timestamp(version.createTime),
+			versionUpdateTime: timestamp(version.updateTime),
+			containerSpec: version.containerSpec,
+			supportedDeploymentResourcesTypes: ['DEDICATED_RESOURCES'],
+			createTime: timestamp(model.createTime),
+			updateTime: timestamp(version.updateTime),
+			etag: newEtag(),
+			modelSourceInfo: { sourceType: 'CUSTOM' },
+		};
+		if (deployedModels.length > 0) json.deployedModels = deployedModels;
+		return json;
+	}
+
+	deployedModelJson(deployed: DeployedModelRecord): Record<string, unknown> {
+		const { id: _id, model: _model, ...spec } = deployed.spec;
+		return {
+			...spec,
+			id: deployed.id,
+			model: this.modelName(deployed.modelId),
+			modelVersionId: deployed.versionId,
+			createTime: timestamp(deployed.createTime),
+		};
+	}
+
+	endpointJson(endpoint: EndpointRecord): Record<string, unknown> {
+		const json: Record<string, unknown> = {
+			...endpoint.spec,
+			name: this.endpointName(endpoint.id),
+			etag: endpoint.etag,
+			createTime: timestamp(endpoint.createTime),
+			updateTime: timestamp(endpoint.updateTime),
+		};
+		if (endpoint.deployedModels.length > 0) json.deployedModels = endpoint.deployedModels.map((d) => this.deployedModelJson(d));
+		if (Object.keys(endpoint.trafficSplit).length > 0) json.trafficSplit = { ...endpoint.trafficSplit };
+		if (endpoint.spec.dedicatedEndpointEnabled === true && Date.now() >= endpoint.dnsReadyAt) json.dedicatedEndpointDns = this.dedicatedDns(endpoint);
+		return json;
+	}
+
+	touch(endpoint: EndpointRecord): void {
+		endpoint.updateTime = Date.now();
+		endpoint.etag = newEtag();
+	}
+}
