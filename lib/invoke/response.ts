@@ -19,7 +19,10 @@ class BodyReadOnce implements AsyncIterable<Uint8Array> {
 		return this.iterator;
 	}
 
-	/** Stops reading, whether or not it started, so the transport can release the connection. */
+	/**
+	 * Stops reading, whether or not it started. An HttpSender's body iterator releases the connection on return(),
+	 * even before the first read.
+	 */
 	async release(): Promise<void> {
 		await (this.iterator ?? this[Symbol.asyncIterator]()).return?.();
 	}
