@@ -1,0 +1,229 @@
+/**
+ * One google-auth-library client per credential, wrapped as an access-token source. The library caches
+ * the token and refreshes it ahead of expiry (5 minutes by default); nothing here mints per request.
+ */
+import { createRequire } from 'node:module';
+
+import {
+	AwsClient,
+	gaxios,
+	GoogleAuth,
+	IdentityPoolClient,
+	Impersonated,
+	JWT,
+	OAuth2Client,
+	PluggableAuthClient,
+	type AuthClient,
+} from 'google-auth-library';
+
+import { VertexApiError, VertexTransportError, VertexValidationError } from '../errors';
+import { normalizeBaseUrl, normalizeEndpointUrl } from '../hosts';
+import { raceAbort } from '../transport/abort';
+import { redactSecrets } from '../transport/apiError';
+import { credentialSecrets, describeCredential, type ResolvedCredential } from './credentials';
+
+export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
+/** Hard-coded in google-auth-library (the key file's token_uri is ignored). */
+export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
+
+export interface AccessTokenProvider {
+	/** Who the token is for, for messages. */
+	readonly description: string;
+	getAccessToken(signal?: AbortSignal): Promise<string>;
+}
+
+export interface AuthOptions {
+	/** Custom OAuth token URL (emulator): replaces Google's token endpoint for key and ADC exchanges. */
+	tokenUrl?: string;
+	/** Custom IAM credentials base (emulator) for impersonation. */
+	iamCredentialsBaseUrl?: string;
+	/** Target service account email to impersonate with the credential. */
+	impersonateServiceAccount?: string;
+	/** Refresh this long before expiry (library default 5 minutes). */
+	eagerRefreshThresholdMillis?: number;
+}
+
+/**
+ * A Gaxios instance for the auth client whose request interceptor sends Google's token URL to the
+ * custom one: the documented way to reach a local token endpoint, since the JWT client ignores token_uri.
+ */
+function tokenTransporter(tokenUrl: string | undefined): InstanceType<typeof gaxios.Gaxios> | undefined {
+	if (!tokenUrl) return undefined;
+	const target = new URL(tokenUrl);
+	const transporter = new gaxios.Gaxios();
+	transporter.interceptors.request.add({
+		resolved: async (options) => {
+			if (options.url.toString() === GOOGLE_TOKEN_URL) options.url = new URL(target);
+			return options;
+		},
+	});
+	return transporter;
+}
+
+/**
+ * google-auth-library warns on the console when it builds clients from configuration it cannot vouch
+ * for; ours is checked first (see credentials.ts and the URL checks here), so the warning is noise in
+ * n8n's log. The switch is internal to the library: if it moves, the warning simply shows again.
+ */
+function withoutLibraryWarnings<T>(build: () => T): T {
+	try {
+		const util = createRequire(require.resolve('google-auth-library'))('./util') as {
+			suppressAdcWarning?: (fn: () => T) => T;
+		};
+		if (typeof util.suppressAdcWarning === 'function') return util.suppressAdcWarning(build);
+	} catch {
+		// fall through
+	}
+	return build();
+}
+
+/** External account URLs a subject token or STS token is sent to: Google's, or the configured emulator's. */
+function assertExternalAccountUrl(value: unknown, field: string, tokenUrl: string | undefined): void {
+	if (value === undefined) return;
+	const text = typeof value === 'string' ? value : '';
+	let url: URL | undefined;
+	try {
+		url = new URL(text);
+	} catch {
+		url = undefined;
+	}
+	const google = url?.protocol === 'https:' && url.hostname.endsWith('.googleapis.com');
+	const configured = !!url && !!tokenUrl && url.origin === new URL(tokenUrl).origin;
+	if (!google && !configured) {
+		throw new VertexValidationError(
+			`${field} must be an https://*.googleapis.com URL (got "${text}"): credentials are only exchanged with Google.`,
+			field,
+		);
+	}
+}
+
+function externalAccountClient(config: Record<string, unknown>, tokenUrl: string | undefined): AuthClient {
+	assertExternalAccountUrl(config.token_url, 'credential.configJson.token_url', tokenUrl);
+	assertExternalAccountUrl(
+		config.service_account_impersonation_url,
+		'credential.configJson.service_account_impersonation_url',
+		tokenUrl,
+	);
+	const source = config.credential_source as Record<string, unknown>;
+	const options = { ...config, scopes: [CLOUD_PLATFORM_SCOPE] } as never;
+	if (source.environment_id) return new AwsClient(options);
+	if (source.executable) return new PluggableAuthClient(options);
+	return new IdentityPoolClient(options);
+}
+
+function baseClient(credential: ResolvedCredential, options: AuthOptions): AuthClient | GoogleAuth {
+	const transporter = tokenTransporter(options.tokenUrl);
+	const common = {
+		...(transporter ? { transporter } : {}),
+		...(options.eagerRefreshThresholdMillis !== undefined ? { eagerRefreshThresholdMillis: options.eagerRefreshThresholdMillis } : {}),
+	};
+	switch (credential.kind) {
+		case 'serviceAccountKey':
+			return new JWT({
+				email: credential.key.clientEmail,
+				key: credential.key.privateKey,
+				keyId: credential.key.privateKeyId,
+				scopes: [CLOUD_PLATFORM_SCOPE],
+				...common,
+			});
+		case 'applicationDefault':
+			return new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE], clientOptions: common });
+		case 'externalAccount':
+			return externalAccountClient(credential.config, options.tokenUrl);
+		case 'accessToken': {
+			const client = new OAuth2Client(common);
+			client.setCredentials({ access_token: credential.accessToken });
+			return client;
+		}
+	}
+}
+
+/** Turns a library failure into a Vertex error without the library's request options (which hold secrets). */
+function tokenError(error: unknown, who: string, secrets: string[]): Error {
+	if (error instanceof VertexApiError || error instanceof VertexTransportError || error instanceof VertexValidationError) {
+		return error;
+	}
+	const raw = error instanceof Error ? error.message : String(error);
+	const message = redactSecrets(raw.split('\n')[0], secrets);
+	const response = (error as { response?: { status?: unknown } }).response;
+	const status = typeof response?.status === 'number' ? response.status : undefined;
+	if (status !== undefined) {
+		return new VertexApiError(
+			`Could not obtain an access token for ${who} (HTTP ${status}): ${message}. Check that the credential is valid, not disabled or deleted, and (when impersonating) that it may act as the target service account.`,
+			status,
+			'UNAUTHENTICATED',
+		);
+	}
+	const code = (error as { code?: unknown }).code;
+	return new VertexTransportError(
+		`Could not obtain an access token for ${who}: ${message}`,
+		typeof code === 'string' ? code : undefined,
+	);
+}
+
+export function createAccessTokenProvider(credential: ResolvedCredential, options: AuthOptions = {}): AccessTokenProvider {
+	const normalized: AuthOptions = {
+		...options,
+		tokenUrl: options.tokenUrl ? normalizeEndpointUrl(options.tokenUrl, 'tokenUrl') : undefined,
+		iamCredentialsBaseUrl: options.iamCredentialsBaseUrl
+			? normalizeBaseUrl(options.iamCredentialsBaseUrl, 'iamCredentialsBaseUrl')
+			: undefined,
+	};
+	const base = baseClient(credential, normalized);
+	const secrets = credentialSecrets(credential);
+	const target = options.impersonateServiceAccount?.trim();
+	if (target && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(target)) {
+		throw new VertexValidationError(
+			'impersonateServiceAccount must be a service account email such as name@project.iam.gserviceaccount.com.',
+			'impersonateServiceAccount',
+		);
+	}
+	const description = target
+		? `service account ${target} (impersonated by ${describeCredential(credential)})`
+		: describeCredential(credential);
+
+	const build = async (): Promise<AuthClient> => {
+		const sourceClient = base instanceof GoogleAuth ? await base.getClient() : base;
+		if (!target) return sourceClient;
+		return withoutLibraryWarnings(
+			() =>
+				new Impersonated({
+					sourceClient,
+					targetPrincipal: target,
+					targetScopes: [CLOUD_PLATFORM_SCOPE],
+					lifetime: 3600,
+					...(normalized.iamCredentialsBaseUrl ? { endpoint: normalized.iamCredentialsBaseUrl } : {}),
+					...(normalized.eagerRefreshThresholdMillis !== undefined
+						? { eagerRefreshThresholdMillis: normalized.eagerRefreshThresholdMillis }
+						: {}),
+				}),
+		);
+	};
+	// Built once on first use and kept (it holds the token cache); a failed build (no ADC yet) is retried next time.
+	let client: Promise<AuthClient> | undefined;
+	const authClient = (): Promise<AuthClient> => {
+		if (!client) {
+			client = build();
+			client.catch(() => {
+				client = undefined;
+			});
+		}
+		return client;
+	};
+
+	return {
+		description,
+		async getAccessToken(signal?: AbortSignal): Promise<string> {
+			const work = (async () => {
+				try {
+					const { token } = await (await authClient()).getAccessToken();
+					if (!token) throw new Error('the credential returned no access token');
+					return token;
+				} catch (error) {
+					throw tokenError(error, description, secrets);
+				}
+			})();
+			return raceAbort(work, signal);
+		},
+	};
+}

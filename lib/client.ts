@@ -1,0 +1,278 @@
+/**
+ * The facade the n8n nodes call: one VertexClient per distinct configuration, holding one auth client
+ * (and so one token cache) and one authorised transport, with every control-plane call and invoke.
+ */
+import { createHash } from 'node:crypto';
+
+import {
+	createAccessTokenProvider,
+	credentialProjectId,
+	resolveCredential,
+	type AccessTokenProvider,
+	type VertexCredential,
+} from './auth';
+import { VertexApiError, VertexTransportError, VertexValidationError } from './errors';
+import { assertLocation, controlPlaneBaseUrl, dedicatedEndpointBaseUrl, normalizeBaseUrl, TokenHostPolicy } from './hosts';
+import type { HttpSender } from './http';
+import { invokeModelServer, type InvokeInput, type InvokeResponse } from './invoke';
+import { cancelOperation, getOperation, waitForOperation, type WaitOptions } from './operations';
+import type { ControlPlane, ListOptions } from './resources/controlPlane';
+import {
+	assertDedicated,
+	createEndpoint,
+	deleteEndpoint,
+	deployModel,
+	getEndpoint,
+	listEndpoints,
+	undeployModel,
+	waitForDedicatedEndpointDns,
+	type WaitForDnsOptions,
+} from './resources/endpoints';
+import { deleteModel, getModel, listModels, uploadModel } from './resources/models';
+import { resourceName } from './resources/names';
+import type { CreateEndpointInput, DeployModelInput, Endpoint, UndeployModelInput } from './schemas/endpoint';
+import type { Model, UploadModelInput } from './schemas/model';
+import type { Operation } from './schemas/operation';
+import type { RetryPolicy } from './transport/retry';
+import { VertexTransport } from './transport/transport';
+
+export type { VertexCredential };
+
+export interface VertexClientOptions {
+	credential: VertexCredential;
+	/** Target service account email; the token comes from iamcredentials :generateAccessToken. */
+	impersonateServiceAccount?: string;
+	/** Defaults to the key's project_id; an error names `projectId` when there is none. */
+	projectId?: string;
+	/** us-central1, europe-west4, ..., 'global', 'us', 'eu'. */
+	location: string;
+	/** Custom base for the control AND data plane (Private Service Connect, emulator). */
+	apiBaseUrl?: string;
+	/** Custom OAuth token URL (emulator). */
+	tokenUrl?: string;
+	/** Custom iamcredentials base (emulator), for impersonation. */
+	iamCredentialsBaseUrl?: string;
+	userAgent?: string;
+	/** Retry tuning for idempotent calls (tests shorten the delays). */
+	retry?: Partial<RetryPolicy>;
+	/** Refresh the token this long before it expires (default 5 minutes). */
+	tokenRefreshMarginMs?: number;
+}
+
+const PROJECT_ID_PATTERN = /^(?:[a-z][a-z0-9-]{4,28}[a-z0-9]|[1-9][0-9]{0,19}|[a-z0-9.-]+:[a-z][a-z0-9-]{4,28}[a-z0-9])$/;
+const DATA_PLANE_CACHE_MS = 5 * 60_000;
+const DEFAULT_USER_AGENT = 'n8n-nodes-vertex-invoke';
+
+function resolveProjectId(options: VertexClientOptions, fromCredential: string | undefined): string {
+	const projectId = options.projectId?.trim() || fromCredential;
+	if (!projectId) {
+		throw new VertexValidationError(
+			'projectId is required: the credential does not name a project (only a service account key carries project_id). Set the project id.',
+			'projectId',
+		);
+	}
+	if (!PROJECT_ID_PATTERN.test(projectId)) {
+		throw new VertexValidationError(
+			`projectId "${projectId}" is not a Google Cloud project id (6-30 of a-z, 0-9 and "-", starting with a letter) or project number.`,
+			'projectId',
+		);
+	}
+	return projectId;
+}
+
+export class VertexClient {
+	readonly projectId: string;
+	readonly location: string;
+	private readonly tokens: AccessTokenProvider;
+	private readonly transport: VertexTransport;
+	private readonly controlPlane: ControlPlane;
+	private readonly apiBaseUrl: string | undefined;
+	private readonly dataPlaneBases = new Map<string, { baseUrl: string; expiresAt: number }>();
+
+	constructor(options: VertexClientOptions) {
+		this.location = assertLocation(options.location?.trim());
+		const credential = resolveCredential(options.credential);
+		this.projectId = resolveProjectId(options, credentialProjectId(credential));
+		this.apiBaseUrl = options.apiBaseUrl?.trim() ? normalizeBaseUrl(options.apiBaseUrl, 'apiBaseUrl') : undefined;
+		this.tokens = createAccessTokenProvider(credential, {
+			tokenUrl: options.tokenUrl?.trim() || undefined,
+			iamCredentialsBaseUrl: options.iamCredentialsBaseUrl?.trim() || undefined,
+			impersonateServiceAccount: options.impersonateServiceAccount?.trim() || undefined,
+			eagerRefreshThresholdMillis: options.tokenRefreshMarginMs,
+		});
+		this.transport = new VertexTransport({
+			getAccessToken: (signal) => this.tokens.getAccessToken(signal),
+			hostPolicy: new TokenHostPolicy([this.apiBaseUrl]),
+			userAgent: options.userAgent?.trim() || DEFAULT_USER_AGENT,
+			retry: options.retry,
+		});
+		this.controlPlane = {
+			sender: this.transport,
+			baseUrl: controlPlaneBaseUrl(this.location, this.apiBaseUrl),
+			projectId: this.projectId,
+			location: this.location,
+		};
+	}
+
+	/** The authorised sender (token attached, host policy, retries) for calls the facade does not cover. */
+	get httpSender(): HttpSender {
+		return this.transport;
+	}
+
+	/** Who the token belongs to, for messages. */
+	get credentialDescription(): string {
+		return this.tokens.description;
+	}
+
+	getAccessToken(signal?: AbortSignal): Promise<string> {
+		return this.tokens.getAccessToken(signal);
+	}
+
+	/** `projects/{p}/locations/{l}/models/{id}` from an id (optionally `@version`) or a full name. */
+	modelName(idOrName: string): string {
+		return resourceName('models', idOrName, this.controlPlane, { allowVersion: true });
+	}
+
+	endpointName(idOrName: string): string {
+		return resourceName('endpoints', idOrName, this.controlPlane);
+	}
+
+	// models
+
+	uploadModel(input: UploadModelInput, signal?: AbortSignal): Promise<Operation> {
+		return uploadModel(this.controlPlane, input, signal);
+	}
+
+	getModel(idOrName: string, signal?: AbortSignal): Promise<Model> {
+		return getModel(this.controlPlane, idOrName, signal);
+	}
+
+	listModels(options?: ListOptions, signal?: AbortSignal): Promise<{ models: Model[]; nextPageToken?: string }> {
+		return listModels(this.controlPlane, options, signal);
+	}
+
+	deleteModel(idOrName: string, signal?: AbortSignal): Promise<Operation> {
+		return deleteModel(this.controlPlane, idOrName, signal);
+	}
+
+	// endpoints
+
+	createEndpoint(input: CreateEndpointInput, signal?: AbortSignal): Promise<{ operation?: Operation; existing?: Endpoint }> {
+		return createEndpoint(this.controlPlane, input, signal);
+	}
+
+	getEndpoint(idOrName: string, signal?: AbortSignal): Promise<Endpoint> {
+		return getEndpoint(this.controlPlane, idOrName, signal);
+	}
+
+	listEndpoints(options?: ListOptions, signal?: AbortSignal): Promise<{ endpoints: Endpoint[]; nextPageToken?: string }> {
+		return listEndpoints(this.controlPlane, options, signal);
+	}
+
+	deleteEndpoint(idOrName: string, signal?: AbortSignal): Promise<Operation> {
+		this.dataPlaneBases.delete(this.endpointName(idOrName));
+		return deleteEndpoint(this.controlPlane, idOrName, signal);
+	}
+
+	waitForDedicatedEndpointDns(idOrName: string, options?: WaitForDnsOptions): Promise<Endpoint> {
+		return waitForDedicatedEndpointDns(this.controlPlane, idOrName, options);
+	}
+
+	deployModel(input: DeployModelInput, signal?: AbortSignal): Promise<Operation> {
+		return deployModel(this.controlPlane, input, signal);
+	}
+
+	undeployModel(input: UndeployModelInput, signal?: AbortSignal): Promise<Operation> {
+		return undeployModel(this.controlPlane, input, signal);
+	}
+
+	// operations
+
+	getOperation(name: string, signal?: AbortSignal): Promise<Operation> {
+		return getOperation(this.controlPlane, name, signal);
+	}
+
+	cancelOperation(name: string, signal?: AbortSignal): Promise<void> {
+		return cancelOperation(this.controlPlane, name, signal);
+	}
+
+	waitForOperation(nameOrOperation: string | Operation, options?: WaitOptions): Promise<Operation> {
+		return waitForOperation(this.controlPlane, nameOrOperation, options);
+	}
+
+	// data plane
+
+	/**
+	 * Calls a model-server route through the endpoint's invoke API. The base is the custom apiBaseUrl when
+	 * configured, else https://{dedicatedEndpointDns} read from the endpoint (cached a few minutes).
+	 */
+	async invoke(input: InvokeInput, signal?: AbortSignal): Promise<InvokeResponse> {
+		const endpointName = this.endpointName(input?.endpoint);
+		const baseUrl = this.apiBaseUrl ?? (await this.dedicatedBaseUrl(endpointName, signal));
+		try {
+			return await invokeModelServer(this.transport, { baseUrl, endpointName }, input, signal);
+		} catch (error) {
+			// A stale DNS (endpoint recreated) shows up as an unreachable host or a 404: read it afresh next time.
+			if (error instanceof VertexTransportError || (error instanceof VertexApiError && error.httpStatus === 404)) {
+				this.dataPlaneBases.delete(endpointName);
+			}
+			throw error;
+		}
+	}
+
+	private async dedicatedBaseUrl(endpointName: string, signal?: AbortSignal): Promise<string> {
+		const cached = this.dataPlaneBases.get(endpointName);
+		if (cached && cached.expiresAt > Date.now()) return cached.baseUrl;
+		const endpoint = await getEndpoint(this.controlPlane, endpointName, signal);
+		assertDedicated(endpoint);
+		const dns = endpoint.dedicatedEndpointDns?.trim();
+		if (!dns) {
+			throw new VertexValidationError(
+				`Endpoint ${endpointName} has no dedicatedEndpointDns yet: it is still being set up, or no model is deployed. Wait for it (waitForDedicatedEndpointDns) and deploy a model first.`,
+				'endpoint',
+			);
+		}
+		const baseUrl = dedicatedEndpointBaseUrl(dns);
+		this.dataPlaneBases.set(endpointName, { baseUrl, expiresAt: Date.now() + DATA_PLANE_CACHE_MS });
+		return baseUrl;
+	}
+}
+
+/** JSON with object keys sorted, so equal options give equal digests whatever their key order. */
+function canonicalJson(value: unknown): string {
+	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+	if (value && typeof value === 'object') {
+		const entries = Object.entries(value as Record<string, unknown>)
+			.filter(([, item]) => item !== undefined)
+			.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+		return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+	}
+	return JSON.stringify(value) ?? 'null';
+}
+
+/** Clients by SHA-256 digest of their options (the raw secrets are never a key), least recently used first out. */
+const clients = new Map<string, VertexClient>();
+const MAX_CACHED_CLIENTS = 32;
+
+/**
+ * One client per distinct options, so the auth client and its token cache are reused across node
+ * executions. Bad options throw VertexValidationError (naming the field) and are not cached.
+ */
+export function getVertexClient(options: VertexClientOptions): VertexClient {
+	const digest = createHash('sha256').update(canonicalJson(options)).digest('hex');
+	const cached = clients.get(digest);
+	if (cached) {
+		clients.delete(digest);
+		clients.set(digest, cached);
+		return cached;
+	}
+	const client = new VertexClient(options);
+	clients.set(digest, client);
+	if (clients.size > MAX_CACHED_CLIENTS) clients.delete(clients.keys().next().value as string);
+	return client;
+}
+
+/** Forgets every cached client (tests; credential rotation). */
+export function clearVertexClientCache(): void {
+	clients.clear();
+}

@@ -1,0 +1,15 @@
+export type { ControlPlane, ListOptions } from './controlPlane';
+export {
+	assertDedicated,
+	createEndpoint,
+	deleteEndpoint,
+	deployModel,
+	getEndpoint,
+	listEndpoints,
+	undeployModel,
+	waitForDedicatedEndpointDns,
+	type WaitForDnsOptions,
+} from './endpoints';
+export { deleteModel, getModel, listModels, uploadModel } from './models';
+export { parentName, resourceId, resourceName, type ResourceScope } from './names';
+export { trafficSplitForDeploy, trafficSplitForUndeploy } from './traffic';

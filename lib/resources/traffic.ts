@@ -1,0 +1,62 @@
+/** Traffic-split arithmetic for deploy and undeploy, in whole percentages that always total 100. */
+import { VertexValidationError } from '../errors';
+import { NEW_MODEL_TRAFFIC_KEY } from '../schemas/endpoint';
+
+/**
+ * Scales `shares` to add up to `total`, in whole numbers: floors first, then hands the leftover points
+ * to the largest fractional parts (earlier keys first on ties), so the result is exact and stable.
+ */
+function scaleTo(shares: Record<string, number>, total: number): Record<string, number> {
+	const entries = Object.entries(shares);
+	const sum = entries.reduce((acc, [, share]) => acc + share, 0);
+	const exact = entries.map(([id, share], index) => ({ id, index, value: sum > 0 ? (share * total) / sum : 0 }));
+	const result: Record<string, number> = {};
+	let given = 0;
+	for (const { id, value } of exact) {
+		result[id] = Math.floor(value);
+		given += result[id];
+	}
+	const byRemainder = [...exact].sort((a, b) => b.value - Math.floor(b.value) - (a.value - Math.floor(a.value)) || a.index - b.index);
+	for (let i = 0; given < total && byRemainder.length > 0; i = (i + 1) % byRemainder.length) {
+		result[byRemainder[i].id] += 1;
+		given += 1;
+	}
+	return result;
+}
+
+/**
+ * The split for deploying a new model with `percentage` of the traffic: the models already deployed keep
+ * their relative shares, scaled down to 100 - percentage (as Google's Python SDK does). On an endpoint
+ * without traffic the new model takes 100.
+ */
+export function trafficSplitForDeploy(current: Record<string, number> | undefined, percentage: number): Record<string, number> {
+	const existing = Object.fromEntries(Object.entries(current ?? {}).filter(([id]) => id !== NEW_MODEL_TRAFFIC_KEY));
+	const existingTotal = Object.values(existing).reduce((acc, share) => acc + share, 0);
+	if (existingTotal === 0) return { [NEW_MODEL_TRAFFIC_KEY]: 100 };
+	return { ...scaleTo(existing, 100 - percentage), [NEW_MODEL_TRAFFIC_KEY]: percentage };
+}
+
+/**
+ * The split after removing `deployedModelId`: the other deployed models scaled up proportionally to 100;
+ * undefined when no split is needed (nothing else deployed, or the removed model carried no traffic).
+ * `deployedModelIds` lists every model on the endpoint, since a split omits models at 0.
+ */
+export function trafficSplitForUndeploy(
+	current: Record<string, number> | undefined,
+	deployedModelIds: string[],
+	deployedModelId: string,
+): Record<string, number> | undefined {
+	const split = current ?? {};
+	const removedShare = split[deployedModelId] ?? 0;
+	const otherIds = [...new Set([...deployedModelIds, ...Object.keys(split)])].filter((id) => id !== deployedModelId);
+	if (removedShare === 0 || otherIds.length === 0) return undefined;
+	const others = Object.fromEntries(otherIds.map((id) => [id, split[id] ?? 0]));
+	const othersTotal = Object.values(others).reduce((acc, share) => acc + share, 0);
+	if (othersTotal === 0) {
+		throw new VertexValidationError(
+			`Deployed model ${deployedModelId} carries all the traffic: give a trafficSplit saying which remaining deployed model (${otherIds.join(', ')}) takes it.`,
+			'trafficSplit',
+		);
+	}
+	return scaleTo(others, 100);
+}

@@ -1,0 +1,151 @@
+/** Building blocks shared by the request schemas: ids, durations, int64, labels, enums. */
+import { z } from 'zod/v4';
+
+/** Caller-chosen model / endpoint ids: letter first, up to 63 of [a-z0-9-], ending in a letter or digit; or 1-9 digits, no leading zero. */
+export const CALLER_ID_PATTERN = /^(?:[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?|[1-9][0-9]{0,8})$/;
+/** Any existing model / endpoint id: a caller-chosen one, or a server-made number (19 digits). */
+export const RESOURCE_ID_PATTERN = /^(?:[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?|[1-9][0-9]{0,19})$/;
+const CALLER_ID_RULE =
+	'a letter first then up to 62 of a-z, 0-9 and "-", ending in a letter or digit (e.g. "my-model-1"); or 1 to 9 digits without a leading zero';
+
+export function callerIdSchema(kind: 'modelId' | 'endpointId') {
+	return z.string().regex(CALLER_ID_PATTERN, { error: (issue) => `${kind} "${String(issue.input)}" is not valid: use ${CALLER_ID_RULE}.` });
+}
+
+export const ACCELERATOR_TYPES = [
+	'NVIDIA_TESLA_K80',
+	'NVIDIA_TESLA_P100',
+	'NVIDIA_TESLA_V100',
+	'NVIDIA_TESLA_P4',
+	'NVIDIA_TESLA_T4',
+	'NVIDIA_TESLA_A100',
+	'NVIDIA_A100_80GB',
+	'NVIDIA_L4',
+	'NVIDIA_H100_80GB',
+	'NVIDIA_H100_MEGA_80GB',
+	'NVIDIA_H200_141GB',
+	'NVIDIA_B200',
+	'NVIDIA_GB200',
+	'NVIDIA_RTX_PRO_6000',
+	'TPU_V2',
+	'TPU_V3',
+	'TPU_V4_POD',
+	'TPU_V5_LITEPOD',
+] as const;
+export type AcceleratorType = (typeof ACCELERATOR_TYPES)[number];
+
+export const DEPLOYMENT_STAGES = [
+	'DEPLOYMENT_STAGE_UNSPECIFIED',
+	'STARTING_DEPLOYMENT',
+	'PREPARING_MODEL',
+	'CREATING_SERVING_CLUSTER',
+	'ADDING_NODES_TO_CLUSTER',
+	'GETTING_CONTAINER_IMAGE',
+	'STARTING_MODEL_SERVER',
+	'FINISHING_UP',
+	'DEPLOYMENT_TERMINATED',
+	'SUCCESSFULLY_DEPLOYED',
+	'FAILED_TO_DEPLOY',
+] as const;
+
+/** google.rpc.Code names by number, for readable operation errors. */
+export const GRPC_CODE_NAMES = [
+	'OK',
+	'CANCELLED',
+	'UNKNOWN',
+	'INVALID_ARGUMENT',
+	'DEADLINE_EXCEEDED',
+	'NOT_FOUND',
+	'ALREADY_EXISTS',
+	'PERMISSION_DENIED',
+	'UNAUTHENTICATED',
+	'RESOURCE_EXHAUSTED',
+	'FAILED_PRECONDITION',
+	'ABORTED',
+	'OUT_OF_RANGE',
+	'UNIMPLEMENTED',
+	'INTERNAL',
+	'UNAVAILABLE',
+	'DATA_LOSS',
+] as const;
+
+const DURATION_PATTERN = /^(\d+)(\.\d{1,9})?s$/;
+
+/** Seconds in a protobuf Duration string ("600s", "1.5s"); undefined when malformed. */
+export function durationSeconds(value: string): number | undefined {
+	const match = DURATION_PATTERN.exec(value.trim());
+	return match ? Number(match[1] + (match[2] ?? '')) : undefined;
+}
+
+/**
+ * A Duration given as "Ns" or a number of seconds, sent as "Ns", within [min, max] seconds.
+ * `name` appears in the message.
+ */
+export function durationSchema(name: string, minSeconds: number, maxSeconds: number) {
+	const rule = `${name} must be a duration like "600s" (or a number of seconds) between ${minSeconds} and ${maxSeconds} seconds`;
+	return z
+		.union([z.string(), z.number()], { error: `${rule}.` })
+		.transform((value, ctx) => {
+			const seconds = typeof value === 'number' ? value : durationSeconds(value);
+			if (seconds === undefined || !Number.isFinite(seconds) || seconds < minSeconds || seconds > maxSeconds) {
+				ctx.addIssue({ code: 'custom', message: `${rule}; got ${JSON.stringify(value)}.` });
+				return z.NEVER;
+			}
+			return `${seconds}s`;
+		});
+}
+
+/** An int64 field: a non-negative integer (number or digit string), sent as a JSON string. */
+export function int64Schema(name: string) {
+	const rule = `${name} must be a whole number`;
+	return z.union([z.string(), z.number()], { error: `${rule}.` }).transform((value, ctx) => {
+		const text = typeof value === 'number' ? (Number.isSafeInteger(value) ? String(value) : '') : value.trim();
+		if (!/^\d+$/.test(text)) {
+			ctx.addIssue({ code: 'custom', message: `${rule}; got ${JSON.stringify(value)}.` });
+			return z.NEVER;
+		}
+		return text;
+	});
+}
+
+/** Optional free text where "" means "not set" (proto3 treats both alike; forms send ""). */
+export const optionalText = z
+	.string()
+	.optional()
+	.transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
+
+/** An optional field where "" (what forms send for "nothing") means "not set". */
+export function blankAsUnset<S extends z.ZodType>(schema: S) {
+	// preprocess types its input as unknown; the cast restores the real input type for callers.
+	const blankToUndefined = z.preprocess(
+		(value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+		schema.optional(),
+	) as unknown as z.ZodType<z.output<S> | undefined, z.input<S> | ''>;
+	return blankToUndefined.optional();
+}
+
+/** Google Cloud labels: keys start with a lowercase letter; keys and values up to 63 of [a-z0-9_-] (international letters allowed). */
+export const labelsSchema = z
+	.record(z.string(), z.string({ error: 'Label values must be strings.' }))
+	.superRefine((labels, ctx) => {
+		for (const [key, value] of Object.entries(labels)) {
+			if (!/^[\p{Ll}\p{Lo}][\p{Ll}\p{Lo}\p{N}_-]{0,62}$/u.test(key)) {
+				ctx.addIssue({
+					code: 'custom',
+					path: [key],
+					message: `Label key "${key}" is not valid: start with a lowercase letter, then up to 62 lowercase letters, digits, "_" or "-".`,
+				});
+			}
+			if (!/^[\p{Ll}\p{Lo}\p{N}_-]{0,63}$/u.test(value)) {
+				ctx.addIssue({
+					code: 'custom',
+					path: [key],
+					message: `Label value "${value}" of "${key}" is not valid: up to 63 lowercase letters, digits, "_" or "-".`,
+				});
+			}
+		}
+	});
+
+export const serviceAccountEmailSchema = z
+	.string()
+	.regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: 'serviceAccount must be a service account email like name@project.iam.gserviceaccount.com.' });

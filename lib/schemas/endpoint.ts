@@ -1,0 +1,213 @@
+/** Endpoint, DeployedModel, DedicatedResources, MachineSpec and traffic splits. */
+import { z } from 'zod/v4';
+
+import {
+	ACCELERATOR_TYPES,
+	type AcceleratorType,
+	blankAsUnset,
+	callerIdSchema,
+	durationSchema,
+	labelsSchema,
+	optionalText,
+	serviceAccountEmailSchema,
+} from './common';
+
+/** Key of the model being deployed in a deploy request's traffic split. */
+export const NEW_MODEL_TRAFFIC_KEY = '0';
+
+const percentSchema = z
+	.int({ error: 'Traffic shares must be whole numbers between 0 and 100.' })
+	.min(0, { error: 'Traffic shares must be whole numbers between 0 and 100.' })
+	.max(100, { error: 'Traffic shares must be whole numbers between 0 and 100.' });
+
+/** A traffic split whose values are whole percentages adding up to 100 (keys: deployed model ids). */
+export const trafficSplitSchema = z.record(z.string(), percentSchema).superRefine((split, ctx) => {
+	for (const key of Object.keys(split)) {
+		if (!/^(0|[1-9][0-9]{0,19})$/.test(key)) {
+			ctx.addIssue({
+				code: 'custom',
+				path: [key],
+				message: `Traffic split key "${key}" is not a deployed model id (digits; "0" means the model being deployed).`,
+			});
+		}
+	}
+	const total = Object.values(split).reduce((sum, share) => sum + share, 0);
+	if (total !== 100) {
+		ctx.addIssue({
+			code: 'custom',
+			message: `trafficSplit must add up to 100; its values add up to ${total}.`,
+		});
+	}
+});
+
+export const machineSpecInputSchema = z
+	.strictObject({
+		machineType: z
+			.string()
+			.trim()
+			.regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'machineType must be a Compute Engine machine type such as "n1-standard-4" or "g2-standard-12".' }),
+		// Typed as string on input (forms hold strings); the enum is enforced at run time with a clear message.
+		acceleratorType: blankAsUnset(
+			z.enum(ACCELERATOR_TYPES, {
+				error: (issue) => `acceleratorType ${JSON.stringify(issue.input)} is not known: use one of ${ACCELERATOR_TYPES.join(', ')}.`,
+			}) as unknown as z.ZodType<AcceleratorType, string>,
+		),
+		acceleratorCount: z.int({ error: 'acceleratorCount must be a whole number >= 1.' }).optional(),
+		gpuPartitionSize: optionalText,
+		tpuTopology: optionalText,
+		reservationAffinity: z.looseObject({}).optional(),
+	})
+	.superRefine((spec, ctx) => {
+		if (spec.acceleratorType !== undefined && (spec.acceleratorCount === undefined || spec.acceleratorCount < 1)) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['acceleratorCount'],
+				message: `acceleratorCount must be a whole number >= 1 when acceleratorType is set (${spec.acceleratorType}).`,
+			});
+		}
+		if (spec.acceleratorType === undefined && spec.acceleratorCount !== undefined && spec.acceleratorCount !== 0) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['acceleratorType'],
+				message: 'acceleratorType is required when acceleratorCount is set.',
+			});
+		}
+	});
+
+const replicaCount = (name: string) => z.int({ error: `${name} must be a whole number >= 1.` }).min(1, { error: `${name} must be >= 1.` });
+
+export const dedicatedResourcesInputSchema = z
+	.strictObject({
+		machineSpec: machineSpecInputSchema,
+		minReplicaCount: replicaCount('minReplicaCount').default(1),
+		maxReplicaCount: replicaCount('maxReplicaCount').optional(),
+		requiredReplicaCount: z.int().min(0).optional(),
+		autoscalingMetricSpecs: z
+			.array(z.strictObject({ metricName: z.string().min(1), target: z.int().min(1).optional() }))
+			.optional(),
+		spot: z.boolean().optional(),
+	})
+	.superRefine((resources, ctx) => {
+		if (resources.maxReplicaCount !== undefined && resources.maxReplicaCount < resources.minReplicaCount) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['maxReplicaCount'],
+				message: `maxReplicaCount (${resources.maxReplicaCount}) must be >= minReplicaCount (${resources.minReplicaCount}).`,
+			});
+		}
+	});
+
+export const endpointInputSchema = z.strictObject({
+	displayName: z
+		.string()
+		.trim()
+		.min(1, { error: 'displayName is required.' })
+		.max(128, { error: 'displayName can be at most 128 characters.' }),
+	description: optionalText,
+	labels: labelsSchema.optional(),
+	/** Invoke needs a dedicated endpoint, so this is the default. */
+	dedicatedEndpointEnabled: z.boolean().default(true),
+	clientConnectionConfig: z
+		.strictObject({ inferenceTimeout: durationSchema('inferenceTimeout', 1, 3600).optional() })
+		.optional(),
+	encryptionSpec: z.strictObject({ kmsKeyName: z.string().min(1) }).optional(),
+	network: optionalText,
+	privateServiceConnectConfig: z.looseObject({}).optional(),
+	predictRequestResponseLoggingConfig: z.looseObject({}).optional(),
+});
+
+export const createEndpointInputSchema = z.strictObject({
+	endpointId: blankAsUnset(callerIdSchema('endpointId')),
+	endpoint: endpointInputSchema,
+	ifExists: z.enum(['fail', 'use'], { error: 'ifExists must be "fail" or "use".' }).default('fail'),
+});
+
+/** The DeployedModel part of a deploy request; `model` is given beside it (an id or name, optionally @version). */
+export const deployedModelInputSchema = z.strictObject({
+	displayName: optionalText,
+	dedicatedResources: dedicatedResourcesInputSchema,
+	serviceAccount: blankAsUnset(serviceAccountEmailSchema),
+	disableContainerLogging: z.boolean().optional(),
+	enableAccessLogging: z.boolean().optional(),
+	fasterDeploymentConfig: z.strictObject({ fastTryoutEnabled: z.boolean().optional() }).optional(),
+	systemLabels: z.record(z.string(), z.string()).optional(),
+	checkpointId: optionalText,
+});
+
+export const deployModelInputSchema = z
+	.strictObject({
+		endpoint: z.string().min(1, { error: 'endpoint is required.' }),
+		model: z.string().min(1, { error: 'model is required.' }),
+		deployedModel: deployedModelInputSchema,
+		trafficPercentage: z
+			.int({ error: 'trafficPercentage must be a whole number between 0 and 100.' })
+			.min(0, { error: 'trafficPercentage must be a whole number between 0 and 100.' })
+			.max(100, { error: 'trafficPercentage must be a whole number between 0 and 100.' })
+			.optional(),
+		trafficSplit: trafficSplitSchema.optional(),
+	})
+	.superRefine((input, ctx) => {
+		if (input.trafficSplit === undefined) return;
+		if (input.trafficPercentage !== undefined) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['trafficSplit'],
+				message: 'Give either trafficPercentage or trafficSplit, not both.',
+			});
+		}
+		if (!(NEW_MODEL_TRAFFIC_KEY in input.trafficSplit)) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['trafficSplit'],
+				message: `trafficSplit must contain "${NEW_MODEL_TRAFFIC_KEY}", the share of the model being deployed (0 is allowed).`,
+			});
+		}
+	});
+
+export const undeployModelInputSchema = z.strictObject({
+	endpoint: z.string().min(1, { error: 'endpoint is required.' }),
+	deployedModelId: z.string().regex(/^[1-9][0-9]{0,19}$/, {
+		error: (issue) => `deployedModelId "${String(issue.input)}" is not valid: it is the number Vertex gave the deployed model.`,
+	}),
+	trafficSplit: trafficSplitSchema.optional(),
+});
+
+export type MachineSpecInput = z.input<typeof machineSpecInputSchema>;
+export type DedicatedResourcesInput = z.input<typeof dedicatedResourcesInputSchema>;
+export type EndpointInput = z.input<typeof endpointInputSchema>;
+export type CreateEndpointInput = z.input<typeof createEndpointInputSchema>;
+export type DeployedModelInput = z.input<typeof deployedModelInputSchema>;
+export type DeployModelInput = z.input<typeof deployModelInputSchema>;
+export type UndeployModelInput = z.input<typeof undeployModelInputSchema>;
+
+export const deployedModelSchema = z.looseObject({
+	id: z.string().optional(),
+	model: z.string().optional(),
+	modelVersionId: z.string().optional(),
+	displayName: z.string().optional(),
+	createTime: z.string().optional(),
+	dedicatedResources: z.looseObject({}).optional(),
+});
+export type DeployedModel = z.output<typeof deployedModelSchema>;
+
+/** An Endpoint as Vertex returns it: known fields typed, everything else kept. */
+export const endpointSchema = z.looseObject({
+	name: z.string(),
+	displayName: z.string().optional(),
+	description: z.string().optional(),
+	deployedModels: z.array(deployedModelSchema).optional(),
+	trafficSplit: z.record(z.string(), z.number()).optional(),
+	labels: z.record(z.string(), z.string()).optional(),
+	etag: z.string().optional(),
+	createTime: z.string().optional(),
+	updateTime: z.string().optional(),
+	dedicatedEndpointEnabled: z.boolean().optional(),
+	dedicatedEndpointDns: z.string().optional(),
+	clientConnectionConfig: z.looseObject({ inferenceTimeout: z.string().optional() }).optional(),
+});
+export type Endpoint = z.output<typeof endpointSchema>;
+
+export const listEndpointsResponseSchema = z.looseObject({
+	endpoints: z.array(endpointSchema).optional(),
+	nextPageToken: z.string().optional(),
+});

@@ -1,0 +1,5 @@
+export * from './common';
+export * from './endpoint';
+export * from './model';
+export * from './operation';
+export { fieldPath, parseInput, parseResponse } from './validate';

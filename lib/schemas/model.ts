@@ -1,0 +1,116 @@
+/** Model and ModelContainerSpec: strict request shapes (typos caught before sending), tolerant answers. */
+import { z } from 'zod/v4';
+
+import { blankAsUnset, callerIdSchema, durationSchema, int64Schema, labelsSchema, optionalText, serviceAccountEmailSchema } from './common';
+
+const routeSchema = (name: string) =>
+	optionalText.refine((value) => value === undefined || value.startsWith('/'), {
+		error: `${name} must be a path starting with "/", e.g. "/health".`,
+	});
+
+const portSchema = z.strictObject({
+	containerPort: z.int().min(1, { error: 'containerPort must be between 1 and 65535.' }).max(65535, {
+		error: 'containerPort must be between 1 and 65535.',
+	}),
+});
+
+const envVarSchema = z.strictObject({
+	name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+		error: (issue) => `Environment variable name "${String(issue.input)}" is not valid: letters, digits and "_", not starting with a digit.`,
+	}),
+	value: z.string({ error: 'Environment variable values must be strings.' }),
+});
+
+/** Probes are passed through as given (Vertex validates their many variants); only their shape is checked. */
+const probeSchema = z.looseObject({
+	periodSeconds: z.int().min(1).optional(),
+	timeoutSeconds: z.int().min(1).optional(),
+	failureThreshold: z.int().min(1).optional(),
+	successThreshold: z.int().min(1).optional(),
+	initialDelaySeconds: z.int().min(0).optional(),
+});
+
+export const INVOKE_ROUTE_PREFIX = '/*';
+
+export const modelContainerSpecInputSchema = z
+	.strictObject({
+		imageUri: z.string().trim().min(1, { error: 'imageUri is required: the container image, e.g. us-docker.pkg.dev/project/repo/server:tag.' }),
+		command: z.array(z.string()).optional(),
+		args: z.array(z.string()).optional(),
+		env: z.array(envVarSchema).optional(),
+		ports: z.array(portSchema).max(1, { error: 'ports takes at most one port (Vertex uses the first).' }).optional(),
+		predictRoute: routeSchema('predictRoute'),
+		healthRoute: routeSchema('healthRoute'),
+		invokeRoutePrefix: optionalText.refine((value) => value === undefined || value === INVOKE_ROUTE_PREFIX, {
+			error: (issue) =>
+				`invokeRoutePrefix only accepts "${INVOKE_ROUTE_PREFIX}" (every path under /invoke goes to the container); got ${JSON.stringify(issue.input)}.`,
+		}),
+		grpcPorts: z.array(portSchema).optional(),
+		deploymentTimeout: durationSchema('deploymentTimeout', 1, 7200).optional(),
+		sharedMemorySizeMb: int64Schema('sharedMemorySizeMb').optional(),
+		startupProbe: probeSchema.optional(),
+		healthProbe: probeSchema.optional(),
+		livenessProbe: probeSchema.optional(),
+	})
+	.superRefine((spec, ctx) => {
+		if (spec.invokeRoutePrefix !== undefined && spec.predictRoute !== undefined) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['predictRoute'],
+				message:
+					'predictRoute cannot be set together with invokeRoutePrefix: an invoke-enabled model serves every path through /invoke; remove predictRoute (or invokeRoutePrefix).',
+			});
+		}
+	});
+
+export const modelInputSchema = z.strictObject({
+	displayName: z
+		.string()
+		.trim()
+		.min(1, { error: 'displayName is required.' })
+		.max(128, { error: 'displayName can be at most 128 characters.' }),
+	description: optionalText,
+	versionDescription: optionalText,
+	versionAliases: z.array(z.string().regex(/^[a-z][a-zA-Z0-9-]{0,126}[a-z0-9]$/, { error: (issue) => `Version alias "${String(issue.input)}" is not valid: a lowercase letter first, then letters, digits or "-", ending in a lowercase letter or digit.` })).optional(),
+	labels: labelsSchema.optional(),
+	artifactUri: optionalText,
+	containerSpec: modelContainerSpecInputSchema,
+	metadataSchemaUri: optionalText,
+	metadata: z.unknown().optional(),
+	predictSchemata: z.looseObject({}).optional(),
+	explanationSpec: z.looseObject({}).optional(),
+	encryptionSpec: z.strictObject({ kmsKeyName: z.string().min(1) }).optional(),
+});
+
+export const uploadModelInputSchema = z.strictObject({
+	model: modelInputSchema,
+	modelId: blankAsUnset(callerIdSchema('modelId')),
+	/** A model id or resource name; the resources layer expands it. */
+	parentModel: optionalText,
+	serviceAccount: blankAsUnset(serviceAccountEmailSchema),
+});
+
+export type ModelContainerSpecInput = z.input<typeof modelContainerSpecInputSchema>;
+export type ModelInput = z.input<typeof modelInputSchema>;
+export type UploadModelInput = z.input<typeof uploadModelInputSchema>;
+
+/** A Model as Vertex returns it: known fields typed, everything else kept. */
+export const modelSchema = z.looseObject({
+	name: z.string(),
+	displayName: z.string().optional(),
+	description: z.string().optional(),
+	versionId: z.string().optional(),
+	versionAliases: z.array(z.string()).optional(),
+	createTime: z.string().optional(),
+	updateTime: z.string().optional(),
+	labels: z.record(z.string(), z.string()).optional(),
+	containerSpec: z.looseObject({ imageUri: z.string().optional(), invokeRoutePrefix: z.string().optional() }).optional(),
+	deployedModels: z.array(z.looseObject({ endpoint: z.string().optional(), deployedModelId: z.string().optional() })).optional(),
+	artifactUri: z.string().optional(),
+});
+export type Model = z.output<typeof modelSchema>;
+
+export const listModelsResponseSchema = z.looseObject({
+	models: z.array(modelSchema).optional(),
+	nextPageToken: z.string().optional(),
+});

@@ -1,0 +1,140 @@
+/**
+ * Turns an HTTP error answer into a VertexApiError whose message tells the user what to do: Google's
+ * envelope `{error: {code, message, status, details}}` when present, else the body text (a model
+ * server's own error page), truncated.
+ */
+import { VertexApiError, type FieldViolation } from '../errors';
+
+const MAX_BODY_TEXT = 2000;
+const BAD_REQUEST_TYPE = 'type.googleapis.com/google.rpc.BadRequest';
+const ERROR_INFO_TYPE = 'type.googleapis.com/google.rpc.ErrorInfo';
+
+interface GoogleErrorEnvelope {
+	code?: number;
+	message?: string;
+	status?: string;
+	details?: unknown[];
+}
+
+export interface ApiErrorContext {
+	/** What was being done, e.g. "GET projects/p/locations/l/endpoints/e". Never holds secrets. */
+	action?: string;
+}
+
+function envelopeOf(text: string): GoogleErrorEnvelope | undefined {
+	try {
+		const parsed: unknown = JSON.parse(text);
+		if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+			const error = (parsed as { error?: unknown }).error;
+			if (error && typeof error === 'object' && !Array.isArray(error)) return error as GoogleErrorEnvelope;
+		}
+	} catch {
+		// not JSON: handled as plain text
+	}
+	return undefined;
+}
+
+function fieldViolationsOf(details: unknown[] | undefined): FieldViolation[] {
+	const violations: FieldViolation[] = [];
+	for (const detail of details ?? []) {
+		if (!detail || typeof detail !== 'object') continue;
+		const { '@type': type, fieldViolations } = detail as { '@type'?: unknown; fieldViolations?: unknown };
+		if (type !== BAD_REQUEST_TYPE || !Array.isArray(fieldViolations)) continue;
+		for (const violation of fieldViolations) {
+			const { field, description } = (violation ?? {}) as { field?: unknown; description?: unknown };
+			violations.push({ field: String(field ?? ''), description: String(description ?? '') });
+		}
+	}
+	return violations;
+}
+
+/** `permission` from an ErrorInfo detail (IAM_PERMISSION_DENIED carries it in metadata). */
+function deniedPermissionOf(details: unknown[] | undefined): string | undefined {
+	for (const detail of details ?? []) {
+		if (!detail || typeof detail !== 'object') continue;
+		const { '@type': type, metadata, reason } = detail as { '@type'?: unknown; metadata?: unknown; reason?: unknown };
+		if (type !== ERROR_INFO_TYPE) continue;
+		const permission = (metadata as { permission?: unknown } | undefined)?.permission;
+		if (typeof permission === 'string') return permission;
+		if (reason === 'SERVICE_DISABLED') return undefined;
+	}
+	return undefined;
+}
+
+function isServiceDisabled(message: string, details: unknown[] | undefined): boolean {
+	if (/has not been used|is disabled|SERVICE_DISABLED/i.test(message)) return true;
+	return (details ?? []).some(
+		(detail) => !!detail && typeof detail === 'object' && (detail as { reason?: unknown }).reason === 'SERVICE_DISABLED',
+	);
+}
+
+/** A sentence telling the user what to check, by HTTP status / gRPC status. */
+function adviceFor(httpStatus: number, status: string | undefined, message: string, details: unknown[] | undefined): string {
+	if (httpStatus === 401 || status === 'UNAUTHENTICATED') {
+		return 'The credential was rejected: check that the key or token is valid, not expired or revoked, and belongs to the intended account.';
+	}
+	if (httpStatus === 403 || status === 'PERMISSION_DENIED') {
+		if (isServiceDisabled(message, details)) {
+			return 'The Vertex AI API (aiplatform.googleapis.com) looks disabled for this project: enable it in the Google Cloud console, then retry.';
+		}
+		const permission = deniedPermissionOf(details);
+		return permission
+			? `The account lacks the IAM permission "${permission}" on this project (for example via roles/aiplatform.user); grant it, or check that the Vertex AI API is enabled.`
+			: 'The account lacks an IAM permission for this call (roles/aiplatform.user covers the usual ones), or the Vertex AI API is not enabled for the project.';
+	}
+	if (httpStatus === 404 || status === 'NOT_FOUND') {
+		return 'Check the project, location and id: the resource does not exist there (resources are regional: it may live in another location).';
+	}
+	if (httpStatus === 409 || status === 'ALREADY_EXISTS') {
+		return 'A resource with this id already exists.';
+	}
+	if (httpStatus === 429 || status === 'RESOURCE_EXHAUSTED') {
+		return 'A quota or rate limit was hit: retry later or request more quota.';
+	}
+	if (httpStatus === 503 || status === 'UNAVAILABLE') {
+		return 'The service is temporarily unavailable: retry later.';
+	}
+	return '';
+}
+
+function truncate(text: string): string {
+	return text.length > MAX_BODY_TEXT ? `${text.slice(0, MAX_BODY_TEXT)}… (truncated)` : text;
+}
+
+/** Builds the VertexApiError for a non-2xx answer. `secrets` are blanked out of any text kept. */
+export function apiErrorFromResponse(
+	httpStatus: number,
+	bodyText: string,
+	context: ApiErrorContext = {},
+	secrets: string[] = [],
+): VertexApiError {
+	const scrub = (text: string) => redactSecrets(text, secrets);
+	const prefix = context.action ? `${context.action} failed` : 'Request failed';
+	const envelope = envelopeOf(bodyText);
+	if (envelope) {
+		const message = scrub(String(envelope.message ?? '')).trim();
+		const status = typeof envelope.status === 'string' ? envelope.status : undefined;
+		const details = Array.isArray(envelope.details) ? envelope.details : undefined;
+		const violations = fieldViolationsOf(details);
+		const parts = [`${prefix} (HTTP ${httpStatus}${status ? ` ${status}` : ''})${message ? `: ${message}` : '.'}`];
+		if (violations.length) {
+			parts.push(`Invalid fields: ${violations.map((v) => `${v.field}: ${v.description}`).join('; ')}.`);
+		}
+		const advice = adviceFor(httpStatus, status, message, details);
+		if (advice) parts.push(advice);
+		return new VertexApiError(parts.join(' '), httpStatus, status, violations, details);
+	}
+	const text = truncate(scrub(bodyText).trim());
+	const advice = adviceFor(httpStatus, undefined, text, undefined);
+	const message = `${prefix} (HTTP ${httpStatus})${text ? `: ${text}` : '.'}${advice ? ` ${advice}` : ''}`;
+	return new VertexApiError(message, httpStatus, undefined, [], text || undefined);
+}
+
+/** Replaces every occurrence of each secret (tokens, keys) in `text`. */
+export function redactSecrets(text: string, secrets: string[]): string {
+	let result = text;
+	for (const secret of secrets) {
+		if (secret && secret.length >= 8) result = result.split(secret).join('[redacted]');
+	}
+	return result;
+}

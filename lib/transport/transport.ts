@@ -1,0 +1,212 @@
+/**
+ * The authorised HttpSender: checks where the token may go, attaches it, sends on the shared undici
+ * Agent with separate header and body timeouts, retries what is safe to retry, and turns failures
+ * into VertexApiError / VertexTransportError.
+ */
+import type { Readable } from 'node:stream';
+import { request as undiciRequest, type Dispatcher } from 'undici';
+
+import { VertexValidationError } from '../errors';
+import type { TokenHostPolicy } from '../hosts';
+import type { HttpRequest, HttpResponse, HttpSender } from '../http';
+import { abortedError, raceAbort, sleep, throwIfAborted } from './abort';
+import { sharedAgent } from './agent';
+import { apiErrorFromResponse } from './apiError';
+import { errorCodeOf, networkErrorFrom } from './networkError';
+import {
+	backoffDelayMs,
+	DEFAULT_RETRY_POLICY,
+	isRetryableConnectionCode,
+	isRetryableStatus,
+	parseRetryAfterMs,
+	type RetryPolicy,
+} from './retry';
+
+/** Headers only the transport sets. */
+const RESERVED_HEADERS = new Set(['authorization', 'host']);
+/** Error bodies are read up to this size to build the message; the rest is dropped. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+export const DEFAULT_HEADERS_TIMEOUT_MS = 120_000;
+export const DEFAULT_BODY_TIMEOUT_MS = 120_000;
+
+export type AccessTokenSource = (signal?: AbortSignal) => Promise<string>;
+
+export interface VertexTransportOptions {
+	getAccessToken: AccessTokenSource;
+	hostPolicy: TokenHostPolicy;
+	userAgent?: string;
+	retry?: Partial<RetryPolicy>;
+	/** Defaults to the process-wide shared Agent. */
+	dispatcher?: Dispatcher;
+	headersTimeoutMs?: number;
+	bodyTimeoutMs?: number;
+	/** Source of jitter; tests pin it. */
+	random?: () => number;
+}
+
+type UndiciResponse = Dispatcher.ResponseData;
+
+export class VertexTransport implements HttpSender {
+	private readonly retryPolicy: RetryPolicy;
+
+	constructor(private readonly options: VertexTransportOptions) {
+		this.retryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+	}
+
+	async send(request: HttpRequest): Promise<HttpResponse> {
+		// Refusals come first: nothing (not even a token fetch) happens for a request that is not allowed.
+		const url = this.options.hostPolicy.assertAllowed(request.url);
+		const headers = this.requestHeaders(request);
+		const { signal } = request;
+		throwIfAborted(signal);
+		const token = await raceAbort(this.options.getAccessToken(signal), signal);
+		headers.authorization = `Bearer ${token}`;
+
+		const action = `${request.method} ${url.origin}${url.pathname}`;
+		const headersTimeout = request.headersTimeoutMs ?? this.options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+		const bodyTimeout = request.bodyTimeoutMs ?? this.options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+		const canRetry = request.retry === true;
+		const { maxAttempts } = this.retryPolicy;
+
+		for (let attempt = 1; ; attempt++) {
+			const lastAttempt = !canRetry || attempt >= maxAttempts;
+			let response: UndiciResponse;
+			try {
+				response = await undiciRequest(url, {
+					dispatcher: this.options.dispatcher ?? sharedAgent(),
+					method: request.method,
+					headers,
+					body: request.body,
+					signal,
+					headersTimeout,
+					bodyTimeout,
+				});
+			} catch (error) {
+				if (signal?.aborted) throw abortedError(signal);
+				if (!lastAttempt && isRetryableConnectionCode(errorCodeOf(error))) {
+					await sleep(backoffDelayMs(attempt, this.retryPolicy, this.options.random), signal);
+					continue;
+				}
+				throw networkErrorFrom(error, { action, host: url.host, headersTimeoutMs: headersTimeout, bodyTimeoutMs: bodyTimeout });
+			}
+
+			const status = response.statusCode;
+			if (status >= 200 && status < 300) return this.toHttpResponse(response, action, url.host, bodyTimeout, signal);
+
+			const retryDelay = lastAttempt ? undefined : this.retryDelayFor(status, response, attempt);
+			if (retryDelay !== undefined) {
+				response.body.destroy();
+				await sleep(retryDelay, signal);
+				continue;
+			}
+			if (request.throwOnHttpError === false) return this.toHttpResponse(response, action, url.host, bodyTimeout, signal);
+
+			const text = await readErrorBody(response.body, signal);
+			const error = apiErrorFromResponse(status, text, { action }, [token]);
+			// UNAVAILABLE can come on a status other than 503; it is only visible in the envelope.
+			if (!lastAttempt && error.status === 'UNAVAILABLE') {
+				await sleep(backoffDelayMs(attempt, this.retryPolicy, this.options.random), signal);
+				continue;
+			}
+			throw error;
+		}
+	}
+
+	/** Milliseconds to wait before the next attempt, or undefined when this answer is final. */
+	private retryDelayFor(status: number, response: UndiciResponse, attempt: number): number | undefined {
+		if (!isRetryableStatus(status)) return undefined;
+		const backoff = backoffDelayMs(attempt, this.retryPolicy, this.options.random);
+		const retryAfter = parseRetryAfterMs(headerValue(response.headers['retry-after']));
+		if (retryAfter === undefined) return backoff;
+		// A server asking for a long pause gets its error back rather than a silent long hang.
+		return retryAfter > this.retryPolicy.maxRetryAfterMs ? undefined : retryAfter;
+	}
+
+	private requestHeaders(request: HttpRequest): Record<string, string> {
+		const headers: Record<string, string> = {};
+		for (const [name, value] of Object.entries(request.headers ?? {})) {
+			const lower = name.toLowerCase();
+			if (RESERVED_HEADERS.has(lower)) {
+				throw new VertexValidationError(
+					`The "${name}" header cannot be set by the caller: the client sets it itself.`,
+					`headers.${name}`,
+				);
+			}
+			headers[lower] = value;
+		}
+		if (this.options.userAgent && headers['user-agent'] === undefined) headers['user-agent'] = this.options.userAgent;
+		return headers;
+	}
+
+	private toHttpResponse(
+		response: UndiciResponse,
+		action: string,
+		host: string,
+		bodyTimeoutMs: number,
+		signal: AbortSignal | undefined,
+	): HttpResponse {
+		const headers: Record<string, string> = {};
+		for (const [name, value] of Object.entries(response.headers)) {
+			const text = headerValue(value);
+			if (text !== undefined) headers[name.toLowerCase()] = text;
+		}
+		return {
+			status: response.statusCode,
+			headers,
+			body: guardedBody(response.body, (error) =>
+				signal?.aborted ? abortedError(signal) : networkErrorFrom(error, { action, host, bodyTimeoutMs }),
+			),
+		};
+	}
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+	if (value === undefined) return undefined;
+	return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/**
+ * The response body as a one-shot async iterable whose errors are readable VertexTransportErrors.
+ * Stopping early (break / return) releases the connection.
+ */
+function guardedBody(readable: Readable, mapError: (error: unknown) => Error): AsyncIterable<Uint8Array> {
+	let taken = false;
+	return {
+		[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+			if (taken) throw new Error('The response body can only be read once.');
+			taken = true;
+			const inner = readable[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+			return {
+				async next() {
+					try {
+						return await inner.next();
+					} catch (error) {
+						throw mapError(error);
+					}
+				},
+				async return() {
+					readable.destroy();
+					return { done: true, value: undefined };
+				},
+			};
+		},
+	};
+}
+
+async function readErrorBody(body: Readable, signal?: AbortSignal): Promise<string> {
+	const chunks: Buffer[] = [];
+	let size = 0;
+	try {
+		for await (const chunk of body as AsyncIterable<Buffer>) {
+			chunks.push(chunk);
+			size += chunk.length;
+			if (size >= MAX_ERROR_BODY_BYTES) break;
+		}
+	} catch {
+		if (signal?.aborted) throw abortedError(signal);
+		// A body cut short still says something: keep what arrived.
+	} finally {
+		body.destroy();
+	}
+	return Buffer.concat(chunks).subarray(0, MAX_ERROR_BODY_BYTES).toString('utf8');
+}
