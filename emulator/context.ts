@@ -28,6 +28,8 @@ export interface EmulatorContext {
 	closing: boolean;
 	/** Runs work in the background; close() waits for all of it. */
 	background: (task: () => Promise<void>) => void;
+	/** Waits between operation steps; ends early when the emulator closes. */
+	pause: (ms: number) => Promise<void>;
 }
 
 /** One parsed control-plane call. */

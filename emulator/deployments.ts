@@ -1,5 +1,5 @@
 /** :deployModel and :undeployModel, and the deploy that starts a real model-server process. */
-import { sleep, typeUrl, type ApiCall, type EmulatorContext } from './context';
+import { typeUrl, type ApiCall, type EmulatorContext } from './context';
 import { requireEndpoint } from './endpoints-api';
 import { ApiError, fieldViolations, notFound, type FieldViolation } from './google-errors';
 import { asRecord } from './http-util';
@@ -142,7 +142,7 @@ export class Deployments {
 		try {
 			for (const stage of STAGES_BEFORE_SERVER) {
 				ctx.operations.setMetadata(op, { deploymentStage: stage });
-				await sleep(ctx.operationStepMs);
+				await ctx.pause(ctx.operationStepMs);
 				if (stopped()) return;
 			}
 			if (failure) return fail(failure);
@@ -186,7 +186,7 @@ export class Deployments {
 				return fail(new ApiError('INVALID_ARGUMENT', `${why} Please validate that your container configuration is valid.`));
 			}
 			ctx.operations.setMetadata(op, { deploymentStage: 'FINISHING_UP' });
-			await sleep(ctx.operationStepMs);
+			await ctx.pause(ctx.operationStepMs);
 			if (stopped() || ctx.store.endpoints.get(endpoint.id) !== endpoint) {
 				await release();
 				if (!op.done) fail(new ApiError('ABORTED', `The endpoint ${ctx.store.endpointName(endpoint.id)} was deleted during the deployment.`));
@@ -250,7 +250,7 @@ export class Deployments {
 		const failure = injectedOperationFailure(ctx, call);
 		const op = ctx.operations.create(ctx.store.endpointName(endpoint.id), typeUrl(call.version, 'UndeployModelOperationMetadata'));
 		ctx.background(async () => {
-			await sleep(ctx.operationStepMs);
+			await ctx.pause(ctx.operationStepMs);
 			if (op.done) return;
 			if (failure) return ctx.operations.fail(op, failure);
 			endpoint.deployedModels = endpoint.deployedModels.filter((d) => d !== deployed);

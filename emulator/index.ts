@@ -92,6 +92,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 	const log = options.log ?? (() => undefined);
 
 	const pending = new Set<Promise<void>>();
+	const closing = new AbortController();
 	const ctx: EmulatorContext = {
 		projectId,
 		projectNumber,
@@ -113,6 +114,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 			pending.add(running);
 			void running.finally(() => pending.delete(running));
 		},
+		pause: (ms) =>
+			new Promise((resolve) => {
+				if (closing.signal.aborted) return resolve();
+				const timer = setTimeout(done, ms);
+				closing.signal.addEventListener('abort', done, { once: true });
+				function done(): void {
+					clearTimeout(timer);
+					closing.signal.removeEventListener('abort', done);
+					resolve();
+				}
+			}),
 	};
 
 	const server = createServer();
@@ -159,6 +171,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 	const close = (): Promise<void> => {
 		closed ??= (async () => {
 			ctx.closing = true;
+			closing.abort();
 			ctx.operations.releaseWaiters();
 			server.close();
 			server.closeAllConnections();

@@ -1,5 +1,5 @@
 /** google.longrunning.Operations: get, :wait, :cancel, delete; and finishing the quick operations. */
-import { sleep, type ApiCall, type EmulatorContext } from './context';
+import { type ApiCall, type EmulatorContext } from './context';
 import { ApiError, GRPC_CODES, type GrpcStatus } from './google-errors';
 import { parseDuration } from './ids';
 import type { OperationRecord } from './operations';
@@ -25,7 +25,7 @@ export function completeQuickOperation(
 ): void {
 	const failure = injectedOperationFailure(ctx, call);
 	ctx.background(async () => {
-		await sleep(ctx.operationStepMs);
+		await ctx.pause(ctx.operationStepMs);
 		if (op.done) {
 			// Cancelled meanwhile.
 			onFailure();
