@@ -151,7 +151,10 @@ export async function startDeploy(api: Api, endpointName: string, modelName: str
 export async function deploy(api: Api, endpointName: string, modelName: string, trafficSplit?: Record<string, number>): Promise<{ op: any; stages: string[] }> {
 	const started = await startDeploy(api, endpointName, modelName, trafficSplit);
 	if (started.status !== 200) throw new Error(`deploy refused: ${started.text}`);
-	return pollOperation(api, started.json.name);
+	const polled = await pollOperation(api, started.json.name);
+	// The initial answer carries the first stage; polls may step past some of the short ones.
+	const first = started.json.metadata?.deploymentStage as string | undefined;
+	return { op: polled.op, stages: first && polled.stages[0] !== first ? [first, ...polled.stages] : polled.stages };
 }
 
 export function pidAlive(pid: number): boolean {
