@@ -1,0 +1,99 @@
+/** Types for scripts/n8n-run.js (plain Node, required from TypeScript tests). */
+import type { ChildProcess } from 'node:child_process';
+
+export { ensureN8n } from './n8n-install';
+
+export interface N8nInstance {
+	userFolder: string;
+	encryptionKey: string;
+	remove(): void;
+}
+
+export interface CommandResult {
+	code: number;
+	signal: NodeJS.Signals | null;
+	stdout: string;
+	stderr: string;
+}
+
+export interface RunOptions {
+	env?: Record<string, string>;
+	timeoutMs?: number;
+}
+
+/** A run result as `n8n execute --rawOutput` prints it (n8n's IRun, loosely typed). */
+export interface N8nRun {
+	status: string;
+	mode: string;
+	data: {
+		resultData: {
+			runData: Record<string, Array<{ data?: { main?: N8nItem[][] }; error?: N8nError }>>;
+			error?: N8nError;
+			lastNodeExecuted?: string;
+		};
+	};
+}
+
+export interface N8nItem {
+	json: Record<string, unknown>;
+	binary?: Record<string, unknown>;
+	pairedItem?: unknown;
+}
+
+export interface N8nError {
+	message: string;
+	name?: string;
+	description?: string;
+	[key: string]: unknown;
+}
+
+export interface ExecuteResult extends CommandResult {
+	run?: N8nRun;
+	status?: string;
+	error?: N8nError;
+	nodeOutput(nodeName: string, outputIndex?: number): N8nItem[];
+	nodeError(nodeName: string): N8nError | undefined;
+}
+
+export interface N8nServer {
+	baseUrl: string;
+	port: number;
+	child: ChildProcess;
+	readyAfterMs?: number;
+	logs(): string;
+	stop(options?: { graceMs?: number }): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export interface Owner {
+	email: string;
+	firstName: string;
+	lastName: string;
+	password: string;
+}
+
+export interface CredentialImport {
+	id: string;
+	name: string;
+	type: string;
+	data: Record<string, unknown>;
+}
+
+export declare const OWNER: Owner;
+export declare function freePort(): Promise<number>;
+export declare function createUserFolder(options?: { parent?: string; encryptionKey?: string }): N8nInstance;
+export declare function runN8n(instance: N8nInstance, args: string[], options?: RunOptions): Promise<CommandResult>;
+export declare function importCredentials(instance: N8nInstance, credentials: CredentialImport[]): Promise<void>;
+export declare function importWorkflow(instance: N8nInstance, workflow: { id: string; [key: string]: unknown }): Promise<string>;
+export declare function publishWorkflow(instance: N8nInstance, workflowId: string): Promise<void>;
+export declare function parseExecuteOutput(stdout: string): N8nRun | undefined;
+export declare function executeWorkflow(instance: N8nInstance, workflowId: string, options?: RunOptions): Promise<ExecuteResult>;
+export declare function installCommunityPackage(instance: N8nInstance, tarballPath: string): Promise<string>;
+export declare function packPackage(packageDir?: string, destination?: string): Promise<string>;
+export declare function startN8n(instance: N8nInstance, options?: { env?: Record<string, string>; timeoutMs?: number }): Promise<N8nServer>;
+export declare function ownerSession(baseUrl: string, owner?: Owner): Promise<string>;
+export declare function restRequest(
+	baseUrl: string,
+	cookie: string,
+	route: string,
+	options?: { method?: string; body?: unknown },
+): Promise<any>;

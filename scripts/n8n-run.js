@@ -1,0 +1,376 @@
+/*
+ * Drives a real n8n (installed by scripts/n8n-install.js) for end-to-end runs and the demo: a fresh
+ * user folder, a packed package installed as a community package, imports, `n8n execute`, and
+ * `n8n start` on 127.0.0.1. Plain Node, usable from scripts and (through require) from jest.
+ */
+'use strict';
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const net = require('node:net');
+const crypto = require('node:crypto');
+const { spawn } = require('node:child_process');
+
+const { ensureN8n, installDir, isInstalled, n8nBin, nodeEnv } = require('./n8n-install');
+
+const PROJECT_ROOT = path.resolve(__dirname, '..');
+const OWNER = { email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Selftest-Passw0rd' };
+
+/** A free TCP port on 127.0.0.1 (asked from the kernel, then released for n8n to take). */
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+/**
+ * A fresh N8N_USER_FOLDER (n8n keeps its database, settings and community packages under its
+ * `.n8n`) and the encryption key credentials are stored with. `remove()` deletes it.
+ */
+function createUserFolder({ parent = os.tmpdir(), encryptionKey = crypto.randomBytes(24).toString('base64') } = {}) {
+	const userFolder = fs.mkdtempSync(path.join(parent, 'n8n-user-'));
+	fs.mkdirSync(path.join(userFolder, '.n8n'), { recursive: true });
+	return {
+		userFolder,
+		encryptionKey,
+		remove: () => fs.rmSync(userFolder, { recursive: true, force: true }),
+	};
+}
+
+/**
+ * The environment of every n8n process: its user folder and key, JSON logs (so results can be
+ * picked out), its own task-broker port (two n8n processes on one port fail), and nothing that
+ * calls out to the internet.
+ */
+async function n8nEnv(instance, extra = {}) {
+	// jest sets NODE_ENV=test, which makes n8n refuse to load nodes ("Not available in tests").
+	const { NODE_ENV, ...inherited } = process.env;
+	return nodeEnv({
+		...inherited,
+		N8N_USER_FOLDER: instance.userFolder,
+		N8N_ENCRYPTION_KEY: instance.encryptionKey,
+		N8N_LOG_FORMAT: 'json',
+		N8N_LOG_LEVEL: 'info',
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		...extra,
+	});
+}
+
+function requireInstalledN8n() {
+	if (!isInstalled()) {
+		throw new Error(`n8n is not installed in ${installDir()}: run node scripts/n8n-install.js first`);
+	}
+	return n8nBin();
+}
+
+/** Runs `n8n <args>` to completion; resolves to { code, stdout, stderr } (never rejects on a non-zero exit). */
+async function runN8n(instance, args, { env = {}, timeoutMs = 180_000 } = {}) {
+	const bin = requireInstalledN8n();
+	const childEnv = await n8nEnv(instance, env);
+	return await new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [bin, ...args], { cwd: instance.userFolder, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (data) => (stdout += data));
+		child.stderr.on('data', (data) => (stderr += data));
+		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+		child.on('error', (error) => {
+			clearTimeout(timer);
+			reject(error);
+		});
+		child.on('close', (code, signal) => {
+			clearTimeout(timer);
+			resolve({ code: code ?? (signal ? 128 : 1), signal, stdout, stderr });
+		});
+	});
+}
+
+async function runN8nOrThrow(instance, args, options) {
+	const result = await runN8n(instance, args, options);
+	if (result.code !== 0) {
+		throw new Error(`n8n ${args.join(' ')} exited with ${result.code}:\n${lastLines(result.stdout + result.stderr, 20)}`);
+	}
+	return result;
+}
+
+function lastLines(text, count) {
+	return text.trimEnd().split('\n').slice(-count).join('\n');
+}
+
+function writeJsonFile(instance, name, value) {
+	const file = path.join(instance.userFolder, name);
+	fs.writeFileSync(file, JSON.stringify(value, null, '\t'));
+	return file;
+}
+
+/**
+ * Imports credentials given as plain data ([{ id, name, type, data }]); n8n encrypts `data` with
+ * the instance's key on import.
+ */
+async function importCredentials(instance, credentials) {
+	const file = writeJsonFile(instance, `credentials-${crypto.randomUUID()}.json`, credentials);
+	try {
+		await runN8nOrThrow(instance, ['import:credentials', `--input=${file}`]);
+	} finally {
+		fs.rmSync(file, { force: true });
+	}
+}
+
+/** Imports one workflow (it must carry its `id`, which `execute --id` and `publish:workflow` use). */
+async function importWorkflow(instance, workflow) {
+	if (!workflow.id) throw new Error('importWorkflow: the workflow needs an id');
+	const file = writeJsonFile(instance, `workflow-${workflow.id}.json`, [{ active: false, settings: {}, ...workflow }]);
+	try {
+		await runN8nOrThrow(instance, ['import:workflow', `--input=${file}`]);
+	} finally {
+		fs.rmSync(file, { force: true });
+	}
+	return workflow.id;
+}
+
+/** Imports leave workflows inactive; webhook workflows must be published before `n8n start`. */
+async function publishWorkflow(instance, workflowId) {
+	await runN8nOrThrow(instance, ['publish:workflow', `--id=${workflowId}`]);
+}
+
+/** Picks the run result out of `execute --rawOutput` JSON logs: the record whose message is {data: {resultData}}. */
+function parseExecuteOutput(stdout) {
+	for (const line of stdout.split('\n').reverse()) {
+		if (!line.startsWith('{')) continue;
+		let record;
+		try {
+			record = JSON.parse(line);
+		} catch {
+			continue;
+		}
+		if (typeof record.message !== 'string' || !record.message.startsWith('{')) continue;
+		try {
+			const run = JSON.parse(record.message);
+			if (run && run.data && run.data.resultData) return run;
+		} catch {
+			// another JSON-looking log message
+		}
+	}
+	return undefined;
+}
+
+/**
+ * `n8n execute --id=<id> --rawOutput` (mode `cli`: no streaming). Resolves to the exit code, the
+ * parsed run (IRun: status, data.resultData.runData / error) and helpers over it.
+ */
+async function executeWorkflow(instance, workflowId, options) {
+	const result = await runN8n(instance, ['execute', `--id=${workflowId}`, '--rawOutput'], options);
+	const run = parseExecuteOutput(result.stdout);
+	const runData = (run && run.data.resultData.runData) || {};
+	const lastRun = (nodeName) => (runData[nodeName] || []).at(-1);
+	return {
+		...result,
+		run,
+		status: run ? run.status : undefined,
+		error: run ? run.data.resultData.error : undefined,
+		/** Items on one output of a node's last run ([] if it did not run). */
+		nodeOutput: (nodeName, outputIndex = 0) => {
+			const task = lastRun(nodeName);
+			return (task && task.data && task.data.main && task.data.main[outputIndex]) || [];
+		},
+		nodeError: (nodeName) => (lastRun(nodeName) || {}).error,
+	};
+}
+
+/**
+ * Installs a packed package (an `npm pack` tarball) as n8n 2.40 installs a community package:
+ * unpack into `.n8n/nodes/node_modules/<name>`, drop dev/peer/optional dependencies from its
+ * package.json, `npm install` its runtime dependencies inside that folder (scripts off, no
+ * lockfile), and record it in `.n8n/nodes/package.json`. n8n-workflow is not installed there: n8n
+ * puts its own node_modules on NODE_PATH for community packages.
+ */
+async function installCommunityPackage(instance, tarballPath) {
+	const nodesDir = path.join(instance.userFolder, '.n8n', 'nodes');
+	fs.mkdirSync(nodesDir, { recursive: true });
+	// Unpacked beside its destination, so the final move is a rename on one file system.
+	const unpackDir = fs.mkdtempSync(path.join(instance.userFolder, '.n8n', 'unpack-'));
+	try {
+		await runCommand('tar', ['-xzf', path.resolve(tarballPath), '-C', unpackDir, '--strip-components=1']);
+		const manifestPath = path.join(unpackDir, 'package.json');
+		const { devDependencies, peerDependencies, optionalDependencies, ...manifest } = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
+		fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+
+		const packageDir = path.join(nodesDir, 'node_modules', manifest.name);
+		fs.rmSync(packageDir, { recursive: true, force: true });
+		fs.mkdirSync(path.dirname(packageDir), { recursive: true });
+		fs.renameSync(unpackDir, packageDir);
+		await runCommand(
+			'npm',
+			['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false', '--loglevel=error'],
+			{ cwd: packageDir },
+		);
+
+		const nodesManifestPath = path.join(nodesDir, 'package.json');
+		const nodesManifest = fs.existsSync(nodesManifestPath)
+			? JSON.parse(fs.readFileSync(nodesManifestPath, 'utf8'))
+			: { name: 'installed-nodes', private: true, dependencies: {} };
+		nodesManifest.dependencies = { ...nodesManifest.dependencies, [manifest.name]: manifest.version };
+		fs.writeFileSync(nodesManifestPath, JSON.stringify(nodesManifest, null, 2));
+		return packageDir;
+	} finally {
+		fs.rmSync(unpackDir, { recursive: true, force: true });
+	}
+}
+
+/** `npm pack` of a package folder (this project by default; it must be built) into `destination`; resolves to the tarball path. */
+async function packPackage(packageDir = PROJECT_ROOT, destination = os.tmpdir()) {
+	const { stdout } = await runCommand('npm', ['pack', '--json', `--pack-destination=${destination}`, '--ignore-scripts'], { cwd: packageDir });
+	const [{ filename }] = JSON.parse(stdout.slice(stdout.indexOf('[')));
+	return path.join(destination, filename);
+}
+
+function runCommand(command, args, { cwd } = {}) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(command, args, { cwd, env: nodeEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (data) => (stdout += data));
+		child.stderr.on('data', (data) => (stderr += data));
+		child.on('error', reject);
+		child.on('close', (code) => {
+			if (code === 0) resolve({ stdout, stderr });
+			else reject(new Error(`${command} ${args.join(' ')} failed (exit ${code}):\n${lastLines(stderr || stdout, 20)}`));
+		});
+	});
+}
+
+async function waitForReady(baseUrl, { child, timeoutMs = 120_000, logs }) {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (child.exitCode !== null) throw new Error(`n8n exited with ${child.exitCode} before it was ready:\n${lastLines(logs(), 30)}`);
+		try {
+			const response = await fetch(`${baseUrl}/healthz/readiness`);
+			if (response.ok) return;
+		} catch {
+			// not listening yet
+		}
+		await new Promise((resolve) => setTimeout(resolve, 250));
+	}
+	throw new Error(`n8n was not ready within ${timeoutMs / 1000} s:\n${lastLines(logs(), 30)}`);
+}
+
+/**
+ * `n8n start` bound to 127.0.0.1 on free ports; resolves once /healthz/readiness answers. The
+ * handle has baseUrl, the child process, logs() and stop() (SIGTERM, then SIGKILL if it lingers).
+ */
+async function startN8n(instance, { env = {}, timeoutMs } = {}) {
+	const bin = requireInstalledN8n();
+	const port = await freePort();
+	const baseUrl = `http://127.0.0.1:${port}`;
+	const childEnv = await n8nEnv(instance, {
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_HOST: '127.0.0.1',
+		N8N_PORT: String(port),
+		N8N_PROTOCOL: 'http',
+		WEBHOOK_URL: `${baseUrl}/`,
+		N8N_EDITOR_BASE_URL: `${baseUrl}/`,
+		N8N_SECURE_COOKIE: 'false',
+		...env,
+	});
+	const startedAt = Date.now();
+	const child = spawn(process.execPath, [bin, 'start'], { cwd: instance.userFolder, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+	let output = '';
+	child.stdout.on('data', (data) => (output += data));
+	child.stderr.on('data', (data) => (output += data));
+	const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+	const handle = {
+		baseUrl,
+		port,
+		child,
+		logs: () => output,
+		readyAfterMs: undefined,
+		async stop({ graceMs = 20_000 } = {}) {
+			if (child.exitCode === null && child.signalCode === null) {
+				child.kill('SIGTERM');
+				const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+				await exited;
+				clearTimeout(timer);
+			}
+			return await exited;
+		},
+	};
+	try {
+		await waitForReady(baseUrl, { child, timeoutMs, logs: handle.logs });
+	} catch (error) {
+		await handle.stop();
+		throw error;
+	}
+	handle.readyAfterMs = Date.now() - startedAt;
+	return handle;
+}
+
+/** The `n8n-auth` cookie from a response, as a Cookie header value. */
+function authCookie(response) {
+	const cookies = typeof response.headers.getSetCookie === 'function' ? response.headers.getSetCookie() : [];
+	const auth = cookies.map((cookie) => cookie.split(';')[0]).find((pair) => pair.startsWith('n8n-auth='));
+	if (!auth) throw new Error(`no n8n-auth cookie in the response (status ${response.status})`);
+	return auth;
+}
+
+/**
+ * Sets up the owner account (first call on a fresh instance) and logs in; resolves to the Cookie
+ * header for REST calls that need a session (/types/nodes.json, /rest/...).
+ */
+async function ownerSession(baseUrl, owner = OWNER) {
+	const setup = await fetch(`${baseUrl}/rest/owner/setup`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(owner),
+	});
+	// 400 when the owner exists already: log in instead.
+	if (!setup.ok && setup.status !== 400) throw new Error(`owner setup failed: ${setup.status} ${await setup.text()}`);
+	const login = await fetch(`${baseUrl}/rest/login`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
+	});
+	if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
+	return authCookie(login);
+}
+
+/** A REST call with the session cookie; resolves to the parsed JSON body (n8n wraps most in `data`). */
+async function restRequest(baseUrl, cookie, route, { method = 'GET', body } = {}) {
+	const response = await fetch(`${baseUrl}${route}`, {
+		method,
+		headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const text = await response.text();
+	if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${text.slice(0, 500)}`);
+	return text ? JSON.parse(text) : undefined;
+}
+
+module.exports = {
+	OWNER,
+	createUserFolder,
+	ensureN8n,
+	executeWorkflow,
+	freePort,
+	importCredentials,
+	importWorkflow,
+	installCommunityPackage,
+	ownerSession,
+	packPackage,
+	parseExecuteOutput,
+	publishWorkflow,
+	restRequest,
+	runN8n,
+	startN8n,
+};
