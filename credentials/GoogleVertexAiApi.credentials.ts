@@ -1,0 +1,156 @@
+import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+
+import { VERTEX_LOCATIONS } from '../nodes/shared/locations';
+
+const authenticationOptions = [
+	{
+		name: 'Service Account Key (JSON)',
+		value: 'serviceAccountJson',
+		description: 'Paste the whole key file downloaded from the Google Cloud console',
+	},
+	{
+		name: 'Service Account Email and Private Key',
+		value: 'serviceAccountEmailKey',
+	},
+	{
+		name: 'Application Default Credentials',
+		value: 'applicationDefault',
+		description: 'For n8n running on GKE, Cloud Run or a VM, or with GOOGLE_APPLICATION_CREDENTIALS set',
+	},
+	{
+		name: 'Workload Identity Federation',
+		value: 'externalAccount',
+		description: 'An external_account configuration JSON',
+	},
+	{
+		name: 'Access Token',
+		value: 'accessToken',
+		description: 'A short-lived OAuth access token, for example from gcloud auth print-access-token',
+	},
+];
+
+/** One credential for every node of the package; the nodes build their client from it (nodes/shared). */
+export class GoogleVertexAiApi implements ICredentialType {
+	name = 'googleVertexAiApi';
+
+	displayName = 'Google Vertex AI API';
+
+	icon = { light: 'file:vertexAi.svg', dark: 'file:vertexAi.dark.svg' } as const;
+
+	documentationUrl = 'https://cloud.google.com/vertex-ai/docs/general/custom-service-account';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Authentication',
+			name: 'authentication',
+			type: 'options',
+			options: authenticationOptions,
+			default: 'serviceAccountJson',
+		},
+		// The key file holds the private key: it is a secret even though its name does not say so.
+		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
+		{
+			displayName: 'Service Account Key JSON',
+			name: 'serviceAccountJson',
+			type: 'string',
+			typeOptions: { password: true, rows: 6 },
+			default: '',
+			required: true,
+			placeholder: '{ "type": "service_account", "project_id": "...", ... }',
+			description: 'The whole JSON key file of the service account',
+			displayOptions: { show: { authentication: ['serviceAccountJson'] } },
+		},
+		{
+			displayName: 'Service Account Email',
+			name: 'clientEmail',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'name@project-ID.iam.gserviceaccount.com',
+			displayOptions: { show: { authentication: ['serviceAccountEmailKey'] } },
+		},
+		{
+			displayName: 'Private Key',
+			name: 'privateKey',
+			type: 'string',
+			typeOptions: { password: true, rows: 4 },
+			default: '',
+			required: true,
+			description: 'The private_key of the key file; a key pasted with literal \\n sequences is accepted',
+			displayOptions: { show: { authentication: ['serviceAccountEmailKey'] } },
+		},
+		{
+			displayName: 'External Account JSON',
+			name: 'externalAccountJson',
+			type: 'string',
+			typeOptions: { rows: 6 },
+			default: '',
+			required: true,
+			placeholder: '{ "type": "external_account", "audience": "...", ... }',
+			displayOptions: { show: { authentication: ['externalAccount'] } },
+		},
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			displayOptions: { show: { authentication: ['accessToken'] } },
+		},
+		{
+			displayName: 'Impersonate Service Account',
+			name: 'impersonateServiceAccount',
+			type: 'string',
+			default: '',
+			placeholder: 'deployer@project-ID.iam.gserviceaccount.com',
+			description:
+				'Optional. Act as this service account; the identity above needs the Service Account Token Creator role on it.',
+			displayOptions: { hide: { authentication: ['accessToken'] } },
+		},
+		{
+			displayName: 'Project ID',
+			name: 'projectId',
+			type: 'string',
+			default: '',
+			placeholder: 'my-project',
+			description: 'Taken from the key when left empty',
+		},
+		{
+			displayName: 'Location',
+			name: 'location',
+			type: 'options',
+			options: VERTEX_LOCATIONS.map((location) => ({ name: location, value: location })),
+			default: 'us-central1',
+			description: 'The Vertex AI region of the models and endpoints',
+		},
+		{
+			displayName: 'Custom API Endpoint',
+			name: 'apiBaseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'https://my-psc-endpoint.example or http://127.0.0.1:8080',
+			description:
+				'Optional. Base URL for all calls instead of Google\'s hosts: a Private Service Connect endpoint, or the local Vertex AI emulator. Plain http is only allowed for loopback addresses.',
+		},
+		{
+			displayName: 'Custom Token URL',
+			name: 'tokenUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'http://127.0.0.1:8080/token',
+			description: 'Optional. OAuth token URL for service account keys, e.g. the local emulator\'s',
+			displayOptions: { show: { authentication: ['serviceAccountJson', 'serviceAccountEmailKey'] } },
+		},
+		{
+			displayName: 'Custom IAM Credentials URL',
+			name: 'iamCredentialsBaseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'http://127.0.0.1:8080',
+			description:
+				'Optional. Base URL of the IAM Credentials API used for impersonation, e.g. the local emulator\'s',
+			displayOptions: { hide: { authentication: ['accessToken'] } },
+		},
+	];
+}

@@ -1,0 +1,150 @@
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import type { Endpoint } from '../../lib';
+import { clientFromCredential } from '../shared/client';
+import { outputItem, runForEachItem } from '../shared/items';
+import { sharedMethods } from '../shared/methods';
+import { operationFields, startOrResumeOperation } from '../shared/operation';
+import { CREDENTIAL_TYPE, labelsOption, waitParameters } from '../shared/parameters';
+import { labelsFrom } from '../shared/values';
+
+const parameterLabels: Record<string, string> = {
+	displayName: 'Display Name',
+	endpointId: 'Endpoint ID',
+	'clientConnectionConfig.inferenceTimeout': 'Inference Timeout (Seconds)',
+};
+
+function endpointFields(endpoint: Endpoint): IDataObject {
+	return {
+		endpoint: endpoint.name,
+		endpointId: endpoint.name.slice(endpoint.name.lastIndexOf('/') + 1),
+		displayName: endpoint.displayName ?? null,
+		dedicatedEndpointDns: endpoint.dedicatedEndpointDns ?? null,
+	};
+}
+
+export class VertexAiCreateDedicatedEndpoint implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Vertex AI Create Dedicated Endpoint',
+		name: 'vertexAiCreateDedicatedEndpoint',
+		icon: { light: 'file:../shared/vertexAi.svg', dark: 'file:../shared/vertexAi.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["displayName"]}}',
+		description: 'Create a dedicated Vertex AI endpoint, the kind invoke-enabled models deploy to',
+		defaults: { name: 'Vertex AI Create Dedicated Endpoint' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'googleVertexAiApi', required: true, testedBy: 'googleVertexAiCredentialTest' }],
+		properties: [
+			{
+				displayName: 'Display Name',
+				name: 'displayName',
+				type: 'string',
+				default: '',
+				required: true,
+				placeholder: 'e.g. chat-endpoint',
+			},
+			{
+				displayName: 'Endpoint ID',
+				name: 'endpointId',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. chat-endpoint or 1234567',
+				description:
+					'Optional ID of your choice: letter first with lowercase letters, digits and hyphens (up to 63), or up to 9 digits. Left empty, Vertex AI picks a number.',
+			},
+			{
+				displayName: 'If the ID Exists',
+				name: 'ifExists',
+				type: 'options',
+				options: [
+					{ name: 'Fail', value: 'fail', description: 'Stop with an error' },
+					{
+						name: 'Use the Existing Endpoint',
+						value: 'use',
+						description: 'Output the existing endpoint, so a re-run of the workflow goes on',
+					},
+				],
+				default: 'fail',
+				displayOptions: { hide: { endpointId: [''] } },
+			},
+			{
+				displayName: 'Inference Timeout (Seconds)',
+				name: 'inferenceTimeoutSeconds',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 3600 },
+				default: 600,
+				description: 'How long one request may take (at most 3600)',
+			},
+			...waitParameters(15),
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [{ displayName: 'Description', name: 'description', type: 'string', default: '' }, labelsOption],
+			},
+		],
+	};
+
+	methods = sharedMethods;
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const client = clientFromCredential(await this.getCredentials(CREDENTIAL_TYPE));
+		const signal = this.getExecutionCancelSignal();
+		return await runForEachItem(
+			this,
+			async (i) => {
+				const param = <T>(name: string, fallback?: T) => this.getNodeParameter(name, i, fallback) as T;
+				const options = param<IDataObject>('options', {});
+				let existing: Endpoint | undefined;
+				const operation = await startOrResumeOperation(this, i, client, async () => {
+					const created = await client.createEndpoint(
+						{
+							endpointId: param<string>('endpointId', '').trim() || undefined,
+							ifExists: param<'fail' | 'use'>('ifExists', 'fail'),
+							endpoint: {
+								displayName: param<string>('displayName').trim(),
+								description: (options.description as string) || undefined,
+								labels: labelsFrom(options.labels),
+								dedicatedEndpointEnabled: true,
+								clientConnectionConfig: { inferenceTimeout: `${param<number>('inferenceTimeoutSeconds', 600)}s` },
+							},
+						},
+						signal,
+					);
+					existing = created.existing;
+					return created.operation;
+				});
+				if (operation && !operation.done) return [outputItem(i, operationFields(operation))];
+
+				const endpoint = (existing ?? operation?.response) as Endpoint;
+				const wait = param<boolean>('waitForCompletion', true);
+				const ready = wait
+					? await client.waitForDedicatedEndpointDns(endpoint.name, {
+							timeoutMs: param<number>('waitTimeoutMinutes', 15) * 60_000,
+							signal,
+						})
+					: endpoint;
+				return [
+					outputItem(i, {
+						...endpointFields(ready),
+						existed: existing !== undefined,
+						...operationFields(operation),
+					}),
+				];
+			},
+			{ parameterOf: (field) => parameterLabels[field] },
+		);
+	}
+}

@@ -1,0 +1,299 @@
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { clientFromCredential } from '../shared/client';
+import { outputItem, runForEachItem } from '../shared/items';
+import { sharedMethods } from '../shared/methods';
+import { operationFields, startOrResumeOperation } from '../shared/operation';
+import { CREDENTIAL_TYPE, labelsOption, waitParameters } from '../shared/parameters';
+import { keyValuePairs, labelsFrom, stringList } from '../shared/values';
+
+const probeFields = [
+	{ displayName: 'HTTP Path', name: 'path', type: 'string' as const, default: '/health' },
+	{ displayName: 'Period Seconds', name: 'periodSeconds', type: 'number' as const, default: 10 },
+	{ displayName: 'Timeout Seconds', name: 'timeoutSeconds', type: 'number' as const, default: 1 },
+	{ displayName: 'Failure Threshold', name: 'failureThreshold', type: 'number' as const, default: 3 },
+	{ displayName: 'Initial Delay Seconds', name: 'initialDelaySeconds', type: 'number' as const, default: 0 },
+];
+
+/** Maps core field paths back to this node's parameter names, for validation messages. */
+const parameterLabels: Record<string, string> = {
+	'model.displayName': 'Display Name',
+	'model.containerSpec.imageUri': 'Image URI',
+	'model.containerSpec.predictRoute': 'Predict Route',
+	'model.containerSpec.healthRoute': 'Health Route',
+	'model.containerSpec.invokeRoutePrefix': 'Route Mode',
+	'model.containerSpec.ports': 'Port',
+	'model.containerSpec.env': 'Environment Variables',
+	'model.containerSpec.deploymentTimeout': 'Deployment Timeout (Seconds)',
+	'model.containerSpec.sharedMemorySizeMb': 'Shared Memory (MB)',
+	modelId: 'Model ID',
+	parentModel: 'Parent Model',
+};
+
+export class VertexAiUploadModel implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Vertex AI Upload Model',
+		name: 'vertexAiUploadModel',
+		icon: { light: 'file:../shared/vertexAi.svg', dark: 'file:../shared/vertexAi.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["displayName"]}}',
+		description: 'Register a model server container in Vertex AI Model Registry',
+		defaults: { name: 'Vertex AI Upload Model' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'googleVertexAiApi', required: true, testedBy: 'googleVertexAiCredentialTest' }],
+		properties: [
+			{
+				displayName: 'Display Name',
+				name: 'displayName',
+				type: 'string',
+				default: '',
+				required: true,
+				placeholder: 'e.g. my-llm-server',
+			},
+			{
+				displayName: 'Image URI',
+				name: 'imageUri',
+				type: 'string',
+				default: '',
+				required: true,
+				placeholder: 'e.g. us-docker.pkg.dev/my-project/repo/server:latest',
+				description: 'The model server container image',
+			},
+			{
+				displayName: 'Route Mode',
+				name: 'routeMode',
+				type: 'options',
+				options: [
+					{
+						name: 'Invoke (Any Route)',
+						value: 'invoke',
+						description: 'Every non-root path of the server is reachable through /invoke (invokeRoutePrefix "/*")',
+					},
+					{
+						name: 'Predict Route',
+						value: 'predict',
+						description: 'Only the predict route is reachable, through :predict and :rawPredict',
+					},
+				],
+				default: 'invoke',
+			},
+			{
+				displayName: 'Predict Route',
+				name: 'predictRoute',
+				type: 'string',
+				default: '/predict',
+				displayOptions: { show: { routeMode: ['predict'] } },
+			},
+			{
+				displayName: 'Health Route',
+				name: 'healthRoute',
+				type: 'string',
+				default: '/health',
+				description: 'Path Vertex AI polls until it answers 200 before the deployment completes',
+			},
+			{
+				displayName: 'Port',
+				name: 'port',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 65535 },
+				default: 8080,
+				description: 'The port the server listens on (given to it as AIP_HTTP_PORT)',
+			},
+			{
+				displayName: 'Environment Variables',
+				name: 'environmentVariables',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				placeholder: 'Add Variable',
+				default: {},
+				options: [
+					{
+						displayName: 'Variable',
+						name: 'variable',
+						values: [
+							{ displayName: 'Name', name: 'name', type: 'string', default: '' },
+							{ displayName: 'Value', name: 'value', type: 'string', default: '' },
+						],
+					},
+				],
+			},
+			{
+				displayName: 'Command',
+				name: 'command',
+				type: 'string',
+				typeOptions: { multipleValues: true, multipleValueButtonText: 'Add Command Part' },
+				default: [],
+				description: "Replaces the image's entrypoint, one part per entry",
+			},
+			{
+				displayName: 'Arguments',
+				name: 'args',
+				type: 'string',
+				typeOptions: { multipleValues: true, multipleValueButtonText: 'Add Argument' },
+				default: [],
+				description: "Replaces the image's default arguments, one per entry",
+			},
+			...waitParameters(30),
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Artifact URI',
+						name: 'artifactUri',
+						type: 'string',
+						default: '',
+						placeholder: 'gs://bucket/path',
+						description: 'Cloud Storage folder with model files, given to the server as AIP_STORAGE_URI',
+					},
+					{
+						displayName: 'Deployment Timeout (Seconds)',
+						name: 'deploymentTimeoutSeconds',
+						type: 'number',
+						typeOptions: { minValue: 1, maxValue: 7200 },
+						default: 1200,
+						description: 'How long a deployment may take to become healthy (at most 2 hours)',
+					},
+					{ displayName: 'Description', name: 'description', type: 'string', default: '' },
+					{
+						displayName: 'Health Probe',
+						name: 'healthProbe',
+						type: 'fixedCollection',
+						default: {},
+						options: [{ displayName: 'Probe', name: 'probe', values: probeFields }],
+					},
+					labelsOption,
+					{
+						displayName: 'Model ID',
+						name: 'modelId',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. my-model',
+						description:
+							'Optional ID of your choice (letter first, lowercase letters, digits and hyphens). A second upload with the same ID fails, which keeps re-runs from creating duplicates.',
+					},
+					{
+						displayName: 'Parent Model',
+						name: 'parentModel',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. my-model',
+						description: 'Upload as a new version of this model',
+					},
+					{
+						displayName: 'Service Account',
+						name: 'serviceAccount',
+						type: 'string',
+						default: '',
+						description: 'Service account the upload reads artifacts as',
+					},
+					{
+						displayName: 'Shared Memory (MB)',
+						name: 'sharedMemorySizeMb',
+						type: 'number',
+						typeOptions: { minValue: 1 },
+						default: 1024,
+					},
+					{
+						displayName: 'Startup Probe',
+						name: 'startupProbe',
+						type: 'fixedCollection',
+						default: {},
+						options: [{ displayName: 'Probe', name: 'probe', values: probeFields }],
+					},
+					{
+						displayName: 'Version Aliases',
+						name: 'versionAliases',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. default, candidate',
+						description: 'Comma-separated aliases for this version',
+					},
+				],
+			},
+		],
+	};
+
+	methods = sharedMethods;
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const client = clientFromCredential(await this.getCredentials(CREDENTIAL_TYPE));
+		return await runForEachItem(
+			this,
+			async (i) => {
+				const operation = await startOrResumeOperation(this, i, client, async () =>
+					client.uploadModel(uploadRequest(this, i), this.getExecutionCancelSignal()),
+				);
+				const response = (operation?.response ?? {}) as { model?: string; modelVersionId?: string };
+				const json: IDataObject = { ...operationFields(operation) };
+				if (response.model) {
+					json.model = response.model;
+					json.modelId = response.model.slice(response.model.lastIndexOf('/') + 1);
+					json.modelVersionId = response.modelVersionId ?? null;
+				}
+				return [outputItem(i, json)];
+			},
+			{ parameterOf: (field) => parameterLabels[field] },
+		);
+	}
+}
+
+/** A probe option ({ probe: { path, timings } }) to Vertex's Probe with an httpGet action. */
+function probeFrom(value: unknown): Record<string, unknown> | undefined {
+	const probe = (value as { probe?: IDataObject } | undefined)?.probe;
+	if (!probe) return undefined;
+	const { path, ...timings } = probe;
+	return { httpGet: { path }, ...timings };
+}
+
+/** Parameters of one item to the body of models:upload, in Vertex's JSON names. */
+function uploadRequest(ctx: IExecuteFunctions, i: number) {
+	const param = <T>(name: string, fallback?: T) => ctx.getNodeParameter(name, i, fallback) as T;
+	const options = param<IDataObject>('options', {});
+	const invoke = param<string>('routeMode', 'invoke') === 'invoke';
+	const deploymentTimeout = options.deploymentTimeoutSeconds as number | undefined;
+	const sharedMemory = options.sharedMemorySizeMb as number | undefined;
+	const containerSpec = {
+		imageUri: param<string>('imageUri').trim(),
+		command: stringList(param('command', [])),
+		args: stringList(param('args', [])),
+		env: keyValuePairs(param('environmentVariables', {}), 'variable').map(([name, value]) => ({ name, value })),
+		ports: [{ containerPort: param<number>('port', 8080) }],
+		healthRoute: param<string>('healthRoute', '') || undefined,
+		...(invoke ? { invokeRoutePrefix: '/*' } : { predictRoute: param<string>('predictRoute', '') }),
+		deploymentTimeout: deploymentTimeout ? `${deploymentTimeout}s` : undefined,
+		sharedMemorySizeMb: sharedMemory ? String(sharedMemory) : undefined,
+		startupProbe: probeFrom(options.startupProbe),
+		healthProbe: probeFrom(options.healthProbe),
+	};
+	const aliases = String(options.versionAliases ?? '')
+		.split(',')
+		.map((alias) => alias.trim())
+		.filter(Boolean);
+	return {
+		model: {
+			displayName: param<string>('displayName').trim(),
+			description: (options.description as string) || undefined,
+			artifactUri: (options.artifactUri as string) || undefined,
+			labels: labelsFrom(options.labels),
+			versionAliases: aliases.length ? aliases : undefined,
+			containerSpec,
+		},
+		modelId: (options.modelId as string) || undefined,
+		parentModel: (options.parentModel as string) || undefined,
+		serviceAccount: (options.serviceAccount as string) || undefined,
+	};
+}

@@ -1,0 +1,21 @@
+/** Vertex AI's AcceleratorType enum (google.cloud.aiplatform.v1), without the UNSPECIFIED value. */
+export const ACCELERATOR_TYPES = [
+	'NVIDIA_TESLA_K80',
+	'NVIDIA_TESLA_P100',
+	'NVIDIA_TESLA_V100',
+	'NVIDIA_TESLA_P4',
+	'NVIDIA_TESLA_T4',
+	'NVIDIA_TESLA_A100',
+	'NVIDIA_A100_80GB',
+	'NVIDIA_L4',
+	'NVIDIA_H100_80GB',
+	'NVIDIA_H100_MEGA_80GB',
+	'NVIDIA_H200_141GB',
+	'NVIDIA_B200',
+	'NVIDIA_GB200',
+	'NVIDIA_RTX_PRO_6000',
+	'TPU_V2',
+	'TPU_V3',
+	'TPU_V4_POD',
+	'TPU_V5_LITEPOD',
+] as const;

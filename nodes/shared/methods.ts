@@ -1,0 +1,106 @@
+import type {
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	ILoadOptionsFunctions,
+	INodeCredentialTestResult,
+	INodeListSearchResult,
+} from 'n8n-workflow';
+
+import { clientFromCredential } from './client';
+import { CREDENTIAL_TYPE } from './parameters';
+
+/** Methods the editor calls: searchable lists for resource locators, and the credential test. */
+
+const PAGE_SIZE = 50;
+
+function lastSegment(name: string): string {
+	return name.slice(name.lastIndexOf('/') + 1);
+}
+
+function matches(filter: string | undefined, ...values: Array<string | undefined>): boolean {
+	if (!filter) return true;
+	const needle = filter.toLowerCase();
+	return values.some((value) => value?.toLowerCase().includes(needle));
+}
+
+async function clientFor(ctx: ILoadOptionsFunctions) {
+	return clientFromCredential(await ctx.getCredentials(CREDENTIAL_TYPE));
+}
+
+export async function searchEndpoints(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const client = await clientFor(this);
+	const page = await client.listEndpoints({ pageSize: PAGE_SIZE, pageToken: paginationToken });
+	return {
+		results: page.endpoints
+			.filter((endpoint) => matches(filter, endpoint.displayName, endpoint.name))
+			.map((endpoint) => ({
+				name: `${endpoint.displayName ?? lastSegment(endpoint.name)} (${lastSegment(endpoint.name)})`,
+				value: lastSegment(endpoint.name),
+			})),
+		paginationToken: page.nextPageToken || undefined,
+	};
+}
+
+export async function searchModels(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const client = await clientFor(this);
+	const page = await client.listModels({ pageSize: PAGE_SIZE, pageToken: paginationToken });
+	return {
+		results: page.models
+			.filter((model) => matches(filter, model.displayName, model.name))
+			.map((model) => ({
+				name: `${model.displayName ?? lastSegment(model.name)} (${lastSegment(model.name)})`,
+				value: lastSegment(model.name),
+			})),
+		paginationToken: page.nextPageToken || undefined,
+	};
+}
+
+/** The models deployed on the endpoint chosen in the same node, for pinning an invoke to one of them. */
+export async function searchDeployedModels(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
+	const endpoint = this.getCurrentNodeParameter('endpoint', { extractValue: true });
+	if (typeof endpoint !== 'string' || endpoint === '') return { results: [] };
+	const client = await clientFor(this);
+	const found = await client.getEndpoint(endpoint);
+	const split = found.trafficSplit ?? {};
+	return {
+		results: (found.deployedModels ?? [])
+			.filter((deployed) => matches(filter, deployed.displayName, deployed.id))
+			.map((deployed) => ({
+				name: `${deployed.displayName ?? deployed.id} (${deployed.id}, ${split[deployed.id ?? ''] ?? 0}% traffic)`,
+				value: deployed.id ?? '',
+			})),
+	};
+}
+
+/** Signs in for real and makes the cheapest call there is: list one model of the project and location. */
+export async function googleVertexAiCredentialTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	try {
+		const client = clientFromCredential(credential.data ?? {});
+		await client.listModels({ pageSize: 1 });
+		return {
+			status: 'OK',
+			message: `Connected to Vertex AI in ${client.location} for project ${client.projectId}`,
+		};
+	} catch (error) {
+		return { status: 'Error', message: error instanceof Error ? error.message : String(error) };
+	}
+}
+
+export const sharedMethods = {
+	listSearch: { searchEndpoints, searchModels, searchDeployedModels },
+	credentialTest: { googleVertexAiCredentialTest },
+};
