@@ -44,19 +44,22 @@ export interface AuthOptions {
 }
 
 /**
- * A Gaxios instance for the auth client whose request interceptor sends Google's token URL to the
- * custom one: the documented way to reach a local token endpoint, since the JWT client ignores token_uri.
+ * The Gaxios instance the auth client sends with. It uses Node's own fetch (gaxios would otherwise
+ * load node-fetch through a dynamic import) and, when a custom token URL is configured, a request
+ * interceptor sends Google's token URL there instead: the documented way to reach another token
+ * endpoint, since the JWT client ignores the key's token_uri.
  */
-function tokenTransporter(tokenUrl: string | undefined): InstanceType<typeof gaxios.Gaxios> | undefined {
-	if (!tokenUrl) return undefined;
-	const target = new URL(tokenUrl);
-	const transporter = new gaxios.Gaxios();
-	transporter.interceptors.request.add({
-		resolved: async (options) => {
-			if (options.url.toString() === GOOGLE_TOKEN_URL) options.url = new URL(target);
-			return options;
-		},
-	});
+function authTransporter(tokenUrl: string | undefined): InstanceType<typeof gaxios.Gaxios> {
+	const transporter = new gaxios.Gaxios({ fetchImplementation: globalThis.fetch });
+	if (tokenUrl) {
+		const target = new URL(tokenUrl);
+		transporter.interceptors.request.add({
+			resolved: async (options) => {
+				if (options.url.toString() === GOOGLE_TOKEN_URL) options.url = new URL(target);
+				return options;
+			},
+		});
+	}
 	return transporter;
 }
 
@@ -97,7 +100,11 @@ function assertExternalAccountUrl(value: unknown, field: string, tokenUrl: strin
 	}
 }
 
-function externalAccountClient(config: Record<string, unknown>, tokenUrl: string | undefined): AuthClient {
+function externalAccountClient(
+	config: Record<string, unknown>,
+	tokenUrl: string | undefined,
+	clientOptions: Record<string, unknown>,
+): AuthClient {
 	assertExternalAccountUrl(config.token_url, 'credential.configJson.token_url', tokenUrl);
 	assertExternalAccountUrl(
 		config.service_account_impersonation_url,
@@ -105,16 +112,15 @@ function externalAccountClient(config: Record<string, unknown>, tokenUrl: string
 		tokenUrl,
 	);
 	const source = config.credential_source as Record<string, unknown>;
-	const options = { ...config, scopes: [CLOUD_PLATFORM_SCOPE] } as never;
+	const options = { ...config, ...clientOptions, scopes: [CLOUD_PLATFORM_SCOPE] } as never;
 	if (source.environment_id) return new AwsClient(options);
 	if (source.executable) return new PluggableAuthClient(options);
 	return new IdentityPoolClient(options);
 }
 
 function baseClient(credential: ResolvedCredential, options: AuthOptions): AuthClient | GoogleAuth {
-	const transporter = tokenTransporter(options.tokenUrl);
 	const common = {
-		...(transporter ? { transporter } : {}),
+		transporter: authTransporter(options.tokenUrl),
 		...(options.eagerRefreshThresholdMillis !== undefined ? { eagerRefreshThresholdMillis: options.eagerRefreshThresholdMillis } : {}),
 	};
 	switch (credential.kind) {
@@ -129,7 +135,7 @@ function baseClient(credential: ResolvedCredential, options: AuthOptions): AuthC
 		case 'applicationDefault':
 			return new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE], clientOptions: common });
 		case 'externalAccount':
-			return externalAccountClient(credential.config, options.tokenUrl);
+			return externalAccountClient(credential.config, options.tokenUrl, common);
 		case 'accessToken': {
 			const client = new OAuth2Client(common);
 			client.setCredentials({ access_token: credential.accessToken });
