@@ -1,0 +1,68 @@
+import { chain, runWorkflow, shutdownEngine, sourceNode } from '../harness/n8n-engine';
+import { PACKAGE, credentialTypes, emulatorWithCredential, locator, nodeTypes } from './support';
+
+let env: Awaited<ReturnType<typeof emulatorWithCredential>>;
+
+beforeAll(async () => {
+	env = await emulatorWithCredential();
+});
+afterAll(async () => {
+	await env.close();
+	shutdownEngine();
+});
+
+describe('Upload -> Create -> Deploy -> Invoke through the real n8n engine', () => {
+	it('deploys the sample model server and streams chat chunks as items', async () => {
+		const result = await runWorkflow({
+			nodes: [
+				sourceNode('Start'),
+				{
+					name: 'Upload',
+					type: `${PACKAGE}.vertexAiUploadModel`,
+					parameters: { displayName: 'sample', imageUri: env.emulator.builtInImage, options: { modelId: 'sample-model' } },
+				},
+				{
+					name: 'Create',
+					type: `${PACKAGE}.vertexAiCreateDedicatedEndpoint`,
+					parameters: { displayName: 'chat', endpointId: 'chat-endpoint' },
+				},
+				{
+					name: 'Deploy',
+					type: `${PACKAGE}.vertexAiDeployModel`,
+					parameters: {
+						endpoint: locator('={{ $json.endpointId }}'),
+						model: locator("={{ $('Upload').item.json.modelId }}"),
+						machineType: 'n1-standard-4',
+					},
+				},
+				{
+					name: 'Invoke',
+					type: `${PACKAGE}.vertexAiInvoke`,
+					parameters: {
+						endpoint: locator("={{ $('Create').item.json.endpointId }}"),
+						path: '/v1/chat/completions',
+						jsonBody: '{"messages":[{"role":"user","content":"Hello there"}],"stream":true,"chunks":5}',
+					},
+				},
+			],
+			connections: chain('Start', 'Upload', 'Create', 'Deploy', 'Invoke'),
+			nodeTypes,
+			credentialTypes,
+			credentials: env.credentials,
+		});
+		expect(result.error?.message).toBeUndefined();
+		const upload = result.lastNodeJson('Upload')[0];
+		expect(upload).toMatchObject({ done: true, modelId: 'sample-model' });
+		const create = result.lastNodeJson('Create')[0];
+		expect(create.dedicatedEndpointDns).toMatch(/\.prediction\.vertexai\.goog$/);
+		const deploy = result.lastNodeJson('Deploy')[0];
+		expect(deploy.deployedModelId).toMatch(/^\d{19}$/);
+		expect(deploy.trafficSplit).toEqual({ [deploy.deployedModelId as string]: 100 });
+		const chunks = result.lastNodeJson('Invoke');
+		expect(chunks.length).toBeGreaterThanOrEqual(5);
+		expect(chunks.map((c) => c.chunkIndex)).toEqual(chunks.map((_, i) => i));
+		expect(chunks.every((c) => c.deployedModelId === deploy.deployedModelId)).toBe(true);
+		expect(result.lastNodeOutput('Invoke').every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
+		expect(chunks.map((c) => c.text).join('')).not.toBe('');
+	});
+});
