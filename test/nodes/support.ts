@@ -1,4 +1,4 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { GoogleVertexAiApi } from '../../credentials/GoogleVertexAiApi.credentials';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator';
@@ -22,7 +22,7 @@ export const credentialTypes = [GoogleVertexAiApi];
 /** Starts an emulator with fast operations, and the credential data a user would enter for it. */
 export async function emulatorWithCredential(options: EmulatorOptions = {}) {
 	const emulator: RunningEmulator = await startEmulator({ operationStepMs: 20, ...options });
-	const credential: IDataObject = {
+	const credential: ICredentialDataDecryptedObject = {
 		authentication: 'serviceAccountJson',
 		serviceAccountJson: readFileSync(emulator.serviceAccountKeyFile, 'utf8'),
 		location: emulator.location,
