@@ -97,3 +97,8 @@ export declare function restRequest(
 	route: string,
 	options?: { method?: string; body?: unknown },
 ): Promise<any>;
+export declare function testCredential(
+	baseUrl: string,
+	cookie: string,
+	credential: { id?: string; name?: string; type: string; data: Record<string, unknown> },
+): Promise<{ status: 'OK' | 'Error'; message: string }>;

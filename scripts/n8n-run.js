@@ -279,9 +279,12 @@ async function startN8n(instance, { env = {}, timeoutMs } = {}) {
 		N8N_HOST: '127.0.0.1',
 		N8N_PORT: String(port),
 		N8N_PROTOCOL: 'http',
-		WEBHOOK_URL: `${baseUrl}/`,
+		N8N_WEBHOOK_URL: `${baseUrl}/`,
 		N8N_EDITOR_BASE_URL: `${baseUrl}/`,
+		// The session cookie must travel over plain http on 127.0.0.1.
 		N8N_SECURE_COOKIE: 'false',
+		// This module fetches a catalogue from the internet at start (unreachable here: it only logs errors).
+		N8N_DISABLED_MODULES: 'mcp-registry',
 		...env,
 	});
 	const startedAt = Date.now();
@@ -357,6 +360,15 @@ async function restRequest(baseUrl, cookie, route, { method = 'GET', body } = {}
 	return text ? JSON.parse(text) : undefined;
 }
 
+/**
+ * The editor's "Test" button: POST /rest/credentials/test. An empty id tests unsaved data (the owner
+ * may); a stored credential's id tests its data merged with what is sent. Resolves to { status, message }.
+ */
+async function testCredential(baseUrl, cookie, { id = '', name = 'Credential under test', type, data }) {
+	const body = await restRequest(baseUrl, cookie, '/rest/credentials/test', { method: 'POST', body: { credentials: { id, name, type, data } } });
+	return body.data;
+}
+
 module.exports = {
 	OWNER,
 	createUserFolder,
@@ -373,4 +385,5 @@ module.exports = {
 	restRequest,
 	runN8n,
 	startN8n,
+	testCredential,
 };

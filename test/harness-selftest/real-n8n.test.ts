@@ -21,6 +21,7 @@ import {
 	publishWorkflow,
 	restRequest,
 	startN8n,
+	testCredential,
 	type N8nInstance,
 	type N8nServer,
 } from '../../scripts/n8n-run';
@@ -179,6 +180,11 @@ describeE2e('a real n8n driven by scripts/n8n-run.js', () => {
 			const credentialTypes: Array<{ name: string }> = await restRequest(server.baseUrl, cookie, '/types/credentials.json');
 			expect(nodeTypes.map((type) => type.name)).toContain(ECHO_TYPE);
 			expect(credentialTypes.map((type) => type.name)).toContain(CREDENTIAL.type);
+		});
+
+		it('answers the credential test endpoint (this credential type has no test, and says so)', async () => {
+			const result = await testCredential(server.baseUrl, cookie, { type: CREDENTIAL.type, data: { label: 'x', secret: 'y' } });
+			expect(result).toEqual({ status: 'Error', message: 'No testing function found for this credential.' });
 		});
 
 		it('answers a published webhook workflow (Webhook -> Set)', async () => {
