@@ -331,6 +331,45 @@ describe('in-process n8n engine harness', () => {
 		expect(quiet.chunks).toEqual([]);
 	});
 
+	it('sends an "error" chunk for a failing node when streaming; under onError "continue" a throwing node passes its input on', async () => {
+		const common = {
+			connections: chain('Source', 'Picky'),
+			nodeTypes: { 'test.picky': Picky },
+			streaming: true,
+		};
+		const failed = await runWorkflow({ ...common, nodes: [sourceNode('Source', [{ n: 1, bad: true }]), node('Picky', 'test.picky')] });
+		expect(failed.status).toBe('error');
+		expect(failed.chunks.map((chunk) => [chunk.type, chunk.metadata.nodeName])).toEqual([['error', 'Picky']]);
+
+		// The engine's own fallback when a node throws under onError "continue": the node's input items
+		// go out unchanged (the error is only on the task), so nodes must build their error items themselves.
+		class Thrower implements INodeType {
+			description = testDescription('thrower');
+			async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+				throw new NodeOperationError(this.getNode(), 'always fails');
+			}
+		}
+		const throwerRun = (nodes: TestNode[]) =>
+			runWorkflow({
+				nodes: [sourceNode('Source', [{ n: 5 }]), node('Thrower', 'test.thrower', { onError: 'continueRegularOutput' }), ...nodes],
+				connections: chain('Source', 'Thrower', ...nodes.map((extra) => extra.name)),
+				nodeTypes: { 'test.thrower': Thrower, 'test.fanout': Fanout },
+			});
+		const followed = await throwerRun([node('After', 'test.fanout')]);
+		expect(followed.status).toBe('success');
+		expect(followed.lastNodeJson('Thrower')).toEqual([{ n: 5 }]);
+		expect(followed.nodeError('Thrower')?.message).toBe('always fails');
+		expect(followed.lastNodeJson('After')).toEqual([
+			{ n: 5, copy: 0, scaled: 1 },
+			{ n: 5, copy: 1, scaled: 1 },
+		]);
+		// ...but when that node is the last one, the run still ends as 'error' with its error.
+		const last = await throwerRun([]);
+		expect(last.status).toBe('error');
+		expect(last.error?.message).toBe('always fails');
+		expect(last.lastNodeJson('Thrower')).toEqual([{ n: 5 }]);
+	});
+
 	it('streams in webhook mode too, with the source items as the data the run started with', async () => {
 		const result = await runWorkflow({
 			nodes: [sourceNode('Webhook', [{ n: 7 }]), node('Streamer', 'test.streamer')],
