@@ -2,7 +2,9 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { GoogleVertexAiApi } from '../../credentials/GoogleVertexAiApi.credentials';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator';
-import { clearVertexClientCache } from '../../lib';
+import { clearVertexClientCache, getVertexClient } from '../../lib';
+import { clientOptionsFromCredential } from '../../nodes/shared/client';
+import { chain, runWorkflow, sourceNode, type RunWorkflowOptions, type WorkflowRunResult } from '../harness/n8n-engine';
 import { VertexAiCreateDedicatedEndpoint } from '../../nodes/VertexAiCreateDedicatedEndpoint/VertexAiCreateDedicatedEndpoint.node';
 import { VertexAiDeployModel } from '../../nodes/VertexAiDeployModel/VertexAiDeployModel.node';
 import { VertexAiInvoke } from '../../nodes/VertexAiInvoke/VertexAiInvoke.node';
@@ -41,3 +43,98 @@ export async function emulatorWithCredential(options: EmulatorOptions = {}) {
 }
 
 export const locator = (value: string) => ({ __rl: true, mode: 'id', value });
+
+export type NodeEnv = Awaited<ReturnType<typeof emulatorWithCredential>>;
+
+/** Short node type names of this package, as used in workflows. */
+export const TYPE = {
+	upload: `${PACKAGE}.vertexAiUploadModel`,
+	create: `${PACKAGE}.vertexAiCreateDedicatedEndpoint`,
+	deploy: `${PACKAGE}.vertexAiDeployModel`,
+	invoke: `${PACKAGE}.vertexAiInvoke`,
+} as const;
+
+/** Runs a workflow with this package's node types and the environment's credential. */
+export function runNodes(env: NodeEnv, options: Omit<RunWorkflowOptions, 'nodeTypes' | 'credentialTypes' | 'credentials'>) {
+	return runWorkflow({ nodeTypes, credentialTypes, credentials: env.credentials, ...options });
+}
+
+export interface DeployedModel {
+	modelId: string;
+	endpointId: string;
+	deployedModelId: string;
+}
+
+/**
+ * Uploads a model (built-in sample server unless `upload` says otherwise), creates the endpoint when it does not
+ * exist yet, and deploys the model there with `trafficPercentage`; throws with the node error if any step fails.
+ */
+export async function deployModel(
+	env: NodeEnv,
+	ids: { modelId: string; endpointId: string },
+	settings: { upload?: IDataObject; deploy?: IDataObject } = {},
+): Promise<DeployedModel> {
+	const result = await runNodes(env, {
+		nodes: [
+			sourceNode('Start'),
+			{
+				name: 'Upload',
+				type: TYPE.upload,
+				parameters: {
+					displayName: ids.modelId,
+					imageUri: env.emulator.builtInImage,
+					...settings.upload,
+					options: { modelId: ids.modelId, ...(settings.upload?.options as IDataObject | undefined) },
+				},
+			},
+			{
+				name: 'Create',
+				type: TYPE.create,
+				parameters: { displayName: ids.endpointId, endpointId: ids.endpointId, ifExists: 'use' },
+			},
+			{
+				name: 'Deploy',
+				type: TYPE.deploy,
+				parameters: {
+					endpoint: locator(ids.endpointId),
+					model: locator(ids.modelId),
+					machineType: 'n1-standard-4',
+					...settings.deploy,
+				},
+			},
+		],
+		connections: chain('Start', 'Upload', 'Create', 'Deploy'),
+	});
+	if (result.error) throw new Error(`deploy of ${ids.modelId} failed: ${result.error.message} ${result.error.description ?? ''}`);
+	const deployedModelId = result.lastNodeJson('Deploy')[0].deployedModelId as string;
+	return { ...ids, deployedModelId };
+}
+
+/** The secrets of the environment's credential and the access token the nodes' cached client holds. */
+export async function secretsOf(env: NodeEnv): Promise<string[]> {
+	const keyJson = env.credential.serviceAccountJson as string;
+	const privateKey = (JSON.parse(keyJson) as { private_key: string }).private_key;
+	const token = await getVertexClient(clientOptionsFromCredential(env.credential)).getAccessToken();
+	return [keyJson, ...privateKeyFragments(privateKey), token];
+}
+
+/** A PEM key's body lines (each long enough to be unique), so partial leaks are caught too. */
+export function privateKeyFragments(privateKey: string): string[] {
+	return privateKey
+		.split('\n')
+		.map((line) => line.trim())
+		.filter((line) => line.length >= 40 && !line.startsWith('-----'));
+}
+
+/** Everything a run shows a user: output items, binary metadata, node errors and their descriptions. */
+export function visibleText(result: WorkflowRunResult): string {
+	const errors = Object.keys(result.runData).map((name) => result.nodeError(name));
+	const describe = (error?: { message?: string; description?: string | null }) => [error?.message, error?.description];
+	return JSON.stringify([result.runData, describe(result.error), errors.map(describe), result.chunks]);
+}
+
+export async function expectNoSecrets(env: NodeEnv, result: WorkflowRunResult): Promise<void> {
+	const text = visibleText(result);
+	for (const secret of await secretsOf(env)) expect(text.includes(secret)).toBe(false);
+	expect(text).not.toContain('PRIVATE KEY');
+}

@@ -1,0 +1,256 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { IDataObject } from 'n8n-workflow';
+
+import { chain, shutdownEngine, sourceNode, type TestBinary, type TestNode } from '../harness/n8n-engine';
+import {
+	TYPE,
+	deployModel,
+	emulatorWithCredential,
+	expectNoSecrets,
+	locator,
+	runNodes,
+	type DeployedModel,
+	type NodeEnv,
+} from './support';
+
+/** An image served by a loopback server of the test: it answers /raw with the exact bytes it received. */
+const RAW_IMAGE = 'us-docker.pkg.dev/test/raw-echo:1';
+
+let env: NodeEnv;
+let rawServer: Server;
+const rawBodies: Buffer[] = [];
+let chat: DeployedModel;
+let raw: DeployedModel;
+
+function readAll(req: IncomingMessage): Promise<Buffer> {
+	return new Promise((resolve, reject) => {
+		const parts: Buffer[] = [];
+		req.on('data', (part: Buffer) => parts.push(part));
+		req.on('end', () => resolve(Buffer.concat(parts)));
+		req.on('error', reject);
+	});
+}
+
+async function startRawServer(): Promise<number> {
+	rawServer = createServer((req, res) => {
+		if (req.method === 'GET') return void res.writeHead(200).end('ok');
+		void readAll(req).then((body) => {
+			rawBodies.push(body);
+			res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(body);
+		});
+	});
+	await new Promise<void>((resolve) => rawServer.listen(0, '127.0.0.1', resolve));
+	return (rawServer.address() as AddressInfo).port;
+}
+
+beforeAll(async () => {
+	const port = await startRawServer();
+	env = await emulatorWithCredential({ images: { [RAW_IMAGE]: `http://127.0.0.1:${port}` } });
+	chat = await deployModel(env, { modelId: 'chat-model', endpointId: 'chat-endpoint' });
+	raw = await deployModel(env, { modelId: 'raw-model', endpointId: 'raw-endpoint' }, { upload: { imageUri: RAW_IMAGE } });
+}, 60_000);
+
+afterAll(async () => {
+	await env?.close();
+	await new Promise((resolve) => rawServer?.close(resolve));
+	shutdownEngine();
+});
+
+function invokeNode(parameters: IDataObject, extra: Partial<TestNode> = {}): TestNode {
+	return { name: 'Invoke', type: TYPE.invoke, parameters: { endpoint: locator(chat.endpointId), ...parameters }, ...extra };
+}
+
+async function invoke(parameters: IDataObject, items: IDataObject[] = [{}], extra: Partial<TestNode> = {}, streaming = false) {
+	const result = await runNodes(env, {
+		nodes: [sourceNode('Start', items), invokeNode(parameters, extra)],
+		connections: chain('Start', 'Invoke'),
+		streaming,
+	});
+	await expectNoSecrets(env, result);
+	return result;
+}
+
+const CHAT_BODY = '{"messages":[{"role":"user","content":"Hello there"}],"stream":true,"chunks":4}';
+const GENERATE_BODY = '{"chunks":3,"chunkSize":6}';
+
+describe('streamed responses', () => {
+	it('turns an SSE chat stream into one item per chunk with the delta texts', async () => {
+		const result = await invoke({ path: '/v1/chat/completions', jsonBody: CHAT_BODY });
+		expect(result.error).toBeUndefined();
+		const chunks = result.lastNodeJson('Invoke');
+		// role chunk, 4 deltas, the stop chunk and the usage chunk; [DONE] is not a chunk.
+		expect(chunks).toHaveLength(7);
+		expect(chunks.map((chunk) => chunk.chunkIndex)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+		expect(chunks.slice(1, 5).map((chunk) => chunk.text)).toEqual(['tok0 tok', 'tok1 tok', 'tok2 tok', 'tok3 tok']);
+		expect((chunks[0].data as { object: string }).object).toBe('chat.completion.chunk');
+		expect(chunks.every((chunk) => chunk.status === 200 && chunk.deployedModelId === chat.deployedModelId)).toBe(true);
+		expect(result.lastNodeOutput('Invoke').every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
+	});
+
+	it('turns an NDJSON stream from POST /generate into one item per line', async () => {
+		const result = await invoke({ path: '/generate', jsonBody: GENERATE_BODY });
+		expect(result.error).toBeUndefined();
+		const chunks = result.lastNodeJson('Invoke');
+		expect(chunks.map((chunk) => chunk.text)).toEqual(['tok0 t', 'tok1 t', 'tok2 t', '']);
+		expect(chunks.map((chunk) => (chunk.data as { index: number }).index)).toEqual([0, 1, 2, 3]);
+		expect(chunks[3].data).toMatchObject({ done: true, chunks: 3 });
+	});
+
+	it('aggregates an SSE stream: joined deltas, chunk count and the usage of the last chunk', async () => {
+		const chunked = (await invoke({ path: '/v1/chat/completions', jsonBody: CHAT_BODY })).lastNodeJson('Invoke');
+		const result = await invoke({ path: '/v1/chat/completions', jsonBody: CHAT_BODY, streamOutput: 'aggregate' });
+		expect(result.error).toBeUndefined();
+		const [summary, ...rest] = result.lastNodeJson('Invoke');
+		expect(rest).toHaveLength(0);
+		expect(summary.text).toBe(chunked.map((chunk) => chunk.text ?? '').join(''));
+		expect(summary.text).toBe('tok0 toktok1 toktok2 toktok3 tok');
+		expect(summary.chunkCount).toBe(chunked.length);
+		expect(summary.usage).toEqual({ prompt_tokens: 2, completion_tokens: 4, total_tokens: 6 });
+		expect(summary.format).toBe('sse');
+	});
+
+	it('aggregates an NDJSON stream', async () => {
+		const result = await invoke({ path: '/generate', jsonBody: GENERATE_BODY, streamOutput: 'aggregate' });
+		expect(result.error).toBeUndefined();
+		expect(result.lastNodeJson('Invoke')).toEqual([
+			expect.objectContaining({ text: 'tok0 ttok1 ttok2 t', chunkCount: 4, usage: null, format: 'ndjson' }),
+		]);
+	});
+
+	it('forwards each chunk live with sendChunk when the workflow streams, and still returns the items', async () => {
+		const result = await invoke({ path: '/v1/chat/completions', jsonBody: CHAT_BODY }, [{}], {}, true);
+		expect(result.error).toBeUndefined();
+		const items = result.lastNodeJson('Invoke');
+		expect(items).toHaveLength(7);
+		const sent = result.chunks.filter((chunk) => chunk.metadata.nodeName === 'Invoke');
+		expect(sent.map((chunk) => chunk.type)).toEqual(['begin', ...items.map(() => 'item'), 'end']);
+		const sentTexts = sent.filter((chunk) => chunk.type === 'item').map((chunk) => chunk.content);
+		expect(sentTexts.slice(1, 5)).toEqual(['tok0 tok', 'tok1 tok', 'tok2 tok', 'tok3 tok']);
+		items.forEach((item, index) => {
+			if (item.text !== null) expect(sentTexts[index]).toBe(item.text);
+		});
+	});
+
+	it('sends no chunks when the workflow does not stream', async () => {
+		const result = await invoke({ path: '/v1/chat/completions', jsonBody: CHAT_BODY });
+		expect(result.chunks).toHaveLength(0);
+		expect(result.lastNodeJson('Invoke')).toHaveLength(7);
+	});
+});
+
+describe('whole responses and request bodies', () => {
+	it('gives one item with status, headers and the parsed JSON body of POST /echo; custom headers go through, authorization does not', async () => {
+		const jsonBody = '{"question": "why?",  "n": 1}';
+		const result = await invoke({
+			path: '/echo',
+			jsonBody,
+			headers: { header: [{ name: 'X-Custom-Test', value: 'custom-value' }] },
+			options: { includeHeaders: 'content-type, x-vertex-ai-deployed-model-id' },
+		});
+		expect(result.error).toBeUndefined();
+		const [item, ...rest] = result.lastNodeJson('Invoke');
+		expect(rest).toHaveLength(0);
+		expect(item.status).toBe(200);
+		expect(item.headers).toMatchObject({
+			'content-type': expect.stringContaining('application/json'),
+			'x-vertex-ai-deployed-model-id': chat.deployedModelId,
+		});
+		const echoed = item.body as { method: string; path: string; body: string; headers: Record<string, string> };
+		expect(echoed.method).toBe('POST');
+		expect(echoed.path).toBe('/echo');
+		// The JSON body is sent as the user wrote it, spacing included.
+		expect(echoed.body).toBe(jsonBody);
+		expect(echoed.headers['x-custom-test']).toBe('custom-value');
+		expect(echoed.headers['content-type']).toBe('application/json');
+		expect(Object.keys(echoed.headers)).not.toContain('authorization');
+		const forwarded = env.emulator.requestLog('forwarded').at(-1);
+		expect(forwarded).toMatchObject({ path: '/echo', deployedModelId: chat.deployedModelId });
+		expect(forwarded && 'headerNames' in forwarded ? forwarded.headerNames : []).not.toContain('authorization');
+	});
+
+	it('sends a raw text body byte-exact with its content type', async () => {
+		const text = 'héllo ✓\nline two\r\n\ttabbed 🚀';
+		const result = await invoke({ path: '/echo', bodyType: 'text', textBody: text, contentType: 'text/x-test; charset=utf-8' });
+		expect(result.error).toBeUndefined();
+		const echoed = result.lastNodeJson('Invoke')[0].body as { body: string; bodyBytes: number; headers: Record<string, string> };
+		expect(echoed.body).toBe(text);
+		expect(echoed.bodyBytes).toBe(Buffer.byteLength(text));
+		expect(echoed.headers['content-type']).toBe('text/x-test; charset=utf-8');
+	});
+
+	it('sends a binary property byte-exact and returns a binary response as a binary property', async () => {
+		const bytes = Buffer.concat([Buffer.from([0, 0xff, 0x80, 0xfe, 0x0d, 0x0a]), randomBytes(64 * 1024)]);
+		const binary: Array<Record<string, TestBinary>> = [{ upload: { data: bytes, mimeType: 'application/x-test-bytes' } }];
+		rawBodies.length = 0;
+		const result = await runNodes(env, {
+			nodes: [
+				sourceNode('Start', [{}], binary),
+				invokeNode({
+					endpoint: locator(raw.endpointId),
+					path: '/raw',
+					bodyType: 'binary',
+					binaryPropertyName: 'upload',
+					options: { outputBinaryPropertyName: 'answer' },
+				}),
+			],
+			connections: chain('Start', 'Invoke'),
+		});
+		expect(result.error).toBeUndefined();
+		expect(rawBodies).toHaveLength(1);
+		expect(createHash('sha256').update(rawBodies[0]).digest('hex')).toBe(createHash('sha256').update(bytes).digest('hex'));
+		const [item] = result.lastNodeOutput('Invoke');
+		expect(item.json).toMatchObject({ status: 200, binaryProperty: 'answer' });
+		const answer = item.binary?.answer;
+		expect(answer?.mimeType).toBe('application/octet-stream');
+		expect(Buffer.from(answer?.data ?? '', 'base64').equals(bytes)).toBe(true);
+	});
+});
+
+describe('items', () => {
+	it('runs items concurrently and returns the outcomes in input order with their pairedItem', async () => {
+		// Earlier items stream slower, so with concurrency they finish last.
+		const items = [0, 1, 2, 3, 4].map((n) => ({ chunkSize: n + 2, delayMs: (5 - n) * 15 }));
+		const result = await invoke(
+			{
+				path: '/generate',
+				jsonBody: '={{ JSON.stringify({ chunks: 2, chunkSize: $json.chunkSize, delayMs: $json.delayMs }) }}',
+				streamOutput: 'aggregate',
+				options: { concurrency: 3 },
+			},
+			items,
+		);
+		expect(result.error).toBeUndefined();
+		const output = result.lastNodeOutput('Invoke');
+		expect(output.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
+		expect(output.map((item) => (item.json.text as string).length)).toEqual(items.map(({ chunkSize }) => 2 * chunkSize));
+	});
+
+	const perItemPath = { path: '={{ $json.path }}', bodyType: 'text', textBody: '={{ $json.tag }}' };
+	const mixedItems = [
+		{ path: '/echo', tag: 'first' },
+		{ path: '/../x', tag: 'bad' },
+		{ path: '/echo', tag: 'third' },
+	];
+
+	it('with Continue On Fail turns a bad path into an error item and still serves the other items', async () => {
+		const result = await invoke(perItemPath, mixedItems, { continueOnFail: true });
+		expect(result.error).toBeUndefined();
+		const output = result.lastNodeOutput('Invoke');
+		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect((output[0].json.body as { body: string }).body).toBe('first');
+		expect(output[1].json.error).toEqual(expect.stringContaining('/../x'));
+		expect(output[1].json.description).toEqual(expect.stringContaining('Path'));
+		expect((output[2].json.body as { body: string }).body).toBe('third');
+		expect(env.emulator.requestLog().some((entry) => entry.path.includes('..'))).toBe(false);
+	});
+
+	it('without Continue On Fail fails the node with a NodeOperationError naming the parameter', async () => {
+		const result = await invoke(perItemPath, mixedItems);
+		expect(result.error?.name).toBe('NodeOperationError');
+		expect(result.error?.message).toContain('/../x');
+		expect(result.error?.description).toContain('"Path"');
+		expect(result.nodeError('Invoke')?.name).toBe('NodeOperationError');
+	});
+});
