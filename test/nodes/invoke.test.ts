@@ -254,3 +254,41 @@ describe('items', () => {
 		expect(result.nodeError('Invoke')?.name).toBe('NodeOperationError');
 	});
 });
+
+describe('a pinned deployed model', () => {
+	let first: DeployedModel;
+	let second: DeployedModel;
+
+	beforeAll(async () => {
+		first = await deployModel(env, { modelId: 'split-a', endpointId: 'split-endpoint' });
+		second = await deployModel(env, { modelId: 'split-b', endpointId: 'split-endpoint' }, { deploy: { trafficPercentage: 50 } });
+	}, 60_000);
+
+	it('deploys the second model with 50% and scales the first down to 50%', () => {
+		expect(second.trafficSplit).toEqual({ [first.deployedModelId]: 50, [second.deployedModelId]: 50 });
+	});
+
+	it('sends every call of target "One Deployed Model" to that model, whatever the split', async () => {
+		for (const pinned of [first, second]) {
+			const items = Array.from({ length: 12 }, (_, n) => ({ n }));
+			const result = await invoke(
+				{
+					endpoint: locator('split-endpoint'),
+					path: '/echo',
+					bodyType: 'none',
+					target: 'deployedModel',
+					deployedModel: locator(pinned.deployedModelId),
+					options: { includeHeaders: '*' },
+				},
+				items,
+			);
+			expect(result.error).toBeUndefined();
+			const output = result.lastNodeJson('Invoke');
+			expect(output).toHaveLength(12);
+			for (const item of output) {
+				expect((item.headers as IDataObject)['x-vertex-ai-deployed-model-id']).toBe(pinned.deployedModelId);
+				expect((item.body as { deployedModelId: string }).deployedModelId).toBe(pinned.deployedModelId);
+			}
+		}
+	});
+});

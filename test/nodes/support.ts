@@ -63,6 +63,8 @@ export interface DeployedModel {
 	modelId: string;
 	endpointId: string;
 	deployedModelId: string;
+	/** The endpoint's traffic split after the deploy. */
+	trafficSplit: Record<string, number>;
 }
 
 /**
@@ -106,8 +108,8 @@ export async function deployModel(
 		connections: chain('Start', 'Upload', 'Create', 'Deploy'),
 	});
 	if (result.error) throw new Error(`deploy of ${ids.modelId} failed: ${result.error.message} ${result.error.description ?? ''}`);
-	const deployedModelId = result.lastNodeJson('Deploy')[0].deployedModelId as string;
-	return { ...ids, deployedModelId };
+	const { deployedModelId, trafficSplit } = result.lastNodeJson('Deploy')[0] as { deployedModelId: string; trafficSplit: Record<string, number> };
+	return { ...ids, deployedModelId, trafficSplit };
 }
 
 /** The secrets of the environment's credential and the access token the nodes' cached client holds. */
