@@ -12,13 +12,13 @@ import {
 	type VertexCredential,
 } from './auth';
 import { VertexApiError, VertexTransportError, VertexValidationError } from './errors';
-import { assertLocation, controlPlaneBaseUrl, dedicatedEndpointBaseUrl, normalizeBaseUrl, TokenHostPolicy } from './hosts';
+import { assertLocation, controlPlaneBaseUrl, normalizeBaseUrl, TokenHostPolicy } from './hosts';
 import type { HttpSender } from './http';
 import { invokeModelServer, type InvokeInput, type InvokeResponse } from './invoke';
 import { cancelOperation, getOperation, waitForOperation, type WaitOptions } from './operations';
 import type { ControlPlane, ListOptions } from './resources/controlPlane';
+import { dedicatedInvokeBaseUrl } from './resources/dataPlane';
 import {
-	assertDedicated,
 	createEndpoint,
 	deleteEndpoint,
 	deployModel,
@@ -223,16 +223,7 @@ export class VertexClient {
 	private async dedicatedBaseUrl(endpointName: string, signal?: AbortSignal): Promise<string> {
 		const cached = this.dataPlaneBases.get(endpointName);
 		if (cached && cached.expiresAt > Date.now()) return cached.baseUrl;
-		const endpoint = await getEndpoint(this.controlPlane, endpointName, signal);
-		assertDedicated(endpoint);
-		const dns = endpoint.dedicatedEndpointDns?.trim();
-		if (!dns) {
-			throw new VertexValidationError(
-				`Endpoint ${endpointName} has no dedicatedEndpointDns yet: it is still being set up, or no model is deployed. Wait for it (waitForDedicatedEndpointDns) and deploy a model first.`,
-				'endpoint',
-			);
-		}
-		const baseUrl = dedicatedEndpointBaseUrl(dns);
+		const baseUrl = await dedicatedInvokeBaseUrl(this.controlPlane, endpointName, signal);
 		this.dataPlaneBases.set(endpointName, { baseUrl, expiresAt: Date.now() + DATA_PLANE_CACHE_MS });
 		return baseUrl;
 	}

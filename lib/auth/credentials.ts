@@ -159,14 +159,14 @@ export function resolveCredential(credential: VertexCredential): ResolvedCredent
 			return { kind: 'externalAccount', config };
 		}
 		case 'accessToken': {
-			const token = text(credential.accessToken);
+			const token = text(credential.accessToken)?.replace(/^Bearer\s+/i, '');
 			if (!token || /\s/.test(token)) {
 				throw new VertexValidationError(
-					'credential.accessToken must be an OAuth access token (for example from `gcloud auth print-access-token`), without "Bearer ".',
+					'credential.accessToken must be an OAuth access token (for example from `gcloud auth print-access-token`), a single word without spaces.',
 					'credential.accessToken',
 				);
 			}
-			return { kind: 'accessToken', accessToken: token.replace(/^Bearer\s+/i, '') };
+			return { kind: 'accessToken', accessToken: token };
 		}
 		default:
 			throw new VertexValidationError(

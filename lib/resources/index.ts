@@ -1,4 +1,5 @@
-export type { ControlPlane, ListOptions } from './controlPlane';
+export { apiUrl, type ControlPlane, type ListOptions } from './controlPlane';
+export { dedicatedInvokeBaseUrl } from './dataPlane';
 export {
 	assertDedicated,
 	createEndpoint,

@@ -48,26 +48,26 @@ export const DEPLOYMENT_STAGES = [
 	'FAILED_TO_DEPLOY',
 ] as const;
 
-/** google.rpc.Code names by number, for readable operation errors. */
-export const GRPC_CODE_NAMES = [
-	'OK',
-	'CANCELLED',
-	'UNKNOWN',
-	'INVALID_ARGUMENT',
-	'DEADLINE_EXCEEDED',
-	'NOT_FOUND',
-	'ALREADY_EXISTS',
-	'PERMISSION_DENIED',
-	'UNAUTHENTICATED',
-	'RESOURCE_EXHAUSTED',
-	'FAILED_PRECONDITION',
-	'ABORTED',
-	'OUT_OF_RANGE',
-	'UNIMPLEMENTED',
-	'INTERNAL',
-	'UNAVAILABLE',
-	'DATA_LOSS',
-] as const;
+/** google.rpc.Code names by number (UNAUTHENTICATED is 16, out of declaration order). */
+export const GRPC_CODE_NAMES: Readonly<Record<number, string>> = {
+	0: 'OK',
+	1: 'CANCELLED',
+	2: 'UNKNOWN',
+	3: 'INVALID_ARGUMENT',
+	4: 'DEADLINE_EXCEEDED',
+	5: 'NOT_FOUND',
+	6: 'ALREADY_EXISTS',
+	7: 'PERMISSION_DENIED',
+	8: 'RESOURCE_EXHAUSTED',
+	9: 'FAILED_PRECONDITION',
+	10: 'ABORTED',
+	11: 'OUT_OF_RANGE',
+	12: 'UNIMPLEMENTED',
+	13: 'INTERNAL',
+	14: 'UNAVAILABLE',
+	15: 'DATA_LOSS',
+	16: 'UNAUTHENTICATED',
+};
 
 const DURATION_PATTERN = /^(\d+)(\.\d{1,9})?s$/;
 

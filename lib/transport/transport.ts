@@ -95,7 +95,7 @@ export class VertexTransport implements HttpSender {
 
 			const retryDelay = lastAttempt ? undefined : this.retryDelayFor(status, response, attempt);
 			if (retryDelay !== undefined) {
-				response.body.destroy();
+				release(response.body);
 				await sleep(retryDelay, signal);
 				continue;
 			}
@@ -160,6 +160,12 @@ export class VertexTransport implements HttpSender {
 	}
 }
 
+/** Drops a body and frees its connection; the abort this causes is expected, not an error to report. */
+function release(body: Readable): void {
+	body.on('error', () => undefined);
+	body.destroy();
+}
+
 function headerValue(value: string | string[] | undefined): string | undefined {
 	if (value === undefined) return undefined;
 	return Array.isArray(value) ? value.join(', ') : value;
@@ -185,7 +191,7 @@ function guardedBody(readable: Readable, mapError: (error: unknown) => Error): A
 					}
 				},
 				async return() {
-					readable.destroy();
+					release(readable);
 					return { done: true, value: undefined };
 				},
 			};
@@ -206,7 +212,7 @@ async function readErrorBody(body: Readable, signal?: AbortSignal): Promise<stri
 		if (signal?.aborted) throw abortedError(signal);
 		// A body cut short still says something: keep what arrived.
 	} finally {
-		body.destroy();
+		release(body);
 	}
 	return Buffer.concat(chunks).subarray(0, MAX_ERROR_BODY_BYTES).toString('utf8');
 }

@@ -3,9 +3,9 @@
  * RS256 JWT assertions, an STS endpoint, iamcredentials :generateAccessToken, and programmable API
  * routes that require a bearer token it issued. Everything it receives is recorded for assertions.
  */
-import { createPublicKey, generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export const GOOGLE_TOKEN_AUDIENCE = 'https://oauth2.googleapis.com/token';
 export const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform';
@@ -20,11 +20,13 @@ export interface RecordedRequest {
 	body: string;
 	/** Milliseconds since the server started, when the request was complete. */
 	at: number;
+	/** The connection, so a test can cut it. */
+	socket: Socket;
 }
 
 export type RouteHandler = (request: RecordedRequest, response: ServerResponse) => void | Promise<void>;
 
-export interface ServiceAccountKeyFile {
+export type ServiceAccountKeyFile = {
 	type: 'service_account';
 	project_id: string;
 	private_key_id: string;
@@ -33,7 +35,7 @@ export interface ServiceAccountKeyFile {
 	client_id: string;
 	auth_uri: string;
 	token_uri: string;
-}
+};
 
 /** A service account key in Google's JSON layout, with a key pair made now. */
 export function makeServiceAccountKey(projectId = 'test-project', name = 'n8n-test'): {
@@ -52,7 +54,7 @@ export function makeServiceAccountKey(projectId = 'test-project', name = 'n8n-te
 			auth_uri: 'https://accounts.google.com/o/oauth2/auth',
 			token_uri: 'https://oauth2.googleapis.com/token',
 		},
-		publicKey: createPublicKey(privateKey.export({ type: 'pkcs8', format: 'pem' })),
+		publicKey,
 	};
 }
 
@@ -146,6 +148,7 @@ export class FakeGoogle {
 			headers: incoming.headers,
 			body: Buffer.concat(chunks).toString('utf8'),
 			at: Date.now() - this.started,
+			socket: incoming.socket,
 		};
 		this.requests.push(request);
 		try {

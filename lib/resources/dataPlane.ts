@@ -1,0 +1,22 @@
+/** Where invoke calls go for an endpoint without a custom base URL: its dedicated DNS, read from Vertex. */
+import { VertexValidationError } from '../errors';
+import { dedicatedEndpointBaseUrl } from '../hosts';
+import type { ControlPlane } from './controlPlane';
+import { assertDedicated, getEndpoint } from './endpoints';
+
+/**
+ * `https://{dedicatedEndpointDns}` of the endpoint (GET Endpoint; scheme stripped, never built from ids).
+ * Throws VertexValidationError when the endpoint is not dedicated or its DNS is not set yet.
+ */
+export async function dedicatedInvokeBaseUrl(controlPlane: ControlPlane, endpointName: string, signal?: AbortSignal): Promise<string> {
+	const endpoint = await getEndpoint(controlPlane, endpointName, signal);
+	assertDedicated(endpoint);
+	const dns = endpoint.dedicatedEndpointDns?.trim();
+	if (!dns) {
+		throw new VertexValidationError(
+			`Endpoint ${endpointName} has no dedicatedEndpointDns yet: it is still being set up. Wait for it (waitForDedicatedEndpointDns), deploy a model, then invoke.`,
+			'endpoint',
+		);
+	}
+	return dedicatedEndpointBaseUrl(dns);
+}

@@ -1,0 +1,76 @@
+import {
+	controlPlaneBaseUrl,
+	dedicatedEndpointBaseUrl,
+	googleControlPlaneOrigin,
+	isLoopbackHost,
+	normalizeBaseUrl,
+	TokenHostPolicy,
+	VertexValidationError,
+} from '../../lib';
+
+describe('control-plane hosts', () => {
+	it.each([
+		['us-central1', 'https://us-central1-aiplatform.googleapis.com'],
+		['europe-west4', 'https://europe-west4-aiplatform.googleapis.com'],
+		['global', 'https://aiplatform.googleapis.com'],
+		['us', 'https://aiplatform.us.rep.googleapis.com'],
+		['eu', 'https://aiplatform.eu.rep.googleapis.com'],
+	])('%s -> %s', (location, origin) => {
+		expect(googleControlPlaneOrigin(location)).toBe(origin);
+	});
+
+	it('lets a custom base URL override the host, normalised', () => {
+		expect(controlPlaneBaseUrl('us-central1', 'https://psc.example.internal/')).toBe('https://psc.example.internal');
+		expect(controlPlaneBaseUrl('us-central1', 'http://127.0.0.1:8080')).toBe('http://127.0.0.1:8080');
+	});
+
+	it('refuses bad locations and plain http on non-loopback base URLs, naming the field', () => {
+		expect(() => googleControlPlaneOrigin('us-central1.evil.com/x')).toThrow(expect.objectContaining({ field: 'location' }));
+		expect(() => normalizeBaseUrl('http://10.0.0.5:8080', 'apiBaseUrl')).toThrow(
+			expect.objectContaining({ field: 'apiBaseUrl', message: expect.stringContaining('loopback') }),
+		);
+		expect(() => normalizeBaseUrl('ftp://host', 'apiBaseUrl')).toThrow(VertexValidationError);
+		expect(() => normalizeBaseUrl('https://user:pw@host', 'apiBaseUrl')).toThrow(VertexValidationError);
+	});
+
+	it('recognises loopback addresses only', () => {
+		expect(['127.0.0.1', '127.5.6.7', 'localhost', '[::1]'].every(isLoopbackHost)).toBe(true);
+		expect(['128.0.0.1', '10.0.0.1', '127.0.0.1.nip.io', 'localhost.evil.com', '[::2]'].some(isLoopbackHost)).toBe(false);
+	});
+});
+
+describe('dedicated endpoint DNS', () => {
+	it('strips an accidental scheme and slash, and refuses what is not a host', () => {
+		expect(dedicatedEndpointBaseUrl('123.us-central1-456.prediction.vertexai.goog')).toBe('https://123.us-central1-456.prediction.vertexai.goog');
+		expect(dedicatedEndpointBaseUrl('https://123.us-central1-456.prediction.vertexai.goog/')).toBe(
+			'https://123.us-central1-456.prediction.vertexai.goog',
+		);
+		expect(() => dedicatedEndpointBaseUrl('host/path?x=1')).toThrow(VertexValidationError);
+	});
+});
+
+describe('token host policy', () => {
+	const policy = new TokenHostPolicy(['https://psc.example.internal', 'http://127.0.0.1:9000']);
+
+	it.each([
+		'https://us-central1-aiplatform.googleapis.com/v1/projects/p',
+		'https://aiplatform.eu.rep.googleapis.com/v1/x',
+		'https://1.us-central1-2.prediction.vertexai.goog/v1/x',
+		'https://psc.example.internal/v1/x',
+		'http://127.0.0.1:9000/v1/x',
+	])('allows %s', (url) => {
+		expect(policy.assertAllowed(url).href).toBe(new URL(url).href);
+	});
+
+	it.each([
+		'https://evil.example.com/v1/x',
+		'https://googleapis.com.evil.net/v1/x',
+		'https://googleapis.com/v1/x',
+		'http://us-central1-aiplatform.googleapis.com/v1/x',
+		'http://127.0.0.1:9001/v1/x',
+		'https://psc.example.internal:8443/v1/x',
+		'not a url',
+	])('refuses %s', (url) => {
+		expect(() => policy.assertAllowed(url)).toThrow(expect.objectContaining({ field: 'url' }));
+	});
+});

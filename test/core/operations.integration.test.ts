@@ -1,0 +1,136 @@
+/** Long-running operations against a loopback server: success with progress, failure, timeout then
+ *  resume from the name, abort, cancel. */
+import { closeSharedAgent, VertexClient, VertexOperationError, VertexValidationError, type Operation } from '../../lib';
+import { FakeGoogle, sendJson } from './support/fakeGoogle';
+
+let fake: FakeGoogle;
+let client: VertexClient;
+/** Scripted states per operation name: each poll returns the next, then the last again. */
+const scripts = new Map<string, Operation[]>();
+const cancelled: string[] = [];
+
+const OP_PREFIX = 'projects/123456789012/locations/us-central1/endpoints/8123456789/operations';
+const fast = { initialDelayMs: 5, maxDelayMs: 20 };
+
+function script(id: string, states: Array<Partial<Operation>>): string {
+	const name = `${OP_PREFIX}/${id}`;
+	scripts.set(
+		name,
+		states.map((state) => ({ name, ...state })),
+	);
+	return name;
+}
+
+function pollsOf(name: string): number {
+	return fake.apiRequests.filter((request) => request.method === 'GET' && request.path === `/v1/${name}`).length;
+}
+
+beforeAll(async () => {
+	fake = await FakeGoogle.start();
+	fake.route('GET', /\/operations\/[^/]+$/, (request, response) => {
+		const name = request.path.slice('/v1/'.length);
+		const states = scripts.get(name);
+		if (!states) return sendJson(response, 404, { error: { code: 404, status: 'NOT_FOUND', message: `operation ${name} not found` } });
+		const state = states.length > 1 ? states.shift()! : states[0];
+		sendJson(response, 200, state);
+	});
+	fake.route('POST', /\/operations\/[^/]+:cancel$/, (request, response) => {
+		cancelled.push(request.path.slice('/v1/'.length, -':cancel'.length));
+		sendJson(response, 200, {});
+	});
+	client = new VertexClient({
+		credential: { kind: 'accessToken', accessToken: fake.mintToken() },
+		projectId: 'my-proj',
+		location: 'us-central1',
+		apiBaseUrl: fake.url,
+	});
+});
+
+afterAll(async () => {
+	await closeSharedAgent();
+	await fake.close();
+});
+
+it('polls the returned name verbatim until done, reporting each deployment stage', async () => {
+	const name = script('deploy-ok', [
+		{ metadata: { deploymentStage: 'PREPARING_MODEL' } },
+		{ metadata: { deploymentStage: 'STARTING_MODEL_SERVER' } },
+		{ done: true, metadata: { deploymentStage: 'SUCCESSFULLY_DEPLOYED' }, response: { deployedModel: { id: '1206978444030640128' } } },
+	]);
+	const stages: unknown[] = [];
+	const started: Operation = { name, metadata: { deploymentStage: 'STARTING_DEPLOYMENT' } };
+	const done = await client.waitForOperation(started, { ...fast, onProgress: (op) => stages.push(op.metadata?.deploymentStage) });
+	expect(done.done).toBe(true);
+	expect(done.response).toEqual({ deployedModel: { id: '1206978444030640128' } });
+	expect(stages).toEqual(['PREPARING_MODEL', 'STARTING_MODEL_SERVER', 'SUCCESSFULLY_DEPLOYED']);
+	// Project number from the operation name, not the client's project id.
+	expect(pollsOf(name)).toBe(3);
+});
+
+it('throws VertexOperationError(failed) with the gRPC code and message', async () => {
+	const name = script('deploy-fails', [
+		{},
+		{ done: true, error: { code: 9, message: 'Model server never became healthy: health route returned 500.' } },
+	]);
+	const error = (await client.waitForOperation(name, fast).catch((caught: unknown) => caught)) as VertexOperationError;
+	expect(error).toBeInstanceOf(VertexOperationError);
+	expect(error.reason).toBe('failed');
+	expect(error.code).toBe(9);
+	expect(error.operationName).toBe(name);
+	expect(error.message).toContain('FAILED_PRECONDITION');
+	expect(error.message).toContain('never became healthy');
+});
+
+it('times out with the name and a resumable message, then a new wait from the name succeeds', async () => {
+	const name = script('slow-deploy', [{ metadata: { deploymentStage: 'CREATING_SERVING_CLUSTER' } }]);
+	const error = (await client
+		.waitForOperation({ name }, { ...fast, timeoutMs: 150 })
+		.catch((caught: unknown) => caught)) as VertexOperationError;
+	expect(error).toBeInstanceOf(VertexOperationError);
+	expect(error.reason).toBe('timeout');
+	expect(error.operationName).toBe(name);
+	expect(error.message).toContain(name);
+	expect(error.message).toMatch(/still running/);
+	expect(pollsOf(name)).toBeGreaterThan(1);
+
+	scripts.set(name, [{ name, done: true, response: { '@type': 'type.googleapis.com/google.cloud.aiplatform.v1.DeployModelResponse' } }]);
+	const resumed = await client.waitForOperation(error.operationName, fast);
+	expect(resumed.done).toBe(true);
+	expect(resumed.response?.['@type']).toContain('DeployModelResponse');
+});
+
+it('stops waiting when the signal aborts, naming the operation (which goes on)', async () => {
+	const name = script('aborted-wait', [{}]);
+	const controller = new AbortController();
+	const pending = client.waitForOperation(name, { ...fast, signal: controller.signal, onProgress: () => controller.abort() });
+	const error = (await pending.catch((caught: unknown) => caught)) as VertexOperationError;
+	expect(error).toBeInstanceOf(VertexOperationError);
+	expect(error.reason).toBe('aborted');
+	expect(error.operationName).toBe(name);
+	expect(pollsOf(name)).toBe(1);
+});
+
+it('returns an operation that is already done without polling, and throws for a done failure', async () => {
+	const done = await client.waitForOperation({ name: '', done: true, response: { name: 'x' } });
+	expect(done.response).toEqual({ name: 'x' });
+	await expect(client.waitForOperation({ name: `${OP_PREFIX}/f`, done: true, error: { code: 1, message: 'cancelled' } })).rejects.toMatchObject({
+		reason: 'failed',
+		code: 1,
+	});
+});
+
+it('gets and cancels an operation by name', async () => {
+	const name = script('to-cancel', [{ metadata: { deploymentStage: 'PREPARING_MODEL' } }]);
+	const operation = await client.getOperation(name);
+	expect(operation.metadata?.deploymentStage).toBe('PREPARING_MODEL');
+	await client.cancelOperation(name);
+	expect(cancelled).toEqual([name]);
+});
+
+it('refuses a malformed operation name before any request', async () => {
+	const before = fake.requests.length;
+	for (const bad of ['operations/123', 'projects/p/locations/l/operations/../../x', 'projects/p/locations/l/operations/1?alt=json', '']) {
+		await expect(client.getOperation(bad)).rejects.toThrow(VertexValidationError);
+	}
+	expect(fake.requests).toHaveLength(before);
+});

@@ -1,0 +1,66 @@
+import { parseRetryAfterMs, trafficSplitForDeploy, trafficSplitForUndeploy, VertexValidationError } from '../../lib';
+import { backoffDelayMs, DEFAULT_RETRY_POLICY } from '../../lib/transport/retry';
+
+const total = (split: Record<string, number>) => Object.values(split).reduce((a, b) => a + b, 0);
+
+describe('traffic split for deploy', () => {
+	it('scales the others down proportionally and gives "0" the new share', () => {
+		expect(trafficSplitForDeploy({ a: 50, b: 50 }, 20)).toEqual({ a: 40, b: 40, '0': 20 });
+		expect(trafficSplitForDeploy({ '111': 100 }, 30)).toEqual({ '111': 70, '0': 30 });
+	});
+
+	it('always totals 100 in whole numbers, even with awkward thirds', () => {
+		const split = trafficSplitForDeploy({ a: 34, b: 33, c: 33 }, 10);
+		expect(total(split)).toBe(100);
+		expect(Object.values(split).every(Number.isInteger)).toBe(true);
+		expect(split['0']).toBe(10);
+		for (let share = 0; share <= 100; share++) {
+			expect(total(trafficSplitForDeploy({ x: 13, y: 29, z: 58 }, share))).toBe(100);
+		}
+	});
+
+	it('gives the first model everything on an endpoint without traffic', () => {
+		expect(trafficSplitForDeploy(undefined, 25)).toEqual({ '0': 100 });
+		expect(trafficSplitForDeploy({}, 0)).toEqual({ '0': 100 });
+	});
+
+	it('leaves the others untouched at 0% and empties them at 100%', () => {
+		expect(trafficSplitForDeploy({ a: 60, b: 40 }, 0)).toEqual({ a: 60, b: 40, '0': 0 });
+		expect(trafficSplitForDeploy({ a: 60, b: 40 }, 100)).toEqual({ a: 0, b: 0, '0': 100 });
+	});
+});
+
+describe('traffic split for undeploy', () => {
+	it('hands the removed share to the others proportionally', () => {
+		expect(trafficSplitForUndeploy({ a: 50, b: 30, c: 20 }, ['a', 'b', 'c'], 'a')).toEqual({ b: 60, c: 40 });
+	});
+
+	it('needs no split when the model had no traffic or was the only one', () => {
+		expect(trafficSplitForUndeploy({ a: 100 }, ['a', 'b'], 'b')).toBeUndefined();
+		expect(trafficSplitForUndeploy({ a: 100 }, ['a'], 'a')).toBeUndefined();
+	});
+
+	it('asks for an explicit split when the removed model carried all traffic', () => {
+		expect(() => trafficSplitForUndeploy({ a: 100 }, ['a', 'b'], 'a')).toThrow(VertexValidationError);
+	});
+});
+
+describe('retry timing', () => {
+	it('reads Retry-After as seconds or an HTTP date', () => {
+		expect(parseRetryAfterMs('7')).toBe(7000);
+		const now = Date.parse('Wed, 21 Oct 2015 07:28:00 GMT');
+		expect(parseRetryAfterMs('Wed, 21 Oct 2015 07:28:30 GMT', now)).toBe(30_000);
+		expect(parseRetryAfterMs('Wed, 21 Oct 2015 07:27:00 GMT', now)).toBe(0);
+		expect(parseRetryAfterMs('soon')).toBeUndefined();
+		expect(parseRetryAfterMs(undefined)).toBeUndefined();
+	});
+
+	it('backs off exponentially with jitter between half and all of the capped delay', () => {
+		const policy = { ...DEFAULT_RETRY_POLICY, initialDelayMs: 100, maxDelayMs: 1000 };
+		expect(backoffDelayMs(1, policy, () => 0)).toBe(50);
+		expect(backoffDelayMs(1, policy, () => 1)).toBe(100);
+		expect(backoffDelayMs(3, policy, () => 1)).toBe(400);
+		expect(backoffDelayMs(10, policy, () => 1)).toBe(1000);
+		expect(backoffDelayMs(10, policy, () => 0)).toBe(500);
+	});
+});
