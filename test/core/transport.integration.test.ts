@@ -185,6 +185,55 @@ describe('abort', () => {
 	});
 });
 
+describe('timeouts', () => {
+	it('applies the headers timeout while waiting for the answer', async () => {
+		const held: Array<() => void> = [];
+		fake.route('GET', /^\/no-headers$/, (_request, response) => {
+			held.push(() => response.end());
+		});
+		const error = (await transport()
+			.send({ method: 'GET', url: `${fake.url}/no-headers`, headersTimeoutMs: 200 })
+			.catch((caught: unknown) => caught)) as VertexTransportError;
+		held.forEach((release) => release());
+		expect(error).toBeInstanceOf(VertexTransportError);
+		expect(error.code).toBe('UND_ERR_HEADERS_TIMEOUT');
+		expect(error.message).toContain('headers timeout');
+	});
+
+	it('applies the body timeout between chunks, separately from the headers timeout', async () => {
+		fake.route('GET', /^\/stalled-body$/, (_request, response) => {
+			response.writeHead(200, { 'content-type': 'text/plain' });
+			response.write('first chunk');
+		});
+		const response = await transport().send({ method: 'GET', url: `${fake.url}/stalled-body`, headersTimeoutMs: 10_000, bodyTimeoutMs: 200 });
+		const received: string[] = [];
+		const error = await (async () => {
+			for await (const chunk of response.body) received.push(Buffer.from(chunk).toString());
+		})().catch((caught: unknown) => caught);
+		expect(received.join('')).toBe('first chunk');
+		expect(error).toBeInstanceOf(VertexTransportError);
+		expect((error as VertexTransportError).code).toBe('UND_ERR_BODY_TIMEOUT');
+		expect((error as Error).message).toContain('body timeout');
+	});
+
+	it('turns an abort while the body streams into an ABORTED error', async () => {
+		fake.route('GET', /^\/endless$/, (_request, response) => {
+			response.writeHead(200, { 'content-type': 'text/plain' });
+			response.write('tick');
+		});
+		const controller = new AbortController();
+		const response = await transport().send({ method: 'GET', url: `${fake.url}/endless`, signal: controller.signal });
+		const error = await (async () => {
+			for await (const chunk of response.body) {
+				void chunk;
+				controller.abort();
+			}
+		})().catch((caught: unknown) => caught);
+		expect(error).toBeInstanceOf(VertexTransportError);
+		expect((error as VertexTransportError).code).toBe('ABORTED');
+	});
+});
+
 describe('errors and headers', () => {
 	it('parses the Google envelope with field violations and an actionable message, without the token', async () => {
 		fake.route('POST', /^\/bad-request$/, (_request, response) =>
