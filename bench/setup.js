@@ -1,0 +1,105 @@
+'use strict';
+/**
+ * The bench's world: the emulator in its own process, one core client (getVertexClient) pointed at it, and the
+ * sample model server uploaded, given a dedicated endpoint and deployed, all through the client.
+ */
+const { fork } = require('node:child_process');
+const { readFileSync } = require('node:fs');
+const path = require('node:path');
+
+const { clearVertexClientCache, closeSharedAgent, getVertexClient } = require('../dist/lib');
+
+const EMULATOR_START_TIMEOUT_MS = 30_000;
+const OPERATION_WAIT = { timeoutMs: 60_000, initialDelayMs: 25, maxDelayMs: 200 };
+
+function startEmulatorProcess() {
+	const child = fork(path.join(__dirname, 'emulator-process.js'), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+	const exited = new Promise((resolve) => child.once('exit', resolve));
+	const ready = new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error('the emulator did not start within 30 s')), EMULATOR_START_TIMEOUT_MS);
+		child.once('message', (message) => {
+			clearTimeout(timer);
+			resolve(message.facts);
+		});
+		child.once('exit', (code) => {
+			clearTimeout(timer);
+			reject(new Error(`the emulator process exited with code ${code} before it was ready`));
+		});
+	});
+	const stop = async () => {
+		if (child.exitCode === null && child.signalCode === null) {
+			if (child.connected) child.send({ type: 'close' });
+			else child.kill('SIGTERM');
+		}
+		await exited;
+	};
+	return { ready, stop };
+}
+
+/** The emulator's own counters (admin API, loopback, no token): tokens minted, running model servers. */
+async function emulatorStats(baseUrl) {
+	const answer = await fetch(`${baseUrl}/emulator/stats`);
+	if (!answer.ok) throw new Error(`GET /emulator/stats answered ${answer.status}`);
+	return answer.json();
+}
+
+async function deploySampleModel(client, facts) {
+	const upload = await client.uploadModel({
+		modelId: 'bench-sample-model',
+		model: {
+			displayName: 'bench sample model',
+			containerSpec: { imageUri: facts.builtInImage, invokeRoutePrefix: '/*', healthRoute: '/health' },
+		},
+	});
+	const uploaded = await client.waitForOperation(upload, OPERATION_WAIT);
+	const created = await client.createEndpoint({
+		endpointId: 'bench-endpoint',
+		endpoint: { displayName: 'bench endpoint', dedicatedEndpointEnabled: true },
+	});
+	await client.waitForOperation(created.operation, OPERATION_WAIT);
+	const deploy = await client.deployModel({
+		endpoint: 'bench-endpoint',
+		model: uploaded.response.model,
+		deployedModel: {
+			displayName: 'bench deployment',
+			dedicatedResources: { machineSpec: { machineType: 'n1-standard-4' }, minReplicaCount: 1, maxReplicaCount: 1 },
+		},
+		trafficPercentage: 100,
+	});
+	const deployed = await client.waitForOperation(deploy, OPERATION_WAIT);
+	return { endpoint: 'bench-endpoint', deployedModelId: deployed.response.deployedModel.id };
+}
+
+/** Starts everything; the returned close() stops the emulator (and with it the model server) and the client's sockets. */
+async function startBenchWorld() {
+	const emulatorProcess = startEmulatorProcess();
+	let facts;
+	try {
+		facts = await emulatorProcess.ready;
+		const client = getVertexClient({
+			credential: { kind: 'serviceAccountKey', keyJson: readFileSync(facts.serviceAccountKeyFile, 'utf8') },
+			location: facts.location,
+			apiBaseUrl: facts.baseUrl,
+			tokenUrl: facts.tokenUrl,
+			userAgent: 'n8n-nodes-vertex-invoke-bench',
+		});
+		const deployment = await deploySampleModel(client, facts);
+		return {
+			client,
+			facts,
+			...deployment,
+			stats: () => emulatorStats(facts.baseUrl),
+			close: async () => {
+				clearVertexClientCache();
+				await closeSharedAgent();
+				await emulatorProcess.stop();
+			},
+		};
+	} catch (error) {
+		await closeSharedAgent();
+		await emulatorProcess.stop();
+		throw error;
+	}
+}
+
+module.exports = { startBenchWorld };
