@@ -15,10 +15,11 @@ import { operationFields, startOrResumeOperation } from '../shared/operation';
 import { CREDENTIAL_TYPE, labelsOption, waitParameters } from '../shared/parameters';
 import { labelsFrom } from '../shared/values';
 
+/** Core field paths (the Endpoint sits under `endpoint` in the create input) to this node's parameter names. */
 const parameterLabels: Record<string, string> = {
-	displayName: 'Display Name',
+	'endpoint.displayName': 'Display Name',
 	endpointId: 'Endpoint ID',
-	'clientConnectionConfig.inferenceTimeout': 'Inference Timeout (Seconds)',
+	'endpoint.clientConnectionConfig.inferenceTimeout': 'Inference Timeout (Seconds)',
 };
 
 function endpointFields(endpoint: Endpoint): IDataObject {

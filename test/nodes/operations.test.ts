@@ -1,0 +1,204 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { clearVertexClientCache } from '../../lib';
+import { chain, shutdownEngine, sourceNode, type TestNode } from '../harness/n8n-engine';
+import { TYPE, deployModel, emulatorWithCredential, expectNoSecrets, locator, runNodes, type NodeEnv } from './support';
+
+let env: NodeEnv;
+
+beforeAll(async () => {
+	env = await emulatorWithCredential();
+	// A model and an endpoint that exist, with nothing deployed yet.
+	const result = await runNodes(env, {
+		nodes: [
+			sourceNode('Start'),
+			upload({ options: { modelId: 'base-model' } }),
+			{ name: 'Create', type: TYPE.create, parameters: { displayName: 'base', endpointId: 'base-endpoint' } },
+		],
+		connections: chain('Start', 'Upload', 'Create'),
+	});
+	expect(result.error).toBeUndefined();
+}, 60_000);
+
+afterAll(async () => {
+	await env?.close();
+	shutdownEngine();
+});
+
+function upload(parameters: IDataObject): TestNode {
+	return {
+		name: 'Upload',
+		type: TYPE.upload,
+		parameters: { displayName: 'sample', imageUri: env.emulator.builtInImage, ...parameters },
+	};
+}
+
+const deploy = (parameters: IDataObject): TestNode => ({
+	name: 'Deploy',
+	type: TYPE.deploy,
+	parameters: { endpoint: locator('base-endpoint'), model: locator('base-model'), machineType: 'n1-standard-4', ...parameters },
+});
+
+/** Runs Start -> node, with the secrets check every run gets. */
+async function runOne(node: TestNode, extra: { cancelAfter?: { nodeStarted: string; delayMs?: number } } = {}) {
+	const result = await runNodes(env, { nodes: [sourceNode('Start'), node], connections: chain('Start', node.name), ...extra });
+	await expectNoSecrets(env, result);
+	return result;
+}
+
+async function emulatorStats(): Promise<{ tokensMinted: number; models: number; endpoints: number }> {
+	const response = await fetch(`${env.emulator.baseUrl}/emulator/stats`);
+	return (await response.json()) as { tokensMinted: number; models: number; endpoints: number };
+}
+
+describe('a bad parameter is refused before any request', () => {
+	const cases: Array<[string, () => TestNode, string, RegExp]> = [
+		['Upload with a bad model id', () => upload({ options: { modelId: 'Bad_ID' } }), 'Model ID', /Bad_ID/],
+		['Upload with a health route without a leading slash', () => upload({ healthRoute: 'health' }), 'Health Route', /health/],
+		[
+			'Create with endpoint id Bad_ID',
+			() => ({ name: 'Create', type: TYPE.create, parameters: { displayName: 'x', endpointId: 'Bad_ID' } }),
+			'Endpoint ID',
+			/Bad_ID/,
+		],
+		[
+			'Create with a blank display name',
+			() => ({ name: 'Create', type: TYPE.create, parameters: { displayName: '  ', endpointId: 'ok-id' } }),
+			'Display Name',
+			/displayName/,
+		],
+		[
+			'Create with an inference timeout beyond 3600 s',
+			() => ({ name: 'Create', type: TYPE.create, parameters: { displayName: 'x', endpointId: 'ok-id', inferenceTimeoutSeconds: 4000 } }),
+			'Inference Timeout (Seconds)',
+			/3600/,
+		],
+		[
+			'Deploy with a traffic split that does not add up to 100',
+			() =>
+				deploy({
+					trafficMode: 'split',
+					trafficSplit: { share: [{ deployedModelId: '0', percent: 60 }, { deployedModelId: '123', percent: 30 }] },
+				}),
+			'Traffic Split',
+			/100/,
+		],
+		[
+			'Invoke with the root path',
+			() => ({ name: 'Invoke', type: TYPE.invoke, parameters: { endpoint: locator('base-endpoint'), path: '/' } }),
+			'Path',
+			/"\/"/,
+		],
+	];
+
+	it.each(cases)('%s', async (_title, makeNode, parameter, messagePattern) => {
+		await fetch(`${env.emulator.baseUrl}/emulator/reset`, { method: 'POST' });
+		// A fresh client must mint a token before its first request: a count of 0 proves nothing was sent.
+		clearVertexClientCache();
+		const before = await emulatorStats();
+		const node = makeNode();
+		const result = await runNodes(env, { nodes: [sourceNode('Start'), node], connections: chain('Start', node.name) });
+		expect(result.error?.name).toBe('NodeOperationError');
+		expect(result.error?.message).toMatch(messagePattern);
+		expect(result.error?.description).toContain(`"${parameter}"`);
+		const after = await emulatorStats();
+		expect(after.tokensMinted).toBe(0);
+		expect(env.emulator.requestLog()).toEqual([]);
+		expect({ models: after.models, endpoints: after.endpoints }).toEqual({ models: before.models, endpoints: before.endpoints });
+		await expectNoSecrets(env, result);
+	});
+});
+
+describe('API errors', () => {
+	it('deploy to an endpoint that does not exist gives a NodeApiError with 404 NOT_FOUND', async () => {
+		const result = await runOne(deploy({ endpoint: locator('no-such-endpoint') }));
+		expect(result.error?.name).toBe('NodeApiError');
+		expect((result.error as { httpCode?: string }).httpCode).toBe('404');
+		expect(result.error?.message).toContain('no-such-endpoint');
+		expect(result.error?.description).toContain('NOT_FOUND');
+	});
+
+	it('upload with an existing model id gives a NodeApiError with 409 ALREADY_EXISTS', async () => {
+		const result = await runOne(upload({ options: { modelId: 'base-model' } }));
+		expect(result.error?.name).toBe('NodeApiError');
+		expect((result.error as { httpCode?: string }).httpCode).toBe('409');
+		expect(result.error?.description).toContain('ALREADY_EXISTS');
+	});
+
+	it('Create with "use it" on an existing id returns the existing endpoint; "fail" errors with 409', async () => {
+		const create = (ifExists: string): TestNode => ({
+			name: 'Create',
+			type: TYPE.create,
+			parameters: { displayName: 'other name', endpointId: 'base-endpoint', ifExists },
+		});
+		const used = await runOne(create('use'));
+		expect(used.error).toBeUndefined();
+		expect(used.lastNodeJson('Create')).toEqual([
+			expect.objectContaining({
+				existed: true,
+				endpointId: 'base-endpoint',
+				displayName: 'base',
+				dedicatedEndpointDns: expect.stringMatching(/\.prediction\.vertexai\.goog$/),
+			}),
+		]);
+		const failed = await runOne(create('fail'));
+		expect(failed.error?.name).toBe('NodeApiError');
+		expect((failed.error as { httpCode?: string }).httpCode).toBe('409');
+		expect(failed.error?.description).toContain('ALREADY_EXISTS');
+	});
+});
+
+describe('long-running operations', () => {
+	it('returns the operation name when not waiting, and a later run resumes it to completion', async () => {
+		const created = await runOne({ name: 'Create', type: TYPE.create, parameters: { displayName: 'r', endpointId: 'resume-endpoint' } });
+		expect(created.error).toBeUndefined();
+
+		const first = await runOne(deploy({ endpoint: locator('resume-endpoint'), waitForCompletion: false }));
+		expect(first.error).toBeUndefined();
+		const [pending] = first.lastNodeJson('Deploy');
+		expect(pending.done).toBe(false);
+		expect(pending.operationName).toMatch(/\/endpoints\/resume-endpoint\/operations\/\d+$/);
+		expect(pending.deployedModelId).toBeUndefined();
+
+		const resumed = await runOne(
+			deploy({ endpoint: locator('resume-endpoint'), resumeOperationName: pending.operationName as string }),
+		);
+		expect(resumed.error).toBeUndefined();
+		const [done] = resumed.lastNodeJson('Deploy');
+		expect(done).toMatchObject({ done: true, operationName: pending.operationName, deploymentStage: 'SUCCESSFULLY_DEPLOYED' });
+		expect(done.deployedModelId).toMatch(/^\d{19}$/);
+		expect(done.trafficSplit).toEqual({ [done.deployedModelId as string]: 100 });
+		// Resuming waited for the first deploy and started no second one.
+		expect(env.emulator.processes().filter((p) => p.deployedModelId === done.deployedModelId)).toHaveLength(1);
+		expect(env.emulator.processes()).toHaveLength(1);
+	});
+
+	it('ends a run cancelled during a deploy wait promptly, naming the operation', async () => {
+		// The deploy never becomes healthy, so only the cancellation can end the wait.
+		env.emulator.addFault({ kind: 'health-never-ok', path: ':deployModel$' });
+		try {
+			const result = await runOne(deploy({ endpoint: locator('base-endpoint') }), {
+				cancelAfter: { nodeStarted: 'Deploy', delayMs: 300 },
+			});
+			expect(result.cancelRequested).toBe(true);
+			const error = result.nodeError('Deploy') ?? result.error;
+			// n8n-core reports 'canceled' only for messages containing "canceled"; the core's message says
+			// "cancelled", so the run ends as 'error' with that cancellation error.
+			expect(result.status === 'canceled' || /cancel/i.test(error?.message ?? '')).toBe(true);
+			expect(error?.message).toMatch(/because the run was cancelled/);
+			const text = `${error?.message ?? ''} ${error?.description ?? ''}`;
+			expect(text).toMatch(/\/endpoints\/base-endpoint\/operations\/\d+/);
+		} finally {
+			env.emulator.clearFaults();
+		}
+	}, 20_000);
+
+	it('fails a deploy whose model server never becomes healthy, with the reason in the node error', async () => {
+		const deployed = deployModel(
+			env,
+			{ modelId: 'sick-model', endpointId: 'sick-endpoint' },
+			{ upload: { args: ['--never-healthy'], options: { deploymentTimeoutSeconds: 1 } } },
+		);
+		await expect(deployed).rejects.toThrow(/never became ready: health route \/health did not answer 200/);
+	}, 20_000);
+});
