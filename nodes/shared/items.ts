@@ -42,8 +42,9 @@ export async function runForEachItem(
 				failed = true;
 				throw nodeError;
 			}
+			// Only `error`, `message` and `details`: n8n routes such items to the error output when that is on.
 			outcomes[itemIndex] = [
-				outputItem(itemIndex, { error: nodeError.message, description: nodeError.description ?? null }),
+				outputItem(itemIndex, { error: nodeError.message, details: nodeError.description ?? null }),
 			];
 		}
 	};
