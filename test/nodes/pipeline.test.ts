@@ -1,5 +1,5 @@
 import { chain, runWorkflow, shutdownEngine, sourceNode } from '../harness/n8n-engine';
-import { PACKAGE, credentialTypes, emulatorWithCredential, locator, nodeTypes } from './support';
+import { PACKAGE, TYPE, credentialTypes, emulatorWithCredential, expectNoSecrets, locator, nodeTypes, runNodes } from './support';
 
 let env: Awaited<ReturnType<typeof emulatorWithCredential>>;
 
@@ -64,5 +64,25 @@ describe('Upload -> Create -> Deploy -> Invoke through the real n8n engine', () 
 		expect(chunks.every((c) => c.deployedModelId === deploy.deployedModelId)).toBe(true);
 		expect(result.lastNodeOutput('Invoke').every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
 		expect(chunks.map((c) => c.text).join('')).not.toBe('');
+		await expectNoSecrets(env, result);
+	});
+
+	it('mints one token for the whole pipeline and reuses it in a second run (client cache)', async () => {
+		// The emulator is fresh for this file and the pipeline above is its only run so far.
+		expect(env.emulator.tokensMinted()).toBe(1);
+		const again = await runNodes(env, {
+			nodes: [
+				sourceNode('Start', [{}, {}]),
+				{
+					name: 'Invoke',
+					type: TYPE.invoke,
+					parameters: { endpoint: locator('chat-endpoint'), path: '/echo', bodyType: 'none' },
+				},
+			],
+			connections: chain('Start', 'Invoke'),
+		});
+		expect(again.error).toBeUndefined();
+		expect(again.lastNodeJson('Invoke').map((item) => item.status)).toEqual([200, 200]);
+		expect(env.emulator.tokensMinted()).toBe(1);
 	});
 });
