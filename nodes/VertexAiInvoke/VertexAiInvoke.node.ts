@@ -24,6 +24,9 @@ import { keyValuePairs } from '../shared/values';
 
 const STREAM_FORMATS: ReadonlySet<StreamFormat> = new Set(['sse', 'ndjson', 'lines']);
 
+/** Used both as the option's default and when the option was not added (a collection then omits it). */
+const DEFAULT_INCLUDE_HEADERS = 'content-type, x-vertex-ai-deployed-model-id';
+
 const parameterLabels: Record<string, string> = {
 	path: 'Path',
 	allowedPathPrefixes: 'Allowed Path Prefixes',
@@ -301,7 +304,7 @@ export class VertexAiInvoke implements INodeType {
 						displayName: 'Include Response Headers',
 						name: 'includeHeaders',
 						type: 'string',
-						default: 'content-type, x-vertex-ai-deployed-model-id',
+						default: DEFAULT_INCLUDE_HEADERS,
 						description: 'Comma-separated names of response headers to put in the output; * for all',
 					},
 					{
@@ -345,7 +348,7 @@ export class VertexAiInvoke implements INodeType {
 				const options = this.getNodeParameter('options', i, {}) as IDataObject;
 				const input = invokeInput(this, i, options, await bodyOf(this, i));
 				const response = await client.invoke(input, signal);
-				const fields = responseFields(response, commaList(options.includeHeaders ?? 'content-type'));
+				const fields = responseFields(response, commaList(options.includeHeaders ?? DEFAULT_INCLUDE_HEADERS));
 
 				const chosen = this.getNodeParameter('responseFormat', i, 'auto') as StreamFormat | 'auto';
 				const format = chosen === 'auto' ? detectStreamFormat(response.contentType) : chosen;
