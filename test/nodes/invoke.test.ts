@@ -240,8 +240,7 @@ describe('items', () => {
 		const output = result.lastNodeOutput('Invoke');
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect((output[0].json.body as { body: string }).body).toBe('first');
-		expect(output[1].json.error).toEqual(expect.stringContaining('/../x'));
-		expect(output[1].json.description).toEqual(expect.stringContaining('Path'));
+		expect(output[1].json).toEqual({ error: expect.stringContaining('/../x'), details: expect.stringContaining('"Path"') });
 		expect((output[2].json.body as { body: string }).body).toBe('third');
 		expect(env.emulator.requestLog().some((entry) => entry.path.includes('..'))).toBe(false);
 	});
@@ -291,4 +290,35 @@ describe('a pinned deployed model', () => {
 			}
 		}
 	});
+});
+
+describe('defaults and errors of the data plane', () => {
+	it('puts the documented default response headers (content-type and the deployed model id) in the output', async () => {
+		const result = await invoke({ path: '/echo', bodyType: 'none' });
+		expect(result.error).toBeUndefined();
+		expect(Object.keys(result.lastNodeJson('Invoke')[0].headers as IDataObject).sort()).toEqual([
+			'content-type',
+			'x-vertex-ai-deployed-model-id',
+		]);
+	});
+
+	it("maps a model server's 404 to a NodeApiError with the status", async () => {
+		const result = await invoke({ path: '/no-such-route', bodyType: 'none' });
+		expect(result.error?.name).toBe('NodeApiError');
+		expect((result.error as { httpCode?: string }).httpCode).toBe('404');
+	});
+
+	it('retries a 429 only when "Retry on 429 and 503" is on', async () => {
+		env.emulator.addFault({ kind: 'rate-limit', path: '/invoke/echo$', retryAfterSeconds: 1 });
+		const once = await invoke({ path: '/echo', bodyType: 'none' });
+		expect(once.error?.name).toBe('NodeApiError');
+		expect((once.error as { httpCode?: string }).httpCode).toBe('429');
+		expect(once.error?.description).toContain('RESOURCE_EXHAUSTED');
+
+		env.emulator.addFault({ kind: 'rate-limit', path: '/invoke/echo$', retryAfterSeconds: 1 });
+		const retried = await invoke({ path: '/echo', bodyType: 'none', options: { retry: true } });
+		expect(retried.error).toBeUndefined();
+		expect(retried.lastNodeJson('Invoke')[0].status).toBe(200);
+		env.emulator.clearFaults();
+	}, 20_000);
 });
