@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import type { IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { VertexAiDeployModel } from '../../nodes/VertexAiDeployModel/VertexAiDeployModel.node';
 import { VertexAiInvoke } from '../../nodes/VertexAiInvoke/VertexAiInvoke.node';
@@ -80,7 +80,7 @@ describe('list-search methods', () => {
 });
 
 describe('credential test', () => {
-	const test = (data: IDataObject) => callCredentialTest(VertexAiInvoke, 'googleVertexAiCredentialTest', data, { credentialTypes });
+	const test = (data: ICredentialDataDecryptedObject) => callCredentialTest(VertexAiInvoke, 'googleVertexAiCredentialTest', data, { credentialTypes });
 
 	it('is OK against the emulator with the key it issued', async () => {
 		const result = await test(env.credential);

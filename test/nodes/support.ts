@@ -1,4 +1,4 @@
-import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
 import { GoogleVertexAiApi } from '../../credentials/GoogleVertexAiApi.credentials';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator';
