@@ -102,3 +102,28 @@ export declare function testCredential(
 	cookie: string,
 	credential: { id?: string; name?: string; type: string; data: Record<string, unknown> },
 ): Promise<{ status: 'OK' | 'Error'; message: string }>;
+
+/** The facts the emulator CLI prints, and a handle on its process. */
+export interface EmulatorProcess {
+	baseUrl: string;
+	tokenUrl: string;
+	serviceAccountKeyFile: string;
+	projectId: string;
+	projectNumber: string;
+	location: string;
+	clientEmail: string;
+	builtInImage: string;
+	stateDir: string;
+	child: ChildProcess;
+	logs(): string;
+	stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+	/** googleVertexAiApi credential data pointing at this emulator (holds the private key). */
+	credentialData(): Record<string, string>;
+}
+
+export declare function startEmulatorProcess(options?: {
+	images?: Record<string, string>;
+	operationStepMs?: number;
+	timeoutMs?: number;
+}): Promise<EmulatorProcess>;
+export declare function stopChildren(options?: { graceMs?: number }): Promise<void>;

@@ -15,6 +15,37 @@ const { spawn } = require('node:child_process');
 const { ensureN8n, installDir, isInstalled, n8nBin, nodeEnv } = require('./n8n-install');
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
+const EMULATOR_CLI = path.join(PROJECT_ROOT, 'dist', 'emulator', 'cli.js');
+
+/**
+ * Every child process this module started and that is still running, so a caller interrupted by
+ * Ctrl-C (the demo) can end them all: `stopChildren()`.
+ */
+const liveChildren = new Set();
+
+function track(child) {
+	liveChildren.add(child);
+	child.on('exit', () => liveChildren.delete(child));
+	return child;
+}
+
+/** Sends SIGTERM to every child still running (n8n runs, n8n servers, emulators) and waits for them to exit. */
+async function stopChildren({ graceMs = 10_000 } = {}) {
+	await Promise.all(
+		[...liveChildren].map(
+			(child) =>
+				new Promise((resolve) => {
+					if (child.exitCode !== null || child.signalCode !== null) return resolve();
+					const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+					child.once('exit', () => {
+						clearTimeout(timer);
+						resolve();
+					});
+					child.kill('SIGTERM');
+				}),
+		),
+	);
+}
 const OWNER = { email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Selftest-Passw0rd' };
 
 /** A free TCP port on 127.0.0.1 (asked from the kernel, then released for n8n to take). */
@@ -80,7 +111,7 @@ async function runN8n(instance, args, { env = {}, timeoutMs = 180_000 } = {}) {
 	const bin = requireInstalledN8n();
 	const childEnv = await n8nEnv(instance, env);
 	return await new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [bin, ...args], { cwd: instance.userFolder, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = track(spawn(process.execPath, [bin, ...args], { cwd: instance.userFolder, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] }));
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (data) => (stdout += data));
@@ -288,7 +319,7 @@ async function startN8n(instance, { env = {}, timeoutMs } = {}) {
 		...env,
 	});
 	const startedAt = Date.now();
-	const child = spawn(process.execPath, [bin, 'start'], { cwd: instance.userFolder, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = track(spawn(process.execPath, [bin, 'start'], { cwd: instance.userFolder, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] }));
 	let output = '';
 	child.stdout.on('data', (data) => (output += data));
 	child.stderr.on('data', (data) => (output += data));
@@ -369,6 +400,69 @@ async function testCredential(baseUrl, cookie, { id = '', name = 'Credential und
 	return body.data;
 }
 
+/**
+ * Starts the Vertex AI emulator as its own process (the built `dist/emulator/cli.js`, on a free port,
+ * with a temporary state folder) and resolves once it has printed its facts. `images` maps image URIs
+ * to a command or to the URL of a server that already runs. `stop()` ends it (SIGTERM: it stops its
+ * model servers first) and removes the state folder.
+ */
+async function startEmulatorProcess({ images = {}, operationStepMs = 50, timeoutMs = 30_000 } = {}) {
+	if (!fs.existsSync(EMULATOR_CLI)) throw new Error(`${path.relative(PROJECT_ROOT, EMULATOR_CLI)} is missing: run npm run build first`);
+	const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vertex-emulator-'));
+	const args = [EMULATOR_CLI, '--port', '0', '--state-dir', stateDir, '--operation-step-ms', String(operationStepMs)];
+	for (const [uri, target] of Object.entries(images)) args.push('--image', `${uri}=${target}`);
+	const child = track(spawn(process.execPath, args, { env: nodeEnv(), stdio: ['ignore', 'pipe', 'pipe'] }));
+	let logs = '';
+	child.stderr.on('data', (data) => (logs += data));
+	const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+	const stop = async () => {
+		if (child.exitCode === null && child.signalCode === null) {
+			child.kill('SIGTERM');
+			const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+			await exited;
+			clearTimeout(timer);
+		}
+		fs.rmSync(stateDir, { recursive: true, force: true });
+		return await exited;
+	};
+	try {
+		const facts = await new Promise((resolve, reject) => {
+			let stdout = '';
+			const timer = setTimeout(() => reject(new Error(`the emulator printed nothing within ${timeoutMs / 1000} s:\n${lastLines(logs, 20)}`)), timeoutMs);
+			child.on('exit', (code) => reject(new Error(`the emulator exited with ${code} before it was ready:\n${lastLines(logs, 20)}`)));
+			child.stdout.on('data', (data) => {
+				stdout += data;
+				const newline = stdout.indexOf('\n');
+				if (newline < 0) return;
+				clearTimeout(timer);
+				try {
+					resolve(JSON.parse(stdout.slice(0, newline)));
+				} catch (error) {
+					reject(new Error(`the emulator printed something that is not its JSON facts: ${error.message}`));
+				}
+			});
+		});
+		return {
+			...facts,
+			child,
+			stateDir,
+			logs: () => logs,
+			stop,
+			/** The data of a googleVertexAiApi credential pointing at this emulator (it holds the private key: never print it). */
+			credentialData: () => ({
+				authentication: 'serviceAccountJson',
+				serviceAccountJson: fs.readFileSync(facts.serviceAccountKeyFile, 'utf8'),
+				location: facts.location,
+				apiBaseUrl: facts.baseUrl,
+				tokenUrl: facts.tokenUrl,
+			}),
+		};
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+}
+
 module.exports = {
 	OWNER,
 	createUserFolder,
@@ -384,6 +478,8 @@ module.exports = {
 	publishWorkflow,
 	restRequest,
 	runN8n,
+	startEmulatorProcess,
 	startN8n,
+	stopChildren,
 	testCredential,
 };

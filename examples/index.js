@@ -1,0 +1,59 @@
+/*
+ * The example workflows as data, for the demo and the end-to-end tests: each one loaded with its
+ * placeholders filled in (an exact string match on any parameter value, never a substring edit).
+ */
+'use strict';
+
+const fs = require('node:fs');
+const path = require('node:path');
+
+const FILES = {
+	deployPipeline: '1-deploy-pipeline.json',
+	scheduledBatch: '2-scheduled-batch.json',
+	chainToService: '3-chain-to-service.json',
+	chatStreaming: '4-chat-streaming-webhook.json',
+};
+
+/** What a user replaces after importing, by name, as written in the files. */
+const PLACEHOLDERS = {
+	endpointId: 'your-endpoint-id',
+	serviceUrl: 'http://127.0.0.1:8099/ingest',
+	imageUri: 'emulator/sample-model-server',
+};
+
+/** The credential every example refers to; importing one with this id (or name) connects them. */
+const CREDENTIAL = { id: 'vertexAiCredential', name: 'Google Vertex AI account', type: 'googleVertexAiApi' };
+
+function replaceValues(value, replacements) {
+	if (typeof value === 'string') return Object.hasOwn(replacements, value) ? replacements[value] : value;
+	if (Array.isArray(value)) return value.map((entry) => replaceValues(entry, replacements));
+	if (value && typeof value === 'object') {
+		return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, replaceValues(entry, replacements)]));
+	}
+	return value;
+}
+
+/**
+ * Reads an example (a key of FILES) and fills placeholders: `fill` maps PLACEHOLDERS keys to values,
+ * e.g. { endpointId: 'chat-endpoint', serviceUrl: 'http://127.0.0.1:4321/ingest' }.
+ */
+function loadExample(key, fill = {}) {
+	const file = FILES[key];
+	if (!file) throw new Error(`no example named ${key} (known: ${Object.keys(FILES).join(', ')})`);
+	const workflow = JSON.parse(fs.readFileSync(path.join(__dirname, file), 'utf8'));
+	const replacements = {};
+	for (const [name, value] of Object.entries(fill)) {
+		if (!Object.hasOwn(PLACEHOLDERS, name)) throw new Error(`unknown placeholder ${name}`);
+		replacements[PLACEHOLDERS[name]] = value;
+	}
+	return replaceValues(workflow, replacements);
+}
+
+/** The node of a workflow with that name (throws if there is none). */
+function nodeNamed(workflow, name) {
+	const node = workflow.nodes.find((candidate) => candidate.name === name);
+	if (!node) throw new Error(`workflow ${workflow.id} has no node named ${name}`);
+	return node;
+}
+
+module.exports = { CREDENTIAL, FILES, PLACEHOLDERS, loadExample, nodeNamed };
