@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { toNodeError } from './errors';
 
@@ -38,6 +38,14 @@ export async function runForEachItem(
 			outcomes[itemIndex] = await handleItem(itemIndex);
 		} catch (error) {
 			const nodeError = toNodeError(ctx.getNode(), error, itemIndex, options.parameterOf);
+			if (ctx.getExecutionCancelSignal()?.aborted) {
+				// n8n marks a run as canceled (not failed) only for an error whose message says "canceled".
+				failed = true;
+				throw new NodeOperationError(ctx.getNode(), `Execution canceled: ${nodeError.message}`, {
+					itemIndex,
+					description: nodeError.description,
+				});
+			}
 			if (!ctx.continueOnFail()) {
 				failed = true;
 				throw nodeError;
