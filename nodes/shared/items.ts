@@ -43,7 +43,7 @@ export async function runForEachItem(
 				failed = true;
 				throw new NodeOperationError(ctx.getNode(), `Execution canceled: ${nodeError.message}`, {
 					itemIndex,
-					description: nodeError.description,
+					description: nodeError.description ?? undefined,
 				});
 			}
 			if (!ctx.continueOnFail()) {
