@@ -1,0 +1,155 @@
+/**
+ * Examples 1-3 and a failing deploy through the n8n CLI (import:credentials, import:workflow,
+ * execute --id) of a real n8n 2.40.7, with this package installed as a community package and the
+ * emulator as its own process. Example 1 deploys the sample model server; examples 2 and 3 then use
+ * that endpoint, as a user would after running example 1. Only with N8N_E2E=1, after npm run build.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import { loadExample, nodeNamed, type ExampleWorkflow } from '../../examples';
+import { ensureN8n, executeWorkflow, importWorkflow, startEmulatorProcess, type EmulatorProcess } from '../../scripts/n8n-run';
+import { describeE2e, keySecrets, prepareN8n, requireFreshBuild, sampleChunkText, type PreparedN8n } from './support';
+
+const ENDPOINT_ID = 'sample-chat-endpoint';
+
+/** The "other service" of example 3: records what it receives and answers with a receipt. */
+function startIngestService() {
+	const received: Array<{ method?: string; url?: string; contentType?: string; body: unknown }> = [];
+	const server: Server = createServer((req, res) => {
+		let body = '';
+		req.on('data', (data) => (body += data));
+		req.on('end', () => {
+			received.push({ method: req.method, url: req.url, contentType: req.headers['content-type'], body: JSON.parse(body || 'null') });
+			res.writeHead(201, { 'content-type': 'application/json' });
+			res.end(JSON.stringify({ stored: true, receipt: `r-${received.length}` }));
+		});
+	});
+	return new Promise<{ url: string; received: typeof received; close(): Promise<void> }>((resolve) => {
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as AddressInfo;
+			resolve({
+				url: `http://127.0.0.1:${port}/ingest`,
+				received,
+				close: () => new Promise<void>((done) => server.close(() => done())),
+			});
+		});
+	});
+}
+
+/** Example 1 with its own ids and a model server that answers 503 on its health route forever. */
+function neverHealthyPipeline(imageUri: string): ExampleWorkflow {
+	const workflow = loadExample('deployPipeline', { imageUri });
+	workflow.id = 'vertexE2eUnhealthy';
+	workflow.name = 'Deploy a model server that never becomes healthy';
+	const upload = nodeNamed(workflow, 'Upload Model');
+	upload.parameters.args = ['--never-healthy'];
+	upload.parameters.options = { modelId: 'never-healthy-model', deploymentTimeoutSeconds: 2 };
+	nodeNamed(workflow, 'Create Dedicated Endpoint').parameters.endpointId = 'never-healthy-endpoint';
+	return workflow;
+}
+
+describeE2e('examples through the n8n CLI', () => {
+	let emulator: EmulatorProcess;
+	let n8n: PreparedN8n;
+	let ingest: Awaited<ReturnType<typeof startIngestService>>;
+	const workflows: Record<string, ExampleWorkflow> = {};
+
+	beforeAll(async () => {
+		requireFreshBuild();
+		await ensureN8n();
+		ingest = await startIngestService();
+		emulator = await startEmulatorProcess({ operationStepMs: 20 });
+		n8n = await prepareN8n(emulator);
+		workflows.deploy = loadExample('deployPipeline', { imageUri: emulator.builtInImage });
+		workflows.batch = loadExample('scheduledBatch', { endpointId: ENDPOINT_ID });
+		workflows.chain = loadExample('chainToService', { endpointId: ENDPOINT_ID, serviceUrl: ingest.url });
+		workflows.unhealthy = neverHealthyPipeline(emulator.builtInImage);
+		for (const workflow of Object.values(workflows)) await importWorkflow(n8n.instance, workflow);
+	}, 600_000);
+
+	afterAll(async () => {
+		await emulator?.stop();
+		await ingest?.close();
+		n8n?.remove();
+	}, 60_000);
+
+	it('example 1 uploads, creates the endpoint, deploys and streams chat chunks as items', async () => {
+		const result = await executeWorkflow(n8n.instance, workflows.deploy.id);
+		expect(result.error?.message).toBeUndefined();
+		expect(result.code).toBe(0);
+		expect(result.status).toBe('success');
+
+		const [upload] = result.nodeOutput('Upload Model').map((item) => item.json);
+		expect(upload).toMatchObject({ done: true, modelId: 'sample-chat-model', modelVersionId: '1' });
+		expect(upload.model).toMatch(/^projects\/\d+\/locations\/us-central1\/models\/sample-chat-model$/);
+		const [endpoint] = result.nodeOutput('Create Dedicated Endpoint').map((item) => item.json);
+		expect(endpoint).toMatchObject({ endpointId: ENDPOINT_ID, existed: false });
+		expect(endpoint.dedicatedEndpointDns).toMatch(/^sample-chat-endpoint\..*\.prediction\.vertexai\.goog$/);
+		const [deploy] = result.nodeOutput('Deploy Model').map((item) => item.json);
+		expect(deploy.deployedModelId).toMatch(/^\d{19}$/);
+		expect(deploy.trafficSplit).toEqual({ [deploy.deployedModelId as string]: 100 });
+
+		const chunks = result.nodeOutput('Invoke Chat').map((item) => item.json);
+		expect(chunks.map((chunk) => chunk.chunkIndex)).toEqual(chunks.map((_, index) => index));
+		expect(chunks.every((chunk) => chunk.deployedModelId === deploy.deployedModelId && chunk.status === 200)).toBe(true);
+		// The sample server streams an empty role delta, 5 content deltas, a stop chunk and a usage chunk.
+		expect(chunks.map((chunk) => chunk.text ?? '').join('')).toBe([0, 1, 2, 3, 4].map(sampleChunkText).join(''));
+		expect(chunks.at(-1)?.data).toMatchObject({ usage: { completion_tokens: 5 } });
+
+		const printed = result.stdout + result.stderr;
+		for (const secret of keySecrets(emulator.credentialData())) expect(printed.includes(secret)).toBe(false);
+	}, 180_000);
+
+	it('example 2 sends the prompts with concurrency and aggregates one answer per prompt, in order', async () => {
+		const result = await executeWorkflow(n8n.instance, workflows.batch.id);
+		expect(result.error?.message).toBeUndefined();
+		expect(result.status).toBe('success');
+
+		const prompts = result.nodeOutput('Make Prompts').map((item) => item.json.prompt as string);
+		expect(prompts).toHaveLength(4);
+		const [collected] = result.nodeOutput('Collect Answers').map((item) => item.json);
+		const answers = collected.answers as Array<{ status: number; text: string; chunkCount: number; usage: { prompt_tokens: number } }>;
+		expect(answers).toHaveLength(prompts.length);
+		// The sample server counts the words of the prompt it was sent: each answer belongs to its prompt.
+		expect(answers.map((answer) => answer.usage.prompt_tokens)).toEqual(prompts.map((prompt) => prompt.split(' ').length));
+		for (const answer of answers) {
+			expect(answer.status).toBe(200);
+			expect(answer.text).toBe([0, 1, 2, 3, 4].map(sampleChunkText).join(''));
+		}
+	}, 180_000);
+
+	it('example 3 feeds the NDJSON stream, joined by a Code node, to another service over HTTP', async () => {
+		const result = await executeWorkflow(n8n.instance, workflows.chain.id);
+		expect(result.error?.message).toBeUndefined();
+		expect(result.status).toBe('success');
+
+		const chunks = result.nodeOutput('Generate').map((item) => item.json);
+		// Six text lines, then the server's closing {"done": true} line.
+		expect(chunks).toHaveLength(7);
+		expect(chunks.at(-1)?.data).toMatchObject({ done: true, chunks: 6 });
+		const expectedText = [0, 1, 2, 3, 4, 5].map(sampleChunkText).join('');
+		expect(ingest.received).toEqual([
+			{
+				method: 'POST',
+				url: '/ingest',
+				contentType: expect.stringContaining('application/json'),
+				body: { source: 'vertex-ai', text: expectedText, chunkCount: 6, deployedModelId: chunks[0].deployedModelId },
+			},
+		]);
+		expect(result.nodeOutput('Send to Service').map((item) => item.json)).toEqual([{ stored: true, receipt: 'r-1' }]);
+	}, 180_000);
+
+	it('a model server that never becomes healthy fails the deploy, and the message reaches the workflow result', async () => {
+		const result = await executeWorkflow(n8n.instance, workflows.unhealthy.id);
+		expect(result.code).toBe(1);
+		expect(result.status).toBe('error');
+		expect(result.run?.data.resultData.lastNodeExecuted).toBe('Deploy Model');
+		const nodeError = result.nodeError('Deploy Model');
+		expect(nodeError?.message).toBeDefined();
+		const shown = `${nodeError?.message} ${nodeError?.description ?? ''}`;
+		expect(shown).toMatch(/health/i);
+		expect(result.error?.message).toBe(nodeError?.message);
+		expect(result.nodeOutput('Invoke Chat')).toEqual([]);
+	}, 180_000);
+});

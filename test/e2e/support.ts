@@ -1,0 +1,84 @@
+/**
+ * Shared set-up of the end-to-end tests: a fresh build is required, then one n8n user folder with this
+ * package installed as a community package and the example credential pointing at an emulator process.
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { CREDENTIAL } from '../../examples';
+import {
+	createUserFolder,
+	importCredentials,
+	installCommunityPackage,
+	packPackage,
+	type EmulatorProcess,
+	type N8nInstance,
+} from '../../scripts/n8n-run';
+
+export const describeE2e = process.env.N8N_E2E === '1' ? describe : describe.skip;
+
+export const PACKAGE = 'n8n-nodes-vertex-invoke';
+export const NODE_NAMES = ['vertexAiUploadModel', 'vertexAiCreateDedicatedEndpoint', 'vertexAiDeployModel', 'vertexAiInvoke'];
+
+const ROOT = join(__dirname, '..', '..');
+const SOURCE_DIRS = ['lib', 'nodes', 'credentials', 'emulator'];
+
+function newestMtime(dir: string, suffix: string): number {
+	let newest = 0;
+	for (const entry of readdirSync(dir, { withFileTypes: true })) {
+		const path = join(dir, entry.name);
+		if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path, suffix));
+		else if (entry.name.endsWith(suffix) && !entry.name.endsWith('.d.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+	}
+	return newest;
+}
+
+/** The tests install the packed dist/: stop with a clear message when it is missing or older than the sources. */
+export function requireFreshBuild(): void {
+	const missing = ['dist/emulator/cli.js', ...NODE_NAMES.map((name) => `dist/nodes/${name[0].toUpperCase()}${name.slice(1)}/${name[0].toUpperCase()}${name.slice(1)}.node.js`)].filter(
+		(file) => !existsSync(join(ROOT, file)),
+	);
+	if (missing.length) throw new Error(`The e2e tests need a build: run npm run build first (missing ${missing.join(', ')})`);
+	const sources = Math.max(...SOURCE_DIRS.map((dir) => newestMtime(join(ROOT, dir), '.ts')));
+	const built = Math.min(...SOURCE_DIRS.map((dir) => newestMtime(join(ROOT, 'dist', dir), '.js')));
+	if (built < sources) throw new Error('dist/ is older than the TypeScript sources: run npm run build first');
+}
+
+export interface PreparedN8n {
+	instance: N8nInstance;
+	packageDir: string;
+	remove(): void;
+}
+
+/** A fresh user folder with the packed package installed as n8n installs community packages, and the examples' credential. */
+export async function prepareN8n(emulator: EmulatorProcess): Promise<PreparedN8n> {
+	const instance = createUserFolder();
+	const packDir = mkdtempSync(join(tmpdir(), 'vertex-e2e-pack-'));
+	try {
+		const packageDir = await installCommunityPackage(instance, await packPackage(ROOT, packDir));
+		await importCredentials(instance, [{ ...CREDENTIAL, data: emulator.credentialData() }]);
+		return { instance, packageDir, remove: () => instance.remove() };
+	} catch (error) {
+		instance.remove();
+		throw error;
+	} finally {
+		rmSync(packDir, { recursive: true, force: true });
+	}
+}
+
+/** The private key of a credential, whole and as its body lines (each long enough to be unique). */
+export function keySecrets(credentialData: Record<string, string>): string[] {
+	const privateKey = (JSON.parse(credentialData.serviceAccountJson) as { private_key: string }).private_key;
+	const lines = privateKey
+		.split('\n')
+		.map((line) => line.trim())
+		.filter((line) => line.length >= 40 && !line.startsWith('-----'));
+	return [privateKey, ...lines];
+}
+
+/** The sample model server's deterministic text of chunk `index` (chunkSize 8). */
+export function sampleChunkText(index: number): string {
+	const seed = `tok${index} `;
+	return seed.repeat(2).slice(0, 8);
+}
