@@ -148,7 +148,7 @@ describeE2e('examples through the n8n CLI', () => {
 		const nodeError = result.nodeError('Deploy Model');
 		expect(nodeError?.message).toBeDefined();
 		const shown = `${nodeError?.message} ${nodeError?.description ?? ''}`;
-		expect(shown).toMatch(/health/i);
+		expect(shown).toMatch(/never became ready: health route \/health did not answer 200 within the deployment timeout of 2s/);
 		expect(result.error?.message).toBe(nodeError?.message);
 		expect(result.nodeOutput('Invoke Chat')).toEqual([]);
 	}, 180_000);

@@ -1,0 +1,71 @@
+/**
+ * A model server for the streaming proof: OpenAI-style SSE chat deltas where the first delta is sent
+ * and then the stream waits until the test says its client has received that delta (or a safety
+ * timeout passes). If anything between the server and the client buffered the stream, the client
+ * could only see the first delta after the timeout released the rest: `releasedBy` tells which.
+ */
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface GatedStream {
+	/** Deltas written to the socket so far. */
+	sent: number;
+	ended: boolean;
+	releasedBy?: 'client' | 'timeout';
+}
+
+export const deltaText = (index: number) => `part-${index} `;
+
+export async function startGatedChatServer({ chunks, safetyTimeoutMs = 30_000 }: { chunks: number; safetyTimeoutMs?: number }) {
+	const streams: GatedStream[] = [];
+	const waiting: Array<() => void> = [];
+
+	async function stream(res: ServerResponse): Promise<void> {
+		const state: GatedStream = { sent: 0, ended: false };
+		streams.push(state);
+		res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+		const delta = (index: number) =>
+			`data: ${JSON.stringify({ object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: deltaText(index) }, finish_reason: null }] })}\n\n`;
+		res.write(delta(0));
+		state.sent = 1;
+		state.releasedBy = await new Promise<'client' | 'timeout'>((resolve) => {
+			const timer = setTimeout(() => resolve('timeout'), safetyTimeoutMs);
+			waiting.push(() => {
+				clearTimeout(timer);
+				resolve('client');
+			});
+		});
+		for (let index = 1; index < chunks; index++) {
+			await new Promise((resolve) => setTimeout(resolve, 10));
+			res.write(delta(index));
+			state.sent = index + 1;
+		}
+		res.end('data: [DONE]\n\n');
+		state.ended = true;
+	}
+
+	const server = createServer((req, res) => {
+		req.resume();
+		if (req.method === 'GET' && req.url === '/health') {
+			res.writeHead(200).end('ok');
+		} else if (req.method === 'POST' && req.url === '/v1/chat/completions') {
+			req.on('end', () => void stream(res));
+		} else {
+			res.writeHead(404).end();
+		}
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: `http://127.0.0.1:${port}`,
+		streams,
+		/** Lets every held stream go on. */
+		release: () => waiting.splice(0).forEach((go) => go()),
+		close: () =>
+			new Promise<void>((resolve) => {
+				waiting.splice(0).forEach((go) => go());
+				server.closeAllConnections();
+				server.close(() => resolve());
+			}),
+	};
+}
