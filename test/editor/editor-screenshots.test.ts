@@ -1,0 +1,215 @@
+/**
+ * Our nodes in the real n8n editor (issue 5, "Editor check in a real browser"): n8n 2.40.7 with the
+ * packed package installed as a community package, a credential pointing at the local emulator and
+ * examples/1-deploy-pipeline.json imported; headless Chromium opens the workflow, each of our nodes'
+ * parameter panels and the credential, asserts what they show, and saves the screenshots the README
+ * uses to docs/screenshots/. Needs the n8n install, a build and Chromium, so it runs only with
+ * N8N_E2E=1 (after npm run build and node scripts/ensure-chromium.js).
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import type { Page } from 'playwright-core';
+
+import { startEmulator, type RunningEmulator } from '../../emulator';
+import { CREDENTIAL, loadExample, type ExampleWorkflow } from '../../examples';
+import {
+	createUserFolder,
+	ensureN8n,
+	importCredentials,
+	importWorkflow,
+	installCommunityPackage,
+	ownerSession,
+	packPackage,
+	startN8n,
+	type N8nInstance,
+	type N8nServer,
+} from '../../scripts/n8n-run';
+import { assertBuildIsCurrent } from './built-package';
+import { launchChromium, type HeadlessChromium } from './chromium';
+import {
+	canvasNode,
+	canvasNodeIssues,
+	canvasNodes,
+	closeNodePanel,
+	dismissInterruptions,
+	imageState,
+	labelTexts,
+	openCredential,
+	openNodePanel,
+	openWorkflow,
+	readableText,
+	settle,
+	toasts,
+	useSession,
+} from './n8n-editor';
+
+const describeE2e = process.env.N8N_E2E === '1' ? describe : describe.skip;
+
+const PROJECT_ROOT = resolve(__dirname, '..', '..');
+const SCREENSHOTS = join(PROJECT_ROOT, 'docs', 'screenshots');
+const VIEWPORT = { width: 1440, height: 900 };
+const PACKAGE = 'n8n-nodes-vertex-invoke';
+const ICON_PATH = `/icons/${PACKAGE}/dist/nodes/shared/vertexAi.svg`;
+
+interface PanelExpectation {
+	type: string;
+	screenshot: string;
+	/** Parameter labels the panel must show. */
+	labels: string[];
+	/** Values the panel must show, by parameter name (text fields show the value, options their name). */
+	values: Record<string, string>;
+	/** Text under the node on the canvas (the node's subtitle). */
+	canvasSubtitle: string;
+}
+
+const PANELS: PanelExpectation[] = [
+	{
+		type: `${PACKAGE}.vertexAiUploadModel`,
+		screenshot: 'upload-model.png',
+		labels: ['Credential', 'Display Name', 'Image URI', 'Route Mode', 'Health Route', 'Port', 'Environment Variables'],
+		values: { displayName: 'sample-chat-model', imageUri: 'emulator/sample-model-server', routeMode: 'Invoke (Any Route)', port: '8080' },
+		canvasSubtitle: 'sample-chat-model',
+	},
+	{
+		type: `${PACKAGE}.vertexAiCreateDedicatedEndpoint`,
+		screenshot: 'create-endpoint.png',
+		labels: ['Credential', 'Display Name', 'Endpoint ID', 'If the ID Exists', 'Inference Timeout (Seconds)', 'Wait for Completion'],
+		values: { endpointId: 'sample-chat-endpoint', ifExists: 'Use the Existing Endpoint', inferenceTimeoutSeconds: '600' },
+		canvasSubtitle: 'sample-chat-endpoint',
+	},
+	{
+		type: `${PACKAGE}.vertexAiDeployModel`,
+		screenshot: 'deploy-model.png',
+		labels: ['Credential', 'Endpoint', 'Model', 'Machine Type', 'Accelerator Type', 'Min Replicas', 'Max Replicas', 'Traffic'],
+		values: { machineType: 'n1-standard-4', acceleratorType: 'None', trafficMode: 'Percentage for This Model' },
+		canvasSubtitle: 'n1-standard-4',
+	},
+	{
+		type: `${PACKAGE}.vertexAiInvoke`,
+		screenshot: 'invoke.png',
+		labels: ['Credential', 'Endpoint', 'Path', 'Target', 'Body', 'JSON Body', 'Response Format', 'Streamed Output'],
+		values: { path: '/v1/chat/completions', bodyType: 'JSON', streamOutput: 'One Item per Chunk' },
+		canvasSubtitle: 'POST /v1/chat/completions',
+	},
+];
+
+const CREDENTIAL_LABELS = ['Authentication', 'Service Account Key JSON', 'Project ID', 'Location', 'Custom API Endpoint', 'Custom Token URL'];
+
+/** A viewport screenshot into docs/screenshots, once the page has settled and nothing covers it. */
+async function screenshot(page: Page, name: string): Promise<void> {
+	await dismissInterruptions(page);
+	await settle(page);
+	expect(await toasts(page).allInnerTexts()).toEqual([]);
+	await page.screenshot({ path: join(SCREENSHOTS, name) });
+}
+
+describeE2e('our nodes and credential in the real n8n editor (headless Chromium)', () => {
+	let emulator: RunningEmulator;
+	let instance: N8nInstance;
+	let packDir: string;
+	let server: N8nServer;
+	let browser: HeadlessChromium;
+	let page: Page;
+	let workflow: ExampleWorkflow;
+	let privateKey: string;
+	const pageErrors: string[] = [];
+
+	beforeAll(async () => {
+		assertBuildIsCurrent(PROJECT_ROOT);
+		await ensureN8n();
+		emulator = await startEmulator();
+		privateKey = JSON.parse(readFileSync(emulator.serviceAccountKeyFile, 'utf8')).private_key;
+
+		instance = createUserFolder();
+		packDir = mkdtempSync(join(tmpdir(), 'editor-pack-'));
+		await installCommunityPackage(instance, await packPackage(PROJECT_ROOT, packDir));
+		await importCredentials(instance, [
+			{
+				...CREDENTIAL,
+				data: {
+					authentication: 'serviceAccountJson',
+					serviceAccountJson: readFileSync(emulator.serviceAccountKeyFile, 'utf8'),
+					location: emulator.location,
+					apiBaseUrl: emulator.baseUrl,
+					tokenUrl: emulator.tokenUrl,
+				},
+			},
+		]);
+		workflow = loadExample('deployPipeline');
+		await importWorkflow(instance, workflow);
+
+		server = await startN8n(instance);
+		const cookie = await ownerSession(server.baseUrl);
+		browser = await launchChromium(VIEWPORT);
+		await useSession(browser.context, server.baseUrl, cookie);
+		page = browser.context.pages()[0] ?? (await browser.context.newPage());
+		page.on('pageerror', (error) => pageErrors.push(error.message));
+		mkdirSync(SCREENSHOTS, { recursive: true });
+	}, 600_000);
+
+	afterAll(async () => {
+		await browser?.close();
+		await server?.stop();
+		await emulator?.close();
+		instance?.remove();
+		if (packDir) rmSync(packDir, { recursive: true, force: true });
+	}, 60_000);
+
+	// A failed panel test must not leave its panel over the canvas for the next one.
+	afterEach(async () => {
+		if (page) await closeNodePanel(page);
+	});
+
+	it('shows example 1 on the canvas: our four nodes with their icons and subtitles, no issues', async () => {
+		await openWorkflow(page, server.baseUrl, workflow.id, workflow.nodes.length);
+		expect(page.url()).toContain(`/workflow/${workflow.id}`);
+		expect(await canvasNodes(page).count()).toBe(workflow.nodes.length);
+		for (const expected of PANELS) {
+			const node = canvasNode(page, expected.type);
+			expect(await node.count()).toBe(1);
+			expect(await node.innerText()).toContain(expected.canvasSubtitle);
+			expect(await imageState(node.locator('img'))).toEqual({ src: ICON_PATH, loaded: true });
+		}
+		expect(await canvasNodeIssues(page).count()).toBe(0);
+		await screenshot(page, 'workflow.png');
+	}, 120_000);
+
+	it.each(PANELS)('opens the parameter panel of $type and shows its parameters ($screenshot)', async (expected) => {
+		const panel = await openNodePanel(page, expected.type);
+		const labels = await panel.labels();
+		expect(labels).toEqual(expect.arrayContaining(expected.labels));
+		for (const [parameterName, value] of Object.entries(expected.values)) {
+			expect({ [parameterName]: await panel.shownValue(parameterName) }).toEqual({ [parameterName]: value });
+		}
+		expect(await panel.credentialSelect.inputValue()).toBe(CREDENTIAL.name);
+		expect(await panel.issues.count()).toBe(0);
+		const icons = await panel.packageIcons.all();
+		expect(icons.length).toBeGreaterThan(0);
+		for (const icon of icons) expect(await imageState(icon)).toEqual({ src: ICON_PATH, loaded: true });
+		await screenshot(page, expected.screenshot);
+	}, 120_000);
+
+	it('opens the credential from the Credentials page: its fields render and its test passes against the emulator', async () => {
+		const modal = await openCredential(page, server.baseUrl, CREDENTIAL.name);
+		await modal.getByText('Connection tested successfully').waitFor({ timeout: 30_000 });
+		expect(await labelTexts(modal)).toEqual(expect.arrayContaining(CREDENTIAL_LABELS));
+		const shownValue = async (testId: string) => await modal.locator(`[data-test-id="${testId}"]`).locator('input, textarea').first().inputValue();
+		expect(await shownValue('authentication')).toBe('Service Account Key (JSON)');
+		expect(await shownValue('location')).toBe(emulator.location);
+		expect(await shownValue('apiBaseUrl')).toBe(emulator.baseUrl);
+		expect(await shownValue('tokenUrl')).toBe(emulator.tokenUrl);
+		const shown = await readableText(page);
+		expect(shown).not.toContain('PRIVATE KEY');
+		expect(shown).not.toContain(privateKey.split('\n')[1]);
+		await screenshot(page, 'credential.png');
+		// The fields that point the credential at the emulator are further down the modal.
+		await modal.locator('[data-test-id="apiBaseUrl"]').evaluate((field) => field.scrollIntoView({ block: 'center' }));
+		await screenshot(page, 'credential-endpoint.png');
+	}, 120_000);
+
+	it('raised no uncaught error in the editor page', () => {
+		expect(pageErrors).toEqual([]);
+	});
+});
