@@ -129,17 +129,29 @@ function lastUserMessage(body: Record<string, unknown>): string {
 	return '';
 }
 
+/**
+ * Without `chunks` or `chunkSize` a chat gets a readable reply that quotes the prompt, one word a chunk, so a demo
+ * shows that the request went through; with either, deterministic filler of the asked size (tests, benchmarks).
+ */
+function replyPieces(body: Record<string, unknown>, query: URLSearchParams, shape: StreamShape): string[] {
+	const sized = ['chunks', 'chunkSize'].some((name) => body[name] !== undefined || query.has(name));
+	const prompt = lastUserMessage(body).trim();
+	if (sized || prompt === '') return Array.from({ length: shape.chunks }, (_, i) => tokenText(i, shape.chunkSize));
+	const words = `Hello from the sample model server behind Vertex AI invoke! You said: "${prompt}"`.split(' ');
+	return words.map((word, i) => (i < words.length - 1 ? `${word} ` : word));
+}
+
 async function chatCompletions(req: http.IncomingMessage, res: http.ServerResponse, query: URLSearchParams): Promise<void> {
 	const body = parseJson(await readBody(req));
 	const shape = streamShape(body, query, { chunks: 5, chunkSize: 8, delayMs: 0 });
+	const pieces = replyPieces(body, query, shape);
 	const id = `chatcmpl-${Date.now().toString(36)}`;
 	const created = Math.floor(Date.now() / 1000);
 	const model = typeof body.model === 'string' && body.model !== '' ? body.model : config.modelName;
 	const promptTokens = lastUserMessage(body).split(/\s+/).filter(Boolean).length;
-	const usage = { prompt_tokens: promptTokens, completion_tokens: shape.chunks, total_tokens: promptTokens + shape.chunks };
+	const usage = { prompt_tokens: promptTokens, completion_tokens: pieces.length, total_tokens: promptTokens + pieces.length };
 	if (body.stream !== true) {
-		let content = '';
-		for (let i = 0; i < shape.chunks; i++) content += tokenText(i, shape.chunkSize);
+		const content = pieces.join('');
 		sendJson(res, 200, {
 			id,
 			object: 'chat.completion',
@@ -157,9 +169,9 @@ async function chatCompletions(req: http.IncomingMessage, res: http.ServerRespon
 		const chunk = (delta: Record<string, unknown>, finishReason: string | null, extra: Record<string, unknown> = {}): string =>
 			`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finishReason }], ...extra })}\n\n`;
 		if (!(await writePiece(res, chunk({ role: 'assistant', content: '' }, null)))) return;
-		for (let i = 0; i < shape.chunks; i++) {
+		for (const piece of pieces) {
 			if (shape.delayMs > 0) await sleep(shape.delayMs);
-			if (!(await writePiece(res, chunk({ content: tokenText(i, shape.chunkSize) }, null)))) return;
+			if (!(await writePiece(res, chunk({ content: piece }, null)))) return;
 		}
 		if (!(await writePiece(res, chunk({}, 'stop')))) return;
 		if (!(await writePiece(res, `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`))) return;

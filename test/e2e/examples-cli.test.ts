@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 
 import { loadExample, nodeNamed, type ExampleWorkflow } from '../../examples';
 import { ensureN8n, executeWorkflow, importWorkflow, startEmulatorProcess, type EmulatorProcess } from '../../scripts/n8n-run';
-import { describeE2e, keySecrets, prepareN8n, requireFreshBuild, sampleChunkText, type PreparedN8n } from './support';
+import { describeE2e, keySecrets, prepareN8n, requireFreshBuild, sampleChatReply, type PreparedN8n } from './support';
 
 const ENDPOINT_ID = 'sample-chat-endpoint';
 
@@ -93,9 +93,12 @@ describeE2e('examples through the n8n CLI', () => {
 		const chunks = result.nodeOutput('Invoke Chat').map((item) => item.json);
 		expect(chunks.map((chunk) => chunk.chunkIndex)).toEqual(chunks.map((_, index) => index));
 		expect(chunks.every((chunk) => chunk.deployedModelId === deploy.deployedModelId && chunk.status === 200)).toBe(true);
-		// The sample server streams an empty role delta, 5 content deltas, a stop chunk and a usage chunk.
-		expect(chunks.map((chunk) => chunk.text ?? '').join('')).toBe([0, 1, 2, 3, 4].map(sampleChunkText).join(''));
-		expect(chunks.at(-1)?.data).toMatchObject({ usage: { completion_tokens: 5 } });
+		// The sample server streams an empty role delta, one content delta a word, a stop chunk and a usage chunk.
+		const reply = sampleChatReply('Say hello from Vertex AI');
+		const words = reply.split(' ').length;
+		expect(chunks).toHaveLength(words + 3);
+		expect(chunks.map((chunk) => chunk.text ?? '').join('')).toBe(reply);
+		expect(chunks.at(-1)?.data).toMatchObject({ usage: { completion_tokens: words } });
 
 		const printed = result.stdout + result.stderr;
 		for (const secret of keySecrets(emulator.credentialData())) expect(printed.includes(secret)).toBe(false);

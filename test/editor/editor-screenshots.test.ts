@@ -3,7 +3,7 @@
  * packed package installed as a community package, a credential pointing at the local emulator and
  * examples/1-deploy-pipeline.json imported; headless Chromium opens the workflow, each of our nodes'
  * parameter panels and the credential, asserts what they show, and saves the screenshots the README
- * uses to docs/screenshots/. Needs the n8n install, a build and Chromium, so it runs only with
+ * uses (to docs/screenshots/ with UPDATE_SCREENSHOTS=1, else test-results/). Needs the n8n install, a build and Chromium, so it runs only with
  * N8N_E2E=1 (after npm run build and node scripts/ensure-chromium.js).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -48,7 +48,11 @@ import {
 const describeE2e = process.env.N8N_E2E === '1' ? describe : describe.skip;
 
 const PROJECT_ROOT = resolve(__dirname, '..', '..');
-const SCREENSHOTS = join(PROJECT_ROOT, 'docs', 'screenshots');
+// The README's screenshots are refreshed on request only (UPDATE_SCREENSHOTS=1), so a test run leaves the
+// committed images alone; otherwise they go to an ignored folder for a look.
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1'
+	? join(PROJECT_ROOT, 'docs', 'screenshots')
+	: join(PROJECT_ROOT, 'test-results', 'screenshots');
 const VIEWPORT = { width: 1440, height: 900 };
 const PACKAGE = 'n8n-nodes-vertex-invoke';
 const ICON_PATH = `/icons/${PACKAGE}/dist/nodes/shared/vertexAi.svg`;
@@ -97,7 +101,7 @@ const PANELS: PanelExpectation[] = [
 
 const CREDENTIAL_LABELS = ['Authentication', 'Service Account Key JSON', 'Project ID', 'Location', 'Custom API Endpoint', 'Custom Token URL'];
 
-/** A viewport screenshot into docs/screenshots, once the page has settled and nothing covers it. */
+/** A viewport screenshot into SCREENSHOTS, once the page has settled and nothing covers it. */
 async function screenshot(page: Page, name: string): Promise<void> {
 	await dismissInterruptions(page);
 	await settle(page);

@@ -69,6 +69,9 @@ describe('emulator data plane', () => {
 		const chat = await api('POST', `/v1/${endpointName}/invoke/v1/chat/completions`, { messages: [{ role: 'user', content: 'hi there' }], chunks: 2, chunkSize: 4 });
 		expect(chat.json.object).toBe('chat.completion');
 		expect(chat.json.choices[0].message.content).toBe('tok0tok1');
+		const reply = await api('POST', `/v1/${endpointName}/invoke/v1/chat/completions`, { messages: [{ role: 'user', content: 'hi there' }] });
+		expect(reply.json.choices[0].message.content).toBe('Hello from the sample model server behind Vertex AI invoke! You said: "hi there"');
+		expect(reply.json.usage.completion_tokens).toBe(14);
 		const missing = await api('POST', `/v1/${endpointName}/invoke/no/such/route`, {});
 		expect(missing.status).toBe(404);
 		expect(missing.headers.get('x-vertex-ai-deployed-model-id')).toBeTruthy();
