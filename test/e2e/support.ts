@@ -77,6 +77,12 @@ export function keySecrets(credentialData: Record<string, string>): string[] {
 	return [privateKey, ...lines];
 }
 
+/** The sample model server's deterministic filler text of chunk `index` (chunkSize 8), as /generate sends it. */
+export function sampleChunkText(index: number): string {
+	const seed = `tok${index} `;
+	return seed.repeat(2).slice(0, 8);
+}
+
 /** The sample model server's readable chat reply to `prompt` (a chat that asks for no chunk count or size). */
 export function sampleChatReply(prompt: string): string {
 	return `Hello from the sample model server behind Vertex AI invoke! You said: "${prompt}"`;
