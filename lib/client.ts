@@ -28,7 +28,7 @@ import {
 	waitForDedicatedEndpointDns,
 	type WaitForDnsOptions,
 } from './resources/endpoints';
-import { deleteModel, getModel, listModels, uploadModel } from './resources/models';
+import { deleteModel, getModel, listModels, uploadModel, uploadModelOrUseExisting } from './resources/models';
 import { resourceName } from './resources/names';
 import type { CreateEndpointInput, DeployModelInput, Endpoint, UndeployModelInput } from './schemas/endpoint';
 import type { Model, UploadModelInput } from './schemas/model';
@@ -141,6 +141,14 @@ export class VertexClient {
 
 	uploadModel(input: UploadModelInput, signal?: AbortSignal): Promise<Operation> {
 		return uploadModel(this.controlPlane, input, signal);
+	}
+
+	/** As uploadModel, but a `modelId` that already exists gives that model (`existing`) instead of a 409. */
+	uploadModelOrUseExisting(
+		input: UploadModelInput,
+		signal?: AbortSignal,
+	): Promise<{ operation?: Operation; existing?: Model }> {
+		return uploadModelOrUseExisting(this.controlPlane, input, signal);
 	}
 
 	getModel(idOrName: string, signal?: AbortSignal): Promise<Model> {

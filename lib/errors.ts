@@ -21,6 +21,11 @@ export class VertexApiError extends Error {
 	}
 }
 
+/** Whether an API call failed because the resource it would create is already there (409 ALREADY_EXISTS). */
+export function isAlreadyExists(error: unknown): error is VertexApiError {
+	return error instanceof VertexApiError && (error.httpStatus === 409 || error.status === 'ALREADY_EXISTS');
+}
+
 /** Bad input caught before any request was sent. `field` names the parameter at fault. */
 export class VertexValidationError extends Error {
 	readonly name = 'VertexValidationError';

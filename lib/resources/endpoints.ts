@@ -1,6 +1,6 @@
 /** Endpoints: create (caller-chosen id, 409 turned into "use the existing one" on request), get, list,
  *  delete, wait for the dedicated DNS, deploy and undeploy models. */
-import { VertexApiError, VertexOperationError, VertexValidationError } from '../errors';
+import { isAlreadyExists, VertexApiError, VertexOperationError, VertexValidationError } from '../errors';
 import {
 	createEndpointInputSchema,
 	deployModelInputSchema,
@@ -42,8 +42,7 @@ export async function createEndpoint(
 		);
 		return { operation };
 	} catch (error) {
-		const exists = error instanceof VertexApiError && (error.httpStatus === 409 || error.status === 'ALREADY_EXISTS');
-		if (!exists || !endpointId) throw error;
+		if (!isAlreadyExists(error) || !endpointId) throw error;
 		if (ifExists === 'use') return { existing: await getEndpoint(controlPlane, endpointId, signal) };
 		throw new VertexApiError(
 			`Endpoint "${endpointId}" already exists in ${parentName(controlPlane)}: choose another endpointId, or set ifExists to "use" to reuse it.`,

@@ -1,4 +1,5 @@
 /** Models: upload (a long-running operation), get, list, delete. */
+import { isAlreadyExists } from '../errors';
 import { parseInput } from '../schemas/validate';
 import { listModelsResponseSchema, modelSchema, uploadModelInputSchema, type Model, type UploadModelInput } from '../schemas/model';
 import { operationSchema, type Operation } from '../schemas/operation';
@@ -23,6 +24,23 @@ export async function uploadModel(controlPlane: ControlPlane, input: UploadModel
 		operationSchema,
 		'upload operation',
 	);
+}
+
+/**
+ * Uploads, or, when `input.modelId` names a model that already exists, returns that model instead: a
+ * re-run of a workflow then goes on rather than failing on 409.
+ */
+export async function uploadModelOrUseExisting(
+	controlPlane: ControlPlane,
+	input: UploadModelInput,
+	signal?: AbortSignal,
+): Promise<{ operation?: Operation; existing?: Model }> {
+	try {
+		return { operation: await uploadModel(controlPlane, input, signal) };
+	} catch (error) {
+		if (!isAlreadyExists(error) || !input.modelId?.trim()) throw error;
+		return { existing: await getModel(controlPlane, input.modelId.trim(), signal) };
+	}
 }
 
 export async function getModel(controlPlane: ControlPlane, idOrName: string, signal?: AbortSignal): Promise<Model> {

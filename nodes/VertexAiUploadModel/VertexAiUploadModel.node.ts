@@ -7,6 +7,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import type { Model } from '../../lib';
 import { clientFromCredential } from '../shared/client';
 import { outputItem, runForEachItem } from '../shared/items';
 import { sharedMethods } from '../shared/methods';
@@ -177,6 +178,21 @@ export class VertexAiUploadModel implements INodeType {
 					},
 					labelsOption,
 					{
+						displayName: 'If the Model ID Exists',
+						name: 'ifExists',
+						type: 'options',
+						options: [
+							{ name: 'Fail', value: 'fail', description: 'Stop with an error' },
+							{
+								name: 'Use the Existing Model',
+								value: 'use',
+								description: 'Output the existing model, so a re-run of the workflow goes on',
+							},
+						],
+						default: 'fail',
+						description: 'What to do when a model with the Model ID below already exists',
+					},
+					{
 						displayName: 'Model ID',
 						name: 'modelId',
 						type: 'string',
@@ -234,15 +250,24 @@ export class VertexAiUploadModel implements INodeType {
 		return await runForEachItem(
 			this,
 			async (i) => {
-				const operation = await startOrResumeOperation(this, i, client, async () =>
-					client.uploadModel(uploadRequest(this, i), this.getExecutionCancelSignal()),
-				);
+				const signal = this.getExecutionCancelSignal();
+				let existing: Model | undefined;
+				const operation = await startOrResumeOperation(this, i, client, async () => {
+					const request = uploadRequest(this, i);
+					if (this.getNodeParameter('options.ifExists', i, 'fail') !== 'use') {
+						return await client.uploadModel(request, signal);
+					}
+					const uploaded = await client.uploadModelOrUseExisting(request, signal);
+					existing = uploaded.existing;
+					return uploaded.operation;
+				});
 				const response = (operation?.response ?? {}) as { model?: string; modelVersionId?: string };
-				const json: IDataObject = { ...operationFields(operation) };
-				if (response.model) {
-					json.model = response.model;
-					json.modelId = response.model.slice(response.model.lastIndexOf('/') + 1);
-					json.modelVersionId = response.modelVersionId ?? null;
+				const model = existing?.name ?? response.model;
+				const json: IDataObject = { ...operationFields(operation), existed: existing !== undefined };
+				if (model) {
+					json.model = model;
+					json.modelId = model.slice(model.lastIndexOf('/') + 1);
+					json.modelVersionId = existing?.versionId ?? response.modelVersionId ?? null;
 				}
 				return [outputItem(i, json)];
 			},

@@ -125,6 +125,14 @@ describe('API errors', () => {
 		expect(result.error?.description).toContain('ALREADY_EXISTS');
 	});
 
+	it('Upload with "use the existing model" on an existing id returns that model without a new upload', async () => {
+		const used = await runOne(upload({ options: { modelId: 'base-model', ifExists: 'use' } }));
+		expect(used.error).toBeUndefined();
+		expect(used.lastNodeJson('Upload')).toEqual([
+			expect.objectContaining({ existed: true, modelId: 'base-model', modelVersionId: '1', operationName: null }),
+		]);
+	});
+
 	it('Create with "use it" on an existing id returns the existing endpoint; "fail" errors with 409', async () => {
 		const create = (ifExists: string): TestNode => ({
 			name: 'Create',
