@@ -11,45 +11,54 @@ afterAll(async () => {
 	shutdownEngine();
 });
 
+/** The pipeline as a user builds it; `reuse` sets "use the existing one" on Upload and Create, for re-runs. */
+function pipeline(reuse = false) {
+	return {
+		nodes: [
+			sourceNode('Start'),
+			{
+				name: 'Upload',
+				type: `${PACKAGE}.vertexAiUploadModel`,
+				parameters: {
+					displayName: 'sample',
+					imageUri: env.emulator.builtInImage,
+					options: { modelId: 'sample-model', ...(reuse ? { ifExists: 'use' } : {}) },
+				},
+			},
+			{
+				name: 'Create',
+				type: `${PACKAGE}.vertexAiCreateDedicatedEndpoint`,
+				parameters: { displayName: 'chat', endpointId: 'chat-endpoint', ...(reuse ? { ifExists: 'use' } : {}) },
+			},
+			{
+				name: 'Deploy',
+				type: `${PACKAGE}.vertexAiDeployModel`,
+				parameters: {
+					endpoint: locator('={{ $json.endpointId }}'),
+					model: locator("={{ $('Upload').item.json.modelId }}"),
+					machineType: 'n1-standard-4',
+				},
+			},
+			{
+				name: 'Invoke',
+				type: `${PACKAGE}.vertexAiInvoke`,
+				parameters: {
+					endpoint: locator("={{ $('Create').item.json.endpointId }}"),
+					path: '/v1/chat/completions',
+					jsonBody: '{"messages":[{"role":"user","content":"Hello there"}],"stream":true,"chunks":5}',
+				},
+			},
+		],
+		connections: chain('Start', 'Upload', 'Create', 'Deploy', 'Invoke'),
+		nodeTypes,
+		credentialTypes,
+		credentials: env.credentials,
+	};
+}
+
 describe('Upload -> Create -> Deploy -> Invoke through the real n8n engine', () => {
 	it('deploys the sample model server and streams chat chunks as items', async () => {
-		const result = await runWorkflow({
-			nodes: [
-				sourceNode('Start'),
-				{
-					name: 'Upload',
-					type: `${PACKAGE}.vertexAiUploadModel`,
-					parameters: { displayName: 'sample', imageUri: env.emulator.builtInImage, options: { modelId: 'sample-model' } },
-				},
-				{
-					name: 'Create',
-					type: `${PACKAGE}.vertexAiCreateDedicatedEndpoint`,
-					parameters: { displayName: 'chat', endpointId: 'chat-endpoint' },
-				},
-				{
-					name: 'Deploy',
-					type: `${PACKAGE}.vertexAiDeployModel`,
-					parameters: {
-						endpoint: locator('={{ $json.endpointId }}'),
-						model: locator("={{ $('Upload').item.json.modelId }}"),
-						machineType: 'n1-standard-4',
-					},
-				},
-				{
-					name: 'Invoke',
-					type: `${PACKAGE}.vertexAiInvoke`,
-					parameters: {
-						endpoint: locator("={{ $('Create').item.json.endpointId }}"),
-						path: '/v1/chat/completions',
-						jsonBody: '{"messages":[{"role":"user","content":"Hello there"}],"stream":true,"chunks":5}',
-					},
-				},
-			],
-			connections: chain('Start', 'Upload', 'Create', 'Deploy', 'Invoke'),
-			nodeTypes,
-			credentialTypes,
-			credentials: env.credentials,
-		});
+		const result = await runWorkflow(pipeline());
 		expect(result.error?.message).toBeUndefined();
 		const upload = result.lastNodeJson('Upload')[0];
 		expect(upload).toMatchObject({ done: true, modelId: 'sample-model' });
@@ -84,5 +93,17 @@ describe('Upload -> Create -> Deploy -> Invoke through the real n8n engine', () 
 		expect(again.error).toBeUndefined();
 		expect(again.lastNodeJson('Invoke').map((item) => item.status)).toEqual([200, 200]);
 		expect(env.emulator.tokensMinted()).toBe(1);
+	});
+
+	it('runs again with "use the existing" upload and endpoint: a new deployment takes all the traffic', async () => {
+		const first = env.emulator.processes().map((process) => process.deployedModelId);
+		const again = await runWorkflow(pipeline(true));
+		expect(again.error?.message).toBeUndefined();
+		expect(again.lastNodeJson('Upload')[0]).toMatchObject({ existed: true, modelId: 'sample-model' });
+		expect(again.lastNodeJson('Create')[0]).toMatchObject({ existed: true, endpointId: 'chat-endpoint' });
+		const deploy = again.lastNodeJson('Deploy')[0];
+		expect(first).not.toContain(deploy.deployedModelId);
+		expect(deploy.trafficSplit).toEqual({ [deploy.deployedModelId as string]: 100, ...Object.fromEntries(first.map((id) => [id, 0])) });
+		expect(again.lastNodeJson('Invoke').every((chunk) => chunk.deployedModelId === deploy.deployedModelId)).toBe(true);
 	});
 });
