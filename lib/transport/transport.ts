@@ -93,32 +93,37 @@ export class VertexTransport implements HttpSender {
 			const status = response.statusCode;
 			if (status >= 200 && status < 300) return this.toHttpResponse(response, action, url.host, bodyTimeout, signal);
 
-			const retryDelay = lastAttempt ? undefined : this.retryDelayFor(status, response, attempt);
-			if (retryDelay !== undefined) {
-				release(response.body);
-				await sleep(retryDelay, signal);
-				continue;
+			if (!lastAttempt && isRetryableStatus(status)) {
+				const delay = this.retryDelayFor(response, attempt);
+				if (delay !== undefined) {
+					release(response.body);
+					await sleep(delay, signal);
+					continue;
+				}
 			}
 			if (request.throwOnHttpError === false) return this.toHttpResponse(response, action, url.host, bodyTimeout, signal);
 
 			const text = await readErrorBody(response.body, signal);
 			const error = apiErrorFromResponse(status, text, { action }, [token]);
 			// UNAVAILABLE can come on a status other than 503; it is only visible in the envelope.
-			if (!lastAttempt && error.status === 'UNAVAILABLE') {
-				await sleep(backoffDelayMs(attempt, this.retryPolicy, this.options.random), signal);
-				continue;
+			if (!lastAttempt && !isRetryableStatus(status) && error.status === 'UNAVAILABLE') {
+				const delay = this.retryDelayFor(response, attempt);
+				if (delay !== undefined) {
+					await sleep(delay, signal);
+					continue;
+				}
 			}
 			throw error;
 		}
 	}
 
-	/** Milliseconds to wait before the next attempt, or undefined when this answer is final. */
-	private retryDelayFor(status: number, response: UndiciResponse, attempt: number): number | undefined {
-		if (!isRetryableStatus(status)) return undefined;
-		const backoff = backoffDelayMs(attempt, this.retryPolicy, this.options.random);
+	/**
+	 * Milliseconds to wait before retrying a retryable answer: its Retry-After, else jittered backoff.
+	 * Undefined when the server asks for a longer pause than the policy allows: the error is then final.
+	 */
+	private retryDelayFor(response: UndiciResponse, attempt: number): number | undefined {
 		const retryAfter = parseRetryAfterMs(headerValue(response.headers['retry-after']));
-		if (retryAfter === undefined) return backoff;
-		// A server asking for a long pause gets its error back rather than a silent long hang.
+		if (retryAfter === undefined) return backoffDelayMs(attempt, this.retryPolicy, this.options.random);
 		return retryAfter > this.retryPolicy.maxRetryAfterMs ? undefined : retryAfter;
 	}
 

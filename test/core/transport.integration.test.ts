@@ -91,6 +91,34 @@ describe('retries', () => {
 		expect(fake.apiRequests.filter((request) => request.path === '/retry-429-long')).toHaveLength(1);
 	});
 
+	it('returns a 503 UNAVAILABLE at once when its Retry-After asks for longer than the client will wait', async () => {
+		fake.route('GET', /^\/retry-503-long$/, (_request, response) => {
+			response.setHeader('retry-after', '3600');
+			sendGoogleError(response, 503, 'UNAVAILABLE', 'The service is currently unavailable.');
+		});
+		const error = await transport()
+			.send({ method: 'GET', url: `${fake.url}/retry-503-long`, retry: true })
+			.catch((caught: unknown) => caught);
+		expect(error).toBeInstanceOf(VertexApiError);
+		expect((error as VertexApiError).status).toBe('UNAVAILABLE');
+		expect(fake.apiRequests.filter((request) => request.path === '/retry-503-long')).toHaveLength(1);
+	});
+
+	it('waits the Retry-After of a 500 whose envelope says UNAVAILABLE', async () => {
+		const seen = scripted('/retry-500-unavailable', [
+			(_request, response) => {
+				response.setHeader('retry-after', '1');
+				sendGoogleError(response, 500, 'UNAVAILABLE', 'backend unavailable');
+			},
+			ok,
+		]);
+		const response = await transport().send({ method: 'GET', url: `${fake.url}/retry-500-unavailable`, retry: true });
+		await bodyText(response.body);
+		const requests = seen();
+		expect(requests).toHaveLength(2);
+		expect(requests[1].at - requests[0].at).toBeGreaterThanOrEqual(900);
+	});
+
 	it('retries 503 and a 500 whose envelope says UNAVAILABLE for a retryable request', async () => {
 		const seen = scripted('/retry-503', [
 			(_request, response) => sendGoogleError(response, 503, 'UNAVAILABLE', 'try again'),
