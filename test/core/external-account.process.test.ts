@@ -3,52 +3,19 @@
  * fetch through a dynamic import, which jest's module sandbox cannot run; a plain Node process (what
  * n8n is) can. The lib is compiled once into a temporary folder and driven from a child process.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-
-import * as ts from 'typescript';
+import { join } from 'node:path';
 
 import { FakeGoogle, sendJson } from './support/fakeGoogle';
+import { compileLib, runNode } from './support/libProcess';
 
-const repoRoot = resolve(__dirname, '..', '..');
 const workDir = mkdtempSync(join(tmpdir(), 'vertex-wif-'));
-const outDir = join(workDir, 'build');
+let libIndex: string;
 let fake: FakeGoogle;
 
-function compileLib(): void {
-	const program = ts.createProgram([join(repoRoot, 'lib', 'index.ts')], {
-		outDir,
-		rootDir: join(repoRoot, 'lib'),
-		module: ts.ModuleKind.CommonJS,
-		target: ts.ScriptTarget.ES2023,
-		moduleResolution: ts.ModuleResolutionKind.Node10,
-		esModuleInterop: true,
-		skipLibCheck: true,
-		types: ['node'],
-	});
-	const result = program.emit();
-	if (result.emitSkipped) throw new Error('lib did not compile');
-}
-
-function runNode(script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-	return new Promise((resolvePromise, reject) => {
-		const child = spawn(process.execPath, ['-e', script], {
-			env: { ...process.env, NODE_PATH: join(repoRoot, 'node_modules') },
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-		child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-		child.on('error', reject);
-		child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-	});
-}
-
 beforeAll(async () => {
-	compileLib();
+	libIndex = compileLib(join(workDir, 'build'));
 	fake = await FakeGoogle.start();
 	fake.route('GET', /\/models$/, (_request, response) => sendJson(response, 200, { models: [{ name: 'm' }] }));
 }, 60_000);
@@ -76,7 +43,7 @@ it('exchanges the subject token at the STS URL once and calls the API with the f
 		tokenUrl: `${fake.url}/token`,
 	};
 	const script = `
-		const lib = require(${JSON.stringify(join(outDir, 'index.js'))});
+		const lib = require(${JSON.stringify(libIndex)});
 		(async () => {
 			const client = new lib.VertexClient(${JSON.stringify(options)});
 			const first = await client.listModels();
