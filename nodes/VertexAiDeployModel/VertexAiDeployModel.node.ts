@@ -16,8 +16,11 @@ import {
 	CREDENTIAL_TYPE,
 	endpointLocator,
 	modelLocator,
+	modelOfItem,
 	waitParameters,
 } from '../shared/parameters';
+
+const CPU_UTILIZATION = 'aiplatform.googleapis.com/prediction/online/cpu/utilization';
 
 const parameterLabels: Record<string, string> = {
 	endpoint: 'Endpoint',
@@ -39,7 +42,8 @@ export class VertexAiDeployModel implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["machineType"]}}',
-		description: 'Deploy a model to a Vertex AI endpoint on dedicated machines',
+		description:
+			'Deploy a Vertex AI model to a dedicated endpoint on machines of your choice, and route a share of its traffic to it',
 		defaults: { name: 'Vertex AI Deploy Model' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -53,7 +57,7 @@ export class VertexAiDeployModel implements INodeType {
 				name: 'deployedModelDisplayName',
 				type: 'string',
 				default: '',
-				description: "Defaults to the model's display name",
+				description: "Name of this deployment as shown on the endpoint. Defaults to the model's display name.",
 			},
 			{
 				displayName: 'Machine Type',
@@ -62,6 +66,8 @@ export class VertexAiDeployModel implements INodeType {
 				default: 'n1-standard-4',
 				required: true,
 				placeholder: 'e.g. g2-standard-12',
+				description:
+					'Compute Engine machine type for each replica, e.g. n1-standard-4 for CPU serving, g2-standard-12 with one NVIDIA_L4 for a small LLM. Must be offered for Vertex AI prediction in the credential\'s location.',
 			},
 			{
 				displayName: 'Accelerator Type',
@@ -72,6 +78,7 @@ export class VertexAiDeployModel implements INodeType {
 					...ACCELERATOR_TYPES.map((type) => ({ name: type, value: type })),
 				],
 				default: 'none',
+				description: 'GPU or TPU type attached to each replica; it must be available for the machine type in the location',
 			},
 			{
 				displayName: 'Accelerator Count',
@@ -79,6 +86,7 @@ export class VertexAiDeployModel implements INodeType {
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 1,
+				description: 'Number of accelerators per replica',
 				displayOptions: { hide: { acceleratorType: ['none'] } },
 			},
 			{
@@ -87,6 +95,7 @@ export class VertexAiDeployModel implements INodeType {
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 1,
+				description: 'Replicas that always run (and are always billed)',
 			},
 			{
 				displayName: 'Max Replicas',
@@ -94,6 +103,7 @@ export class VertexAiDeployModel implements INodeType {
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 1,
+				description: 'Upper bound for autoscaling; equal to Min Replicas means no autoscaling',
 			},
 			{
 				displayName: 'Traffic',
@@ -108,6 +118,7 @@ export class VertexAiDeployModel implements INodeType {
 					{ name: 'Explicit Split', value: 'split', description: 'Give every deployed model its share' },
 				],
 				default: 'percentage',
+				description: "How the endpoint's traffic is shared once this model is deployed",
 			},
 			{
 				displayName: 'Traffic Percentage',
@@ -115,6 +126,7 @@ export class VertexAiDeployModel implements INodeType {
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: 100 },
 				default: 100,
+				description: 'Share of the traffic for the model being deployed; 100 moves all traffic to it',
 				displayOptions: { show: { trafficMode: ['percentage'] } },
 			},
 			{
@@ -131,19 +143,27 @@ export class VertexAiDeployModel implements INodeType {
 						displayName: 'Share',
 						name: 'share',
 						values: [
-							{ displayName: 'Deployed Model ID', name: 'deployedModelId', type: 'string', default: '0' },
+							{
+								displayName: 'Deployed Model ID',
+								name: 'deployedModelId',
+								type: 'string',
+								default: '0',
+								description: 'ID of a model already deployed on the endpoint, or 0 for the model being deployed',
+							},
 							{
 								displayName: 'Percent',
 								name: 'percent',
 								type: 'number',
 								typeOptions: { minValue: 0, maxValue: 100 },
 								default: 0,
+								description: 'Share of the traffic for this deployed model',
 							},
 						],
 					},
 				],
 			},
-			...waitParameters(60),
+			// Vertex AI allows a model server up to 2 hours to become healthy, after the machines are provisioned.
+			...waitParameters(120),
 			{
 				displayName: 'Options',
 				name: 'options',
@@ -156,13 +176,14 @@ export class VertexAiDeployModel implements INodeType {
 						name: 'autoscalingMetric',
 						type: 'options',
 						options: [
-							{ name: 'CPU Utilization', value: 'aiplatform.googleapis.com/prediction/online/cpu/utilization' },
+							{ name: 'CPU Utilization', value: CPU_UTILIZATION },
 							{
 								name: 'GPU Duty Cycle',
 								value: 'aiplatform.googleapis.com/prediction/online/accelerator/duty_cycle',
 							},
 						],
-						default: 'aiplatform.googleapis.com/prediction/online/cpu/utilization',
+						default: CPU_UTILIZATION,
+						description: 'What autoscaling between Min and Max Replicas follows',
 					},
 					{
 						displayName: 'Autoscaling Target (%)',
@@ -170,6 +191,7 @@ export class VertexAiDeployModel implements INodeType {
 						type: 'number',
 						typeOptions: { minValue: 1, maxValue: 100 },
 						default: 60,
+						description: 'Utilization (in percent) of the autoscaling metric that Vertex AI keeps replicas at',
 					},
 					{
 						displayName: 'Disable Container Logging',
@@ -190,7 +212,8 @@ export class VertexAiDeployModel implements INodeType {
 						name: 'serviceAccount',
 						type: 'string',
 						default: '',
-						description: 'Service account the model server runs as',
+						placeholder: 'e.g. model-server@my-project.iam.gserviceaccount.com',
+						description: "Service account the model server runs as; defaults to Vertex AI's service agent",
 					},
 					{
 						displayName: 'Spot VMs',
@@ -214,7 +237,7 @@ export class VertexAiDeployModel implements INodeType {
 			async (i) => {
 				const param = <T>(name: string, fallback?: T) => this.getNodeParameter(name, i, fallback) as T;
 				const endpoint = this.getNodeParameter('endpoint', i, undefined, { extractValue: true }) as string;
-				const model = this.getNodeParameter('model', i, undefined, { extractValue: true }) as string;
+				const model = modelOfItem(this, i);
 				const options = param<IDataObject>('options', {});
 				const acceleratorType = param<string>('acceleratorType', 'none');
 				const trafficMode = param<string>('trafficMode', 'percentage');
@@ -239,17 +262,7 @@ export class VertexAiDeployModel implements INodeType {
 									minReplicaCount: param<number>('minReplicaCount', 1),
 									maxReplicaCount: param<number>('maxReplicaCount', 1),
 									spot: (options.spot as boolean) || undefined,
-									autoscalingMetricSpecs:
-										options.autoscalingTarget !== undefined
-											? [
-													{
-														metricName:
-															(options.autoscalingMetric as string) ??
-															'aiplatform.googleapis.com/prediction/online/cpu/utilization',
-														target: options.autoscalingTarget as number,
-													},
-												]
-											: undefined,
+									autoscalingMetricSpecs: autoscalingFrom(options),
 								},
 							},
 							...(trafficMode === 'split'
@@ -261,27 +274,60 @@ export class VertexAiDeployModel implements INodeType {
 						signal,
 					),
 				);
-				const fields = operationFields(operation);
-				const stage = (operation?.metadata as { deploymentStage?: string } | undefined)?.deploymentStage;
-				if (!operation?.done) return [outputItem(i, { ...fields, deploymentStage: stage ?? null })];
+				const stage = (operation?.metadata as { deploymentStage?: string } | undefined)?.deploymentStage ?? null;
+				const names = { endpoint: client.endpointName(endpoint), model: client.modelName(model) };
+				if (!operation?.done) {
+					// The same fields as a finished deploy, null where only the finished operation tells.
+					return [
+						outputItem(i, {
+							...resourceFields(names.endpoint, names.model),
+							deployedModelId: null,
+							modelVersionId: null,
+							trafficSplit: null,
+							deploymentStage: stage,
+							...operationFields(operation),
+						}),
+					];
+				}
 
 				const deployed = (operation.response as { deployedModel?: IDataObject } | undefined)?.deployedModel ?? {};
 				const after = await client.getEndpoint(endpoint, signal);
 				return [
 					outputItem(i, {
+						...resourceFields(after.name, (deployed.model as string | undefined) ?? names.model),
 						deployedModelId: (deployed.id as string) ?? null,
-						endpoint: after.name,
-						model: (deployed.model as string) ?? client.modelName(model),
 						modelVersionId: (deployed.modelVersionId as string) ?? null,
 						trafficSplit: (after.trafficSplit ?? {}) as IDataObject,
-						deploymentStage: stage ?? null,
-						...fields,
+						deploymentStage: stage,
+						...operationFields(operation),
 					}),
 				];
 			},
 			{ parameterOf: (field) => parameterLabels[field] },
 		);
 	}
+}
+
+/** Autoscaling as soon as either option is added: a metric alone uses the target's default of 60. */
+function autoscalingFrom(options: IDataObject) {
+	if (options.autoscalingMetric === undefined && options.autoscalingTarget === undefined) return undefined;
+	return [
+		{
+			metricName: (options.autoscalingMetric as string | undefined) ?? CPU_UTILIZATION,
+			target: (options.autoscalingTarget as number | undefined) ?? 60,
+		},
+	];
+}
+
+/** Full names and bare ids of the endpoint and model, named as the Create and Upload nodes name them. */
+function resourceFields(endpoint: string, model: string): IDataObject {
+	const modelWithVersion = model.slice(model.lastIndexOf('/') + 1);
+	return {
+		endpoint,
+		endpointId: endpoint.slice(endpoint.lastIndexOf('/') + 1),
+		model: model.split('@')[0],
+		modelId: modelWithVersion.split('@')[0],
+	};
 }
 
 /** The Traffic Split rows to Vertex's map of deployed model id to percent ("0" is the model being deployed). */

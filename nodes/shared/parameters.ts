@@ -1,8 +1,22 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeParameterResourceLocator, INodeProperties } from 'n8n-workflow';
 
 /** Parameters and fragments more than one node shows, defined once. */
 
 export const CREDENTIAL_TYPE = 'googleVertexAiApi';
+
+/** A resource id: letter first (up to 63 of a-z, 0-9, -), or a number (server-made ids have 19 digits). */
+const RESOURCE_ID = '[a-z0-9][a-z0-9-]{0,62}';
+
+/**
+ * Console and REST URLs both name a resource as `.../locations/{l}/endpoints/{id}` or `.../locations/{l}/models/{id}`,
+ * e.g. https://console.cloud.google.com/vertex-ai/online-prediction/locations/us-central1/endpoints/123?project=p and
+ * https://console.cloud.google.com/vertex-ai/models/locations/us-central1/models/123/versions/1/deploy?project=p.
+ * Anchoring on `/locations/{l}/` matters: the second URL also has `/vertex-ai/models/locations`. n8n checks a
+ * validation regex against the whole value (`^...$`), so those end in `.*` to allow the query string.
+ */
+const ENDPOINT_URL_ID = `/locations/[^/?#]+/endpoints/(${RESOURCE_ID})(?:[/?#]|$)`;
+const MODEL_URL_ID = `/locations/[^/?#]+/models/(${RESOURCE_ID})(?:[/?#]|$)`;
+const MODEL_URL_VERSION = `/locations/[^/?#]+/models/${RESOURCE_ID}/versions/([a-z0-9][a-z0-9-]{0,127})(?:[/?#]|$)`;
 
 /** Resource locator for an endpoint: picked from the project, typed as an id or resource name, or a console URL. */
 export const endpointLocator: INodeProperties = {
@@ -11,7 +25,7 @@ export const endpointLocator: INodeProperties = {
 	type: 'resourceLocator',
 	default: { mode: 'list', value: '' },
 	required: true,
-	description: 'The dedicated endpoint',
+	description: 'The dedicated endpoint to use: pick it from the list, give its ID or resource name, or paste its Google Cloud console URL',
 	modes: [
 		{
 			displayName: 'From List',
@@ -29,7 +43,7 @@ export const endpointLocator: INodeProperties = {
 				{
 					type: 'regex',
 					properties: {
-						regex: '^(projects/[^/]+/locations/[^/]+/endpoints/)?[a-z0-9][a-z0-9-]{0,62}$',
+						regex: `^(projects/[^/]+/locations/[^/]+/endpoints/)?${RESOURCE_ID}$`,
 						errorMessage: 'Not a valid endpoint ID or resource name',
 					},
 				},
@@ -39,13 +53,14 @@ export const endpointLocator: INodeProperties = {
 			displayName: 'By URL',
 			name: 'url',
 			type: 'string',
-			placeholder: 'https://console.cloud.google.com/vertex-ai/.../endpoints/1234567890?project=...',
-			extractValue: { type: 'regex', regex: '/endpoints/([a-z0-9][a-z0-9-]{0,62})' },
+			placeholder:
+				'e.g. https://console.cloud.google.com/vertex-ai/online-prediction/locations/us-central1/endpoints/1234567890?project=my-project',
+			extractValue: { type: 'regex', regex: ENDPOINT_URL_ID },
 			validation: [
 				{
 					type: 'regex',
 					properties: {
-						regex: '^https?://.*/endpoints/[a-z0-9][a-z0-9-]{0,62}',
+						regex: `https?://[^/]+/.*${ENDPOINT_URL_ID}.*`,
 						errorMessage: 'Not a Vertex AI endpoint URL',
 					},
 				},
@@ -61,7 +76,8 @@ export const modelLocator: INodeProperties = {
 	type: 'resourceLocator',
 	default: { mode: 'list', value: '' },
 	required: true,
-	description: 'The model to deploy; add @version to pick a version (default: the default version)',
+	description:
+		"The model to deploy. By ID, add @version (e.g. my-model@2) to pick a version; a console URL of a version deploys that version; otherwise the model's default version is used.",
 	modes: [
 		{
 			displayName: 'From List',
@@ -79,7 +95,7 @@ export const modelLocator: INodeProperties = {
 				{
 					type: 'regex',
 					properties: {
-						regex: '^(projects/[^/]+/locations/[^/]+/models/)?[a-z0-9][a-z0-9-]{0,62}(@[a-z0-9-]+)?$',
+						regex: `^(projects/[^/]+/locations/[^/]+/models/)?${RESOURCE_ID}(@[a-z0-9-]+)?$`,
 						errorMessage: 'Not a valid model ID or resource name',
 					},
 				},
@@ -89,13 +105,14 @@ export const modelLocator: INodeProperties = {
 			displayName: 'By URL',
 			name: 'url',
 			type: 'string',
-			placeholder: 'https://console.cloud.google.com/vertex-ai/models/locations/.../models/123?project=...',
-			extractValue: { type: 'regex', regex: '/models/([a-z0-9][a-z0-9-]{0,62})' },
+			placeholder:
+				'e.g. https://console.cloud.google.com/vertex-ai/models/locations/us-central1/models/1234567890/versions/1?project=my-project',
+			extractValue: { type: 'regex', regex: MODEL_URL_ID },
 			validation: [
 				{
 					type: 'regex',
 					properties: {
-						regex: '^https?://.*/models/[a-z0-9][a-z0-9-]{0,62}',
+						regex: `https?://[^/]+/.*${MODEL_URL_ID}.*`,
 						errorMessage: 'Not a Vertex AI model URL',
 					},
 				},
@@ -103,6 +120,18 @@ export const modelLocator: INodeProperties = {
 		},
 	],
 };
+
+/**
+ * The Model locator's value for the core: the id (or `id@version`, or resource name) as given, and for a console
+ * URL of one version (`.../models/{id}/versions/{v}/...`) `id@v`, so the version the user looked at is deployed.
+ */
+export function modelOfItem(ctx: IExecuteFunctions, itemIndex: number): string {
+	const id = ctx.getNodeParameter('model', itemIndex, undefined, { extractValue: true }) as string;
+	const locator = ctx.getNodeParameter('model', itemIndex) as INodeParameterResourceLocator;
+	if (locator.mode !== 'url' || typeof locator.value !== 'string') return id;
+	const version = new RegExp(MODEL_URL_VERSION).exec(locator.value)?.[1];
+	return version ? `${id}@${version}` : id;
+}
 
 /** "Wait for completion" and its timeout, for the nodes that start a long-running operation. */
 export function waitParameters(defaultTimeoutMinutes: number): INodeProperties[] {

@@ -166,7 +166,7 @@ describe('long-running operations', () => {
 		const [pending] = first.lastNodeJson('Deploy');
 		expect(pending.done).toBe(false);
 		expect(pending.operationName).toMatch(/\/endpoints\/resume-endpoint\/operations\/\d+$/);
-		expect(pending.deployedModelId).toBeUndefined();
+		expect(pending).toMatchObject({ deployedModelId: null, endpointId: 'resume-endpoint', modelId: 'base-model' });
 
 		const resumed = await runOne(
 			deploy({ endpoint: locator('resume-endpoint'), resumeOperationName: pending.operationName as string }),
