@@ -7,4 +7,5 @@ module.exports = {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
 	},
 	testTimeout: 60000,
+	reporters: ['default', '<rootDir>/test/closing-line-reporter.js'],
 };
