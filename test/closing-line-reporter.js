@@ -2,7 +2,7 @@
 class ClosingLineReporter {
 	onRunComplete(_contexts, results) {
 		const skipped = results.numPendingTests + results.numTodoTests;
-		process.stdout.write(
+		process.stderr.write(
 			`Tests: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${skipped} skipped\n`,
 		);
 	}
