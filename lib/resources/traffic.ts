@@ -3,24 +3,21 @@ import { VertexValidationError } from '../errors';
 import { NEW_MODEL_TRAFFIC_KEY } from '../schemas/endpoint';
 
 /**
- * Scales `shares` to add up to `total`, in whole numbers: floors first, then hands the leftover points
- * to the largest fractional parts (earlier keys first on ties), so the result is exact and stable.
+ * Scales `shares` to add up to `total` in whole numbers, by the rule of Google's Python SDK
+ * (`Endpoint._allocate_traffic` / `_unallocate_traffic`): each share rounded down, then the points left
+ * over given one each to the models in the split's order. Integer arithmetic, so no float truncation.
  */
 function scaleTo(shares: Record<string, number>, total: number): Record<string, number> {
 	const entries = Object.entries(shares);
 	const sum = entries.reduce((acc, [, share]) => acc + share, 0);
-	const exact = entries.map(([id, share], index) => ({ id, index, value: sum > 0 ? (share * total) / sum : 0 }));
 	const result: Record<string, number> = {};
 	let given = 0;
-	for (const { id, value } of exact) {
-		result[id] = Math.floor(value);
+	for (const [id, share] of entries) {
+		result[id] = sum > 0 ? Math.floor((share * total) / sum) : 0;
 		given += result[id];
 	}
-	const byRemainder = [...exact].sort((a, b) => b.value - Math.floor(b.value) - (a.value - Math.floor(a.value)) || a.index - b.index);
-	for (let i = 0; given < total && byRemainder.length > 0; i = (i + 1) % byRemainder.length) {
-		result[byRemainder[i].id] += 1;
-		given += 1;
-	}
+	// Each share loses less than one point to rounding, so the leftover is below the number of models.
+	for (const [id] of entries.slice(0, total - given)) result[id] += 1;
 	return result;
 }
 

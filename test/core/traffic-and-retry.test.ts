@@ -19,6 +19,11 @@ describe('traffic split for deploy', () => {
 		}
 	});
 
+	it('hands the points lost to rounding to the models in split order, as Google\'s Python SDK does', () => {
+		// _allocate_traffic: a 5, b 9 (9.5), c 35 (35.5) = 49, then the one point left goes to a.
+		expect(trafficSplitForDeploy({ a: 10, b: 19, c: 71 }, 50)).toEqual({ a: 6, b: 9, c: 35, '0': 50 });
+	});
+
 	it('gives the first model everything on an endpoint without traffic', () => {
 		expect(trafficSplitForDeploy(undefined, 25)).toEqual({ '0': 100 });
 		expect(trafficSplitForDeploy({}, 0)).toEqual({ '0': 100 });
@@ -33,6 +38,11 @@ describe('traffic split for deploy', () => {
 describe('traffic split for undeploy', () => {
 	it('hands the removed share to the others proportionally', () => {
 		expect(trafficSplitForUndeploy({ a: 50, b: 30, c: 20 }, ['a', 'b', 'c'], 'a')).toEqual({ b: 60, c: 40 });
+	});
+
+	it('hands the points lost to rounding to the models in split order, as Google\'s Python SDK does', () => {
+		// _unallocate_traffic: a 34 (34.48), b 65 (65.51) = 99, then the one point left goes to a.
+		expect(trafficSplitForUndeploy({ a: 10, b: 19, c: 71 }, ['a', 'b', 'c'], 'c')).toEqual({ a: 35, b: 65 });
 	});
 
 	it('needs no split when the model had no traffic or was the only one', () => {
