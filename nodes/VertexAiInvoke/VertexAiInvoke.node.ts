@@ -114,7 +114,8 @@ export class VertexAiInvoke implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{"POST " + $parameter["path"]}}',
-		description: "Call any route of a model server deployed on a dedicated Vertex AI endpoint, through Vertex's invoke API",
+		description:
+			"Send a request to any route of a model server on a dedicated Vertex AI endpoint (Vertex's invoke API) and return its answer: JSON, text, a file, or a streamed reply as chunks or one joined text",
 		defaults: { name: 'Vertex AI Invoke' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -145,6 +146,7 @@ export class VertexAiInvoke implements INodeType {
 					{ name: 'One Deployed Model', value: 'deployedModel', description: 'Bypass the traffic split' },
 				],
 				default: 'trafficSplit',
+				description: 'Which deployed model on the endpoint answers',
 			},
 			{
 				displayName: 'Deployed Model',
@@ -152,6 +154,7 @@ export class VertexAiInvoke implements INodeType {
 				type: 'resourceLocator',
 				default: { mode: 'list', value: '' },
 				required: true,
+				description: 'The deployed model to call, whatever its share of the traffic',
 				displayOptions: { show: { target: ['deployedModel'] } },
 				modes: [
 					{
@@ -180,18 +183,20 @@ export class VertexAiInvoke implements INodeType {
 				name: 'bodyType',
 				type: 'options',
 				options: [
-					{ name: 'JSON', value: 'json' },
-					{ name: 'Raw Text', value: 'text' },
+					{ name: 'JSON', value: 'json', description: 'Send JSON as application/json' },
+					{ name: 'Raw Text', value: 'text', description: 'Send text with the content type of your choice' },
 					{ name: 'Binary File', value: 'binary', description: 'Send a binary property of the input item' },
-					{ name: 'None', value: 'none' },
+					{ name: 'None', value: 'none', description: 'Send an empty body' },
 				],
 				default: 'json',
+				description: 'What the request body is made of',
 			},
 			{
 				displayName: 'JSON Body',
 				name: 'jsonBody',
 				type: 'json',
 				default: '{\n  "messages": [{ "role": "user", "content": "Hello!" }],\n  "stream": true\n}',
+				description: 'Sent as written. Ask the model server for a streamed answer in the body itself, e.g. "stream": true.',
 				displayOptions: { show: { bodyType: ['json'] } },
 			},
 			{
@@ -200,6 +205,7 @@ export class VertexAiInvoke implements INodeType {
 				type: 'string',
 				typeOptions: { rows: 4 },
 				default: '',
+				description: 'Sent byte for byte as UTF-8',
 				displayOptions: { show: { bodyType: ['text'] } },
 			},
 			{
@@ -207,6 +213,7 @@ export class VertexAiInvoke implements INodeType {
 				name: 'contentType',
 				type: 'string',
 				default: 'text/plain; charset=utf-8',
+				description: 'The Content-Type header of the text body',
 				displayOptions: { show: { bodyType: ['text'] } },
 			},
 			{
@@ -251,6 +258,8 @@ export class VertexAiInvoke implements INodeType {
 					{ name: 'Text', value: 'text' },
 				],
 				default: 'auto',
+				description:
+					'How to read the answer. Auto-detect reads text/event-stream as SSE, NDJSON types as NDJSON, JSON types as JSON, other text as text, and anything else as a file.',
 			},
 			{
 				displayName: 'Streamed Output',
@@ -290,7 +299,8 @@ export class VertexAiInvoke implements INodeType {
 						type: 'number',
 						typeOptions: { minValue: 1, maxValue: 64 },
 						default: 1,
-						description: 'How many input items are sent at once',
+						description:
+							'How many input items are sent at once. Outputs keep the input order. The model server and its quota must cope with that many parallel requests.',
 					},
 					{
 						displayName: 'Forward Chunks Live',
@@ -305,14 +315,16 @@ export class VertexAiInvoke implements INodeType {
 						name: 'includeHeaders',
 						type: 'string',
 						default: DEFAULT_INCLUDE_HEADERS,
-						description: 'Comma-separated names of response headers to put in the output; * for all',
+						description:
+							'Comma-separated names of response headers to put in the output field "headers"; * for all. Without this option: content-type and x-vertex-ai-deployed-model-id.',
 					},
 					{
-						displayName: 'Output Binary Field',
+						displayName: 'Put Output File in Field',
 						name: 'outputBinaryPropertyName',
 						type: 'string',
 						default: 'data',
-						description: 'Where a binary response is put',
+						hint: 'The name of the output binary field to put the file in',
+						description: 'Used when the answer is read as a file (Response Format "Binary File", or auto-detected)',
 					},
 					{
 						displayName: 'Retry on 429 and 503',
@@ -393,8 +405,23 @@ async function wholeBodyItem(
 	if (format === 'text') return outputItem(itemIndex, { ...fields, body: await response.text() });
 	const property = (options.outputBinaryPropertyName as string | undefined) || 'data';
 	const bytes = await response.readAll();
-	const binary = await ctx.helpers.prepareBinaryData(bytes, undefined, response.contentType || undefined);
+	const binary = await ctx.helpers.prepareBinaryData(
+		bytes,
+		fileNameOf(response.headers['content-disposition']),
+		response.contentType || undefined,
+	);
 	return outputItem(itemIndex, { ...fields, binaryProperty: property }, { [property]: binary });
+}
+
+/** The file name a model server gives in `Content-Disposition: attachment; filename="x.wav"`, if any. */
+function fileNameOf(contentDisposition: string | undefined): string | undefined {
+	const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(contentDisposition ?? '');
+	if (!match) return undefined;
+	try {
+		return decodeURIComponent(match[1]).trim() || undefined;
+	} catch {
+		return match[1].trim() || undefined;
+	}
 }
 
 /** Passes chunks through while sending each to the workflow's streaming caller as it arrives. */

@@ -36,6 +36,15 @@ function readAll(req: IncomingMessage): Promise<Buffer> {
 async function startRawServer(): Promise<number> {
 	rawServer = createServer((req, res) => {
 		if (req.method === 'GET') return void res.writeHead(200).end('ok');
+		// A model server's own refusal: FastAPI-style JSON for 422, plain text for 500.
+		if (req.url === '/refuse') {
+			return void res.writeHead(422, { 'content-type': 'application/json' }).end('{"detail":"prompt is too long: 9000 tokens"}');
+		}
+		if (req.url === '/speech') {
+			const headers = { 'content-type': 'audio/wav', 'content-disposition': 'attachment; filename="answer.wav"' };
+			return void res.writeHead(200, headers).end(Buffer.from('RIFF0000WAVE'));
+		}
+		if (req.url === '/crash') return void res.writeHead(500, { 'content-type': 'text/plain' }).end('CUDA out of memory');
 		void readAll(req).then((body) => {
 			rawBodies.push(body);
 			res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(body);
@@ -208,6 +217,22 @@ describe('whole responses and request bodies', () => {
 	});
 });
 
+describe('binary answers', () => {
+	it("names the output file after the model server's Content-Disposition and puts it in the chosen field", async () => {
+		const result = await invoke({
+			endpoint: locator(raw.endpointId),
+			path: '/speech',
+			bodyType: 'none',
+			options: { outputBinaryPropertyName: 'audio' },
+		});
+		expect(result.error).toBeUndefined();
+		const [item] = result.lastNodeOutput('Invoke');
+		expect(item.json).toMatchObject({ status: 200, binaryProperty: 'audio' });
+		expect(item.binary?.audio).toMatchObject({ fileName: 'answer.wav', mimeType: 'audio/wav' });
+		expect(Buffer.from(item.binary?.audio.data ?? '', 'base64').toString()).toBe('RIFF0000WAVE');
+	});
+});
+
 describe('items', () => {
 	it('runs items concurrently and returns the outcomes in input order with their pairedItem', async () => {
 		// Earlier items stream slower, so with concurrency they finish last.
@@ -306,6 +331,21 @@ describe('defaults and errors of the data plane', () => {
 		const result = await invoke({ path: '/no-such-route', bodyType: 'none' });
 		expect(result.error?.name).toBe('NodeApiError');
 		expect((result.error as { httpCode?: string }).httpCode).toBe('404');
+	});
+
+	it.each([
+		['/refuse', '422', 'prompt is too long: 9000 tokens'],
+		['/crash', '500', 'CUDA out of memory'],
+	])("shows the model server's own error body for %s in the node error", async (path, httpCode, body) => {
+		const result = await invoke({ endpoint: locator(raw.endpointId), path, bodyType: 'none' });
+		expect(result.error?.name).toBe('NodeApiError');
+		expect((result.error as { httpCode?: string }).httpCode).toBe(httpCode);
+		expect(`${result.error?.message} ${result.error?.description ?? ''}`).toContain(body);
+
+		const continued = await invoke({ endpoint: locator(raw.endpointId), path, bodyType: 'none' }, [{}], { continueOnFail: true });
+		expect(continued.error).toBeUndefined();
+		const [item] = continued.lastNodeJson('Invoke');
+		expect(`${item.error} ${item.details}`).toContain(body);
 	});
 
 	it('retries a 429 only when "Retry on 429 and 503" is on', async () => {
