@@ -194,10 +194,12 @@ export class Deployments {
 			}
 			deployed.process = server;
 			endpoint.deployedModels.push(deployed);
-			if (split) {
+			// As DeployModelRequest.traffic_split says: an empty or absent split leaves the endpoint's
+			// split as it was, so a deploy without one gets no traffic until the split names it.
+			if (split && Object.keys(split).length > 0) {
 				endpoint.trafficSplit = {};
 				for (const [key, percent] of Object.entries(split)) endpoint.trafficSplit[key === '0' ? deployed.id : key] = percent;
-			} else if (endpoint.deployedModels.length === 1) endpoint.trafficSplit = { [deployed.id]: 100 };
+			}
 			ctx.store.touch(endpoint);
 			ctx.operations.succeed(
 				op,

@@ -137,7 +137,8 @@ export async function createEndpoint(api: Api, emulator: RunningEmulator, body: 
 	return op.response;
 }
 
-export async function startDeploy(api: Api, endpointName: string, modelName: string, trafficSplit?: Record<string, number>): Promise<Answer> {
+/** `trafficSplit` defaults to all traffic for the new model; `null` sends none (the endpoint's split stays). */
+export async function startDeploy(api: Api, endpointName: string, modelName: string, trafficSplit: Record<string, number> | null = { '0': 100 }): Promise<Answer> {
 	return api('POST', `/v1/${endpointName}:deployModel`, {
 		deployedModel: {
 			model: modelName,
@@ -148,7 +149,7 @@ export async function startDeploy(api: Api, endpointName: string, modelName: str
 	});
 }
 
-export async function deploy(api: Api, endpointName: string, modelName: string, trafficSplit?: Record<string, number>): Promise<{ op: any; stages: string[] }> {
+export async function deploy(api: Api, endpointName: string, modelName: string, trafficSplit?: Record<string, number> | null): Promise<{ op: any; stages: string[] }> {
 	const started = await startDeploy(api, endpointName, modelName, trafficSplit);
 	if (started.status !== 200) throw new Error(`deploy refused: ${started.text}`);
 	const polled = await pollOperation(api, started.json.name);
