@@ -183,7 +183,7 @@ export class VertexAiInvoke implements INodeType {
 				name: 'bodyType',
 				type: 'options',
 				options: [
-					{ name: 'JSON', value: 'json', description: 'Send JSON as application/json' },
+					{ name: 'JSON', value: 'json', description: 'Send the JSON Body below, as written' },
 					{ name: 'Raw Text', value: 'text', description: 'Send text with the content type of your choice' },
 					{ name: 'Binary File', value: 'binary', description: 'Send a binary property of the input item' },
 					{ name: 'None', value: 'none', description: 'Send an empty body' },
@@ -316,7 +316,7 @@ export class VertexAiInvoke implements INodeType {
 						type: 'string',
 						default: DEFAULT_INCLUDE_HEADERS,
 						description:
-							'Comma-separated names of response headers to put in the output field "headers"; * for all. Without this option: content-type and x-vertex-ai-deployed-model-id.',
+							'Comma-separated names of response headers to put in the output field "headers"; * for all. Without this option: Content-Type and X-Vertex-AI-Deployed-Model-ID (names are matched case-insensitively).',
 					},
 					{
 						displayName: 'Put Output File in Field',
