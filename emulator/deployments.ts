@@ -62,12 +62,15 @@ export class Deployments {
 		}
 		let id = newNumericId();
 		if (requested.id !== undefined) {
-			if (typeof requested.id !== 'string' || !/^[1-9][0-9]{0,18}$/.test(requested.id)) throw fieldViolations([{ field: 'deployed_model.id', description: 'Must be a number of up to 19 digits.' }]);
+			// DeployedModel.id: a caller's id is 1-10 characters of [0-9]; only server-made ids have 19 digits.
+			if (typeof requested.id !== 'string' || !/^[0-9]{1,10}$/.test(requested.id)) throw fieldViolations([{ field: 'deployed_model.id', description: 'Must be 1-10 characters, each of [0-9].' }]);
 			if (endpoint.deployedModels.some((d) => d.id === requested.id)) throw new ApiError('ALREADY_EXISTS', `Deployed model ${requested.id} already exists in ${ctx.store.endpointName(endpoint.id)}.`);
 			id = requested.id;
 		}
 		const spec: Record<string, unknown> = { ...requested };
 		for (const field of ['createTime', 'modelVersionId', 'privateEndpoints', 'status']) delete spec[field];
+		// DeployedModel.display_name: "If not provided upon creation, the Model's display_name is used."
+		if (typeof spec.displayName !== 'string' || spec.displayName === '') spec.displayName = version.spec.displayName;
 		const containerSpec = version.containerSpec;
 		const deployed: DeployedModelRecord = {
 			id,

@@ -31,4 +31,22 @@ describe('emulator fidelity to the Vertex contract', () => {
 		await deploy(api, endpoint.name, modelName, {});
 		expect((await api('GET', `/v1/${endpoint.name}`)).json.trafficSplit).toEqual({ [second]: 100 });
 	});
+
+	it('names a deployed model after its model when no displayName is given, and takes caller ids of 1-10 digits only', async () => {
+		const endpoint = await createEndpoint(api, emulator, {}, 'deployed-fields');
+		const dedicatedResources = { machineSpec: { machineType: 'n1-standard-4' }, minReplicaCount: 1 };
+		const deployWith = (deployedModel: Record<string, unknown>) =>
+			api('POST', `/v1/${endpoint.name}:deployModel`, { deployedModel: { model: modelName, dedicatedResources, ...deployedModel }, trafficSplit: { '0': 100 } });
+		expect((await deployWith({ id: '12345678901' })).status).toBe(400);
+		const refused = await deployWith({ id: 'abc' });
+		expect(refused.json.error.details[0].fieldViolations[0].field).toBe('deployed_model.id');
+		const started = await deployWith({ id: '42' });
+		expect(started.status).toBe(200);
+		const done = (await api('POST', `/v1/${started.json.name}:wait`, { timeout: '60s' })).json;
+		expect(done.response.deployedModel.id).toBe('42');
+		expect(done.response.deployedModel.displayName).toBe('test model');
+		const deployed = (await api('GET', `/v1/${endpoint.name}`)).json.deployedModels[0];
+		expect(deployed).toMatchObject({ id: '42', displayName: 'test model', model: modelName, modelVersionId: '1' });
+		expect(deployed.createTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+	});
 });
