@@ -11,6 +11,7 @@ const authenticationOptions = [
 	{
 		name: 'Service Account Email and Private Key',
 		value: 'serviceAccountEmailKey',
+		description: 'Enter the client_email and private_key fields of a key file',
 	},
 	{
 		name: 'Application Default Credentials',
@@ -87,6 +88,7 @@ export class GoogleVertexAiApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: '{ "type": "external_account", "audience": "...", ... }',
+			description: 'The credential configuration file made by gcloud iam workload-identity-pools create-cred-config',
 			displayOptions: { show: { authentication: ['externalAccount'] } },
 		},
 		{
@@ -96,6 +98,7 @@ export class GoogleVertexAiApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
+			description: 'An OAuth access token with the cloud-platform scope. It expires after about an hour and is not refreshed.',
 			displayOptions: { show: { authentication: ['accessToken'] } },
 		},
 		{
@@ -114,7 +117,8 @@ export class GoogleVertexAiApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'my-project',
-			description: 'Taken from the key when left empty',
+			description:
+				'The project ID (not its number). Left empty, it is taken from the key file or, for Application Default Credentials, from the environment.',
 		},
 		{
 			displayName: 'Location',
@@ -122,7 +126,7 @@ export class GoogleVertexAiApi implements ICredentialType {
 			type: 'options',
 			options: VERTEX_LOCATIONS.map((location) => ({ name: location, value: location })),
 			default: 'us-central1',
-			description: 'The Vertex AI region of the models and endpoints',
+			description: 'The Vertex AI region where the models and endpoints live; every node of this credential works there',
 		},
 		{
 			displayName: 'Custom API Endpoint',

@@ -39,7 +39,8 @@ export class VertexAiCreateDedicatedEndpoint implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["displayName"]}}',
-		description: 'Create a dedicated Vertex AI endpoint, the kind invoke-enabled models deploy to',
+		description:
+			'Create a dedicated Vertex AI endpoint (the kind invoke-enabled models deploy to) and wait until its DNS name is ready',
 		defaults: { name: 'Vertex AI Create Dedicated Endpoint' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -53,6 +54,7 @@ export class VertexAiCreateDedicatedEndpoint implements INodeType {
 				default: '',
 				required: true,
 				placeholder: 'e.g. chat-endpoint',
+				description: 'Name of the endpoint in the Google Cloud console',
 			},
 			{
 				displayName: 'Endpoint ID',
@@ -76,6 +78,7 @@ export class VertexAiCreateDedicatedEndpoint implements INodeType {
 					},
 				],
 				default: 'fail',
+				description: 'What to do when an endpoint with this Endpoint ID already exists',
 				displayOptions: { hide: { endpointId: [''] } },
 			},
 			{
@@ -84,7 +87,7 @@ export class VertexAiCreateDedicatedEndpoint implements INodeType {
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 3600 },
 				default: 600,
-				description: 'How long one request may take (at most 3600)',
+				description: 'How long one invoke request may take before Vertex AI ends it (at most 3600)',
 			},
 			...waitParameters(15),
 			{
@@ -93,7 +96,16 @@ export class VertexAiCreateDedicatedEndpoint implements INodeType {
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
-				options: [{ displayName: 'Description', name: 'description', type: 'string', default: '' }, labelsOption],
+				options: [
+					{
+						displayName: 'Description',
+						name: 'description',
+						type: 'string',
+						default: '',
+						description: 'Description of the endpoint',
+					},
+					labelsOption,
+				],
 			},
 		],
 	};

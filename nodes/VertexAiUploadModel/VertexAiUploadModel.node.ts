@@ -16,11 +16,41 @@ import { CREDENTIAL_TYPE, labelsOption, waitParameters } from '../shared/paramet
 import { keyValuePairs, labelsFrom, stringList } from '../shared/values';
 
 const probeFields = [
-	{ displayName: 'HTTP Path', name: 'path', type: 'string' as const, default: '/health' },
-	{ displayName: 'Period Seconds', name: 'periodSeconds', type: 'number' as const, default: 10 },
-	{ displayName: 'Timeout Seconds', name: 'timeoutSeconds', type: 'number' as const, default: 1 },
-	{ displayName: 'Failure Threshold', name: 'failureThreshold', type: 'number' as const, default: 3 },
-	{ displayName: 'Initial Delay Seconds', name: 'initialDelaySeconds', type: 'number' as const, default: 0 },
+	{
+		displayName: 'HTTP Path',
+		name: 'path',
+		type: 'string' as const,
+		default: '/health',
+		description: 'Route Vertex AI sends GET requests to; a 2xx answer counts as a success',
+	},
+	{
+		displayName: 'Period Seconds',
+		name: 'periodSeconds',
+		type: 'number' as const,
+		default: 10,
+		description: 'Seconds between two checks',
+	},
+	{
+		displayName: 'Timeout Seconds',
+		name: 'timeoutSeconds',
+		type: 'number' as const,
+		default: 1,
+		description: 'Seconds one check may take',
+	},
+	{
+		displayName: 'Failure Threshold',
+		name: 'failureThreshold',
+		type: 'number' as const,
+		default: 3,
+		description: 'Failed checks in a row before the container counts as failed',
+	},
+	{
+		displayName: 'Initial Delay Seconds',
+		name: 'initialDelaySeconds',
+		type: 'number' as const,
+		default: 0,
+		description: 'Seconds after the container starts before the first check',
+	},
 ];
 
 /** Maps core field paths back to this node's parameter names, for validation messages. */
@@ -46,7 +76,8 @@ export class VertexAiUploadModel implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["displayName"]}}',
-		description: 'Register a model server container in Vertex AI Model Registry',
+		description:
+			'Register a model server container image in Vertex AI Model Registry, ready to deploy; by default every route of the server is callable through invoke',
 		defaults: { name: 'Vertex AI Upload Model' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -60,6 +91,7 @@ export class VertexAiUploadModel implements INodeType {
 				default: '',
 				required: true,
 				placeholder: 'e.g. my-llm-server',
+				description: 'Name of the model in Model Registry (up to 128 characters)',
 			},
 			{
 				displayName: 'Image URI',
@@ -68,7 +100,7 @@ export class VertexAiUploadModel implements INodeType {
 				default: '',
 				required: true,
 				placeholder: 'e.g. us-docker.pkg.dev/my-project/repo/server:latest',
-				description: 'The model server container image',
+				description: 'The model server container image, e.g. in Artifact Registry; Vertex AI must be allowed to pull it',
 			},
 			{
 				displayName: 'Route Mode',
@@ -87,12 +119,14 @@ export class VertexAiUploadModel implements INodeType {
 					},
 				],
 				default: 'invoke',
+				description: 'Which routes of the server Vertex AI exposes. The Vertex AI Invoke node needs "Invoke (Any Route)".',
 			},
 			{
 				displayName: 'Predict Route',
 				name: 'predictRoute',
 				type: 'string',
 				default: '/predict',
+				description: 'Route of the server that :predict and :rawPredict requests are sent to',
 				displayOptions: { show: { routeMode: ['predict'] } },
 			},
 			{
@@ -117,6 +151,7 @@ export class VertexAiUploadModel implements INodeType {
 				typeOptions: { multipleValues: true },
 				placeholder: 'Add Variable',
 				default: {},
+				description: 'Set in the container, beside the AIP_* variables Vertex AI sets itself',
 				options: [
 					{
 						displayName: 'Variable',
@@ -165,15 +200,24 @@ export class VertexAiUploadModel implements INodeType {
 						name: 'deploymentTimeoutSeconds',
 						type: 'number',
 						typeOptions: { minValue: 1, maxValue: 7200 },
-						default: 1200,
-						description: 'How long a deployment may take to become healthy (at most 2 hours)',
+						// Servers that download large weights at start need far longer than a small API server.
+						default: 3600,
+						description:
+							"How long a deployment of this model may take until the health route answers (at most 7200). Without this option Vertex AI's default applies.",
 					},
-					{ displayName: 'Description', name: 'description', type: 'string', default: '' },
+					{
+						displayName: 'Description',
+						name: 'description',
+						type: 'string',
+						default: '',
+						description: 'Description of the model in Model Registry',
+					},
 					{
 						displayName: 'Health Probe',
 						name: 'healthProbe',
 						type: 'fixedCollection',
 						default: {},
+						description: 'How Vertex AI checks a running server is still healthy',
 						options: [{ displayName: 'Probe', name: 'probe', values: probeFields }],
 					},
 					labelsOption,
@@ -190,7 +234,7 @@ export class VertexAiUploadModel implements INodeType {
 							},
 						],
 						default: 'fail',
-						description: 'What to do when a model with the Model ID below already exists',
+						description: 'What to do when a model with the given Model ID already exists',
 					},
 					{
 						displayName: 'Model ID',
@@ -199,7 +243,7 @@ export class VertexAiUploadModel implements INodeType {
 						default: '',
 						placeholder: 'e.g. my-model',
 						description:
-							'Optional ID of your choice (letter first, lowercase letters, digits and hyphens). A second upload with the same ID fails, which keeps re-runs from creating duplicates.',
+							'Optional ID of your choice: letter first with lowercase letters, digits and hyphens (up to 63), or up to 9 digits. Left empty, Vertex AI picks a number. With an ID a re-run cannot create a duplicate: see "If the Model ID Exists".',
 					},
 					{
 						displayName: 'Parent Model',
@@ -207,14 +251,15 @@ export class VertexAiUploadModel implements INodeType {
 						type: 'string',
 						default: '',
 						placeholder: 'e.g. my-model',
-						description: 'Upload as a new version of this model',
+						description: 'ID or resource name of an existing model: upload as a new version of it instead of a new model',
 					},
 					{
 						displayName: 'Service Account',
 						name: 'serviceAccount',
 						type: 'string',
 						default: '',
-						description: 'Service account the upload reads artifacts as',
+						placeholder: 'e.g. uploader@my-project.iam.gserviceaccount.com',
+						description: 'Service account the upload reads the artifacts as',
 					},
 					{
 						displayName: 'Shared Memory (MB)',
@@ -222,12 +267,14 @@ export class VertexAiUploadModel implements INodeType {
 						type: 'number',
 						typeOptions: { minValue: 1 },
 						default: 1024,
+						description: 'VM memory reserved as /dev/shm for the container, e.g. for PyTorch data loaders or vLLM',
 					},
 					{
 						displayName: 'Startup Probe',
 						name: 'startupProbe',
 						type: 'fixedCollection',
 						default: {},
+						description: 'How Vertex AI checks a starting server is up, before the health checks begin',
 						options: [{ displayName: 'Probe', name: 'probe', values: probeFields }],
 					},
 					{

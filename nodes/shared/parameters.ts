@@ -151,7 +151,7 @@ export function waitParameters(defaultTimeoutMinutes: number): INodeProperties[]
 			typeOptions: { minValue: 1, maxValue: 1440 },
 			default: defaultTimeoutMinutes,
 			description:
-				'How long to wait before giving up waiting. The operation itself goes on in Google Cloud.',
+				'How long to wait before giving up waiting. The operation itself goes on in Google Cloud; its name is in the error, for Resume Operation.',
 			displayOptions: { show: { waitForCompletion: [true] } },
 		},
 		{
@@ -174,6 +174,7 @@ export const labelsOption: INodeProperties = {
 	typeOptions: { multipleValues: true },
 	placeholder: 'Add Label',
 	default: {},
+	description: 'Key/value labels for organising and billing: lowercase letters, digits, - and _ (up to 63)',
 	options: [
 		{
 			displayName: 'Label',
