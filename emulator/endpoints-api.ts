@@ -3,7 +3,7 @@ import { typeUrl, type ApiCall, type EmulatorContext } from './context';
 import { ApiError, fieldViolations, notFound, type FieldViolation } from './google-errors';
 import { isValidResourceId, newNumericId, parseDuration } from './ids';
 import { asRecord } from './http-util';
-import { filterPredicate, page } from './listing';
+import { filterPredicate, listResponse, page } from './listing';
 import { cancelOperation, completeQuickOperation } from './operations-api';
 import { newEtag, type EndpointRecord } from './resources';
 
@@ -88,8 +88,7 @@ export function getEndpoint(ctx: EmulatorContext, id: string): Record<string, un
 export function listEndpoints(ctx: EmulatorContext, call: ApiCall): Record<string, unknown> {
 	const keep = filterPredicate(call.query);
 	const all = [...ctx.store.endpoints.values()].map((endpoint) => ctx.store.endpointJson(endpoint)).filter(keep);
-	const { items, nextPageToken } = page(all, call.query);
-	return nextPageToken ? { endpoints: items, nextPageToken } : { endpoints: items };
+	return listResponse('endpoints', page(all, call.query));
 }
 
 /** Refused while models are deployed (as on Vertex); deploys still in flight are cancelled. */

@@ -25,6 +25,14 @@ export function page<T>(items: T[], query: URLSearchParams): { items: T[]; nextP
 	return next ? { items: slice, nextPageToken: next } : { items: slice };
 }
 
+/** A List*Response: proto3 JSON omits an empty repeated field and an empty page token, so an empty list is `{}`. */
+export function listResponse<T>(field: string, result: { items: T[]; nextPageToken?: string }): Record<string, unknown> {
+	const response: Record<string, unknown> = {};
+	if (result.items.length > 0) response[field] = result.items;
+	if (result.nextPageToken) response.nextPageToken = result.nextPageToken;
+	return response;
+}
+
 /**
  * `display_name="x" AND labels.team="y"` (also displayName); anything else is refused rather than
  * silently ignored, so a caller never mistakes an unfiltered list for a filtered one.

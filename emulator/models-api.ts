@@ -3,9 +3,9 @@ import { typeUrl, type ApiCall, type EmulatorContext } from './context';
 import { ApiError, fieldViolations, notFound, type FieldViolation } from './google-errors';
 import { isValidResourceId, newNumericId, parseDuration } from './ids';
 import { asRecord } from './http-util';
-import { filterPredicate, page } from './listing';
+import { filterPredicate, listResponse, page } from './listing';
 import { completeQuickOperation } from './operations-api';
-import type { ModelRecord, ModelVersionRecord } from './resources';
+import { newEtag, type ModelRecord, type ModelVersionRecord } from './resources';
 
 const MAX_DEPLOYMENT_TIMEOUT_MS = 2 * 60 * 60 * 1000;
 /** Output-only fields a caller may echo back from a GET; they are dropped, not stored. */
@@ -110,7 +110,12 @@ export function uploadModel(ctx: EmulatorContext, call: ApiCall): Record<string,
 	const aliases = [...requestedAliases.filter((alias) => alias !== 'default')];
 	// The first version is the default; later ones only when asked, and the alias then moves.
 	if (record.versions.size === 0 || requestedAliases.includes('default')) {
-		for (const other of record.versions.values()) other.aliases = other.aliases.filter((alias) => alias !== 'default');
+		for (const other of record.versions.values()) {
+			if (!other.aliases.includes('default')) continue;
+			other.aliases = other.aliases.filter((alias) => alias !== 'default');
+			other.updateTime = now;
+			other.etag = newEtag();
+		}
 		aliases.unshift('default');
 	}
 	const version: ModelVersionRecord = {
@@ -120,6 +125,7 @@ export function uploadModel(ctx: EmulatorContext, call: ApiCall): Record<string,
 		aliases,
 		createTime: now,
 		updateTime: now,
+		etag: newEtag(),
 	};
 	record.versions.set(versionId, version);
 	ctx.store.models.set(record.id, record);
@@ -165,8 +171,7 @@ export function listModels(ctx: EmulatorContext, call: ApiCall): Record<string, 
 			return version ? ctx.store.modelJson(model, version) : undefined;
 		})
 		.filter((json): json is Record<string, unknown> => json !== undefined && keep(json));
-	const { items, nextPageToken } = page(all, call.query);
-	return nextPageToken ? { models: items, nextPageToken } : { models: items };
+	return listResponse('models', page(all, call.query));
 }
 
 export function deleteModel(ctx: EmulatorContext, call: ApiCall, ref: ModelRef): Record<string, unknown> {

@@ -11,6 +11,8 @@ export interface ModelVersionRecord {
 	aliases: string[];
 	createTime: number;
 	updateTime: number;
+	/** Changes only when the version changes, so read-modify-write callers can rely on it. */
+	etag: string;
 }
 
 export interface ModelRecord {
@@ -105,16 +107,17 @@ export class ResourceStore {
 			...spec,
 			name: this.modelName(model.id),
 			versionId: version.versionId,
-			versionAliases: version.aliases,
 			versionCreateTime: timestamp(version.createTime),
 			versionUpdateTime: timestamp(version.updateTime),
 			containerSpec: version.containerSpec,
 			supportedDeploymentResourcesTypes: ['DEDICATED_RESOURCES'],
 			createTime: timestamp(model.createTime),
 			updateTime: timestamp(version.updateTime),
-			etag: newEtag(),
+			etag: version.etag,
 			modelSourceInfo: { sourceType: 'CUSTOM' },
 		};
+		// proto3 JSON omits empty repeated fields.
+		if (version.aliases.length > 0) json.versionAliases = version.aliases;
 		if (deployedModels.length > 0) json.deployedModels = deployedModels;
 		return json;
 	}

@@ -49,4 +49,29 @@ describe('emulator fidelity to the Vertex contract', () => {
 		expect(deployed).toMatchObject({ id: '42', displayName: 'test model', model: modelName, modelVersionId: '1' });
 		expect(deployed.createTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
 	});
+
+	it('omits empty repeated fields as proto3 JSON does: an empty list is {}, a version without aliases has no versionAliases', async () => {
+		const parent = `/v1/projects/${emulator.projectId}/locations/${emulator.location}`;
+		for (const collection of ['models', 'endpoints']) {
+			const empty = await api('GET', `${parent}/${collection}?filter=${encodeURIComponent('display_name="no such thing"')}`);
+			expect(empty.status).toBe(200);
+			expect(empty.json).toEqual({});
+		}
+		const started = await api('POST', `${parent}/models:upload`, {
+			parentModel: modelName,
+			model: { displayName: 'test model', containerSpec: { imageUri: 'emulator/sample-model-server', invokeRoutePrefix: '/*' } },
+		});
+		const done = (await api('POST', `/v1/${started.json.name}:wait`, { timeout: '30s' })).json;
+		const second = (await api('GET', `/v1/${modelName}@${done.response.modelVersionId}`)).json;
+		expect(second.versionId).toBe('2');
+		expect(second).not.toHaveProperty('versionAliases');
+		expect((await api('GET', `/v1/${modelName}`)).json.versionAliases).toEqual(['default']);
+	});
+
+	it('keeps a model\'s etag until the model changes', async () => {
+		const first = (await api('GET', `/v1/${modelName}`)).json;
+		const again = (await api('GET', `/v1/${modelName}`)).json;
+		expect(first.etag).toEqual(expect.any(String));
+		expect(again.etag).toBe(first.etag);
+	});
 });
