@@ -57,7 +57,10 @@ describe('emulator robustness', () => {
 	beforeAll(async () => {
 		// An already-running server (image mapped to a URL) that streams until its client goes away.
 		held = createServer((req: IncomingMessage, res: ServerResponse) => {
-			if (req.url === '/health') return res.end('ok');
+			if (req.url === '/health') {
+				res.end('ok');
+				return;
+			}
 			res.writeHead(200, { 'content-type': 'application/x-ndjson' });
 			let n = 0;
 			const timer = setInterval(() => res.write(`{"n":${n++}}\n`), 20);
