@@ -154,11 +154,15 @@ export class Router {
 
 	/** Only tokens this emulator minted and that have not expired open the API. */
 	private authenticate(req: IncomingMessage): void {
+		// Google's 401 carries an ErrorInfo saying why (as recorded from aiplatform.googleapis.com).
+		const errorInfo = (reason: string): Array<Record<string, unknown>> => [
+			{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason, domain: 'googleapis.com', metadata: { service: 'aiplatform.googleapis.com' } },
+		];
 		const header = req.headers.authorization;
-		if (!header) throw new ApiError('UNAUTHENTICATED', `Request is missing required authentication credential. ${AUTH_HELP}`);
+		if (!header) throw new ApiError('UNAUTHENTICATED', `Request is missing required authentication credential. ${AUTH_HELP}`, errorInfo('CREDENTIALS_MISSING'));
 		const match = /^Bearer\s+(\S+)$/i.exec(header);
 		if (!match || this.ctx.tokens.principalOf(match[1] as string) === undefined) {
-			throw new ApiError('UNAUTHENTICATED', `Request had invalid authentication credentials. ${AUTH_HELP}`);
+			throw new ApiError('UNAUTHENTICATED', `Request had invalid authentication credentials. ${AUTH_HELP}`, errorInfo('ACCESS_TOKEN_TYPE_UNSUPPORTED'));
 		}
 	}
 

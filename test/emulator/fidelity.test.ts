@@ -74,4 +74,18 @@ describe('emulator fidelity to the Vertex contract', () => {
 		expect(first.etag).toEqual(expect.any(String));
 		expect(again.etag).toBe(first.etag);
 	});
+
+	it('answers a missing or unknown token with 401 UNAUTHENTICATED carrying Google\'s ErrorInfo detail', async () => {
+		const path = `/v1/projects/${emulator.projectId}/locations/${emulator.location}/endpoints`;
+		const missing = await apiClient(emulator, undefined)('GET', path);
+		expect(missing.status).toBe(401);
+		expect(missing.json.error).toMatchObject({ code: 401, status: 'UNAUTHENTICATED' });
+		expect(missing.json.error.details).toEqual([
+			{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'CREDENTIALS_MISSING', domain: 'googleapis.com', metadata: { service: 'aiplatform.googleapis.com' } },
+		]);
+		const unknown = await apiClient(emulator, 'ya29.never-minted')('GET', path);
+		expect(unknown.status).toBe(401);
+		expect(unknown.json.error.details[0]).toMatchObject({ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'ACCESS_TOKEN_TYPE_UNSUPPORTED' });
+		expect(unknown.text).not.toContain('never-minted');
+	});
 });
