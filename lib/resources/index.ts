@@ -11,6 +11,6 @@ export {
 	waitForDedicatedEndpointDns,
 	type WaitForDnsOptions,
 } from './endpoints';
-export { deleteModel, getModel, listModels, uploadModel } from './models';
+export { deleteModel, getModel, listModels, uploadModel, uploadModelOrUseExisting } from './models';
 export { parentName, resourceId, resourceName, type ResourceScope } from './names';
 export { trafficSplitForDeploy, trafficSplitForUndeploy } from './traffic';

@@ -7,7 +7,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import type { Endpoint } from '../../lib';
+import { resourceId, type Endpoint } from '../../lib';
 import { clientFromCredential } from '../shared/client';
 import { outputItem, runForEachItem } from '../shared/items';
 import { sharedMethods } from '../shared/methods';
@@ -25,7 +25,7 @@ const parameterLabels: Record<string, string> = {
 function endpointFields(endpoint: Endpoint): IDataObject {
 	return {
 		endpoint: endpoint.name,
-		endpointId: endpoint.name.slice(endpoint.name.lastIndexOf('/') + 1),
+		endpointId: resourceId(endpoint.name),
 		displayName: endpoint.displayName ?? null,
 		dedicatedEndpointDns: endpoint.dedicatedEndpointDns ?? null,
 	};

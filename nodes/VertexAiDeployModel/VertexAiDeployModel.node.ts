@@ -7,7 +7,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { ACCELERATOR_TYPES } from '../../lib';
+import { ACCELERATOR_TYPES, resourceId } from '../../lib';
 import { clientFromCredential } from '../shared/client';
 import { outputItem, runForEachItem } from '../shared/items';
 import { sharedMethods } from '../shared/methods';
@@ -321,13 +321,7 @@ function autoscalingFrom(options: IDataObject) {
 
 /** Full names and bare ids of the endpoint and model, named as the Create and Upload nodes name them. */
 function resourceFields(endpoint: string, model: string): IDataObject {
-	const modelWithVersion = model.slice(model.lastIndexOf('/') + 1);
-	return {
-		endpoint,
-		endpointId: endpoint.slice(endpoint.lastIndexOf('/') + 1),
-		model: model.split('@')[0],
-		modelId: modelWithVersion.split('@')[0],
-	};
+	return { endpoint, endpointId: resourceId(endpoint), model: model.split('@')[0], modelId: resourceId(model) };
 }
 
 /** The Traffic Split rows to Vertex's map of deployed model id to percent ("0" is the model being deployed). */

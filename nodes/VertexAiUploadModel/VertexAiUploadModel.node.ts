@@ -7,7 +7,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import type { Model } from '../../lib';
+import { resourceId, type Model } from '../../lib';
 import { clientFromCredential } from '../shared/client';
 import { outputItem, runForEachItem } from '../shared/items';
 import { sharedMethods } from '../shared/methods';
@@ -313,7 +313,7 @@ export class VertexAiUploadModel implements INodeType {
 				const json: IDataObject = { ...operationFields(operation), existed: existing !== undefined };
 				if (model) {
 					json.model = model;
-					json.modelId = model.slice(model.lastIndexOf('/') + 1);
+					json.modelId = resourceId(model);
 					json.modelVersionId = existing?.versionId ?? response.modelVersionId ?? null;
 				}
 				return [outputItem(i, json)];

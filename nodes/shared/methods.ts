@@ -6,16 +6,13 @@ import type {
 	INodeListSearchResult,
 } from 'n8n-workflow';
 
+import { resourceId } from '../../lib';
 import { clientFromCredential } from './client';
 import { CREDENTIAL_TYPE } from './parameters';
 
 /** Methods the editor calls: searchable lists for resource locators, and the credential test. */
 
 const PAGE_SIZE = 50;
-
-function lastSegment(name: string): string {
-	return name.slice(name.lastIndexOf('/') + 1);
-}
 
 function matches(filter: string | undefined, ...values: Array<string | undefined>): boolean {
 	if (!filter) return true;
@@ -27,6 +24,23 @@ async function clientFor(ctx: ILoadOptionsFunctions) {
 	return clientFromCredential(await ctx.getCredentials(CREDENTIAL_TYPE));
 }
 
+/** One page of named resources as list-search results: "Display name (id)", filtered by name or id. */
+function resultsPage(
+	resources: Array<{ name: string; displayName?: string }>,
+	filter: string | undefined,
+	nextPageToken: string | undefined,
+): INodeListSearchResult {
+	return {
+		results: resources
+			.filter((resource) => matches(filter, resource.displayName, resource.name))
+			.map((resource) => ({
+				name: `${resource.displayName ?? resourceId(resource.name)} (${resourceId(resource.name)})`,
+				value: resourceId(resource.name),
+			})),
+		paginationToken: nextPageToken || undefined,
+	};
+}
+
 export async function searchEndpoints(
 	this: ILoadOptionsFunctions,
 	filter?: string,
@@ -34,15 +48,7 @@ export async function searchEndpoints(
 ): Promise<INodeListSearchResult> {
 	const client = await clientFor(this);
 	const page = await client.listEndpoints({ pageSize: PAGE_SIZE, pageToken: paginationToken });
-	return {
-		results: page.endpoints
-			.filter((endpoint) => matches(filter, endpoint.displayName, endpoint.name))
-			.map((endpoint) => ({
-				name: `${endpoint.displayName ?? lastSegment(endpoint.name)} (${lastSegment(endpoint.name)})`,
-				value: lastSegment(endpoint.name),
-			})),
-		paginationToken: page.nextPageToken || undefined,
-	};
+	return resultsPage(page.endpoints, filter, page.nextPageToken);
 }
 
 export async function searchModels(
@@ -52,15 +58,7 @@ export async function searchModels(
 ): Promise<INodeListSearchResult> {
 	const client = await clientFor(this);
 	const page = await client.listModels({ pageSize: PAGE_SIZE, pageToken: paginationToken });
-	return {
-		results: page.models
-			.filter((model) => matches(filter, model.displayName, model.name))
-			.map((model) => ({
-				name: `${model.displayName ?? lastSegment(model.name)} (${lastSegment(model.name)})`,
-				value: lastSegment(model.name),
-			})),
-		paginationToken: page.nextPageToken || undefined,
-	};
+	return resultsPage(page.models, filter, page.nextPageToken);
 }
 
 /** The models deployed on the endpoint chosen in the same node, for pinning an invoke to one of them. */
