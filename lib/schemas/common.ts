@@ -8,6 +8,13 @@ export const RESOURCE_ID_PATTERN = /^(?:[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?|[1-9][
 const CALLER_ID_RULE =
 	'a letter first then up to 62 of a-z, 0-9 and "-", ending in a letter or digit (e.g. "my-model-1"); or 1 to 9 digits without a leading zero';
 
+/** Vertex's display names: required, up to 128 characters. */
+export const displayNameSchema = z
+	.string()
+	.trim()
+	.min(1, { error: 'displayName is required.' })
+	.max(128, { error: 'displayName can be at most 128 characters.' });
+
 export function callerIdSchema(kind: 'modelId' | 'endpointId') {
 	return z.string().regex(CALLER_ID_PATTERN, { error: (issue) => `${kind} "${String(issue.input)}" is not valid: use ${CALLER_ID_RULE}.` });
 }

@@ -6,6 +6,7 @@ import {
 	type AcceleratorType,
 	blankAsUnset,
 	callerIdSchema,
+	displayNameSchema,
 	durationSchema,
 	labelsSchema,
 	optionalText,
@@ -98,11 +99,7 @@ export const dedicatedResourcesInputSchema = z
 	});
 
 export const endpointInputSchema = z.strictObject({
-	displayName: z
-		.string()
-		.trim()
-		.min(1, { error: 'displayName is required.' })
-		.max(128, { error: 'displayName can be at most 128 characters.' }),
+	displayName: displayNameSchema,
 	description: optionalText,
 	labels: labelsSchema.optional(),
 	/** Invoke needs a dedicated endpoint, so this is the default. */

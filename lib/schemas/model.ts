@@ -1,7 +1,7 @@
 /** Model and ModelContainerSpec: strict request shapes (typos caught before sending), tolerant answers. */
 import { z } from 'zod/v4';
 
-import { blankAsUnset, callerIdSchema, durationSchema, int64Schema, labelsSchema, optionalText, serviceAccountEmailSchema } from './common';
+import { blankAsUnset, callerIdSchema, displayNameSchema, durationSchema, int64Schema, labelsSchema, optionalText, serviceAccountEmailSchema } from './common';
 
 const routeSchema = (name: string) =>
 	optionalText.refine((value) => value === undefined || value.startsWith('/'), {
@@ -64,11 +64,7 @@ export const modelContainerSpecInputSchema = z
 	});
 
 export const modelInputSchema = z.strictObject({
-	displayName: z
-		.string()
-		.trim()
-		.min(1, { error: 'displayName is required.' })
-		.max(128, { error: 'displayName can be at most 128 characters.' }),
+	displayName: displayNameSchema,
 	description: optionalText,
 	versionDescription: optionalText,
 	versionAliases: z.array(z.string().regex(/^[a-z][a-zA-Z0-9-]{0,126}[a-z0-9]$/, { error: (issue) => `Version alias "${String(issue.input)}" is not valid: a lowercase letter first, then letters, digits or "-", ending in a lowercase letter or digit.` })).optional(),
