@@ -1,5 +1,6 @@
 import {
 	NodeConnectionTypes,
+	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -48,10 +49,18 @@ async function bodyOf(ctx: IExecuteFunctions, i: number): Promise<InvokeBody | u
 	switch (ctx.getNodeParameter('bodyType', i) as string) {
 		case 'json': {
 			const raw = ctx.getNodeParameter('jsonBody', i, '{}') as unknown;
-			// A json parameter arrives as a string or, from an expression, as an object: send it as the user wrote it.
-			return typeof raw === 'string'
-				? { kind: 'text', value: raw, contentType: 'application/json' }
-				: { kind: 'json', value: raw };
+			if (typeof raw !== 'string') return { kind: 'json', value: raw };
+			// Sent as the user wrote it (key order, spacing), once it is known to be JSON at all.
+			try {
+				JSON.parse(raw);
+			} catch (error) {
+				throw new NodeOperationError(
+					ctx.getNode(),
+					`JSON Body is not valid JSON (${(error as Error).message}). Fix it, or choose Raw Text as the body.`,
+					{ itemIndex: i, description: 'Check the parameter "JSON Body".' },
+				);
+			}
+			return { kind: 'text', value: raw, contentType: 'application/json' };
 		}
 		case 'text':
 			return {

@@ -89,6 +89,16 @@ describe('a bad parameter is refused before any request', () => {
 			'Path',
 			/"\/"/,
 		],
+		[
+			'Invoke with a JSON body that is not JSON',
+			() => ({
+				name: 'Invoke',
+				type: TYPE.invoke,
+				parameters: { endpoint: locator('base-endpoint'), path: '/echo', jsonBody: '{"messages": [}' },
+			}),
+			'JSON Body',
+			/JSON Body is not valid JSON/,
+		],
 	];
 
 	it.each(cases)('%s', async (_title, makeNode, parameter, messagePattern) => {
