@@ -68,7 +68,12 @@ function isServiceDisabled(message: string, details: unknown[] | undefined): boo
 	);
 }
 
-/** A sentence telling the user what to check, by HTTP status / gRPC status. */
+/**
+ * A sentence telling the user what to check, by HTTP status / gRPC status. Advice about Vertex resources
+ * (404 "does not exist there", 409 "already exists") only when Google said so with a gRPC status: any other
+ * 404 or 409 comes from a model server behind invoke (its own routes, OpenAI-style `{error}` bodies) or a
+ * proxy, and that advice would send the user the wrong way.
+ */
 function adviceFor(httpStatus: number, status: string | undefined, message: string, details: unknown[] | undefined): string {
 	if (httpStatus === 401 || status === 'UNAUTHENTICATED') {
 		return 'The credential was rejected: check that the key or token is valid, not expired or revoked, and belongs to the intended account.';
@@ -82,10 +87,10 @@ function adviceFor(httpStatus: number, status: string | undefined, message: stri
 			? `The account lacks the IAM permission "${permission}" on this project (for example via roles/aiplatform.user); grant it, or check that the Vertex AI API is enabled.`
 			: 'The account lacks an IAM permission for this call (roles/aiplatform.user covers the usual ones), or the Vertex AI API is not enabled for the project.';
 	}
-	if (httpStatus === 404 || status === 'NOT_FOUND') {
+	if (status === 'NOT_FOUND') {
 		return 'Check the project, location and id: the resource does not exist there (resources are regional: it may live in another location).';
 	}
-	if (httpStatus === 409 || status === 'ALREADY_EXISTS') {
+	if (status === 'ALREADY_EXISTS') {
 		return 'A resource with this id already exists.';
 	}
 	if (httpStatus === 429 || status === 'RESOURCE_EXHAUSTED') {

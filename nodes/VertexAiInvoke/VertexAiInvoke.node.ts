@@ -360,12 +360,11 @@ export class VertexAiInvoke implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const client = clientFromCredential(await this.getCredentials(CREDENTIAL_TYPE));
-		const signal = this.getExecutionCancelSignal();
 		const concurrency = (this.getNodeParameter('options.concurrency', 0, 1) as number) || 1;
 
 		return await runForEachItem(
 			this,
-			async (i): Promise<INodeExecutionData[]> => {
+			async (i, signal): Promise<INodeExecutionData[]> => {
 				const options = this.getNodeParameter('options', i, {}) as IDataObject;
 				const input = invokeInput(this, i, options, await bodyOf(this, i));
 				const response = await client.invoke(input, signal);

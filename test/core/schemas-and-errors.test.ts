@@ -76,6 +76,17 @@ describe('API error messages', () => {
 		expect(error.message.startsWith('GET endpoint failed (HTTP 404 NOT_FOUND)')).toBe(true);
 	});
 
+	it("keeps resource advice off a model server's own 404 and 409 (no gRPC status)", () => {
+		const openAiStyle = apiErrorFromResponse(404, JSON.stringify({ error: { message: 'The model `gpt-x` does not exist', type: 'invalid_request_error' } }));
+		const plain = apiErrorFromResponse(404, 'Not Found');
+		const conflict = apiErrorFromResponse(409, JSON.stringify({ detail: 'job already running' }));
+		for (const error of [openAiStyle, plain, conflict]) {
+			expect(error.message).not.toMatch(/project, location and id|already exists\./);
+		}
+		expect(openAiStyle.message).toContain('The model `gpt-x` does not exist');
+		expect(plain.message).toContain('Not Found');
+	});
+
 	it('blanks secrets out of any body text it keeps', () => {
 		const error = apiErrorFromResponse(500, 'upstream said: token ya29.secret-token-value is bad', {}, ['ya29.secret-token-value']);
 		expect(error.message).not.toContain('ya29.secret-token-value');

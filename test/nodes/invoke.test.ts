@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { IDataObject } from 'n8n-workflow';
 
+import { clientFromCredential } from '../../nodes/shared/client';
 import { chain, shutdownEngine, sourceNode, type TestBinary, type TestNode } from '../harness/n8n-engine';
 import {
 	TYPE,
@@ -250,6 +251,33 @@ describe('items', () => {
 		const output = result.lastNodeOutput('Invoke');
 		expect(output.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
 		expect(output.map((item) => (item.json.text as string).length)).toEqual(items.map(({ chunkSize }) => 2 * chunkSize));
+	});
+
+	it('stops the other items\' streams when one item fails the node', async () => {
+		// GET /metrics of the sample model server, through the emulator's data plane (invoke itself only POSTs).
+		const client = clientFromCredential(env.credential);
+		const metricsUrl = `${env.emulator.baseUrl}/v1/${client.endpointName(chat.endpointId)}/invoke/metrics`;
+		const activeStreams = async () => {
+			const metrics = await fetch(metricsUrl, { headers: { authorization: `Bearer ${await client.getAccessToken()}` } });
+			return Number(/^sample_active_streams (\d+)$/m.exec(await metrics.text())?.[1]);
+		};
+		expect(await activeStreams()).toBe(0);
+		// Item 0 streams for a minute; item 1 gets the model server's 404 at once and fails the node.
+		const result = await invoke(
+			{
+				path: '={{ $json.path }}',
+				jsonBody: '{"chunks": 600, "delayMs": 100}',
+				streamOutput: 'aggregate',
+				options: { concurrency: 2 },
+			},
+			[{ path: '/generate' }, { path: '/no/such/route' }],
+		);
+		expect(result.error?.name).toBe('NodeApiError');
+		expect((result.error as { httpCode?: string }).httpCode).toBe('404');
+		expect(result.error?.message).not.toMatch(/does not exist there/);
+		// The minute-long stream was torn down with the node, not left running.
+		for (let attempt = 0; attempt < 100 && (await activeStreams()) > 0; attempt++) await new Promise((r) => setTimeout(r, 20));
+		expect(await activeStreams()).toBe(0);
 	});
 
 	const perItemPath = { path: '={{ $json.path }}', bodyType: 'text', textBody: '={{ $json.tag }}' };
