@@ -59,7 +59,7 @@ export function normalizePrivateKey(value: string, field: string): string {
 	key = key.replace(/\\r\\n|\\n/g, '\n').replace(/\r\n/g, '\n').trim();
 	if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key)) {
 		throw new VertexValidationError(
-			`${field} is not a PEM private key: it must start with "-----BEGIN PRIVATE KEY-----" (the private_key value of the service account key).`,
+			`${field} is not a PEM private key: paste the whole private_key value of the service account key, from its BEGIN PRIVATE KEY line to its END PRIVATE KEY line.`,
 			field,
 		);
 	}

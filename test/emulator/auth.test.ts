@@ -39,7 +39,7 @@ describe('emulator auth', () => {
 		const key = readKey(emulator) as unknown as Record<string, string>;
 		expect(key.type).toBe('service_account');
 		expect(key.token_uri).toBe(emulator.tokenUrl);
-		expect(key.private_key).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+		expect(key.private_key).toMatch(/^-{5}BEGIN PRIVATE KEY-{5}\n/);
 		expect(key.client_email).toMatch(/@emulator-project\.iam\.gserviceaccount\.com$/);
 		for (const field of ['project_id', 'private_key_id', 'client_id', 'auth_uri', 'auth_provider_x509_cert_url', 'client_x509_cert_url']) expect(key[field]).toBeTruthy();
 	});
