@@ -126,27 +126,36 @@ export async function waitForOperation(
 			'aborted',
 		);
 
+	// One deadline for the whole wait, cleared when the wait ends (a per-poll timeout would leave a timer
+	// pending for each poll until the deadline).
+	const deadlineReached = new AbortController();
+	const deadlineTimer = setTimeout(() => deadlineReached.abort(), timeoutMs);
+	const waitSignal = signal ? AbortSignal.any([signal, deadlineReached.signal]) : deadlineReached.signal;
+
 	// A name alone is polled at once (resume); a fresh operation object gets the first pause.
 	let delay = options.initialDelayMs ?? DEFAULT_INITIAL_DELAY_MS;
 	let pauseFirst = typeof nameOrOperation !== 'string';
-	for (;;) {
-		const remaining = deadline - Date.now();
-		if (remaining <= 0) throw timedOut();
-		const pollSignal = signal ? AbortSignal.any([signal, AbortSignal.timeout(remaining)]) : AbortSignal.timeout(remaining);
-		let operation: Operation;
-		try {
-			if (pauseFirst) {
-				await sleep(Math.min(delay, remaining), pollSignal);
-				delay = Math.min(maxDelayMs, delay * factor);
+	try {
+		for (;;) {
+			const remaining = deadline - Date.now();
+			if (remaining <= 0) throw timedOut();
+			let operation: Operation;
+			try {
+				if (pauseFirst) {
+					await sleep(Math.min(delay, remaining), waitSignal);
+					delay = Math.min(maxDelayMs, delay * factor);
+				}
+				pauseFirst = true;
+				operation = await getOperation(context, name, waitSignal);
+			} catch (error) {
+				if (signal?.aborted) throw aborted();
+				if (isAbortedError(error) || deadlineReached.signal.aborted) throw timedOut();
+				throw error;
 			}
-			pauseFirst = true;
-			operation = await getOperation(context, name, pollSignal);
-		} catch (error) {
-			if (signal?.aborted) throw aborted();
-			if (isAbortedError(error) || pollSignal.aborted) throw timedOut();
-			throw error;
+			options.onProgress?.(operation);
+			if (operation.done) return settledOperation(operation);
 		}
-		options.onProgress?.(operation);
-		if (operation.done) return settledOperation(operation);
+	} finally {
+		clearTimeout(deadlineTimer);
 	}
 }
