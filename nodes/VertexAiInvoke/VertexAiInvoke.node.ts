@@ -21,7 +21,7 @@ import { clientFromCredential } from '../shared/client';
 import { outputItem, runForEachItem } from '../shared/items';
 import { sharedMethods } from '../shared/methods';
 import { CREDENTIAL_TYPE, endpointLocator } from '../shared/parameters';
-import { keyValuePairs } from '../shared/values';
+import { commaList, keyValuePairs } from '../shared/values';
 
 const STREAM_FORMATS: ReadonlySet<StreamFormat> = new Set(['sse', 'ndjson', 'lines']);
 
@@ -37,13 +37,6 @@ const parameterLabels: Record<string, string> = {
 	body: 'Body',
 	timeoutMs: 'Timeout (Seconds)',
 };
-
-function commaList(value: unknown): string[] {
-	return String(value ?? '')
-		.split(',')
-		.map((entry) => entry.trim())
-		.filter(Boolean);
-}
 
 async function bodyOf(ctx: IExecuteFunctions, i: number): Promise<InvokeBody | undefined> {
 	switch (ctx.getNodeParameter('bodyType', i) as string) {

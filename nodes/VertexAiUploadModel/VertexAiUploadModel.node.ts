@@ -13,7 +13,7 @@ import { outputItem, runForEachItem } from '../shared/items';
 import { sharedMethods } from '../shared/methods';
 import { operationFields, startOrResumeOperation } from '../shared/operation';
 import { CREDENTIAL_TYPE, labelsOption, waitParameters } from '../shared/parameters';
-import { keyValuePairs, labelsFrom, stringList } from '../shared/values';
+import { commaList, keyValuePairs, labelsFrom, stringList } from '../shared/values';
 
 const probeFields = [
 	{
@@ -351,10 +351,7 @@ function uploadRequest(ctx: IExecuteFunctions, i: number) {
 		startupProbe: probeFrom(options.startupProbe),
 		healthProbe: probeFrom(options.healthProbe),
 	};
-	const aliases = String(options.versionAliases ?? '')
-		.split(',')
-		.map((alias) => alias.trim())
-		.filter(Boolean);
+	const aliases = commaList(options.versionAliases);
 	return {
 		model: {
 			displayName: param<string>('displayName').trim(),

@@ -1,6 +1,6 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
-import { VertexApiError, VertexOperationError, VertexTransportError, VertexValidationError } from '../../lib';
+import { VertexApiError, VertexOperationError, VertexValidationError } from '../../lib';
 
 /**
  * Turns anything the core throws into the n8n error a user can act on: bad input names the parameter,
@@ -45,10 +45,6 @@ export function toNodeError(
 			itemIndex,
 			description: `Operation: ${error.operationName}`,
 		});
-	}
-
-	if (error instanceof VertexTransportError) {
-		return new NodeOperationError(node, error.message, { itemIndex });
 	}
 
 	const message = error instanceof Error ? error.message : String(error);

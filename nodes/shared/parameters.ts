@@ -142,7 +142,7 @@ export function waitParameters(defaultTimeoutMinutes: number): INodeProperties[]
 			type: 'boolean',
 			default: true,
 			description:
-				'Whether to wait until Vertex AI finishes. When off, or when the wait times out, the output carries the operation name so a later run can resume it.',
+				'Whether to wait until Vertex AI finishes. When off, the output carries the operation name; when the wait times out, the error names it. Either way a later run can resume it.',
 		},
 		{
 			displayName: 'Wait Timeout (Minutes)',

@@ -10,6 +10,14 @@ export function stringList(value: unknown): string[] {
 		.filter((entry) => entry !== '');
 }
 
+/** A comma-separated string parameter to its trimmed, non-empty entries. */
+export function commaList(value: unknown): string[] {
+	return String(value ?? '')
+		.split(',')
+		.map((entry) => entry.trim())
+		.filter(Boolean);
+}
+
 /** A fixedCollection of name/value rows (`{ [group]: [{ name|key, value }] }`) to pairs, skipping blank names. */
 export function keyValuePairs(collection: unknown, group: string): Array<[string, string]> {
 	const rows = ((collection as IDataObject | undefined)?.[group] ?? []) as IDataObject[];

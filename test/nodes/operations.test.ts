@@ -191,6 +191,22 @@ describe('long-running operations', () => {
 		expect(env.emulator.processes()).toHaveLength(1);
 	});
 
+	it('a wait that times out fails with an error naming the operation, which a later run can resume', async () => {
+		// The deploy never becomes healthy, so only the wait timeout (here 0.6 s) can end the wait.
+		env.emulator.addFault({ kind: 'health-never-ok', path: ':deployModel$' });
+		try {
+			const result = await runOne(deploy({ endpoint: locator('base-endpoint'), waitTimeoutMinutes: 0.01 }));
+			const error = result.nodeError('Deploy') ?? result.error;
+			expect(error?.message).toMatch(/^Stopped waiting for operation projects\/\d+\/locations\/us-central1\/endpoints\/base-endpoint\/operations\/\d+ /);
+			const operationName = /operation (\S+)/.exec(error?.message ?? '')?.[1] ?? '';
+			expect(error?.description).toBe(`Operation: ${operationName}`);
+			const resumed = await runOne(deploy({ resumeOperationName: operationName, waitForCompletion: false }));
+			expect(resumed.lastNodeJson('Deploy')[0]).toMatchObject({ operationName, done: false });
+		} finally {
+			env.emulator.clearFaults();
+		}
+	}, 20_000);
+
 	it('ends a run cancelled during a deploy wait promptly, naming the operation', async () => {
 		// The deploy never becomes healthy, so only the cancellation can end the wait.
 		env.emulator.addFault({ kind: 'health-never-ok', path: ':deployModel$' });
