@@ -33,6 +33,7 @@ import { resourceName } from './resources/names';
 import type { CreateEndpointInput, DeployModelInput, Endpoint, UndeployModelInput } from './schemas/endpoint';
 import type { Model, UploadModelInput } from './schemas/model';
 import type { Operation } from './schemas/operation';
+import { isAbortedError } from './transport/abort';
 import type { RetryPolicy } from './transport/retry';
 import { VertexTransport } from './transport/transport';
 
@@ -221,7 +222,9 @@ export class VertexClient {
 			return await invokeModelServer(this.transport, { baseUrl, endpointName }, input, signal);
 		} catch (error) {
 			// A stale DNS (endpoint recreated) shows up as an unreachable host or a 404: read it afresh next time.
-			if (error instanceof VertexTransportError || (error instanceof VertexApiError && error.httpStatus === 404)) {
+			// A cancelled call says nothing about the DNS.
+			const unreachable = error instanceof VertexTransportError && !isAbortedError(error);
+			if (unreachable || (error instanceof VertexApiError && error.httpStatus === 404)) {
 				this.dataPlaneBases.delete(endpointName);
 			}
 			throw error;

@@ -71,7 +71,8 @@ function parseUrl(value: string, field: string): URL {
  */
 export function normalizeBaseUrl(value: string, field: string): string {
 	const url = parseUrl(value.trim(), field);
-	if (url.search || url.hash) {
+	// `url.search` is empty for a bare trailing "?": look at the text too.
+	if (url.search || url.hash || /[?#]/.test(value)) {
 		throw new VertexValidationError(`${field} must not contain a query string or fragment.`, field);
 	}
 	return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;

@@ -1,4 +1,5 @@
 import { VertexValidationError } from '../errors';
+import { normalizeBaseUrl } from '../hosts';
 import { checkInvokePath } from './path';
 
 export const INVOKE_API_VERSIONS = ['v1', 'v1beta1'] as const;
@@ -23,30 +24,6 @@ const ENDPOINT_NAME = /^projects\/[A-Za-z0-9.:_-]+\/locations\/[a-z0-9-]+\/endpo
 // Caller-chosen ids are up to 10 digits, server-made ones 19.
 const DEPLOYED_MODEL_ID = /^[0-9]{1,20}$/;
 
-function checkBaseUrl(baseUrl: string): string {
-	let url: URL | undefined;
-	try {
-		url = new URL(baseUrl);
-	} catch {
-		url = undefined;
-	}
-	const usable =
-		url !== undefined &&
-		(url.protocol === 'https:' || url.protocol === 'http:') &&
-		url.search === '' &&
-		url.hash === '' &&
-		url.username === '' &&
-		url.password === '';
-	if (!url || !usable || baseUrl.includes('?') || baseUrl.includes('#')) {
-		throw new VertexValidationError(
-			'The invoke base URL must be an http(s) URL without credentials, query or fragment, ' +
-				'e.g. "https://1234.us-central1-5678.prediction.vertexai.goog".',
-			'baseUrl',
-		);
-	}
-	return url.href.replace(/\/+$/, '');
-}
-
 /**
  * `{baseUrl}/{apiVersion}/{endpointName}/invoke{path}` for the traffic split, or
  * `{baseUrl}/{apiVersion}/{endpointName}/deployedModels/{id}/invoke{path}` for one deployed model.
@@ -67,7 +44,7 @@ export function buildInvokeUrl(input: InvokeUrlInput): string {
 			'endpoint',
 		);
 	}
-	let target = `${checkBaseUrl(input.baseUrl)}/${apiVersion}/${input.endpointName}`;
+	let target = `${normalizeBaseUrl(input.baseUrl, 'baseUrl')}/${apiVersion}/${input.endpointName}`;
 	if (input.deployedModelId !== undefined && input.deployedModelId !== '') {
 		if (typeof input.deployedModelId !== 'string' || !DEPLOYED_MODEL_ID.test(input.deployedModelId)) {
 			throw new VertexValidationError(

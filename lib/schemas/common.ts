@@ -41,20 +41,6 @@ export const ACCELERATOR_TYPES = [
 ] as const;
 export type AcceleratorType = (typeof ACCELERATOR_TYPES)[number];
 
-export const DEPLOYMENT_STAGES = [
-	'DEPLOYMENT_STAGE_UNSPECIFIED',
-	'STARTING_DEPLOYMENT',
-	'PREPARING_MODEL',
-	'CREATING_SERVING_CLUSTER',
-	'ADDING_NODES_TO_CLUSTER',
-	'GETTING_CONTAINER_IMAGE',
-	'STARTING_MODEL_SERVER',
-	'FINISHING_UP',
-	'DEPLOYMENT_TERMINATED',
-	'SUCCESSFULLY_DEPLOYED',
-	'FAILED_TO_DEPLOY',
-] as const;
-
 /** google.rpc.Code names by number (UNAUTHENTICATED is 16, out of declaration order). */
 export const GRPC_CODE_NAMES: Readonly<Record<number, string>> = {
 	0: 'OK',

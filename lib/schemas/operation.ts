@@ -18,7 +18,6 @@ export const operationSchema = z.looseObject({
 });
 
 export type Operation = z.output<typeof operationSchema>;
-export type OperationStatus = z.output<typeof operationStatusSchema>;
 
 /** The deployment stage a deploy operation reports in its metadata, when it reports one. */
 export function deploymentStageOf(operation: Operation): string | undefined {

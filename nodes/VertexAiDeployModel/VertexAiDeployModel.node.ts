@@ -7,7 +7,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { ACCELERATOR_TYPES, resourceId } from '../../lib';
+import { ACCELERATOR_TYPES, deploymentStageOf, resourceId } from '../../lib';
 import { clientFromCredential } from '../shared/client';
 import { outputItem, runForEachItem } from '../shared/items';
 import { sharedMethods } from '../shared/methods';
@@ -274,7 +274,7 @@ export class VertexAiDeployModel implements INodeType {
 						signal,
 					),
 				);
-				const stage = (operation?.metadata as { deploymentStage?: string } | undefined)?.deploymentStage ?? null;
+				const stage = (operation && deploymentStageOf(operation)) ?? null;
 				const names = { endpoint: client.endpointName(endpoint), model: client.modelName(model) };
 				if (!operation?.done) {
 					// The same fields as a finished deploy, null where only the finished operation tells.

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { Operation, VertexClient } from '../../lib';
+import { deploymentStageOf, type Operation, type VertexClient } from '../../lib';
 
 /**
  * Starts a long-running operation (or picks up one named in "Resume Operation") and, when asked, waits for
@@ -26,7 +26,7 @@ export async function startOrResumeOperation(
 		timeoutMs: timeoutMinutes * 60_000,
 		signal,
 		onProgress: (progress) => {
-			const stage = (progress.metadata as { deploymentStage?: unknown } | undefined)?.deploymentStage;
+			const stage = deploymentStageOf(progress);
 			if (stage !== undefined && stage !== lastStage) {
 				lastStage = stage;
 				ctx.logger.info(`Vertex AI operation ${progress.name}: ${String(stage)}`);
