@@ -319,7 +319,7 @@ describe('endpoints', () => {
 		const request = lastRequest('POST', /:deployModel$/);
 		expect(request.path).toBe(`/v1/${PARENT}/endpoints/ep-traffic:deployModel`);
 		const body = bodyOf(request);
-		// 70:30 of the remaining 75 is 52.5:22.5 -> 53 + 22 (largest remainder, first on ties) + 25 = 100.
+		// 70:30 of the remaining 75 is 52.5:22.5 -> rounded down 52 + 22, the leftover point to the first model in split order: 53 + 22 + 25 = 100.
 		expect(body.trafficSplit).toEqual({ '111': 53, '222': 22, '0': 25 });
 		expect(body.deployedModel).toEqual({
 			model: `${PARENT}/models/my-model@1`,
@@ -361,7 +361,7 @@ describe('invoke', () => {
 		expect(lastRequest('POST', /\/invoke\//).headers.authorization).toMatch(/^Bearer ya29\.test-token-/);
 	});
 
-	it('without a custom base, uses the endpoint\'s DNS (scheme stripped), and the token never goes to a non-Vertex DNS', async () => {
+	it('builds the data-plane base from the endpoint\'s DNS (scheme stripped), and the token never goes to a non-Vertex DNS', async () => {
 		const controlPlane = { sender: client.httpSender, baseUrl: fake.url, projectId: 'my-proj', location: 'us-central1' };
 		const policy = new TokenHostPolicy([]);
 		endpoints.set('ep-dns-ok', {

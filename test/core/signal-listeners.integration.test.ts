@@ -77,13 +77,17 @@ it('leaves no listener behind after 1,000 calls whose body is dropped unread', a
 	expect(abortListeners(signal)).toBe(before);
 });
 
-it('leaves no listener behind after 1,000 operation waits', async () => {
+it('leaves no listener and no timer behind after 1,000 operation waits', async () => {
 	const signal = new AbortController().signal;
 	const before = abortListeners(signal);
+	const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+	const timersBefore = timers();
 	for (let i = 0; i < CALLS; i++) {
 		await waitForOperation({ sender, baseUrl: fake.url }, 'projects/p/locations/l/operations/done', { signal });
 	}
 	expect(abortListeners(signal)).toBe(before);
+	// Each wait's deadline timer (45 minutes by default) is cleared when the wait ends.
+	expect(timers()).toBeLessThanOrEqual(timersBefore);
 });
 
 it('leaves no listener behind after 1,000 invoke calls through the client (token provider included)', async () => {

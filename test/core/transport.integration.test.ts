@@ -3,6 +3,7 @@
  * connection reset) only for retryable requests, abort while waiting to retry, error envelopes, header
  * refusals, and the host policy that keeps the token away from untrusted hosts.
  */
+import { Agent } from 'undici';
 import { createServer, type Server } from 'node:net';
 import { inspect } from 'node:util';
 
@@ -173,11 +174,21 @@ describe('retries', () => {
 	it('retries refused connections and then reports them readably', async () => {
 		const port = await closedPort();
 		const policy = new TokenHostPolicy([`http://127.0.0.1:${port}`]);
-		const sender = new VertexTransport({ getAccessToken: async () => token, hostPolicy: policy, retry: { initialDelayMs: 1, maxDelayMs: 2, maxAttempts: 3 } });
+		// Counts the attempts that reach the dispatcher: a refused port leaves no trace on any server.
+		let attempts = 0;
+		const dispatcher = new Agent();
+		const dispatch = dispatcher.dispatch.bind(dispatcher);
+		dispatcher.dispatch = (options, handler) => {
+			attempts++;
+			return dispatch(options, handler);
+		};
+		const sender = new VertexTransport({ getAccessToken: async () => token, hostPolicy: policy, dispatcher, retry: { initialDelayMs: 1, maxDelayMs: 2, maxAttempts: 3 } });
 		const error = await sender.send({ method: 'GET', url: `http://127.0.0.1:${port}/x`, retry: true }).catch((caught: unknown) => caught);
+		await dispatcher.close();
 		expect(error).toBeInstanceOf(VertexTransportError);
 		expect((error as VertexTransportError).code).toBe('ECONNREFUSED');
 		expect((error as Error).message).toContain('was refused');
+		expect(attempts).toBe(3);
 	});
 });
 
