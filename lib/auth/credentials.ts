@@ -6,6 +6,7 @@ import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 import { VertexValidationError } from '../errors';
+import { EMAIL_PATTERN } from '../schemas/common';
 
 export type VertexCredential =
 	| { kind: 'serviceAccountKey'; keyJson?: string | Record<string, unknown>; clientEmail?: string; privateKey?: string }
@@ -26,7 +27,6 @@ export type ResolvedCredential =
 	| { kind: 'externalAccount'; config: Record<string, unknown> }
 	| { kind: 'accessToken'; accessToken: string };
 
-const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 function parseJsonObject(value: string | Record<string, unknown>, field: string, what: string): Record<string, unknown> {
 	if (typeof value !== 'string') {

@@ -18,6 +18,7 @@ import {
 
 import { VertexApiError, VertexTransportError, VertexValidationError } from '../errors';
 import { normalizeBaseUrl, normalizeEndpointUrl } from '../hosts';
+import { EMAIL_PATTERN } from '../schemas/common';
 import { raceAbort } from '../transport/abort';
 import { redactSecrets } from '../transport/apiError';
 import { credentialSecrets, describeCredential, type ResolvedCredential } from './credentials';
@@ -178,7 +179,7 @@ export function createAccessTokenProvider(credential: ResolvedCredential, option
 	const base = baseClient(credential, normalized);
 	const secrets = credentialSecrets(credential);
 	const target = options.impersonateServiceAccount?.trim();
-	if (target && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(target)) {
+	if (target && !EMAIL_PATTERN.test(target)) {
 		throw new VertexValidationError(
 			'impersonateServiceAccount must be a service account email such as name@project.iam.gserviceaccount.com.',
 			'impersonateServiceAccount',

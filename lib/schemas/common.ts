@@ -139,6 +139,9 @@ export const labelsSchema = z
 		}
 	});
 
+/** An email address as a service account has one (name@project.iam.gserviceaccount.com); shape only. */
+export const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
 export const serviceAccountEmailSchema = z
 	.string()
-	.regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: 'serviceAccount must be a service account email like name@project.iam.gserviceaccount.com.' });
+	.regex(EMAIL_PATTERN, { error: 'serviceAccount must be a service account email like name@project.iam.gserviceaccount.com.' });

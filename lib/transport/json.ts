@@ -4,6 +4,7 @@ import type { z } from 'zod/v4';
 import { VertexApiError } from '../errors';
 import type { HttpMethod, HttpSender } from '../http';
 import { parseResponse } from '../schemas/validate';
+import { readBodyBytes } from '../stream/body';
 
 export interface JsonRequest {
 	method: HttpMethod;
@@ -16,9 +17,7 @@ export interface JsonRequest {
 
 /** Reads a whole (small) body as UTF-8 text. */
 export async function readBodyText(body: AsyncIterable<Uint8Array>): Promise<string> {
-	const chunks: Uint8Array[] = [];
-	for await (const chunk of body) chunks.push(chunk);
-	return Buffer.concat(chunks).toString('utf8');
+	return (await readBodyBytes(body)).toString('utf8');
 }
 
 /** Appends query parameters, skipping empty ones. */

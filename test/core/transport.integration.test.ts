@@ -9,6 +9,7 @@ import { inspect } from 'node:util';
 
 import {
 	closeSharedAgent,
+	readBodyText,
 	TokenHostPolicy,
 	VertexApiError,
 	VertexTransport,
@@ -32,12 +33,6 @@ function transport(extra: { maxRetryAfterMs?: number; maxAttempts?: number } = {
 		userAgent: 'transport-test',
 		retry: { initialDelayMs: 5, maxDelayMs: 20, maxAttempts: extra.maxAttempts ?? 4, maxRetryAfterMs: extra.maxRetryAfterMs ?? 60_000 },
 	});
-}
-
-async function bodyText(body: AsyncIterable<Uint8Array>): Promise<string> {
-	const chunks: Uint8Array[] = [];
-	for await (const chunk of body) chunks.push(chunk);
-	return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Serves `answers` in turn on a path, then the last one forever. */
@@ -71,7 +66,7 @@ describe('retries', () => {
 		]);
 		const response = await transport().send({ method: 'GET', url: `${fake.url}/retry-429`, retry: true });
 		expect(response.status).toBe(200);
-		expect(await bodyText(response.body)).toBe('{"ok":true}');
+		expect(await readBodyText(response.body)).toBe('{"ok":true}');
 		const requests = seen();
 		expect(requests).toHaveLength(2);
 		// Retry-After: 1 means at least a second between the two attempts (a lower bound, never flaky).
@@ -114,7 +109,7 @@ describe('retries', () => {
 			ok,
 		]);
 		const response = await transport().send({ method: 'GET', url: `${fake.url}/retry-500-unavailable`, retry: true });
-		await bodyText(response.body);
+		await readBodyText(response.body);
 		const requests = seen();
 		expect(requests).toHaveLength(2);
 		expect(requests[1].at - requests[0].at).toBeGreaterThanOrEqual(900);
@@ -128,7 +123,7 @@ describe('retries', () => {
 		]);
 		const response = await transport().send({ method: 'GET', url: `${fake.url}/retry-503`, retry: true });
 		expect(response.status).toBe(200);
-		await bodyText(response.body);
+		await readBodyText(response.body);
 		expect(seen()).toHaveLength(3);
 	});
 
@@ -156,7 +151,7 @@ describe('retries', () => {
 		const seen = scripted('/reset-then-ok', [(request) => destroySocketOf(request), ok]);
 		const response = await transport().send({ method: 'GET', url: `${fake.url}/reset-then-ok`, retry: true });
 		expect(response.status).toBe(200);
-		await bodyText(response.body);
+		await readBodyText(response.body);
 		expect(seen()).toHaveLength(2);
 	});
 
@@ -330,13 +325,13 @@ describe('errors and headers', () => {
 
 		const response = await transport().send({ method: 'POST', url: `${fake.url}/server-500`, body: 'hi', throwOnHttpError: false });
 		expect(response.status).toBe(500);
-		expect(await bodyText(response.body)).toBe(page);
+		expect(await readBodyText(response.body)).toBe(page);
 	});
 
 	it('sends the bearer token and user agent, and lower-cases response headers', async () => {
 		fake.route('GET', /^\/echo$/, (request, response) => sendJson(response, 200, { auth: request.headers.authorization, ua: request.headers['user-agent'] }, { 'X-Custom': 'Yes' }));
 		const response = await transport().send({ method: 'GET', url: `${fake.url}/echo`, headers: { 'X-Trace': '1' } });
-		expect(JSON.parse(await bodyText(response.body))).toEqual({ auth: `Bearer ${token}`, ua: 'transport-test' });
+		expect(JSON.parse(await readBodyText(response.body))).toEqual({ auth: `Bearer ${token}`, ua: 'transport-test' });
 		expect(response.headers['x-custom']).toBe('Yes');
 	});
 
