@@ -4,9 +4,9 @@
  */
 import { VertexOperationError, VertexValidationError } from './errors';
 import type { HttpSender } from './http';
+import { pollUntil } from './polling';
 import { GRPC_CODE_NAMES } from './schemas/common';
 import { operationSchema, type Operation } from './schemas/operation';
-import { isAbortedError, sleep } from './transport/abort';
 import { sendJson } from './transport/json';
 
 export interface OperationsContext {
@@ -108,54 +108,36 @@ export async function waitForOperation(
 	if (typeof nameOrOperation !== 'string' && nameOrOperation.done) return settledOperation(nameOrOperation);
 	const name = assertOperationName(typeof nameOrOperation === 'string' ? nameOrOperation : nameOrOperation.name);
 	const timeoutMs = options.timeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
-	const maxDelayMs = options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
-	const factor = options.backoffFactor ?? DEFAULT_BACKOFF_FACTOR;
-	const deadline = Date.now() + timeoutMs;
-	const { signal } = options;
-
-	const timedOut = () =>
-		new VertexOperationError(
-			`Stopped waiting for operation ${name} after ${minutes(timeoutMs)}: it is still running in Vertex AI. Wait again with this operation name to resume, or cancel it.`,
-			name,
-			'timeout',
-		);
-	const aborted = () =>
-		new VertexOperationError(
-			`Stopped waiting for operation ${name} because the run was cancelled; the operation itself goes on in Vertex AI (resume with its name, or cancel it).`,
-			name,
-			'aborted',
-		);
-
-	// One deadline for the whole wait, cleared when the wait ends (a per-poll timeout would leave a timer
-	// pending for each poll until the deadline).
-	const deadlineReached = new AbortController();
-	const deadlineTimer = setTimeout(() => deadlineReached.abort(), timeoutMs);
-	const waitSignal = signal ? AbortSignal.any([signal, deadlineReached.signal]) : deadlineReached.signal;
-
-	// A name alone is polled at once (resume); a fresh operation object gets the first pause.
-	let delay = options.initialDelayMs ?? DEFAULT_INITIAL_DELAY_MS;
-	let pauseFirst = typeof nameOrOperation !== 'string';
-	try {
-		for (;;) {
-			const remaining = deadline - Date.now();
-			if (remaining <= 0) throw timedOut();
-			let operation: Operation;
-			try {
-				if (pauseFirst) {
-					await sleep(Math.min(delay, remaining), waitSignal);
-					delay = Math.min(maxDelayMs, delay * factor);
-				}
-				pauseFirst = true;
-				operation = await getOperation(context, name, waitSignal);
-			} catch (error) {
-				if (signal?.aborted) throw aborted();
-				if (isAbortedError(error) || deadlineReached.signal.aborted) throw timedOut();
-				throw error;
-			}
-			options.onProgress?.(operation);
-			if (operation.done) return settledOperation(operation);
-		}
-	} finally {
-		clearTimeout(deadlineTimer);
-	}
+	const operation = await pollUntil(
+		async (signal) => {
+			const polled = await getOperation(context, name, signal);
+			options.onProgress?.(polled);
+			return polled;
+		},
+		(polled) => polled.done === true,
+		{
+			timeoutMs,
+			signal: options.signal,
+			initialDelayMs: options.initialDelayMs ?? DEFAULT_INITIAL_DELAY_MS,
+			maxDelayMs: options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS,
+			backoffFactor: options.backoffFactor ?? DEFAULT_BACKOFF_FACTOR,
+			// A name alone is polled at once (resume); a fresh operation object gets the first pause.
+			pauseFirst: typeof nameOrOperation !== 'string',
+		},
+		{
+			timedOut: () =>
+				new VertexOperationError(
+					`Stopped waiting for operation ${name} after ${minutes(timeoutMs)}: it is still running in Vertex AI. Wait again with this operation name to resume, or cancel it.`,
+					name,
+					'timeout',
+				),
+			aborted: () =>
+				new VertexOperationError(
+					`Stopped waiting for operation ${name} because the run was cancelled; the operation itself goes on in Vertex AI (resume with its name, or cancel it).`,
+					name,
+					'aborted',
+				),
+		},
+	);
+	return settledOperation(operation);
 }

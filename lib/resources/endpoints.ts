@@ -14,7 +14,7 @@ import {
 } from '../schemas/endpoint';
 import { operationSchema, type Operation } from '../schemas/operation';
 import { parseInput } from '../schemas/validate';
-import { isAbortedError, sleep } from '../transport/abort';
+import { pollUntil } from '../polling';
 import { sendJson, withQuery } from '../transport/json';
 import { apiUrl, type ControlPlane, type ListOptions } from './controlPlane';
 import { listQuery } from './listQuery';
@@ -101,31 +101,32 @@ export async function waitForDedicatedEndpointDns(
 ): Promise<Endpoint> {
 	const name = resourceName('endpoints', idOrName, controlPlane);
 	const timeoutMs = options.timeoutMs ?? 15 * 60_000;
-	const maxDelayMs = options.maxDelayMs ?? 15_000;
-	const deadline = Date.now() + timeoutMs;
-	let delay = options.initialDelayMs ?? 2_000;
-	try {
-		for (;;) {
-			const endpoint = await getEndpoint(controlPlane, name, options.signal);
+	return pollUntil(
+		async (signal) => {
+			const endpoint = await getEndpoint(controlPlane, name, signal);
 			assertDedicated(endpoint);
-			if (endpoint.dedicatedEndpointDns?.trim()) return endpoint;
-			const remaining = deadline - Date.now();
-			if (remaining <= 0) {
-				throw new VertexOperationError(
+			return endpoint;
+		},
+		(endpoint) => Boolean(endpoint.dedicatedEndpointDns?.trim()),
+		{
+			timeoutMs,
+			signal: options.signal,
+			initialDelayMs: options.initialDelayMs ?? 2_000,
+			maxDelayMs: options.maxDelayMs ?? 15_000,
+			backoffFactor: 1.5,
+			pauseFirst: false,
+		},
+		{
+			timedOut: () =>
+				new VertexOperationError(
 					`Endpoint ${name} still has no dedicatedEndpointDns after ${Math.round(timeoutMs / 1000)} s; Vertex is still setting it up. Wait again later.`,
 					name,
 					'timeout',
-				);
-			}
-			await sleep(Math.min(delay, remaining), options.signal);
-			delay = Math.min(maxDelayMs, delay * 1.5);
-		}
-	} catch (error) {
-		if (isAbortedError(error)) {
-			throw new VertexOperationError(`Stopped waiting for the DNS of endpoint ${name}: the run was cancelled.`, name, 'aborted');
-		}
-		throw error;
-	}
+				),
+			aborted: () =>
+				new VertexOperationError(`Stopped waiting for the DNS of endpoint ${name}: the run was cancelled.`, name, 'aborted'),
+		},
+	);
 }
 
 export async function deployModel(controlPlane: ControlPlane, input: DeployModelInput, signal?: AbortSignal): Promise<Operation> {
