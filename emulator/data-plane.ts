@@ -165,14 +165,18 @@ export class DataPlane {
 	/** Copies the model server's body as it comes, honouring backpressure and the stream faults. */
 	private pipe(answer: IncomingMessage, res: ServerResponse, fault: ReturnType<EmulatorContext['faults']['take']>, done: () => void): void {
 		let sent = 0;
+		// Once cut, data and end events already queued must neither add bytes nor end the body cleanly.
+		let cut = false;
 		const cutAfter = fault?.kind === 'cut-stream' ? (fault.afterBytes ?? 1) : undefined;
 		const slowDelay = fault?.kind === 'slow-body' ? (fault.delayMs ?? 500) : 0;
 		answer.on('data', (chunk: Buffer) => {
+			if (cut) return;
 			if (cutAfter !== undefined && sent + chunk.length >= cutAfter) {
+				cut = true;
 				const head = chunk.subarray(0, Math.max(0, cutAfter - sent));
 				if (head.length > 0) res.write(head);
-				// Give the partial bytes a moment to leave before the connection drops.
 				answer.destroy();
+				// Give the partial bytes a moment to leave before the connection drops.
 				setTimeout(() => res.destroy(), 20);
 				return;
 			}
@@ -187,10 +191,12 @@ export class DataPlane {
 			}
 		});
 		answer.on('end', () => {
+			if (cut) return;
 			res.end();
 			done();
 		});
 		answer.on('error', () => {
+			if (cut) return;
 			res.destroy();
 			done();
 		});

@@ -76,6 +76,19 @@ describe('emulator faults and admin API', () => {
 		await expect(answer.text()).rejects.toThrow();
 	});
 
+	it('cuts a stream whose chunks come with no delay: never a clean end with part of the body (10 tries)', async () => {
+		for (let i = 0; i < 10; i++) {
+			await admin('POST', 'faults', { kind: 'cut-stream', afterBytes: 200 });
+			const answer = await fetch(`${emulator.baseUrl}/v1/${endpointName}/invoke/generate`, {
+				method: 'POST',
+				headers: { authorization: `Bearer ${token}` },
+				body: JSON.stringify({ chunks: 50 }),
+			});
+			expect(answer.status).toBe(200);
+			await expect(answer.text()).rejects.toThrow();
+		}
+	});
+
 	it('delays headers and slows the body as asked (lower bounds only)', async () => {
 		await admin('POST', 'faults', { kind: 'slow-headers', path: '/invoke/', delayMs: 300 });
 		let started = Date.now();
