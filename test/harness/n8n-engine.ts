@@ -157,14 +157,13 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 	hooks.addHandler('nodeExecuteAfter', (nodeName) => {
 		executedNodes.push(nodeName);
 	});
-	// As n8n's WorkflowRunner does: a sendChunk handler exists only when the caller streams, and
-	// isStreaming() requires one.
-	if (options.streaming) {
-		hooks.addHandler('sendChunk', async (chunk) => {
-			chunks.push(chunk);
-			await options.onChunk?.(chunk);
-		});
-	}
+	// Collect every chunk whether or not the caller streams, so "no chunks when not streaming" is
+	// checked rather than guaranteed: n8n-core's isStreaming() also needs streamingEnabled, which
+	// stays false unless options.streaming is true.
+	hooks.addHandler('sendChunk', async (chunk) => {
+		chunks.push(chunk);
+		await options.onChunk?.(chunk);
+	});
 
 	const startNode = options.startNode === undefined ? workflow.getStartNode() : workflow.getNode(options.startNode);
 	if (!startNode) throw new UnexpectedError(`No start node found (asked for "${options.startNode ?? 'a trigger'}")`);
