@@ -43,14 +43,21 @@ function run(command, args) {
 	if (result.status !== 0) fail(`${command} ${args.join(' ')} exited with ${result.status}`);
 }
 
+/** `chromium --version`: { version } when it runs, else { problem } saying why not. */
 function chromiumVersion() {
 	const result = spawnSync(CHROMIUM, ['--version'], { encoding: 'utf8' });
-	return result.status === 0 ? result.stdout.trim() : undefined;
+	if (result.status === 0) return { version: result.stdout.trim() };
+	if (result.error) return { problem: result.error.message };
+	const said = (result.stderr || result.stdout || '').trim().split('\n').filter(Boolean).slice(-3).join(' | ');
+	return { problem: `${result.signal ? `killed by ${result.signal}` : `exit ${result.status}`}${said ? `: ${said}` : ''}` };
 }
 
 function main() {
 	if (fs.existsSync(CHROMIUM)) {
-		log(`found ${chromiumVersion() ?? CHROMIUM}`);
+		const { version, problem } = chromiumVersion();
+		// Present but broken (missing libraries, wrong architecture): the editor test would fail later and less clearly.
+		if (!version) fail(`${CHROMIUM} exists but \`${CHROMIUM} --version\` fails (${problem}): repair or reinstall it, e.g. apt-get install --reinstall chromium`);
+		log(`found ${version}`);
 		return;
 	}
 	if (!isDebian()) {
@@ -62,8 +69,8 @@ function main() {
 	log('Chromium is missing: installing Debian\'s chromium package (a few minutes on a cold machine)');
 	run('apt-get', ['update']);
 	run('apt-get', ['install', '-y', 'chromium']);
-	const version = chromiumVersion();
-	if (!version) fail(`apt-get finished but ${CHROMIUM} --version does not run`);
+	const { version, problem } = chromiumVersion();
+	if (!version) fail(`apt-get finished but ${CHROMIUM} --version does not run (${problem})`);
 	log(`installed ${version}`);
 }
 
