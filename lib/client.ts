@@ -30,6 +30,7 @@ import {
 } from './resources/endpoints';
 import { deleteModel, getModel, listModels, uploadModel, uploadModelOrUseExisting } from './resources/models';
 import { resourceName } from './resources/names';
+import type { IfExists } from './resources/reuse';
 import type { CreateEndpointInput, DeployModelInput, Endpoint, UndeployModelInput } from './schemas/endpoint';
 import type { Model, UploadModelInput } from './schemas/model';
 import type { Operation } from './schemas/operation';
@@ -144,12 +145,16 @@ export class VertexClient {
 		return uploadModel(this.controlPlane, input, signal);
 	}
 
-	/** As uploadModel, but a `modelId` that already exists gives that model (`existing`) instead of a 409. */
+	/**
+	 * As uploadModel, but a `modelId` that already exists gives that model (`existing`) with `ifExists` 'use'
+	 * (the default), or a 409 that says how to reuse it with 'fail'.
+	 */
 	uploadModelOrUseExisting(
 		input: UploadModelInput,
 		signal?: AbortSignal,
+		ifExists: IfExists = 'use',
 	): Promise<{ operation?: Operation; existing?: Model }> {
-		return uploadModelOrUseExisting(this.controlPlane, input, signal);
+		return uploadModelOrUseExisting(this.controlPlane, input, signal, ifExists);
 	}
 
 	getModel(idOrName: string, signal?: AbortSignal): Promise<Model> {

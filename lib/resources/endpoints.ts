@@ -1,6 +1,6 @@
 /** Endpoints: create (caller-chosen id, 409 turned into "use the existing one" on request), get, list,
  *  delete, wait for the dedicated DNS, deploy and undeploy models. */
-import { isAlreadyExists, VertexApiError, VertexOperationError, VertexValidationError } from '../errors';
+import { VertexOperationError, VertexValidationError } from '../errors';
 import {
 	createEndpointInputSchema,
 	deployModelInputSchema,
@@ -19,6 +19,7 @@ import { sendJson, withQuery } from '../transport/json';
 import { apiUrl, type ControlPlane, type ListOptions } from './controlPlane';
 import { listQuery } from './listQuery';
 import { parentName, resourceName } from './names';
+import { createOrUseExisting } from './reuse';
 import { trafficSplitForDeploy, trafficSplitForUndeploy } from './traffic';
 
 export async function getEndpoint(controlPlane: ControlPlane, idOrName: string, signal?: AbortSignal): Promise<Endpoint> {
@@ -33,25 +34,13 @@ export async function createEndpoint(
 ): Promise<{ operation?: Operation; existing?: Endpoint }> {
 	const { endpointId, endpoint, ifExists } = parseInput(createEndpointInputSchema, input);
 	const url = withQuery(apiUrl(controlPlane, `${parentName(controlPlane)}/endpoints`), { endpointId });
-	try {
-		const operation = await sendJson(
-			controlPlane.sender,
-			{ method: 'POST', url, body: endpoint, signal },
-			operationSchema,
-			'create-endpoint operation',
-		);
-		return { operation };
-	} catch (error) {
-		if (!isAlreadyExists(error) || !endpointId) throw error;
-		if (ifExists === 'use') return { existing: await getEndpoint(controlPlane, endpointId, signal) };
-		throw new VertexApiError(
-			`Endpoint "${endpointId}" already exists in ${parentName(controlPlane)}: choose another endpointId, or set ifExists to "use" to reuse it.`,
-			error.httpStatus,
-			error.status,
-			error.fieldViolations,
-			error.details,
-		);
-	}
+	const { created, existing } = await createOrUseExisting(
+		() =>
+			sendJson(controlPlane.sender, { method: 'POST', url, body: endpoint, signal }, operationSchema, 'create-endpoint operation'),
+		(id) => getEndpoint(controlPlane, id, signal),
+		{ kind: 'Endpoint', id: endpointId, idField: 'endpointId', parent: parentName(controlPlane), ifExists: ifExists ?? 'fail' },
+	);
+	return { operation: created, existing };
 }
 
 export async function listEndpoints(

@@ -13,4 +13,5 @@ export {
 } from './endpoints';
 export { deleteModel, getModel, listModels, uploadModel, uploadModelOrUseExisting } from './models';
 export { parentName, resourceId, resourceName, type ResourceScope } from './names';
+export { createOrUseExisting, type IfExists } from './reuse';
 export { trafficSplitForDeploy, trafficSplitForUndeploy } from './traffic';

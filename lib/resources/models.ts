@@ -1,5 +1,4 @@
 /** Models: upload (a long-running operation), get, list, delete. */
-import { isAlreadyExists } from '../errors';
 import { parseInput } from '../schemas/validate';
 import { listModelsResponseSchema, modelSchema, uploadModelInputSchema, type Model, type UploadModelInput } from '../schemas/model';
 import { operationSchema, type Operation } from '../schemas/operation';
@@ -7,6 +6,7 @@ import { sendJson, withQuery } from '../transport/json';
 import { apiUrl, type ControlPlane, type ListOptions } from './controlPlane';
 import { parentName, resourceName } from './names';
 import { listQuery } from './listQuery';
+import { createOrUseExisting, type IfExists } from './reuse';
 
 export async function uploadModel(controlPlane: ControlPlane, input: UploadModelInput, signal?: AbortSignal): Promise<Operation> {
 	const request = parseInput(uploadModelInputSchema, input);
@@ -27,20 +27,21 @@ export async function uploadModel(controlPlane: ControlPlane, input: UploadModel
 }
 
 /**
- * Uploads, or, when `input.modelId` names a model that already exists, returns that model instead: a
- * re-run of a workflow then goes on rather than failing on 409.
+ * Uploads; when `input.modelId` names a model that already exists, returns that model instead (`ifExists`
+ * 'use', the default here: a re-run of a workflow then goes on) or fails saying how to reuse it ('fail').
  */
 export async function uploadModelOrUseExisting(
 	controlPlane: ControlPlane,
 	input: UploadModelInput,
 	signal?: AbortSignal,
+	ifExists: IfExists = 'use',
 ): Promise<{ operation?: Operation; existing?: Model }> {
-	try {
-		return { operation: await uploadModel(controlPlane, input, signal) };
-	} catch (error) {
-		if (!isAlreadyExists(error) || !input.modelId?.trim()) throw error;
-		return { existing: await getModel(controlPlane, input.modelId.trim(), signal) };
-	}
+	const { created, existing } = await createOrUseExisting(
+		() => uploadModel(controlPlane, input, signal),
+		(id) => getModel(controlPlane, id, signal),
+		{ kind: 'Model', id: input.modelId?.trim() || undefined, idField: 'modelId', parent: parentName(controlPlane), ifExists },
+	);
+	return { operation: created, existing };
 }
 
 export async function getModel(controlPlane: ControlPlane, idOrName: string, signal?: AbortSignal): Promise<Model> {

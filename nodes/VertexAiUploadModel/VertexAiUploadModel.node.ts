@@ -7,7 +7,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { resourceId, type Model } from '../../lib';
+import { resourceId, type IfExists, type Model } from '../../lib';
 import { clientFromCredential } from '../shared/client';
 import { outputItem, runForEachItem } from '../shared/items';
 import { sharedMethods } from '../shared/methods';
@@ -300,11 +300,8 @@ export class VertexAiUploadModel implements INodeType {
 				const signal = this.getExecutionCancelSignal();
 				let existing: Model | undefined;
 				const operation = await startOrResumeOperation(this, i, client, async () => {
-					const request = uploadRequest(this, i);
-					if (this.getNodeParameter('options.ifExists', i, 'fail') !== 'use') {
-						return await client.uploadModel(request, signal);
-					}
-					const uploaded = await client.uploadModelOrUseExisting(request, signal);
+					const ifExists = this.getNodeParameter('options.ifExists', i, 'fail') as IfExists;
+					const uploaded = await client.uploadModelOrUseExisting(uploadRequest(this, i), signal, ifExists);
 					existing = uploaded.existing;
 					return uploaded.operation;
 				});
