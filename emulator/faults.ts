@@ -33,7 +33,7 @@ const STAGE_OF: Record<FaultKind, FaultStage> = {
 export interface FaultRule {
 	id: string;
 	kind: FaultKind;
-	/** Regular expression tested against the request path (or the operation's method path). */
+	/** Regular expression tested against the request path without its query (or the operation's method path). */
 	path?: string;
 	method?: string;
 	/** Strike the next N matches, then disarm. Without `rate`, defaults to 1. */
@@ -114,8 +114,12 @@ export class FaultRegistry {
 		this.rules = [];
 	}
 
-	/** The first armed rule of the stage that matches, consumed (counted) if it strikes. */
-	take(stage: FaultStage, path: string, method = ''): FaultRule | undefined {
+	/**
+	 * The first armed rule of the stage that matches, consumed (counted) if it strikes. Every stage
+	 * matches `path` without its query, so one rule means the same thing wherever it strikes.
+	 */
+	take(stage: FaultStage, requestPath: string, method = ''): FaultRule | undefined {
+		const path = requestPath.split('?', 1)[0] as string;
 		for (const rule of this.rules) {
 			if (STAGE_OF[rule.kind] !== stage) continue;
 			if (rule.method && rule.method !== method.toUpperCase()) continue;

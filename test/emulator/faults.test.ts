@@ -89,6 +89,19 @@ describe('emulator faults and admin API', () => {
 		}
 	});
 
+	it('matches request and stream faults against the path without its query', async () => {
+		await admin('POST', 'faults', { kind: 'cut-stream', path: '/invoke/generate$', afterBytes: 10 });
+		const cut = await fetch(`${emulator.baseUrl}/v1/${endpointName}/invoke/generate?x=1`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${token}` },
+			body: JSON.stringify({ chunks: 5 }),
+		});
+		await expect(cut.text()).rejects.toThrow();
+		expect((await admin('GET', 'faults')).json.faults).toEqual([]);
+		await admin('POST', 'faults', { kind: 'unavailable', path: '/invoke/echo$' });
+		expect((await invoke('/echo?x=1')).status).toBe(503);
+	});
+
 	it('delays headers and slows the body as asked (lower bounds only)', async () => {
 		await admin('POST', 'faults', { kind: 'slow-headers', path: '/invoke/', delayMs: 300 });
 		let started = Date.now();
