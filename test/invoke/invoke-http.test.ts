@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { VertexValidationError } from '../../lib/errors';
 import { invokeModelServer } from '../../lib/invoke';
 import { aggregateChunks, VertexStreamError, type StreamChunk } from '../../lib/stream';
-import { UndiciTestSender } from './undici-test-sender';
+import { RecordingTransport } from './recording-transport';
 
 /**
  * Invoke over real sockets on 127.0.0.1: a node:http server plays the model server behind Vertex and streams in
@@ -56,7 +56,7 @@ describe('invokeModelServer over a loopback model server', () => {
 
 	let server: Server;
 	let baseUrl: string;
-	let sender: UndiciTestSender;
+	let sender: RecordingTransport;
 	let handler: Handler;
 	let received: ReceivedRequest[];
 
@@ -82,7 +82,7 @@ describe('invokeModelServer over a loopback model server', () => {
 		server.listen(0, '127.0.0.1');
 		await once(server, 'listening');
 		baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-		sender = new UndiciTestSender();
+		sender = new RecordingTransport(baseUrl);
 	});
 
 	beforeEach(() => {
