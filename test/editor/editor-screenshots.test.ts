@@ -6,26 +6,14 @@
  * uses (to docs/screenshots/ with UPDATE_SCREENSHOTS=1, else test-results/). Needs the n8n install, a build and Chromium, so it runs only with
  * N8N_E2E=1 (after npm run build and node scripts/ensure-chromium.js).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import type { Page } from 'playwright-core';
 
-import { startEmulator, type RunningEmulator } from '../../emulator';
 import { CREDENTIAL, loadExample, type ExampleWorkflow } from '../../examples';
-import {
-	createUserFolder,
-	ensureN8n,
-	importCredentials,
-	importWorkflow,
-	installCommunityPackage,
-	ownerSession,
-	packPackage,
-	startN8n,
-	type N8nInstance,
-	type N8nServer,
-} from '../../scripts/n8n-run';
+import { ensureN8n, importWorkflow, ownerSession, startEmulatorProcess, startN8n, type EmulatorProcess, type N8nServer } from '../../scripts/n8n-run';
+import { prepareN8n, type PreparedN8n } from '../e2e/support';
 import { assertBuildIsCurrent } from './built-package';
 import { launchChromium, type HeadlessChromium } from './chromium';
 import {
@@ -110,9 +98,8 @@ async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 describeE2e('our nodes and credential in the real n8n editor (headless Chromium)', () => {
-	let emulator: RunningEmulator;
-	let instance: N8nInstance;
-	let packDir: string;
+	let emulator: EmulatorProcess;
+	let n8n: PreparedN8n;
 	let server: N8nServer;
 	let browser: HeadlessChromium;
 	let page: Page;
@@ -123,28 +110,14 @@ describeE2e('our nodes and credential in the real n8n editor (headless Chromium)
 	beforeAll(async () => {
 		assertBuildIsCurrent(PROJECT_ROOT);
 		await ensureN8n();
-		emulator = await startEmulator();
-		privateKey = JSON.parse(readFileSync(emulator.serviceAccountKeyFile, 'utf8')).private_key;
+		emulator = await startEmulatorProcess();
+		privateKey = JSON.parse(emulator.credentialData().serviceAccountJson).private_key;
 
-		instance = createUserFolder();
-		packDir = mkdtempSync(join(tmpdir(), 'editor-pack-'));
-		await installCommunityPackage(instance, await packPackage(PROJECT_ROOT, packDir));
-		await importCredentials(instance, [
-			{
-				...CREDENTIAL,
-				data: {
-					authentication: 'serviceAccountJson',
-					serviceAccountJson: readFileSync(emulator.serviceAccountKeyFile, 'utf8'),
-					location: emulator.location,
-					apiBaseUrl: emulator.baseUrl,
-					tokenUrl: emulator.tokenUrl,
-				},
-			},
-		]);
+		n8n = await prepareN8n(emulator);
 		workflow = loadExample('deployPipeline');
-		await importWorkflow(instance, workflow);
+		await importWorkflow(n8n.instance, workflow);
 
-		server = await startN8n(instance);
+		server = await startN8n(n8n.instance);
 		const cookie = await ownerSession(server.baseUrl);
 		browser = await launchChromium(VIEWPORT);
 		await useSession(browser.context, server.baseUrl, cookie);
@@ -156,9 +129,8 @@ describeE2e('our nodes and credential in the real n8n editor (headless Chromium)
 	afterAll(async () => {
 		await browser?.close();
 		await server?.stop();
-		await emulator?.close();
-		instance?.remove();
-		if (packDir) rmSync(packDir, { recursive: true, force: true });
+		await emulator?.stop();
+		n8n?.remove();
 	}, 60_000);
 
 	// A failed panel test must not leave its panel over the canvas for the next one.
