@@ -2,10 +2,13 @@
  * The emulator under stress and breakage: many calls at once, model servers that die mid-stream,
  * clients that walk away, and close() while deploys and streams are in flight.
  */
+import { spawn } from 'node:child_process';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { createInterface } from 'node:readline';
 import { startEmulator, type RunningEmulator } from '../../emulator';
-import { accessToken, apiClient, createEndpoint, deploy, pidAlive, pollOperation, startDeploy, uploadModel, type Api } from './helpers';
+import { accessToken, apiClient, createEndpoint, deploy, pidAlive, startDeploy, uploadModel, type Api } from './helpers';
 
 const CRASH_IMAGE = 'us-docker.pkg.dev/test/crashes-mid-stream';
 const HELD_IMAGE = 'us-docker.pkg.dev/test/held-stream';
@@ -19,6 +22,35 @@ http.createServer((req, res) => {
 	res.write('{"chunk":1}\\n');
 	setTimeout(() => { res.write('{"chunk":2}\\n'); setTimeout(() => process.exit(1), 50); }, 50);
 }).listen(Number(process.env.AIP_HTTP_PORT), '127.0.0.1');
+`;
+
+/**
+ * A separate Node process running the emulator from its TypeScript sources: it prints the facts, says
+ * "wait pending" once a :wait is registered, calls close() on a line from stdin, and then must exit by
+ * itself (no process.exit): nothing the emulator started may keep it alive.
+ */
+const WAIT_THEN_CLOSE_CHILD = `
+const { readFileSync } = require('node:fs');
+const ts = require(${JSON.stringify(require.resolve('typescript'))});
+require.extensions['.ts'] = (module, filename) => {
+	const compiled = ts.transpileModule(readFileSync(filename, 'utf8'), { fileName: filename, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2023, esModuleInterop: true } });
+	module._compile(compiled.outputText, filename);
+};
+const emulatorDir = ${JSON.stringify(path.resolve(__dirname, '../../emulator'))};
+const { OperationStore } = require(emulatorDir + '/operations.ts');
+const wait = OperationStore.prototype.wait;
+OperationStore.prototype.wait = function (...args) {
+	const pending = wait.apply(this, args);
+	process.stdout.write('wait pending\\n');
+	return pending;
+};
+require(emulatorDir + '/index.ts').startEmulator({ operationStepMs: 5, stopGraceMs: 1000 }).then((emulator) => {
+	process.stdout.write(JSON.stringify(emulator) + '\\n');
+	process.stdin.once('data', () => {
+		process.stdin.destroy();
+		void emulator.close();
+	});
+});
 `;
 
 async function waitForExit(pid: number): Promise<boolean> {
@@ -178,14 +210,36 @@ describe('emulator close() with work in flight', () => {
 		expect(emulator.processes()).toEqual([]);
 	}, 60_000);
 
-	it('lets a :wait in progress return when the emulator closes', async () => {
-		const emulator = await startEmulator({ operationStepMs: 60_000 });
-		const api = apiClient(emulator, await accessToken(emulator));
-		const started = await api('POST', `/v1/projects/${emulator.projectId}/locations/${emulator.location}/endpoints`, { displayName: 'slow', dedicatedEndpointEnabled: true });
-		const waiting = api('POST', `/v1/${started.json.name}:wait?timeout=600s`).catch(() => 'connection closed');
-		await new Promise((resolve) => setTimeout(resolve, 100));
-		await emulator.close();
-		expect(await waiting).toBeDefined();
-		await expect(pollOperation(api, started.json.name)).rejects.toThrow();
+	it('lets its process exit by itself after close() while a :wait is pending', async () => {
+		const child = spawn(process.execPath, ['-e', WAIT_THEN_CLOSE_CHILD], { stdio: ['pipe', 'pipe', 'pipe'] });
+		let stderr = '';
+		child.stderr.on('data', (part: Buffer) => (stderr += part.toString()));
+		const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+		try {
+			const lines = createInterface({ input: child.stdout });
+			const nextLine = (): Promise<string> =>
+				new Promise((resolve, reject) => {
+					lines.once('line', resolve);
+					void exit.then(() => reject(new Error(`emulator child exited early: ${stderr}`)));
+				});
+			const facts = JSON.parse(await nextLine()) as RunningEmulator;
+			const api = apiClient(facts, await accessToken(facts));
+			// A deploy whose model server never turns healthy: only close() can end the :wait on it.
+			const { modelName } = await uploadModel(api, facts, { modelId: 'never-ready', args: ['--health-delay-ms=600000'] });
+			const endpoint = await createEndpoint(api, facts, {}, 'never-ready-endpoint');
+			const started = await startDeploy(api, endpoint.name, modelName);
+			expect(started.status).toBe(200);
+			const waiting = api('POST', `/v1/${started.json.name}:wait?timeout=600s`).catch(() => undefined);
+			expect(await nextLine()).toBe('wait pending');
+			child.stdin.end('close\n');
+			// Hang guard only: the pending :wait (600s) and the model server's health delay are far longer.
+			let guardTimer: NodeJS.Timeout | undefined;
+			const guard = new Promise<'still running'>((resolve) => (guardTimer = setTimeout(resolve, 20_000, 'still running')));
+			expect(await Promise.race([exit, guard])).toBe(0);
+			clearTimeout(guardTimer);
+			await waiting;
+		} finally {
+			if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+		}
 	}, 30_000);
 });
