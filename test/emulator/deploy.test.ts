@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
+import { networkInterfaces, tmpdir, type NetworkInterfaceInfo } from 'node:os';
 import * as path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../emulator';
-import { accessToken, apiClient, createEndpoint, deploy, parentPath, pidAlive, pollOperation, uploadModel, type Api } from './helpers';
+import { accessToken, apiClient, createEndpoint, deploy, pidAlive, pollOperation, uploadModel, type Api } from './helpers';
 
 /** A model server that reports its argv and AIP_* environment: proof of what Vertex-style launch gave it. */
 const ENV_SERVER = `
@@ -228,11 +229,26 @@ describe('emulator close', () => {
 		}
 	});
 
-	it('refuses to listen anywhere but 127.0.0.1', async () => {
+	// Connects to this machine's own interface address (traffic stays on the host); skipped where there is none.
+	const lanAddresses = Object.values(networkInterfaces())
+		.flat()
+		.filter((info): info is NetworkInterfaceInfo => info !== undefined && info.family === 'IPv4' && !info.internal)
+		.map((info) => info.address);
+	(lanAddresses.length > 0 ? it : it.skip)('refuses connections on this machine\'s non-loopback IPv4 addresses', async () => {
 		const emulator = await startEmulator();
 		try {
-			expect(new URL(emulator.baseUrl).hostname).toBe('127.0.0.1');
-			expect(parentPath(emulator)).toContain(emulator.location);
+			const port = Number(new URL(emulator.baseUrl).port);
+			for (const address of lanAddresses) {
+				const outcome = await new Promise<string>((resolve) => {
+					const socket = connect({ host: address, port });
+					socket.once('connect', () => {
+						socket.destroy();
+						resolve('connected');
+					});
+					socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+				});
+				expect({ address, outcome }).toEqual({ address, outcome: 'ECONNREFUSED' });
+			}
 		} finally {
 			await emulator.close();
 		}
