@@ -21,6 +21,7 @@ const {
 	importCredentials,
 	importWorkflow,
 	installCommunityPackage,
+	keySecrets,
 	packPackage,
 	startEmulatorProcess,
 	stopChildren,
@@ -78,17 +79,6 @@ function run(command, args) {
 			else reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output.trimEnd().split('\n').slice(-20).join('\n')}`));
 		});
 	});
-}
-
-/** The private key's body lines: long enough to be unique, so a partial leak is caught too. */
-function secretsOf(credentialData) {
-	const keyJson = credentialData.serviceAccountJson;
-	const privateKey = JSON.parse(keyJson).private_key || '';
-	const lines = privateKey
-		.split('\n')
-		.map((line) => line.trim())
-		.filter((line) => line.length >= 40 && !line.startsWith('-----'));
-	return [keyJson, privateKey, ...lines].filter(Boolean);
 }
 
 function printResults(result) {
@@ -151,7 +141,7 @@ async function main() {
 	const emulator = await step('Starting the Vertex AI emulator', () => startEmulatorProcess({ operationStepMs: 100 }));
 	cleanups.push(() => emulator.stop());
 	const credentialData = emulator.credentialData();
-	secrets = secretsOf(credentialData);
+	secrets = keySecrets(credentialData);
 	say(`      emulator on ${emulator.baseUrl} (project ${emulator.projectId}, ${emulator.location})`);
 
 	const cached = isInstalled();

@@ -126,4 +126,6 @@ export declare function startEmulatorProcess(options?: {
 	operationStepMs?: number;
 	timeoutMs?: number;
 }): Promise<EmulatorProcess>;
+/** The key JSON, the private key and its body lines of googleVertexAiApi credential data: strings never to show. */
+export declare function keySecrets(credentialData: Record<string, unknown>): string[];
 export declare function stopChildren(options?: { graceMs?: number }): Promise<void>;

@@ -463,6 +463,20 @@ async function startEmulatorProcess({ images = {}, operationStepMs = 50, timeout
 	}
 }
 
+/**
+ * What must never be shown of a googleVertexAiApi credential's data: the key JSON, its private key,
+ * and each of the key's body lines (long enough to be unique), so a partial leak is caught too.
+ */
+function keySecrets(credentialData) {
+	const keyJson = credentialData.serviceAccountJson;
+	const privateKey = JSON.parse(keyJson).private_key || '';
+	const lines = privateKey
+		.split('\n')
+		.map((line) => line.trim())
+		.filter((line) => line.length >= 40 && !line.startsWith('-----'));
+	return [keyJson, privateKey, ...lines].filter(Boolean);
+}
+
 module.exports = {
 	OWNER,
 	createUserFolder,
@@ -472,6 +486,7 @@ module.exports = {
 	importCredentials,
 	importWorkflow,
 	installCommunityPackage,
+	keySecrets,
 	ownerSession,
 	packPackage,
 	parseExecuteOutput,

@@ -8,8 +8,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { loadExample, nodeNamed, type ExampleWorkflow } from '../../examples';
-import { ensureN8n, executeWorkflow, importWorkflow, startEmulatorProcess, type EmulatorProcess } from '../../scripts/n8n-run';
-import { describeE2e, keySecrets, prepareN8n, requireFreshBuild, sampleChatReply, sampleChunkText, type PreparedN8n } from './support';
+import { ensureN8n, executeWorkflow, importWorkflow, keySecrets, startEmulatorProcess, type EmulatorProcess } from '../../scripts/n8n-run';
+import { describeE2e, prepareN8n, requireFreshBuild, sampleChatReply, sampleChunkText, type PreparedN8n } from './support';
 
 const ENDPOINT_ID = 'sample-chat-endpoint';
 

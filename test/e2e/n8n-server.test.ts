@@ -15,6 +15,7 @@ import {
 	importWorkflow,
 	ownerSession,
 	publishWorkflow,
+	keySecrets,
 	restRequest,
 	startEmulatorProcess,
 	startN8n,
@@ -23,7 +24,7 @@ import {
 	type N8nServer,
 } from '../../scripts/n8n-run';
 import { deltaText, startGatedChatServer } from './gated-chat-server';
-import { NODE_NAMES, PACKAGE, describeE2e, keySecrets, prepareN8n, requireFreshBuild, type PreparedN8n } from './support';
+import { NODE_NAMES, PACKAGE, describeE2e, prepareN8n, requireFreshBuild, type PreparedN8n } from './support';
 
 const GATED_IMAGE = 'e2e.local/gated-chat-server:1';
 const CHUNKS = 12;

@@ -67,16 +67,6 @@ export async function prepareN8n(emulator: EmulatorProcess): Promise<PreparedN8n
 	}
 }
 
-/** The private key of a credential, whole and as its body lines (each long enough to be unique). */
-export function keySecrets(credentialData: Record<string, string>): string[] {
-	const privateKey = (JSON.parse(credentialData.serviceAccountJson) as { private_key: string }).private_key;
-	const lines = privateKey
-		.split('\n')
-		.map((line) => line.trim())
-		.filter((line) => line.length >= 40 && !line.startsWith('-----'));
-	return [privateKey, ...lines];
-}
-
 /** The sample model server's deterministic filler text of chunk `index` (chunkSize 8), as /generate sends it. */
 export function sampleChunkText(index: number): string {
 	const seed = `tok${index} `;

@@ -4,6 +4,7 @@ import { GoogleVertexAiApi } from '../../credentials/GoogleVertexAiApi.credentia
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator';
 import { clearVertexClientCache, getVertexClient } from '../../lib';
 import { clientOptionsFromCredential } from '../../nodes/shared/client';
+import { keySecrets } from '../../scripts/n8n-run';
 import { chain, runWorkflow, sourceNode, type RunWorkflowOptions, type WorkflowRunResult } from '../harness/n8n-engine';
 import { VertexAiCreateDedicatedEndpoint } from '../../nodes/VertexAiCreateDedicatedEndpoint/VertexAiCreateDedicatedEndpoint.node';
 import { VertexAiDeployModel } from '../../nodes/VertexAiDeployModel/VertexAiDeployModel.node';
@@ -114,18 +115,13 @@ export async function deployModel(
 
 /** The secrets of the environment's credential and the access token the nodes' cached client holds. */
 export async function secretsOf(env: NodeEnv): Promise<string[]> {
-	const keyJson = env.credential.serviceAccountJson as string;
-	const privateKey = (JSON.parse(keyJson) as { private_key: string }).private_key;
 	const token = await getVertexClient(clientOptionsFromCredential(env.credential)).getAccessToken();
-	return [keyJson, ...privateKeyFragments(privateKey), token];
+	return [...keySecrets(env.credential), token];
 }
 
-/** A PEM key's body lines (each long enough to be unique), so partial leaks are caught too. */
+/** The secrets of a bare PEM private key (the key itself and its body lines), through the one keySecrets. */
 export function privateKeyFragments(privateKey: string): string[] {
-	return privateKey
-		.split('\n')
-		.map((line) => line.trim())
-		.filter((line) => line.length >= 40 && !line.startsWith('-----'));
+	return keySecrets({ serviceAccountJson: JSON.stringify({ private_key: privateKey }) });
 }
 
 /** Everything a run shows a user: output items, binary metadata, node errors and their descriptions. */
