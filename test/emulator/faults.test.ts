@@ -192,11 +192,13 @@ describe('emulator faults and admin API', () => {
 		}
 	});
 
-	it('still finishes a deploy started before an unrelated fault was armed', async () => {
+	it('still finishes a deploy started before a matching fault was armed, and leaves the fault armed', async () => {
 		const endpoint = await createEndpoint(api, emulator);
 		const started = await startDeploy(api, endpoint.name, modelName);
-		await admin('POST', 'faults', { kind: 'operation-failure', path: ':undeployModel$' });
+		const rule = (await admin('POST', 'faults', { kind: 'operation-failure', path: ':deployModel$' })).json;
 		const { op } = await pollOperation(api, started.json.name);
+		expect(op.error).toBeUndefined();
 		expect(op.response.deployedModel.id).toMatch(/^\d{19}$/);
+		expect((await admin('GET', 'faults')).json.faults).toEqual([expect.objectContaining({ id: rule.id, kind: 'operation-failure', hits: 0 })]);
 	});
 });
