@@ -8,7 +8,7 @@ const { spawnSync } = require('node:child_process');
 const os = require('node:os');
 const { performance } = require('node:perf_hooks');
 
-const MIN_NODE_MAJOR = 22;
+const MIN_NODE_MAJOR = 24;
 const WATCHDOG_MS = 5 * 60_000;
 
 /**
@@ -18,7 +18,7 @@ const WATCHDOG_MS = 5 * 60_000;
 function relaunchWithGcIfNeeded() {
 	const major = Number(process.versions.node.split('.')[0]);
 	if (major < MIN_NODE_MAJOR) {
-		process.stderr.write(`[bench] Node ${process.versions.node} is too old: use the project's Node 24 (npm run bench puts node_modules/.bin first on PATH)\n`);
+		process.stderr.write(`[bench] Node ${process.versions.node} is too old: use the project's Node ${MIN_NODE_MAJOR} (npm run bench puts node_modules/.bin first on PATH)\n`);
 		process.exit(1);
 	}
 	if (typeof global.gc === 'function') return;

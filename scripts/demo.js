@@ -164,7 +164,7 @@ async function main() {
 
 	const nodes = workflow.nodes.map((node) => node.name).join(' -> ');
 	const result = await step(`Executing it with n8n execute: ${nodes}`, () => executeWorkflow(instance, workflow.id));
-	if (result.status !== 'success') throw new StepError(`step 8/8 failed: ${describeFailure(result)}`);
+	if (result.status !== 'success') throw new StepError(`step ${stepNumber}/${STEP_COUNT} failed: ${describeFailure(result)}`);
 	printResults(result);
 
 	say();

@@ -377,16 +377,20 @@ describe('defaults and errors of the data plane', () => {
 	});
 
 	it('retries a 429 only when "Retry on 429 and 503" is on', async () => {
-		env.emulator.addFault({ kind: 'rate-limit', path: '/invoke/echo$', retryAfterSeconds: 1 });
-		const once = await invoke({ path: '/echo', bodyType: 'none' });
-		expect(once.error?.name).toBe('NodeApiError');
-		expect((once.error as { httpCode?: string }).httpCode).toBe('429');
-		expect(once.error?.description).toContain('RESOURCE_EXHAUSTED');
+		// A failed assertion must not leave a fault behind for the next test.
+		try {
+			env.emulator.addFault({ kind: 'rate-limit', path: '/invoke/echo$', retryAfterSeconds: 1 });
+			const once = await invoke({ path: '/echo', bodyType: 'none' });
+			expect(once.error?.name).toBe('NodeApiError');
+			expect((once.error as { httpCode?: string }).httpCode).toBe('429');
+			expect(once.error?.description).toContain('RESOURCE_EXHAUSTED');
 
-		env.emulator.addFault({ kind: 'rate-limit', path: '/invoke/echo$', retryAfterSeconds: 1 });
-		const retried = await invoke({ path: '/echo', bodyType: 'none', options: { retry: true } });
-		expect(retried.error).toBeUndefined();
-		expect(retried.lastNodeJson('Invoke')[0].status).toBe(200);
-		env.emulator.clearFaults();
+			env.emulator.addFault({ kind: 'rate-limit', path: '/invoke/echo$', retryAfterSeconds: 1 });
+			const retried = await invoke({ path: '/echo', bodyType: 'none', options: { retry: true } });
+			expect(retried.error).toBeUndefined();
+			expect(retried.lastNodeJson('Invoke')[0].status).toBe(200);
+		} finally {
+			env.emulator.clearFaults();
+		}
 	}, 20_000);
 });
