@@ -179,7 +179,7 @@ export function deleteModel(ctx: EmulatorContext, call: ApiCall, ref: ModelRef):
 	const deployments = ctx.store.deploymentsOf(model.id, ref.version === undefined ? undefined : version.versionId);
 	if (deployments.length > 0) {
 		const where = [...new Set(deployments.map((d) => ctx.store.endpointName(d.endpointId)))].join(', ');
-		throw new ApiError('FAILED_PRECONDITION', `Model ${ctx.store.modelName(model.id)} is deployed or being deployed at the following Endpoint(s): ${where}. Undeploy it first.`);
+		throw new ApiError('FAILED_PRECONDITION', `Model ${ctx.store.modelName(model.id)} is deployed at the following Endpoint(s): ${where}. Undeploy it first.`);
 	}
 	if (ref.version !== undefined) {
 		if (version.aliases.includes('default') && model.versions.size > 1) {
