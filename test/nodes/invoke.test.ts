@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { IDataObject } from 'n8n-workflow';
 
 import { clientFromCredential } from '../../nodes/shared/client';
-import { chain, shutdownEngine, sourceNode, type TestBinary, type TestNode } from '../harness/n8n-engine';
+import { chain, sourceNode, type TestBinary, type TestNode } from '../harness/n8n-engine';
 import {
 	TYPE,
 	deployModel,
@@ -65,7 +65,6 @@ beforeAll(async () => {
 afterAll(async () => {
 	await env?.close();
 	await new Promise((resolve) => rawServer?.close(resolve));
-	shutdownEngine();
 });
 
 function invokeNode(parameters: IDataObject, extra: Partial<TestNode> = {}): TestNode {

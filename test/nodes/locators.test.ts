@@ -1,6 +1,6 @@
 import type { INodeParameters } from 'n8n-workflow';
 
-import { chain, shutdownEngine, sourceNode, type TestNode } from '../harness/n8n-engine';
+import { chain, sourceNode, type TestNode } from '../harness/n8n-engine';
 import { TYPE, emulatorWithCredential, expectNoSecrets, runNodes, type NodeEnv } from './support';
 
 /** Resource locators in "By URL" mode, fed the URLs the Google Cloud console shows, through the real engine. */
@@ -33,7 +33,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await env?.close();
-	shutdownEngine();
 });
 
 async function runOne(node: TestNode) {

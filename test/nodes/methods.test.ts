@@ -3,7 +3,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { VertexAiDeployModel } from '../../nodes/VertexAiDeployModel/VertexAiDeployModel.node';
 import { VertexAiInvoke } from '../../nodes/VertexAiInvoke/VertexAiInvoke.node';
-import { callCredentialTest, callListSearch, chain, shutdownEngine, sourceNode } from '../harness/n8n-engine';
+import { callCredentialTest, callListSearch, chain, sourceNode } from '../harness/n8n-engine';
 import {
 	TYPE,
 	credentialTypes,
@@ -36,7 +36,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await env?.close();
-	shutdownEngine();
 });
 
 const listOptions = (filter?: string) => ({ credentialTypes, filter });

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { clearVertexClientCache } from '../../lib';
-import { chain, shutdownEngine, sourceNode, type TestNode } from '../harness/n8n-engine';
+import { chain, sourceNode, type TestNode } from '../harness/n8n-engine';
 import { TYPE, deployModel, emulatorWithCredential, expectNoSecrets, locator, runNodes, type NodeEnv } from './support';
 
 let env: NodeEnv;
@@ -22,7 +22,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await env?.close();
-	shutdownEngine();
 });
 
 function upload(parameters: IDataObject): TestNode {

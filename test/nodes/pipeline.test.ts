@@ -1,4 +1,4 @@
-import { chain, runWorkflow, shutdownEngine, sourceNode } from '../harness/n8n-engine';
+import { chain, runWorkflow, sourceNode } from '../harness/n8n-engine';
 import { PACKAGE, TYPE, credentialTypes, emulatorWithCredential, expectNoSecrets, locator, nodeTypes, runNodes } from './support';
 
 let env: Awaited<ReturnType<typeof emulatorWithCredential>>;
@@ -8,7 +8,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
 	await env.close();
-	shutdownEngine();
 });
 
 /** The pipeline as a user builds it; `reuse` sets "use the existing one" on Upload and Create, for re-runs. */
