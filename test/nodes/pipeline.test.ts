@@ -1,5 +1,5 @@
-import { chain, runWorkflow, sourceNode } from '../harness/n8n-engine';
-import { PACKAGE, TYPE, credentialTypes, emulatorWithCredential, expectNoSecrets, locator, nodeTypes, runNodes } from './support';
+import { chain, sourceNode } from '../harness/n8n-engine';
+import { TYPE, emulatorWithCredential, expectNoSecrets, locator, runNodes } from './support';
 
 let env: Awaited<ReturnType<typeof emulatorWithCredential>>;
 
@@ -17,7 +17,7 @@ function pipeline(reuse = false) {
 			sourceNode('Start'),
 			{
 				name: 'Upload',
-				type: `${PACKAGE}.vertexAiUploadModel`,
+				type: TYPE.upload,
 				parameters: {
 					displayName: 'sample',
 					imageUri: env.emulator.builtInImage,
@@ -26,12 +26,12 @@ function pipeline(reuse = false) {
 			},
 			{
 				name: 'Create',
-				type: `${PACKAGE}.vertexAiCreateDedicatedEndpoint`,
+				type: TYPE.create,
 				parameters: { displayName: 'chat', endpointId: 'chat-endpoint', ...(reuse ? { ifExists: 'use' } : {}) },
 			},
 			{
 				name: 'Deploy',
-				type: `${PACKAGE}.vertexAiDeployModel`,
+				type: TYPE.deploy,
 				parameters: {
 					endpoint: locator('={{ $json.endpointId }}'),
 					model: locator("={{ $('Upload').item.json.modelId }}"),
@@ -40,7 +40,7 @@ function pipeline(reuse = false) {
 			},
 			{
 				name: 'Invoke',
-				type: `${PACKAGE}.vertexAiInvoke`,
+				type: TYPE.invoke,
 				parameters: {
 					endpoint: locator("={{ $('Create').item.json.endpointId }}"),
 					path: '/v1/chat/completions',
@@ -49,15 +49,12 @@ function pipeline(reuse = false) {
 			},
 		],
 		connections: chain('Start', 'Upload', 'Create', 'Deploy', 'Invoke'),
-		nodeTypes,
-		credentialTypes,
-		credentials: env.credentials,
 	};
 }
 
 describe('Upload -> Create -> Deploy -> Invoke through the real n8n engine', () => {
 	it('deploys the sample model server and streams chat chunks as items', async () => {
-		const result = await runWorkflow(pipeline());
+		const result = await runNodes(env, pipeline());
 		expect(result.error?.message).toBeUndefined();
 		const upload = result.lastNodeJson('Upload')[0];
 		expect(upload).toMatchObject({ done: true, modelId: 'sample-model' });
@@ -96,7 +93,7 @@ describe('Upload -> Create -> Deploy -> Invoke through the real n8n engine', () 
 
 	it('runs again with "use the existing" upload and endpoint: a new deployment takes all the traffic', async () => {
 		const first = env.emulator.processes().map((process) => process.deployedModelId);
-		const again = await runWorkflow(pipeline(true));
+		const again = await runNodes(env, pipeline(true));
 		expect(again.error?.message).toBeUndefined();
 		expect(again.lastNodeJson('Upload')[0]).toMatchObject({ existed: true, modelId: 'sample-model' });
 		expect(again.lastNodeJson('Create')[0]).toMatchObject({ existed: true, endpointId: 'chat-endpoint' });
