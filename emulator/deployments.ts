@@ -1,12 +1,12 @@
 /** :deployModel and :undeployModel, and the deploy that starts a real model-server process. */
 import { typeUrl, type ApiCall, type EmulatorContext } from './context';
 import { requireEndpoint } from './endpoints-api';
-import { ApiError, fieldViolations, notFound, type FieldViolation } from './google-errors';
+import { ApiError, fieldViolations, type FieldViolation } from './google-errors';
 import { asRecord } from './http-util';
 import { newNumericId, parseDuration } from './ids';
 import { launchPlan } from './images';
 import { freePort, startModelServer, waitUntilHealthy, type ModelServerProcess } from './model-servers';
-import { parseModelName } from './models-api';
+import { parseModelName, requireModel } from './models-api';
 import { injectedOperationFailure } from './operations-api';
 import type { OperationRecord } from './operations';
 import type { DeployedModelRecord, EndpointRecord, ModelVersionRecord } from './resources';
@@ -53,9 +53,7 @@ export class Deployments {
 		const split = this.validateSplit(call.body.trafficSplit, endpoint, '0', violations);
 		if (violations.length > 0) throw fieldViolations(violations);
 		const ref = modelRef as NonNullable<typeof modelRef>;
-		const model = ctx.store.models.get(ref.modelId);
-		const version = model ? ctx.store.findVersion(model, ref.version) : undefined;
-		if (!model || !version) throw notFound('model', ctx.store.modelName(ref.version ? `${ref.modelId}@${ref.version}` : ref.modelId));
+		const { model, version } = requireModel(ctx, ref);
 		const invokeEnabled = version.containerSpec.invokeRoutePrefix === '/*';
 		if (invokeEnabled && endpoint.spec.dedicatedEndpointEnabled !== true) {
 			throw new ApiError('FAILED_PRECONDITION', 'Models with container_spec.invoke_route_prefix can only be deployed to dedicated endpoints (dedicatedEndpointEnabled: true).');

@@ -151,7 +151,7 @@ function newFreeModelId(ctx: EmulatorContext): string {
 	}
 }
 
-function requireModel(ctx: EmulatorContext, ref: ModelRef): { model: ModelRecord; version: ModelVersionRecord } {
+export function requireModel(ctx: EmulatorContext, ref: ModelRef): { model: ModelRecord; version: ModelVersionRecord } {
 	const model = ctx.store.models.get(ref.modelId);
 	const version = model ? ctx.store.findVersion(model, ref.version) : undefined;
 	if (!model || !version) throw notFound('model', ctx.store.modelName(ref.version ? `${ref.modelId}@${ref.version}` : ref.modelId));
