@@ -1,7 +1,7 @@
 /** EndpointService: create, get, list, delete. Deploy and undeploy live in deployments.ts. */
 import { typeUrl, type ApiCall, type EmulatorContext } from './context';
 import { ApiError, fieldViolations, notFound, type FieldViolation } from './google-errors';
-import { isValidResourceId, newNumericId, parseDuration } from './ids';
+import { isValidResourceId, newFreeId, parseDuration } from './ids';
 import { asRecord } from './http-util';
 import { filterPredicate, listResponse, page } from './listing';
 import { cancelOperation, completeQuickOperation } from './operations-api';
@@ -37,7 +37,7 @@ export function createEndpoint(ctx: EmulatorContext, call: ApiCall): Record<stri
 		throw new ApiError('ALREADY_EXISTS', `Endpoint ${ctx.store.endpointName(requestedId)} already exists.`);
 	}
 
-	const id = requestedId ?? newFreeEndpointId(ctx);
+	const id = requestedId ?? newFreeId(ctx.store.endpoints);
 	const spec: Record<string, unknown> = { ...body };
 	for (const field of ENDPOINT_OUTPUT_FIELDS) delete spec[field];
 	delete spec.trafficSplit;
@@ -66,13 +66,6 @@ export function createEndpoint(ctx: EmulatorContext, call: ApiCall): Record<stri
 		},
 	);
 	return ctx.operations.toJson(op);
-}
-
-function newFreeEndpointId(ctx: EmulatorContext): string {
-	for (;;) {
-		const id = newNumericId();
-		if (!ctx.store.endpoints.has(id)) return id;
-	}
 }
 
 export function requireEndpoint(ctx: EmulatorContext, id: string): EndpointRecord {

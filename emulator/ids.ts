@@ -8,6 +8,14 @@ export function newNumericId(): string {
 	return id;
 }
 
+/** A server-made id that `taken` does not hold yet (models and endpoints both get 19-digit ids). */
+export function newFreeId(taken: { has(id: string): boolean }): string {
+	for (;;) {
+		const id = newNumericId();
+		if (!taken.has(id)) return id;
+	}
+}
+
 /** A fresh number of the given length with no leading zero (project numbers, client ids). */
 export function randomDigits(length: number): string {
 	let out = String(randomInt(1, 10));

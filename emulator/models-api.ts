@@ -1,7 +1,7 @@
 /** ModelService: models:upload, get, list, delete. */
 import { typeUrl, type ApiCall, type EmulatorContext } from './context';
 import { ApiError, fieldViolations, notFound, type FieldViolation } from './google-errors';
-import { isValidResourceId, newNumericId, parseDuration } from './ids';
+import { isValidResourceId, newFreeId, parseDuration } from './ids';
 import { asRecord } from './http-util';
 import { filterPredicate, listResponse, page } from './listing';
 import { completeQuickOperation } from './operations-api';
@@ -101,7 +101,7 @@ export function uploadModel(ctx: EmulatorContext, call: ApiCall): Record<string,
 	}
 
 	const now = Date.now();
-	const record: ModelRecord = parent ?? { id: typeof modelId === 'string' ? modelId : newFreeModelId(ctx), versions: new Map(), nextVersion: 1, createTime: now };
+	const record: ModelRecord = parent ?? { id: typeof modelId === 'string' ? modelId : newFreeId(ctx.store.models), versions: new Map(), nextVersion: 1, createTime: now };
 	const versionId = String(record.nextVersion++);
 	const spec: Record<string, unknown> = { ...model };
 	for (const field of MODEL_OUTPUT_FIELDS) delete spec[field];
@@ -141,14 +141,6 @@ export function uploadModel(ctx: EmulatorContext, call: ApiCall): Record<string,
 		if (record.versions.size === 0) ctx.store.models.delete(record.id);
 	});
 	return ctx.operations.toJson(op);
-}
-
-function newFreeModelId(ctx: EmulatorContext): string {
-	// Server-made model ids are 19-digit numbers too.
-	for (;;) {
-		const id = newNumericId();
-		if (!ctx.store.models.has(id)) return id;
-	}
 }
 
 export function requireModel(ctx: EmulatorContext, ref: ModelRef): { model: ModelRecord; version: ModelVersionRecord } {
