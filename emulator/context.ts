@@ -25,7 +25,8 @@ export interface EmulatorContext {
 	/** Every model-server process still running, with the deployed model it serves. */
 	processes: Map<ModelServerProcess, string>;
 	log: (line: string) => void;
-	closing: boolean;
+	/** True once close() has begun. */
+	readonly closing: boolean;
 	/** Runs work in the background; close() waits for all of it. */
 	background: (task: () => Promise<void>) => void;
 	/** Waits between operation steps; ends early when the emulator closes. */

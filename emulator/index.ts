@@ -92,7 +92,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 	const log = options.log ?? (() => undefined);
 
 	const pending = new Set<Promise<void>>();
-	const closing = new AbortController();
+	const shutdown = new AbortController();
 	const ctx: EmulatorContext = {
 		projectId,
 		projectNumber,
@@ -108,7 +108,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 		tokens: new TokenIssuer(options.tokenLifetimeSeconds ?? 3600),
 		processes: new Map(),
 		log,
-		closing: false,
+		get closing() {
+			return shutdown.signal.aborted;
+		},
 		background: (task) => {
 			const running = task().catch((error: unknown) => log(`background task failed: ${error instanceof Error ? error.message : String(error)}`));
 			pending.add(running);
@@ -116,12 +118,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 		},
 		pause: (ms) =>
 			new Promise((resolve) => {
-				if (closing.signal.aborted) return resolve();
+				if (shutdown.signal.aborted) return resolve();
 				const timer = setTimeout(done, ms);
-				closing.signal.addEventListener('abort', done, { once: true });
+				shutdown.signal.addEventListener('abort', done, { once: true });
 				function done(): void {
 					clearTimeout(timer);
-					closing.signal.removeEventListener('abort', done);
+					shutdown.signal.removeEventListener('abort', done);
 					resolve();
 				}
 			}),
@@ -170,8 +172,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 	let closed: Promise<void> | undefined;
 	const close = (): Promise<void> => {
 		closed ??= (async () => {
-			ctx.closing = true;
-			closing.abort();
+			shutdown.abort();
 			ctx.operations.releaseWaiters();
 			server.close();
 			server.closeAllConnections();
