@@ -29,7 +29,7 @@ export interface EmulatorContext {
 	readonly closing: boolean;
 	/** Runs work in the background; close() waits for all of it. */
 	background: (task: () => Promise<void>) => void;
-	/** Waits between operation steps; ends early when the emulator closes. */
+	/** Waits (between operation steps, for delay faults); ends early when the emulator closes. */
 	pause: (ms: number) => Promise<void>;
 }
 
@@ -45,8 +45,4 @@ export interface ApiCall {
 
 export function typeUrl(version: ApiVersion, message: string): string {
 	return `type.googleapis.com/google.cloud.aiplatform.${version}.${message}`;
-}
-
-export function sleep(ms: number): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, ms));
 }

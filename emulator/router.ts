@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleAdmin, type AdminActions } from './admin';
 import { generateAccessToken, handleMetadataRequest, handleTokenRequest, type AuthFacts } from './auth-routes';
-import { sleep, type ApiCall, type ApiVersion, type EmulatorContext } from './context';
+import type { ApiCall, ApiVersion, EmulatorContext } from './context';
 import { DataPlane, isPredictVerb } from './data-plane';
 import type { Deployments } from './deployments';
 import { createEndpoint, deleteEndpoint, getEndpoint, listEndpoints } from './endpoints-api';
@@ -185,7 +185,7 @@ export class Router {
 				req.socket.destroy();
 				return true;
 			case 'slow-headers':
-				await sleep(fault.delayMs ?? 1000);
+				await this.ctx.pause(fault.delayMs ?? 1000);
 				return false;
 			default:
 				return false;
