@@ -13,8 +13,7 @@ import type { Page } from 'playwright-core';
 
 import { CREDENTIAL, loadExample, type ExampleWorkflow } from '../../examples';
 import { ensureN8n, importWorkflow, ownerSession, startEmulatorProcess, startN8n, type EmulatorProcess, type N8nServer } from '../../scripts/n8n-run';
-import { prepareN8n, type PreparedN8n } from '../e2e/support';
-import { assertBuildIsCurrent } from './built-package';
+import { prepareN8n, requireFreshBuild, type PreparedN8n } from '../e2e/support';
 import { launchChromium, type HeadlessChromium } from './chromium';
 import {
 	canvasNode,
@@ -108,7 +107,7 @@ describeE2e('our nodes and credential in the real n8n editor (headless Chromium)
 	const pageErrors: string[] = [];
 
 	beforeAll(async () => {
-		assertBuildIsCurrent(PROJECT_ROOT);
+		requireFreshBuild();
 		await ensureN8n();
 		emulator = await startEmulatorProcess();
 		privateKey = JSON.parse(emulator.credentialData().serviceAccountJson).private_key;
