@@ -12,7 +12,7 @@ import { readBody } from './http-util';
 import type { ForwardedEntry } from './request-log';
 import type { DeployedModelRecord, EndpointRecord } from './resources';
 
-export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 export const DEPLOYED_MODEL_HEADER = 'x-vertex-ai-deployed-model-id';
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and the credentials a model server must never see. */
 const NOT_FORWARDED = new Set(['authorization', 'host', 'connection', 'keep-alive', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'content-length', 'expect']);
@@ -26,7 +26,7 @@ export function isPredictVerb(verb: string): boolean {
 }
 
 /** Sent by Vertex for predict-style calls on an invoke-enabled deployment (HTTP 400, status INTERNAL sic). */
-export function invokeOnlyError(): ApiError {
+function invokeOnlyError(): ApiError {
 	return new ApiError(
 		'INTERNAL',
 		'Given request uri is not supported on this endpoint. Please use `/invoke${container_request_path}` to route the request to the container path. container_request_path must start with a forward slash.',

@@ -7,7 +7,7 @@ import { filterPredicate, listResponse, page } from './listing';
 import { cancelOperation, completeQuickOperation } from './operations-api';
 import { newEtag, type EndpointRecord } from './resources';
 
-export const DEFAULT_INFERENCE_TIMEOUT_MS = 600_000;
+const DEFAULT_INFERENCE_TIMEOUT_MS = 600_000;
 const MAX_INFERENCE_TIMEOUT_MS = 3_600_000;
 const ENDPOINT_OUTPUT_FIELDS = ['name', 'deployedModels', 'createTime', 'updateTime', 'etag', 'dedicatedEndpointDns', 'modelDeploymentMonitoringJob', 'satisfiesPzs', 'satisfiesPzi'];
 

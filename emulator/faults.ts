@@ -16,7 +16,7 @@ export const FAULT_KINDS = [
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** Where a fault can strike: any request at entry, only invoke proxying, or only a step of an operation. */
-export type FaultStage = 'request' | 'stream' | 'operation' | 'health' | 'dns';
+type FaultStage = 'request' | 'stream' | 'operation' | 'health' | 'dns';
 
 const STAGE_OF: Record<FaultKind, FaultStage> = {
 	'rate-limit': 'request',
@@ -47,8 +47,6 @@ export interface FaultRule {
 	message?: string;
 	hits: number;
 }
-
-export type FaultInput = Omit<FaultRule, 'id' | 'hits'>;
 
 export class FaultRegistry {
 	private rules: FaultRule[] = [];

@@ -23,7 +23,7 @@ export const BUILT_IN_IMAGE = 'emulator/sample-model-server';
 /** A mapping under this key serves every image URI that has no mapping of its own. */
 export const FALLBACK_IMAGE_KEY = '*';
 
-export type LaunchPlan = { kind: 'process'; argv: string[]; env: Record<string, string>; cwd?: string } | { kind: 'url'; url: string };
+type LaunchPlan = { kind: 'process'; argv: string[]; env: Record<string, string>; cwd?: string } | { kind: 'url'; url: string };
 
 function builtInImage(): ImageSpec {
 	const file = path.join(__dirname, 'sample-model-server' + path.extname(__filename));
@@ -33,7 +33,7 @@ function builtInImage(): ImageSpec {
 }
 
 /** Splits a command line as a POSIX shell would for words: quotes and backslashes, no expansion. */
-export function splitCommandLine(line: string): string[] {
+function splitCommandLine(line: string): string[] {
 	const words: string[] = [];
 	let current = '';
 	let inWord = false;
@@ -68,7 +68,7 @@ export function splitCommandLine(line: string): string[] {
 }
 
 /** `--image uri=<command or url>` and the `images` option's string values. */
-export function imageSpecFromString(value: string): ImageSpec {
+function imageSpecFromString(value: string): ImageSpec {
 	const trimmed = value.trim();
 	if (/^https?:\/\//i.test(trimmed)) return { url: trimmed.replace(/\/+$/, '') };
 	const command = splitCommandLine(trimmed);
@@ -96,14 +96,14 @@ export class ImageRegistry {
 }
 
 /** Kubernetes-style `$(VAR)` references to the container's env; `$$(VAR)` stays literal. */
-export function expandReferences(text: string, env: Record<string, string>): string {
+function expandReferences(text: string, env: Record<string, string>): string {
 	return text.replace(/\$(\$?)\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, escaped: string, name: string) => {
 		if (escaped) return `$(${name})`;
 		return env[name] ?? whole;
 	});
 }
 
-export interface ContainerOverrides {
+interface ContainerOverrides {
 	command?: string[];
 	args?: string[];
 	/** The container's env in order (later entries may reference earlier ones and the AIP_* variables). */

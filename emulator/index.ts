@@ -9,6 +9,7 @@ import { Deployments } from './deployments';
 import { FaultRegistry, type FaultRule } from './faults';
 import { randomDigits } from './ids';
 import { BUILT_IN_IMAGE, ImageRegistry, type ImageSpec } from './images';
+import { DEFAULT_STOP_GRACE_MS } from './model-servers';
 import { OperationStore } from './operations';
 import { cancelOperation } from './operations-api';
 import { RequestLog, type RequestLogEntry } from './request-log';
@@ -99,7 +100,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 		location,
 		operationStepMs: options.operationStepMs ?? 1000,
 		dnsDelayMs: options.dnsDelayMs ?? 0,
-		stopGraceMs: options.stopGraceMs ?? 3000,
+		stopGraceMs: options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS,
 		store: new ResourceStore(projectNumber, location),
 		operations: new OperationStore(),
 		faults: new FaultRegistry(),

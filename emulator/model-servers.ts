@@ -17,7 +17,7 @@ export function freePort(): Promise<number> {
 	});
 }
 
-export interface ExitInfo {
+interface ExitInfo {
 	code: number | null;
 	signal: NodeJS.Signals | null;
 	error?: string;
@@ -94,7 +94,7 @@ export function startModelServer(argv: string[], env: Record<string, string>, cw
 	return new ModelServerProcess(child, label, log);
 }
 
-export type HealthOutcome = 'healthy' | 'timeout' | 'exited' | 'cancelled';
+type HealthOutcome = 'healthy' | 'timeout' | 'exited' | 'cancelled';
 
 /**
  * Polls `url` until it answers 200. `ignoreSuccess` (a fault) makes every answer count as unhealthy.

@@ -11,7 +11,7 @@ const MAX_DEPLOYMENT_TIMEOUT_MS = 2 * 60 * 60 * 1000;
 /** Output-only fields a caller may echo back from a GET; they are dropped, not stored. */
 const MODEL_OUTPUT_FIELDS = ['name', 'versionId', 'versionCreateTime', 'versionUpdateTime', 'createTime', 'updateTime', 'deployedModels', 'etag', 'supportedDeploymentResourcesTypes', 'modelSourceInfo'];
 
-export interface ModelRef {
+interface ModelRef {
 	modelId: string;
 	version?: string;
 }

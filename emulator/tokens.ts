@@ -12,7 +12,7 @@ const GOOGLE_TOKEN_AUDIENCES = [
 const MAX_ASSERTION_LIFETIME_SECONDS = 3600;
 const CLOCK_SKEW_SECONDS = 300;
 
-export interface MintedToken {
+interface MintedToken {
 	accessToken: string;
 	expiresInSeconds: number;
 	expiresAt: number;
@@ -61,7 +61,7 @@ export class TokenIssuer {
 	}
 }
 
-export interface AssertionChecks {
+interface AssertionChecks {
 	publicKey: KeyObject;
 	privateKeyId: string;
 	clientEmail: string;

@@ -84,10 +84,10 @@ export function apiClient(emulator: RunningEmulator, token: string | undefined) 
 export type Api = ReturnType<typeof apiClient>;
 
 /** Polls GET on the operation's name until done; returns every metadata seen on the way. */
-export async function pollOperation(api: Api, name: string, version = 'v1'): Promise<{ op: any; stages: string[] }> {
+export async function pollOperation(api: Api, name: string): Promise<{ op: any; stages: string[] }> {
 	const stages: string[] = [];
 	for (let i = 0; i < 2000; i++) {
-		const { json } = await api('GET', `/${version}/${name}`);
+		const { json } = await api('GET', `/v1/${name}`);
 		const stage = json?.metadata?.deploymentStage;
 		if (stage && stages[stages.length - 1] !== stage) stages.push(stage);
 		if (json?.done) return { op: json, stages };
