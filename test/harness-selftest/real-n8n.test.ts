@@ -200,6 +200,8 @@ describeE2e('a real n8n driven by scripts/n8n-run.js', () => {
 		it('streams the package node chunks as NDJSON through a streaming webhook', async () => {
 			const response = await fetch(`${server.baseUrl}/webhook/harness-stream`, { method: 'POST', body: '{}' });
 			expect(response.status).toBe(200);
+			expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+			expect(response.headers.get('transfer-encoding')).toBe('chunked');
 			const lines = (await response.text())
 				.split('\n')
 				.filter(Boolean)
