@@ -7,7 +7,7 @@ import { newNumericId, parseDuration } from './ids';
 import { launchPlan } from './images';
 import { freePort, startModelServer, waitUntilHealthy, type ModelServerProcess } from './model-servers';
 import { parseModelName, requireModel } from './models-api';
-import { injectedOperationFailure } from './operations-api';
+import { cancelOperation, injectedOperationFailure } from './operations-api';
 import type { OperationRecord } from './operations';
 import type { DeployedModelRecord, EndpointRecord, ModelVersionRecord } from './resources';
 
@@ -27,8 +27,11 @@ export class Deployments {
 
 	constructor(private readonly ctx: EmulatorContext) {}
 
-	inflightFor(endpointId: string): string[] {
-		return [...this.inflight.values()].filter((d) => d.endpointId === endpointId && !d.op.done).map((d) => d.op.name);
+	/** Cancels the deploys to this endpoint still in flight; each stops its model server as it sees the flag. */
+	cancelFor(endpointId: string): void {
+		for (const { endpointId: target, op } of [...this.inflight.values()]) {
+			if (target === endpointId && !op.done) cancelOperation(this.ctx, op.name);
+		}
 	}
 
 	deploy(call: ApiCall, endpointId: string): Record<string, unknown> {

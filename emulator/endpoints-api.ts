@@ -4,7 +4,7 @@ import { ApiError, fieldViolations, notFound, type FieldViolation } from './goog
 import { isValidResourceId, newFreeId, parseDuration } from './ids';
 import { asRecord } from './http-util';
 import { filterPredicate, listResponse, page } from './listing';
-import { cancelOperation, completeQuickOperation } from './operations-api';
+import { completeQuickOperation } from './operations-api';
 import { newEtag, type EndpointRecord } from './resources';
 
 const DEFAULT_INFERENCE_TIMEOUT_MS = 600_000;
@@ -85,7 +85,7 @@ export function listEndpoints(ctx: EmulatorContext, call: ApiCall): Record<strin
 }
 
 /** Refused while models are deployed (as on Vertex); deploys still in flight are cancelled. */
-export function deleteEndpoint(ctx: EmulatorContext, call: ApiCall, id: string, inflightDeploys: (endpointId: string) => string[]): Record<string, unknown> {
+export function deleteEndpoint(ctx: EmulatorContext, call: ApiCall, id: string, cancelDeploys: (endpointId: string) => void): Record<string, unknown> {
 	const endpoint = requireEndpoint(ctx, id);
 	if (endpoint.deployedModels.length > 0) {
 		throw new ApiError(
@@ -93,7 +93,7 @@ export function deleteEndpoint(ctx: EmulatorContext, call: ApiCall, id: string, 
 			`Endpoint ${ctx.store.endpointName(id)} has deployed models (${endpoint.deployedModels.map((d) => d.id).join(', ')}). Undeploy them before deleting the endpoint.`,
 		);
 	}
-	for (const opName of inflightDeploys(id)) cancelOperation(ctx, opName);
+	cancelDeploys(id);
 	ctx.store.endpoints.delete(id);
 	const op = ctx.operations.create(ctx.store.parent, typeUrl(call.version, 'DeleteOperationMetadata'));
 	ctx.operations.succeed(op, { '@type': 'type.googleapis.com/google.protobuf.Empty' });

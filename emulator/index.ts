@@ -11,7 +11,6 @@ import { randomDigits } from './ids';
 import { BUILT_IN_IMAGE, ImageRegistry, type ImageSpec } from './images';
 import { DEFAULT_STOP_GRACE_MS } from './model-servers';
 import { OperationStore } from './operations';
-import { cancelOperation } from './operations-api';
 import { RequestLog, type RequestLogEntry } from './request-log';
 import { ResourceStore } from './resources';
 import { Router } from './router';
@@ -161,7 +160,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 	const router = new Router(ctx, { account, tokenUrl }, deployments, {
 		info: () => ({ ...facts, knownImages: ctx.images.known() }),
 		dropResources: async () => {
-			for (const name of [...ctx.store.endpoints.keys()].flatMap((id) => deployments.inflightFor(id))) cancelOperation(ctx, name);
+			for (const id of ctx.store.endpoints.keys()) deployments.cancelFor(id);
 			ctx.store.endpoints.clear();
 			ctx.store.models.clear();
 			await stopAllProcesses();

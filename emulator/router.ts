@@ -133,7 +133,7 @@ export class Router {
 		if ((m = /^endpoints\/([^/:]+)$/.exec(resource))) {
 			checkLocation('name');
 			if (method === 'GET') return reply(getEndpoint(this.ctx, m[1] as string));
-			if (method === 'DELETE') return reply(deleteEndpoint(this.ctx, call(), m[1] as string, (id) => this.deployments.inflightFor(id)));
+			if (method === 'DELETE') return reply(deleteEndpoint(this.ctx, call(), m[1] as string, (id) => this.deployments.cancelFor(id)));
 		}
 		if ((m = /^endpoints\/([^/:]+):(deployModel|undeployModel)$/.exec(resource)) && method === 'POST') {
 			checkLocation('endpoint');
