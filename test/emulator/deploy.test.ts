@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { networkInterfaces, tmpdir, type NetworkInterfaceInfo } from 'node:os';
 import * as path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../emulator';
-import { accessToken, apiClient, createEndpoint, deploy, pidAlive, pollOperation, uploadModel, type Api } from './helpers';
+import { accessToken, apiClient, createEndpoint, deploy, pidAlive, pollOperation, uploadModel, waitForExit, type Api } from './helpers';
 
 /** A model server that reports its argv and AIP_* environment: proof of what Vertex-style launch gave it. */
 const ENV_SERVER = `
@@ -18,14 +18,6 @@ const server = http.createServer((req, res) => {
 server.listen(Number(process.env.AIP_HTTP_PORT), '127.0.0.1');
 process.on('SIGTERM', () => process.exit(0));
 `;
-
-async function waitForExit(pid: number): Promise<boolean> {
-	for (let i = 0; i < 200; i++) {
-		if (!pidAlive(pid)) return true;
-		await new Promise((resolve) => setTimeout(resolve, 25));
-	}
-	return false;
-}
 
 describe('emulator deploy runs the container for real', () => {
 	let emulator: RunningEmulator;

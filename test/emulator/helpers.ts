@@ -166,3 +166,12 @@ export function pidAlive(pid: number): boolean {
 		return false;
 	}
 }
+
+/** True once the process is gone; false if it is still there after about ten seconds. */
+export async function waitForExit(pid: number): Promise<boolean> {
+	for (let i = 0; i < 400; i++) {
+		if (!pidAlive(pid)) return true;
+		await new Promise((resolve) => setTimeout(resolve, 25));
+	}
+	return false;
+}

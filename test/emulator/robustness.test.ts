@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { startEmulator, type RunningEmulator } from '../../emulator';
-import { accessToken, apiClient, createEndpoint, deploy, pidAlive, startDeploy, uploadModel, type Api } from './helpers';
+import { accessToken, apiClient, createEndpoint, deploy, startDeploy, uploadModel, waitForExit, type Api } from './helpers';
 
 const CRASH_IMAGE = 'us-docker.pkg.dev/test/crashes-mid-stream';
 const HELD_IMAGE = 'us-docker.pkg.dev/test/held-stream';
@@ -52,14 +52,6 @@ require(emulatorDir + '/index.ts').startEmulator({ operationStepMs: 5, stopGrace
 	});
 });
 `;
-
-async function waitForExit(pid: number): Promise<boolean> {
-	for (let i = 0; i < 400; i++) {
-		if (!pidAlive(pid)) return true;
-		await new Promise((resolve) => setTimeout(resolve, 25));
-	}
-	return false;
-}
 
 /** Starts a streamed POST and resolves once the first body bytes are in; `rest` settles with the outcome. */
 function openStream(url: string, token: string, body: string): Promise<{ first: string; rest: Promise<'ended' | 'cut'>; abort: () => void; status: number }> {
