@@ -22,8 +22,6 @@ export interface ExampleWorkflow {
 	[key: string]: unknown;
 }
 
-export declare const FILES: Record<ExampleKey, string>;
-export declare const PLACEHOLDERS: Record<Placeholder, string>;
 export declare const CREDENTIAL: { id: string; name: string; type: 'googleVertexAiApi' };
 export declare function loadExample(key: ExampleKey, fill?: Partial<Record<Placeholder, string>>): ExampleWorkflow;
 export declare function nodeNamed(workflow: ExampleWorkflow, name: string): ExampleNode;

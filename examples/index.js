@@ -56,4 +56,4 @@ function nodeNamed(workflow, name) {
 	return node;
 }
 
-module.exports = { CREDENTIAL, FILES, PLACEHOLDERS, loadExample, nodeNamed };
+module.exports = { CREDENTIAL, loadExample, nodeNamed };

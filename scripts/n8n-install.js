@@ -250,7 +250,7 @@ async function ensureN8n({ version = n8nVersion(), dir = installDir(version) } =
 	});
 }
 
-module.exports = { DEFAULT_N8N_VERSION, n8nVersion, installDir, n8nBin, nodeEnv, projectNodeDir, isInstalled, ensureN8n };
+module.exports = { n8nVersion, installDir, n8nBin, nodeEnv, isInstalled, ensureN8n };
 
 if (require.main === module) {
 	if (process.argv.includes('--print')) {

@@ -78,10 +78,8 @@ export interface CredentialImport {
 	data: Record<string, unknown>;
 }
 
-export declare const OWNER: Owner;
 export declare function freePort(): Promise<number>;
 export declare function createUserFolder(options?: { parent?: string; encryptionKey?: string }): N8nInstance;
-export declare function runN8n(instance: N8nInstance, args: string[], options?: RunOptions): Promise<CommandResult>;
 export declare function importCredentials(instance: N8nInstance, credentials: CredentialImport[]): Promise<void>;
 export declare function importWorkflow(instance: N8nInstance, workflow: { id: string; [key: string]: unknown }): Promise<string>;
 export declare function publishWorkflow(instance: N8nInstance, workflowId: string): Promise<void>;

@@ -478,7 +478,6 @@ function keySecrets(credentialData) {
 }
 
 module.exports = {
-	OWNER,
 	createUserFolder,
 	ensureN8n,
 	executeWorkflow,
@@ -492,7 +491,6 @@ module.exports = {
 	parseExecuteOutput,
 	publishWorkflow,
 	restRequest,
-	runN8n,
 	startEmulatorProcess,
 	startN8n,
 	stopChildren,

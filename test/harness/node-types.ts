@@ -79,7 +79,7 @@ function defaultVersion(type: INodeType | IVersionedNodeType): number {
  * n8n only hands a node credentials that are set on it; give each node a reference to every
  * credential type it declares and the test supplies, as if the user had picked them in the editor.
  */
-export function credentialsFor(node: INode, nodeTypes: INodeTypes, credentials: TestCredentials): INodeCredentials | undefined {
+function credentialsFor(node: INode, nodeTypes: INodeTypes, credentials: TestCredentials): INodeCredentials | undefined {
 	const declared = nodeTypes.getByNameAndVersion(node.type, node.typeVersion).description.credentials ?? [];
 	const references: INodeCredentials = {};
 	for (const { name } of declared) {
