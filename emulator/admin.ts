@@ -6,7 +6,7 @@ import { asRecord, isLoopback, parseJsonObject, readBody, sendJson } from './htt
 
 export interface AdminActions {
 	info: () => Record<string, unknown>;
-	/** Undeploys everything, stops every model server, forgets models, endpoints and operations. */
+	/** Cancels deploys in flight, stops every model server, forgets models and endpoints (operations stay readable). */
 	dropResources: () => Promise<void>;
 }
 

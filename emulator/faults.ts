@@ -50,6 +50,8 @@ export interface FaultRule {
 
 export class FaultRegistry {
 	private rules: FaultRule[] = [];
+	/** Each rule's path, compiled once when it is armed. */
+	private readonly patterns = new WeakMap<FaultRule, RegExp>();
 	private nextId = 1;
 
 	add(input: Record<string, unknown>): FaultRule {
@@ -70,9 +72,10 @@ export class FaultRegistry {
 			return value;
 		};
 		const path = optionalString('path');
+		let pattern: RegExp | undefined;
 		if (path !== undefined) {
 			try {
-				new RegExp(path);
+				pattern = new RegExp(path);
 			} catch {
 				throw new ApiError('INVALID_ARGUMENT', `Fault field path is not a valid regular expression.`);
 			}
@@ -94,6 +97,7 @@ export class FaultRegistry {
 			message: optionalString('message'),
 			hits: 0,
 		};
+		if (pattern && path) this.patterns.set(rule, pattern);
 		this.rules.push(rule);
 		return rule;
 	}
@@ -121,7 +125,8 @@ export class FaultRegistry {
 		for (const rule of this.rules) {
 			if (STAGE_OF[rule.kind] !== stage) continue;
 			if (rule.method && rule.method !== method.toUpperCase()) continue;
-			if (rule.path && !new RegExp(rule.path).test(path)) continue;
+			const pattern = this.patterns.get(rule);
+			if (pattern && !pattern.test(path)) continue;
 			if (rule.rate !== undefined && randomInt(0, 1_000_000) >= rule.rate * 1_000_000) continue;
 			rule.hits++;
 			if (rule.count !== undefined && rule.hits >= rule.count) this.remove(rule.id);

@@ -1,6 +1,6 @@
 /**
- * Answers compared field by field with the Vertex contract (../shared/vertex-contract): proto field
- * docs, proto3 JSON mapping and the recorded exchanges.
+ * Answers compared field by field with what Vertex documents and sends: proto field docs, the proto3
+ * JSON mapping and recorded exchanges.
  */
 import { startEmulator, type RunningEmulator } from '../../emulator';
 import { accessToken, apiClient, createEndpoint, deploy, uploadModel, type Api } from './helpers';
