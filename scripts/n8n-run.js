@@ -29,22 +29,22 @@ function track(child) {
 	return child;
 }
 
-/** Sends SIGTERM to every child still running (n8n runs, n8n servers, emulators) and waits for them to exit. */
+/** SIGTERM, then SIGKILL if the child is still running after graceMs; resolves once it has exited. */
+function stopChild(child, graceMs) {
+	return new Promise((resolve) => {
+		if (child.exitCode !== null || child.signalCode !== null) return resolve();
+		const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+		child.once('exit', () => {
+			clearTimeout(timer);
+			resolve();
+		});
+		child.kill('SIGTERM');
+	});
+}
+
+/** Stops every child still running (n8n runs, n8n servers, emulators) and waits for them to exit. */
 async function stopChildren({ graceMs = 10_000 } = {}) {
-	await Promise.all(
-		[...liveChildren].map(
-			(child) =>
-				new Promise((resolve) => {
-					if (child.exitCode !== null || child.signalCode !== null) return resolve();
-					const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-					child.once('exit', () => {
-						clearTimeout(timer);
-						resolve();
-					});
-					child.kill('SIGTERM');
-				}),
-		),
-	);
+	await Promise.all([...liveChildren].map((child) => stopChild(child, graceMs)));
 }
 const OWNER = { email: 'owner@example.com', firstName: 'Test', lastName: 'Owner', password: 'Selftest-Passw0rd' };
 
@@ -331,12 +331,7 @@ async function startN8n(instance, { env = {}, timeoutMs } = {}) {
 		logs: () => output,
 		readyAfterMs: undefined,
 		async stop({ graceMs = 20_000 } = {}) {
-			if (child.exitCode === null && child.signalCode === null) {
-				child.kill('SIGTERM');
-				const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-				await exited;
-				clearTimeout(timer);
-			}
+			await stopChild(child, graceMs);
 			return await exited;
 		},
 	};
@@ -416,12 +411,7 @@ async function startEmulatorProcess({ images = {}, operationStepMs = 50, timeout
 	child.stderr.on('data', (data) => (logs += data));
 	const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
 	const stop = async () => {
-		if (child.exitCode === null && child.signalCode === null) {
-			child.kill('SIGTERM');
-			const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-			await exited;
-			clearTimeout(timer);
-		}
+		await stopChild(child, 15_000);
 		fs.rmSync(stateDir, { recursive: true, force: true });
 		return await exited;
 	};
