@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 
 import { CREDENTIAL, loadExample, type ExampleWorkflow } from '../../examples';
 import { ensureN8n, importWorkflow, ownerSession, startEmulatorProcess, startN8n, type EmulatorProcess, type N8nServer } from '../../scripts/n8n-run';
-import { prepareN8n, requireFreshBuild, type PreparedN8n } from '../e2e/support';
+import { describeE2e, PACKAGE, prepareN8n, requireFreshBuild, type PreparedN8n } from '../e2e/support';
 import { launchChromium, type HeadlessChromium } from './chromium';
 import {
 	canvasNode,
@@ -32,8 +32,6 @@ import {
 	useSession,
 } from './n8n-editor';
 
-const describeE2e = process.env.N8N_E2E === '1' ? describe : describe.skip;
-
 const PROJECT_ROOT = resolve(__dirname, '..', '..');
 // The README's screenshots are refreshed on request only (UPDATE_SCREENSHOTS=1), so a test run leaves the
 // committed images alone; otherwise they go to an ignored folder for a look.
@@ -41,7 +39,6 @@ const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1'
 	? join(PROJECT_ROOT, 'docs', 'screenshots')
 	: join(PROJECT_ROOT, 'test-results', 'screenshots');
 const VIEWPORT = { width: 1440, height: 900 };
-const PACKAGE = 'n8n-nodes-vertex-invoke';
 const ICON_PATH = `/icons/${PACKAGE}/dist/nodes/shared/vertexAi.svg`;
 
 interface PanelExpectation {
