@@ -1,6 +1,6 @@
 /** :deployModel and :undeployModel, and the deploy that starts a real model-server process. */
 import { typeUrl, type ApiCall, type EmulatorContext } from './context';
-import { requireEndpoint } from './endpoints-api';
+import { requireEndpoint, validateTrafficSplit } from './endpoints-api';
 import { ApiError, fieldViolations, type FieldViolation } from './google-errors';
 import { asRecord } from './http-util';
 import { newNumericId, parseDuration } from './ids';
@@ -19,6 +19,8 @@ const ACCELERATORS = new Set(['NVIDIA_TESLA_K80', 'NVIDIA_TESLA_P100', 'NVIDIA_T
 
 interface InflightDeploy {
 	endpointId: string;
+	modelId: string;
+	versionId: string;
 	op: OperationRecord;
 }
 
@@ -32,6 +34,13 @@ export class Deployments {
 		for (const { endpointId: target, op } of [...this.inflight.values()]) {
 			if (target === endpointId && !op.done) cancelOperation(this.ctx, op.name);
 		}
+	}
+
+	/** The endpoints a deploy of this model (of this version, if given) is still in flight to. */
+	endpointsDeploying(modelId: string, versionId?: string): string[] {
+		return [...this.inflight.values()]
+			.filter((d) => !d.op.done && d.modelId === modelId && (versionId === undefined || d.versionId === versionId))
+			.map((d) => d.endpointId);
 	}
 
 	deploy(call: ApiCall, endpointId: string): Record<string, unknown> {
@@ -53,7 +62,7 @@ export class Deployments {
 			const max = resources.maxReplicaCount;
 			if (max !== undefined && (!Number.isInteger(max) || (max as number) < (min as number))) violations.push({ field: 'deployed_model.dedicated_resources.max_replica_count', description: 'Must be at least min_replica_count.' });
 		}
-		const split = this.validateSplit(call.body.trafficSplit, endpoint, '0', violations);
+		const split = validateTrafficSplit(call.body.trafficSplit, endpoint, { field: 'traffic_split', placeholder: '0' }, violations);
 		if (violations.length > 0) throw fieldViolations(violations);
 		const ref = modelRef as NonNullable<typeof modelRef>;
 		const { model, version } = requireModel(ctx, ref);
@@ -86,7 +95,7 @@ export class Deployments {
 			serverUrl: '',
 		};
 		const op = ctx.operations.create(ctx.store.endpointName(endpoint.id), typeUrl(call.version, 'DeployModelOperationMetadata'), { deploymentStage: 'STARTING_DEPLOYMENT' });
-		this.inflight.set(op.name, { endpointId: endpoint.id, op });
+		this.inflight.set(op.name, { endpointId: endpoint.id, modelId: model.id, versionId: version.versionId, op });
 		const failure = injectedOperationFailure(ctx, call);
 		const healthNeverOk = ctx.faults.take('health', call.path, call.method) !== undefined;
 		ctx.background(async () => {
@@ -97,31 +106,6 @@ export class Deployments {
 			}
 		});
 		return ctx.operations.toJson(op);
-	}
-
-	/**
-	 * Checks a traffic split: known keys only (`placeholder` stands for the model being deployed),
-	 * integer percentages summing to 100. Returns undefined when the caller gave none.
-	 */
-	private validateSplit(raw: unknown, endpoint: EndpointRecord, placeholder: string | undefined, violations: FieldViolation[], excluded?: string): Record<string, number> | undefined {
-		if (raw === undefined) return undefined;
-		const split = asRecord(raw);
-		if (!split) {
-			violations.push({ field: 'traffic_split', description: 'Must be a map of deployed model id to percentage.' });
-			return undefined;
-		}
-		const known = new Set(endpoint.deployedModels.map((d) => d.id).filter((id) => id !== excluded));
-		let sum = 0;
-		const out: Record<string, number> = {};
-		for (const [key, value] of Object.entries(split)) {
-			const percent = typeof value === 'string' ? Number(value) : value;
-			if (key !== placeholder && !known.has(key)) violations.push({ field: 'traffic_split', description: `Deployed model ${key} does not exist in the endpoint.` });
-			if (!Number.isInteger(percent) || (percent as number) < 0 || (percent as number) > 100) violations.push({ field: 'traffic_split', description: `Traffic for ${key} must be an integer between 0 and 100.` });
-			else sum += percent as number;
-			out[key] = percent as number;
-		}
-		if (Object.keys(out).length > 0 && sum !== 100) violations.push({ field: 'traffic_split', description: `The traffic split must add up to 100, got ${sum}.` });
-		return out;
 	}
 
 	private async run(
@@ -244,7 +228,7 @@ export class Deployments {
 		const deployed = endpoint.deployedModels.find((d) => d.id === deployedModelId);
 		if (!deployed) throw new ApiError('NOT_FOUND', `Deployed model ${deployedModelId} not found in ${ctx.store.endpointName(endpoint.id)}.`);
 		const violations: FieldViolation[] = [];
-		const split = this.validateSplit(call.body.trafficSplit, endpoint, undefined, violations, deployedModelId);
+		const split = validateTrafficSplit(call.body.trafficSplit, endpoint, { field: 'traffic_split', removing: deployedModelId }, violations);
 		if (violations.length > 0) throw fieldViolations(violations);
 		const remaining = endpoint.deployedModels.filter((d) => d !== deployed);
 		if (!split && remaining.length > 0 && (endpoint.trafficSplit[deployedModelId] ?? 0) > 0) {

@@ -1,20 +1,34 @@
-/** EndpointService: create, get, list, delete. Deploy and undeploy live in deployments.ts. */
+/** EndpointService: create, get, list, update, delete, and traffic splits. Deploy and undeploy live in deployments.ts. */
 import { typeUrl, type ApiCall, type EmulatorContext } from './context';
 import { ApiError, fieldViolations, notFound, type FieldViolation } from './google-errors';
 import { isValidResourceId, newFreeId, parseDuration } from './ids';
 import { asRecord } from './http-util';
 import { filterPredicate, listResponse, page } from './listing';
-import { completeQuickOperation } from './operations-api';
+import { completeQuickOperation, finishedDeleteOperation } from './operations-api';
 import { newEtag, type EndpointRecord } from './resources';
 
 const DEFAULT_INFERENCE_TIMEOUT_MS = 600_000;
 const MAX_INFERENCE_TIMEOUT_MS = 3_600_000;
+/** UpdateEndpoint's mask paths, in either spelling, and the Endpoint field each one sets. */
+const UPDATABLE_FIELDS = {
+	display_name: 'displayName',
+	displayName: 'displayName',
+	description: 'description',
+	labels: 'labels',
+	traffic_split: 'trafficSplit',
+	trafficSplit: 'trafficSplit',
+} as const;
+type UpdatableField = (typeof UPDATABLE_FIELDS)[keyof typeof UPDATABLE_FIELDS];
 const ENDPOINT_OUTPUT_FIELDS = ['name', 'deployedModels', 'createTime', 'updateTime', 'etag', 'dedicatedEndpointDns', 'modelDeploymentMonitoringJob', 'satisfiesPzs', 'satisfiesPzi'];
+
+function checkDisplayName(value: unknown, violations: FieldViolation[]): void {
+	if (typeof value !== 'string' || value.trim() === '') violations.push({ field: 'endpoint.display_name', description: 'Required field is not set.' });
+}
 
 export function createEndpoint(ctx: EmulatorContext, call: ApiCall): Record<string, unknown> {
 	const violations: FieldViolation[] = [];
 	const body = call.body;
-	if (typeof body.displayName !== 'string' || body.displayName.trim() === '') violations.push({ field: 'endpoint.display_name', description: 'Required field is not set.' });
+	checkDisplayName(body.displayName, violations);
 	const requestedId = call.query.get('endpointId') ?? call.query.get('endpoint_id') ?? undefined;
 	if (requestedId !== undefined && !isValidResourceId(requestedId)) {
 		violations.push({ field: 'endpoint_id', description: 'Invalid endpoint_id: use up to 63 of [a-z0-9-] starting with a letter and ending with a letter or digit, or up to 9 digits without a leading zero.' });
@@ -95,7 +109,95 @@ export function deleteEndpoint(ctx: EmulatorContext, call: ApiCall, id: string, 
 	}
 	cancelDeploys(id);
 	ctx.store.endpoints.delete(id);
-	const op = ctx.operations.create(ctx.store.parent, typeUrl(call.version, 'DeleteOperationMetadata'));
-	ctx.operations.succeed(op, { '@type': 'type.googleapis.com/google.protobuf.Empty' });
-	return ctx.operations.toJson(op);
+	return finishedDeleteOperation(ctx, call);
+}
+
+export interface SplitRules {
+	/** The request field violations name. */
+	field: string;
+	/** The key that stands for the model being deployed ("0" on deployModel). */
+	placeholder?: string;
+	/** The deployed model being undeployed: it may be named only with 0, and is left out of the result. */
+	removing?: string;
+}
+
+/**
+ * Checks a traffic split: every key a deployed model of the endpoint (or the placeholder), whole
+ * percentages 0..100 adding up to 100 unless the map is empty (an endpoint that takes no traffic).
+ * Returns undefined when the caller gave none.
+ */
+export function validateTrafficSplit(raw: unknown, endpoint: EndpointRecord, rules: SplitRules, violations: FieldViolation[]): Record<string, number> | undefined {
+	if (raw === undefined) return undefined;
+	const split = asRecord(raw);
+	if (!split) {
+		violations.push({ field: rules.field, description: 'Must be a map of deployed model id to percentage.' });
+		return undefined;
+	}
+	const known = new Set(endpoint.deployedModels.map((d) => d.id));
+	let sum = 0;
+	const out: Record<string, number> = {};
+	for (const [key, value] of Object.entries(split)) {
+		if (key !== rules.placeholder && !known.has(key)) violations.push({ field: rules.field, description: `Deployed model ${key} does not exist in the endpoint.` });
+		// proto3 JSON gives an int32 as a number or a decimal string.
+		const percent = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+		if (typeof percent !== 'number' || !Number.isInteger(percent) || percent < 0 || percent > 100) {
+			violations.push({ field: rules.field, description: `Traffic for ${key} must be an integer between 0 and 100.` });
+			continue;
+		}
+		sum += percent;
+		if (key !== rules.removing) out[key] = percent;
+		else if (percent > 0) violations.push({ field: rules.field, description: `Deployed model ${key} is being undeployed and cannot keep traffic: give it 0 or leave it out.` });
+	}
+	if (Object.keys(split).length > 0 && sum !== 100) violations.push({ field: rules.field, description: `The traffic split must add up to 100, got ${sum}.` });
+	return out;
+}
+
+/** The fields an `updateMask` (comma separated, snake_case or camelCase paths) names; unknown paths are refused. */
+function parseUpdateMask(query: URLSearchParams): Set<UpdatableField> {
+	const paths = (query.get('updateMask') ?? query.get('update_mask') ?? '')
+		.split(',')
+		.map((path) => path.trim())
+		.filter((path) => path !== '');
+	if (paths.length === 0) throw fieldViolations([{ field: 'update_mask', description: 'Required field is not set.' }]);
+	const unknown = paths.filter((path) => !Object.hasOwn(UPDATABLE_FIELDS, path));
+	if (unknown.length > 0) {
+		throw fieldViolations(unknown.map((path) => ({ field: 'update_mask', description: `Unsupported update_mask path "${path}": display_name, description, labels and traffic_split can be updated.` })));
+	}
+	return new Set(paths.map((path) => UPDATABLE_FIELDS[path as keyof typeof UPDATABLE_FIELDS]));
+}
+
+function isStringMap(value: unknown): boolean {
+	const map = asRecord(value);
+	return map !== undefined && Object.values(map).every((item) => typeof item === 'string');
+}
+
+/**
+ * UpdateEndpoint (PATCH, answered with the Endpoint itself, not an operation). A masked field the
+ * body leaves out is cleared, as FieldMask updates do; a new split takes effect on the next invoke.
+ */
+export function updateEndpoint(ctx: EmulatorContext, call: ApiCall, id: string): Record<string, unknown> {
+	const fields = parseUpdateMask(call.query);
+	const endpoint = requireEndpoint(ctx, id);
+	// proto3 JSON: null is the field's default, the same as leaving it out.
+	const given = (field: UpdatableField): unknown => call.body[field] ?? undefined;
+	const violations: FieldViolation[] = [];
+	if (fields.has('displayName')) checkDisplayName(given('displayName'), violations);
+	if (fields.has('description') && given('description') !== undefined && typeof given('description') !== 'string') {
+		violations.push({ field: 'endpoint.description', description: 'Must be a string.' });
+	}
+	if (fields.has('labels') && given('labels') !== undefined && !isStringMap(given('labels'))) {
+		violations.push({ field: 'endpoint.labels', description: 'Must be a map of string keys to string values.' });
+	}
+	const split = fields.has('trafficSplit') ? (validateTrafficSplit(given('trafficSplit'), endpoint, { field: 'endpoint.traffic_split' }, violations) ?? {}) : undefined;
+	if (violations.length > 0) throw fieldViolations(violations);
+
+	for (const field of ['displayName', 'description', 'labels'] as const) {
+		if (!fields.has(field)) continue;
+		const value = given(field);
+		if (value === undefined) delete endpoint.spec[field];
+		else endpoint.spec[field] = field === 'labels' ? { ...(value as Record<string, string>) } : value;
+	}
+	if (split) endpoint.trafficSplit = split;
+	ctx.store.touch(endpoint);
+	return ctx.store.endpointJson(endpoint);
 }

@@ -33,11 +33,25 @@ export function listResponse<T>(field: string, result: { items: T[]; nextPageTok
 	return response;
 }
 
+/** How a filter field reads its value from a resource's JSON. */
+export type FilterField = (resource: Record<string, unknown>) => unknown;
+
+/** What model and endpoint lists filter on; `labels.KEY` is accepted besides these. */
+const RESOURCE_FIELDS: Record<string, FilterField> = {
+	display_name: (r) => r.displayName,
+	displayName: (r) => r.displayName,
+};
+
 /**
- * `display_name="x" AND labels.team="y"` (also displayName); anything else is refused rather than
- * silently ignored, so a caller never mistakes an unfiltered list for a filtered one.
+ * `display_name="x" AND labels.team="y"` (also displayName), or `field=value` terms on the given
+ * `fields`; anything else is refused rather than silently ignored, so a caller never mistakes an
+ * unfiltered list for a filtered one.
  */
-export function filterPredicate(query: URLSearchParams): (resource: Record<string, unknown>) => boolean {
+export function filterPredicate(
+	query: URLSearchParams,
+	fields: Record<string, FilterField> = RESOURCE_FIELDS,
+	withLabels = true,
+): (resource: Record<string, unknown>) => boolean {
 	const filter = (query.get('filter') ?? '').trim();
 	if (filter === '') return () => true;
 	const terms = filter.split(/\s+AND\s+/i).map((term) => {
@@ -45,8 +59,14 @@ export function filterPredicate(query: URLSearchParams): (resource: Record<strin
 		if (!match) throw new ApiError('INVALID_ARGUMENT', `Unsupported filter: ${filter}`);
 		const field = match[1] as string;
 		const value = match[2] ?? match[3] ?? '';
-		if (field === 'display_name' || field === 'displayName') return (r: Record<string, unknown>) => r.displayName === value;
-		if (field.startsWith('labels.')) {
+		const read = Object.hasOwn(fields, field) ? fields[field] : undefined;
+		if (read) {
+			return (r: Record<string, unknown>) => {
+				const actual = read(r);
+				return actual !== undefined && String(actual) === value;
+			};
+		}
+		if (withLabels && field.startsWith('labels.')) {
 			const key = field.slice('labels.'.length);
 			return (r: Record<string, unknown>) => (r.labels as Record<string, unknown> | undefined)?.[key] === value;
 		}

@@ -1,10 +1,10 @@
-/** ModelService: models:upload, get, list, delete. */
+/** ModelService: models:upload, get, list, delete, and the versions of a model (list, delete). */
 import { typeUrl, type ApiCall, type EmulatorContext } from './context';
 import { ApiError, fieldViolations, notFound, type FieldViolation } from './google-errors';
 import { isValidResourceId, newFreeId, parseDuration } from './ids';
 import { asRecord } from './http-util';
 import { filterPredicate, listResponse, page } from './listing';
-import { completeQuickOperation } from './operations-api';
+import { completeQuickOperation, finishedDeleteOperation } from './operations-api';
 import { newEtag, type ModelRecord, type ModelVersionRecord } from './resources';
 
 const MAX_DEPLOYMENT_TIMEOUT_MS = 2 * 60 * 60 * 1000;
@@ -166,23 +166,52 @@ export function listModels(ctx: EmulatorContext, call: ApiCall): Record<string, 
 	return listResponse('models', page(all, call.query));
 }
 
-export function deleteModel(ctx: EmulatorContext, call: ApiCall, ref: ModelRef): Record<string, unknown> {
+/** Endpoint ids a deploy of the model (of the version, if given) is still in flight to. */
+export type DeployingLookup = (modelId: string, versionId?: string) => string[];
+
+/**
+ * Vertex refuses deleting a model, or one of its versions, while it is deployed or being deployed,
+ * and names the endpoints so the caller knows what to undeploy.
+ */
+function refuseWhileDeployed(ctx: EmulatorContext, subject: string, modelId: string, versionId: string | undefined, deploying: DeployingLookup): void {
+	const endpointIds = [...ctx.store.deploymentsOf(modelId, versionId).map((d) => d.endpointId), ...deploying(modelId, versionId)];
+	if (endpointIds.length === 0) return;
+	const where = [...new Set(endpointIds)].map((id) => ctx.store.endpointName(id)).join(', ');
+	throw new ApiError('FAILED_PRECONDITION', `The Model "${subject}" is deployed or being deployed at the following Endpoint(s): ${where}. Undeploy it from them first.`);
+}
+
+/** DeleteModel: every version goes. `models/{id}@{version}` is taken as DeleteModelVersion. */
+export function deleteModel(ctx: EmulatorContext, call: ApiCall, ref: ModelRef, deploying: DeployingLookup): Record<string, unknown> {
+	if (ref.version !== undefined) return deleteModelVersion(ctx, call, ref, deploying);
+	const { model } = requireModel(ctx, ref);
+	refuseWhileDeployed(ctx, ctx.store.modelName(model.id), model.id, undefined, deploying);
+	ctx.store.models.delete(model.id);
+	return finishedDeleteOperation(ctx, call);
+}
+
+/** DeleteModelVersion (`:deleteVersion`): a version named by id or alias, never the default one. */
+export function deleteModelVersion(ctx: EmulatorContext, call: ApiCall, ref: ModelRef, deploying: DeployingLookup): Record<string, unknown> {
+	if (ref.version === undefined) {
+		throw fieldViolations([{ field: 'name', description: 'The model version to delete must be named with its version id or alias: models/{model}@{version}.' }]);
+	}
 	const { model, version } = requireModel(ctx, ref);
-	const deployments = ctx.store.deploymentsOf(model.id, ref.version === undefined ? undefined : version.versionId);
-	if (deployments.length > 0) {
-		const where = [...new Set(deployments.map((d) => ctx.store.endpointName(d.endpointId)))].join(', ');
-		throw new ApiError('FAILED_PRECONDITION', `Model ${ctx.store.modelName(model.id)} is deployed at the following Endpoint(s): ${where}. Undeploy it first.`);
+	const subject = `${ctx.store.modelName(model.id)}@${version.versionId}`;
+	// Checked before deployments: undeploying would not make the default version deletable.
+	if (version.aliases.includes('default')) {
+		throw new ApiError(
+			'FAILED_PRECONDITION',
+			`Model version ${subject} is the default version of the model and cannot be deleted. Delete the model instead, or make another version the default first.`,
+		);
 	}
-	if (ref.version !== undefined) {
-		if (version.aliases.includes('default') && model.versions.size > 1) {
-			throw new ApiError('FAILED_PRECONDITION', 'The default version of a model cannot be deleted while other versions exist.');
-		}
-		model.versions.delete(version.versionId);
-		if (model.versions.size === 0) ctx.store.models.delete(model.id);
-	} else {
-		ctx.store.models.delete(model.id);
-	}
-	const op = ctx.operations.create(ctx.store.parent, typeUrl(call.version, 'DeleteOperationMetadata'));
-	ctx.operations.succeed(op, { '@type': 'type.googleapis.com/google.protobuf.Empty' });
-	return ctx.operations.toJson(op);
+	refuseWhileDeployed(ctx, subject, model.id, version.versionId, deploying);
+	model.versions.delete(version.versionId);
+	return finishedDeleteOperation(ctx, call);
+}
+
+/** ListModelVersions (`:listVersions`): every version as a Model, oldest first. */
+export function listModelVersions(ctx: EmulatorContext, call: ApiCall, modelId: string): Record<string, unknown> {
+	const { model } = requireModel(ctx, { modelId });
+	const keep = filterPredicate(call.query);
+	const all = [...model.versions.values()].map((version) => ctx.store.modelJson(model, version)).filter(keep);
+	return listResponse('models', page(all, call.query));
 }

@@ -1,7 +1,8 @@
-/** google.longrunning.Operations: get, :wait, :cancel, delete; and finishing the quick operations. */
-import { type ApiCall, type EmulatorContext } from './context';
+/** google.longrunning.Operations: get, list, :wait, :cancel, delete; and finishing the quick operations. */
+import { typeUrl, type ApiCall, type EmulatorContext } from './context';
 import { ApiError, GRPC_CODES, type GrpcStatus } from './google-errors';
 import { parseDuration } from './ids';
+import { filterPredicate, listResponse, page } from './listing';
 import type { OperationRecord } from './operations';
 
 const DEFAULT_WAIT_MS = 60_000;
@@ -40,6 +41,16 @@ export function completeQuickOperation(
 	});
 }
 
+/**
+ * Deletes take effect at once, so their operation is done when returned. Vertex names it under the
+ * location, not under the resource that is gone.
+ */
+export function finishedDeleteOperation(ctx: EmulatorContext, call: ApiCall): Record<string, unknown> {
+	const op = ctx.operations.create(ctx.store.parent, typeUrl(call.version, 'DeleteOperationMetadata'));
+	ctx.operations.succeed(op, { '@type': 'type.googleapis.com/google.protobuf.Empty' });
+	return ctx.operations.toJson(op);
+}
+
 function requireOperation(ctx: EmulatorContext, name: string): OperationRecord {
 	const op = ctx.operations.get(name);
 	if (!op) throw new ApiError('NOT_FOUND', `Operation "${name}" not found.`);
@@ -48,6 +59,13 @@ function requireOperation(ctx: EmulatorContext, name: string): OperationRecord {
 
 export function getOperation(ctx: EmulatorContext, name: string): Record<string, unknown> {
 	return ctx.operations.toJson(requireOperation(ctx, name));
+}
+
+/** ListOperations on a location, model or endpoint; `filter` takes `done=true|false`. */
+export function listOperations(ctx: EmulatorContext, call: ApiCall, parent: string): Record<string, unknown> {
+	const keep = filterPredicate(call.query, { done: (op) => op.done === true }, false);
+	const all = ctx.operations.listUnder(parent).map((op) => ctx.operations.toJson(op)).filter(keep);
+	return listResponse('operations', page(all, call.query));
 }
 
 export async function waitOperation(ctx: EmulatorContext, call: ApiCall, name: string): Promise<Record<string, unknown>> {

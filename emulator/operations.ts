@@ -39,6 +39,12 @@ export class OperationStore {
 		return this.operations.get(name);
 	}
 
+	/** The operations directly under `parent` (not those of its sub-resources), newest first. */
+	listUnder(parent: string): OperationRecord[] {
+		const prefix = `${parent}/operations/`;
+		return [...this.operations.values()].filter((op) => op.name.startsWith(prefix) && !op.name.includes('/', prefix.length)).reverse();
+	}
+
 	delete(name: string): boolean {
 		return this.operations.delete(name);
 	}

@@ -9,12 +9,12 @@ import { generateAccessToken, handleMetadataRequest, handleTokenRequest, type Au
 import type { ApiCall, ApiVersion, EmulatorContext } from './context';
 import { DataPlane, isPredictVerb } from './data-plane';
 import type { Deployments } from './deployments';
-import { createEndpoint, deleteEndpoint, getEndpoint, listEndpoints } from './endpoints-api';
+import { createEndpoint, deleteEndpoint, getEndpoint, listEndpoints, requireEndpoint, updateEndpoint } from './endpoints-api';
 import { ApiError, fieldViolations } from './google-errors';
 import { parseJsonObject, readBody, sendApiError, sendJson } from './http-util';
 import { timestamp } from './ids';
-import { deleteModel, getModel, listModels, uploadModel } from './models-api';
-import { cancelOperation, deleteOperation, getOperation, waitOperation } from './operations-api';
+import { deleteModel, deleteModelVersion, getModel, listModels, listModelVersions, requireModel, uploadModel } from './models-api';
+import { cancelOperation, deleteOperation, getOperation, listOperations, waitOperation } from './operations-api';
 
 const MAX_CONTROL_BODY_BYTES = 10 * 1024 * 1024;
 const AUTH_HELP = 'Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.';
@@ -124,21 +124,39 @@ export class Router {
 			if (collection === 'POST endpoints') return reply(createEndpoint(this.ctx, call(body)));
 			return reply(listEndpoints(this.ctx, call()));
 		}
+		const deploying = (modelId: string, versionId?: string): string[] => this.deployments.endpointsDeploying(modelId, versionId);
 		if ((m = /^models\/([^/:@]+)(?:@([^/:]+))?$/.exec(resource))) {
 			checkLocation('name');
 			const ref = { modelId: m[1] as string, version: m[2] };
 			if (method === 'GET') return reply(getModel(this.ctx, ref));
-			if (method === 'DELETE') return reply(deleteModel(this.ctx, call(), ref));
+			if (method === 'DELETE') return reply(deleteModel(this.ctx, call(), ref, deploying));
+		}
+		if ((m = /^models\/([^/:@]+):listVersions$/.exec(resource)) && method === 'GET') {
+			checkLocation('name');
+			return reply(listModelVersions(this.ctx, call(), m[1] as string));
+		}
+		if ((m = /^models\/([^/:@]+)(?:@([^/:]+))?:deleteVersion$/.exec(resource)) && method === 'DELETE') {
+			checkLocation('name');
+			return reply(deleteModelVersion(this.ctx, call(), { modelId: m[1] as string, version: m[2] }, deploying));
 		}
 		if ((m = /^endpoints\/([^/:]+)$/.exec(resource))) {
 			checkLocation('name');
 			if (method === 'GET') return reply(getEndpoint(this.ctx, m[1] as string));
+			if (method === 'PATCH') return reply(updateEndpoint(this.ctx, call(body), m[1] as string));
 			if (method === 'DELETE') return reply(deleteEndpoint(this.ctx, call(), m[1] as string, (id) => this.deployments.cancelFor(id)));
 		}
 		if ((m = /^endpoints\/([^/:]+):(deployModel|undeployModel)$/.exec(resource)) && method === 'POST') {
 			checkLocation('endpoint');
 			const endpointId = m[1] as string;
 			return reply(m[2] === 'deployModel' ? this.deployments.deploy(call(body), endpointId) : this.deployments.undeploy(call(body), endpointId));
+		}
+		if ((m = /^(?:(models|endpoints)\/([^/:@]+)\/)?operations$/.exec(resource)) && method === 'GET') {
+			checkLocation('name');
+			// Like any list, one under a model or endpoint that does not exist is a 404.
+			if (m[1] === 'models') requireModel(this.ctx, { modelId: m[2] as string });
+			if (m[1] === 'endpoints') requireEndpoint(this.ctx, m[2] as string);
+			const parent = m[1] ? `${this.ctx.store.parent}/${m[1]}/${m[2]}` : this.ctx.store.parent;
+			return reply(listOperations(this.ctx, call(), parent));
 		}
 		if ((m = /^((?:models|endpoints)\/[^/:]+\/)?operations\/([^/:]+)(?::(wait|cancel))?$/.exec(resource))) {
 			checkLocation('name');
