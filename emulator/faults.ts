@@ -36,8 +36,10 @@ export interface FaultRule {
 	/** Regular expression tested against the request path without its query (or the operation's method path). */
 	path?: string;
 	method?: string;
-	/** Strike the next N matches, then disarm. Without `rate`, defaults to 1. */
+	/** Strike the next N matches, then disarm. Without `rate` or `durationMs`, defaults to 1. */
 	count?: number;
+	/** Strike every match (or at `rate`, up to `count`) for this long after being armed, then disarm. */
+	durationMs?: number;
 	/** Strike each match with this probability (0..1); with `count`, until `count` strikes. */
 	rate?: number;
 	retryAfterSeconds?: number;
@@ -52,6 +54,8 @@ export class FaultRegistry {
 	private rules: FaultRule[] = [];
 	/** Each rule's path, compiled once when it is armed. */
 	private readonly patterns = new WeakMap<FaultRule, RegExp>();
+	/** When each rule armed with `durationMs` disarms (Date.now() time). */
+	private readonly expiries = new WeakMap<FaultRule, number>();
 	private nextId = 1;
 
 	add(input: Record<string, unknown>): FaultRule {
@@ -83,13 +87,15 @@ export class FaultRegistry {
 		const rate = optionalNumber('rate');
 		if (rate !== undefined && rate > 1) throw new ApiError('INVALID_ARGUMENT', 'Fault field rate must be between 0 and 1.');
 		const count = optionalNumber('count');
+		const durationMs = optionalNumber('durationMs');
 		const rule: FaultRule = {
 			id: String(this.nextId++),
 			kind: kind as FaultKind,
 			path,
 			method: optionalString('method')?.toUpperCase(),
-			count: count ?? (rate === undefined ? 1 : undefined),
+			count: count ?? (rate === undefined && durationMs === undefined ? 1 : undefined),
 			rate,
+			durationMs,
 			retryAfterSeconds: optionalNumber('retryAfterSeconds'),
 			delayMs: optionalNumber('delayMs'),
 			afterBytes: optionalNumber('afterBytes'),
@@ -98,6 +104,7 @@ export class FaultRegistry {
 			hits: 0,
 		};
 		if (pattern && path) this.patterns.set(rule, pattern);
+		if (durationMs !== undefined) this.expiries.set(rule, Date.now() + durationMs);
 		this.rules.push(rule);
 		return rule;
 	}
@@ -122,6 +129,8 @@ export class FaultRegistry {
 	 */
 	take(stage: FaultStage, requestPath: string, method = ''): FaultRule | undefined {
 		const path = requestPath.split('?', 1)[0] as string;
+		const now = Date.now();
+		this.rules = this.rules.filter((rule) => (this.expiries.get(rule) ?? Infinity) > now);
 		for (const rule of this.rules) {
 			if (STAGE_OF[rule.kind] !== stage) continue;
 			if (rule.method && rule.method !== method.toUpperCase()) continue;

@@ -16,6 +16,8 @@ export class VertexApiError extends Error {
 		readonly fieldViolations: FieldViolation[] = [],
 		/** The raw `details` array, or the raw body text when the answer was not Google's envelope. */
 		readonly details: unknown = undefined,
+		/** The answer's Retry-After, in milliseconds, when it had a readable one. */
+		readonly retryAfterMs: number | undefined = undefined,
 	) {
 		super(message);
 	}

@@ -1,23 +1,121 @@
-/** Polling with backoff under one deadline: the shared loop of operation waits and the endpoint-DNS wait. */
-import { sleep } from './transport/abort';
+/**
+ * Polling under one deadline: the shared loop of operation waits and the endpoint-DNS wait.
+ *
+ * Schedule: after a read that is not done yet, the next read comes after
+ * `clamp(pollFraction * waited, initialDelayMs, maxDelayMs)` (waited = time since the wait began), shortened by
+ * up to 10 % of jitter. So a change is noticed within max(initialDelayMs, pollFraction * waited) of happening
+ * (plus one read's latency), and never later than maxDelayMs after. With the operation defaults (1 s, 10 %,
+ * 20 s): every second for the first 10 s, then 10 % of the time waited, then every 20 s from 200 s on.
+ *
+ * Read errors: a transient one (see isTransientPollError) never ends the wait before its deadline; the next
+ * read comes after the schedule's pause or an exponential backoff, whichever is longer, and not before the
+ * error's Retry-After. Any other error ends the wait at once, its message prefixed with `errors.failedPrefix`.
+ */
+import { VertexApiError, VertexTransportError } from './errors';
+import { isAbortedError, sleep } from './transport/abort';
+import { isRetryableConnectionCode, isRetryableStatus } from './transport/retry';
 
 export interface PollOptions {
 	/** Overall time allowed, from the call. */
 	timeoutMs: number;
 	signal?: AbortSignal;
-	/** First pause between reads, growing by `backoffFactor` up to `maxDelayMs`. */
+	/** Shortest pause between reads; also the pause before the first read when `pauseFirst`. */
 	initialDelayMs: number;
+	/** Longest pause between reads (and between retries after transient errors). */
 	maxDelayMs: number;
-	backoffFactor: number;
+	/** The pause after a read is this fraction of the time waited so far (within the two bounds above); default 0.1. */
+	pollFraction?: number;
 	/** Pause before the first read too (a just-started operation is never done yet). */
 	pauseFirst: boolean;
+	/** Source of jitter in [0, 1); tests pin it. */
+	random?: () => number;
+	/** @deprecated Ignored (the pause follows the time waited); accepted so older callers still compile. */
+	backoffFactor?: number;
 }
 
 export interface PollErrors {
-	/** The deadline passed (the thing polled goes on). */
-	timedOut: () => Error;
+	/**
+	 * The deadline passed (the thing polled goes on). `lastFailure` is the message of the last read's
+	 * transient error when that read failed; that error is then also the returned error's `cause`.
+	 */
+	timedOut: (lastFailure?: string) => Error;
 	/** The caller's signal fired. */
 	aborted: () => Error;
+	/**
+	 * Put before the message of a read error that retrying would not fix, which ends the wait at once; the
+	 * error keeps its class and fields (see withMessagePrefix). Without it, that error is thrown as it is.
+	 */
+	failedPrefix?: string;
+}
+
+export const DEFAULT_POLL_FRACTION = 0.1;
+/** Pauses are shortened by a random share of up to this much, so parallel waits spread out. */
+const JITTER = 0.1;
+
+/**
+ * HTTP statuses worth polling again: the transport's own retryable ones (429, 503), plus 408 and every other
+ * 5xx but 501 (UNIMPLEMENTED, which never clears), as gaxios retries them. Broader than the transport's set
+ * because a failed poll costs nothing but the next poll, while the transport retries within one call.
+ */
+function isTransientStatus(httpStatus: number): boolean {
+	return isRetryableStatus(httpStatus) || httpStatus === 408 || (httpStatus >= 500 && httpStatus <= 599 && httpStatus !== 501);
+}
+
+/** gRPC statuses in Google's envelope that clear by themselves (google-gax retries these). */
+const TRANSIENT_GRPC_STATUSES = new Set(['UNAVAILABLE', 'RESOURCE_EXHAUSTED', 'DEADLINE_EXCEEDED', 'INTERNAL', 'ABORTED']);
+
+/**
+ * Network failures worth polling again: the transport's retryable connection codes (reset, refused, socket
+ * closed, connect timeout, DNS try-again), plus read timeouts and other passing network trouble.
+ */
+const TRANSIENT_NETWORK_CODES = new Set([
+	'UND_ERR_HEADERS_TIMEOUT',
+	'UND_ERR_BODY_TIMEOUT',
+	'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'ENETDOWN',
+]);
+
+/**
+ * Whether a failed read may succeed if simply tried again later: 408, 429, 5xx (not 501), a transient gRPC
+ * status, or a connection reset / refused / timed out. A cancelled request, 400, 401, 403, 404, bad input
+ * and answers that do not parse are not.
+ */
+export function isTransientPollError(error: unknown): boolean {
+	if (error instanceof VertexApiError) {
+		return isTransientStatus(error.httpStatus) || (error.status !== undefined && TRANSIENT_GRPC_STATUSES.has(error.status));
+	}
+	if (error instanceof VertexTransportError) {
+		if (isAbortedError(error)) return false;
+		return isRetryableConnectionCode(error.code) || (error.code !== undefined && TRANSIENT_NETWORK_CODES.has(error.code));
+	}
+	return false;
+}
+
+/** The pause before the next read, `waitedMs` into the wait, before jitter. */
+export function pollDelayMs(waitedMs: number, options: Pick<PollOptions, 'initialDelayMs' | 'maxDelayMs' | 'pollFraction'>): number {
+	const fraction = options.pollFraction ?? DEFAULT_POLL_FRACTION;
+	const floor = Math.min(options.initialDelayMs, options.maxDelayMs);
+	return Math.min(options.maxDelayMs, Math.max(floor, fraction * Math.max(0, waitedMs)));
+}
+
+/**
+ * `error` with `prefix` put before its message, for a permanent read error that must name what was polled.
+ * The result keeps the class and every field (httpStatus, status, code...), so callers still tell a 404 from
+ * a 403; the original error is its `cause`.
+ */
+export function withMessagePrefix(error: unknown, prefix: string): Error {
+	if (!(error instanceof Error)) return new Error(`${prefix}: ${String(error)}`, { cause: error });
+	const annotated = Object.create(Object.getPrototypeOf(error) as object) as Error;
+	Object.defineProperties(annotated, Object.getOwnPropertyDescriptors(error));
+	const hidden = { writable: true, configurable: true, enumerable: false };
+	Object.defineProperty(annotated, 'message', { ...hidden, value: `${prefix}: ${error.message}` });
+	Object.defineProperty(annotated, 'cause', { ...hidden, value: error });
+	Error.captureStackTrace(annotated, withMessagePrefix);
+	return annotated;
 }
 
 /**
@@ -30,30 +128,55 @@ export async function pollUntil<T>(
 	options: PollOptions,
 	errors: PollErrors,
 ): Promise<T> {
+	const startedAt = Date.now();
+	const random = options.random ?? Math.random;
 	const deadlineReached = new AbortController();
 	const deadlineTimer = setTimeout(() => deadlineReached.abort(), options.timeoutMs);
 	const waitSignal = options.signal ? AbortSignal.any([options.signal, deadlineReached.signal]) : deadlineReached.signal;
+	const jittered = (ms: number) => Math.round(ms * (1 - JITTER * random()));
+	/** The transient error of the last read, while reads keep failing. */
+	let lastError: unknown;
+	let failures = 0;
 	let delay = options.initialDelayMs;
 	let pause = options.pauseFirst;
+	const timedOut = (): Error => {
+		const error = errors.timedOut(lastError === undefined ? undefined : errorText(lastError));
+		if (lastError !== undefined && error.cause === undefined) {
+			Object.defineProperty(error, 'cause', { value: lastError, writable: true, configurable: true, enumerable: false });
+		}
+		return error;
+	};
 	try {
 		for (;;) {
 			let value: T;
 			try {
-				if (pause) {
-					await sleep(delay, waitSignal);
-					delay = Math.min(options.maxDelayMs, delay * options.backoffFactor);
-				}
+				// Always a timer turn between reads, even of 0 ms: the deadline timer must get to run.
+				if (pause) await sleep(delay, waitSignal);
 				pause = true;
 				value = await read(waitSignal);
 			} catch (error) {
 				if (options.signal?.aborted) throw errors.aborted();
-				if (deadlineReached.signal.aborted) throw errors.timedOut();
-				throw error;
+				const transient = isTransientPollError(error);
+				if (transient) lastError = error;
+				if (deadlineReached.signal.aborted) throw timedOut();
+				if (!transient) throw errors.failedPrefix ? withMessagePrefix(error, errors.failedPrefix) : error;
+				failures++;
+				const backoff = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** (failures - 1));
+				const retryAfter = error instanceof VertexApiError ? (error.retryAfterMs ?? 0) : 0;
+				delay = Math.max(jittered(Math.max(backoff, pollDelayMs(Date.now() - startedAt, options))), retryAfter);
+				continue;
 			}
+			lastError = undefined;
+			failures = 0;
 			if (isDone(value)) return value;
-			if (deadlineReached.signal.aborted) throw errors.timedOut();
+			if (deadlineReached.signal.aborted) throw timedOut();
+			delay = jittered(pollDelayMs(Date.now() - startedAt, options));
 		}
 	} finally {
 		clearTimeout(deadlineTimer);
 	}
+}
+
+function errorText(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
 }

@@ -19,6 +19,8 @@ interface GoogleErrorEnvelope {
 export interface ApiErrorContext {
 	/** What was being done, e.g. "GET projects/p/locations/l/endpoints/e". Never holds secrets. */
 	action?: string;
+	/** The answer's Retry-After in milliseconds, kept on the error (pollers wait at least that long). */
+	retryAfterMs?: number;
 }
 
 function envelopeOf(text: string): GoogleErrorEnvelope | undefined {
@@ -127,12 +129,12 @@ export function apiErrorFromResponse(
 		}
 		const advice = adviceFor(httpStatus, status, message, details);
 		if (advice) parts.push(advice);
-		return new VertexApiError(parts.join(' '), httpStatus, status, violations, details);
+		return new VertexApiError(parts.join(' '), httpStatus, status, violations, details, context.retryAfterMs);
 	}
 	const text = truncate(scrub(bodyText).trim());
 	const advice = adviceFor(httpStatus, undefined, text, undefined);
 	const message = `${prefix} (HTTP ${httpStatus})${text ? `: ${text}` : '.'}${advice ? ` ${advice}` : ''}`;
-	return new VertexApiError(message, httpStatus, undefined, [], text || undefined);
+	return new VertexApiError(message, httpStatus, undefined, [], text || undefined, context.retryAfterMs);
 }
 
 /** Replaces every occurrence of each secret (tokens, keys) in `text`. */

@@ -104,7 +104,8 @@ export class VertexTransport implements HttpSender {
 			if (request.throwOnHttpError === false) return this.toHttpResponse(response, action, url.host, bodyTimeout, signal);
 
 			const text = await readErrorBody(response.body, signal);
-			const error = apiErrorFromResponse(status, text, { action }, [token]);
+			const retryAfterMs = parseRetryAfterMs(headerValue(response.headers['retry-after']));
+			const error = apiErrorFromResponse(status, text, { action, retryAfterMs }, [token]);
 			// UNAVAILABLE can come on a status other than 503; it is only visible in the envelope.
 			if (!lastAttempt && !isRetryableStatus(status) && error.status === 'UNAVAILABLE') {
 				const delay = this.retryDelayFor(response, attempt);

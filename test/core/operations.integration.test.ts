@@ -1,6 +1,11 @@
 /** Long-running operations against a loopback server: success with progress, failure, timeout then
- *  resume from the name, abort, cancel. */
-import { closeSharedAgent, VertexClient, VertexOperationError, VertexValidationError, type Operation } from '../../lib';
+ *  resume from the name, abort, cancel; and against the emulator, waits that ride out 503s and Retry-After
+ *  and end at once on a 403 / 404. */
+import { readFileSync } from 'node:fs';
+
+import { startEmulator, type RunningEmulator } from '../../emulator';
+import { closeSharedAgent, VertexApiError, VertexClient, VertexOperationError, VertexValidationError, type Operation } from '../../lib';
+import { accessToken, apiClient, createEndpoint, startDeploy, uploadModel, type Api } from '../emulator/helpers';
 import { FakeGoogle, sendJson } from './support/fakeGoogle';
 
 let fake: FakeGoogle;
@@ -133,4 +138,88 @@ it('refuses a malformed operation name before any request', async () => {
 		await expect(client.getOperation(bad)).rejects.toThrow(VertexValidationError);
 	}
 	expect(fake.requests).toHaveLength(before);
+});
+
+describe('against the emulator: poll errors during a deploy', () => {
+	let emulator: RunningEmulator;
+	let api: Api;
+	let modelName: string;
+	let endpointName: string;
+	const clientFor = (emulator: RunningEmulator, retry?: { maxRetryAfterMs: number }) =>
+		new VertexClient({
+			credential: { kind: 'serviceAccountKey', keyJson: readFileSync(emulator.serviceAccountKeyFile, 'utf8') },
+			location: emulator.location,
+			apiBaseUrl: emulator.baseUrl,
+			tokenUrl: emulator.tokenUrl,
+			...(retry ? { retry } : {}),
+		});
+	const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+	const refusedPolls = (name: string, status: number) =>
+		emulator.requestLog('rejected').filter((entry) => entry.method === 'GET' && entry.path === `/v1/${name}` && entry.status === status);
+
+	async function startedDeploy(): Promise<Operation> {
+		const started = await startDeploy(api, endpointName, modelName, null);
+		if (started.status !== 200) throw new Error(`deploy refused: ${started.text}`);
+		return started.json as Operation;
+	}
+
+	beforeAll(async () => {
+		emulator = await startEmulator({ operationStepMs: 100 });
+		api = apiClient(emulator, await accessToken(emulator));
+		modelName = (await uploadModel(api, emulator)).modelName;
+		endpointName = (await createEndpoint(api, emulator)).name;
+	});
+	afterEach(() => emulator.clearFaults());
+	afterAll(() => emulator.close());
+
+	it('rides out 10 s of 503 on every poll and ends with the deployed model', async () => {
+		const operation = await startedDeploy();
+		emulator.addFault({ kind: 'unavailable', method: 'GET', path: `^/v1/${literal(operation.name)}$`, durationMs: 10_000 });
+		const startedAt = Date.now();
+		const done = await clientFor(emulator).waitForOperation(operation);
+		const waitedMs = Date.now() - startedAt;
+		const refused = refusedPolls(operation.name, 503);
+		const deployedId = (done.response?.deployedModel as { id?: string } | undefined)?.id;
+		const span = Date.parse(refused[refused.length - 1].at) - Date.parse(refused[0].at);
+		console.log(`emulator: ${refused.length} polls answered 503 over ${(span / 1000).toFixed(1)} s; the wait ended after ${(waitedMs / 1000).toFixed(1)} s with deployed model ${deployedId}`);
+		expect(refused.length).toBeGreaterThanOrEqual(5);
+		expect(span).toBeGreaterThan(8_000);
+		expect(waitedMs).toBeGreaterThanOrEqual(10_000);
+		expect(done.done).toBe(true);
+		expect(deployedId).toMatch(/^[0-9]+$/);
+		const endpoint = await api('GET', `/v1/${endpointName}`);
+		expect(endpoint.json.deployedModels.map((deployed: { id: string }) => deployed.id)).toContain(deployedId);
+	}, 40_000);
+
+	it("waits for a 429's Retry-After before polling again, also when the transport would not wait that long", async () => {
+		const operation = await startedDeploy();
+		emulator.addFault({ kind: 'rate-limit', method: 'GET', path: `^/v1/${literal(operation.name)}$`, count: 2, retryAfterSeconds: 2 });
+		const polledAt: number[] = [];
+		// The transport returns a 429 whose Retry-After exceeds maxRetryAfterMs at once: the poller waits it out.
+		const done = await clientFor(emulator, { maxRetryAfterMs: 500 }).waitForOperation(operation, { onProgress: () => polledAt.push(Date.now()) });
+		const limited = refusedPolls(operation.name, 429).map((entry) => Date.parse(entry.at));
+		expect(done.done).toBe(true);
+		expect(limited).toHaveLength(2);
+		expect(limited[1] - limited[0]).toBeGreaterThanOrEqual(1_950);
+		expect(polledAt[0] - limited[1]).toBeGreaterThanOrEqual(1_950);
+	}, 30_000);
+
+	it.each([
+		['403 (a project the credential cannot reach)', (name: string) => name.replace(/^projects\/[^/]+\//, 'projects/999999999999/'), 403],
+		['404 (no such operation)', (name: string) => name.replace(/[^/]+$/, '1234567890123456789'), 404],
+	])('a %s ends the wait at once, naming the operation', async (_label, nameFor, httpStatus) => {
+		const operation = await startedDeploy();
+		const name = nameFor(operation.name);
+		const client = clientFor(emulator);
+		const startedAt = Date.now();
+		const error = (await client.waitForOperation(name).catch((caught: unknown) => caught)) as VertexApiError;
+		expect(Date.now() - startedAt).toBeLessThan(1_000);
+		expect(error).toBeInstanceOf(VertexApiError);
+		expect(error.httpStatus).toBe(httpStatus);
+		expect(error.message).toContain(`Stopped waiting for operation ${name}: polling it failed`);
+		expect(error.cause).toBeInstanceOf(VertexApiError);
+		expect(refusedPolls(name, httpStatus)).toHaveLength(1);
+		// The deploy itself went on.
+		expect((await client.waitForOperation(operation)).done).toBe(true);
+	});
 });
