@@ -7,7 +7,7 @@ const { fork } = require('node:child_process');
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
 
-const { clearVertexClientCache, closeSharedAgent, getVertexClient } = require('../dist/lib');
+const { clearVertexClientCache, closeSharedAgent, DEPLOY_MODEL, getVertexClient, UPLOAD_MODEL } = require('../dist/lib');
 
 const EMULATOR_START_TIMEOUT_MS = 30_000;
 const OPERATION_WAIT = { timeoutMs: 60_000, initialDelayMs: 25, maxDelayMs: 200 };
@@ -51,7 +51,7 @@ async function deploySampleModel(client, facts) {
 			containerSpec: { imageUri: facts.builtInImage, invokeRoutePrefix: '/*', healthRoute: '/health' },
 		},
 	});
-	const uploaded = await client.waitForOperation(upload, OPERATION_WAIT);
+	const uploaded = await client.waitForResult(UPLOAD_MODEL, upload.operation, OPERATION_WAIT);
 	const created = await client.createEndpoint({
 		endpointId: 'bench-endpoint',
 		endpoint: { displayName: 'bench endpoint', dedicatedEndpointEnabled: true },
@@ -59,15 +59,15 @@ async function deploySampleModel(client, facts) {
 	await client.waitForOperation(created.operation, OPERATION_WAIT);
 	const deploy = await client.deployModel({
 		endpoint: 'bench-endpoint',
-		model: uploaded.response.model,
+		model: uploaded.result.model,
 		deployedModel: {
 			displayName: 'bench deployment',
 			dedicatedResources: { machineSpec: { machineType: 'n1-standard-4' }, minReplicaCount: 1, maxReplicaCount: 1 },
 		},
 		trafficPercentage: 100,
 	});
-	const deployed = await client.waitForOperation(deploy, OPERATION_WAIT);
-	return { endpoint: 'bench-endpoint', deployedModelId: deployed.response.deployedModel.id };
+	const deployed = await client.waitForResult(DEPLOY_MODEL, deploy.operation, OPERATION_WAIT);
+	return { endpoint: 'bench-endpoint', deployedModelId: deployed.result.deployedModelId };
 }
 
 /** Starts everything; the returned close() stops the emulator (and with it the model server) and the client's sockets. */

@@ -1,5 +1,5 @@
 /** Types for examples/index.js. */
-export type ExampleKey = 'deployPipeline' | 'scheduledBatch' | 'chainToService' | 'chatStreaming';
+export type ExampleKey = 'deployPipeline' | 'scheduledBatch' | 'chainToService' | 'chatStreaming' | 'deployWithoutHoldingAWorker';
 export type Placeholder = 'endpointId' | 'serviceUrl' | 'imageUri';
 
 export interface ExampleNode {

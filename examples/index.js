@@ -12,6 +12,7 @@ const FILES = {
 	scheduledBatch: '2-scheduled-batch.json',
 	chainToService: '3-chain-to-service.json',
 	chatStreaming: '4-chat-streaming-webhook.json',
+	deployWithoutHoldingAWorker: '5-deploy-without-holding-a-worker.json',
 };
 
 /** What a user replaces after importing, by name, as written in the files. */

@@ -13,25 +13,49 @@ import {
 } from './auth';
 import { VertexApiError, VertexTransportError, VertexValidationError } from './errors';
 import { assertLocation, controlPlaneBaseUrl, normalizeBaseUrl, TokenHostPolicy } from './hosts';
-import type { HttpSender } from './http';
+import type { CallOptions, HttpSender } from './http';
 import { invokeModelServer, type InvokeInput, type InvokeResponse } from './invoke';
-import { cancelOperation, getOperation, waitForOperation, type WaitOptions } from './operations';
+import {
+	cancelOperation,
+	getOperation,
+	listOperations,
+	waitForOperation,
+	waitForResult,
+	type WaitOptions,
+} from './operations';
+import type { OperationType } from './operationTypes';
 import type { ControlPlane, ListOptions } from './resources/controlPlane';
 import { dedicatedInvokeBaseUrl } from './resources/dataPlane';
 import {
+	applyTrafficToDeployed,
+	deployModelOrUseExisting,
+	findDeployedCopies,
+	type DeployedCopies,
+	type IfDeployed,
+	type TrafficRequest,
+} from './resources/deployedCopies';
+import {
 	createEndpoint,
 	deleteEndpoint,
-	deployModel,
 	getEndpoint,
 	listEndpoints,
 	undeployModel,
+	undeployModels,
+	updateTrafficSplit,
 	waitForDedicatedEndpointDns,
+	type DeleteEndpointOptions,
 	type WaitForDnsOptions,
 } from './resources/endpoints';
-import { deleteModel, getModel, listModels, uploadModel, uploadModelOrUseExisting } from './resources/models';
+import { deleteModel, deleteModelVersion, getModel, listModels, listModelVersions, uploadModel } from './resources/models';
 import { resourceName } from './resources/names';
-import type { IfExists } from './resources/reuse';
-import type { CreateEndpointInput, DeployModelInput, Endpoint, UndeployModelInput } from './schemas/endpoint';
+import type {
+	CreateEndpointInput,
+	DeployedModel,
+	DeployModelInput,
+	Endpoint,
+	UndeployModelInput,
+	UpdateTrafficSplitInput,
+} from './schemas/endpoint';
 import type { Model, UploadModelInput } from './schemas/model';
 import type { Operation } from './schemas/operation';
 import { isAbortedError } from './transport/abort';
@@ -141,77 +165,123 @@ export class VertexClient {
 
 	// models
 
-	uploadModel(input: UploadModelInput, signal?: AbortSignal): Promise<Operation> {
-		return uploadModel(this.controlPlane, input, signal);
+	/** Uploads; `input.ifExists` says what a taken `modelId` means ('fail', the default, or 'use' it). */
+	uploadModel(input: UploadModelInput, options?: CallOptions): Promise<{ operation?: Operation; existing?: Model }> {
+		return uploadModel(this.controlPlane, input, options);
 	}
 
-	/**
-	 * As uploadModel, but a `modelId` that already exists gives that model (`existing`) with `ifExists` 'use'
-	 * (the default), or a 409 that says how to reuse it with 'fail'.
-	 */
-	uploadModelOrUseExisting(
-		input: UploadModelInput,
-		signal?: AbortSignal,
-		ifExists: IfExists = 'use',
-	): Promise<{ operation?: Operation; existing?: Model }> {
-		return uploadModelOrUseExisting(this.controlPlane, input, signal, ifExists);
+	getModel(idOrName: string, options?: CallOptions): Promise<Model> {
+		return getModel(this.controlPlane, idOrName, options);
 	}
 
-	getModel(idOrName: string, signal?: AbortSignal): Promise<Model> {
-		return getModel(this.controlPlane, idOrName, signal);
+	listModels(options?: ListOptions): Promise<{ models: Model[]; nextPageToken?: string }> {
+		return listModels(this.controlPlane, options);
 	}
 
-	listModels(options?: ListOptions, signal?: AbortSignal): Promise<{ models: Model[]; nextPageToken?: string }> {
-		return listModels(this.controlPlane, options, signal);
+	listModelVersions(idOrName: string, options?: ListOptions): Promise<{ models: Model[]; nextPageToken?: string }> {
+		return listModelVersions(this.controlPlane, idOrName, options);
 	}
 
-	deleteModel(idOrName: string, signal?: AbortSignal): Promise<Operation> {
-		return deleteModel(this.controlPlane, idOrName, signal);
+	/** Refused (before any change) while a version is deployed, naming the endpoints. */
+	deleteModel(idOrName: string, options?: CallOptions): Promise<Operation> {
+		return deleteModel(this.controlPlane, idOrName, options);
+	}
+
+	/** `model@version`; refused while that version is deployed. */
+	deleteModelVersion(versionName: string, options?: CallOptions): Promise<Operation> {
+		return deleteModelVersion(this.controlPlane, versionName, options);
 	}
 
 	// endpoints
 
-	createEndpoint(input: CreateEndpointInput, signal?: AbortSignal): Promise<{ operation?: Operation; existing?: Endpoint }> {
-		return createEndpoint(this.controlPlane, input, signal);
+	/** Creates; `input.ifExists` says what a taken `endpointId` means ('fail', the default, or 'use' it). */
+	createEndpoint(input: CreateEndpointInput, options?: CallOptions): Promise<{ operation?: Operation; existing?: Endpoint }> {
+		return createEndpoint(this.controlPlane, input, options);
 	}
 
-	getEndpoint(idOrName: string, signal?: AbortSignal): Promise<Endpoint> {
-		return getEndpoint(this.controlPlane, idOrName, signal);
+	getEndpoint(idOrName: string, options?: CallOptions): Promise<Endpoint> {
+		return getEndpoint(this.controlPlane, idOrName, options);
 	}
 
-	listEndpoints(options?: ListOptions, signal?: AbortSignal): Promise<{ endpoints: Endpoint[]; nextPageToken?: string }> {
-		return listEndpoints(this.controlPlane, options, signal);
+	listEndpoints(options?: ListOptions): Promise<{ endpoints: Endpoint[]; nextPageToken?: string }> {
+		return listEndpoints(this.controlPlane, options);
 	}
 
-	deleteEndpoint(idOrName: string, signal?: AbortSignal): Promise<Operation> {
+	/** Refused while models are deployed, unless `undeployModels` (then each is undeployed first, waited for). */
+	deleteEndpoint(idOrName: string, options?: DeleteEndpointOptions): Promise<Operation> {
 		this.dataPlaneBases.delete(this.endpointName(idOrName));
-		return deleteEndpoint(this.controlPlane, idOrName, signal);
+		return deleteEndpoint(this.controlPlane, idOrName, options);
 	}
 
 	waitForDedicatedEndpointDns(idOrName: string, options?: WaitForDnsOptions): Promise<Endpoint> {
 		return waitForDedicatedEndpointDns(this.controlPlane, idOrName, options);
 	}
 
-	deployModel(input: DeployModelInput, signal?: AbortSignal): Promise<Operation> {
-		return deployModel(this.controlPlane, input, signal);
+	/**
+	 * Deploys. `input.ifDeployed` 'use' reuses a deployment of the same model version already on the endpoint
+	 * (`existing`, with the traffic applied); 'add' (the default) and 'replace' always deploy.
+	 */
+	deployModel(
+		input: DeployModelInput & { ifDeployed?: IfDeployed },
+		options?: CallOptions,
+	): Promise<{ operation?: Operation; existing?: { deployedModel: DeployedModel; endpoint: Endpoint } }> {
+		return deployModelOrUseExisting(this.controlPlane, input, options);
 	}
 
-	undeployModel(input: UndeployModelInput, signal?: AbortSignal): Promise<Operation> {
-		return undeployModel(this.controlPlane, input, signal);
+	/** Copies of a model version already deployed on an endpoint (see DeployedCopies for "same model"). */
+	findDeployedCopies(endpoint: string, model: string, options?: CallOptions): Promise<DeployedCopies> {
+		return findDeployedCopies(this.controlPlane, endpoint, model, options);
+	}
+
+	/** Gives an existing deployed model the traffic a deploy would have; the endpoint is changed only if needed. */
+	applyTrafficToDeployed(endpoint: Endpoint, deployedModelId: string, traffic: TrafficRequest, options?: CallOptions): Promise<Endpoint> {
+		return applyTrafficToDeployed(this.controlPlane, endpoint, deployedModelId, traffic, options);
+	}
+
+	/** Without a split, the removed model's traffic goes to the others in proportion. */
+	undeployModel(input: UndeployModelInput, options?: CallOptions): Promise<Operation> {
+		return undeployModel(this.controlPlane, input, options);
+	}
+
+	/** Undeploys each (in order, waiting for each); `heir` takes the traffic nobody else can. */
+	undeployModels(endpoint: string, deployedModelIds: string[], options?: WaitOptions & { heir?: string }): Promise<void> {
+		return undeployModels(this.controlPlane, endpoint, deployedModelIds, options);
+	}
+
+	updateTrafficSplit(input: UpdateTrafficSplitInput, options?: CallOptions): Promise<Endpoint> {
+		return updateTrafficSplit(this.controlPlane, input, options);
 	}
 
 	// operations
 
-	getOperation(name: string, signal?: AbortSignal): Promise<Operation> {
-		return getOperation(this.controlPlane, name, signal);
+	getOperation(name: string, options?: CallOptions): Promise<Operation> {
+		return getOperation(this.controlPlane, name, options);
 	}
 
-	cancelOperation(name: string, signal?: AbortSignal): Promise<void> {
-		return cancelOperation(this.controlPlane, name, signal);
+	/** Operations of a model or endpoint (by id or name: `{ model }` / `{ endpoint }`), one page. */
+	listOperations(
+		of: { model: string } | { endpoint: string },
+		options?: ListOptions,
+	): Promise<{ operations: Operation[]; nextPageToken?: string }> {
+		const owner = 'model' in of ? resourceName('models', of.model, this.controlPlane) : this.endpointName(of.endpoint);
+		return listOperations(this.controlPlane, owner, options);
+	}
+
+	cancelOperation(name: string, options?: CallOptions): Promise<void> {
+		return cancelOperation(this.controlPlane, name, options);
 	}
 
 	waitForOperation(nameOrOperation: string | Operation, options?: WaitOptions): Promise<Operation> {
 		return waitForOperation(this.controlPlane, nameOrOperation, options);
+	}
+
+	/** Waits, then reads the typed result (UPLOAD_MODEL, CREATE_ENDPOINT, DEPLOY_MODEL, NO_RESULT). */
+	waitForResult<Result>(
+		type: OperationType<Result>,
+		nameOrOperation: string | Operation,
+		options?: WaitOptions,
+	): Promise<{ operation: Operation; result: Result }> {
+		return waitForResult(this.controlPlane, type, nameOrOperation, options);
 	}
 
 	// data plane
@@ -220,7 +290,8 @@ export class VertexClient {
 	 * Calls a model-server route through the endpoint's invoke API. The base is the custom apiBaseUrl when
 	 * configured, else https://{dedicatedEndpointDns} read from the endpoint (cached a few minutes).
 	 */
-	async invoke(input: InvokeInput, signal?: AbortSignal): Promise<InvokeResponse> {
+	async invoke(input: InvokeInput, options: CallOptions = {}): Promise<InvokeResponse> {
+		const { signal } = options;
 		const endpointName = this.endpointName(input?.endpoint);
 		const baseUrl = this.apiBaseUrl ?? (await this.dedicatedBaseUrl(endpointName, signal));
 		try {
@@ -239,7 +310,7 @@ export class VertexClient {
 	private async dedicatedBaseUrl(endpointName: string, signal?: AbortSignal): Promise<string> {
 		const cached = this.dataPlaneBases.get(endpointName);
 		if (cached && cached.expiresAt > Date.now()) return cached.baseUrl;
-		const baseUrl = await dedicatedInvokeBaseUrl(this.controlPlane, endpointName, signal);
+		const baseUrl = await dedicatedInvokeBaseUrl(this.controlPlane, endpointName, { signal });
 		this.dataPlaneBases.set(endpointName, { baseUrl, expiresAt: Date.now() + DATA_PLANE_CACHE_MS });
 		return baseUrl;
 	}

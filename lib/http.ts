@@ -37,3 +37,9 @@ export interface HttpResponse {
 export interface HttpSender {
 	send(request: HttpRequest): Promise<HttpResponse>;
 }
+
+/** Per-call options every client method takes as its last argument. */
+export interface CallOptions {
+	/** Aborts the call (and any wait it makes) when fired. */
+	signal?: AbortSignal;
+}

@@ -1,12 +1,69 @@
-/** The framework-free Vertex AI client: everything public, for the n8n nodes and any Node program. */
-export * from './errors';
-export * from './http';
-export * from './hosts';
-export * from './auth';
-export * from './transport';
-export * from './schemas';
-export * from './operations';
-export * from './resources';
-export * from './client';
-export * from './invoke';
-export * from './stream';
+/**
+ * The public API of the framework-free Vertex AI client, for the n8n nodes and any Node program: the
+ * client and its per-call options, the inputs and results of its calls, typed long-running operations,
+ * the errors it throws, and stream decoding. Everything else under lib/ is internal.
+ */
+
+// The client
+export { clearVertexClientCache, getVertexClient, VertexClient, type VertexClientOptions } from './client';
+export type { VertexCredential } from './auth';
+export type { CallOptions } from './http';
+export type { ListOptions } from './resources/controlPlane';
+export type { WaitOptions } from './operations';
+export type { DeleteEndpointOptions, WaitForDnsOptions } from './resources/endpoints';
+export { closeSharedAgent } from './transport';
+
+// Inputs and results
+export { ACCELERATOR_TYPES, type AcceleratorType } from './schemas/common';
+export type { Model, ModelContainerSpecInput, ModelInput, UploadModelInput } from './schemas/model';
+export type {
+	CreateEndpointInput,
+	DeployedModel,
+	DeployedModelInput,
+	DeployModelInput,
+	Endpoint,
+	EndpointInput,
+	UndeployModelInput,
+	UpdateTrafficSplitInput,
+} from './schemas/endpoint';
+export type { IfExists } from './resources/reuse';
+export { IF_DEPLOYED, type DeployedCopies, type IfDeployed, type TrafficRequest } from './resources/deployedCopies';
+export { resourceId } from './resources/names';
+export { collectPages, type Page } from './resources/pages';
+
+// Long-running operations
+export { deploymentStageOf, type Operation } from './schemas/operation';
+export { DEFAULT_OPERATION_TIMEOUT_MS } from './operations';
+export {
+	CREATE_ENDPOINT,
+	DEPLOY_MODEL,
+	NO_RESULT,
+	UPLOAD_MODEL,
+	type DeployModelResult,
+	type OperationType,
+	type UploadModelResult,
+} from './operationTypes';
+
+// Errors
+export {
+	isAlreadyExists,
+	VertexApiError,
+	VertexOperationError,
+	VertexTransportError,
+	VertexValidationError,
+	type FieldViolation,
+} from './errors';
+
+// Invoke and stream decoding
+export type { InvokeBody, InvokeInput, InvokeResponse } from './invoke';
+export {
+	aggregateChunks,
+	decodeStream,
+	detectStreamFormat,
+	VertexStreamError,
+	type DecodedStream,
+	type DecodeStreamOptions,
+	type StreamChunk,
+	type StreamFormat,
+	type StreamSummary,
+} from './stream';

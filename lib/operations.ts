@@ -3,11 +3,14 @@
  * stops (deadline, cancel) never stops the operation, and always says its name so it can be resumed.
  */
 import { VertexOperationError, VertexValidationError } from './errors';
-import type { HttpSender } from './http';
+import type { CallOptions, HttpSender } from './http';
+import type { OperationType } from './operationTypes';
+import type { ListOptions } from './resources/controlPlane';
+import { listQuery } from './resources/listQuery';
 import { pollUntil } from './polling';
 import { GRPC_CODE_NAMES } from './schemas/common';
-import { operationSchema, type Operation } from './schemas/operation';
-import { sendJson } from './transport/json';
+import { deploymentStageOf, listOperationsResponseSchema, operationSchema, type Operation } from './schemas/operation';
+import { sendJson, withQuery } from './transport/json';
 
 export interface OperationsContext {
 	sender: HttpSender;
@@ -15,24 +18,35 @@ export interface OperationsContext {
 	baseUrl: string;
 }
 
-export interface WaitOptions {
+export interface WaitOptions extends CallOptions {
 	/** Overall deadline for the wait; default 45 minutes (deploys take tens of minutes). */
 	timeoutMs?: number;
-	signal?: AbortSignal;
-	/** First pause between polls; default 1 s. */
+	/**
+	 * Shortest pause between polls, and the pause before the first poll of a just-started operation (a name
+	 * alone, as when resuming, is polled at once); default 1 s. The pause after each poll is 10 % of the time
+	 * waited so far, kept between initialDelayMs and maxDelayMs (up to 10 % shorter, as jitter): completion is
+	 * noticed within max(1 s, 10 % of the time waited). With the defaults: a poll every second for the first
+	 * 10 s, then the pause grows with the wait, then one poll every 20 s from 200 s on (about 30 polls for a
+	 * 1-minute operation, 120 to 135 for a 30-minute one). A transient poll error (429, 5xx, UNAVAILABLE, a reset or
+	 * timed-out connection) never ends the wait before timeoutMs: polling goes on with backoff (doubling from
+	 * initialDelayMs, up to maxDelayMs) and never sooner than the error's Retry-After; any other error ends it
+	 * at once, naming the operation.
+	 */
 	initialDelayMs?: number;
-	/** Longest pause between polls; default 30 s. */
+	/** Longest pause between polls (and between retries after transient poll errors); default 20 s. */
 	maxDelayMs?: number;
-	/** Growth of the pause after each poll; default 1.5. */
+	/** @deprecated Ignored: the pause follows the time waited (see initialDelayMs); still accepted. */
 	backoffFactor?: number;
-	/** Called with every polled state (deploys report metadata.deploymentStage). */
+	/** Called with every polled state. */
 	onProgress?: (operation: Operation) => void;
+	/** Called when a deploy's metadata.deploymentStage changes (once per stage, the first seen included). */
+	onStageChange?: (stage: string, operation: Operation) => void;
 }
 
 export const DEFAULT_OPERATION_TIMEOUT_MS = 45 * 60_000;
 const DEFAULT_INITIAL_DELAY_MS = 1_000;
-const DEFAULT_MAX_DELAY_MS = 30_000;
-const DEFAULT_BACKOFF_FACTOR = 1.5;
+/** Google's client libraries cap their operation polling pause at 20 s too (google-api-core DEFAULT_POLLING). */
+const DEFAULT_MAX_DELAY_MS = 20_000;
 
 const SEGMENT = '[^/?#\\s\\\\]+';
 const OPERATION_NAME_PATTERN = new RegExp(`^projects/${SEGMENT}/locations/${SEGMENT}(/${SEGMENT})*/operations/${SEGMENT}$`);
@@ -49,25 +63,25 @@ export function assertOperationName(name: string, field = 'operationName'): stri
 	return trimmed;
 }
 
-export async function getOperation(context: OperationsContext, name: string, signal?: AbortSignal): Promise<Operation> {
+export async function getOperation(context: OperationsContext, name: string, options: CallOptions = {}): Promise<Operation> {
 	const verbatim = assertOperationName(name);
 	return sendJson(
 		context.sender,
-		{ method: 'GET', url: `${context.baseUrl}/v1/${verbatim}`, signal, retry: true },
+		{ method: 'GET', url: `${context.baseUrl}/v1/${verbatim}`, signal: options.signal, retry: true },
 		operationSchema,
 		'operation',
 	);
 }
 
 /** Asks Vertex to cancel; the operation then ends with error CANCELLED (cancellation is best effort). */
-export async function cancelOperation(context: OperationsContext, name: string, signal?: AbortSignal): Promise<void> {
+export async function cancelOperation(context: OperationsContext, name: string, options: CallOptions = {}): Promise<void> {
 	const verbatim = assertOperationName(name);
 	const { body } = await context.sender.send({
 		method: 'POST',
 		url: `${context.baseUrl}/v1/${verbatim}:cancel`,
 		headers: { 'content-type': 'application/json' },
 		body: '{}',
-		signal,
+		signal: options.signal,
 		retry: true,
 	});
 	for await (const chunk of body) void chunk;
@@ -108,10 +122,16 @@ export async function waitForOperation(
 	if (typeof nameOrOperation !== 'string' && nameOrOperation.done) return settledOperation(nameOrOperation);
 	const name = assertOperationName(typeof nameOrOperation === 'string' ? nameOrOperation : nameOrOperation.name);
 	const timeoutMs = options.timeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
+	let lastStage: string | undefined;
 	const operation = await pollUntil(
 		async (signal) => {
-			const polled = await getOperation(context, name, signal);
+			const polled = await getOperation(context, name, { signal });
 			options.onProgress?.(polled);
+			const stage = deploymentStageOf(polled);
+			if (stage !== undefined && stage !== lastStage) {
+				lastStage = stage;
+				options.onStageChange?.(stage, polled);
+			}
 			return polled;
 		},
 		(polled) => polled.done === true,
@@ -120,14 +140,15 @@ export async function waitForOperation(
 			signal: options.signal,
 			initialDelayMs: options.initialDelayMs ?? DEFAULT_INITIAL_DELAY_MS,
 			maxDelayMs: options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS,
-			backoffFactor: options.backoffFactor ?? DEFAULT_BACKOFF_FACTOR,
 			// A name alone is polled at once (resume); a fresh operation object gets the first pause.
 			pauseFirst: typeof nameOrOperation !== 'string',
 		},
 		{
-			timedOut: () =>
+			timedOut: (lastFailure) =>
 				new VertexOperationError(
-					`Stopped waiting for operation ${name} after ${minutes(timeoutMs)}: it is still running in Vertex AI. Wait again with this operation name to resume, or cancel it.`,
+					lastFailure === undefined
+						? `Stopped waiting for operation ${name} after ${minutes(timeoutMs)}: it is still running in Vertex AI. Wait again with this operation name to resume, or cancel it.`
+						: `Stopped waiting for operation ${name} after ${minutes(timeoutMs)}: it may still be running in Vertex AI. Wait again with this operation name to resume, or cancel it. The last poll failed: ${lastFailure}`,
 					name,
 					'timeout',
 				),
@@ -137,7 +158,37 @@ export async function waitForOperation(
 					name,
 					'aborted',
 				),
+			failedPrefix: `Stopped waiting for operation ${name}: polling it failed with an error that retrying will not fix (the operation itself is not stopped)`,
 		},
 	);
 	return settledOperation(operation);
+}
+
+/** Waits as waitForOperation does, then reads the operation's typed result. */
+export async function waitForResult<Result>(
+	context: OperationsContext,
+	type: OperationType<Result>,
+	nameOrOperation: string | Operation,
+	options: WaitOptions = {},
+): Promise<{ operation: Operation; result: Result }> {
+	const operation = await waitForOperation(context, nameOrOperation, options);
+	return { operation, result: type.resultOf(operation) };
+}
+
+/** Operation names under a resource (`projects/.../models/m`, `.../endpoints/e`) or a location. */
+const OPERATION_OWNER_PATTERN = new RegExp(`^projects/${SEGMENT}/locations/${SEGMENT}(/(models|endpoints)/${SEGMENT})?$`);
+
+/** google.longrunning ListOperations for a model, an endpoint or a location: one page. */
+export async function listOperations(
+	context: OperationsContext,
+	owner: string,
+	/** `filter` e.g. `done=false`. */
+	options: ListOptions = {},
+): Promise<{ operations: Operation[]; nextPageToken?: string }> {
+	if (!OPERATION_OWNER_PATTERN.test(owner) || owner.split('/').some((segment) => segment === '.' || segment === '..')) {
+		throw new VertexValidationError(`"${owner}" is not a model, endpoint or location name to list operations of.`, 'resource');
+	}
+	const url = withQuery(`${context.baseUrl}/v1/${owner}/operations`, listQuery(options));
+	const page = await sendJson(context.sender, { method: 'GET', url, signal: options.signal }, listOperationsResponseSchema, 'operation list');
+	return { operations: page.operations ?? [], ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) };
 }

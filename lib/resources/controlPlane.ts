@@ -1,4 +1,5 @@
 /** What every control-plane call needs: who sends, where to, and for which project and location. */
+import type { CallOptions } from '../http';
 import type { OperationsContext } from '../operations';
 import type { ResourceScope } from './names';
 
@@ -9,7 +10,8 @@ export function apiUrl(controlPlane: ControlPlane, resourcePath: string): string
 	return `${controlPlane.baseUrl}/v1/${resourcePath}`;
 }
 
-export interface ListOptions {
+/** One page of a list call: the query, and the call's signal. */
+export interface ListOptions extends CallOptions {
 	pageSize?: number;
 	pageToken?: string;
 	filter?: string;

@@ -1,4 +1,5 @@
 /** Where invoke calls go for an endpoint without a custom base URL: its dedicated DNS, read from Vertex. */
+import type { CallOptions } from '../http';
 import { VertexValidationError } from '../errors';
 import { dedicatedEndpointBaseUrl } from '../hosts';
 import type { ControlPlane } from './controlPlane';
@@ -8,8 +9,8 @@ import { assertDedicated, getEndpoint } from './endpoints';
  * `https://{dedicatedEndpointDns}` of the endpoint (GET Endpoint; scheme stripped, never built from ids).
  * Throws VertexValidationError when the endpoint is not dedicated or its DNS is not set yet.
  */
-export async function dedicatedInvokeBaseUrl(controlPlane: ControlPlane, endpointName: string, signal?: AbortSignal): Promise<string> {
-	const endpoint = await getEndpoint(controlPlane, endpointName, signal);
+export async function dedicatedInvokeBaseUrl(controlPlane: ControlPlane, endpointName: string, options: CallOptions = {}): Promise<string> {
+	const endpoint = await getEndpoint(controlPlane, endpointName, options);
 	assertDedicated(endpoint);
 	const dns = endpoint.dedicatedEndpointDns?.trim();
 	if (!dns) {

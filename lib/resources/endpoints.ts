@@ -1,6 +1,8 @@
 /** Endpoints: create (caller-chosen id, 409 turned into "use the existing one" on request), get, list,
  *  delete, wait for the dedicated DNS, deploy and undeploy models. */
 import { VertexOperationError, VertexValidationError } from '../errors';
+import type { CallOptions } from '../http';
+import { waitForOperation, type WaitOptions } from '../operations';
 import {
 	createEndpointInputSchema,
 	deployModelInputSchema,
@@ -11,6 +13,8 @@ import {
 	type DeployModelInput,
 	type Endpoint,
 	type UndeployModelInput,
+	type UpdateTrafficSplitInput,
+	updateTrafficSplitInputSchema,
 } from '../schemas/endpoint';
 import { operationSchema, type Operation } from '../schemas/operation';
 import { parseInput } from '../schemas/validate';
@@ -22,22 +26,27 @@ import { parentName, resourceName } from './names';
 import { createOrUseExisting } from './reuse';
 import { trafficSplitForDeploy, trafficSplitForUndeploy } from './traffic';
 
-export async function getEndpoint(controlPlane: ControlPlane, idOrName: string, signal?: AbortSignal): Promise<Endpoint> {
+/** The ids of the models deployed on an endpoint. */
+export function deployedModelIds(endpoint: Endpoint): string[] {
+	return (endpoint.deployedModels ?? []).map((deployed) => deployed.id).filter((id): id is string => !!id);
+}
+
+export async function getEndpoint(controlPlane: ControlPlane, idOrName: string, options: CallOptions = {}): Promise<Endpoint> {
 	const name = resourceName('endpoints', idOrName, controlPlane);
-	return sendJson(controlPlane.sender, { method: 'GET', url: apiUrl(controlPlane, name), signal }, endpointSchema, 'endpoint');
+	return sendJson(controlPlane.sender, { method: 'GET', url: apiUrl(controlPlane, name), signal: options.signal }, endpointSchema, 'endpoint');
 }
 
 export async function createEndpoint(
 	controlPlane: ControlPlane,
 	input: CreateEndpointInput,
-	signal?: AbortSignal,
+	options: CallOptions = {},
 ): Promise<{ operation?: Operation; existing?: Endpoint }> {
 	const { endpointId, endpoint, ifExists } = parseInput(createEndpointInputSchema, input);
 	const url = withQuery(apiUrl(controlPlane, `${parentName(controlPlane)}/endpoints`), { endpointId });
 	const { created, existing } = await createOrUseExisting(
 		() =>
-			sendJson(controlPlane.sender, { method: 'POST', url, body: endpoint, signal }, operationSchema, 'create-endpoint operation'),
-		(id) => getEndpoint(controlPlane, id, signal),
+			sendJson(controlPlane.sender, { method: 'POST', url, body: endpoint, signal: options.signal }, operationSchema, 'create-endpoint operation'),
+		(id) => getEndpoint(controlPlane, id, options),
 		{ kind: 'Endpoint', id: endpointId, idField: 'endpointId', parent: parentName(controlPlane), ifExists: ifExists ?? 'fail' },
 	);
 	return { operation: created, existing };
@@ -46,27 +55,46 @@ export async function createEndpoint(
 export async function listEndpoints(
 	controlPlane: ControlPlane,
 	options: ListOptions = {},
-	signal?: AbortSignal,
 ): Promise<{ endpoints: Endpoint[]; nextPageToken?: string }> {
 	const url = withQuery(apiUrl(controlPlane, `${parentName(controlPlane)}/endpoints`), listQuery(options));
-	const page = await sendJson(controlPlane.sender, { method: 'GET', url, signal }, listEndpointsResponseSchema, 'endpoint list');
+	const page = await sendJson(controlPlane.sender, { method: 'GET', url, signal: options.signal }, listEndpointsResponseSchema, 'endpoint list');
 	return { endpoints: page.endpoints ?? [], ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) };
 }
 
-export async function deleteEndpoint(controlPlane: ControlPlane, idOrName: string, signal?: AbortSignal): Promise<Operation> {
+export interface DeleteEndpointOptions extends CallOptions {
+	/** Undeploy every deployed model first (each undeploy waited for with `undeployWait`); else a deployed model is an error. */
+	undeployModels?: boolean;
+	undeployWait?: Omit<WaitOptions, 'signal'>;
+}
+
+/**
+ * Deletes an endpoint. One with deployed models is refused before the delete, naming them, unless
+ * `undeployModels` is set: then they are undeployed one by one (waiting for each) and the endpoint deleted.
+ */
+export async function deleteEndpoint(controlPlane: ControlPlane, idOrName: string, options: DeleteEndpointOptions = {}): Promise<Operation> {
 	const name = resourceName('endpoints', idOrName, controlPlane);
+	const current = await getEndpoint(controlPlane, name, options);
+	const deployed = deployedModelIds(current);
+	if (deployed.length > 0 && !options.undeployModels) {
+		throw new VertexValidationError(
+			`Endpoint ${name} still has deployed models (${deployed.join(', ')}): undeploy them first, or turn on "Undeploy Models First".`,
+			'undeployModels',
+		);
+	}
+	if (deployed.length > 0) {
+		await undeployModels(controlPlane, name, deployed, { ...options.undeployWait, signal: options.signal });
+	}
 	return sendJson(
 		controlPlane.sender,
-		{ method: 'DELETE', url: apiUrl(controlPlane, name), signal, retry: false },
+		{ method: 'DELETE', url: apiUrl(controlPlane, name), signal: options.signal, retry: false },
 		operationSchema,
 		'delete operation',
 	);
 }
 
-export interface WaitForDnsOptions {
+export interface WaitForDnsOptions extends CallOptions {
 	/** Default 15 minutes. */
 	timeoutMs?: number;
-	signal?: AbortSignal;
 	/** First pause between reads; default 2 s, growing to 15 s. */
 	initialDelayMs?: number;
 	maxDelayMs?: number;
@@ -92,7 +120,7 @@ export async function waitForDedicatedEndpointDns(
 	const timeoutMs = options.timeoutMs ?? 15 * 60_000;
 	return pollUntil(
 		async (signal) => {
-			const endpoint = await getEndpoint(controlPlane, name, signal);
+			const endpoint = await getEndpoint(controlPlane, name, { signal });
 			assertDedicated(endpoint);
 			return endpoint;
 		},
@@ -102,29 +130,31 @@ export async function waitForDedicatedEndpointDns(
 			signal: options.signal,
 			initialDelayMs: options.initialDelayMs ?? 2_000,
 			maxDelayMs: options.maxDelayMs ?? 15_000,
-			backoffFactor: 1.5,
 			pauseFirst: false,
 		},
 		{
-			timedOut: () =>
+			timedOut: (lastFailure) =>
 				new VertexOperationError(
-					`Endpoint ${name} still has no dedicatedEndpointDns after ${Math.round(timeoutMs / 1000)} s; Vertex is still setting it up. Wait again later.`,
+					lastFailure === undefined
+						? `Endpoint ${name} still has no dedicatedEndpointDns after ${Math.round(timeoutMs / 1000)} s; Vertex is still setting it up. Wait again later.`
+						: `Endpoint ${name} still has no dedicatedEndpointDns after ${Math.round(timeoutMs / 1000)} s; Vertex may still be setting it up. Wait again later. The last read of the endpoint failed: ${lastFailure}`,
 					name,
 					'timeout',
 				),
 			aborted: () =>
 				new VertexOperationError(`Stopped waiting for the DNS of endpoint ${name}: the run was cancelled.`, name, 'aborted'),
+			failedPrefix: `Stopped waiting for the DNS of endpoint ${name}`,
 		},
 	);
 }
 
-export async function deployModel(controlPlane: ControlPlane, input: DeployModelInput, signal?: AbortSignal): Promise<Operation> {
+export async function deployModel(controlPlane: ControlPlane, input: DeployModelInput, options: CallOptions = {}): Promise<Operation> {
 	const { endpoint, model, deployedModel, trafficPercentage, trafficSplit } = parseInput(deployModelInputSchema, input);
 	const endpointName = resourceName('endpoints', endpoint, controlPlane);
 	const modelName = resourceName('models', model, controlPlane, { allowVersion: true });
 	let split = trafficSplit;
 	if (!split) {
-		const current = await getEndpoint(controlPlane, endpointName, signal);
+		const current = await getEndpoint(controlPlane, endpointName, options);
 		const hasModels = (current.deployedModels?.length ?? 0) > 0;
 		// Without a percentage: the only model takes everything; a further model starts at 0 (existing traffic untouched).
 		split = trafficSplitForDeploy(current.trafficSplit, trafficPercentage ?? (hasModels ? 0 : 100));
@@ -132,14 +162,23 @@ export async function deployModel(controlPlane: ControlPlane, input: DeployModel
 	const body = { deployedModel: { ...deployedModel, model: modelName }, trafficSplit: split };
 	return sendJson(
 		controlPlane.sender,
-		{ method: 'POST', url: apiUrl(controlPlane, `${endpointName}:deployModel`), body, signal },
+		{ method: 'POST', url: apiUrl(controlPlane, `${endpointName}:deployModel`), body, signal: options.signal },
 		operationSchema,
 		'deploy operation',
 	);
 }
 
-export async function undeployModel(controlPlane: ControlPlane, input: UndeployModelInput, signal?: AbortSignal): Promise<Operation> {
-	const { endpoint, deployedModelId, trafficSplit } = parseInput(undeployModelInputSchema, input);
+/**
+ * Undeploys one deployed model. Without a `trafficSplit` its traffic goes to the others in proportion to
+ * their shares; when they all had none, to `heir` (a deployed model id) if given, else it is an error.
+ */
+export async function undeployModel(
+	controlPlane: ControlPlane,
+	input: UndeployModelInput & { heir?: string },
+	options: CallOptions = {},
+): Promise<Operation> {
+	const { heir, ...request } = input ?? {};
+	const { endpoint, deployedModelId, trafficSplit } = parseInput(undeployModelInputSchema, request);
 	const endpointName = resourceName('endpoints', endpoint, controlPlane);
 	let split = trafficSplit;
 	if (split && (split[deployedModelId] ?? 0) > 0) {
@@ -149,15 +188,71 @@ export async function undeployModel(controlPlane: ControlPlane, input: UndeployM
 		);
 	}
 	if (!split) {
-		const current = await getEndpoint(controlPlane, endpointName, signal);
-		const ids = (current.deployedModels ?? []).map((deployed) => deployed.id).filter((id): id is string => !!id);
-		split = trafficSplitForUndeploy(current.trafficSplit, ids, deployedModelId);
+		const current = await getEndpoint(controlPlane, endpointName, options);
+		const ids = deployedModelIds(current);
+		if (!ids.includes(deployedModelId)) {
+			throw new VertexValidationError(
+				`Deployed model ${deployedModelId} is not on endpoint ${endpointName} (deployed there: ${ids.join(', ') || 'none'}).`,
+				'deployedModelId',
+			);
+		}
+		split = trafficSplitForUndeploy(current.trafficSplit, ids, deployedModelId, heir);
 	}
 	const body = { deployedModelId, ...(split ? { trafficSplit: split } : {}) };
 	return sendJson(
 		controlPlane.sender,
-		{ method: 'POST', url: apiUrl(controlPlane, `${endpointName}:undeployModel`), body, signal },
+		{ method: 'POST', url: apiUrl(controlPlane, `${endpointName}:undeployModel`), body, signal: options.signal },
 		operationSchema,
 		'undeploy operation',
+	);
+}
+
+/**
+ * Undeploys several deployed models one after another, waiting for each (Vertex runs one deployment
+ * change per endpoint at a time). When a removed model carried all the traffic, `heir` takes it (by
+ * default the last one listed, itself removed last), so the split stays valid throughout.
+ */
+export async function undeployModels(
+	controlPlane: ControlPlane,
+	endpoint: string,
+	deployedModelIds: string[],
+	options: WaitOptions & { heir?: string } = {},
+): Promise<void> {
+	const { heir = deployedModelIds[deployedModelIds.length - 1], ...wait } = options;
+	for (const deployedModelId of deployedModelIds) {
+		const operation = await undeployModel(
+			controlPlane,
+			{ endpoint, deployedModelId, heir: deployedModelId === heir ? undefined : heir },
+			{ signal: wait.signal },
+		);
+		await waitForOperation(controlPlane, operation, wait);
+	}
+}
+
+/**
+ * Sets an endpoint's traffic split (PATCH with updateMask=trafficSplit). Every key must be a model
+ * deployed there and the shares must add up to 100; checked before the change is sent.
+ */
+export async function updateTrafficSplit(
+	controlPlane: ControlPlane,
+	input: UpdateTrafficSplitInput,
+	options: CallOptions = {},
+): Promise<Endpoint> {
+	const { endpoint, trafficSplit } = parseInput(updateTrafficSplitInputSchema, input);
+	const name = resourceName('endpoints', endpoint, controlPlane);
+	const ids = deployedModelIds(await getEndpoint(controlPlane, name, options));
+	const unknown = Object.keys(trafficSplit).filter((id) => !ids.includes(id));
+	if (unknown.length > 0) {
+		throw new VertexValidationError(
+			`trafficSplit names ${unknown.join(', ')}, not deployed on endpoint ${name} (deployed there: ${ids.join(', ') || 'none'}).`,
+			'trafficSplit',
+		);
+	}
+	const url = withQuery(apiUrl(controlPlane, name), { updateMask: 'trafficSplit' });
+	return sendJson(
+		controlPlane.sender,
+		{ method: 'PATCH', url, body: { trafficSplit }, signal: options.signal, retry: false },
+		endpointSchema,
+		'endpoint',
 	);
 }

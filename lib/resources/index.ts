@@ -8,10 +8,23 @@ export {
 	getEndpoint,
 	listEndpoints,
 	undeployModel,
+	undeployModels,
+	updateTrafficSplit,
 	waitForDedicatedEndpointDns,
+	type DeleteEndpointOptions,
 	type WaitForDnsOptions,
 } from './endpoints';
-export { deleteModel, getModel, listModels, uploadModel, uploadModelOrUseExisting } from './models';
+export {
+	applyTrafficToDeployed,
+	deployModelOrUseExisting,
+	findDeployedCopies,
+	IF_DEPLOYED,
+	type DeployedCopies,
+	type IfDeployed,
+	type TrafficRequest,
+} from './deployedCopies';
+export { collectPages, type Page } from './pages';
+export { deleteModel, deleteModelVersion, getModel, listModels, listModelVersions, uploadModel } from './models';
 export { parentName, resourceId, resourceName, type ResourceScope } from './names';
 export { createOrUseExisting, type IfExists } from './reuse';
-export { trafficSplitForDeploy, trafficSplitForUndeploy } from './traffic';
+export { trafficSplitForDeploy, trafficSplitForUndeploy, trafficSplitGiving } from './traffic';

@@ -36,12 +36,14 @@ export function trafficSplitForDeploy(current: Record<string, number> | undefine
 /**
  * The split after removing `deployedModelId`: the other deployed models scaled up proportionally to 100;
  * undefined when no split is needed (nothing else deployed, or the removed model carried no traffic).
- * `deployedModelIds` lists every model on the endpoint, since a split omits models at 0.
+ * `deployedModelIds` lists every model on the endpoint, since a split omits models at 0. When the removed
+ * model carried all the traffic, `heir` (one of the others) takes it; without one that is an error.
  */
 export function trafficSplitForUndeploy(
 	current: Record<string, number> | undefined,
 	deployedModelIds: string[],
 	deployedModelId: string,
+	heir?: string,
 ): Record<string, number> | undefined {
 	const split = current ?? {};
 	const removedShare = split[deployedModelId] ?? 0;
@@ -49,6 +51,7 @@ export function trafficSplitForUndeploy(
 	if (removedShare === 0 || otherIds.length === 0) return undefined;
 	const others = Object.fromEntries(otherIds.map((id) => [id, split[id] ?? 0]));
 	const othersTotal = Object.values(others).reduce((acc, share) => acc + share, 0);
+	if (othersTotal === 0 && heir !== undefined && otherIds.includes(heir)) return { [heir]: 100 };
 	if (othersTotal === 0) {
 		throw new VertexValidationError(
 			`Deployed model ${deployedModelId} carries all the traffic: give a trafficSplit saying which remaining deployed model (${otherIds.join(', ')}) takes it.`,
@@ -56,4 +59,18 @@ export function trafficSplitForUndeploy(
 		);
 	}
 	return scaleTo(others, 100);
+}
+
+/**
+ * The split that gives `deployedModelId` (already deployed) `percentage` of the traffic, the other models
+ * keeping their relative shares in the rest; the same arithmetic as a deploy with that percentage.
+ */
+export function trafficSplitGiving(
+	current: Record<string, number> | undefined,
+	deployedModelId: string,
+	percentage: number,
+): Record<string, number> {
+	const others = Object.fromEntries(Object.entries(current ?? {}).filter(([id]) => id !== deployedModelId));
+	const { [NEW_MODEL_TRAFFIC_KEY]: share, ...rest } = trafficSplitForDeploy(others, percentage);
+	return { ...rest, [deployedModelId]: share };
 }

@@ -169,6 +169,15 @@ export const undeployModelInputSchema = z.strictObject({
 	trafficSplit: trafficSplitSchema.optional(),
 });
 
+/** A whole new split for an endpoint's deployed models ("0" has no meaning here). */
+export const updateTrafficSplitInputSchema = z.strictObject({
+	endpoint: z.string().min(1, { error: 'endpoint is required.' }),
+	trafficSplit: trafficSplitSchema.refine((split) => !(NEW_MODEL_TRAFFIC_KEY in split), {
+		error: `trafficSplit key "${NEW_MODEL_TRAFFIC_KEY}" only means something in a deploy: use the deployed model ids.`,
+	}),
+});
+
+export type UpdateTrafficSplitInput = z.input<typeof updateTrafficSplitInputSchema>;
 export type MachineSpecInput = z.input<typeof machineSpecInputSchema>;
 export type DedicatedResourcesInput = z.input<typeof dedicatedResourcesInputSchema>;
 export type EndpointInput = z.input<typeof endpointInputSchema>;

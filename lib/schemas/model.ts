@@ -84,6 +84,8 @@ export const uploadModelInputSchema = z.strictObject({
 	/** A model id or resource name; the resources layer expands it. */
 	parentModel: optionalText,
 	serviceAccount: blankAsUnset(serviceAccountEmailSchema),
+	/** When `modelId` is taken: fail (409), or use the existing model. */
+	ifExists: z.enum(['fail', 'use'], { error: 'ifExists must be "fail" or "use".' }).default('fail'),
 });
 
 export type ModelContainerSpecInput = z.input<typeof modelContainerSpecInputSchema>;

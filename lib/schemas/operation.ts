@@ -19,6 +19,11 @@ export const operationSchema = z.looseObject({
 
 export type Operation = z.output<typeof operationSchema>;
 
+export const listOperationsResponseSchema = z.looseObject({
+	operations: z.array(operationSchema).optional(),
+	nextPageToken: z.string().optional(),
+});
+
 /** The deployment stage a deploy operation reports in its metadata, when it reports one. */
 export function deploymentStageOf(operation: Operation): string | undefined {
 	const stage = operation.metadata?.deploymentStage;

@@ -7,11 +7,11 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { resourceId, type Endpoint } from '../../lib';
+import { CREATE_ENDPOINT, resourceId, type Endpoint } from '../../lib';
 import { clientFromCredential } from '../shared/client';
 import { outputItem, runForEachItem } from '../shared/items';
 import { sharedMethods } from '../shared/methods';
-import { operationFields, startOrResumeOperation } from '../shared/operation';
+import { operationFields, startOrResumeOperation, waitSettings } from '../shared/operation';
 import { CREDENTIAL_TYPE, labelsOption, waitParameters } from '../shared/parameters';
 import { labelsFrom } from '../shared/values';
 
@@ -114,14 +114,14 @@ export class VertexAiCreateDedicatedEndpoint implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const client = clientFromCredential(await this.getCredentials(CREDENTIAL_TYPE));
-		const signal = this.getExecutionCancelSignal();
 		return await runForEachItem(
 			this,
-			async (i) => {
+			async (i, signal) => {
 				const param = <T>(name: string, fallback?: T) => this.getNodeParameter(name, i, fallback) as T;
 				const options = param<IDataObject>('options', {});
 				let existing: Endpoint | undefined;
-				const operation = await startOrResumeOperation(this, i, client, async () => {
+				const settings = waitSettings(this, i, 15);
+				const { operation, result } = await startOrResumeOperation(this, client, settings, CREATE_ENDPOINT, signal, async () => {
 					const created = await client.createEndpoint(
 						{
 							endpointId: param<string>('endpointId', '').trim() || undefined,
@@ -134,21 +134,18 @@ export class VertexAiCreateDedicatedEndpoint implements INodeType {
 								clientConnectionConfig: { inferenceTimeout: `${param<number>('inferenceTimeoutSeconds', 600)}s` },
 							},
 						},
-						signal,
+						{ signal },
 					);
 					existing = created.existing;
 					return created.operation;
 				});
 				if (operation && !operation.done) return [outputItem(i, operationFields(operation))];
 
-				const endpoint = (existing ?? operation?.response) as Endpoint;
-				const wait = param<boolean>('waitForCompletion', true);
-				const ready = wait
-					? await client.waitForDedicatedEndpointDns(endpoint.name, {
-							timeoutMs: param<number>('waitTimeoutMinutes', 15) * 60_000,
-							signal,
-						})
-					: endpoint;
+				const endpoint = (existing ?? result) as Endpoint;
+				const ready =
+					settings.timeoutMs !== undefined
+						? await client.waitForDedicatedEndpointDns(endpoint.name, { timeoutMs: settings.timeoutMs, signal })
+						: endpoint;
 				return [
 					outputItem(i, {
 						...endpointFields(ready),

@@ -1,5 +1,6 @@
 import {
 	NodeConnectionTypes,
+	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -7,16 +8,28 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { ACCELERATOR_TYPES, deploymentStageOf, resourceId } from '../../lib';
+import {
+	ACCELERATOR_TYPES,
+	DEPLOY_MODEL,
+	deploymentStageOf,
+	IF_DEPLOYED,
+	resourceId,
+	type DeployedModel,
+	type DeployModelInput,
+	type Endpoint,
+	type IfDeployed,
+	type TrafficRequest,
+} from '../../lib';
 import { clientFromCredential } from '../shared/client';
 import { outputItem, runForEachItem } from '../shared/items';
 import { sharedMethods } from '../shared/methods';
-import { operationFields, startOrResumeOperation } from '../shared/operation';
+import { nodeWaitOptions, operationFields, startOrResumeOperation, waitSettings } from '../shared/operation';
 import {
 	CREDENTIAL_TYPE,
 	endpointLocator,
 	modelLocator,
 	modelOfItem,
+	optionOf,
 	waitParameters,
 } from '../shared/parameters';
 
@@ -52,6 +65,31 @@ export class VertexAiDeployModel implements INodeType {
 		properties: [
 			endpointLocator,
 			modelLocator,
+			{
+				displayName: IF_DEPLOYED_LABEL,
+				name: 'ifDeployed',
+				type: 'options',
+				options: [
+					{
+						name: 'Use the Existing Deployment',
+						value: 'use',
+						description: 'Deploy nothing: output the deployment there, with the traffic below applied to it',
+					},
+					{
+						name: 'Replace It',
+						value: 'replace',
+						description: 'Deploy a new copy, move the traffic, then undeploy the older copies (once the new one serves)',
+					},
+					{
+						name: 'Deploy Another Copy',
+						value: 'add',
+						description: 'Always deploy, even if the same model version already runs there',
+					},
+				],
+				default: 'use',
+				description:
+					'Whether a re-run starts another (billed) deployment. Same model means the same model ID and version: the version after @ in the model, else its default version.',
+			},
 			{
 				displayName: 'Deployed Model Display Name',
 				name: 'deployedModelDisplayName',
@@ -231,52 +269,46 @@ export class VertexAiDeployModel implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const client = clientFromCredential(await this.getCredentials(CREDENTIAL_TYPE));
-		const signal = this.getExecutionCancelSignal();
 		return await runForEachItem(
 			this,
-			async (i) => {
-				const param = <T>(name: string, fallback?: T) => this.getNodeParameter(name, i, fallback) as T;
+			async (i, signal) => {
 				const endpoint = this.getNodeParameter('endpoint', i, undefined, { extractValue: true }) as string;
 				const model = modelOfItem(this, i);
-				const options = param<IDataObject>('options', {});
-				const acceleratorType = param<string>('acceleratorType', 'none');
-				const trafficMode = param<string>('trafficMode', 'percentage');
-
-				const operation = await startOrResumeOperation(this, i, client, async () =>
-					client.deployModel(
-						{
-							endpoint,
-							model,
-							deployedModel: {
-								displayName: param<string>('deployedModelDisplayName', '').trim() || undefined,
-								serviceAccount: (options.serviceAccount as string) || undefined,
-								enableAccessLogging: (options.enableAccessLogging as boolean) || undefined,
-								disableContainerLogging: (options.disableContainerLogging as boolean) || undefined,
-								dedicatedResources: {
-									machineSpec: {
-										machineType: param<string>('machineType').trim(),
-										...(acceleratorType === 'none'
-											? {}
-											: { acceleratorType, acceleratorCount: param<number>('acceleratorCount', 1) }),
-									},
-									minReplicaCount: param<number>('minReplicaCount', 1),
-									maxReplicaCount: param<number>('maxReplicaCount', 1),
-									spot: (options.spot as boolean) || undefined,
-									autoscalingMetricSpecs: autoscalingFrom(options),
-								},
-							},
-							...(trafficMode === 'split'
-								? {
-										trafficSplit: trafficSplitFrom(param<IDataObject>('trafficSplit', {})),
-									}
-								: { trafficPercentage: param<number>('trafficPercentage', 100) }),
-						},
-						signal,
-					),
-				);
-				const stage = (operation && deploymentStageOf(operation)) ?? null;
+				const settings = waitSettings(this, i, 120);
+				const ifDeployed = optionOf<IfDeployed>(this, i, 'ifDeployed', IF_DEPLOYED, 'use', IF_DEPLOYED_LABEL);
+				if (ifDeployed === 'replace' && settings.timeoutMs === undefined) {
+					throw new NodeOperationError(
+						this.getNode(),
+						'"Replace It" needs "Wait for Completion": the older copies are undeployed only once the new one serves.',
+						{ itemIndex: i, description: 'Nothing was deployed. Turn "Wait for Completion" on, or pick another "If This Model Is Already Deployed" choice.' },
+					);
+				}
+				const request = deployRequest(this, i, endpoint, model, trafficOf(this, i));
 				const names = { endpoint: client.endpointName(endpoint), model: client.modelName(model) };
-				if (!operation?.done) {
+
+				let existing: { deployedModel: DeployedModel; endpoint: Endpoint } | undefined;
+				const { operation, result } = await startOrResumeOperation(this, client, settings, DEPLOY_MODEL, signal, async () => {
+					const deployed = await client.deployModel({ ...request, ifDeployed }, { signal });
+					existing = deployed.existing;
+					return deployed.operation;
+				});
+				if (existing) {
+					const { deployedModel, endpoint: after } = existing;
+					return [
+						outputItem(i, {
+							...resourceFields(after.name, deployedModel.model ?? names.model),
+							deployedModelId: deployedModel.id ?? null,
+							modelVersionId: deployedModel.modelVersionId ?? null,
+							trafficSplit: (after.trafficSplit ?? {}) as IDataObject,
+							reused: true,
+							undeployedModelIds: [],
+							deploymentStage: null,
+							...operationFields(undefined),
+						}),
+					];
+				}
+				const stage = (operation && deploymentStageOf(operation)) ?? null;
+				if (!result) {
 					// The same fields as a finished deploy, null where only the finished operation tells.
 					return [
 						outputItem(i, {
@@ -284,20 +316,33 @@ export class VertexAiDeployModel implements INodeType {
 							deployedModelId: null,
 							modelVersionId: null,
 							trafficSplit: null,
+							reused: false,
+							undeployedModelIds: [],
 							deploymentStage: stage,
 							...operationFields(operation),
 						}),
 					];
 				}
 
-				const deployed = (operation.response as { deployedModel?: IDataObject } | undefined)?.deployedModel ?? {};
-				const after = await client.getEndpoint(endpoint, signal);
+				let undeployed: string[] = [];
+				if (ifDeployed === 'replace') {
+					// Found after the deploy, so a resumed deploy replaces the copies that were there before it too.
+					const { copies } = await client.findDeployedCopies(endpoint, model, { signal });
+					undeployed = copies.map((copy) => copy.id as string).filter((id) => id !== result.deployedModelId);
+					await client.undeployModels(endpoint, undeployed, {
+						...nodeWaitOptions(this, settings.timeoutMs as number, signal),
+						heir: result.deployedModelId,
+					});
+				}
+				const after = await client.getEndpoint(endpoint, { signal });
 				return [
 					outputItem(i, {
-						...resourceFields(after.name, (deployed.model as string | undefined) ?? names.model),
-						deployedModelId: (deployed.id as string) ?? null,
-						modelVersionId: (deployed.modelVersionId as string) ?? null,
+						...resourceFields(after.name, result.model || names.model),
+						deployedModelId: result.deployedModelId,
+						modelVersionId: result.modelVersionId ?? null,
 						trafficSplit: (after.trafficSplit ?? {}) as IDataObject,
+						reused: false,
+						undeployedModelIds: undeployed,
 						deploymentStage: stage,
 						...operationFields(operation),
 					}),
@@ -306,6 +351,44 @@ export class VertexAiDeployModel implements INodeType {
 			{ parameterOf: (field) => parameterLabels[field] },
 		);
 	}
+}
+
+const IF_DEPLOYED_LABEL = 'If This Model Is Already Deployed on the Endpoint';
+
+/** The traffic the user asked for: a percentage for the new deployment, or an explicit split. */
+function trafficOf(ctx: IExecuteFunctions, i: number): TrafficRequest {
+	if (optionOf(ctx, i, 'trafficMode', ['percentage', 'split'], 'percentage', 'Traffic') === 'split') {
+		return { trafficSplit: trafficSplitFrom(ctx.getNodeParameter('trafficSplit', i, {}) as IDataObject) };
+	}
+	return { trafficPercentage: ctx.getNodeParameter('trafficPercentage', i, 100) as number };
+}
+
+/** Parameters of one item to the core's deploy input. */
+function deployRequest(ctx: IExecuteFunctions, i: number, endpoint: string, model: string, traffic: TrafficRequest): DeployModelInput {
+	const param = <T>(name: string, fallback?: T) => ctx.getNodeParameter(name, i, fallback) as T;
+	const options = param<IDataObject>('options', {});
+	const acceleratorType = param<string>('acceleratorType', 'none');
+	return {
+		endpoint,
+		model,
+		deployedModel: {
+			displayName: String(param<string>('deployedModelDisplayName', '') ?? '').trim() || undefined,
+			serviceAccount: (options.serviceAccount as string) || undefined,
+			enableAccessLogging: (options.enableAccessLogging as boolean) || undefined,
+			disableContainerLogging: (options.disableContainerLogging as boolean) || undefined,
+			dedicatedResources: {
+				machineSpec: {
+					machineType: String(param<string>('machineType') ?? '').trim(),
+					...(acceleratorType === 'none' ? {} : { acceleratorType, acceleratorCount: param<number>('acceleratorCount', 1) }),
+				},
+				minReplicaCount: param<number>('minReplicaCount', 1),
+				maxReplicaCount: param<number>('maxReplicaCount', 1),
+				spot: (options.spot as boolean) || undefined,
+				autoscalingMetricSpecs: autoscalingFrom(options),
+			},
+		},
+		...traffic,
+	};
 }
 
 /** Autoscaling as soon as either option is added: a metric alone uses the target's default of 60. */

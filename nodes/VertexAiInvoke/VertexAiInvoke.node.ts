@@ -360,7 +360,7 @@ export class VertexAiInvoke implements INodeType {
 			async (i, signal): Promise<INodeExecutionData[]> => {
 				const options = this.getNodeParameter('options', i, {}) as IDataObject;
 				const input = invokeInput(this, i, options, await bodyOf(this, i));
-				const response = await client.invoke(input, signal);
+				const response = await client.invoke(input, { signal });
 				const fields = responseFields(response, commaList(options.includeHeaders ?? DEFAULT_INCLUDE_HEADERS));
 
 				const chosen = this.getNodeParameter('responseFormat', i, 'auto') as StreamFormat | 'auto';

@@ -7,11 +7,11 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { resourceId, type IfExists, type Model } from '../../lib';
+import { resourceId, UPLOAD_MODEL, type IfExists, type Model } from '../../lib';
 import { clientFromCredential } from '../shared/client';
 import { outputItem, runForEachItem } from '../shared/items';
 import { sharedMethods } from '../shared/methods';
-import { operationFields, startOrResumeOperation } from '../shared/operation';
+import { operationFields, startOrResumeOperation, waitSettings } from '../shared/operation';
 import { CREDENTIAL_TYPE, labelsOption, waitParameters } from '../shared/parameters';
 import { commaList, keyValuePairs, labelsFrom, stringList } from '../shared/values';
 
@@ -92,6 +92,31 @@ export class VertexAiUploadModel implements INodeType {
 				required: true,
 				placeholder: 'e.g. my-llm-server',
 				description: 'Name of the model in Model Registry (up to 128 characters)',
+			},
+			{
+				displayName: 'Model ID',
+				name: 'modelId',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. my-model',
+				description:
+					'Optional ID of your choice: letter first with lowercase letters, digits and hyphens (up to 63), or up to 9 digits. Left empty, Vertex AI picks a number. With an ID a re-run cannot create a duplicate: see "If the Model ID Exists".',
+			},
+			{
+				displayName: 'If the Model ID Exists',
+				name: 'ifExists',
+				type: 'options',
+				options: [
+					{ name: 'Fail', value: 'fail', description: 'Stop with an error' },
+					{
+						name: 'Use the Existing Model',
+						value: 'use',
+						description: 'Output the existing model, so a re-run of the workflow goes on',
+					},
+				],
+				default: 'fail',
+				description: 'What to do when a model with the given Model ID already exists',
+				displayOptions: { hide: { modelId: [''] } },
 			},
 			{
 				displayName: 'Image URI',
@@ -222,30 +247,6 @@ export class VertexAiUploadModel implements INodeType {
 					},
 					labelsOption,
 					{
-						displayName: 'If the Model ID Exists',
-						name: 'ifExists',
-						type: 'options',
-						options: [
-							{ name: 'Fail', value: 'fail', description: 'Stop with an error' },
-							{
-								name: 'Use the Existing Model',
-								value: 'use',
-								description: 'Output the existing model, so a re-run of the workflow goes on',
-							},
-						],
-						default: 'fail',
-						description: 'What to do when a model with the given Model ID already exists',
-					},
-					{
-						displayName: 'Model ID',
-						name: 'modelId',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. my-model',
-						description:
-							'Optional ID of your choice: letter first with lowercase letters, digits and hyphens (up to 63), or up to 9 digits. Left empty, Vertex AI picks a number. With an ID a re-run cannot create a duplicate: see "If the Model ID Exists".',
-					},
-					{
 						displayName: 'Parent Model',
 						name: 'parentModel',
 						type: 'string',
@@ -296,22 +297,21 @@ export class VertexAiUploadModel implements INodeType {
 		const client = clientFromCredential(await this.getCredentials(CREDENTIAL_TYPE));
 		return await runForEachItem(
 			this,
-			async (i) => {
-				const signal = this.getExecutionCancelSignal();
+			async (i, signal) => {
 				let existing: Model | undefined;
-				const operation = await startOrResumeOperation(this, i, client, async () => {
-					const ifExists = this.getNodeParameter('options.ifExists', i, 'fail') as IfExists;
-					const uploaded = await client.uploadModelOrUseExisting(uploadRequest(this, i), signal, ifExists);
+				const settings = waitSettings(this, i);
+				const request = uploadRequest(this, i);
+				const { operation, result } = await startOrResumeOperation(this, client, settings, UPLOAD_MODEL, signal, async () => {
+					const uploaded = await client.uploadModel(request, { signal });
 					existing = uploaded.existing;
 					return uploaded.operation;
 				});
-				const response = (operation?.response ?? {}) as { model?: string; modelVersionId?: string };
-				const model = existing?.name ?? response.model;
+				const model = existing?.name ?? result?.model;
 				const json: IDataObject = { ...operationFields(operation), existed: existing !== undefined };
 				if (model) {
 					json.model = model;
 					json.modelId = resourceId(model);
-					json.modelVersionId = existing?.versionId ?? response.modelVersionId ?? null;
+					json.modelVersionId = existing?.versionId ?? result?.modelVersionId ?? null;
 				}
 				return [outputItem(i, json)];
 			},
@@ -358,7 +358,8 @@ function uploadRequest(ctx: IExecuteFunctions, i: number) {
 			versionAliases: aliases.length ? aliases : undefined,
 			containerSpec,
 		},
-		modelId: (options.modelId as string) || undefined,
+		modelId: param<string>('modelId', '').trim() || undefined,
+		ifExists: param<IfExists>('ifExists', 'fail'),
 		parentModel: (options.parentModel as string) || undefined,
 		serviceAccount: (options.serviceAccount as string) || undefined,
 	};

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeParameterResourceLocator, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INodeParameterResourceLocator, type INodeProperties } from 'n8n-workflow';
 
 /** Parameters and fragments more than one node shows, defined once. */
 
@@ -186,3 +186,23 @@ export const labelsOption: INodeProperties = {
 		},
 	],
 };
+
+/**
+ * An options parameter's value, refused (naming the parameter) when it is not one of `allowed`, as an
+ * expression can give anything: never a silent fallback to some other choice.
+ */
+export function optionOf<T extends string>(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	name: string,
+	allowed: readonly T[],
+	fallback: T,
+	label = name,
+): T {
+	const value = ctx.getNodeParameter(name, itemIndex, fallback);
+	if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+	throw new NodeOperationError(ctx.getNode(), `"${label}" must be one of: ${allowed.join(', ')}.`, {
+		itemIndex,
+		description: `Got ${typeof value === 'string' ? `"${value.slice(0, 40)}"` : typeof value}.`,
+	});
+}

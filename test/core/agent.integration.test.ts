@@ -5,7 +5,7 @@
  */
 import { Socket } from 'node:net';
 
-import { closeSharedAgent, TokenHostPolicy, VertexTransport } from '../../lib';
+import { closeSharedAgent, TokenHostPolicy, VertexTransport } from '../lib-internals';
 import { FakeGoogle, sendJson } from './support/fakeGoogle';
 
 let fake: FakeGoogle;

@@ -10,7 +10,7 @@ import {
 	VertexClient,
 	VertexOperationError,
 	VertexValidationError,
-} from '../../lib';
+} from '../lib-internals';
 import { FakeGoogle, sendGoogleError, sendJson, type RecordedRequest } from './support/fakeGoogle';
 
 let fake: FakeGoogle;
@@ -75,7 +75,7 @@ afterAll(async () => {
 
 describe('models', () => {
 	it('uploads an invoke-enabled model with JSON names, int64 as string and durations as "Ns"', async () => {
-		const operation = await client.uploadModel({
+		const { operation } = await client.uploadModel({
 			modelId: 'my-model',
 			model: {
 				displayName: 'invoke-enabled-model',
@@ -92,7 +92,7 @@ describe('models', () => {
 				},
 			},
 		});
-		expect(operation.name).toBe(OPERATION.name);
+		expect(operation?.name).toBe(OPERATION.name);
 		const request = lastRequest('POST', /models:upload$/);
 		expect(request.path).toBe(`/v1/${PARENT}/models:upload`);
 		expect(bodyOf(request)).toEqual({

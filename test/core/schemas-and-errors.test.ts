@@ -5,7 +5,7 @@ import {
 	uploadModelInputSchema,
 	VertexApiError,
 	VertexValidationError,
-} from '../../lib';
+} from '../lib-internals';
 
 function fieldOf(run: () => unknown): string {
 	try {

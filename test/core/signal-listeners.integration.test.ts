@@ -11,7 +11,7 @@ import {
 	VertexClient,
 	VertexTransport,
 	waitForOperation,
-} from '../../lib';
+} from '../lib-internals';
 import { FakeGoogle, sendGoogleError, sendJson } from './support/fakeGoogle';
 
 const CALLS = 1000;
@@ -86,15 +86,16 @@ it('leaves no listener and no timer behind after 1,000 operation waits', async (
 		await waitForOperation({ sender, baseUrl: fake.url }, 'projects/p/locations/l/operations/done', { signal });
 	}
 	expect(abortListeners(signal)).toBe(before);
-	// Each wait's deadline timer (45 minutes by default) is cleared when the wait ends.
-	expect(timers()).toBeLessThanOrEqual(timersBefore);
+	// Each wait's deadline timer (45 minutes by default) is cleared when the wait ends: a leak would leave 1,000.
+	// One more is allowed: undici's own socket timer, which it may start meanwhile on a busy machine.
+	expect(timers()).toBeLessThanOrEqual(timersBefore + 1);
 });
 
 it('leaves no listener behind after 1,000 invoke calls through the client (token provider included)', async () => {
 	const signal = new AbortController().signal;
 	const before = abortListeners(signal);
 	for (let i = 0; i < CALLS; i++) {
-		const response = await client.invoke({ endpoint: 'e1', path: '/echo', body: { kind: 'json', value: { i } } }, signal);
+		const response = await client.invoke({ endpoint: 'e1', path: '/echo', body: { kind: 'json', value: { i } } }, { signal });
 		expect(await response.json()).toEqual({ got: JSON.stringify({ i }) });
 	}
 	expect(abortListeners(signal)).toBe(before);

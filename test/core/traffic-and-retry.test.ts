@@ -1,4 +1,4 @@
-import { parseRetryAfterMs, trafficSplitForDeploy, trafficSplitForUndeploy, VertexValidationError } from '../../lib';
+import { parseRetryAfterMs, trafficSplitForDeploy, trafficSplitForUndeploy, VertexValidationError } from '../lib-internals';
 import { backoffDelayMs, DEFAULT_RETRY_POLICY } from '../../lib/transport/retry';
 
 const total = (split: Record<string, number>) => Object.values(split).reduce((a, b) => a + b, 0);

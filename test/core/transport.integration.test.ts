@@ -16,7 +16,7 @@ import {
 	VertexTransportError,
 	VertexValidationError,
 	type HttpRequest,
-} from '../../lib';
+} from '../lib-internals';
 import { FakeGoogle, sendGoogleError, sendJson, type RecordedRequest } from './support/fakeGoogle';
 
 let fake: FakeGoogle;

@@ -44,7 +44,8 @@ function neverHealthyPipeline(imageUri: string): ExampleWorkflow {
 	workflow.name = 'Deploy a model server that never becomes healthy';
 	const upload = nodeNamed(workflow, 'Upload Model');
 	upload.parameters.args = ['--never-healthy'];
-	upload.parameters.options = { modelId: 'never-healthy-model', deploymentTimeoutSeconds: 2 };
+	upload.parameters.modelId = 'never-healthy-model';
+	upload.parameters.options = { deploymentTimeoutSeconds: 2 };
 	nodeNamed(workflow, 'Create Dedicated Endpoint').parameters.endpointId = 'never-healthy-endpoint';
 	return workflow;
 }
@@ -103,6 +104,23 @@ describeE2e('examples through the n8n CLI', () => {
 		const printed = result.stdout + result.stderr;
 		for (const secret of keySecrets(emulator.credentialData())) expect(printed.includes(secret)).toBe(false);
 	}, 180_000);
+
+	it('example 1 run twice more reuses everything: one model, one endpoint, one deployment and one model server', async () => {
+		const processes = async () =>
+			((await (await fetch(`${emulator.baseUrl}/emulator/processes`)).json()) as { processes: Array<{ deployedModelId: string }> }).processes;
+		const [first] = await processes();
+		for (let run = 2; run <= 3; run++) {
+			const result = await executeWorkflow(n8n.instance, workflows.deploy.id);
+			expect(result.error?.message).toBeUndefined();
+			expect(result.status).toBe('success');
+			const [deploy] = result.nodeOutput('Deploy Model').map((item) => item.json);
+			expect(deploy).toMatchObject({ reused: true, deployedModelId: first.deployedModelId, trafficSplit: { [first.deployedModelId]: 100 } });
+			expect(result.nodeOutput('Invoke Chat').every((item) => item.json.deployedModelId === first.deployedModelId)).toBe(true);
+		}
+		expect((await processes()).map((process) => process.deployedModelId)).toEqual([first.deployedModelId]);
+		const stats = (await (await fetch(`${emulator.baseUrl}/emulator/stats`)).json()) as { models: number; endpoints: number };
+		expect(stats).toMatchObject({ models: 1, endpoints: 1 });
+	}, 300_000);
 
 	it('example 2 sends the prompts with concurrency and aggregates one answer per prompt, in order', async () => {
 		const result = await executeWorkflow(n8n.instance, workflows.batch.id);

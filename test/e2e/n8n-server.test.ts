@@ -33,28 +33,24 @@ const CHUNKS = 12;
 async function deployGatedServer(emulator: EmulatorProcess): Promise<string> {
 	const client = new VertexClient(clientOptionsFromCredential(emulator.credentialData()));
 	const wait = { timeoutMs: 60_000 };
-	await client.waitForOperation(
-		await client.uploadModel({
-			modelId: 'gated-chat-model',
-			model: {
-				displayName: 'gated-chat-model',
-				containerSpec: { imageUri: GATED_IMAGE, invokeRoutePrefix: '/*', healthRoute: '/health', ports: [{ containerPort: 8080 }] },
-			},
-		}),
-		wait,
-	);
+	const uploaded = await client.uploadModel({
+		modelId: 'gated-chat-model',
+		model: {
+			displayName: 'gated-chat-model',
+			containerSpec: { imageUri: GATED_IMAGE, invokeRoutePrefix: '/*', healthRoute: '/health', ports: [{ containerPort: 8080 }] },
+		},
+	});
+	if (uploaded.operation) await client.waitForOperation(uploaded.operation, wait);
 	const created = await client.createEndpoint({ endpointId: 'gated-chat', endpoint: { displayName: 'gated-chat', dedicatedEndpointEnabled: true } });
 	if (created.operation) await client.waitForOperation(created.operation, wait);
 	await client.waitForDedicatedEndpointDns('gated-chat', wait);
-	await client.waitForOperation(
-		await client.deployModel({
-			endpoint: 'gated-chat',
-			model: 'gated-chat-model',
-			deployedModel: { dedicatedResources: { machineSpec: { machineType: 'n1-standard-4' }, minReplicaCount: 1, maxReplicaCount: 1 } },
-			trafficPercentage: 100,
-		}),
-		wait,
-	);
+	const deployed = await client.deployModel({
+		endpoint: 'gated-chat',
+		model: 'gated-chat-model',
+		deployedModel: { dedicatedResources: { machineSpec: { machineType: 'n1-standard-4' }, minReplicaCount: 1, maxReplicaCount: 1 } },
+		trafficPercentage: 100,
+	});
+	if (deployed.operation) await client.waitForOperation(deployed.operation, wait);
 	return 'gated-chat';
 }
 

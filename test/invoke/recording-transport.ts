@@ -1,6 +1,6 @@
 import { Agent } from 'undici';
 
-import { TokenHostPolicy, VertexTransport } from '../../lib';
+import { TokenHostPolicy, VertexTransport } from '../lib-internals';
 import type { HttpRequest, HttpResponse, HttpSender } from '../../lib/http';
 
 /**

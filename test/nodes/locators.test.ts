@@ -15,7 +15,8 @@ beforeAll(async () => {
 	const upload = (modelId: string): INodeParameters => ({
 		displayName: modelId,
 		imageUri: env.emulator.builtInImage,
-		options: { modelId, ifExists: 'use' },
+		modelId,
+		ifExists: 'use',
 	});
 	// Model 123 gets two versions: the console URL of version 1 must deploy version 1, not the default (2).
 	const result = await runNodes(env, {
@@ -82,6 +83,8 @@ describe('console URLs', () => {
 				endpoint: urlLocator(consoleUrl('locations/{l}/endpoints/456')),
 				model: urlLocator(consoleUrl('models/locations/{l}/models/123')),
 				machineType: 'n1-standard-4',
+				// The test above deployed 123@1 there already; a second copy shows the parsed ids in a pending deploy.
+				ifDeployed: 'add',
 				waitForCompletion: false,
 			},
 		});

@@ -26,7 +26,7 @@ beforeAll(async () => {
 	const result = await runNodes(env, {
 		nodes: [
 			sourceNode('Start'),
-			{ name: 'Upload', type: TYPE.upload, parameters: { displayName: 'Beta Model', imageUri: env.emulator.builtInImage, options: { modelId: 'beta-model' } } },
+			{ name: 'Upload', type: TYPE.upload, parameters: { displayName: 'Beta Model', imageUri: env.emulator.builtInImage, modelId: 'beta-model' } },
 			{ name: 'Create', type: TYPE.create, parameters: { displayName: 'Beta Endpoint', endpointId: 'beta-endpoint' } },
 		],
 		connections: chain('Start', 'Upload', 'Create'),

@@ -12,7 +12,7 @@ beforeAll(async () => {
 	const result = await runNodes(env, {
 		nodes: [
 			sourceNode('Start'),
-			upload({ options: { modelId: 'base-model' } }),
+			upload({ modelId: 'base-model' }),
 			{ name: 'Create', type: TYPE.create, parameters: { displayName: 'base', endpointId: 'base-endpoint' } },
 		],
 		connections: chain('Start', 'Upload', 'Create'),
@@ -52,7 +52,7 @@ async function emulatorStats(): Promise<{ tokensMinted: number; models: number; 
 
 describe('a bad parameter is refused before any request', () => {
 	const cases: Array<[string, () => TestNode, string, RegExp]> = [
-		['Upload with a bad model id', () => upload({ options: { modelId: 'Bad_ID' } }), 'Model ID', /Bad_ID/],
+		['Upload with a bad model id', () => upload({ modelId: 'Bad_ID' }), 'Model ID', /Bad_ID/],
 		['Upload with a health route without a leading slash', () => upload({ healthRoute: 'health' }), 'Health Route', /health/],
 		[
 			'Create with endpoint id Bad_ID',
@@ -128,14 +128,14 @@ describe('API errors', () => {
 	});
 
 	it('upload with an existing model id gives a NodeApiError with 409 ALREADY_EXISTS', async () => {
-		const result = await runOne(upload({ options: { modelId: 'base-model' } }));
+		const result = await runOne(upload({ modelId: 'base-model' }));
 		expect(result.error?.name).toBe('NodeApiError');
 		expect((result.error as { httpCode?: string }).httpCode).toBe('409');
 		expect(result.error?.description).toContain('ALREADY_EXISTS');
 	});
 
 	it('Upload with "use the existing model" on an existing id returns that model without a new upload', async () => {
-		const used = await runOne(upload({ options: { modelId: 'base-model', ifExists: 'use' } }));
+		const used = await runOne(upload({ modelId: 'base-model', ifExists: 'use' }));
 		expect(used.error).toBeUndefined();
 		expect(used.lastNodeJson('Upload')).toEqual([
 			expect.objectContaining({ existed: true, modelId: 'base-model', modelVersionId: '1', operationName: null }),

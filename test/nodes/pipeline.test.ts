@@ -21,7 +21,8 @@ function pipeline(reuse = false) {
 				parameters: {
 					displayName: 'sample',
 					imageUri: env.emulator.builtInImage,
-					options: { modelId: 'sample-model', ...(reuse ? { ifExists: 'use' } : {}) },
+					modelId: 'sample-model',
+					...(reuse ? { ifExists: 'use' } : {}),
 				},
 			},
 			{
@@ -91,15 +92,45 @@ describe('Upload -> Create -> Deploy -> Invoke through the real n8n engine', () 
 		expect(env.emulator.tokensMinted()).toBe(1);
 	});
 
-	it('runs again with "use the existing" upload and endpoint: a new deployment takes all the traffic', async () => {
-		const first = env.emulator.processes().map((process) => process.deployedModelId);
-		const again = await runNodes(env, pipeline(true));
-		expect(again.error?.message).toBeUndefined();
-		expect(again.lastNodeJson('Upload')[0]).toMatchObject({ existed: true, modelId: 'sample-model' });
-		expect(again.lastNodeJson('Create')[0]).toMatchObject({ existed: true, endpointId: 'chat-endpoint' });
-		const deploy = again.lastNodeJson('Deploy')[0];
-		expect(first).not.toContain(deploy.deployedModelId);
-		expect(deploy.trafficSplit).toEqual({ [deploy.deployedModelId as string]: 100, ...Object.fromEntries(first.map((id) => [id, 0])) });
-		expect(again.lastNodeJson('Invoke').every((chunk) => chunk.deployedModelId === deploy.deployedModelId)).toBe(true);
+	it('runs again twice with "use the existing" everywhere: still one deployment and one model server, with all the traffic', async () => {
+		const [first] = env.emulator.processes().map((process) => process.deployedModelId);
+		for (let run = 2; run <= 3; run++) {
+			const again = await runNodes(env, pipeline(true));
+			expect(again.error?.message).toBeUndefined();
+			expect(again.lastNodeJson('Upload')[0]).toMatchObject({ existed: true, modelId: 'sample-model' });
+			expect(again.lastNodeJson('Create')[0]).toMatchObject({ existed: true, endpointId: 'chat-endpoint' });
+			expect(again.lastNodeJson('Deploy')[0]).toMatchObject({ reused: true, deployedModelId: first, trafficSplit: { [first]: 100 }, operationName: null });
+			expect(again.lastNodeJson('Invoke').every((chunk) => chunk.deployedModelId === first)).toBe(true);
+		}
+		expect(env.emulator.processes().map((process) => process.deployedModelId)).toEqual([first]);
+		const endpoint = await env.client().getEndpoint('chat-endpoint');
+		expect(endpoint.deployedModels?.map((deployed) => deployed.id)).toEqual([first]);
+	});
+
+	it('"Replace It" deploys a new copy, gives it the traffic, then undeploys the old one', async () => {
+		const [old] = env.emulator.processes().map((process) => process.deployedModelId);
+		const workflow = pipeline(true);
+		const deploy = workflow.nodes.find((node) => node.name === 'Deploy') as { parameters: Record<string, unknown> };
+		deploy.parameters.ifDeployed = 'replace';
+		const replaced = await runNodes(env, workflow);
+		expect(replaced.error?.message).toBeUndefined();
+		const output = replaced.lastNodeJson('Deploy')[0];
+		expect(output).toMatchObject({ reused: false, undeployedModelIds: [old] });
+		expect(output.deployedModelId).not.toBe(old);
+		expect(output.trafficSplit).toEqual({ [output.deployedModelId as string]: 100 });
+		expect(env.emulator.processes().map((process) => process.deployedModelId)).toEqual([output.deployedModelId]);
+		expect(replaced.lastNodeJson('Invoke').every((chunk) => chunk.deployedModelId === output.deployedModelId)).toBe(true);
+	});
+
+	it('"Deploy Another Copy" deploys beside the existing one (the old behaviour)', async () => {
+		const before = env.emulator.processes().map((process) => process.deployedModelId);
+		const workflow = pipeline(true);
+		const deploy = workflow.nodes.find((node) => node.name === 'Deploy') as { parameters: Record<string, unknown> };
+		deploy.parameters.ifDeployed = 'add';
+		const added = await runNodes(env, workflow);
+		expect(added.error?.message).toBeUndefined();
+		const output = added.lastNodeJson('Deploy')[0];
+		expect(before).not.toContain(output.deployedModelId);
+		expect(env.emulator.processes()).toHaveLength(before.length + 1);
 	});
 });

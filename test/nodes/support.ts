@@ -36,6 +36,8 @@ export async function emulatorWithCredential(options: EmulatorOptions = {}) {
 		emulator,
 		credential,
 		credentials: { googleVertexAiApi: credential },
+		/** The core client the nodes use for this credential (the same cached instance). */
+		client: () => getVertexClient(clientOptionsFromCredential(credential)),
 		async close() {
 			clearVertexClientCache();
 			await emulator.close();
@@ -86,8 +88,8 @@ export async function deployModel(
 				parameters: {
 					displayName: ids.modelId,
 					imageUri: env.emulator.builtInImage,
+					modelId: ids.modelId,
 					...settings.upload,
-					options: { modelId: ids.modelId, ...(settings.upload?.options as IDataObject | undefined) },
 				},
 			},
 			{
