@@ -280,7 +280,10 @@ export class VertexAiDeployModel implements INodeType {
 					throw new NodeOperationError(
 						this.getNode(),
 						'"Replace It" needs "Wait for Completion": the older copies are undeployed only once the new one serves.',
-						{ itemIndex: i, description: 'Nothing was deployed. Turn "Wait for Completion" on, or pick another "If This Model Is Already Deployed" choice.' },
+						{
+							itemIndex: i,
+							description: `Check the parameter "Wait for Completion" (or "${IF_DEPLOYED_LABEL}"). Nothing was deployed.`,
+						},
 					);
 				}
 				const request = deployRequest(this, i, endpoint, model, trafficOf(this, i));

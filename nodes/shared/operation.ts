@@ -17,7 +17,10 @@ export function waitSettings(ctx: IExecuteFunctions, itemIndex: number, defaultT
 	const resumeName = String(ctx.getNodeParameter('resumeOperationName', itemIndex, '') ?? '').trim() || undefined;
 	const wait = ctx.getNodeParameter('waitForCompletion', itemIndex, true);
 	if (typeof wait !== 'boolean') {
-		throw new NodeOperationError(ctx.getNode(), '"Wait for Completion" must be true or false.', { itemIndex });
+		throw new NodeOperationError(ctx.getNode(), '"Wait for Completion" must be true or false.', {
+			itemIndex,
+			description: 'Check the parameter "Wait for Completion". Nothing was started.',
+		});
 	}
 	if (!wait) return { timeoutMs: undefined, resumeName };
 	const minutes = ctx.getNodeParameter('waitTimeoutMinutes', itemIndex, defaultTimeoutMinutes);
@@ -25,7 +28,7 @@ export function waitSettings(ctx: IExecuteFunctions, itemIndex: number, defaultT
 		throw new NodeOperationError(
 			ctx.getNode(),
 			'"Wait Timeout (Minutes)" must be a number of minutes above 0 and at most 1440.',
-			{ itemIndex, description: 'Nothing was started. Fix the timeout, or turn "Wait for Completion" off.' },
+			{ itemIndex, description: 'Check the parameter "Wait Timeout (Minutes)". Nothing was started.' },
 		);
 	}
 	return { timeoutMs: minutes * 60_000, resumeName };

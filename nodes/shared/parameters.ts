@@ -203,6 +203,6 @@ export function optionOf<T extends string>(
 	if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
 	throw new NodeOperationError(ctx.getNode(), `"${label}" must be one of: ${allowed.join(', ')}.`, {
 		itemIndex,
-		description: `Got ${typeof value === 'string' ? `"${value.slice(0, 40)}"` : typeof value}.`,
+		description: `Check the parameter "${label}" (it is ${typeof value === 'string' ? `"${value.slice(0, 40)}"` : `a ${typeof value}`}).`,
 	});
 }

@@ -1,4 +1,4 @@
-import { parseRetryAfterMs, trafficSplitForDeploy, trafficSplitForUndeploy, VertexValidationError } from '../lib-internals';
+import { parseRetryAfterMs, trafficSplitForDeploy, trafficSplitForUndeploy, trafficSplitGiving, VertexValidationError } from '../lib-internals';
 import { backoffDelayMs, DEFAULT_RETRY_POLICY } from '../../lib/transport/retry';
 
 const total = (split: Record<string, number>) => Object.values(split).reduce((a, b) => a + b, 0);
@@ -52,6 +52,30 @@ describe('traffic split for undeploy', () => {
 
 	it('asks for an explicit split when the removed model carried all traffic', () => {
 		expect(() => trafficSplitForUndeploy({ a: 100 }, ['a', 'b'], 'a')).toThrow(VertexValidationError);
+	});
+});
+
+describe('traffic split for undeploy with an heir', () => {
+	it('gives the heir everything when the removed model carried all the traffic', () => {
+		expect(trafficSplitForUndeploy({ '1': 100 }, ['1', '2', '3'], '1', '3')).toEqual({ '3': 100 });
+	});
+	it('ignores the heir while others carry traffic (proportional as without one)', () => {
+		expect(trafficSplitForUndeploy({ '1': 50, '2': 50 }, ['1', '2', '3'], '1', '3')).toEqual({ '2': 100, '3': 0 });
+	});
+	it('still refuses when the heir is not one of the remaining models', () => {
+		expect(() => trafficSplitForUndeploy({ '1': 100 }, ['1', '2'], '1', '9')).toThrow(VertexValidationError);
+	});
+});
+
+describe('traffic split giving an existing deployed model a percentage', () => {
+	it('scales the others into the rest, as a deploy with that percentage would', () => {
+		expect(trafficSplitGiving({ '1': 60, '2': 40 }, '2', 100)).toEqual({ '1': 0, '2': 100 });
+		expect(trafficSplitGiving({ '1': 60, '2': 40 }, '2', 50)).toEqual({ '1': 50, '2': 50 });
+		expect(trafficSplitGiving({ '1': 30, '3': 30, '2': 40 }, '2', 40)).toEqual({ '1': 30, '3': 30, '2': 40 });
+	});
+	it('gives it everything when nobody else has traffic', () => {
+		expect(trafficSplitGiving({ '2': 100 }, '2', 30)).toEqual({ '2': 100 });
+		expect(trafficSplitGiving(undefined, '2', 30)).toEqual({ '2': 100 });
 	});
 });
 

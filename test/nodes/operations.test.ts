@@ -82,6 +82,22 @@ describe('a bad parameter is refused before any request', () => {
 			'Traffic Split',
 			/100/,
 		],
+		['Deploy with a wait timeout of 0', () => deploy({ waitTimeoutMinutes: 0 }), 'Wait Timeout (Minutes)', /above 0/],
+		['Deploy with a negative wait timeout', () => deploy({ waitTimeoutMinutes: -5 }), 'Wait Timeout (Minutes)', /above 0/],
+		['Deploy with a wait timeout that is not a number', () => deploy({ waitTimeoutMinutes: '={{ "soon" }}' }), 'Wait Timeout (Minutes)', /number of minutes/],
+		['Upload with a wait timeout of 0', () => upload({ waitTimeoutMinutes: 0 }), 'Wait Timeout (Minutes)', /above 0/],
+		[
+			'Deploy "Replace It" without waiting',
+			() => deploy({ ifDeployed: 'replace', waitForCompletion: false }),
+			'Wait for Completion',
+			/needs "Wait for Completion"/,
+		],
+		[
+			'Deploy with an unknown "If This Model Is Already Deployed" value',
+			() => deploy({ ifDeployed: '={{ "twice" }}' }),
+			'If This Model Is Already Deployed on the Endpoint',
+			/must be one of: use, replace, add/,
+		],
 		[
 			'Invoke with the root path',
 			() => ({ name: 'Invoke', type: TYPE.invoke, parameters: { endpoint: locator('base-endpoint'), path: '/' } }),
