@@ -9,6 +9,7 @@ import { chain, runWorkflow, sourceNode, type RunWorkflowOptions, type WorkflowR
 import { VertexAiCreateDedicatedEndpoint } from '../../nodes/VertexAiCreateDedicatedEndpoint/VertexAiCreateDedicatedEndpoint.node';
 import { VertexAiDeployModel } from '../../nodes/VertexAiDeployModel/VertexAiDeployModel.node';
 import { VertexAiInvoke } from '../../nodes/VertexAiInvoke/VertexAiInvoke.node';
+import { VertexAiManage } from '../../nodes/VertexAiManage/VertexAiManage.node';
 import { VertexAiUploadModel } from '../../nodes/VertexAiUploadModel/VertexAiUploadModel.node';
 import { readFileSync } from 'node:fs';
 
@@ -19,6 +20,7 @@ export const nodeTypes = {
 	[`${PACKAGE}.vertexAiCreateDedicatedEndpoint`]: VertexAiCreateDedicatedEndpoint,
 	[`${PACKAGE}.vertexAiDeployModel`]: VertexAiDeployModel,
 	[`${PACKAGE}.vertexAiInvoke`]: VertexAiInvoke,
+	[`${PACKAGE}.vertexAiManage`]: VertexAiManage,
 };
 export const credentialTypes = [GoogleVertexAiApi];
 
@@ -55,6 +57,7 @@ export const TYPE = {
 	create: `${PACKAGE}.vertexAiCreateDedicatedEndpoint`,
 	deploy: `${PACKAGE}.vertexAiDeployModel`,
 	invoke: `${PACKAGE}.vertexAiInvoke`,
+	manage: `${PACKAGE}.vertexAiManage`,
 } as const;
 
 /** Runs a workflow with this package's node types and the environment's credential. */

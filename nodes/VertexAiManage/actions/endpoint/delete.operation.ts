@@ -1,0 +1,60 @@
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+
+import { NO_RESULT, resourceId, type VertexClient } from '../../../../lib';
+import { outputItem } from '../../../shared/items';
+import { operationFields, startOrResumeOperation, waitSettings } from '../../../shared/operation';
+import { waitParameters } from '../../../shared/parameters';
+import { booleanOf, deployedModelIdsOf, endpointParameter, locatorValue } from '../common';
+
+const UNDEPLOY_LABEL = 'Undeploy Models First';
+const DEFAULT_TIMEOUT_MINUTES = 60;
+
+const properties: INodeProperties[] = [
+	endpointParameter,
+	{
+		displayName: UNDEPLOY_LABEL,
+		name: 'undeployModels',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to undeploy every model deployed on the endpoint first (one after another, each waited for). When off, an endpoint with deployed models is not deleted: the error names them.',
+	},
+	...waitParameters(DEFAULT_TIMEOUT_MINUTES),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['endpoint'], operation: ['delete'] } }, properties);
+
+export const parameterLabels: Record<string, string> = { undeployModels: UNDEPLOY_LABEL };
+
+/** Deletes the endpoint (after undeploying its models, when asked). */
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	signal: AbortSignal,
+	client: VertexClient,
+): Promise<INodeExecutionData[]> {
+	const endpoint = locatorValue(this, itemIndex, 'endpoint');
+	const undeployModels = booleanOf(this, itemIndex, 'undeployModels', UNDEPLOY_LABEL, false);
+	const settings = waitSettings(this, itemIndex, DEFAULT_TIMEOUT_MINUTES);
+	const name = client.endpointName(endpoint);
+
+	let undeployedModelIds: string[] = [];
+	const { operation, result } = await startOrResumeOperation(this, client, settings, NO_RESULT, signal, async () => {
+		if (undeployModels) undeployedModelIds = deployedModelIdsOf(await client.getEndpoint(name, { signal }));
+		// Each undeploy is waited for even when the delete is not: the delete can only start once they are done.
+		return await client.deleteEndpoint(name, {
+			signal,
+			undeployModels,
+			undeployWait: { timeoutMs: settings.timeoutMs ?? DEFAULT_TIMEOUT_MINUTES * 60_000 },
+		});
+	});
+	return [
+		outputItem(itemIndex, {
+			endpoint: name,
+			endpointId: resourceId(name),
+			deleted: result !== undefined,
+			undeployedModelIds,
+			...operationFields(operation),
+		}),
+	];
+}

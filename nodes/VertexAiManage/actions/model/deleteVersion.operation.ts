@@ -1,0 +1,68 @@
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+
+import { NO_RESULT, resourceId, type VertexClient } from '../../../../lib';
+import { outputItem } from '../../../shared/items';
+import { operationFields, startOrResumeOperation, waitSettings } from '../../../shared/operation';
+import { modelLocator, waitParameters } from '../../../shared/parameters';
+import { locatorValue, parameterError, textOf } from '../common';
+
+/** A version id (e.g. 2) or an alias (e.g. staging). */
+const VERSION = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+
+const properties: INodeProperties[] = [
+	{
+		...modelLocator,
+		description: 'The model the version belongs to, without @version: the version goes in Version below',
+	},
+	{
+		displayName: 'Version',
+		name: 'version',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 2 or staging',
+		description:
+			"The version to delete: its version ID or one of its aliases. The model's default version cannot be deleted (delete the model instead), nor a deployed one.",
+	},
+	...waitParameters(60),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['model'], operation: ['deleteVersion'] } }, properties);
+
+/** Deletes one version (`model@version`); refused by the core while it is deployed. */
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	signal: AbortSignal,
+	client: VertexClient,
+): Promise<INodeExecutionData[]> {
+	const model = locatorValue(this, itemIndex, 'model');
+	if (model.includes('@')) {
+		throw parameterError(this, itemIndex, 'Model', `"Model" must name the model without a version (got "${model}"): put the version in "Version".`);
+	}
+	const version = textOf(this, itemIndex, 'version');
+	if (!VERSION.test(version)) {
+		throw parameterError(
+			this,
+			itemIndex,
+			'Version',
+			version === ''
+				? '"Version" is required: the version ID (e.g. 2) or an alias of the version to delete.'
+				: `"Version" "${version}" is not a version ID or alias: letters, digits, "-" and "_", starting with a letter or digit.`,
+		);
+	}
+	const settings = waitSettings(this, itemIndex, 60);
+	const name = client.modelName(model);
+	const { operation, result } = await startOrResumeOperation(this, client, settings, NO_RESULT, signal, () =>
+		client.deleteModelVersion(`${model}@${version}`, { signal }),
+	);
+	return [
+		outputItem(itemIndex, {
+			model: name,
+			modelId: resourceId(name),
+			versionId: version,
+			deleted: result !== undefined,
+			...operationFields(operation),
+		}),
+	];
+}

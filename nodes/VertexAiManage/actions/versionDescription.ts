@@ -1,0 +1,28 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as endpoint from './endpoint/Endpoint.resource';
+import * as model from './model/Model.resource';
+import * as operation from './operation/Operation.resource';
+
+/**
+ * The parameters of version 1: the resource, then each resource's operation choice and the parameters
+ * of each operation (shown only for it). The node class holds the rest of the description, where n8n's
+ * lint rules read it.
+ */
+export const versionProperties: INodeProperties[] = [
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Endpoint', value: 'endpoint' },
+			{ name: 'Model', value: 'model' },
+			{ name: 'Operation', value: 'operation' },
+		],
+		default: 'endpoint',
+	},
+	...endpoint.description,
+	...model.description,
+	...operation.description,
+];
