@@ -54,14 +54,14 @@ it('types the upload and deploy results', async () => {
 	const uploaded = await upload('typed');
 	expect(uploaded).toEqual({ model: `projects/${emulator.projectNumber}/locations/us-central1/models/typed`, modelId: 'typed', modelVersionId: '1' });
 	await createEndpoint('typed-e');
-	const { result } = (await deploy('typed-e', 'typed')) as { result: Record<string, unknown> };
+	const { result } = await deploy('typed-e', 'typed');
 	expect(result).toMatchObject({
 		endpoint: `projects/${emulator.projectNumber}/locations/us-central1/endpoints/typed-e`,
 		endpointId: 'typed-e',
 		modelId: 'typed',
 		modelVersionId: '1',
 	});
-	expect(result.deployedModelId).toMatch(/^\d{19}$/);
+	expect(result?.deployedModelId).toMatch(/^\d{19}$/);
 });
 
 it('ifDeployed "use" reuses the same model version, applies the traffic, and deploys another version anew', async () => {

@@ -19,7 +19,7 @@ import {
 export const describeE2e = process.env.N8N_E2E === '1' ? describe : describe.skip;
 
 export const PACKAGE = 'n8n-nodes-vertex-invoke';
-export const NODE_NAMES = ['vertexAiUploadModel', 'vertexAiCreateDedicatedEndpoint', 'vertexAiDeployModel', 'vertexAiInvoke'];
+export const NODE_NAMES = ['vertexAiUploadModel', 'vertexAiCreateDedicatedEndpoint', 'vertexAiDeployModel', 'vertexAiInvoke', 'vertexAiManage'];
 
 const ROOT = join(__dirname, '..', '..');
 const SOURCE_DIRS = ['lib', 'nodes', 'credentials', 'emulator'];

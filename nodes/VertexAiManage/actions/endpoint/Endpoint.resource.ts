@@ -36,8 +36,7 @@ export const description: INodeProperties[] = [
 				action: 'Get an endpoint',
 			},
 			{
-				// eslint-disable-next-line n8n-nodes-base/node-param-option-name-wrong-for-get-many -- "List" is this package's wording for Vertex AI's list calls
-				name: 'List',
+				name: 'Get Many',
 				value: 'getAll',
 				description: 'List the endpoints of the project and location',
 				action: 'List endpoints',

@@ -29,8 +29,7 @@ export const description: INodeProperties[] = [
 				action: 'Get an operation',
 			},
 			{
-				// eslint-disable-next-line n8n-nodes-base/node-param-option-name-wrong-for-get-many -- "List" is this package's wording for Vertex AI's list calls
-				name: 'List',
+				name: 'Get Many',
 				value: 'getAll',
 				description: 'List the long-running operations of an endpoint or a model',
 				action: 'List operations',
