@@ -50,6 +50,23 @@ function neverHealthyPipeline(imageUri: string): ExampleWorkflow {
 	return workflow;
 }
 
+/**
+ * Example 5 with its own ids, 1-second Waits and a model server that takes `args` (e.g. a health delay),
+ * so the Wait loop goes round while the deploy runs.
+ */
+function waitLoopDeploy(imageUri: string, id: string, args: string[], deploymentTimeoutSeconds?: number): ExampleWorkflow {
+	const workflow = loadExample('deployWithoutHoldingAWorker', { imageUri });
+	workflow.id = `vertexE2eWaitLoop${id}`;
+	workflow.name = `Deploy in a Wait loop (${id})`;
+	const upload = nodeNamed(workflow, 'Upload Model');
+	upload.parameters.modelId = `wait-loop-${id.toLowerCase()}`;
+	upload.parameters.args = args;
+	if (deploymentTimeoutSeconds) upload.parameters.options = { deploymentTimeoutSeconds };
+	nodeNamed(workflow, 'Create Dedicated Endpoint').parameters.endpointId = `wait-loop-${id.toLowerCase()}`;
+	nodeNamed(workflow, 'Wait').parameters.amount = 1;
+	return workflow;
+}
+
 describeE2e('examples through the n8n CLI', () => {
 	let emulator: EmulatorProcess;
 	let n8n: PreparedN8n;
@@ -66,6 +83,8 @@ describeE2e('examples through the n8n CLI', () => {
 		workflows.batch = loadExample('scheduledBatch', { endpointId: ENDPOINT_ID });
 		workflows.chain = loadExample('chainToService', { endpointId: ENDPOINT_ID, serviceUrl: ingest.url });
 		workflows.unhealthy = neverHealthyPipeline(emulator.builtInImage);
+		workflows.waitLoop = waitLoopDeploy(emulator.builtInImage, 'Slow', ['--health-delay-ms=4000']);
+		workflows.waitLoopFails = waitLoopDeploy(emulator.builtInImage, 'Sick', ['--never-healthy'], 2);
 		for (const workflow of Object.values(workflows)) await importWorkflow(n8n.instance, workflow);
 	}, 600_000);
 
@@ -157,6 +176,33 @@ describeE2e('examples through the n8n CLI', () => {
 			},
 		]);
 		expect(result.nodeOutput('Send to Service').map((item) => item.json)).toEqual([{ stored: true, receipt: 'r-1' }]);
+	}, 180_000);
+
+	it('example 5 deploys without waiting in the node: the Wait loop polls the operation until done, then Invoke answers', async () => {
+		const result = await executeWorkflow(n8n.instance, workflows.waitLoop.id);
+		expect(result.error?.message).toBeUndefined();
+		expect(result.status).toBe('success');
+		const [started] = result.nodeOutput('Start Deploy').map((item) => item.json);
+		expect(started).toMatchObject({ done: false, deployedModelId: null, reused: false });
+		expect(started.operationName).toMatch(/\/endpoints\/wait-loop-slow\/operations\/\d+$/);
+		// Each round of the loop is one run of Check Deploy; the server needs 4 s to get healthy, the Wait is 1 s.
+		const checks = result.run?.data.resultData.runData['Check Deploy'] ?? [];
+		expect(checks.length).toBeGreaterThanOrEqual(2);
+		const states = checks.map((run) => run.data?.main?.[0]?.[0]?.json as Record<string, unknown>);
+		expect(states.slice(0, -1).every((state) => state.done === false && state.failed === false)).toBe(true);
+		expect(states.at(-1)).toMatchObject({ operationName: started.operationName, done: true, failed: false, errorMessage: null });
+		expect(result.nodeOutput('Stop With the Deploy Error')).toEqual([]);
+		const [answer] = result.nodeOutput('Invoke Chat').map((item) => item.json);
+		expect(answer).toMatchObject({ status: 200, text: sampleChatReply('Say hello from Vertex AI') });
+	}, 180_000);
+
+	it('example 5 with a deploy that fails stops at Stop and Error with the operation\'s message', async () => {
+		const result = await executeWorkflow(n8n.instance, workflows.waitLoopFails.id);
+		expect(result.status).toBe('error');
+		expect(result.run?.data.resultData.lastNodeExecuted).toBe('Stop With the Deploy Error');
+		const error = result.nodeError('Stop With the Deploy Error');
+		expect(error?.message).toMatch(/^Deploy projects\/.*\/operations\/\d+ failed: .*did not answer 200 within the deployment timeout of 2s/);
+		expect(result.nodeOutput('Invoke Chat')).toEqual([]);
 	}, 180_000);
 
 	it('a model server that never becomes healthy fails the deploy, and the message reaches the workflow result', async () => {

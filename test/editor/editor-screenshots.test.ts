@@ -56,8 +56,15 @@ const PANELS: PanelExpectation[] = [
 	{
 		type: `${PACKAGE}.vertexAiUploadModel`,
 		screenshot: 'upload-model.png',
-		labels: ['Credential', 'Display Name', 'Image URI', 'Route Mode', 'Health Route', 'Port', 'Environment Variables'],
-		values: { displayName: 'sample-chat-model', imageUri: 'emulator/sample-model-server', routeMode: 'Invoke (Any Route)', port: '8080' },
+		labels: ['Credential', 'Display Name', 'Model ID', 'If the Model ID Exists', 'Image URI', 'Route Mode', 'Health Route', 'Port', 'Environment Variables'],
+		values: {
+			displayName: 'sample-chat-model',
+			modelId: 'sample-chat-model',
+			ifExists: 'Use the Existing Model',
+			imageUri: 'emulator/sample-model-server',
+			routeMode: 'Invoke (Any Route)',
+			port: '8080',
+		},
 		canvasSubtitle: 'sample-chat-model',
 	},
 	{
@@ -70,8 +77,23 @@ const PANELS: PanelExpectation[] = [
 	{
 		type: `${PACKAGE}.vertexAiDeployModel`,
 		screenshot: 'deploy-model.png',
-		labels: ['Credential', 'Endpoint', 'Model', 'Machine Type', 'Accelerator Type', 'Min Replicas', 'Max Replicas', 'Traffic'],
-		values: { machineType: 'n1-standard-4', acceleratorType: 'None', trafficMode: 'Percentage for This Model' },
+		labels: [
+			'Credential',
+			'Endpoint',
+			'Model',
+			'If This Model Is Already Deployed on the Endpoint',
+			'Machine Type',
+			'Accelerator Type',
+			'Min Replicas',
+			'Max Replicas',
+			'Traffic',
+		],
+		values: {
+			ifDeployed: 'Use the Existing Deployment',
+			machineType: 'n1-standard-4',
+			acceleratorType: 'None',
+			trafficMode: 'Percentage for This Model',
+		},
 		canvasSubtitle: 'n1-standard-4',
 	},
 	{
@@ -82,6 +104,15 @@ const PANELS: PanelExpectation[] = [
 		canvasSubtitle: 'POST /v1/chat/completions',
 	},
 ];
+
+/** Example 5's Manage node, checking the deploy's operation in the Wait loop. */
+const MANAGE_PANEL: PanelExpectation = {
+	type: `${PACKAGE}.vertexAiManage`,
+	screenshot: 'manage.png',
+	labels: ['Credential', 'Resource', 'Operation', 'Operation Name'],
+	values: { resource: 'Operation', operation: 'Get' },
+	canvasSubtitle: 'get: operation',
+};
 
 const CREDENTIAL_LABELS = ['Authentication', 'Service Account Key JSON', 'Project ID', 'Location', 'Custom API Endpoint', 'Custom Token URL'];
 
@@ -100,6 +131,7 @@ describeE2e('our nodes and credential in the real n8n editor (headless Chromium)
 	let browser: HeadlessChromium;
 	let page: Page;
 	let workflow: ExampleWorkflow;
+	let waitLoop: ExampleWorkflow;
 	let privateKey: string;
 	const pageErrors: string[] = [];
 
@@ -112,6 +144,8 @@ describeE2e('our nodes and credential in the real n8n editor (headless Chromium)
 		n8n = await prepareN8n(emulator);
 		workflow = loadExample('deployPipeline');
 		await importWorkflow(n8n.instance, workflow);
+		waitLoop = loadExample('deployWithoutHoldingAWorker');
+		await importWorkflow(n8n.instance, waitLoop);
 
 		server = await startN8n(n8n.instance);
 		const cookie = await ownerSession(server.baseUrl);
@@ -161,6 +195,26 @@ describeE2e('our nodes and credential in the real n8n editor (headless Chromium)
 		expect(icons.length).toBeGreaterThan(0);
 		for (const icon of icons) expect(await imageState(icon)).toEqual({ src: ICON_PATH, loaded: true });
 		await screenshot(page, expected.screenshot);
+	}, 120_000);
+
+	it('shows example 5: the Wait loop with the Manage node checking the deploy, and its panel', async () => {
+		await openWorkflow(page, server.baseUrl, waitLoop.id, waitLoop.nodes.length);
+		expect(await canvasNodes(page).count()).toBe(waitLoop.nodes.length);
+		const manage = canvasNode(page, MANAGE_PANEL.type);
+		expect(await manage.count()).toBe(1);
+		expect(await manage.innerText()).toContain(MANAGE_PANEL.canvasSubtitle);
+		expect(await imageState(manage.locator('img'))).toEqual({ src: ICON_PATH, loaded: true });
+		expect(await canvasNodeIssues(page).count()).toBe(0);
+		await screenshot(page, 'wait-loop-workflow.png');
+
+		const panel = await openNodePanel(page, MANAGE_PANEL.type);
+		expect(await panel.labels()).toEqual(expect.arrayContaining(MANAGE_PANEL.labels));
+		for (const [parameterName, value] of Object.entries(MANAGE_PANEL.values)) {
+			expect({ [parameterName]: await panel.shownValue(parameterName) }).toEqual({ [parameterName]: value });
+		}
+		expect(await panel.credentialSelect.inputValue()).toBe(CREDENTIAL.name);
+		expect(await panel.issues.count()).toBe(0);
+		await screenshot(page, MANAGE_PANEL.screenshot);
 	}, 120_000);
 
 	it('opens the credential from the Credentials page: its fields render and its test passes against the emulator', async () => {
