@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 
 import { startEmulator, type RunningEmulator } from '../../emulator';
-import { closeSharedAgent, VertexApiError, VertexClient, VertexOperationError, VertexValidationError, type Operation } from '../../lib';
+import { closeSharedAgent, DEPLOY_MODEL, VertexApiError, VertexClient, VertexOperationError, VertexValidationError, type Operation } from '../../lib';
 import { accessToken, apiClient, createEndpoint, startDeploy, uploadModel, type Api } from '../emulator/helpers';
 import { FakeGoogle, sendJson } from './support/fakeGoogle';
 
@@ -70,6 +70,22 @@ it('polls the returned name verbatim until done, reporting each deployment stage
 	expect(stages).toEqual(['PREPARING_MODEL', 'STARTING_MODEL_SERVER', 'SUCCESSFULLY_DEPLOYED']);
 	// Project number from the operation name, not the client's project id.
 	expect(pollsOf(name)).toBe(3);
+});
+
+it('reports each deployment stage once through onStageChange, however often it is polled', async () => {
+	const name = script('7001', [
+		{ metadata: { deploymentStage: 'PREPARING_MODEL' } },
+		{ metadata: { deploymentStage: 'PREPARING_MODEL' } },
+		{ metadata: { deploymentStage: 'PREPARING_MODEL' } },
+		{ metadata: { deploymentStage: 'STARTING_MODEL_SERVER' } },
+		{ metadata: { deploymentStage: 'STARTING_MODEL_SERVER' } },
+		{ done: true, metadata: { deploymentStage: 'SUCCESSFULLY_DEPLOYED' }, response: { deployedModel: { id: '1206978444030640128' } } },
+	]);
+	const changes: string[] = [];
+	const { result } = await client.waitForResult(DEPLOY_MODEL, name, { ...fast, onStageChange: (stage) => changes.push(stage) });
+	expect(changes).toEqual(['PREPARING_MODEL', 'STARTING_MODEL_SERVER', 'SUCCESSFULLY_DEPLOYED']);
+	expect(pollsOf(name)).toBe(6);
+	expect(result).toMatchObject({ deployedModelId: '1206978444030640128', endpointId: '8123456789' });
 });
 
 it('throws VertexOperationError(failed) with the gRPC code and message', async () => {
