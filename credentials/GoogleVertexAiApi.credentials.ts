@@ -80,11 +80,13 @@ export class GoogleVertexAiApi implements ICredentialType {
 			description: 'The private_key of the key file; a key pasted with literal \\n sequences is accepted',
 			displayOptions: { show: { authentication: ['serviceAccountEmailKey'] } },
 		},
+		// The configuration can hold a client secret (and names the files and URLs tokens come from): kept hidden too.
+		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
 		{
 			displayName: 'External Account JSON',
 			name: 'externalAccountJson',
 			type: 'string',
-			typeOptions: { rows: 6 },
+			typeOptions: { password: true, rows: 6 },
 			default: '',
 			required: true,
 			placeholder: '{ "type": "external_account", "audience": "...", ... }',

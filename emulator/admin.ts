@@ -48,6 +48,13 @@ export async function handleAdmin(ctx: EmulatorContext, actions: AdminActions, r
 		case 'DELETE /emulator/requests':
 			ctx.requestLog.clear();
 			return sendJson(res, 200, {});
+		case 'POST /emulator/tokens:revoke': {
+			const input = await body();
+			if (input.token !== undefined && typeof input.token !== 'string') {
+				throw new ApiError('INVALID_ARGUMENT', 'token must be a string (or left out to revoke every token).');
+			}
+			return sendJson(res, 200, { revoked: ctx.tokens.revoke(input.token as string | undefined) });
+		}
 		case 'POST /emulator/reset':
 			ctx.faults.clear();
 			ctx.requestLog.clear();

@@ -54,6 +54,17 @@ export class TokenIssuer {
 		return record.principal;
 	}
 
+	/**
+	 * Revokes `token`, or every token minted so far when none is given: the API then answers 401 to them, as
+	 * Google does to a revoked or deleted credential's tokens. Returns how many were revoked.
+	 */
+	revoke(token?: string): number {
+		if (token !== undefined) return this.tokens.delete(token) ? 1 : 0;
+		const count = this.tokens.size;
+		this.tokens.clear();
+		return count;
+	}
+
 	private forgetExpired(): void {
 		if (this.tokens.size < 1000) return;
 		const now = Date.now();

@@ -56,9 +56,11 @@ import type {
 	UndeployModelInput,
 	UpdateTrafficSplitInput,
 } from './schemas/endpoint';
+import { PROJECT_PATTERN } from './schemas/common';
 import type { Model, UploadModelInput } from './schemas/model';
 import type { Operation } from './schemas/operation';
 import { isAbortedError } from './transport/abort';
+import { quoteForMessage } from './secrets';
 import type { RetryPolicy } from './transport/retry';
 import { VertexTransport } from './transport/transport';
 
@@ -85,7 +87,6 @@ export interface VertexClientOptions {
 	tokenRefreshMarginMs?: number;
 }
 
-const PROJECT_ID_PATTERN = /^(?:[a-z][a-z0-9-]{4,28}[a-z0-9]|[1-9][0-9]{0,19}|[a-z0-9.-]+:[a-z][a-z0-9-]{4,28}[a-z0-9])$/;
 const DATA_PLANE_CACHE_MS = 5 * 60_000;
 const DEFAULT_USER_AGENT = 'n8n-nodes-vertex-invoke';
 
@@ -97,9 +98,9 @@ function resolveProjectId(options: VertexClientOptions, fromCredential: string |
 			'projectId',
 		);
 	}
-	if (!PROJECT_ID_PATTERN.test(projectId)) {
+	if (!PROJECT_PATTERN.test(projectId)) {
 		throw new VertexValidationError(
-			`projectId "${projectId}" is not a Google Cloud project id (6-30 of a-z, 0-9 and "-", starting with a letter) or project number.`,
+			`projectId ${quoteForMessage(projectId)} is not a Google Cloud project id (6-30 of a-z, 0-9 and "-", starting with a letter) or project number.`,
 			'projectId',
 		);
 	}
@@ -128,6 +129,7 @@ export class VertexClient {
 		});
 		this.transport = new VertexTransport({
 			getAccessToken: (signal) => this.tokens.getAccessToken(signal),
+			invalidateAccessToken: (token) => this.tokens.invalidate(token),
 			hostPolicy: new TokenHostPolicy([this.apiBaseUrl]),
 			userAgent: options.userAgent?.trim() || DEFAULT_USER_AGENT,
 			retry: options.retry,

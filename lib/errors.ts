@@ -1,4 +1,9 @@
-/** Errors the core throws. Messages are written for the person running the workflow. */
+/**
+ * Errors the core throws. Messages are written for the person running the workflow. Every constructor scrubs
+ * what it is given (lib/secrets.ts): a token, assertion or key a server reflected back never reaches a message,
+ * a field violation or the details.
+ */
+import { scrubDeep, scrubSecrets } from './secrets';
 
 export interface FieldViolation {
 	field: string;
@@ -8,18 +13,28 @@ export interface FieldViolation {
 /** A failed API call, from Google's error envelope or from a model server's own answer. */
 export class VertexApiError extends Error {
 	readonly name = 'VertexApiError';
+	/** gRPC status name, e.g. NOT_FOUND, when the answer carried one. */
+	readonly status: string | undefined;
+	readonly fieldViolations: FieldViolation[];
+	/** The raw `details` array, or the raw body text when the answer was not Google's envelope (scrubbed). */
+	readonly details: unknown;
+
 	constructor(
 		message: string,
 		readonly httpStatus: number,
-		/** gRPC status name, e.g. NOT_FOUND, when the answer carried one. */
-		readonly status: string | undefined,
-		readonly fieldViolations: FieldViolation[] = [],
-		/** The raw `details` array, or the raw body text when the answer was not Google's envelope. */
-		readonly details: unknown = undefined,
+		status: string | undefined,
+		fieldViolations: FieldViolation[] = [],
+		details: unknown = undefined,
 		/** The answer's Retry-After, in milliseconds, when it had a readable one. */
 		readonly retryAfterMs: number | undefined = undefined,
 	) {
-		super(message);
+		super(scrubSecrets(message));
+		this.status = status === undefined ? undefined : scrubSecrets(status);
+		this.fieldViolations = fieldViolations.map(({ field, description }) => ({
+			field: scrubSecrets(field),
+			description: scrubSecrets(description),
+		}));
+		this.details = scrubDeep(details);
 	}
 }
 
@@ -35,22 +50,24 @@ export class VertexValidationError extends Error {
 		message: string,
 		readonly field: string,
 	) {
-		super(message);
+		super(scrubSecrets(message));
 	}
 }
 
 /** A long-running operation that finished with an error, timed out, or was cancelled. */
 export class VertexOperationError extends Error {
 	readonly name = 'VertexOperationError';
+	/** Always set, so a caller can resume or inspect the operation later. */
+	readonly operationName: string;
 	constructor(
 		message: string,
-		/** Always set, so a caller can resume or inspect the operation later. */
-		readonly operationName: string,
+		operationName: string,
 		readonly reason: 'failed' | 'timeout' | 'aborted',
 		/** gRPC code of the operation's error, when it failed. */
 		readonly code?: number,
 	) {
-		super(message);
+		super(scrubSecrets(message));
+		this.operationName = scrubSecrets(operationName);
 	}
 }
 
@@ -62,6 +79,6 @@ export class VertexTransportError extends Error {
 		readonly code: string | undefined,
 		options?: { cause?: unknown },
 	) {
-		super(message, options);
+		super(scrubSecrets(message), options);
 	}
 }

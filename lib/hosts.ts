@@ -3,8 +3,9 @@
  * through here before a token is attached to it.
  */
 import { VertexValidationError } from './errors';
+import { LOCATION_PATTERN } from './schemas/common';
+import { quoteForMessage } from './secrets';
 
-const LOCATION_PATTERN = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const MULTI_REGIONS = new Set(['us', 'eu']);
 /** Google-owned domains a bearer token may be sent to. */
 const TRUSTED_HOST_SUFFIXES = ['.googleapis.com', '.vertexai.goog'];
@@ -12,7 +13,7 @@ const TRUSTED_HOST_SUFFIXES = ['.googleapis.com', '.vertexai.goog'];
 export function assertLocation(location: string, field = 'location'): string {
 	if (typeof location !== 'string' || !LOCATION_PATTERN.test(location)) {
 		throw new VertexValidationError(
-			`Location "${String(location)}" is not valid: use a Vertex AI region such as "us-central1" or "europe-west4", or "global", "us", "eu".`,
+			`Location ${quoteForMessage(location)} is not valid: use a Vertex AI region such as "us-central1" or "europe-west4", or "global", "us", "eu".`,
 			field,
 		);
 	}
@@ -48,7 +49,7 @@ function parseUrl(value: string, field: string): URL {
 	try {
 		url = new URL(value);
 	} catch {
-		throw new VertexValidationError(`"${value}" is not an absolute URL (expected https://host[:port][/path]).`, field);
+		throw new VertexValidationError(`${field} ${quoteForMessage(value)} is not an absolute URL (expected https://host[:port][/path]).`, field);
 	}
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
 		throw new VertexValidationError(`${field} must use https:// (or http:// on a loopback address).`, field);
@@ -58,7 +59,7 @@ function parseUrl(value: string, field: string): URL {
 	}
 	if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
 		throw new VertexValidationError(
-			`${field} uses http:// on "${url.hostname}": plain http is only allowed on loopback addresses (127.0.0.0/8, ::1, localhost); use https://.`,
+			`${field} uses http:// on ${quoteForMessage(url.hostname)}: plain http is only allowed on loopback addresses (127.0.0.0/8, ::1, localhost); use https://.`,
 			field,
 		);
 	}
@@ -94,7 +95,7 @@ export function dedicatedEndpointBaseUrl(dns: string): string {
 		.replace(/\/+$/, '');
 	if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(host)) {
 		throw new VertexValidationError(
-			`The endpoint's dedicatedEndpointDns "${dns}" is not a host name.`,
+			`The endpoint's dedicatedEndpointDns ${quoteForMessage(dns)} is not a host name.`,
 			'endpoint.dedicatedEndpointDns',
 		);
 	}
@@ -120,12 +121,12 @@ export class TokenHostPolicy {
 		try {
 			url = new URL(target);
 		} catch {
-			throw new VertexValidationError(`Refusing to send a request to "${target}": not an absolute URL.`, 'url');
+			throw new VertexValidationError(`Refusing to send a request to ${quoteForMessage(target)}: not an absolute URL.`, 'url');
 		}
 		if (this.configuredOrigins.has(url.origin)) return url;
 		if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
 			throw new VertexValidationError(
-				`Refusing to send credentials over plain http to "${url.host}": http:// is only allowed on loopback addresses.`,
+				`Refusing to send credentials over plain http to ${quoteForMessage(url.host)}: http:// is only allowed on loopback addresses.`,
 				'url',
 			);
 		}
@@ -134,10 +135,67 @@ export class TokenHostPolicy {
 			url.protocol === 'https:' && TRUSTED_HOST_SUFFIXES.some((suffix) => host.endsWith(suffix) && host.length > suffix.length);
 		if (!trusted) {
 			throw new VertexValidationError(
-				`Refusing to send credentials to "${url.origin}": a token is only sent to https://*.googleapis.com, https://*.vertexai.goog or the configured API base URL.`,
+				`Refusing to send credentials to ${quoteForMessage(url.origin)}: a token is only sent to https://*.googleapis.com, https://*.vertexai.goog or the configured API base URL.`,
 				'url',
 			);
 		}
 		return url;
 	}
+}
+
+/** A segment's text once percent-decoded, or undefined when its escapes are not valid UTF-8. */
+function decodedSegment(segment: string): string | undefined {
+	try {
+		return decodeURIComponent(segment);
+	} catch {
+		return undefined;
+	}
+}
+
+/** What is wrong with a (decoded) path segment: a dot segment, a slash or backslash inside it, a control character. */
+function segmentProblem(decoded: string): string | undefined {
+	const beforeParameters = decoded.split(';', 1)[0];
+	if (beforeParameters === '.' || beforeParameters === '..') return 'a dot segment';
+	if (decoded.includes('/') || decoded.includes('\\')) return 'an encoded slash or backslash';
+	if (/\p{Cc}/u.test(decoded)) return 'a control character';
+	return undefined;
+}
+
+/**
+ * The one check every URL the client builds passes before it is sent (control plane, operations, invoke): parsed
+ * with the WHATWG URL parser, it must come out exactly as built (so no dot segment, raw or as %2e, was resolved, no
+ * backslash turned into a slash, nothing re-encoded or stripped), carry no query or fragment, start with
+ * `expectedPrefix` (`{base}/v1/projects/{p}/locations/{l}/`), and hold no empty, dot, encoded-slash or control
+ * segment after it, even once decoded twice. Query parameters are added after this check (withQuery).
+ * Throws VertexValidationError naming `field`.
+ */
+export function assertRequestUrl(url: string, expectedPrefix: string, field: string): string {
+	const refuse = (problem: string) =>
+		new VertexValidationError(
+			`${field} would change where the request goes (${problem}); use the resource's id or its full name as Vertex AI gives it.`,
+			field,
+		);
+	let parsed: URL;
+	try {
+		parsed = new URL(url);
+	} catch {
+		throw refuse('the URL built from it does not parse');
+	}
+	if (/[?#]/.test(url) || parsed.search || parsed.hash) throw refuse('it would add a query string or fragment');
+	if (parsed.href !== url) throw refuse('the URL parser would rewrite the path built from it');
+	if (!url.startsWith(expectedPrefix)) throw refuse(`the path would leave ${new URL(expectedPrefix).pathname}`);
+	const segments = url.slice(expectedPrefix.length).split('/');
+	for (const [index, segment] of segments.entries()) {
+		if (segment === '') {
+			// One trailing slash is a route of its own (invoke paths); empty segments elsewhere are not.
+			if (index === segments.length - 1 && index > 0) continue;
+			throw refuse('an empty path segment');
+		}
+		const once = decodedSegment(segment);
+		if (once === undefined) throw refuse('a malformed percent escape');
+		const twice = once.includes('%') ? (decodedSegment(once) ?? once) : once;
+		const problem = segmentProblem(once) ?? segmentProblem(twice);
+		if (problem) throw refuse(problem);
+	}
+	return url;
 }

@@ -7,15 +7,19 @@ import type { CallOptions, HttpSender } from './http';
 import type { OperationType } from './operationTypes';
 import type { ListOptions } from './resources/controlPlane';
 import { listQuery } from './resources/listQuery';
+import { OPERATION_NAME_PATTERN, OPERATION_OWNER_PATTERN, scopedApiUrl } from './resources/names';
 import { pollUntil } from './polling';
 import { GRPC_CODE_NAMES } from './schemas/common';
 import { deploymentStageOf, listOperationsResponseSchema, operationSchema, type Operation } from './schemas/operation';
+import { quoteForMessage } from './secrets';
 import { sendJson, withQuery } from './transport/json';
 
 export interface OperationsContext {
 	sender: HttpSender;
 	/** Control-plane origin, e.g. https://us-central1-aiplatform.googleapis.com. */
 	baseUrl: string;
+	/** The location the host serves (a client's); when set, operation names elsewhere are refused. */
+	location?: string;
 }
 
 export interface WaitOptions extends CallOptions {
@@ -48,26 +52,31 @@ const DEFAULT_INITIAL_DELAY_MS = 1_000;
 /** Google's client libraries cap their operation polling pause at 20 s too (google-api-core DEFAULT_POLLING). */
 const DEFAULT_MAX_DELAY_MS = 20_000;
 
-const SEGMENT = '[^/?#\\s\\\\]+';
-const OPERATION_NAME_PATTERN = new RegExp(`^projects/${SEGMENT}/locations/${SEGMENT}(/${SEGMENT})*/operations/${SEGMENT}$`);
-
-/** Checks an operation name; it is then used verbatim (it carries the project number, not the id). */
+/**
+ * Checks an operation name against Vertex's grammar (lib/resources/names.ts: a project, a location, optionally a
+ * model, endpoint or other owner, then `operations/{number}`); it is then used verbatim (it carries the project
+ * number, not the id).
+ */
 export function assertOperationName(name: string, field = 'operationName'): string {
 	const trimmed = typeof name === 'string' ? name.trim() : '';
-	if (!OPERATION_NAME_PATTERN.test(trimmed) || trimmed.split('/').some((segment) => segment === '.' || segment === '..')) {
+	if (!OPERATION_NAME_PATTERN.test(trimmed)) {
 		throw new VertexValidationError(
-			`${field} "${String(name)}" is not an operation name: expected projects/{project}/locations/{location}/.../operations/{id}, as returned when the operation started.`,
+			`${field} ${quoteForMessage(name)} is not an operation name: expected projects/{project}/locations/{location}/.../operations/{number}, as returned when the operation started.`,
 			field,
 		);
 	}
 	return trimmed;
 }
 
+/** The URL of an operation (with `suffix`, e.g. ":cancel"), built and checked as every control-plane URL is. */
+function operationUrl(context: OperationsContext, name: string, suffix = ''): string {
+	return scopedApiUrl(context.baseUrl, `${assertOperationName(name)}${suffix}`, 'operationName', context.location);
+}
+
 export async function getOperation(context: OperationsContext, name: string, options: CallOptions = {}): Promise<Operation> {
-	const verbatim = assertOperationName(name);
 	return sendJson(
 		context.sender,
-		{ method: 'GET', url: `${context.baseUrl}/v1/${verbatim}`, signal: options.signal, retry: true },
+		{ method: 'GET', url: operationUrl(context, name), signal: options.signal, retry: true },
 		operationSchema,
 		'operation',
 	);
@@ -75,10 +84,9 @@ export async function getOperation(context: OperationsContext, name: string, opt
 
 /** Asks Vertex to cancel; the operation then ends with error CANCELLED (cancellation is best effort). */
 export async function cancelOperation(context: OperationsContext, name: string, options: CallOptions = {}): Promise<void> {
-	const verbatim = assertOperationName(name);
 	const { body } = await context.sender.send({
 		method: 'POST',
-		url: `${context.baseUrl}/v1/${verbatim}:cancel`,
+		url: operationUrl(context, name, ':cancel'),
 		headers: { 'content-type': 'application/json' },
 		body: '{}',
 		signal: options.signal,
@@ -175,9 +183,6 @@ export async function waitForResult<Result>(
 	return { operation, result: type.resultOf(operation) };
 }
 
-/** Operation names under a resource (`projects/.../models/m`, `.../endpoints/e`) or a location. */
-const OPERATION_OWNER_PATTERN = new RegExp(`^projects/${SEGMENT}/locations/${SEGMENT}(/(models|endpoints)/${SEGMENT})?$`);
-
 /** google.longrunning ListOperations for a model, an endpoint or a location: one page. */
 export async function listOperations(
 	context: OperationsContext,
@@ -185,10 +190,10 @@ export async function listOperations(
 	/** `filter` e.g. `done=false`. */
 	options: ListOptions = {},
 ): Promise<{ operations: Operation[]; nextPageToken?: string }> {
-	if (!OPERATION_OWNER_PATTERN.test(owner) || owner.split('/').some((segment) => segment === '.' || segment === '..')) {
-		throw new VertexValidationError(`"${owner}" is not a model, endpoint or location name to list operations of.`, 'resource');
+	if (typeof owner !== 'string' || !OPERATION_OWNER_PATTERN.test(owner)) {
+		throw new VertexValidationError(`${quoteForMessage(owner)} is not a model, endpoint or location name to list operations of.`, 'resource');
 	}
-	const url = withQuery(`${context.baseUrl}/v1/${owner}/operations`, listQuery(options));
+	const url = withQuery(scopedApiUrl(context.baseUrl, `${owner}/operations`, 'resource', context.location), listQuery(options));
 	const page = await sendJson(context.sender, { method: 'GET', url, signal: options.signal }, listOperationsResponseSchema, 'operation list');
 	return { operations: page.operations ?? [], ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) };
 }

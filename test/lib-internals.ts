@@ -1,5 +1,6 @@
 /** Everything under lib/, for tests of its internal parts (lib/index.ts exports only the public API). */
 export * from '../lib/errors';
+export * from '../lib/secrets';
 export * from '../lib/http';
 export * from '../lib/hosts';
 export * from '../lib/auth';

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 
 import { VertexValidationError } from '../errors';
 import { EMAIL_PATTERN } from '../schemas/common';
+import { quoteForMessage } from '../secrets';
 
 export type VertexCredential =
 	| { kind: 'serviceAccountKey'; keyJson?: string | Record<string, unknown>; clientEmail?: string; privateKey?: string }
@@ -84,7 +85,7 @@ function resolveServiceAccountKey(credential: Extract<VertexCredential, { kind: 
 		const json = parseJsonObject(credential.keyJson, field, 'service account key');
 		if (json.type !== undefined && json.type !== 'service_account') {
 			throw new VertexValidationError(
-				`${field} is a "${String(json.type)}" credential, not a service account key (type "service_account")${json.type === 'external_account' ? ': use the external account credential kind' : ''}.`,
+				`${field} is a ${quoteForMessage(json.type)} credential, not a service account key (type "service_account")${json.type === 'external_account' ? ': use the external account credential kind' : ''}.`,
 				field,
 			);
 		}
@@ -170,7 +171,7 @@ export function resolveCredential(credential: VertexCredential): ResolvedCredent
 		}
 		default:
 			throw new VertexValidationError(
-				`credential.kind "${String((credential as { kind?: unknown }).kind)}" is not known: use serviceAccountKey, applicationDefault, externalAccount or accessToken.`,
+				`credential.kind ${quoteForMessage((credential as { kind?: unknown }).kind)} is not known: use serviceAccountKey, applicationDefault, externalAccount or accessToken.`,
 				'credential.kind',
 			);
 	}

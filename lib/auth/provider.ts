@@ -19,8 +19,8 @@ import {
 import { VertexApiError, VertexTransportError, VertexValidationError } from '../errors';
 import { normalizeBaseUrl, normalizeEndpointUrl } from '../hosts';
 import { EMAIL_PATTERN } from '../schemas/common';
+import { quoteForMessage, rememberSecret, scrubSecrets } from '../secrets';
 import { raceAbort } from '../transport/abort';
-import { redactSecrets } from '../transport/apiError';
 import { credentialSecrets, describeCredential, type ResolvedCredential } from './credentials';
 
 export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
@@ -31,6 +31,12 @@ export interface AccessTokenProvider {
 	/** Who the token is for, for messages. */
 	readonly description: string;
 	getAccessToken(signal?: AbortSignal): Promise<string>;
+	/**
+	 * Marks `token` as rejected (a 401 on a request that carried it), so the next getAccessToken mints a new one
+	 * instead of returning it from the cache. Returns false when the credential cannot mint another token (a fixed
+	 * access token): retrying would send the same token. A token already replaced is left alone.
+	 */
+	invalidate(token: string): boolean;
 }
 
 export interface AuthOptions {
@@ -44,23 +50,66 @@ export interface AuthOptions {
 	eagerRefreshThresholdMillis?: number;
 }
 
+/** Form and JSON fields of auth requests whose values are secrets (the signed JWT assertion above all). */
+const SECRET_REQUEST_FIELDS = ['assertion', 'client_secret', 'subject_token', 'refresh_token', 'actor_token', 'access_token'];
+
+/**
+ * Remembers (for scrubbing, see lib/secrets.ts) the secrets an auth request carries: the JWT assertion, client
+ * secret and subject token in its body, the token in its Authorization header. A token endpoint that echoes its
+ * request into an error (google-auth-library puts `error_description`, or the whole body text, in the message)
+ * then never gets them into one of ours.
+ */
+function rememberRequestSecrets(options: { data?: unknown; body?: unknown; headers?: unknown }): void {
+	const fields = (form: URLSearchParams) => SECRET_REQUEST_FIELDS.forEach((name) => form.getAll(name).forEach((value) => rememberSecret(value)));
+	for (const data of [options.data, options.body]) {
+		if (data instanceof URLSearchParams) fields(data);
+		else if (typeof data === 'string') {
+			fields(new URLSearchParams(data));
+			try {
+				const json: unknown = JSON.parse(data);
+				if (json && typeof json === 'object') {
+					for (const name of SECRET_REQUEST_FIELDS) {
+						const value = (json as Record<string, unknown>)[name];
+						if (typeof value === 'string') rememberSecret(value);
+					}
+				}
+			} catch {
+				// a form body
+			}
+		} else if (data && typeof data === 'object') {
+			for (const name of SECRET_REQUEST_FIELDS) {
+				const value = (data as Record<string, unknown>)[name];
+				if (typeof value === 'string') rememberSecret(value);
+			}
+		}
+	}
+	const headers = options.headers;
+	const authorization =
+		headers instanceof Headers
+			? headers.get('authorization')
+			: headers && typeof headers === 'object'
+				? (Object.entries(headers as Record<string, unknown>).find(([name]) => name.toLowerCase() === 'authorization')?.[1] as string | undefined)
+				: undefined;
+	if (typeof authorization === 'string') rememberSecret(authorization.replace(/^\S+\s+/, ''));
+}
+
 /**
  * The Gaxios instance the auth client sends with. It uses Node's own fetch (gaxios would otherwise
  * load node-fetch through a dynamic import) and, when a custom token URL is configured, a request
  * interceptor sends Google's token URL there instead: the documented way to reach another token
- * endpoint, since the JWT client ignores the key's token_uri.
+ * endpoint, since the JWT client ignores the key's token_uri. Every request's secrets are remembered
+ * for scrubbing first.
  */
 function authTransporter(tokenUrl: string | undefined): InstanceType<typeof gaxios.Gaxios> {
 	const transporter = new gaxios.Gaxios({ fetchImplementation: globalThis.fetch });
-	if (tokenUrl) {
-		const target = new URL(tokenUrl);
-		transporter.interceptors.request.add({
-			resolved: async (options) => {
-				if (options.url.toString() === GOOGLE_TOKEN_URL) options.url = new URL(target);
-				return options;
-			},
-		});
-	}
+	const target = tokenUrl ? new URL(tokenUrl) : undefined;
+	transporter.interceptors.request.add({
+		resolved: async (options) => {
+			rememberRequestSecrets(options);
+			if (target && options.url.toString() === GOOGLE_TOKEN_URL) options.url = new URL(target);
+			return options;
+		},
+	});
 	return transporter;
 }
 
@@ -95,7 +144,7 @@ function assertExternalAccountUrl(value: unknown, field: string, tokenUrl: strin
 	const configured = !!url && !!tokenUrl && url.origin === new URL(tokenUrl).origin;
 	if (!google && !configured) {
 		throw new VertexValidationError(
-			`${field} must be an https://*.googleapis.com URL (got "${text}"): credentials are only exchanged with Google.`,
+			`${field} must be an https://*.googleapis.com URL (got ${quoteForMessage(text)}): credentials are only exchanged with Google.`,
 			field,
 		);
 	}
@@ -150,9 +199,11 @@ function tokenError(error: unknown, who: string, secrets: string[]): Error {
 	if (error instanceof VertexApiError || error instanceof VertexTransportError || error instanceof VertexValidationError) {
 		return error;
 	}
-	const raw = error instanceof Error ? error.message : String(error);
-	const message = redactSecrets(raw.split('\n')[0], secrets);
-	const response = (error as { response?: { status?: unknown } }).response;
+	const response = (error as { response?: { status?: unknown; data?: unknown } }).response;
+	// A Google error envelope the library turned into "[object Object]: undefined": its message says more.
+	const envelopeMessage = (response?.data as { error?: { message?: unknown } } | undefined)?.error?.message;
+	const raw = typeof envelopeMessage === 'string' ? envelopeMessage : error instanceof Error ? error.message : String(error);
+	const message = scrubSecrets(raw.split('\n')[0], secrets);
 	const status = typeof response?.status === 'number' ? response.status : undefined;
 	if (status !== undefined) {
 		return new VertexApiError(
@@ -178,6 +229,7 @@ export function createAccessTokenProvider(credential: ResolvedCredential, option
 	};
 	const base = baseClient(credential, normalized);
 	const secrets = credentialSecrets(credential);
+	rememberSecret(...secrets);
 	const target = options.impersonateServiceAccount?.trim();
 	if (target && !EMAIL_PATTERN.test(target)) {
 		throw new VertexValidationError(
@@ -208,12 +260,18 @@ export function createAccessTokenProvider(credential: ResolvedCredential, option
 	};
 	// Built once on first use and kept (it holds the token cache); a failed build (no ADC yet) is retried next time.
 	let client: Promise<AuthClient> | undefined;
+	let built: AuthClient | undefined;
 	const authClient = (): Promise<AuthClient> => {
 		if (!client) {
 			client = build();
-			client.catch(() => {
-				client = undefined;
-			});
+			client.then(
+				(value) => {
+					built = value;
+				},
+				() => {
+					client = undefined;
+				},
+			);
 		}
 		return client;
 	};
@@ -225,6 +283,7 @@ export function createAccessTokenProvider(credential: ResolvedCredential, option
 				try {
 					const { token } = await (await authClient()).getAccessToken();
 					if (!token) throw new Error('the credential returned no access token');
+					rememberSecret(token);
 					return token;
 				} catch (error) {
 					throw tokenError(error, description, secrets);
@@ -232,5 +291,21 @@ export function createAccessTokenProvider(credential: ResolvedCredential, option
 			})();
 			return raceAbort(work, signal);
 		},
+		invalidate(token: string): boolean {
+			if (credential.kind === 'accessToken') return false;
+			if (built) forgetCachedToken(built, token);
+			return true;
+		},
 	};
+}
+
+/**
+ * Makes an auth client mint a new token on its next getAccessToken when its cached one is `token`. The OAuth2
+ * family (JWT, impersonated, compute, user refresh) refreshes once its credentials look expired (a JWT client then
+ * also bypasses its token cache: gtoken's forceRefresh); the external account clients keep `cachedAccessToken`.
+ */
+function forgetCachedToken(client: AuthClient, token: string): void {
+	const external = client as unknown as { cachedAccessToken?: { access_token?: string | null } | null };
+	if (external.cachedAccessToken?.access_token === token) external.cachedAccessToken = null;
+	if (client.credentials?.access_token === token) client.credentials = { ...client.credentials, expiry_date: 1 };
 }

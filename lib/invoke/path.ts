@@ -1,4 +1,5 @@
 import { VertexValidationError } from '../errors';
+import { quoteForMessage } from '../secrets';
 
 /**
  * Request paths for Vertex's invoke route (`/invoke{path}` reaches the model server as `{path}`).
@@ -30,7 +31,7 @@ export interface ValidatedInvokePath {
 
 function invalid(path: string, problem: string, field = 'path'): VertexValidationError {
 	return new VertexValidationError(
-		`Invalid invoke path ${JSON.stringify(path)}: ${problem}. A path starts with "/" and names a route of the ` +
+		`Invalid invoke path ${quoteForMessage(path)}: ${problem}. A path starts with "/" and names a route of the ` +
 			'model server, e.g. "/v1/chat/completions".',
 		field,
 	);
@@ -98,7 +99,7 @@ function encodeSegment(path: string, segment: string, field: string): { encoded:
 export function validateInvokePath(path: string, field = 'path'): ValidatedInvokePath {
 	if (typeof path !== 'string' || !path.startsWith('/')) {
 		throw new VertexValidationError(
-			`Invalid invoke path ${JSON.stringify(path)}: it must start with "/", e.g. "/v1/chat/completions".`,
+			`Invalid invoke path ${quoteForMessage(path)}: it must start with "/", e.g. "/v1/chat/completions".`,
 			field,
 		);
 	}
@@ -142,8 +143,8 @@ export function checkInvokePath(path: string, allowedPathPrefixes?: readonly str
 	});
 	if (prefixes.some((prefix) => startsWithSegments(validated.segments, prefix))) return validated.encoded;
 	throw new VertexValidationError(
-		`The invoke path ${JSON.stringify(path)} is not allowed: it must be one of, or lie under one of, ` +
-			`${allowedPathPrefixes.map((prefix) => JSON.stringify(prefix)).join(', ')}.`,
+		`The invoke path ${quoteForMessage(path)} is not allowed: it must be one of, or lie under one of, ` +
+			`${allowedPathPrefixes.map((prefix) => quoteForMessage(prefix)).join(', ')}.`,
 		'path',
 	);
 }

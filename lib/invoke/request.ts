@@ -1,5 +1,6 @@
 import { VertexValidationError } from '../errors';
 import type { HttpRequest } from '../http';
+import { quoteForMessage } from '../secrets';
 import {
 	INVOKE_DEFAULT_TIMEOUT_MS,
 	INVOKE_MAX_BODY_BYTES,
@@ -49,7 +50,7 @@ function checkHeaders(headers: Record<string, string> | undefined): Record<strin
 		const lowerName = name.toLowerCase();
 		if (!HEADER_NAME.test(name)) {
 			throw new VertexValidationError(
-				`Header name ${JSON.stringify(name)} is not valid: use letters, digits and - (e.g. "x-request-id").`,
+				`Header name ${quoteForMessage(name)} is not valid: use letters, digits and - (e.g. "x-request-id").`,
 				'headers',
 			);
 		}
@@ -100,7 +101,7 @@ function serializeBody(body: InvokeBody): { bytes: Uint8Array | string; size: nu
 			return { bytes: body.value, size: body.value.byteLength };
 		default:
 			throw new VertexValidationError(
-				`Unknown body kind ${JSON.stringify((body as { kind?: unknown }).kind)}; use json, text or bytes.`,
+				`Unknown body kind ${quoteForMessage((body as { kind?: unknown }).kind)}; use json, text or bytes.`,
 				'body',
 			);
 	}
@@ -119,7 +120,7 @@ export function buildInvokeRequest(target: InvokeTarget, input: InvokeInput, sig
 	const method: InvokeMethod = input.method ?? 'POST';
 	if (!INVOKE_METHODS.includes(method)) {
 		throw new VertexValidationError(
-			`Method ${JSON.stringify(method)} is not supported by invoke; use ${INVOKE_METHODS.join(', ')}.`,
+			`Method ${quoteForMessage(method)} is not supported by invoke; use ${INVOKE_METHODS.join(', ')}.`,
 			'method',
 		);
 	}

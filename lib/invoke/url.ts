@@ -1,5 +1,8 @@
 import { VertexValidationError } from '../errors';
-import { normalizeBaseUrl } from '../hosts';
+import { assertRequestUrl, normalizeBaseUrl } from '../hosts';
+import { ENDPOINT_NAME_PATTERN } from '../resources/names';
+import { DEPLOYED_MODEL_ID_PATTERN } from '../schemas/common';
+import { quoteForMessage } from '../secrets';
 import { checkInvokePath } from './path';
 
 export const INVOKE_API_VERSIONS = ['v1', 'v1beta1'] as const;
@@ -19,41 +22,43 @@ export interface InvokeUrlInput {
 	apiVersion?: InvokeApiVersion;
 }
 
-// Project ids may be domain-scoped ("example.com:proj"); the rest are ids Vertex or the caller chose.
-const ENDPOINT_NAME = /^projects\/[A-Za-z0-9.:_-]+\/locations\/[a-z0-9-]+\/endpoints\/[A-Za-z0-9_-]+$/;
-// Caller-chosen ids are up to 10 digits, server-made ones 19.
-const DEPLOYED_MODEL_ID = /^[0-9]{1,20}$/;
 
 /**
  * `{baseUrl}/{apiVersion}/{endpointName}/invoke{path}` for the traffic split, or
  * `{baseUrl}/{apiVersion}/{endpointName}/deployedModels/{id}/invoke{path}` for one deployed model.
- * Everything is validated first; errors are VertexValidationError naming the input field.
+ * Everything is validated first (the endpoint name against Vertex's id grammar, the deployed model id as a number,
+ * the path by path.ts), then the URL is checked as every built URL is (lib/hosts.ts assertRequestUrl: under
+ * `{baseUrl}/{apiVersion}/projects/{p}/locations/{l}/`, unchanged once parsed); errors are VertexValidationError
+ * naming the input field.
  */
 export function buildInvokeUrl(input: InvokeUrlInput): string {
 	const apiVersion = input.apiVersion ?? 'v1';
 	if (!INVOKE_API_VERSIONS.includes(apiVersion)) {
 		throw new VertexValidationError(
-			`Unknown API version ${JSON.stringify(apiVersion)}; use ${INVOKE_API_VERSIONS.join(' or ')}.`,
+			`Unknown API version ${quoteForMessage(apiVersion)}; use ${INVOKE_API_VERSIONS.join(' or ')}.`,
 			'apiVersion',
 		);
 	}
-	if (typeof input.endpointName !== 'string' || !ENDPOINT_NAME.test(input.endpointName)) {
+	const scope = typeof input.endpointName === 'string' ? ENDPOINT_NAME_PATTERN.exec(input.endpointName) : null;
+	if (!scope) {
 		throw new VertexValidationError(
-			`Invalid endpoint name ${JSON.stringify(input.endpointName)}: expected ` +
+			`Invalid endpoint name ${quoteForMessage(input.endpointName)}: expected ` +
 				'"projects/{project}/locations/{location}/endpoints/{endpoint id}".',
 			'endpoint',
 		);
 	}
-	let target = `${normalizeBaseUrl(input.baseUrl, 'baseUrl')}/${apiVersion}/${input.endpointName}`;
+	const base = `${normalizeBaseUrl(input.baseUrl, 'baseUrl')}/${apiVersion}`;
+	const prefix = `${base}/projects/${scope[1]}/locations/${scope[2]}/`;
+	let target = assertRequestUrl(`${base}/${input.endpointName}/`, prefix, 'endpoint');
 	if (input.deployedModelId !== undefined && input.deployedModelId !== '') {
-		if (typeof input.deployedModelId !== 'string' || !DEPLOYED_MODEL_ID.test(input.deployedModelId)) {
+		if (typeof input.deployedModelId !== 'string' || !DEPLOYED_MODEL_ID_PATTERN.test(input.deployedModelId)) {
 			throw new VertexValidationError(
-				`Invalid deployed model id ${JSON.stringify(input.deployedModelId)}: it is a number such as ` +
+				`Invalid deployed model id ${quoteForMessage(input.deployedModelId)}: it is a number such as ` +
 					'"1206978444030640128" (see the endpoint\'s deployedModels).',
 				'deployedModelId',
 			);
 		}
-		target += `/deployedModels/${input.deployedModelId}`;
+		target = assertRequestUrl(`${target}deployedModels/${input.deployedModelId}/`, prefix, 'deployedModelId');
 	}
-	return `${target}/invoke${checkInvokePath(input.path, input.allowedPathPrefixes)}`;
+	return assertRequestUrl(`${target}invoke${checkInvokePath(input.path, input.allowedPathPrefixes)}`, prefix, 'path');
 }

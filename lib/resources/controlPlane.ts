@@ -1,13 +1,18 @@
 /** What every control-plane call needs: who sends, where to, and for which project and location. */
 import type { CallOptions } from '../http';
 import type { OperationsContext } from '../operations';
-import type { ResourceScope } from './names';
+import { scopedApiUrl, type ResourceScope } from './names';
 
-export interface ControlPlane extends OperationsContext, ResourceScope {}
+export interface ControlPlane extends OperationsContext, ResourceScope {
+	location: string;
+}
 
-/** `{base}/v1/{resource path}`. */
-export function apiUrl(controlPlane: ControlPlane, resourcePath: string): string {
-	return `${controlPlane.baseUrl}/v1/${resourcePath}`;
+/**
+ * `{base}/v1/{resource path}`, the path under the client's location and checked as every built URL is (see
+ * scopedApiUrl). `field` names the input the path was built from, for the error.
+ */
+export function apiUrl(controlPlane: ControlPlane, resourcePath: string, field = 'name'): string {
+	return scopedApiUrl(controlPlane.baseUrl, resourcePath, field, controlPlane.location);
 }
 
 /** One page of a list call: the query, and the call's signal. */

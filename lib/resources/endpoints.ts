@@ -33,7 +33,7 @@ export function deployedModelIds(endpoint: Endpoint): string[] {
 
 export async function getEndpoint(controlPlane: ControlPlane, idOrName: string, options: CallOptions = {}): Promise<Endpoint> {
 	const name = resourceName('endpoints', idOrName, controlPlane);
-	return sendJson(controlPlane.sender, { method: 'GET', url: apiUrl(controlPlane, name), signal: options.signal }, endpointSchema, 'endpoint');
+	return sendJson(controlPlane.sender, { method: 'GET', url: apiUrl(controlPlane, name, 'endpoint'), signal: options.signal }, endpointSchema, 'endpoint');
 }
 
 export async function createEndpoint(
@@ -42,7 +42,7 @@ export async function createEndpoint(
 	options: CallOptions = {},
 ): Promise<{ operation?: Operation; existing?: Endpoint }> {
 	const { endpointId, endpoint, ifExists } = parseInput(createEndpointInputSchema, input);
-	const url = withQuery(apiUrl(controlPlane, `${parentName(controlPlane)}/endpoints`), { endpointId });
+	const url = withQuery(apiUrl(controlPlane, `${parentName(controlPlane)}/endpoints`, 'projectId'), { endpointId });
 	const { created, existing } = await createOrUseExisting(
 		() =>
 			sendJson(controlPlane.sender, { method: 'POST', url, body: endpoint, signal: options.signal }, operationSchema, 'create-endpoint operation'),
@@ -56,7 +56,7 @@ export async function listEndpoints(
 	controlPlane: ControlPlane,
 	options: ListOptions = {},
 ): Promise<{ endpoints: Endpoint[]; nextPageToken?: string }> {
-	const url = withQuery(apiUrl(controlPlane, `${parentName(controlPlane)}/endpoints`), listQuery(options));
+	const url = withQuery(apiUrl(controlPlane, `${parentName(controlPlane)}/endpoints`, 'projectId'), listQuery(options));
 	const page = await sendJson(controlPlane.sender, { method: 'GET', url, signal: options.signal }, listEndpointsResponseSchema, 'endpoint list');
 	return { endpoints: page.endpoints ?? [], ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) };
 }
@@ -86,7 +86,7 @@ export async function deleteEndpoint(controlPlane: ControlPlane, idOrName: strin
 	}
 	return sendJson(
 		controlPlane.sender,
-		{ method: 'DELETE', url: apiUrl(controlPlane, name), signal: options.signal, retry: false },
+		{ method: 'DELETE', url: apiUrl(controlPlane, name, 'endpoint'), signal: options.signal, retry: false },
 		operationSchema,
 		'delete operation',
 	);
@@ -162,7 +162,7 @@ export async function deployModel(controlPlane: ControlPlane, input: DeployModel
 	const body = { deployedModel: { ...deployedModel, model: modelName }, trafficSplit: split };
 	return sendJson(
 		controlPlane.sender,
-		{ method: 'POST', url: apiUrl(controlPlane, `${endpointName}:deployModel`), body, signal: options.signal },
+		{ method: 'POST', url: apiUrl(controlPlane, `${endpointName}:deployModel`, 'endpoint'), body, signal: options.signal },
 		operationSchema,
 		'deploy operation',
 	);
@@ -201,7 +201,7 @@ export async function undeployModel(
 	const body = { deployedModelId, ...(split ? { trafficSplit: split } : {}) };
 	return sendJson(
 		controlPlane.sender,
-		{ method: 'POST', url: apiUrl(controlPlane, `${endpointName}:undeployModel`), body, signal: options.signal },
+		{ method: 'POST', url: apiUrl(controlPlane, `${endpointName}:undeployModel`, 'endpoint'), body, signal: options.signal },
 		operationSchema,
 		'undeploy operation',
 	);
@@ -248,7 +248,7 @@ export async function updateTrafficSplit(
 			'trafficSplit',
 		);
 	}
-	const url = withQuery(apiUrl(controlPlane, name), { updateMask: 'trafficSplit' });
+	const url = withQuery(apiUrl(controlPlane, name, 'endpoint'), { updateMask: 'trafficSplit' });
 	return sendJson(
 		controlPlane.sender,
 		{ method: 'PATCH', url, body: { trafficSplit }, signal: options.signal, retry: false },

@@ -25,6 +25,16 @@ export {
 } from './deployedCopies';
 export { collectPages, type Page } from './pages';
 export { deleteModel, deleteModelVersion, getModel, listModels, listModelVersions, uploadModel } from './models';
-export { parentName, resourceId, resourceName, type ResourceScope } from './names';
+export {
+	ENDPOINT_NAME_PATTERN,
+	OPERATION_COLLECTIONS,
+	OPERATION_NAME_PATTERN,
+	OPERATION_OWNER_PATTERN,
+	parentName,
+	resourceId,
+	resourceName,
+	scopedApiUrl,
+	type ResourceScope,
+} from './names';
 export { createOrUseExisting, type IfExists } from './reuse';
 export { trafficSplitForDeploy, trafficSplitForUndeploy, trafficSplitGiving } from './traffic';

@@ -2,6 +2,7 @@
 import { VertexValidationError } from '../errors';
 import type { CallOptions } from '../http';
 import { parseInput } from '../schemas/validate';
+import { quoteForMessage } from '../secrets';
 import { listModelsResponseSchema, modelSchema, uploadModelInputSchema, type Model, type UploadModelInput } from '../schemas/model';
 import { operationSchema, type Operation } from '../schemas/operation';
 import { sendJson, withQuery } from '../transport/json';
@@ -29,7 +30,7 @@ export async function uploadModel(
 			: {}),
 		...(request.serviceAccount ? { serviceAccount: request.serviceAccount } : {}),
 	};
-	const url = apiUrl(controlPlane, `${parentName(controlPlane)}/models:upload`);
+	const url = apiUrl(controlPlane, `${parentName(controlPlane)}/models:upload`, 'projectId');
 	const { created, existing } = await createOrUseExisting(
 		() => sendJson(controlPlane.sender, { method: 'POST', url, body, signal: options.signal }, operationSchema, 'upload operation'),
 		(id) => getModel(controlPlane, id, options),
@@ -40,14 +41,14 @@ export async function uploadModel(
 
 export async function getModel(controlPlane: ControlPlane, idOrName: string, options: CallOptions = {}): Promise<Model> {
 	const name = resourceName('models', idOrName, controlPlane, { allowVersion: true });
-	return sendJson(controlPlane.sender, { method: 'GET', url: apiUrl(controlPlane, name), signal: options.signal }, modelSchema, 'model');
+	return sendJson(controlPlane.sender, { method: 'GET', url: apiUrl(controlPlane, name, 'model'), signal: options.signal }, modelSchema, 'model');
 }
 
 export async function listModels(
 	controlPlane: ControlPlane,
 	options: ListOptions = {},
 ): Promise<{ models: Model[]; nextPageToken?: string }> {
-	const url = withQuery(apiUrl(controlPlane, `${parentName(controlPlane)}/models`), listQuery(options));
+	const url = withQuery(apiUrl(controlPlane, `${parentName(controlPlane)}/models`, 'projectId'), listQuery(options));
 	const page = await sendJson(controlPlane.sender, { method: 'GET', url, signal: options.signal }, listModelsResponseSchema, 'model list');
 	return { models: page.models ?? [], ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) };
 }
@@ -59,7 +60,7 @@ export async function listModelVersions(
 	options: ListOptions = {},
 ): Promise<{ models: Model[]; nextPageToken?: string }> {
 	const name = resourceName('models', idOrName, controlPlane);
-	const url = withQuery(apiUrl(controlPlane, `${name}:listVersions`), listQuery(options));
+	const url = withQuery(apiUrl(controlPlane, `${name}:listVersions`, 'model'), listQuery(options));
 	const page = await sendJson(controlPlane.sender, { method: 'GET', url, signal: options.signal }, listModelsResponseSchema, 'model version list');
 	return { models: page.models ?? [], ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) };
 }
@@ -88,7 +89,7 @@ export async function deleteModel(controlPlane: ControlPlane, idOrName: string, 
 	}
 	return sendJson(
 		controlPlane.sender,
-		{ method: 'DELETE', url: apiUrl(controlPlane, name), signal: options.signal, retry: false },
+		{ method: 'DELETE', url: apiUrl(controlPlane, name, 'model'), signal: options.signal, retry: false },
 		operationSchema,
 		'delete operation',
 	);
@@ -105,7 +106,7 @@ function listAllVersions(controlPlane: ControlPlane, name: string, options: Call
 export async function deleteModelVersion(controlPlane: ControlPlane, versionName: string, options: CallOptions = {}): Promise<Operation> {
 	const name = resourceName('models', versionName, controlPlane, { allowVersion: true });
 	if (!name.includes('@')) {
-		throw new VertexValidationError(`model "${versionName}" names no version: give model@version (e.g. my-model@2).`, 'model');
+		throw new VertexValidationError(`model ${quoteForMessage(versionName)} names no version: give model@version (e.g. my-model@2).`, 'model');
 	}
 	const version = await getModel(controlPlane, name, options);
 	const deployed = deployedWhere(version);
@@ -114,7 +115,7 @@ export async function deleteModelVersion(controlPlane: ControlPlane, versionName
 	}
 	return sendJson(
 		controlPlane.sender,
-		{ method: 'DELETE', url: apiUrl(controlPlane, `${name}:deleteVersion`), signal: options.signal, retry: false },
+		{ method: 'DELETE', url: apiUrl(controlPlane, `${name}:deleteVersion`, 'model'), signal: options.signal, retry: false },
 		operationSchema,
 		'delete version operation',
 	);

@@ -1,6 +1,24 @@
-/** Resource names from a bare id or a full name, checked against the client's project and location. */
+/**
+ * Resource names: from a bare id or a full name, checked against Vertex's id grammar (lib/schemas/common.ts) and
+ * the client's project and location; the name patterns operations and invoke use; and the one builder of
+ * control-plane URLs, whose result is checked once more (lib/hosts.ts assertRequestUrl).
+ *
+ * Every segment of a name must match its grammar: a project id or number, a location, a model or endpoint id, a
+ * version id or alias, an operation number. So no name can hold a dot segment (raw or percent-encoded), a "?" or
+ * "#", a backslash, an encoded slash or anything else that would send the request somewhere else.
+ */
 import { VertexValidationError } from '../errors';
-import { RESOURCE_ID_PATTERN } from '../schemas/common';
+import { assertRequestUrl } from '../hosts';
+import {
+	LOCATION_SOURCE,
+	MODEL_VERSION_PATTERN,
+	MODEL_VERSION_SOURCE,
+	OPERATION_ID_SOURCE,
+	PROJECT_SOURCE,
+	RESOURCE_ID_PATTERN,
+	RESOURCE_ID_SOURCE,
+} from '../schemas/common';
+import { quoteForMessage } from '../secrets';
 
 export interface ResourceScope {
 	projectId: string;
@@ -9,27 +27,69 @@ export interface ResourceScope {
 
 export type ResourceCollection = 'models' | 'endpoints';
 
-const VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
-const FULL_NAME_PATTERN = /^projects\/([^/]+)\/locations\/([^/]+)\/([a-zA-Z]+)\/([^/]+)$/;
+/** `projects/{project}/locations/{location}/` at the start of a name: the scope every request path starts with. */
+const SCOPE_PREFIX = new RegExp(`^projects/(${PROJECT_SOURCE})/locations/(${LOCATION_SOURCE})/`);
+const FULL_NAME = new RegExp(
+	`^projects/(${PROJECT_SOURCE})/locations/(${LOCATION_SOURCE})/(models|endpoints)/(${RESOURCE_ID_SOURCE})(?:@(${MODEL_VERSION_SOURCE}))?$`,
+);
+/** A name that starts like a full name, whatever follows (to tell "wrong kind" from "not a name"). */
+const NAME_SHAPE = /^projects\/[^/]*\/locations\/[^/]*\/([^/]*)\//;
+
+/** `projects/{p}/locations/{l}/endpoints/{id}`, as invoke needs it. */
+export const ENDPOINT_NAME_PATTERN = new RegExp(`^projects/(${PROJECT_SOURCE})/locations/(${LOCATION_SOURCE})/endpoints/${RESOURCE_ID_SOURCE}$`);
+
+/**
+ * Collections Vertex starts aiplatform operations under (`.../{collection}/{id}/operations/{id}`): models and
+ * endpoints for this package, and the other resources of the API that run long operations.
+ */
+export const OPERATION_COLLECTIONS = [
+	'models',
+	'endpoints',
+	'datasets',
+	'trainingPipelines',
+	'customJobs',
+	'hyperparameterTuningJobs',
+	'batchPredictionJobs',
+	'pipelineJobs',
+	'indexes',
+	'indexEndpoints',
+	'featurestores',
+	'tensorboards',
+	'deploymentResourcePools',
+	'persistentResources',
+] as const;
+const OWNER_SEGMENT = `/(?:models/${RESOURCE_ID_SOURCE}(?:@${MODEL_VERSION_SOURCE})?|(?:${OPERATION_COLLECTIONS.filter((name) => name !== 'models').join('|')})/${RESOURCE_ID_SOURCE})`;
+/** `projects/{p}/locations/{l}(/{collection}/{id}){0,2}/operations/{number}`. */
+export const OPERATION_NAME_PATTERN = new RegExp(
+	`^projects/(${PROJECT_SOURCE})/locations/(${LOCATION_SOURCE})(?:${OWNER_SEGMENT}){0,2}/operations/${OPERATION_ID_SOURCE}$`,
+);
+/** What operations can be listed under: a location, a model or an endpoint. */
+export const OPERATION_OWNER_PATTERN = new RegExp(
+	`^projects/(${PROJECT_SOURCE})/locations/(${LOCATION_SOURCE})(?:/(?:models|endpoints)/${RESOURCE_ID_SOURCE})?$`,
+);
 
 export function parentName(scope: ResourceScope): string {
 	return `projects/${scope.projectId}/locations/${scope.location}`;
 }
 
+function kindOf(collection: ResourceCollection): string {
+	return collection === 'models' ? 'model' : 'endpoint';
+}
+
 function assertId(id: string, collection: ResourceCollection, field: string, allowVersion: boolean): void {
 	const [bare, version, ...extra] = id.split('@');
-	const kind = collection === 'models' ? 'model' : 'endpoint';
+	const kind = kindOf(collection);
 	if (!RESOURCE_ID_PATTERN.test(bare) || extra.length > 0) {
 		throw new VertexValidationError(
-			`${field} "${id}" is not a ${kind} id or resource name: give the id (e.g. "my-${kind}" or a number) or projects/{project}/locations/{location}/${collection}/{id}.`,
+			`${field} ${quoteForMessage(id)} is not a ${kind} id or resource name: give the id (e.g. "my-${kind}" or a number) or projects/{project}/locations/{location}/${collection}/{id}.`,
 			field,
 		);
 	}
-	if (version !== undefined && (!allowVersion || !VERSION_PATTERN.test(version))) {
+	if (version !== undefined && (!allowVersion || !MODEL_VERSION_PATTERN.test(version))) {
 		throw new VertexValidationError(
 			allowVersion
-				? `${field} "${id}" has an invalid version after "@": use a version id (e.g. 2) or alias.`
-				: `${field} "${id}" cannot carry a version ("@...") here.`,
+				? `${field} ${quoteForMessage(id)} has an invalid version after "@": use a version id (e.g. 2) or alias.`
+				: `${field} ${quoteForMessage(id)} cannot carry a version ("@...") here.`,
 			field,
 		);
 	}
@@ -45,32 +105,62 @@ export function resourceName(
 	scope: ResourceScope,
 	options: { field?: string; allowVersion?: boolean } = {},
 ): string {
-	const field = options.field ?? (collection === 'models' ? 'model' : 'endpoint');
+	const field = options.field ?? kindOf(collection);
 	const value = typeof idOrName === 'string' ? idOrName.trim() : '';
 	if (!value) throw new VertexValidationError(`${field} is required.`, field);
 	if (!value.startsWith('projects/')) {
 		assertId(value, collection, field, options.allowVersion === true);
 		return `${parentName(scope)}/${collection}/${value}`;
 	}
-	const match = FULL_NAME_PATTERN.exec(value);
+	const match = FULL_NAME.exec(value);
 	if (!match || match[3] !== collection) {
+		const shape = NAME_SHAPE.exec(value);
+		const problem =
+			shape && shape[1] !== collection && (shape[1] === 'models' || shape[1] === 'endpoints')
+				? `is a ${shape[1] === 'models' ? 'model' : 'endpoint'} name, not a ${kindOf(collection)} name`
+				: `is not a ${kindOf(collection)} resource name (each part must be a valid project, location and id)`;
 		throw new VertexValidationError(
-			`${field} "${value}" is not a ${collection === 'models' ? 'model' : 'endpoint'} resource name: expected projects/{project}/locations/{location}/${collection}/{id}.`,
+			`${field} ${quoteForMessage(value)} ${problem}: expected projects/{project}/locations/{location}/${collection}/{id}.`,
 			field,
 		);
 	}
-	const [, , location, , id] = match;
+	const [, , location, , , version] = match;
 	if (location !== scope.location) {
 		throw new VertexValidationError(
-			`${field} "${value}" is in location "${location}" but the client is set to "${scope.location}": use a credential/client for ${location}.`,
+			`${field} ${quoteForMessage(value)} is in location "${location}" but the client is set to "${scope.location}": use a credential/client for ${location}.`,
 			field,
 		);
 	}
-	assertId(id, collection, field, options.allowVersion === true);
+	if (version !== undefined && options.allowVersion !== true) {
+		throw new VertexValidationError(`${field} ${quoteForMessage(value)} cannot carry a version ("@...") here.`, field);
+	}
 	return value;
 }
 
 /** The last segment of a resource name (the id), version suffix dropped. */
 export function resourceId(name: string): string {
 	return (name.split('/').pop() ?? name).split('@')[0];
+}
+
+/**
+ * `{baseUrl}/v1/{resourcePath}` for a path that starts with `projects/{p}/locations/{l}/` (in `location`, when
+ * given), checked by assertRequestUrl: the URL must start with `{baseUrl}/v1/projects/{p}/locations/{l}/` and stay
+ * exactly as built once parsed (no dot segment removed, nothing re-encoded, no query or fragment). Every
+ * control-plane and operation URL is built here. Throws VertexValidationError naming `field`.
+ */
+export function scopedApiUrl(baseUrl: string, resourcePath: string, field: string, location?: string): string {
+	const scope = SCOPE_PREFIX.exec(resourcePath);
+	if (!scope) {
+		throw new VertexValidationError(
+			`${field} ${quoteForMessage(resourcePath)} is not under projects/{project}/locations/{location}/.`,
+			field,
+		);
+	}
+	if (location !== undefined && scope[2] !== location) {
+		throw new VertexValidationError(
+			`${field} ${quoteForMessage(resourcePath)} is in location "${scope[2]}" but the client is set to "${location}": use a credential/client for ${scope[2]}.`,
+			field,
+		);
+	}
+	return assertRequestUrl(`${baseUrl}/v1/${resourcePath}`, `${baseUrl}/v1/${scope[0]}`, field);
 }

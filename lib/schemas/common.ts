@@ -1,10 +1,40 @@
 /** Building blocks shared by the request schemas: ids, durations, int64, labels, enums. */
 import { z } from 'zod/v4';
 
+import { quoteForMessage } from '../secrets';
+
 /** Caller-chosen model / endpoint ids: letter first, up to 63 of [a-z0-9-], ending in a letter or digit; or 1-9 digits, no leading zero. */
 export const CALLER_ID_PATTERN = /^(?:[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?|[1-9][0-9]{0,8})$/;
 /** Any existing model / endpoint id: a caller-chosen one, or a server-made number (19 digits). */
 export const RESOURCE_ID_PATTERN = /^(?:[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?|[1-9][0-9]{0,19})$/;
+
+/*
+ * Vertex's id grammar for the segments of a resource name, as regular expression sources (no anchors), so the
+ * name patterns (lib/resources/names.ts) are built from one set. None of them can match ".", "..", "%", "?", "#",
+ * "/", "\\", whitespace or anything a URL parser would rewrite.
+ */
+/** A project id: 6-30 of a-z, 0-9 and "-", a letter first, no trailing hyphen. */
+export const PROJECT_ID_SOURCE = '[a-z][a-z0-9-]{4,28}[a-z0-9]';
+/** A project number. */
+export const PROJECT_NUMBER_SOURCE = '[1-9][0-9]{0,19}';
+/** A legacy domain-scoped project, "example.com:my-project": DNS labels joined by single dots. */
+export const DOMAIN_PROJECT_SOURCE = `[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*:${PROJECT_ID_SOURCE}`;
+export const PROJECT_SOURCE = `(?:${PROJECT_ID_SOURCE}|${PROJECT_NUMBER_SOURCE}|${DOMAIN_PROJECT_SOURCE})`;
+/** A location: us-central1, europe-west4, northamerica-northeast1, global, us, eu... */
+export const LOCATION_SOURCE = '[a-z][a-z0-9]{0,29}(?:-[a-z0-9]{1,29}){0,4}';
+/** A model or endpoint id (RESOURCE_ID_PATTERN). */
+export const RESOURCE_ID_SOURCE = RESOURCE_ID_PATTERN.source.slice(1, -1);
+/** A model version: its version id (a number) or one of its aliases. */
+export const MODEL_VERSION_SOURCE = '(?:[1-9][0-9]{0,19}|[a-z][a-zA-Z0-9-]{0,126}[a-z0-9])';
+/** Vertex operation ids are numbers. */
+export const OPERATION_ID_SOURCE = '[0-9]{1,20}';
+/** Deployed model ids are numbers (caller-chosen ones up to 10 digits, server-made ones 19). */
+export const DEPLOYED_MODEL_ID_SOURCE = '[0-9]{1,20}';
+
+export const PROJECT_PATTERN = new RegExp(`^${PROJECT_SOURCE}$`);
+export const LOCATION_PATTERN = new RegExp(`^${LOCATION_SOURCE}$`);
+export const MODEL_VERSION_PATTERN = new RegExp(`^${MODEL_VERSION_SOURCE}$`);
+export const DEPLOYED_MODEL_ID_PATTERN = new RegExp(`^${DEPLOYED_MODEL_ID_SOURCE}$`);
 const CALLER_ID_RULE =
 	'a letter first then up to 62 of a-z, 0-9 and "-", ending in a letter or digit (e.g. "my-model-1"); or 1 to 9 digits without a leading zero';
 
@@ -16,7 +46,7 @@ export const displayNameSchema = z
 	.max(128, { error: 'displayName can be at most 128 characters.' });
 
 export function callerIdSchema(kind: 'modelId' | 'endpointId') {
-	return z.string().regex(CALLER_ID_PATTERN, { error: (issue) => `${kind} "${String(issue.input)}" is not valid: use ${CALLER_ID_RULE}.` });
+	return z.string().regex(CALLER_ID_PATTERN, { error: (issue) => `${kind} ${quoteForMessage(issue.input)} is not valid: use ${CALLER_ID_RULE}.` });
 }
 
 export const ACCELERATOR_TYPES = [
@@ -81,7 +111,7 @@ export function durationSchema(name: string, minSeconds: number, maxSeconds: num
 		.transform((value, ctx) => {
 			const seconds = typeof value === 'number' ? value : durationSeconds(value);
 			if (seconds === undefined || !Number.isFinite(seconds) || seconds < minSeconds || seconds > maxSeconds) {
-				ctx.addIssue({ code: 'custom', message: `${rule}; got ${JSON.stringify(value)}.` });
+				ctx.addIssue({ code: 'custom', message: `${rule}; got ${quoteForMessage(value)}.` });
 				return z.NEVER;
 			}
 			return `${seconds}s`;
@@ -94,7 +124,7 @@ export function int64Schema(name: string) {
 	return z.union([z.string(), z.number()], { error: `${rule}.` }).transform((value, ctx) => {
 		const text = typeof value === 'number' ? (Number.isSafeInteger(value) ? String(value) : '') : value.trim();
 		if (!/^\d+$/.test(text)) {
-			ctx.addIssue({ code: 'custom', message: `${rule}; got ${JSON.stringify(value)}.` });
+			ctx.addIssue({ code: 'custom', message: `${rule}; got ${quoteForMessage(value)}.` });
 			return z.NEVER;
 		}
 		return text;
@@ -126,14 +156,14 @@ export const labelsSchema = z
 				ctx.addIssue({
 					code: 'custom',
 					path: [key],
-					message: `Label key "${key}" is not valid: start with a lowercase letter, then up to 62 lowercase letters, digits, "_" or "-".`,
+					message: `Label key ${quoteForMessage(key)} is not valid: start with a lowercase letter, then up to 62 lowercase letters, digits, "_" or "-".`,
 				});
 			}
 			if (!/^[\p{Ll}\p{Lo}\p{N}_-]{0,63}$/u.test(value)) {
 				ctx.addIssue({
 					code: 'custom',
 					path: [key],
-					message: `Label value "${value}" of "${key}" is not valid: up to 63 lowercase letters, digits, "_" or "-".`,
+					message: `Label value ${quoteForMessage(value)} of ${quoteForMessage(key)} is not valid: up to 63 lowercase letters, digits, "_" or "-".`,
 				});
 			}
 		}

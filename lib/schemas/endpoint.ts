@@ -1,6 +1,7 @@
 /** Endpoint, DeployedModel, DedicatedResources, MachineSpec and traffic splits. */
 import { z } from 'zod/v4';
 
+import { quoteForMessage } from '../secrets';
 import {
 	ACCELERATOR_TYPES,
 	type AcceleratorType,
@@ -28,7 +29,7 @@ export const trafficSplitSchema = z.record(z.string(), percentSchema).superRefin
 			ctx.addIssue({
 				code: 'custom',
 				path: [key],
-				message: `Traffic split key "${key}" is not a deployed model id (digits; "0" means the model being deployed).`,
+				message: `Traffic split key ${quoteForMessage(key)} is not a deployed model id (digits; "0" means the model being deployed).`,
 			});
 		}
 	}
@@ -50,7 +51,7 @@ export const machineSpecInputSchema = z
 		// Typed as string on input (forms hold strings); the enum is enforced at run time with a clear message.
 		acceleratorType: blankAsUnset(
 			z.enum(ACCELERATOR_TYPES, {
-				error: (issue) => `acceleratorType ${JSON.stringify(issue.input)} is not known: use one of ${ACCELERATOR_TYPES.join(', ')}.`,
+				error: (issue) => `acceleratorType ${quoteForMessage(issue.input)} is not known: use one of ${ACCELERATOR_TYPES.join(', ')}.`,
 			}) as unknown as z.ZodType<AcceleratorType, string>,
 		),
 		acceleratorCount: z.int({ error: 'acceleratorCount must be a whole number >= 1.' }).optional(),
@@ -164,7 +165,7 @@ export const deployModelInputSchema = z
 export const undeployModelInputSchema = z.strictObject({
 	endpoint: z.string().min(1, { error: 'endpoint is required.' }),
 	deployedModelId: z.string().regex(/^[1-9][0-9]{0,19}$/, {
-		error: (issue) => `deployedModelId "${String(issue.input)}" is not valid: it is the number Vertex gave the deployed model.`,
+		error: (issue) => `deployedModelId ${quoteForMessage(issue.input)} is not valid: it is the number Vertex gave the deployed model.`,
 	}),
 	trafficSplit: trafficSplitSchema.optional(),
 });

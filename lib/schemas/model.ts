@@ -1,6 +1,7 @@
 /** Model and ModelContainerSpec: strict request shapes (typos caught before sending), tolerant answers. */
 import { z } from 'zod/v4';
 
+import { quoteForMessage } from '../secrets';
 import { blankAsUnset, callerIdSchema, displayNameSchema, durationSchema, int64Schema, labelsSchema, optionalText, serviceAccountEmailSchema } from './common';
 
 const routeSchema = (name: string) =>
@@ -16,7 +17,7 @@ const portSchema = z.strictObject({
 
 const envVarSchema = z.strictObject({
 	name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
-		error: (issue) => `Environment variable name "${String(issue.input)}" is not valid: letters, digits and "_", not starting with a digit.`,
+		error: (issue) => `Environment variable name ${quoteForMessage(issue.input)} is not valid: letters, digits and "_", not starting with a digit.`,
 	}),
 	value: z.string({ error: 'Environment variable values must be strings.' }),
 });
@@ -43,7 +44,7 @@ export const modelContainerSpecInputSchema = z
 		healthRoute: routeSchema('healthRoute'),
 		invokeRoutePrefix: optionalText.refine((value) => value === undefined || value === INVOKE_ROUTE_PREFIX, {
 			error: (issue) =>
-				`invokeRoutePrefix only accepts "${INVOKE_ROUTE_PREFIX}" (every path under /invoke goes to the container); got ${JSON.stringify(issue.input)}.`,
+				`invokeRoutePrefix only accepts "${INVOKE_ROUTE_PREFIX}" (every path under /invoke goes to the container); got ${quoteForMessage(issue.input)}.`,
 		}),
 		grpcPorts: z.array(portSchema).optional(),
 		deploymentTimeout: durationSchema('deploymentTimeout', 1, 7200).optional(),
@@ -67,7 +68,7 @@ export const modelInputSchema = z.strictObject({
 	displayName: displayNameSchema,
 	description: optionalText,
 	versionDescription: optionalText,
-	versionAliases: z.array(z.string().regex(/^[a-z][a-zA-Z0-9-]{0,126}[a-z0-9]$/, { error: (issue) => `Version alias "${String(issue.input)}" is not valid: a lowercase letter first, then letters, digits or "-", ending in a lowercase letter or digit.` })).optional(),
+	versionAliases: z.array(z.string().regex(/^[a-z][a-zA-Z0-9-]{0,126}[a-z0-9]$/, { error: (issue) => `Version alias ${quoteForMessage(issue.input)} is not valid: a lowercase letter first, then letters, digits or "-", ending in a lowercase letter or digit.` })).optional(),
 	labels: labelsSchema.optional(),
 	artifactUri: optionalText,
 	containerSpec: modelContainerSpecInputSchema,

@@ -1,4 +1,4 @@
-import { excerpt, VertexStreamError } from './errors';
+import { excerpt, jsonSyntaxProblem, VertexStreamError } from './errors';
 
 /** Reads a whole body into one Buffer, failing as soon as it grows past `maxBytes` (which stops the download). */
 export async function readBodyBytes(body: AsyncIterable<Uint8Array>, maxBytes = Infinity): Promise<Buffer> {
@@ -20,7 +20,7 @@ export function parseJsonBody(text: string, what: string): unknown {
 		return JSON.parse(text);
 	} catch (error) {
 		throw new VertexStreamError(
-			`${what} is not valid JSON (${(error as Error).message}): ${excerpt(text)}`,
+			`${what} is not valid JSON (${jsonSyntaxProblem(error)}): ${excerpt(text)}`,
 			'invalid-json',
 		);
 	}

@@ -1,3 +1,4 @@
+import { quoteForMessage } from '../secrets';
 import { VertexStreamError } from './errors';
 import { detectStreamFormat } from './format';
 import { decodeLines, decodeNdjson } from './lines';
@@ -62,7 +63,7 @@ export function decodeStream(body: AsyncIterable<Uint8Array>, options: DecodeStr
 	const { format = 'auto', contentType, ...limits } = options;
 	if (format !== 'auto' && !STREAM_FORMATS.includes(format)) {
 		throw new VertexStreamError(
-			`Unknown stream format "${String(format)}"; use auto, ${STREAM_FORMATS.join(', ')}.`,
+			`Unknown stream format ${quoteForMessage(format)}; use auto, ${STREAM_FORMATS.join(', ')}.`,
 			'invalid-format',
 		);
 	}

@@ -1,4 +1,4 @@
-import { excerpt, VertexStreamError } from './errors';
+import { excerpt, jsonSyntaxProblem, VertexStreamError } from './errors';
 import { extractDeltaText } from './delta-text';
 import { LineSplitter, type SplitLine } from './line-splitter';
 import { DEFAULT_MAX_LINE_LENGTH, type StreamChunk, type StreamDecodeOptions } from './types';
@@ -42,7 +42,7 @@ export async function* decodeNdjson(
 			data = JSON.parse(line.text);
 		} catch (error) {
 			throw new VertexStreamError(
-				`NDJSON line ${line.number} is not valid JSON (${(error as Error).message}): ${excerpt(line.text)}`,
+				`NDJSON line ${line.number} is not valid JSON (${jsonSyntaxProblem(error)}): ${excerpt(line.text)}`,
 				'invalid-json',
 				line.number,
 			);

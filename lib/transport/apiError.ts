@@ -4,6 +4,7 @@
  * server's own error page), truncated.
  */
 import { VertexApiError, type FieldViolation } from '../errors';
+import { scrubDeep, scrubSecrets } from '../secrets';
 
 const MAX_BODY_TEXT = 2000;
 const BAD_REQUEST_TYPE = 'type.googleapis.com/google.rpc.BadRequest';
@@ -21,7 +22,16 @@ export interface ApiErrorContext {
 	action?: string;
 	/** The answer's Retry-After in milliseconds, kept on the error (pollers wait at least that long). */
 	retryAfterMs?: number;
+	/** For a 401: what the transport did about the first 401 of this request (see TokenRefreshOutcome). */
+	tokenRefresh?: TokenRefreshOutcome;
 }
+
+/**
+ * After a 401: 'retried' the request was sent again with a freshly minted token (and this answer is to that);
+ * 'same-token' the credential handed out the rejected token again; 'impossible' it cannot mint another (a fixed
+ * access token).
+ */
+export type TokenRefreshOutcome = 'retried' | 'same-token' | 'impossible';
 
 function envelopeOf(text: string): GoogleErrorEnvelope | undefined {
 	try {
@@ -76,8 +86,22 @@ function isServiceDisabled(message: string, details: unknown[] | undefined): boo
  * 404 or 409 comes from a model server behind invoke (its own routes, OpenAI-style `{error}` bodies) or a
  * proxy, and that advice would send the user the wrong way.
  */
-function adviceFor(httpStatus: number, status: string | undefined, message: string, details: unknown[] | undefined): string {
+function adviceFor(
+	httpStatus: number,
+	status: string | undefined,
+	message: string,
+	details: unknown[] | undefined,
+	context: ApiErrorContext = {},
+): string {
 	if (httpStatus === 401 || status === 'UNAUTHENTICATED') {
+		switch (context.tokenRefresh) {
+			case 'retried':
+				return 'The credential was rejected even with a freshly minted token (the first token got a 401 too): check that the account is not disabled or deleted, that its key is not revoked, and that the token URL and API endpoint belong together.';
+			case 'same-token':
+				return 'The credential was rejected, and asked for a new token it handed out the same one again: check that the account is not disabled or deleted and that its token is not revoked.';
+			case 'impossible':
+				return 'The access token was rejected: it is expired or revoked, and a fixed access token cannot be refreshed. Give a new token, or use a credential kind that mints its own (service account key, ADC, external account).';
+		}
 		return 'The credential was rejected: check that the key or token is valid, not expired or revoked, and belongs to the intended account.';
 	}
 	if (httpStatus === 403 || status === 'PERMISSION_DENIED') {
@@ -108,40 +132,35 @@ function truncate(text: string): string {
 	return text.length > MAX_BODY_TEXT ? `${text.slice(0, MAX_BODY_TEXT)}… (truncated)` : text;
 }
 
-/** Builds the VertexApiError for a non-2xx answer. `secrets` are blanked out of any text kept. */
+/**
+ * Builds the VertexApiError for a non-2xx answer. Everything kept from the answer (message, status, field
+ * violations, details, body text) is scrubbed of `secrets` (the token sent) and of anything shaped like a secret:
+ * a server may reflect the request's Authorization header or body into any of them.
+ */
 export function apiErrorFromResponse(
 	httpStatus: number,
 	bodyText: string,
 	context: ApiErrorContext = {},
 	secrets: string[] = [],
 ): VertexApiError {
-	const scrub = (text: string) => redactSecrets(text, secrets);
+	const scrub = (text: string) => scrubSecrets(text, secrets);
 	const prefix = context.action ? `${context.action} failed` : 'Request failed';
 	const envelope = envelopeOf(bodyText);
 	if (envelope) {
 		const message = scrub(String(envelope.message ?? '')).trim();
-		const status = typeof envelope.status === 'string' ? envelope.status : undefined;
-		const details = Array.isArray(envelope.details) ? envelope.details : undefined;
+		const status = typeof envelope.status === 'string' ? scrub(envelope.status) : undefined;
+		const details = Array.isArray(envelope.details) ? scrubDeep(envelope.details, secrets) : undefined;
 		const violations = fieldViolationsOf(details);
 		const parts = [`${prefix} (HTTP ${httpStatus}${status ? ` ${status}` : ''})${message ? `: ${message}` : '.'}`];
 		if (violations.length) {
 			parts.push(`Invalid fields: ${violations.map((v) => `${v.field}: ${v.description}`).join('; ')}.`);
 		}
-		const advice = adviceFor(httpStatus, status, message, details);
+		const advice = adviceFor(httpStatus, status, message, details, context);
 		if (advice) parts.push(advice);
-		return new VertexApiError(parts.join(' '), httpStatus, status, violations, details, context.retryAfterMs);
+		return new VertexApiError(scrub(parts.join(' ')), httpStatus, status, violations, details, context.retryAfterMs);
 	}
 	const text = truncate(scrub(bodyText).trim());
-	const advice = adviceFor(httpStatus, undefined, text, undefined);
+	const advice = adviceFor(httpStatus, undefined, text, undefined, context);
 	const message = `${prefix} (HTTP ${httpStatus})${text ? `: ${text}` : '.'}${advice ? ` ${advice}` : ''}`;
 	return new VertexApiError(message, httpStatus, undefined, [], text || undefined, context.retryAfterMs);
-}
-
-/** Replaces every occurrence of each secret (tokens, keys) in `text`. */
-export function redactSecrets(text: string, secrets: string[]): string {
-	let result = text;
-	for (const secret of secrets) {
-		if (secret && secret.length >= 8) result = result.split(secret).join('[redacted]');
-	}
-	return result;
 }

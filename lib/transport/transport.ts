@@ -2,16 +2,22 @@
  * The authorised HttpSender: checks where the token may go, attaches it, sends on the shared undici
  * Agent with separate header and body timeouts, retries what is safe to retry, and turns failures
  * into VertexApiError / VertexTransportError.
+ *
+ * A 401 (the token revoked, or expired early) is answered once, for every kind of call: the token is
+ * invalidated, a fresh one minted and the request sent again. That is safe even for invoke: the server
+ * rejected the request before running it, no byte of its answer has been handed to the caller, and request
+ * bodies are strings or byte arrays (never streams), so they can be sent again as they are.
  */
 import type { Readable } from 'node:stream';
 import { request as undiciRequest, type Dispatcher } from 'undici';
 
 import { VertexValidationError } from '../errors';
 import type { TokenHostPolicy } from '../hosts';
+import { rememberSecret } from '../secrets';
 import type { HttpRequest, HttpResponse, HttpSender } from '../http';
 import { abortedError, raceAbort, sleep, throwIfAborted } from './abort';
 import { sharedAgent } from './agent';
-import { apiErrorFromResponse } from './apiError';
+import { apiErrorFromResponse, type TokenRefreshOutcome } from './apiError';
 import { errorCodeOf, networkErrorFrom } from './networkError';
 import {
 	backoffDelayMs,
@@ -33,6 +39,12 @@ export type AccessTokenSource = (signal?: AbortSignal) => Promise<string>;
 
 export interface VertexTransportOptions {
 	getAccessToken: AccessTokenSource;
+	/**
+	 * Called with a token a server answered 401 to; true when getAccessToken will now mint a new one (the request
+	 * is then sent once more with it), false when the credential cannot (a fixed access token). Without it, a 401
+	 * is final.
+	 */
+	invalidateAccessToken?: (token: string) => boolean;
 	hostPolicy: TokenHostPolicy;
 	userAgent?: string;
 	retry?: Partial<RetryPolicy>;
@@ -59,8 +71,12 @@ export class VertexTransport implements HttpSender {
 		const headers = this.requestHeaders(request);
 		const { signal } = request;
 		throwIfAborted(signal);
-		const token = await raceAbort(this.options.getAccessToken(signal), signal);
+		let token = await raceAbort(this.options.getAccessToken(signal), signal);
+		rememberSecret(token);
 		headers.authorization = `Bearer ${token}`;
+		/** What became of a 401: the request sent again with a fresh token, or why not. */
+		let tokenRefresh: TokenRefreshOutcome | undefined;
+		const rejectedTokens: string[] = [];
 
 		const action = `${request.method} ${url.origin}${url.pathname}`;
 		const headersTimeout = request.headersTimeoutMs ?? this.options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
@@ -101,11 +117,43 @@ export class VertexTransport implements HttpSender {
 					continue;
 				}
 			}
+			if (status === 401 && tokenRefresh === undefined && this.options.invalidateAccessToken && isResendable(request.body)) {
+				if (!this.options.invalidateAccessToken(token)) {
+					tokenRefresh = 'impossible';
+				} else {
+					let fresh: string;
+					try {
+						fresh = await raceAbort(this.options.getAccessToken(signal), signal);
+					} catch (error) {
+						release(response.body);
+						throw error;
+					}
+					rememberSecret(fresh);
+					if (fresh === token) {
+						tokenRefresh = 'same-token';
+					} else {
+						release(response.body);
+						rejectedTokens.push(token);
+						token = fresh;
+						headers.authorization = `Bearer ${token}`;
+						tokenRefresh = 'retried';
+						// Sent again (once) whatever the retry policy: the server refused the request before running it.
+						// Not counted as an attempt: the 401 said nothing about the server being busy.
+						attempt--;
+						continue;
+					}
+				}
+			}
 			if (request.throwOnHttpError === false) return this.toHttpResponse(response, action, url.host, bodyTimeout, signal);
 
 			const text = await readErrorBody(response.body, signal);
 			const retryAfterMs = parseRetryAfterMs(headerValue(response.headers['retry-after']));
-			const error = apiErrorFromResponse(status, text, { action, retryAfterMs }, [token]);
+			const error = apiErrorFromResponse(
+				status,
+				text,
+				{ action, retryAfterMs, ...(status === 401 && tokenRefresh ? { tokenRefresh } : {}) },
+				[token, ...rejectedTokens],
+			);
 			// UNAVAILABLE can come on a status other than 503; it is only visible in the envelope.
 			if (!lastAttempt && !isRetryableStatus(status) && error.status === 'UNAVAILABLE') {
 				const delay = this.retryDelayFor(response, attempt);
@@ -164,6 +212,11 @@ export class VertexTransport implements HttpSender {
 			),
 		};
 	}
+}
+
+/** Whether a request body can be sent a second time as it is (what HttpRequest allows; a JS caller may pass more). */
+function isResendable(body: unknown): boolean {
+	return body === undefined || typeof body === 'string' || body instanceof Uint8Array;
 }
 
 /** Drops a body and frees its connection; the abort this causes is expected, not an error to report. */

@@ -57,7 +57,7 @@ afterAll(async () => {
 });
 
 it('polls the returned name verbatim until done, reporting each deployment stage', async () => {
-	const name = script('deploy-ok', [
+	const name = script('7010', [
 		{ metadata: { deploymentStage: 'PREPARING_MODEL' } },
 		{ metadata: { deploymentStage: 'STARTING_MODEL_SERVER' } },
 		{ done: true, metadata: { deploymentStage: 'SUCCESSFULLY_DEPLOYED' }, response: { deployedModel: { id: '1206978444030640128' } } },
@@ -89,7 +89,7 @@ it('reports each deployment stage once through onStageChange, however often it i
 });
 
 it('throws VertexOperationError(failed) with the gRPC code and message', async () => {
-	const name = script('deploy-fails', [
+	const name = script('7020', [
 		{},
 		{ done: true, error: { code: 9, message: 'Model server never became healthy: health route returned 500.' } },
 	]);
@@ -103,7 +103,7 @@ it('throws VertexOperationError(failed) with the gRPC code and message', async (
 });
 
 it('times out with the name and a resumable message, then a new wait from the name succeeds', async () => {
-	const name = script('slow-deploy', [{ metadata: { deploymentStage: 'CREATING_SERVING_CLUSTER' } }]);
+	const name = script('7030', [{ metadata: { deploymentStage: 'CREATING_SERVING_CLUSTER' } }]);
 	const error = (await client
 		.waitForOperation({ name }, { ...fast, timeoutMs: 150 })
 		.catch((caught: unknown) => caught)) as VertexOperationError;
@@ -121,7 +121,7 @@ it('times out with the name and a resumable message, then a new wait from the na
 });
 
 it('stops waiting when the signal aborts, naming the operation (which goes on)', async () => {
-	const name = script('aborted-wait', [{}]);
+	const name = script('7040', [{}]);
 	const controller = new AbortController();
 	const pending = client.waitForOperation(name, { ...fast, signal: controller.signal, onProgress: () => controller.abort() });
 	const error = (await pending.catch((caught: unknown) => caught)) as VertexOperationError;
@@ -134,14 +134,14 @@ it('stops waiting when the signal aborts, naming the operation (which goes on)',
 it('returns an operation that is already done without polling, and throws for a done failure', async () => {
 	const done = await client.waitForOperation({ name: '', done: true, response: { name: 'x' } });
 	expect(done.response).toEqual({ name: 'x' });
-	await expect(client.waitForOperation({ name: `${OP_PREFIX}/f`, done: true, error: { code: 1, message: 'cancelled' } })).rejects.toMatchObject({
+	await expect(client.waitForOperation({ name: `${OP_PREFIX}/7060`, done: true, error: { code: 1, message: 'cancelled' } })).rejects.toMatchObject({
 		reason: 'failed',
 		code: 1,
 	});
 });
 
 it('gets and cancels an operation by name', async () => {
-	const name = script('to-cancel', [{ metadata: { deploymentStage: 'PREPARING_MODEL' } }]);
+	const name = script('7050', [{ metadata: { deploymentStage: 'PREPARING_MODEL' } }]);
 	const operation = await client.getOperation(name);
 	expect(operation.metadata?.deploymentStage).toBe('PREPARING_MODEL');
 	await client.cancelOperation(name);

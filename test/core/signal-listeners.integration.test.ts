@@ -32,8 +32,8 @@ beforeAll(async () => {
 	fake.route('POST', /\/endpoints\/e1\/invoke\/echo$/, (request, response) => sendJson(response, 200, { got: request.body }));
 	fake.route('GET', /^\/ok$/, (_request, response) => sendJson(response, 200, { ok: true }));
 	fake.route('GET', /^\/missing$/, (_request, response) => sendGoogleError(response, 404, 'NOT_FOUND', 'no such thing'));
-	fake.route('GET', /^\/v1\/projects\/p\/locations\/l\/operations\/done$/, (_request, response) =>
-		sendJson(response, 200, { name: 'projects/p/locations/l/operations/done', done: true, response: {} }),
+	fake.route('GET', /^\/v1\/projects\/test-project\/locations\/us-central1\/operations\/4242$/, (_request, response) =>
+		sendJson(response, 200, { name: 'projects/test-project/locations/us-central1/operations/4242', done: true, response: {} }),
 	);
 });
 
@@ -83,7 +83,7 @@ it('leaves no listener and no timer behind after 1,000 operation waits', async (
 	const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
 	const timersBefore = timers();
 	for (let i = 0; i < CALLS; i++) {
-		await waitForOperation({ sender, baseUrl: fake.url }, 'projects/p/locations/l/operations/done', { signal });
+		await waitForOperation({ sender, baseUrl: fake.url }, 'projects/test-project/locations/us-central1/operations/4242', { signal });
 	}
 	expect(abortListeners(signal)).toBe(before);
 	// Each wait's deadline timer (45 minutes by default) is cleared when the wait ends: a leak would leave 1,000.

@@ -1,0 +1,158 @@
+/**
+ * Keeping secrets out of everything the package shows: error messages, field violations, error details, and the
+ * values quoted back to the user. One module, so every error is scrubbed the same way:
+ *
+ * - `rememberSecret` is told each secret the package handles at run time (the access tokens the transport sends,
+ *   the JWT assertions and client secrets sent to token endpoints, the credential's private key lines), and
+ *   `scrubSecrets` blanks those out wherever they turn up, as well as anything shaped like a secret: `Bearer x`,
+ *   Google access tokens (`ya29.x`), signed JWTs (three base64url parts starting `eyJ`), PEM blocks, and the values
+ *   of `private_key`, `client_secret`, `assertion`... fields in JSON or form bodies.
+ * - The error classes (lib/errors.ts, lib/stream/errors.ts) scrub their message and fields in their constructors,
+ *   so no error this package builds can carry a secret a server reflected back.
+ * - `quoteForMessage` is how a message quotes a value the user gave: never a value that looks like a key or token
+ *   (pasted into the wrong field), and never more than a short prefix.
+ */
+
+export const REDACTED = '[redacted]';
+export const SECRET_NOT_SHOWN = '(the value looks like a secret and is not shown)';
+
+/** Secrets shorter than this are never searched for (they would blank out ordinary words). */
+const MIN_SECRET_LENGTH = 8;
+/** How many run-time secrets are remembered (oldest forgotten first): tokens are replaced every hour or so. */
+const MAX_REMEMBERED = 512;
+const remembered = new Set<string>();
+
+/** Tells the scrubber about secrets it must blank out from now on (values under 8 characters are ignored). */
+export function rememberSecret(...values: Array<string | undefined | null>): void {
+	for (const value of values) {
+		if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH) continue;
+		remembered.delete(value);
+		remembered.add(value);
+		if (remembered.size > MAX_REMEMBERED) remembered.delete(remembered.values().next().value as string);
+	}
+}
+
+/** Forgets every remembered secret (tests). */
+export function forgetSecrets(): void {
+	remembered.clear();
+}
+
+const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]{0,40}-----[\s\S]*?(?:-----END [A-Z0-9 ]{0,40}-----|$)/g;
+/** `Bearer x` (also URL-encoded); 8 characters at least, so prose ("a bearer token") is left alone. */
+const BEARER = /\bBearer(?:\s|%20|\+)+[^\s"',;<>&]{8,}/gi;
+const GOOGLE_ACCESS_TOKEN = /ya29\.[A-Za-z0-9._~+/=-]+/g;
+/** A JWS / JWT: base64url header `{"...` (eyJ), payload and signature. */
+const JWT = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
+const SECRET_FIELDS = '(?:private_key|client_secret|refresh_token|access_token|id_token|assertion|subject_token|password|api_key|apiKey|accessToken)';
+const JSON_SECRET_FIELD = new RegExp(`("${SECRET_FIELDS}"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"?`, 'g');
+const ESCAPED_JSON_SECRET_FIELD = new RegExp(`(\\\\"${SECRET_FIELDS}\\\\"\\s*:\\s*)\\\\"(?:[^"\\\\]|\\\\[^"])*(?:\\\\")?`, 'g');
+const FORM_SECRET_FIELD = new RegExp(`(\\b${SECRET_FIELDS}=)[^&\\s"']+`, 'g');
+
+function escapedForms(secret: string): string[] {
+	const forms = [secret];
+	const encoded = encodeURIComponent(secret);
+	if (encoded !== secret) forms.push(encoded);
+	const json = JSON.stringify(secret).slice(1, -1);
+	if (json !== secret) forms.push(json);
+	return forms;
+}
+
+/**
+ * `text` with every remembered secret and `extra` secret (and their URL- and JSON-escaped forms) replaced by
+ * [redacted], then everything shaped like a token, JWT, private key or secret field value.
+ */
+export function scrubSecrets(text: string, extra: readonly string[] = []): string {
+	if (typeof text !== 'string' || text === '') return text;
+	let result = text;
+	const secrets = [...extra.filter((value) => typeof value === 'string' && value.length >= MIN_SECRET_LENGTH), ...remembered];
+	// Longest first, so a secret that contains another is blanked whole.
+	secrets.sort((a, b) => b.length - a.length);
+	for (const secret of secrets) {
+		for (const form of escapedForms(secret)) {
+			if (result.includes(form)) result = result.split(form).join(REDACTED);
+		}
+	}
+	return result
+		.replace(PEM_BLOCK, REDACTED)
+		.replace(JSON_SECRET_FIELD, `$1"${REDACTED}"`)
+		.replace(ESCAPED_JSON_SECRET_FIELD, `$1\\"${REDACTED}\\"`)
+		.replace(FORM_SECRET_FIELD, `$1${REDACTED}`)
+		.replace(BEARER, `Bearer ${REDACTED}`)
+		.replace(GOOGLE_ACCESS_TOKEN, REDACTED)
+		.replace(JWT, REDACTED);
+}
+
+const MAX_DEPTH = 32;
+
+/**
+ * A copy of `value` (JSON-like: an error's `details`) with every string, object key included, scrubbed. Other
+ * values are kept; structures deeper than 32 levels are cut.
+ */
+export function scrubDeep<T>(value: T, extra: readonly string[] = []): T {
+	const seen = new WeakSet<object>();
+	const walk = (item: unknown, depth: number): unknown => {
+		if (typeof item === 'string') return scrubSecrets(item, extra);
+		if (!item || typeof item !== 'object') return item;
+		if (seen.has(item) || depth >= MAX_DEPTH) return '[not shown]';
+		seen.add(item);
+		if (Array.isArray(item)) return item.map((entry) => walk(entry, depth + 1));
+		if (Object.getPrototypeOf(item) !== Object.prototype && Object.getPrototypeOf(item) !== null) {
+			return scrubSecrets(String(item), extra);
+		}
+		const copy: Record<string, unknown> = {};
+		for (const [key, entry] of Object.entries(item)) copy[scrubSecrets(key, extra)] = walk(entry, depth + 1);
+		return copy;
+	};
+	return walk(value, 0) as T;
+}
+
+/** Runs of key-like characters: base64url / hex without "/" ... */
+const KEY_LIKE_RUN = /[A-Za-z0-9+=_-]{40,}/g;
+/** ... and standard base64 (with "/", as in a PEM body pasted without its BEGIN line). */
+const BASE64_RUN = /[A-Za-z0-9+/]{40,}={0,2}/g;
+const HEX_RUN = /[0-9a-fA-F]{40,}/;
+const SECRET_MARKERS = /-----BEGIN|private_key|client_secret|refresh_token|ya29\.|\bBearer\s|\bBEGIN [A-Z ]*PRIVATE KEY/i;
+
+function mixesCharacterClasses(run: string): boolean {
+	return /[A-Z]/.test(run) && /[a-z]/.test(run) && /[0-9]/.test(run);
+}
+
+/**
+ * Whether a value looks like a key or token: a PEM block, JSON holding a private key or client secret, a Google
+ * access token, a bearer token, a JWT, a secret the package holds, or a long unbroken run of base64 or hex.
+ */
+export function looksLikeSecret(value: string): boolean {
+	if (SECRET_MARKERS.test(value)) return true;
+	if (new RegExp(JWT.source).test(value)) return true;
+	if (HEX_RUN.test(value)) return true;
+	for (const run of value.match(KEY_LIKE_RUN) ?? []) if (mixesCharacterClasses(run)) return true;
+	for (const run of value.match(BASE64_RUN) ?? []) {
+		// A path ("/v1/Some/Route/Name1") has short parts between slashes; base64 has a "/" every 64 characters or so.
+		const parts = run.split('/').length;
+		if (mixesCharacterClasses(run) && run.length / parts >= 16) return true;
+	}
+	for (const secret of remembered) if (value.includes(secret)) return true;
+	return false;
+}
+
+/** The longest prefix of a value a message quotes. */
+export const MAX_QUOTED_LENGTH = 60;
+
+/**
+ * A value the user gave, for an error message: JSON-quoted (so line breaks and control characters show escaped),
+ * at most its first 60 characters followed by "…", and never a value that looks like a key or token, which is
+ * replaced by "(the value looks like a secret and is not shown)". Non-strings are described, not printed.
+ */
+export function quoteForMessage(value: unknown, maxLength = MAX_QUOTED_LENGTH): string {
+	if (value === undefined || value === null || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+		return String(value);
+	}
+	if (typeof value !== 'string') {
+		if (Array.isArray(value)) return '(a list)';
+		return typeof value === 'object' ? '(an object)' : `(a ${typeof value})`;
+	}
+	if (looksLikeSecret(value)) return SECRET_NOT_SHOWN;
+	const characters = Array.from(value);
+	if (characters.length <= maxLength) return JSON.stringify(value);
+	return `${JSON.stringify(characters.slice(0, maxLength).join(''))}… (${characters.length} characters)`;
+}
