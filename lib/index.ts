@@ -55,9 +55,18 @@ export {
 } from './errors';
 
 // Invoke and stream decoding
-export type { InvokeBody, InvokeInput, InvokeResponse } from './invoke';
+export {
+	INVOKE_DEFAULT_MAX_RESPONSE_BYTES,
+	INVOKE_MAX_BODY_BYTES,
+	INVOKE_MAX_PATH_LENGTH,
+	type InvokeBody,
+	type InvokeInput,
+	type InvokeResponse,
+} from './invoke';
 export {
 	aggregateChunks,
+	DEFAULT_MAX_CHUNKS,
+	DEFAULT_MAX_STREAM_BYTES,
 	decodeStream,
 	detectStreamFormat,
 	VertexStreamError,

@@ -23,8 +23,10 @@ export { checkInvokePath, validateInvokePath, type ValidatedInvokePath } from '.
 export { buildInvokeRequest, type InvokeTarget } from './request';
 export { toInvokeResponse } from './response';
 export {
+	INVOKE_DEFAULT_MAX_RESPONSE_BYTES,
 	INVOKE_DEFAULT_TIMEOUT_MS,
 	INVOKE_MAX_BODY_BYTES,
+	INVOKE_MAX_PATH_LENGTH,
 	INVOKE_METHODS,
 	type InvokeBody,
 	type InvokeInput,

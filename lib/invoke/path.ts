@@ -1,5 +1,6 @@
 import { VertexValidationError } from '../errors';
 import { quoteForMessage } from '../secrets';
+import { INVOKE_MAX_PATH_LENGTH } from './types';
 
 /**
  * Request paths for Vertex's invoke route (`/invoke{path}` reaches the model server as `{path}`).
@@ -106,6 +107,12 @@ export function validateInvokePath(path: string, field = 'path'): ValidatedInvok
 	if (path === '/') {
 		throw invalid(path, 'the root "/" is not reachable through invoke; name a route such as "/generate"', field);
 	}
+	if (path.length > INVOKE_MAX_PATH_LENGTH) {
+		throw new VertexValidationError(
+			`The invoke path is ${path.length} characters long; at most ${INVOKE_MAX_PATH_LENGTH} are sent (servers refuse longer request lines). Put long data in the body.`,
+			field,
+		);
+	}
 
 	const rawSegments = path.slice(1).split('/');
 	const trailingSlash = rawSegments.length > 1 && rawSegments[rawSegments.length - 1] === '';
@@ -119,7 +126,14 @@ export function validateInvokePath(path: string, field = 'path'): ValidatedInvok
 		segments.push(result.decoded);
 	}
 	if (trailingSlash) segments.push('');
-	return { encoded: `/${encoded.join('/')}${trailingSlash ? '/' : ''}`, segments };
+	const encodedPath = `/${encoded.join('/')}${trailingSlash ? '/' : ''}`;
+	if (encodedPath.length > INVOKE_MAX_PATH_LENGTH) {
+		throw new VertexValidationError(
+			`The invoke path is ${encodedPath.length} characters long once percent-encoded; at most ${INVOKE_MAX_PATH_LENGTH} are sent. Put long data in the body.`,
+			field,
+		);
+	}
+	return { encoded: encodedPath, segments };
 }
 
 /** True when `segments` start with all of `prefix` (segment by segment: `/v1` covers `/v1/chat`, not `/v1evil`). */

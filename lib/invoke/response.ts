@@ -1,7 +1,7 @@
 import type { HttpResponse } from '../http';
 import { decodeStream, VertexStreamError } from '../stream';
 import { parseJsonBody, readBodyBytes } from '../stream/body';
-import type { InvokeResponse } from './types';
+import { INVOKE_DEFAULT_MAX_RESPONSE_BYTES, type InvokeResponse } from './types';
 
 const DEPLOYED_MODEL_HEADER = 'x-vertex-ai-deployed-model-id';
 
@@ -31,7 +31,7 @@ class BodyReadOnce implements AsyncIterable<Uint8Array> {
 /** Wraps the transport's answer with the invoke-specific fields and the body helpers. */
 export function toInvokeResponse(response: HttpResponse): InvokeResponse {
 	const body = new BodyReadOnce(response.body);
-	const readAll = (options?: { maxBytes?: number }) => readBodyBytes(body, options?.maxBytes);
+	const readAll = (options?: { maxBytes?: number }) => readBodyBytes(body, options?.maxBytes ?? INVOKE_DEFAULT_MAX_RESPONSE_BYTES);
 	const text = async (options?: { maxBytes?: number }) => (await readAll(options)).toString('utf8');
 	const invokeResponse: InvokeResponse = {
 		status: response.status,

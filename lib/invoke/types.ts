@@ -8,6 +8,12 @@ export type InvokeMethod = (typeof INVOKE_METHODS)[number];
 /** Vertex's payload limit for dedicated endpoints (10 MB), checked before sending. */
 export const INVOKE_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
+/** Longest invoke path accepted (characters, as given and once percent-encoded), checked before sending. */
+export const INVOKE_MAX_PATH_LENGTH = 4096;
+
+/** Default cap on a whole response body read by readAll / text / json (64 MiB); larger answers fail clearly. */
+export const INVOKE_DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
 /** Vertex's default inference timeout on dedicated endpoints (600 s); endpoints can raise it to 3600 s. */
 export const INVOKE_DEFAULT_TIMEOUT_MS = 600_000;
 
@@ -54,7 +60,7 @@ export interface InvokeResponse {
 	contentType: string;
 	/** The body as it arrives. It can be read once, by iterating it or through one of the helpers below. */
 	body: AsyncIterable<Uint8Array>;
-	/** The whole body; fails once it grows past `maxBytes` (default: no limit). */
+	/** The whole body; fails once it grows past `maxBytes` (default INVOKE_DEFAULT_MAX_RESPONSE_BYTES, 64 MiB). */
 	readAll(options?: { maxBytes?: number }): Promise<Buffer>;
 	/** The whole body as UTF-8 text. */
 	text(options?: { maxBytes?: number }): Promise<string>;

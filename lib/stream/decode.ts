@@ -3,7 +3,13 @@ import { VertexStreamError } from './errors';
 import { detectStreamFormat } from './format';
 import { decodeLines, decodeNdjson } from './lines';
 import { decodeSse } from './sse';
-import type { StreamChunk, StreamDecodeOptions, StreamFormat } from './types';
+import {
+	DEFAULT_MAX_CHUNKS,
+	DEFAULT_MAX_STREAM_BYTES,
+	type StreamChunk,
+	type StreamDecodeOptions,
+	type StreamFormat,
+} from './types';
 import { decodeBytes, decodeJson, decodeText } from './whole';
 
 export interface DecodeStreamOptions extends StreamDecodeOptions {
@@ -35,24 +41,54 @@ class DecodedBodyStream implements DecodedStream {
 			throw new VertexStreamError('A response stream can be read only once.', 'already-consumed');
 		}
 		this.started = true;
-		return this.decoder()[Symbol.asyncIterator]();
+		return this.limited()[Symbol.asyncIterator]();
 	}
 
-	private decoder(): AsyncGenerator<StreamChunk> {
+	/** The decoder's chunks, refused past maxChunks; the body refused past maxStreamBytes. */
+	private async *limited(): AsyncGenerator<StreamChunk> {
+		const maxChunks = this.options.maxChunks ?? DEFAULT_MAX_CHUNKS;
+		let count = 0;
+		for await (const chunk of this.decoder(limitBytes(this.body, this.options.maxStreamBytes ?? DEFAULT_MAX_STREAM_BYTES))) {
+			if (++count > maxChunks) {
+				throw new VertexStreamError(
+					`The response stream sent more than the ${maxChunks} chunks allowed (maxChunks); it was stopped there.`,
+					'too-large',
+				);
+			}
+			yield chunk;
+		}
+	}
+
+	private decoder(body: AsyncIterable<Uint8Array>): AsyncGenerator<StreamChunk> {
 		switch (this.format) {
 			case 'sse':
-				return decodeSse(this.body, { ...this.options, onDoneMarker: () => (this.endedByDoneMarker = true) });
+				return decodeSse(body, { ...this.options, onDoneMarker: () => (this.endedByDoneMarker = true) });
 			case 'ndjson':
-				return decodeNdjson(this.body, this.options);
+				return decodeNdjson(body, this.options);
 			case 'lines':
-				return decodeLines(this.body, this.options);
+				return decodeLines(body, this.options);
 			case 'json':
-				return decodeJson(this.body, this.options);
+				return decodeJson(body, this.options);
 			case 'text':
-				return decodeText(this.body);
+				return decodeText(body);
 			case 'binary':
-				return decodeBytes(this.body);
+				return decodeBytes(body);
 		}
+	}
+}
+
+/** Passes the body through, refusing it once it has carried more than `maxBytes` (which stops the download). */
+async function* limitBytes(body: AsyncIterable<Uint8Array>, maxBytes: number): AsyncGenerator<Uint8Array> {
+	let size = 0;
+	for await (const bytes of body) {
+		size += bytes.byteLength;
+		if (size > maxBytes) {
+			throw new VertexStreamError(
+				`The response stream carried more than the ${maxBytes} bytes allowed (maxStreamBytes); it was stopped there.`,
+				'too-large',
+			);
+		}
+		yield bytes;
 	}
 }
 

@@ -7,7 +7,9 @@ export { detectStreamFormat } from './format';
 export { decodeLines, decodeNdjson } from './lines';
 export { decodeSse, type SseDecodeOptions } from './sse';
 export {
+	DEFAULT_MAX_CHUNKS,
 	DEFAULT_MAX_JSON_BYTES,
+	DEFAULT_MAX_STREAM_BYTES,
 	DEFAULT_MAX_LINE_LENGTH,
 	type StreamChunk,
 	type StreamDecodeOptions,

@@ -28,7 +28,13 @@ export interface StreamDecodeOptions {
 	maxLineLength?: number;
 	/** Largest body the `json` format buffers before parsing, in bytes. Default 32 MiB. */
 	maxJsonBytes?: number;
+	/** Most chunks a stream may yield before it is refused (each becomes an item in n8n). Default 100 000. */
+	maxChunks?: number;
+	/** Most bytes a stream may carry in all before it is refused. Default 1 GiB. */
+	maxStreamBytes?: number;
 }
 
 export const DEFAULT_MAX_LINE_LENGTH = 1024 * 1024;
 export const DEFAULT_MAX_JSON_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_MAX_CHUNKS = 100_000;
+export const DEFAULT_MAX_STREAM_BYTES = 1024 * 1024 * 1024;

@@ -295,6 +295,44 @@ describe('invokeModelServer over a loopback model server', () => {
 		expect(await response.json()).toEqual({ error: 'warming up' });
 	});
 
+	it('caps what it holds in memory: whole bodies at 64 MiB by default, streams by chunk count and bytes', async () => {
+		const target = { baseUrl, endpointName: ENDPOINT_NAME };
+		handler = async (_request, response) => {
+			response.writeHead(200, { 'content-type': 'application/octet-stream' });
+			// 65 MiB in 1 MiB writes: more than the default cap; the client stops reading at 64 MiB.
+			const piece = Buffer.alloc(1024 * 1024, 1);
+			for (let i = 0; i < 65 && !response.destroyed; i++) {
+				if (!response.write(piece)) await once(response, 'drain').catch(() => undefined);
+			}
+			response.end();
+		};
+		const big = await invokeModelServer(sender, target, { endpoint: 'e', path: '/big' });
+		const tooLarge = await big.readAll().catch((error: unknown) => error);
+		expect(tooLarge).toBeInstanceOf(VertexStreamError);
+		expect(tooLarge).toMatchObject({ reason: 'too-large', message: expect.stringContaining('67108864 bytes allowed (maxBytes)') });
+		const raised = await invokeModelServer(sender, target, { endpoint: 'e', path: '/big' });
+		expect((await raised.readAll({ maxBytes: 70 * 1024 * 1024 })).length).toBe(65 * 1024 * 1024);
+
+		handler = async (_request, response) => {
+			response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+			for (let i = 0; i < 50; i++) response.write(`{"i":${i}}\n`);
+			response.end();
+		};
+		const counted = await invokeModelServer(sender, target, { endpoint: 'e', path: '/lines' });
+		const seen: number[] = [];
+		const stopped = await (async () => {
+			for await (const chunk of counted.chunks({ maxChunks: 20 })) seen.push((chunk.data as { i: number }).i);
+		})().catch((error: unknown) => error);
+		expect(stopped).toMatchObject({ reason: 'too-large', message: expect.stringContaining('20 chunks allowed (maxChunks)') });
+		expect(seen).toHaveLength(20);
+
+		const bytes = await invokeModelServer(sender, target, { endpoint: 'e', path: '/lines' });
+		const cut = await aggregateChunks(bytes.chunks({ maxStreamBytes: 100 })).catch((error: unknown) => error);
+		expect(cut).toMatchObject({ reason: 'too-large', message: expect.stringContaining('100 bytes allowed (maxStreamBytes)') });
+		const whole = await invokeModelServer(sender, target, { endpoint: 'e', path: '/lines' });
+		expect((await aggregateChunks(whole.chunks())).chunkCount).toBe(50);
+	});
+
 	it('sends nothing when the input is invalid', async () => {
 		handler = async (_request, response) => {
 			response.end();
@@ -306,6 +344,9 @@ describe('invokeModelServer over a loopback model server', () => {
 			{ endpoint: 'e', path: '/admin', allowedPathPrefixes: ['/v1'] },
 			{ endpoint: 'e', path: '/v1/x', headers: { Authorization: 'Bearer nope' } },
 			{ endpoint: 'e', path: '/v1/x', body: { kind: 'bytes' as const, value: new Uint8Array(10 * 1024 * 1024 + 1) } },
+			// Longer than INVOKE_MAX_PATH_LENGTH (4096), as given and once encoded.
+			{ endpoint: 'e', path: `/${'a'.repeat(100_000)}` },
+			{ endpoint: 'e', path: `/${'é'.repeat(1500)}` },
 		];
 		for (const input of invalidInputs) {
 			await expect(invokeModelServer(sender, target, input)).rejects.toBeInstanceOf(VertexValidationError);
