@@ -10,6 +10,7 @@
  * SAMPLE_HEALTH_DELAY_MS / `--health-delay-ms=N` (unhealthy for N ms after start),
  * SAMPLE_MODEL_NAME / `--model-name=NAME` (the name reported in answers).
  */
+import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 
 interface StreamShape {
@@ -32,6 +33,9 @@ interface ServerConfig {
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-goog-api-key', 'x-api-key']);
 const MAX_CHUNKS = 1_000_000;
 const MAX_CHUNK_SIZE = 1_048_576;
+const EMBEDDING_DIMENSIONS = 8;
+const MAX_EMBEDDING_DIMENSIONS = 4096;
+const STARTED_AT = Math.floor(Date.now() / 1000);
 
 function argValue(name: string): string | undefined {
 	const prefix = `--${name}=`;
@@ -120,44 +124,202 @@ async function writePiece(res: http.ServerResponse, piece: string): Promise<bool
 	return !res.destroyed;
 }
 
-function lastUserMessage(body: Record<string, unknown>): string {
-	const messages = Array.isArray(body.messages) ? (body.messages as Array<Record<string, unknown>>) : [];
-	for (let i = messages.length - 1; i >= 0; i--) {
-		const message = messages[i];
-		if (message && message.role === 'user' && typeof message.content === 'string') return message.content;
-	}
+type Json = Record<string, unknown>;
+
+/** A chat message as the rules below read it. */
+interface ChatMessage {
+	role: string;
+	text: string;
+	toolCalls: Array<{ id: string; name: string }>;
+	toolCallId?: string;
+	name?: string;
+}
+
+interface OfferedTool {
+	name: string;
+	description: string;
+	parameters: Json;
+}
+
+/** A chat answer: text, or one call of an offered tool (its JSON arguments, streamed in pieces). */
+type ChatAnswer =
+	| { kind: 'text'; pieces: string[] }
+	| { kind: 'tool'; id: string; name: string; arguments: string; pieces: string[] };
+
+/** An arithmetic expression such as `12 * 7` or `(3 + 4) / 2`. */
+const EXPRESSION = /\(?\s*-?\d+(?:\.\d+)?(?:\s*[-+*/^%]\s*\(?\s*-?\d+(?:\.\d+)?\s*\)?)+/;
+const NUMBER = /-?\d+(?:\.\d+)?/;
+
+function isRecord(value: unknown): value is Json {
+	return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A message's text: the string, or the text parts of a content array joined. */
+function textOf(content: unknown): string {
+	if (typeof content === 'string') return content;
+	if (!Array.isArray(content)) return '';
+	return content.map((part) => (isRecord(part) && part.type === 'text' && typeof part.text === 'string' ? part.text : '')).join('');
+}
+
+function messagesOf(body: Json): ChatMessage[] {
+	const raw = Array.isArray(body.messages) ? body.messages : [];
+	return raw.filter(isRecord).map((message) => ({
+		role: typeof message.role === 'string' ? message.role : '',
+		text: textOf(message.content),
+		toolCalls: (Array.isArray(message.tool_calls) ? message.tool_calls : []).filter(isRecord).map((call) => ({
+			id: typeof call.id === 'string' ? call.id : '',
+			name: isRecord(call.function) && typeof call.function.name === 'string' ? call.function.name : '',
+		})),
+		toolCallId: typeof message.tool_call_id === 'string' ? message.tool_call_id : undefined,
+		name: typeof message.name === 'string' ? message.name : undefined,
+	}));
+}
+
+function lastUserMessage(body: Json): string {
+	const messages = messagesOf(body);
+	for (let i = messages.length - 1; i >= 0; i--) if (messages[i].role === 'user') return messages[i].text;
 	return '';
+}
+
+/** Text cut after each space, so the pieces join back to the text. */
+function wordPieces(text: string): string[] {
+	const words = text.split(' ');
+	return words.map((word, i) => (i < words.length - 1 ? `${word} ` : word));
+}
+
+function slices(text: string, size: number): string[] {
+	const pieces: string[] = [];
+	for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
+	return pieces.length > 0 ? pieces : [''];
 }
 
 /**
  * Without `chunks` or `chunkSize` a chat gets a readable reply that quotes the prompt, one word a chunk, so a demo
  * shows that the request went through; with either, deterministic filler of the asked size (tests, benchmarks).
  */
-function replyPieces(body: Record<string, unknown>, query: URLSearchParams, shape: StreamShape): string[] {
+function replyPieces(body: Json, query: URLSearchParams, shape: StreamShape): string[] {
 	const sized = ['chunks', 'chunkSize'].some((name) => body[name] !== undefined || query.has(name));
 	const prompt = lastUserMessage(body).trim();
 	if (sized || prompt === '') return Array.from({ length: shape.chunks }, (_, i) => tokenText(i, shape.chunkSize));
-	const words = `Hello from the sample model server behind Vertex AI invoke! You said: "${prompt}"`.split(' ');
-	return words.map((word, i) => (i < words.length - 1 ? `${word} ` : word));
+	return wordPieces(`Hello from the sample model server behind Vertex AI invoke! You said: "${prompt}"`);
+}
+
+/** The function tools a request offers (none when `tool_choice` is "none"). */
+function offeredTools(body: Json): OfferedTool[] {
+	if (body.tool_choice === 'none' || !Array.isArray(body.tools)) return [];
+	return body.tools.filter(isRecord).flatMap((tool) => {
+		const fn = tool.function;
+		if (tool.type !== 'function' || !isRecord(fn) || typeof fn.name !== 'string' || fn.name === '') return [];
+		const description = typeof fn.description === 'string' ? fn.description : '';
+		return [{ name: fn.name, description, parameters: isRecord(fn.parameters) ? fn.parameters : {} }];
+	});
+}
+
+/** Lower case, `_` and `-` as spaces: "get_weather" is named by "what does get weather say". */
+function plainWords(text: string): string {
+	return text.toLowerCase().replace(/[_-]+/g, ' ');
+}
+
+/**
+ * The tool a prompt asks for: the one `tool_choice` names; else the first offered tool whose name appears in the
+ * prompt; else, for a prompt holding arithmetic, the first tool whose name or description says "calc" or "math";
+ * else the first tool when `tool_choice` is "required"; else none.
+ */
+function chooseTool(body: Json, tools: OfferedTool[], prompt: string): OfferedTool | undefined {
+	const choice = body.tool_choice;
+	const forced = isRecord(choice) && isRecord(choice.function) ? tools.find((tool) => tool.name === (choice.function as Json).name) : undefined;
+	if (forced) return forced;
+	const named = tools.find((tool) => plainWords(prompt).includes(plainWords(tool.name)));
+	if (named) return named;
+	const calculator = EXPRESSION.test(prompt) ? tools.find((tool) => /calc|math/i.test(`${tool.name} ${tool.description}`)) : undefined;
+	return calculator ?? (choice === 'required' ? tools[0] : undefined);
+}
+
+/**
+ * The call's arguments, from the tool's JSON schema: each required property (else the first property) filled from
+ * the prompt: numbers and integers with its first number, booleans with true, anything else with its arithmetic
+ * expression if it has one, else the whole prompt.
+ */
+function toolArguments(tool: OfferedTool, prompt: string): Json {
+	const properties = isRecord(tool.parameters.properties) ? tool.parameters.properties : {};
+	const required = Array.isArray(tool.parameters.required) ? tool.parameters.required.filter((name) => typeof name === 'string') : [];
+	const names = required.length > 0 ? (required as string[]) : Object.keys(properties).slice(0, 1);
+	const expression = EXPRESSION.exec(prompt)?.[0].trim();
+	const number = NUMBER.exec(prompt)?.[0];
+	const args: Json = {};
+	for (const name of names) {
+		const type = isRecord(properties[name]) ? (properties[name] as Json).type : undefined;
+		if (type === 'number' || type === 'integer') args[name] = number === undefined ? 0 : Number(number);
+		else if (type === 'boolean') args[name] = true;
+		else args[name] = expression ?? prompt;
+	}
+	return args;
+}
+
+/** When the last messages are tool results: an answer quoting each, e.g. `The calculator tool returned: 84`. */
+function toolResultsReply(messages: ChatMessage[]): string | undefined {
+	const results: ChatMessage[] = [];
+	for (let i = messages.length - 1; i >= 0 && messages[i].role === 'tool'; i--) results.unshift(messages[i]);
+	if (results.length === 0) return undefined;
+	const toolNames = new Map(messages.flatMap((message) => message.toolCalls.map((call) => [call.id, call.name] as const)));
+	return results
+		.map((result) => `The ${toolNames.get(result.toolCallId ?? '') || result.name || 'tool'} tool returned: ${result.text.trim()}`)
+		.join(' ');
+}
+
+function wantsJson(body: Json): boolean {
+	const format = body.response_format;
+	return isRecord(format) && (format.type === 'json_object' || format.type === 'json_schema');
+}
+
+/** What the server answers a chat with (the rules are in emulator/README.md). */
+function chatAnswer(body: Json, query: URLSearchParams, shape: StreamShape): ChatAnswer {
+	const messages = messagesOf(body);
+	const last = messages.at(-1);
+	const tools = offeredTools(body);
+	const tool = last?.role === 'user' && tools.length > 0 ? chooseTool(body, tools, last.text) : undefined;
+	if (tool && last) {
+		const args = JSON.stringify(toolArguments(tool, last.text));
+		return { kind: 'tool', id: `call_${messages.length}_${tool.name}`, name: tool.name, arguments: args, pieces: slices(args, 8) };
+	}
+	const fromTools = toolResultsReply(messages);
+	const pieces = fromTools === undefined ? replyPieces(body, query, shape) : wordPieces(fromTools);
+	return { kind: 'text', pieces: wantsJson(body) ? wordPieces(JSON.stringify({ reply: pieces.join('') })) : pieces };
+}
+
+function answerMessage(answer: ChatAnswer): Json {
+	if (answer.kind === 'text') return { role: 'assistant', content: answer.pieces.join('') };
+	const call = { id: answer.id, type: 'function', function: { name: answer.name, arguments: answer.arguments } };
+	return { role: 'assistant', content: null, tool_calls: [call] };
+}
+
+/** The deltas of a streamed answer: the opening one, then one per piece. */
+function firstDelta(answer: ChatAnswer): Json {
+	if (answer.kind === 'text') return { role: 'assistant', content: '' };
+	return { role: 'assistant', content: null, tool_calls: [{ index: 0, id: answer.id, type: 'function', function: { name: answer.name, arguments: '' } }] };
+}
+
+function pieceDelta(answer: ChatAnswer, piece: string): Json {
+	return answer.kind === 'text' ? { content: piece } : { tool_calls: [{ index: 0, function: { arguments: piece } }] };
 }
 
 async function chatCompletions(req: http.IncomingMessage, res: http.ServerResponse, query: URLSearchParams): Promise<void> {
 	const body = parseJson(await readBody(req));
 	const shape = streamShape(body, query, { chunks: 5, chunkSize: 8, delayMs: 0 });
-	const pieces = replyPieces(body, query, shape);
+	const answer = chatAnswer(body, query, shape);
+	const finishReason = answer.kind === 'tool' ? 'tool_calls' : 'stop';
 	const id = `chatcmpl-${Date.now().toString(36)}`;
 	const created = Math.floor(Date.now() / 1000);
 	const model = typeof body.model === 'string' && body.model !== '' ? body.model : config.modelName;
 	const promptTokens = lastUserMessage(body).split(/\s+/).filter(Boolean).length;
-	const usage = { prompt_tokens: promptTokens, completion_tokens: pieces.length, total_tokens: promptTokens + pieces.length };
+	const usage = { prompt_tokens: promptTokens, completion_tokens: answer.pieces.length, total_tokens: promptTokens + answer.pieces.length };
 	if (body.stream !== true) {
-		const content = pieces.join('');
 		sendJson(res, 200, {
 			id,
 			object: 'chat.completion',
 			created,
 			model,
-			choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+			choices: [{ index: 0, message: answerMessage(answer), finish_reason: finishReason }],
 			usage,
 		});
 		return;
@@ -166,19 +328,50 @@ async function chatCompletions(req: http.IncomingMessage, res: http.ServerRespon
 	res.flushHeaders();
 	activeStreams++;
 	try {
-		const chunk = (delta: Record<string, unknown>, finishReason: string | null, extra: Record<string, unknown> = {}): string =>
-			`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finishReason }], ...extra })}\n\n`;
-		if (!(await writePiece(res, chunk({ role: 'assistant', content: '' }, null)))) return;
-		for (const piece of pieces) {
+		const chunk = (delta: Json, reason: string | null): string =>
+			`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: reason }] })}\n\n`;
+		if (!(await writePiece(res, chunk(firstDelta(answer), null)))) return;
+		for (const piece of answer.pieces) {
 			if (shape.delayMs > 0) await sleep(shape.delayMs);
-			if (!(await writePiece(res, chunk({ content: piece }, null)))) return;
+			if (!(await writePiece(res, chunk(pieceDelta(answer, piece), null)))) return;
 		}
-		if (!(await writePiece(res, chunk({}, 'stop')))) return;
+		if (!(await writePiece(res, chunk({}, finishReason)))) return;
 		if (!(await writePiece(res, `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`))) return;
 		res.end('data: [DONE]\n\n');
 	} finally {
 		activeStreams--;
 	}
+}
+
+/** `GET` (or `POST`, the method invoke carries) `/v1/models`: the one model this server serves. */
+async function models(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+	await readBody(req);
+	sendJson(res, 200, { object: 'list', data: [{ id: config.modelName, object: 'model', created: STARTED_AT, owned_by: 'sample-model-server' }] });
+}
+
+/** A deterministic unit vector for a text: component i from SHA-256 of `i:text`, then normalised. */
+function embeddingOf(text: string, dimensions: number): number[] {
+	const values = Array.from({ length: dimensions }, (_, i) => (createHash('sha256').update(`${i}:${text}`).digest().readUInt32BE(0) / 0xffffffff) * 2 - 1);
+	const norm = Math.sqrt(values.reduce((sum, value) => sum + value * value, 0)) || 1;
+	return values.map((value) => value / norm);
+}
+
+async function embeddings(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+	const body = parseJson(await readBody(req));
+	const input = typeof body.input === 'string' ? [body.input] : body.input;
+	if (!Array.isArray(input) || input.length === 0 || !input.every((text) => typeof text === 'string')) {
+		sendJson(res, 400, { error: { message: '"input" must be a string or a non-empty array of strings', type: 'invalid_request_error' } });
+		return;
+	}
+	const dimensions = boundedInt(body.dimensions, EMBEDDING_DIMENSIONS, 1, MAX_EMBEDDING_DIMENSIONS);
+	const base64 = body.encoding_format === 'base64';
+	const data = (input as string[]).map((text, index) => {
+		const vector = embeddingOf(text, dimensions);
+		return { object: 'embedding', index, embedding: base64 ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector };
+	});
+	const tokens = (input as string[]).reduce((sum, text) => sum + text.split(/\s+/).filter(Boolean).length, 0);
+	const model = typeof body.model === 'string' && body.model !== '' ? body.model : config.modelName;
+	sendJson(res, 200, { object: 'list', data, model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
 }
 
 async function generate(req: http.IncomingMessage, res: http.ServerResponse, query: URLSearchParams): Promise<void> {
@@ -240,6 +433,8 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
 		return;
 	}
 	if (req.method === 'POST' && url.pathname === '/v1/chat/completions') return chatCompletions(req, res, url.searchParams);
+	if ((req.method === 'GET' || req.method === 'POST') && url.pathname === '/v1/models') return models(req, res);
+	if (req.method === 'POST' && url.pathname === '/v1/embeddings') return embeddings(req, res);
 	if (req.method === 'POST' && url.pathname === '/generate') return generate(req, res, url.searchParams);
 	if (url.pathname === '/echo') return echo(req, res, url);
 	if (req.method === 'GET' && url.pathname === '/metrics') return metrics(res);

@@ -1,0 +1,142 @@
+/**
+ * The sample model server as an agent's brain (emulator/README.md, "the chat rules"): /v1/models, tool calls chosen
+ * deterministically (non-streamed and streamed), the answer after a tool result, JSON mode, and deterministic
+ * embeddings. The server runs straight from its TypeScript source, as the emulator starts it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import * as path from 'node:path';
+
+const SERVER = path.resolve(__dirname, '../../emulator/sample-model-server.ts');
+
+const CALCULATOR = {
+	type: 'function',
+	function: {
+		name: 'calculator',
+		description: 'Useful for getting the result of a math expression.',
+		parameters: { type: 'object', properties: { input: { type: 'string' } } },
+	},
+};
+const WEATHER = {
+	type: 'function',
+	function: {
+		name: 'get_weather',
+		description: 'The weather in a city.',
+		parameters: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer' } }, required: ['city', 'days'] },
+	},
+};
+
+let server: ChildProcess;
+let base: string;
+
+function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const probe = createServer();
+		probe.on('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const { port } = probe.address() as { port: number };
+			probe.close(() => resolve(port));
+		});
+	});
+}
+
+beforeAll(async () => {
+	const port = await freePort();
+	server = spawn(process.execPath, ['--no-warnings', SERVER, '--model-name=brain-1'], { env: { ...process.env, AIP_HTTP_PORT: String(port) }, stdio: 'ignore' });
+	base = `http://127.0.0.1:${port}`;
+	for (let attempt = 0; ; attempt++) {
+		const healthy = await fetch(`${base}/health`).then((response) => response.ok, () => false);
+		if (healthy) break;
+		if (attempt > 100) throw new Error('the sample model server did not start');
+		await new Promise((resolve) => setTimeout(resolve, 50));
+	}
+});
+
+afterAll(() => {
+	server?.kill('SIGTERM');
+});
+
+async function post(route: string, body: unknown): Promise<any> {
+	const response = await fetch(`${base}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+	return route === '/v1/chat/completions' && (body as { stream?: boolean }).stream ? response.text() : response.json();
+}
+
+function sseData(text: string): any[] {
+	return text
+		.split('\n\n')
+		.filter((event) => event.startsWith('data: ') && event !== 'data: [DONE]')
+		.map((event) => JSON.parse(event.slice(6)));
+}
+
+it('lists its model at /v1/models, with GET and with POST', async () => {
+	const listed = await (await fetch(`${base}/v1/models`)).json();
+	expect(listed).toMatchObject({ object: 'list', data: [{ id: 'brain-1', object: 'model' }] });
+	expect(await post('/v1/models', {})).toEqual(listed);
+});
+
+it('calls the calculator for arithmetic, with the expression as JSON arguments', async () => {
+	const answer = await post('/v1/chat/completions', { messages: [{ role: 'user', content: 'What is (3 + 4) * 12?' }], tools: [WEATHER, CALCULATOR] });
+	expect(answer.choices[0]).toEqual({
+		index: 0,
+		finish_reason: 'tool_calls',
+		message: {
+			role: 'assistant',
+			content: null,
+			tool_calls: [{ id: 'call_1_calculator', type: 'function', function: { name: 'calculator', arguments: '{"input":"(3 + 4) * 12"}' } }],
+		},
+	});
+	expect(answer.usage).toEqual({ prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 });
+});
+
+it('calls a tool the prompt names, filling the required properties by type', async () => {
+	const answer = await post('/v1/chat/completions', { messages: [{ role: 'user', content: 'Get weather for Paris, next 3 days' }], tools: [CALCULATOR, WEATHER] });
+	const [call] = answer.choices[0].message.tool_calls;
+	expect(call.function.name).toBe('get_weather');
+	expect(JSON.parse(call.function.arguments)).toEqual({ city: 'Get weather for Paris, next 3 days', days: 3 });
+});
+
+it('answers as before when no offered tool fits, or tool_choice is none', async () => {
+	const reply = 'Hello from the sample model server behind Vertex AI invoke! You said: "Tell me a joke"';
+	const plain = await post('/v1/chat/completions', { messages: [{ role: 'user', content: 'Tell me a joke' }], tools: [CALCULATOR] });
+	expect(plain.choices[0]).toMatchObject({ finish_reason: 'stop', message: { content: reply } });
+	const none = await post('/v1/chat/completions', { messages: [{ role: 'user', content: 'What is 2 + 2?' }], tools: [CALCULATOR], tool_choice: 'none' });
+	expect(none.choices[0].finish_reason).toBe('stop');
+});
+
+it('streams a tool call: the id and name first, then the arguments in pieces, finish_reason tool_calls, usage', async () => {
+	const events = sseData(await post('/v1/chat/completions', { stream: true, messages: [{ role: 'user', content: 'What is 12 * 7?' }], tools: [CALCULATOR] }));
+	expect(events[0].choices[0].delta.tool_calls).toEqual([{ index: 0, id: 'call_1_calculator', type: 'function', function: { name: 'calculator', arguments: '' } }]);
+	const pieces = events.slice(1).flatMap((event) => event.choices[0]?.delta.tool_calls ?? []).map((call: any) => call.function.arguments);
+	expect(pieces.length).toBeGreaterThan(1);
+	expect(pieces.join('')).toBe('{"input":"12 * 7"}');
+	expect(events.at(-2).choices[0].finish_reason).toBe('tool_calls');
+	expect(events.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 5 } });
+});
+
+it('after a tool result, answers with it (JSON mode wraps the text)', async () => {
+	const messages = [
+		{ role: 'user', content: 'What is 12 * 7?' },
+		{ role: 'assistant', content: null, tool_calls: [{ id: 'call_1_calculator', type: 'function', function: { name: 'calculator', arguments: '{"input":"12 * 7"}' } }] },
+		{ role: 'tool', tool_call_id: 'call_1_calculator', content: '84' },
+	];
+	const answer = await post('/v1/chat/completions', { messages, tools: [CALCULATOR] });
+	expect(answer.choices[0]).toMatchObject({ finish_reason: 'stop', message: { content: 'The calculator tool returned: 84' } });
+	const json = await post('/v1/chat/completions', { messages, tools: [CALCULATOR], response_format: { type: 'json_object' } });
+	expect(JSON.parse(json.choices[0].message.content)).toEqual({ reply: 'The calculator tool returned: 84' });
+});
+
+it('gives deterministic unit vectors at /v1/embeddings, as floats or base64', async () => {
+	const first = await post('/v1/embeddings', { input: ['a b', 'c'], dimensions: 4 });
+	expect(first).toMatchObject({ object: 'list', model: 'brain-1', usage: { prompt_tokens: 3, total_tokens: 3 } });
+	expect(first.data.map((entry: any) => entry.index)).toEqual([0, 1]);
+	const vector: number[] = first.data[0].embedding;
+	expect(vector).toHaveLength(4);
+	expect(Math.hypot(...vector)).toBeCloseTo(1, 10);
+	expect((await post('/v1/embeddings', { input: 'a b', dimensions: 4 })).data[0].embedding).toEqual(vector);
+	expect(first.data[1].embedding).not.toEqual(vector);
+	expect((await post('/v1/embeddings', { input: 'a b' })).data[0].embedding).toHaveLength(8);
+	const base64 = await post('/v1/embeddings', { input: 'a b', dimensions: 4, encoding_format: 'base64' });
+	const floats = new Float32Array(new Uint8Array(Buffer.from(base64.data[0].embedding, 'base64')).buffer);
+	expect(Array.from(floats).map((value) => value.toFixed(5))).toEqual(vector.map((value) => value.toFixed(5)));
+	expect((await post('/v1/embeddings', { input: [] })).error.type).toBe('invalid_request_error');
+});
