@@ -3,23 +3,26 @@ import {
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
+	type INodeProperties,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
 import { CREATE_ENDPOINT, resourceId, type Endpoint } from '../../lib';
-import { clientFromCredential } from '../shared/client';
-import { outputItem, runForEachItem } from '../shared/items';
+import { runWithClient } from '../shared/client';
+import { outputItem } from '../shared/items';
 import { sharedMethods } from '../shared/methods';
 import { operationFields, startOrResumeOperation, waitSettings } from '../shared/operation';
-import { CREDENTIAL_TYPE, labelsOption, waitParameters } from '../shared/parameters';
-import { labelsFrom } from '../shared/values';
+import { CALLER_ID, CALLER_ID_RULE, labelsOf, labelsOption, waitParameters } from '../shared/parameters';
+import { parameterReader, type ParameterReader } from '../shared/read';
 
-/** Core field paths (the Endpoint sits under `endpoint` in the create input) to this node's parameter names. */
-const parameterLabels: Record<string, string> = {
-	'endpoint.displayName': 'Display Name',
-	endpointId: 'Endpoint ID',
-	'endpoint.clientConnectionConfig.inferenceTimeout': 'Inference Timeout (Seconds)',
+/** Core field paths (the Endpoint sits under `endpoint` in the create input) to the parameters that set them. */
+const CORE_FIELDS: Record<string, string> = {
+	'endpoint.displayName': 'displayName',
+	'endpoint.description': 'options.description',
+	'endpoint.labels': 'options.labels',
+	endpointId: 'endpointId',
+	'endpoint.clientConnectionConfig.inferenceTimeout': 'inferenceTimeoutSeconds',
 };
 
 function endpointFields(endpoint: Endpoint): IDataObject {
@@ -30,6 +33,69 @@ function endpointFields(endpoint: Endpoint): IDataObject {
 		dedicatedEndpointDns: endpoint.dedicatedEndpointDns ?? null,
 	};
 }
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Display Name',
+		name: 'displayName',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. chat-endpoint',
+		description: 'Name of the endpoint in the Google Cloud console',
+	},
+	{
+		displayName: 'Endpoint ID',
+		name: 'endpointId',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. chat-endpoint or 1234567',
+		description:
+			'Optional ID of your choice: letter first with lowercase letters, digits and hyphens (up to 63), or up to 9 digits. Left empty, Vertex AI picks a number.',
+	},
+	{
+		displayName: 'If the ID Exists',
+		name: 'ifExists',
+		type: 'options',
+		options: [
+			{ name: 'Fail', value: 'fail', description: 'Stop with an error' },
+			{
+				name: 'Use the Existing Endpoint',
+				value: 'use',
+				description: 'Output the existing endpoint, so a re-run of the workflow goes on',
+			},
+		],
+		default: 'fail',
+		description: 'What to do when an endpoint with this Endpoint ID already exists',
+		displayOptions: { hide: { endpointId: [''] } },
+	},
+	{
+		displayName: 'Inference Timeout (Seconds)',
+		name: 'inferenceTimeoutSeconds',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 3600, numberPrecision: 0 },
+		default: 600,
+		description: 'How long one invoke request may take before Vertex AI ends it (at most 3600)',
+	},
+	...waitParameters(15),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Description',
+				name: 'description',
+				type: 'string',
+				default: '',
+				description: 'Description of the endpoint',
+			},
+			labelsOption,
+		],
+	},
+];
 
 export class VertexAiCreateDedicatedEndpoint implements INodeType {
 	description: INodeTypeDescription = {
@@ -46,96 +112,21 @@ export class VertexAiCreateDedicatedEndpoint implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'googleVertexAiApi', required: true, testedBy: 'googleVertexAiCredentialTest' }],
-		properties: [
-			{
-				displayName: 'Display Name',
-				name: 'displayName',
-				type: 'string',
-				default: '',
-				required: true,
-				placeholder: 'e.g. chat-endpoint',
-				description: 'Name of the endpoint in the Google Cloud console',
-			},
-			{
-				displayName: 'Endpoint ID',
-				name: 'endpointId',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. chat-endpoint or 1234567',
-				description:
-					'Optional ID of your choice: letter first with lowercase letters, digits and hyphens (up to 63), or up to 9 digits. Left empty, Vertex AI picks a number.',
-			},
-			{
-				displayName: 'If the ID Exists',
-				name: 'ifExists',
-				type: 'options',
-				options: [
-					{ name: 'Fail', value: 'fail', description: 'Stop with an error' },
-					{
-						name: 'Use the Existing Endpoint',
-						value: 'use',
-						description: 'Output the existing endpoint, so a re-run of the workflow goes on',
-					},
-				],
-				default: 'fail',
-				description: 'What to do when an endpoint with this Endpoint ID already exists',
-				displayOptions: { hide: { endpointId: [''] } },
-			},
-			{
-				displayName: 'Inference Timeout (Seconds)',
-				name: 'inferenceTimeoutSeconds',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 3600 },
-				default: 600,
-				description: 'How long one invoke request may take before Vertex AI ends it (at most 3600)',
-			},
-			...waitParameters(15),
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					{
-						displayName: 'Description',
-						name: 'description',
-						type: 'string',
-						default: '',
-						description: 'Description of the endpoint',
-					},
-					labelsOption,
-				],
-			},
-		],
+		properties,
 	};
 
 	methods = sharedMethods;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const client = clientFromCredential(await this.getCredentials(CREDENTIAL_TYPE));
-		return await runForEachItem(
+		const read = parameterReader(this, properties);
+		return await runWithClient(
 			this,
-			async (i, signal) => {
-				const param = <T>(name: string, fallback?: T) => this.getNodeParameter(name, i, fallback) as T;
-				const options = param<IDataObject>('options', {});
+			async (i, signal, client) => {
+				const request = createRequest(read, i);
 				let existing: Endpoint | undefined;
-				const settings = waitSettings(this, i, 15);
+				const settings = waitSettings(read, i);
 				const { operation, result } = await startOrResumeOperation(this, client, settings, CREATE_ENDPOINT, signal, async () => {
-					const created = await client.createEndpoint(
-						{
-							endpointId: param<string>('endpointId', '').trim() || undefined,
-							ifExists: param<'fail' | 'use'>('ifExists', 'fail'),
-							endpoint: {
-								displayName: param<string>('displayName').trim(),
-								description: (options.description as string) || undefined,
-								labels: labelsFrom(options.labels),
-								dedicatedEndpointEnabled: true,
-								clientConnectionConfig: { inferenceTimeout: `${param<number>('inferenceTimeoutSeconds', 600)}s` },
-							},
-						},
-						{ signal },
-					);
+					const created = await client.createEndpoint(request, { signal });
 					existing = created.existing;
 					return created.operation;
 				});
@@ -154,7 +145,23 @@ export class VertexAiCreateDedicatedEndpoint implements INodeType {
 					}),
 				];
 			},
-			{ parameterOf: (field) => parameterLabels[field] },
+			{ parameterOf: read.fieldLabels(CORE_FIELDS) },
 		);
 	}
+}
+
+/** Parameters of one item to the core's create input, checked. */
+function createRequest(read: ParameterReader, i: number) {
+	const endpointId = read.text(i, 'endpointId', { pattern: CALLER_ID, rule: CALLER_ID_RULE }) || undefined;
+	return {
+		endpointId,
+		ifExists: endpointId ? read.option<'fail' | 'use'>(i, 'ifExists') : ('fail' as const),
+		endpoint: {
+			displayName: read.text(i, 'displayName', { required: true, maxLength: 128 }),
+			description: read.text(i, 'options.description') || undefined,
+			labels: labelsOf(read, i),
+			dedicatedEndpointEnabled: true,
+			clientConnectionConfig: { inferenceTimeout: `${read.number(i, 'inferenceTimeoutSeconds')}s` },
+		},
+	};
 }

@@ -1,4 +1,4 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type NodeApiError } from 'n8n-workflow';
 
 import { toNodeError } from './errors';
 
@@ -12,8 +12,12 @@ export function outputItem(
 }
 
 export interface PerItemOptions {
-	/** How many items run at once. Results keep the input order whatever the concurrency. */
-	concurrency?: number;
+	/**
+	 * How many items run at once (a whole number of at least 1; anything else is refused, never coerced), or a
+	 * function reading it: a failure there becomes every item's outcome, as any item's failure would. Results keep
+	 * the input order whatever the concurrency.
+	 */
+	concurrency?: number | (() => number);
 	/** Maps a core field path to a parameter's display name, for validation errors. */
 	parameterOf?: (field: string) => string | undefined;
 }
@@ -31,7 +35,15 @@ export async function runForEachItem(
 ): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
 	const outcomes: INodeExecutionData[][] = new Array(items.length);
-	const concurrency = Math.max(1, Math.min(options.concurrency ?? 1, items.length || 1));
+	let concurrency: number;
+	try {
+		concurrency = checkedConcurrency(ctx, typeof options.concurrency === 'function' ? options.concurrency() : options.concurrency);
+	} catch (error) {
+		// Nothing ran: each item gets this error as its outcome (or the node fails with it).
+		if (!ctx.continueOnFail()) throw toNodeError(ctx.getNode(), error, 0, options.parameterOf);
+		return [items.map((_, itemIndex) => errorItem(toNodeError(ctx.getNode(), error, itemIndex, options.parameterOf), itemIndex))];
+	}
+	concurrency = Math.min(concurrency, items.length || 1);
 	let next = 0;
 	const stopped = new AbortController();
 	const cancel = ctx.getExecutionCancelSignal();
@@ -54,10 +66,7 @@ export async function runForEachItem(
 				stopped.abort();
 				throw nodeError;
 			}
-			// Only `error`, `message` and `details`: n8n routes such items to the error output when that is on.
-			outcomes[itemIndex] = [
-				outputItem(itemIndex, { error: nodeError.message, details: nodeError.description ?? null }),
-			];
+			outcomes[itemIndex] = [errorItem(nodeError, itemIndex)];
 		}
 	};
 
@@ -69,4 +78,16 @@ export async function runForEachItem(
 	};
 	await Promise.all(Array.from({ length: concurrency }, worker));
 	return [outcomes.flat()];
+}
+
+/** An error item: only `error` and `details`, so n8n routes it to the error output when that is on. */
+function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
+	return outputItem(itemIndex, { error: error.message, details: error.description ?? null });
+}
+
+/** The concurrency to run with: a whole number of at least 1, else refused (NaN would run no item at all). */
+function checkedConcurrency(ctx: IExecuteFunctions, value: number | undefined): number {
+	if (value === undefined) return 1;
+	if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return value;
+	throw new NodeOperationError(ctx.getNode(), `Concurrency must be a whole number of at least 1 (it is ${String(value)}).`);
 }

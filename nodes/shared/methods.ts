@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { resourceId } from '../../lib';
-import { clientFromCredential } from './client';
+import { checkedClient, credentialProblem } from './client';
 import { CREDENTIAL_TYPE } from './parameters';
 
 /** Methods the editor calls: searchable lists for resource locators, and the credential test. */
@@ -21,7 +21,7 @@ function matches(filter: string | undefined, ...values: Array<string | undefined
 }
 
 async function clientFor(ctx: ILoadOptionsFunctions) {
-	return clientFromCredential(await ctx.getCredentials(CREDENTIAL_TYPE));
+	return checkedClient(await ctx.getCredentials(CREDENTIAL_TYPE));
 }
 
 /** One page of named resources as list-search results: "Display name (id)", filtered by name or id. */
@@ -87,14 +87,14 @@ export async function googleVertexAiCredentialTest(
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
 	try {
-		const client = clientFromCredential(credential.data ?? {});
+		const client = checkedClient(credential.data ?? {});
 		await client.listModels({ pageSize: 1 });
 		return {
 			status: 'OK',
 			message: `Connected to Vertex AI in ${client.location} for project ${client.projectId}`,
 		};
 	} catch (error) {
-		return { status: 'Error', message: error instanceof Error ? error.message : String(error) };
+		return { status: 'Error', message: credentialProblem(error) ?? (error instanceof Error ? error.message : String(error)) };
 	}
 }
 

@@ -1,37 +1,29 @@
-import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, NodeOperationError } from 'n8n-workflow';
 
-import type { Operation, OperationType, VertexClient, WaitOptions } from '../../lib';
+import { VertexValidationError, type Operation, type OperationType, type VertexClient, type WaitOptions } from '../../lib';
+import { OPERATION_NAME, OPERATION_NAME_RULE } from './parameters';
+import type { ParameterReader } from './read';
 
 export interface WaitSettings {
 	/** Undefined when "Wait for Completion" is off. */
 	timeoutMs: number | undefined;
 	/** "Resume Operation": wait for this operation instead of starting one. */
 	resumeName: string | undefined;
+	/** The refusal of "Resume Operation" naming it, for an operation name the core refuses. */
+	refuseResume(message: string): NodeOperationError;
 }
 
 /**
  * "Wait for Completion", "Wait Timeout (Minutes)" and "Resume Operation" of one item, checked before
  * anything is started: a timeout that is not a number above 0 would otherwise start a deploy and then fail.
  */
-export function waitSettings(ctx: IExecuteFunctions, itemIndex: number, defaultTimeoutMinutes = 60): WaitSettings {
-	const resumeName = String(ctx.getNodeParameter('resumeOperationName', itemIndex, '') ?? '').trim() || undefined;
-	const wait = ctx.getNodeParameter('waitForCompletion', itemIndex, true);
-	if (typeof wait !== 'boolean') {
-		throw new NodeOperationError(ctx.getNode(), '"Wait for Completion" must be true or false.', {
-			itemIndex,
-			description: 'Check the parameter "Wait for Completion". Nothing was started.',
-		});
-	}
-	if (!wait) return { timeoutMs: undefined, resumeName };
-	const minutes = ctx.getNodeParameter('waitTimeoutMinutes', itemIndex, defaultTimeoutMinutes);
-	if (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes <= 0 || minutes > 1440) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			'"Wait Timeout (Minutes)" must be a number of minutes above 0 and at most 1440.',
-			{ itemIndex, description: 'Check the parameter "Wait Timeout (Minutes)". Nothing was started.' },
-		);
-	}
-	return { timeoutMs: minutes * 60_000, resumeName };
+export function waitSettings(read: ParameterReader, itemIndex: number): WaitSettings {
+	const resumeName =
+		read.text(itemIndex, 'resumeOperationName', { pattern: OPERATION_NAME, rule: OPERATION_NAME_RULE }) || undefined;
+	const refuseResume = (message: string) => read.error(itemIndex, 'resumeOperationName', message);
+	if (!read.boolean(itemIndex, 'waitForCompletion')) return { timeoutMs: undefined, resumeName, refuseResume };
+	const minutes = read.number(itemIndex, 'waitTimeoutMinutes', { above: 0, unit: 'minutes' });
+	return { timeoutMs: minutes * 60_000, resumeName, refuseResume };
 }
 
 /** The wait options every node uses: the item's signal, its timeout, and each new deploy stage logged. */
@@ -58,12 +50,19 @@ export async function startOrResumeOperation<Result>(
 	/** Starts the operation; undefined when there is nothing to wait for (e.g. an existing resource was reused). */
 	start: () => Promise<Operation | undefined>,
 ): Promise<{ operation?: Operation; result?: Result }> {
-	const operation = settings.resumeName ? await client.getOperation(settings.resumeName, { signal }) : await start();
+	const operation = settings.resumeName ? await resumed(client, settings, signal) : await start();
 	if (!operation) return {};
 	if (settings.timeoutMs === undefined) {
 		return operation.done ? { operation, result: (await client.waitForResult(type, operation)).result } : { operation };
 	}
 	return await client.waitForResult(type, operation, nodeWaitOptions(ctx, settings.timeoutMs, signal));
+}
+
+/** The operation named in "Resume Operation"; a name the core refuses is refused naming that parameter. */
+async function resumed(client: VertexClient, settings: WaitSettings, signal: AbortSignal): Promise<Operation> {
+	return await client
+		.getOperation(settings.resumeName as string, { signal })
+		.catch((error: unknown) => Promise.reject(error instanceof VertexValidationError ? settings.refuseResume(error.message) : error));
 }
 
 /** The fields every operation-backed output item carries. */

@@ -1,4 +1,7 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeParameterResourceLocator, type INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
+
+import type { ParameterReader } from './read';
+import { nameValueMap } from './values';
 
 /** Parameters and fragments more than one node shows, defined once. */
 
@@ -6,6 +9,9 @@ export const CREDENTIAL_TYPE = 'googleVertexAiApi';
 
 /** A resource id: letter first (up to 63 of a-z, 0-9, -), or a number (server-made ids have 19 digits). */
 const RESOURCE_ID = '[a-z0-9][a-z0-9-]{0,62}';
+/** The project and location segments of a resource name: no "..", "%", "?", "#" or spaces can get through. */
+const PROJECT = '[a-z0-9][a-z0-9.:-]{0,62}';
+const LOCATION = '[a-z][a-z0-9-]{0,29}';
 
 /**
  * Console and REST URLs both name a resource as `.../locations/{l}/endpoints/{id}` or `.../locations/{l}/models/{id}`,
@@ -43,7 +49,7 @@ export const endpointLocator: INodeProperties = {
 				{
 					type: 'regex',
 					properties: {
-						regex: `^(projects/[^/]+/locations/[^/]+/endpoints/)?${RESOURCE_ID}$`,
+						regex: `^(projects/${PROJECT}/locations/${LOCATION}/endpoints/)?${RESOURCE_ID}$`,
 						errorMessage: 'Not a valid endpoint ID or resource name',
 					},
 				},
@@ -95,7 +101,7 @@ export const modelLocator: INodeProperties = {
 				{
 					type: 'regex',
 					properties: {
-						regex: `^(projects/[^/]+/locations/[^/]+/models/)?${RESOURCE_ID}(@[a-z0-9-]+)?$`,
+						regex: `^(projects/${PROJECT}/locations/${LOCATION}/models/)?${RESOURCE_ID}(@[a-z0-9-]+)?$`,
 						errorMessage: 'Not a valid model ID or resource name',
 					},
 				},
@@ -125,13 +131,20 @@ export const modelLocator: INodeProperties = {
  * The Model locator's value for the core: the id (or `id@version`, or resource name) as given, and for a console
  * URL of one version (`.../models/{id}/versions/{v}/...`) `id@v`, so the version the user looked at is deployed.
  */
-export function modelOfItem(ctx: IExecuteFunctions, itemIndex: number): string {
-	const id = ctx.getNodeParameter('model', itemIndex, undefined, { extractValue: true }) as string;
-	const locator = ctx.getNodeParameter('model', itemIndex) as INodeParameterResourceLocator;
-	if (locator.mode !== 'url' || typeof locator.value !== 'string') return id;
+export function modelOfItem(read: ParameterReader, itemIndex: number, path = 'model'): string {
+	const id = read.locator(itemIndex, path);
+	const locator = read.locatorValue(itemIndex, path);
+	if (locator?.mode !== 'url' || typeof locator.value !== 'string') return id;
 	const version = new RegExp(MODEL_URL_VERSION).exec(locator.value)?.[1];
 	return version ? `${id}@${version}` : id;
 }
+
+/** Operation names as Vertex gives them: `projects/{p}/locations/{l}/.../operations/{number}`. */
+export const OPERATION_NAME = new RegExp(
+	`^projects/${PROJECT}/locations/${LOCATION}(/[A-Za-z]+/[a-z0-9][a-z0-9@-]*){0,2}/operations/[0-9]{1,20}$`,
+);
+export const OPERATION_NAME_RULE =
+	'an operation name such as projects/123/locations/us-central1/endpoints/456/operations/789, as an earlier run output it';
 
 /** "Wait for completion" and its timeout, for the nodes that start a long-running operation. */
 export function waitParameters(defaultTimeoutMinutes: number): INodeProperties[] {
@@ -148,6 +161,7 @@ export function waitParameters(defaultTimeoutMinutes: number): INodeProperties[]
 			displayName: 'Wait Timeout (Minutes)',
 			name: 'waitTimeoutMinutes',
 			type: 'number',
+			// The editor asks for at least 1; an expression may give any number above 0 (0.5 waits 30 s).
 			typeOptions: { minValue: 1, maxValue: 1440 },
 			default: defaultTimeoutMinutes,
 			description:
@@ -187,22 +201,98 @@ export const labelsOption: INodeProperties = {
 	],
 };
 
-/**
- * An options parameter's value, refused (naming the parameter) when it is not one of `allowed`, as an
- * expression can give anything: never a silent fallback to some other choice.
- */
-export function optionOf<T extends string>(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	name: string,
-	allowed: readonly T[],
-	fallback: T,
-	label = name,
-): T {
-	const value = ctx.getNodeParameter(name, itemIndex, fallback);
-	if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-	throw new NodeOperationError(ctx.getNode(), `"${label}" must be one of: ${allowed.join(', ')}.`, {
-		itemIndex,
-		description: `Check the parameter "${label}" (it is ${typeof value === 'string' ? `"${value.slice(0, 40)}"` : `a ${typeof value}`}).`,
-	});
+const LABEL_KEY = /^[\p{Ll}\p{Lo}][\p{Ll}\p{Lo}\p{N}_-]{0,62}$/u;
+const LABEL_VALUE = /^[\p{Ll}\p{Lo}\p{N}_-]{0,63}$/u;
+
+/** The Labels option (at `path`) as Vertex's `labels` map, every key and value checked; undefined when empty. */
+export function labelsOf(read: ParameterReader, itemIndex: number, path = 'options.labels'): Record<string, string> | undefined {
+	const labels: Array<[string, string]> = [];
+	const seen = new Set<string>();
+	for (const row of read.rows(itemIndex, `${path}.label`)) {
+		const key = read.checkText(itemIndex, `${path}.label.key`, row.key, {
+			pattern: LABEL_KEY,
+			rule: 'a lowercase letter, then up to 62 lowercase letters, digits, "_" or "-"',
+		});
+		const value = read.checkText(itemIndex, `${path}.label.value`, row.value, {
+			pattern: LABEL_VALUE,
+			rule: 'up to 63 lowercase letters, digits, "_" or "-"',
+		});
+		if (key === '') continue;
+		if (seen.has(key)) throw read.error(itemIndex, `${path}.label.key`, `Label ${JSON.stringify(key)} is given twice.`);
+		seen.add(key);
+		labels.push([key, value]);
+	}
+	return labels.length ? nameValueMap(labels) : undefined;
 }
+
+/** Rows of deployed model id (the field given, for its default and wording) and percent, shown as "Traffic Split". */
+export function trafficSplitProperty(description: string, deployedModelIdField: INodeProperties): INodeProperties {
+	return {
+		displayName: 'Traffic Split',
+		name: 'trafficSplit',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Share',
+		default: {},
+		description,
+		options: [
+			{
+				displayName: 'Share',
+				name: 'share',
+				values: [
+					deployedModelIdField,
+					{
+						displayName: 'Percent',
+						name: 'percent',
+						type: 'number',
+						typeOptions: { minValue: 0, maxValue: 100, numberPrecision: 0 },
+						default: 0,
+						description: 'Share of the traffic for this deployed model, in whole percent',
+					},
+				],
+			},
+		],
+	};
+}
+
+/**
+ * The "Traffic Split" rows as Vertex's map of deployed model id to percent, checked before any request: ids are
+ * deployed model numbers (and "0" for the model being deployed, where `newModel` allows it) named once each,
+ * shares whole percentages that add up to 100.
+ */
+export function trafficSplitOf(read: ParameterReader, itemIndex: number, options: { newModel?: boolean } = {}): Record<string, number> {
+	const idPath = 'trafficSplit.share.deployedModelId';
+	const label = read.where('trafficSplit');
+	const idPattern = options.newModel ? /^(0|[1-9][0-9]{0,19})$/ : /^[1-9][0-9]{0,19}$/;
+	const split = Object.create(null) as Record<string, number>;
+	for (const row of read.rows(itemIndex, 'trafficSplit.share')) {
+		const id = read.checkText(itemIndex, idPath, row.deployedModelId, {
+			required: true,
+			pattern: idPattern,
+			rule: `the number Vertex AI gave a deployed model${options.newModel ? ' (or 0 for the model being deployed)' : ''}`,
+		});
+		if (id in split) throw read.error(itemIndex, 'trafficSplit', `Deployed model ${id} is named twice in ${label}.`);
+		split[id] = read.checkNumber(itemIndex, 'trafficSplit.share.percent', row.percent);
+	}
+	const total = Object.values(split).reduce((sum, percent) => sum + percent, 0);
+	if (total !== 100) {
+		throw read.error(itemIndex, 'trafficSplit', `${label} must add up to 100; its shares add up to ${total}.`);
+	}
+	return { ...split };
+}
+
+/** Model and endpoint ids of the user's choice (as the core checks them): letter first, or 1 to 9 digits. */
+export const CALLER_ID = /^(?:[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?|[1-9][0-9]{0,8})$/;
+export const CALLER_ID_RULE =
+	'a letter first then up to 62 of a-z, 0-9 and "-", ending in a letter or digit (e.g. my-model-1), or 1 to 9 digits';
+
+/** A model's id or resource name (no version), as "Parent Model" takes it. */
+export const MODEL_NAME = new RegExp(`^(projects/${PROJECT}/locations/${LOCATION}/models/)?${RESOURCE_ID}$`);
+
+/** A service account's email (the core checks the same shape). */
+export const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+export const EMAIL_RULE = 'a service account email such as name@my-project.iam.gserviceaccount.com';
+
+/** A route of the model server as Vertex AI calls it: "/" first, no spaces or line breaks. */
+export const SERVER_ROUTE = /^\/[^\s\p{Cc}]*$/u;
+export const SERVER_ROUTE_RULE = 'a path starting with "/", without spaces or line breaks (e.g. /health)';

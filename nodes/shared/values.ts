@@ -1,16 +1,8 @@
-import type { IDataObject } from 'n8n-workflow';
+import { shown, type ParameterReader, type TextRule } from './read';
 
 /** Small converters from n8n parameter shapes to plain values. */
 
-/** A multiple-values string parameter to a list without empty entries. */
-export function stringList(value: unknown): string[] {
-	return (Array.isArray(value) ? value : [value])
-		.filter((entry): entry is string | number => typeof entry === 'string' || typeof entry === 'number')
-		.map(String)
-		.filter((entry) => entry !== '');
-}
-
-/** A comma-separated string parameter to its trimmed, non-empty entries. */
+/** A comma-separated string to its trimmed, non-empty entries. */
 export function commaList(value: unknown): string[] {
 	return String(value ?? '')
 		.split(',')
@@ -18,16 +10,42 @@ export function commaList(value: unknown): string[] {
 		.filter(Boolean);
 }
 
-/** A fixedCollection of name/value rows (`{ [group]: [{ name|key, value }] }`) to pairs, skipping blank names. */
-export function keyValuePairs(collection: unknown, group: string): Array<[string, string]> {
-	const rows = ((collection as IDataObject | undefined)?.[group] ?? []) as IDataObject[];
-	return rows
-		.map((row): [string, string] => [String(row.name ?? row.key ?? '').trim(), String(row.value ?? '')])
-		.filter(([name]) => name !== '');
+/**
+ * A map without a prototype: names such as "constructor" or "__proto__" are ordinary keys in it, never
+ * Object.prototype's members (which `name in {}` and `{}[name] = x` would reach).
+ */
+export function nameValueMap(pairs: Iterable<[string, string]>): Record<string, string> {
+	const map = Object.create(null) as Record<string, string>;
+	for (const [name, value] of pairs) map[name] = value;
+	return map;
 }
 
-/** The Labels option to Vertex's `labels` map, or undefined when empty. */
-export function labelsFrom(collection: unknown): Record<string, string> | undefined {
-	const pairs = keyValuePairs(collection, 'label');
-	return pairs.length ? Object.fromEntries(pairs) : undefined;
+export interface PairRules {
+	/** The row field holding the name (`name`, `key`). */
+	nameField: string;
+	name?: TextRule;
+	value?: TextRule;
+	/** Names that differ only in case count as the same (HTTP headers). */
+	ignoreCase?: boolean;
+}
+
+/**
+ * The rows of a fixedCollection group (`headers.header`) as name/value pairs, every name and value checked
+ * naming its field; rows with a blank name are skipped, a name given twice is refused.
+ */
+export function keyValuePairs(read: ParameterReader, itemIndex: number, path: string, rules: PairRules): Array<[string, string]> {
+	const pairs: Array<[string, string]> = [];
+	const seen = new Set<string>();
+	for (const row of read.rows(itemIndex, path)) {
+		const name = read.checkText(itemIndex, `${path}.${rules.nameField}`, row[rules.nameField], rules.name);
+		const value = read.checkText(itemIndex, `${path}.value`, row.value, { trim: false, ...rules.value });
+		if (name === '') continue;
+		const key = rules.ignoreCase ? name.toLowerCase() : name;
+		if (seen.has(key)) {
+			throw read.error(itemIndex, `${path}.${rules.nameField}`, `${read.where(`${path}.${rules.nameField}`)} ${shown(name)} is given twice${rules.ignoreCase ? ' (names ignore case)' : ''}.`);
+		}
+		seen.add(key);
+		pairs.push([name, value]);
+	}
+	return pairs;
 }

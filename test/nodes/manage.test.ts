@@ -157,7 +157,7 @@ describe('Endpoint', () => {
 		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(items[0].json.endpointId).toBe('pair-ep');
 		expect(items[1].json).toEqual({ error: expect.stringContaining('no-such-endpoint'), details: expect.stringContaining('NOT_FOUND') });
-		expect(items[2].json).toEqual({ error: expect.stringContaining('Bad_ID'), details: 'Check the parameter "Endpoint".' });
+		expect(items[2].json).toEqual({ error: expect.stringContaining('Bad_ID'), details: expect.stringContaining('Check the parameter "Endpoint".') });
 
 		const failed = await run({ ...node, continueOnFail: false }, [{ id: 'pair-ep' }, { id: 'no-such-endpoint' }]);
 		expect(failed.error?.name).toBe('NodeApiError');
@@ -535,7 +535,7 @@ describe('a bad parameter is refused before any request, naming it', () => {
 			'Operation Get with a name that is not an operation name',
 			{ resource: 'operation', operation: 'get', operationName: 'operations/123' },
 			'Operation Name',
-			/is not an operation name/,
+			/"Operation Name" must be an operation name/,
 		],
 		[
 			'Operation Wait with a timeout of 0',

@@ -64,7 +64,7 @@ describe('a bad parameter is refused before any request', () => {
 			'Create with a blank display name',
 			() => ({ name: 'Create', type: TYPE.create, parameters: { displayName: '  ', endpointId: 'ok-id' } }),
 			'Display Name',
-			/displayName/,
+			/"Display Name" is required/,
 		],
 		[
 			'Create with an inference timeout beyond 3600 s',
@@ -112,7 +112,7 @@ describe('a bad parameter is refused before any request', () => {
 				parameters: { endpoint: locator('base-endpoint'), path: '/echo', jsonBody: '{"messages": [}' },
 			}),
 			'JSON Body',
-			/JSON Body is not valid JSON/,
+			/"JSON Body" is not valid JSON/,
 		],
 	];
 

@@ -5,6 +5,7 @@ import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../..
 import { clearVertexClientCache, getVertexClient } from '../../lib';
 import { clientOptionsFromCredential } from '../../nodes/shared/client';
 import { keySecrets } from '../../scripts/n8n-run';
+import { captureLogs } from '../harness/log-capture';
 import { chain, runWorkflow, sourceNode, type RunWorkflowOptions, type WorkflowRunResult } from '../harness/n8n-engine';
 import { VertexAiCreateDedicatedEndpoint } from '../../nodes/VertexAiCreateDedicatedEndpoint/VertexAiCreateDedicatedEndpoint.node';
 import { VertexAiDeployModel } from '../../nodes/VertexAiDeployModel/VertexAiDeployModel.node';
@@ -60,9 +61,40 @@ export const TYPE = {
 	manage: `${PACKAGE}.vertexAiManage`,
 } as const;
 
-/** Runs a workflow with this package's node types and the environment's credential. */
-export function runNodes(env: NodeEnv, options: Omit<RunWorkflowOptions, 'nodeTypes' | 'credentialTypes' | 'credentials'>) {
-	return runWorkflow({ nodeTypes, credentialTypes, credentials: env.credentials, ...options });
+/** The log lines written while each run of runNodes lasted, for the secret scan. */
+const runLogs = new WeakMap<WorkflowRunResult, readonly string[]>();
+
+/** What n8n and the nodes logged during a run of runNodes. */
+export function logsOf(result: WorkflowRunResult): readonly string[] {
+	return runLogs.get(result) ?? [];
+}
+
+/**
+ * Runs a workflow with this package's node types and the environment's credential (unless `credentials` says
+ * otherwise), keeping what was logged meanwhile for expectNoSecrets.
+ */
+export async function runNodes(env: NodeEnv, options: Omit<RunWorkflowOptions, 'nodeTypes' | 'credentialTypes'>): Promise<WorkflowRunResult> {
+	const logs = captureLogs();
+	try {
+		const result = await runWorkflow({ nodeTypes, credentialTypes, credentials: env.credentials, ...options });
+		runLogs.set(result, logs.lines);
+		return result;
+	} finally {
+		logs.stop();
+	}
+}
+
+/** Forgets faults, state and cached clients: a fresh client must mint a token before its first request. */
+export async function resetEmulator(env: NodeEnv): Promise<void> {
+	await fetch(`${env.emulator.baseUrl}/emulator/reset`, { method: 'POST' });
+	env.emulator.clearFaults();
+	clearVertexClientCache();
+}
+
+/** Nothing reached the emulator since the reset: no token minted, no request logged. */
+export function expectNothingSent(env: NodeEnv): void {
+	expect(env.emulator.tokensMinted()).toBe(0);
+	expect(env.emulator.requestLog()).toEqual([]);
 }
 
 export interface DeployedModel {
@@ -136,8 +168,19 @@ export function visibleText(result: WorkflowRunResult): string {
 	return JSON.stringify([result.runData, describe(result.error), errors.map(describe), result.chunks]);
 }
 
-export async function expectNoSecrets(env: NodeEnv, result: WorkflowRunResult): Promise<void> {
-	const text = visibleText(result);
-	for (const secret of await secretsOf(env)) expect(text.includes(secret)).toBe(false);
-	expect(text).not.toContain('PRIVATE KEY');
+/**
+ * The canary scan: nothing a run shows (items, errors, chunks) or logged (for runs of runNodes), nor `extraText`
+ * (a credential test's message), holds the credential's secrets, the access token in use, the `extraSecrets` of a
+ * test, or key material.
+ */
+export async function expectNoSecrets(
+	env: NodeEnv,
+	result: WorkflowRunResult | undefined,
+	extraText: readonly string[] = [],
+	extraSecrets: readonly string[] = [],
+): Promise<void> {
+	const text = [result ? visibleText(result) : '', ...(result ? logsOf(result) : []), ...extraText].join('\n');
+	for (const secret of [...(await secretsOf(env)), ...extraSecrets]) expect(text.includes(secret)).toBe(false);
+	// Key material, not the words: a message may well say "paste it from its BEGIN PRIVATE KEY line".
+	expect(text).not.toMatch(/-----BEGIN|PRIVATE KEY-----/);
 }

@@ -1,12 +1,12 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { clientFromCredential } from '../../shared/client';
-import { runForEachItem } from '../../shared/items';
-import { CREDENTIAL_TYPE } from '../../shared/parameters';
+import { runWithClient } from '../../shared/client';
+import { parameterReader, type ParameterReader } from '../../shared/read';
 import * as endpoint from './endpoint/Endpoint.resource';
 import * as model from './model/Model.resource';
 import type { ManageNodeMap, ManageOperation } from './node.type';
 import * as operation from './operation/Operation.resource';
+import { versionProperties } from './versionDescription';
 
 const resources: { [R in keyof ManageNodeMap]: Record<ManageNodeMap[R], ManageOperation> } = {
 	endpoint: endpoint.operations,
@@ -15,34 +15,34 @@ const resources: { [R in keyof ManageNodeMap]: Record<ManageNodeMap[R], ManageOp
 };
 
 /** Core fields every operation can be refused on, by the parameter that sets them. */
-const commonLabels: Record<string, string> = {
-	endpoint: 'Endpoint',
-	model: 'Model',
-	operationName: 'Operation Name',
+const COMMON_FIELDS: Record<string, string> = {
+	endpoint: 'endpoint',
+	model: 'model',
+	operationName: 'operationName',
 };
 
-/** The operation chosen in the node (the same for every item: neither parameter takes expressions). */
-function chosenOperation(ctx: IExecuteFunctions): ManageOperation {
-	const resource = ctx.getNodeParameter('resource', 0) as string;
-	const name = ctx.getNodeParameter('operation', 0) as string;
-	const operations = Object.hasOwn(resources, resource) ? (resources[resource as keyof ManageNodeMap] as Record<string, ManageOperation>) : undefined;
-	const chosen = operations && Object.hasOwn(operations, name) ? operations[name] : undefined;
-	if (!chosen) {
-		throw new NodeOperationError(ctx.getNode(), `The operation "${name}" of resource "${resource}" is not supported.`);
-	}
-	return chosen;
+/** The operation chosen in the node, each value checked against the description's lists. */
+function chosenOperation(read: ParameterReader, itemIndex: number): ManageOperation {
+	const resource = read.option<keyof ManageNodeMap>(itemIndex, 'resource');
+	const operations = resources[resource] as Record<string, ManageOperation>;
+	return operations[read.option(itemIndex, 'operation')];
 }
 
 /**
  * Runs the chosen operation once per input item with the shared item loop: one outcome per item with its
- * pairedItem, "Continue On Fail" giving an error item, core validation errors naming the parameter.
+ * pairedItem, "Continue On Fail" giving an error item (for a credential problem too), core validation errors
+ * naming the parameter.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const chosen = chosenOperation(this);
-	const labels = { ...commonLabels, ...chosen.parameterLabels };
-	const client = clientFromCredential(await this.getCredentials(CREDENTIAL_TYPE));
-	return await runForEachItem(this, (itemIndex, signal) => chosen.execute.call(this, itemIndex, signal, client), {
-		// `trafficSplit.123` or `trafficSplit` both name "Traffic Split".
-		parameterOf: (field) => labels[field] ?? labels[field.split(/[.[]/)[0]],
-	});
+	const read = parameterReader(this, versionProperties);
+	let fields = COMMON_FIELDS;
+	return await runWithClient(
+		this,
+		async (index, signal, client) => {
+			const chosen = chosenOperation(read, index);
+			fields = { ...COMMON_FIELDS, ...chosen.coreFields };
+			return await chosen.execute.call(this, { index, signal, client, read });
+		},
+		{ parameterOf: (field) => read.fieldLabels(fields)(field) },
+	);
 }

@@ -1,18 +1,18 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { NO_RESULT, resourceId, type VertexClient } from '../../../../lib';
+import { NO_RESULT, resourceId } from '../../../../lib';
 import { outputItem } from '../../../shared/items';
 import { operationFields, startOrResumeOperation, waitSettings } from '../../../shared/operation';
 import { waitParameters } from '../../../shared/parameters';
-import { booleanOf, deployedModelIdsOf, endpointParameter, locatorValue } from '../common';
+import { deployedModelIdsOf, endpointParameter } from '../common';
+import type { ManageItem } from '../node.type';
 
-const UNDEPLOY_LABEL = 'Undeploy Models First';
 const DEFAULT_TIMEOUT_MINUTES = 60;
 
 const properties: INodeProperties[] = [
 	endpointParameter,
 	{
-		displayName: UNDEPLOY_LABEL,
+		displayName: 'Undeploy Models First',
 		name: 'undeployModels',
 		type: 'boolean',
 		default: false,
@@ -24,18 +24,13 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['endpoint'], operation: ['delete'] } }, properties);
 
-export const parameterLabels: Record<string, string> = { undeployModels: UNDEPLOY_LABEL };
+export const coreFields: Record<string, string> = { undeployModels: 'undeployModels' };
 
 /** Deletes the endpoint (after undeploying its models, when asked). */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	signal: AbortSignal,
-	client: VertexClient,
-): Promise<INodeExecutionData[]> {
-	const endpoint = locatorValue(this, itemIndex, 'endpoint');
-	const undeployModels = booleanOf(this, itemIndex, 'undeployModels', UNDEPLOY_LABEL, false);
-	const settings = waitSettings(this, itemIndex, DEFAULT_TIMEOUT_MINUTES);
+export async function execute(this: IExecuteFunctions, { index: itemIndex, signal, client, read }: ManageItem): Promise<INodeExecutionData[]> {
+	const endpoint = read.locator(itemIndex, 'endpoint');
+	const undeployModels = read.boolean(itemIndex, 'undeployModels');
+	const settings = waitSettings(read, itemIndex);
 	const name = client.endpointName(endpoint);
 
 	let undeployedModelIds: string[] = [];

@@ -1,20 +1,15 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import type { VertexClient } from '../../../../lib';
 import { outputItem } from '../../../shared/items';
-import { endpointJson, endpointParameter, locatorValue } from '../common';
+import { endpointJson, endpointParameter } from '../common';
+import type { ManageItem } from '../node.type';
 
 const properties: INodeProperties[] = [endpointParameter];
 
 export const description = updateDisplayOptions({ show: { resource: ['endpoint'], operation: ['get'] } }, properties);
 
 /** The endpoint as Vertex returns it, with its deployed models and traffic split. */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	signal: AbortSignal,
-	client: VertexClient,
-): Promise<INodeExecutionData[]> {
-	const endpoint = await client.getEndpoint(locatorValue(this, itemIndex, 'endpoint'), { signal });
+export async function execute(this: IExecuteFunctions, { index: itemIndex, signal, client, read }: ManageItem): Promise<INodeExecutionData[]> {
+	const endpoint = await client.getEndpoint(read.locator(itemIndex, 'endpoint'), { signal });
 	return [outputItem(itemIndex, endpointJson(endpoint))];
 }

@@ -1,12 +1,11 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { NO_RESULT, type VertexClient } from '../../../../lib';
+import { NO_RESULT } from '../../../../lib';
 import { outputItem } from '../../../shared/items';
 import { operationFields, startOrResumeOperation, waitSettings } from '../../../shared/operation';
-import { optionOf, waitParameters } from '../../../shared/parameters';
-import { endpointParameter, endpointSummary, locatorValue, trafficSplitOf, trafficSplitProperty } from '../common';
-
-const TRAFFIC_MODES = ['proportional', 'split'] as const;
+import { trafficSplitOf, waitParameters } from '../../../shared/parameters';
+import { endpointParameter, endpointSummary, manageTrafficSplitProperty } from '../common';
+import type { ManageItem } from '../node.type';
 
 const properties: INodeProperties[] = [
 	endpointParameter,
@@ -55,7 +54,7 @@ const properties: INodeProperties[] = [
 		description: "How the endpoint's traffic is shared once this model is gone",
 	},
 	{
-		...trafficSplitProperty('Shares of the deployed models that stay, adding up to 100; the model being undeployed gets none'),
+		...manageTrafficSplitProperty('Shares of the deployed models that stay, adding up to 100; the model being undeployed gets none'),
 		displayOptions: { show: { trafficMode: ['split'] } },
 	},
 	...waitParameters(60),
@@ -63,23 +62,14 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['endpoint'], operation: ['undeployModel'] } }, properties);
 
-export const parameterLabels: Record<string, string> = {
-	deployedModelId: 'Deployed Model',
-	trafficSplit: 'Traffic Split',
-};
+export const coreFields: Record<string, string> = { deployedModelId: 'deployedModel', trafficSplit: 'trafficSplit' };
 
 /** Undeploys one deployed model; the output is the endpoint after it (once waited for). */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	signal: AbortSignal,
-	client: VertexClient,
-): Promise<INodeExecutionData[]> {
-	const endpoint = locatorValue(this, itemIndex, 'endpoint');
-	const deployedModelId = locatorValue(this, itemIndex, 'deployedModel');
-	const mode = optionOf(this, itemIndex, 'trafficMode', TRAFFIC_MODES, 'proportional', 'Traffic');
-	const trafficSplit = mode === 'split' ? trafficSplitOf(this, itemIndex) : undefined;
-	const settings = waitSettings(this, itemIndex, 60);
+export async function execute(this: IExecuteFunctions, { index: itemIndex, signal, client, read }: ManageItem): Promise<INodeExecutionData[]> {
+	const endpoint = read.locator(itemIndex, 'endpoint');
+	const deployedModelId = read.locator(itemIndex, 'deployedModel');
+	const trafficSplit = read.option(itemIndex, 'trafficMode') === 'split' ? trafficSplitOf(read, itemIndex) : undefined;
+	const settings = waitSettings(read, itemIndex);
 
 	const { operation } = await startOrResumeOperation(this, client, settings, NO_RESULT, signal, () =>
 		client.undeployModel({ endpoint, deployedModelId, trafficSplit }, { signal }),

@@ -1,30 +1,26 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import type { VertexClient } from '../../../../lib';
 import { outputItem } from '../../../shared/items';
-import { endpointJson, endpointParameter, locatorValue, trafficSplitOf, trafficSplitProperty } from '../common';
+import { trafficSplitOf } from '../../../shared/parameters';
+import { endpointJson, endpointParameter, manageTrafficSplitProperty } from '../common';
+import type { ManageItem } from '../node.type';
 
 const properties: INodeProperties[] = [
 	endpointParameter,
 	{
-		...trafficSplitProperty('Shares of the deployed models on the endpoint, adding up to 100; a model left out gets none'),
+		...manageTrafficSplitProperty('Shares of the deployed models on the endpoint, adding up to 100; a model left out gets none'),
 		required: true,
 	},
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['endpoint'], operation: ['updateTrafficSplit'] } }, properties);
 
-export const parameterLabels: Record<string, string> = { trafficSplit: 'Traffic Split' };
+export const coreFields: Record<string, string> = { trafficSplit: 'trafficSplit' };
 
 /** Sets the endpoint's whole traffic split; the output is the updated endpoint. */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	signal: AbortSignal,
-	client: VertexClient,
-): Promise<INodeExecutionData[]> {
-	const endpoint = locatorValue(this, itemIndex, 'endpoint');
-	const trafficSplit = trafficSplitOf(this, itemIndex);
+export async function execute(this: IExecuteFunctions, { index: itemIndex, signal, client, read }: ManageItem): Promise<INodeExecutionData[]> {
+	const endpoint = read.locator(itemIndex, 'endpoint');
+	const trafficSplit = trafficSplitOf(read, itemIndex);
 	const updated = await client.updateTrafficSplit({ endpoint, trafficSplit }, { signal });
 	return [outputItem(itemIndex, endpointJson(updated))];
 }

@@ -1,10 +1,10 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { NO_RESULT, resourceId, type VertexClient } from '../../../../lib';
+import { NO_RESULT, resourceId } from '../../../../lib';
 import { outputItem } from '../../../shared/items';
 import { operationFields, startOrResumeOperation, waitSettings } from '../../../shared/operation';
 import { modelLocator, waitParameters } from '../../../shared/parameters';
-import { locatorValue } from '../common';
+import type { ManageItem } from '../node.type';
 
 const properties: INodeProperties[] = [
 	{
@@ -17,14 +17,9 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['model'], operation: ['delete'] } }, properties);
 
 /** Deletes the model and every version of it; refused by the core while any version is deployed. */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	signal: AbortSignal,
-	client: VertexClient,
-): Promise<INodeExecutionData[]> {
-	const model = locatorValue(this, itemIndex, 'model');
-	const settings = waitSettings(this, itemIndex, 60);
+export async function execute(this: IExecuteFunctions, { index: itemIndex, signal, client, read }: ManageItem): Promise<INodeExecutionData[]> {
+	const model = read.locator(itemIndex, 'model');
+	const settings = waitSettings(read, itemIndex);
 	const name = client.modelName(model);
 	const { operation, result } = await startOrResumeOperation(this, client, settings, NO_RESULT, signal, () =>
 		client.deleteModel(model, { signal }),

@@ -1,10 +1,11 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { NO_RESULT, resourceId, type VertexClient } from '../../../../lib';
+import { NO_RESULT, resourceId } from '../../../../lib';
 import { outputItem } from '../../../shared/items';
 import { operationFields, startOrResumeOperation, waitSettings } from '../../../shared/operation';
 import { modelLocator, waitParameters } from '../../../shared/parameters';
-import { locatorValue, parameterError, textOf } from '../common';
+import { shown } from '../../../shared/read';
+import type { ManageItem } from '../node.type';
 
 /** A version id (e.g. 2) or an alias (e.g. staging). */
 const VERSION = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
@@ -30,28 +31,17 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['model'], operation: ['deleteVersion'] } }, properties);
 
 /** Deletes one version (`model@version`); refused by the core while it is deployed. */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	signal: AbortSignal,
-	client: VertexClient,
-): Promise<INodeExecutionData[]> {
-	const model = locatorValue(this, itemIndex, 'model');
+export async function execute(this: IExecuteFunctions, { index: itemIndex, signal, client, read }: ManageItem): Promise<INodeExecutionData[]> {
+	const model = read.locator(itemIndex, 'model');
 	if (model.includes('@')) {
-		throw parameterError(this, itemIndex, 'Model', `"Model" must name the model without a version (got "${model}"): put the version in "Version".`);
+		throw read.error(itemIndex, 'model', `"Model" must name the model without a version (got ${shown(model)}): put the version in "Version".`);
 	}
-	const version = textOf(this, itemIndex, 'version');
-	if (!VERSION.test(version)) {
-		throw parameterError(
-			this,
-			itemIndex,
-			'Version',
-			version === ''
-				? '"Version" is required: the version ID (e.g. 2) or an alias of the version to delete.'
-				: `"Version" "${version}" is not a version ID or alias: letters, digits, "-" and "_", starting with a letter or digit.`,
-		);
-	}
-	const settings = waitSettings(this, itemIndex, 60);
+	const version = read.text(itemIndex, 'version', {
+		required: true,
+		pattern: VERSION,
+		rule: 'a version ID (e.g. 2) or alias: letters, digits, "-" and "_", starting with a letter or digit',
+	});
+	const settings = waitSettings(read, itemIndex);
 	const name = client.modelName(model);
 	const { operation, result } = await startOrResumeOperation(this, client, settings, NO_RESULT, signal, () =>
 		client.deleteModelVersion(`${model}@${version}`, { signal }),

@@ -1,9 +1,9 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import type { VertexClient } from '../../../../lib';
 import { outputItem } from '../../../shared/items';
 import { modelLocator, modelOfItem } from '../../../shared/parameters';
 import { modelJson } from '../common';
+import type { ManageItem } from '../node.type';
 
 const properties: INodeProperties[] = [
 	{
@@ -16,12 +16,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['model'], operation: ['get'] } }, properties);
 
 /** The model (or the version asked for) as Vertex returns it. */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	signal: AbortSignal,
-	client: VertexClient,
-): Promise<INodeExecutionData[]> {
-	const model = await client.getModel(modelOfItem(this, itemIndex).trim(), { signal });
+export async function execute(this: IExecuteFunctions, { index: itemIndex, signal, client, read }: ManageItem): Promise<INodeExecutionData[]> {
+	const model = await client.getModel(modelOfItem(read, itemIndex), { signal });
 	return [outputItem(itemIndex, modelJson(model))];
 }

@@ -1,8 +1,8 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import type { VertexClient } from '../../../../lib';
 import { outputItem } from '../../../shared/items';
 import { operationNameOf, operationNameProperty } from '../common';
+import type { ManageItem } from '../node.type';
 
 const properties: INodeProperties[] = [operationNameProperty];
 
@@ -12,13 +12,8 @@ export const description = updateDisplayOptions({ show: { resource: ['operation'
  * Asks Vertex AI to cancel the operation. Cancelling is best effort: the operation then ends with error
  * CANCELLED (read it with Get or Wait), or finishes anyway if it was about to.
  */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	signal: AbortSignal,
-	client: VertexClient,
-): Promise<INodeExecutionData[]> {
-	const operationName = operationNameOf(this, itemIndex);
+export async function execute(this: IExecuteFunctions, { index: itemIndex, signal, client, read }: ManageItem): Promise<INodeExecutionData[]> {
+	const operationName = operationNameOf(read, itemIndex);
 	await client.cancelOperation(operationName, { signal });
 	return [outputItem(itemIndex, { operationName, cancelRequested: true })];
 }

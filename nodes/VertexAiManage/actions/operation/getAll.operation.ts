@@ -1,16 +1,13 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import type { VertexClient } from '../../../../lib';
 import { outputItem } from '../../../shared/items';
-import { modelLocator, optionOf } from '../../../shared/parameters';
-import { booleanOf, endpointParameter, listEntries, locatorValue, operationJson, returnAllProperties } from '../common';
-
-const OWNERS = ['endpoint', 'model'] as const;
-const OWNER_LABEL = 'For';
+import { modelLocator } from '../../../shared/parameters';
+import { endpointParameter, listEntries, operationJson, returnAllProperties } from '../common';
+import type { ManageItem } from '../node.type';
 
 const properties: INodeProperties[] = [
 	{
-		displayName: OWNER_LABEL,
+		displayName: 'For',
 		name: 'operationsOf',
 		type: 'options',
 		options: [
@@ -43,16 +40,11 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['operation'], operation: ['getAll'] } }, properties);
 
 /** One item per operation of the endpoint or model, newest first, each shaped as Get outputs it. */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	signal: AbortSignal,
-	client: VertexClient,
-): Promise<INodeExecutionData[]> {
-	const owner = optionOf(this, itemIndex, 'operationsOf', OWNERS, 'endpoint', OWNER_LABEL);
-	const of = owner === 'model' ? { model: locatorValue(this, itemIndex, 'model') } : { endpoint: locatorValue(this, itemIndex, 'endpoint') };
-	const filter = booleanOf(this, itemIndex, 'onlyRunning', 'Only Running', false) ? 'done=false' : undefined;
-	const operations = await listEntries(this, itemIndex, async (pageToken, pageSize) => {
+export async function execute(this: IExecuteFunctions, { index: itemIndex, signal, client, read }: ManageItem): Promise<INodeExecutionData[]> {
+	const owner = read.option(itemIndex, 'operationsOf');
+	const of = owner === 'model' ? { model: read.locator(itemIndex, 'model') } : { endpoint: read.locator(itemIndex, 'endpoint') };
+	const filter = read.boolean(itemIndex, 'onlyRunning') ? 'done=false' : undefined;
+	const operations = await listEntries(read, itemIndex, async (pageToken, pageSize) => {
 		const page = await client.listOperations(of, { filter, pageSize, pageToken, signal });
 		return { entries: page.operations, nextPageToken: page.nextPageToken };
 	});

@@ -1,16 +1,14 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import type { VertexClient } from '../../../../lib';
 import { outputItem } from '../../../shared/items';
 import { nodeWaitOptions } from '../../../shared/operation';
-import { operationJson, operationNameOf, operationNameProperty, parameterError } from '../common';
-
-const TIMEOUT_LABEL = 'Wait Timeout (Minutes)';
+import { operationJson, operationNameOf, operationNameProperty } from '../common';
+import type { ManageItem } from '../node.type';
 
 const properties: INodeProperties[] = [
 	operationNameProperty,
 	{
-		displayName: TIMEOUT_LABEL,
+		displayName: 'Wait Timeout (Minutes)',
 		name: 'waitTimeoutMinutes',
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: 1440 },
@@ -26,17 +24,9 @@ export const description = updateDisplayOptions({ show: { resource: ['operation'
  * Waits until the operation is done, with the same polling the other nodes use (transient poll errors
  * retried, "stop execution" honoured), then outputs it as Get does. A failed operation is an error.
  */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	signal: AbortSignal,
-	client: VertexClient,
-): Promise<INodeExecutionData[]> {
-	const name = operationNameOf(this, itemIndex);
-	const minutes = this.getNodeParameter('waitTimeoutMinutes', itemIndex, 60);
-	if (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes <= 0 || minutes > 1440) {
-		throw parameterError(this, itemIndex, TIMEOUT_LABEL, `"${TIMEOUT_LABEL}" must be a number of minutes above 0 and at most 1440.`);
-	}
+export async function execute(this: IExecuteFunctions, { index: itemIndex, signal, client, read }: ManageItem): Promise<INodeExecutionData[]> {
+	const name = operationNameOf(read, itemIndex);
+	const minutes = read.number(itemIndex, 'waitTimeoutMinutes', { above: 0, unit: 'minutes' });
 	const done = await client.waitForOperation(name, nodeWaitOptions(this, minutes * 60_000, signal));
 	return [outputItem(itemIndex, operationJson(done))];
 }
