@@ -26,7 +26,9 @@ import {
 	openCredential,
 	openNodePanel,
 	openWorkflow,
+	closeNodeSearch,
 	readableText,
+	searchNodePanel,
 	settle,
 	toasts,
 	useSession,
@@ -215,6 +217,36 @@ describeE2e('our nodes and credential in the real n8n editor (headless Chromium)
 		expect(await panel.credentialSelect.inputValue()).toBe(CREDENTIAL.name);
 		expect(await panel.issues.count()).toBe(0);
 		await screenshot(page, MANAGE_PANEL.screenshot);
+	}, 120_000);
+
+	it('finds each of our nodes in the node panel by its name, by "Vertex" and by the words users type', async () => {
+		await openWorkflow(page, server.baseUrl, workflow.id, workflow.nodes.length);
+		const names = {
+			upload: 'Vertex AI Upload Model',
+			create: 'Vertex AI Create Dedicated Endpoint',
+			deploy: 'Vertex AI Deploy Model',
+			invoke: 'Vertex AI Invoke',
+			manage: 'Vertex AI Manage',
+		};
+		const searches: Array<[string, string[]]> = [
+			...Object.values(names).map((name): [string, string[]] => [name, [name]]),
+			['Vertex', Object.values(names)],
+			['gemini enterprise', Object.values(names)],
+			['invoke', [names.invoke]],
+			['deploy model', [names.deploy]],
+			['endpoint', [names.create, names.invoke]],
+			['undeploy', [names.manage]],
+		];
+		try {
+			for (const [query, expected] of searches) {
+				const found = await searchNodePanel(page, query);
+				expect({ query, found }).toEqual({ query, found: expect.arrayContaining(expected) });
+			}
+			await searchNodePanel(page, 'Vertex');
+			await screenshot(page, 'node-search.png');
+		} finally {
+			await closeNodeSearch(page);
+		}
 	}, 120_000);
 
 	it('opens the credential from the Credentials page: its fields render and its test passes against the emulator', async () => {

@@ -145,3 +145,44 @@ export async function readableText(page: Page): Promise<string> {
 		return [document.body.innerText, ...fields].join('\n');
 	});
 }
+
+/**
+ * Opens the node panel ("node creator") from the canvas, types `query` in its search and returns the
+ * names of the nodes it lists.
+ */
+export async function searchNodePanel(page: Page, query: string): Promise<string[]> {
+	const creator = page.locator('[data-test-id="node-creator"]');
+	if (!(await creator.isVisible())) {
+		await page.locator('[data-test-id="node-creator-plus-button"]').first().click();
+		await creator.waitFor();
+	}
+	const names = async () =>
+		(await creator.locator('[data-test-id="node-creator-item-name"]').allInnerTexts()).map((text) => text.trim());
+	const search = creator.locator('[data-test-id="node-creator-search-bar"] input, input[data-test-id="node-creator-search-bar"]').first();
+	await search.click();
+	await search.press('ControlOrMeta+a');
+	await search.press('Backspace');
+	const before = (await names()).join('|');
+	// Typed key by key: the panel searches on input events, which fill() alone does not give it.
+	await search.pressSequentially(query, { delay: 15 });
+	// The results come after a debounce: wait until they differ from the list before typing and hold still.
+	let last = before;
+	for (let attempt = 0; attempt < 50; attempt++) {
+		await page.waitForTimeout(100);
+		const now = (await names()).join('|');
+		if (now !== before && now === last) break;
+		last = now;
+	}
+	await settle(page);
+	return await names();
+}
+
+/** Closes the node panel if it is open. */
+export async function closeNodeSearch(page: Page): Promise<void> {
+	const creator = page.locator('[data-test-id="node-creator"]');
+	// The first Escape may only clear the search text.
+	for (let attempt = 0; attempt < 3 && (await creator.isVisible()); attempt++) {
+		await page.keyboard.press('Escape');
+		await creator.waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
+	}
+}
