@@ -14,7 +14,7 @@ import {
 import { VertexApiError, VertexTransportError, VertexValidationError } from './errors';
 import { assertLocation, controlPlaneBaseUrl, normalizeBaseUrl, TokenHostPolicy } from './hosts';
 import type { CallOptions, HttpSender } from './http';
-import { invokeModelServer, type InvokeInput, type InvokeResponse } from './invoke';
+import { checkInvokeInput, invokeModelServer, type InvokeInput, type InvokeResponse } from './invoke';
 import {
 	cancelOperation,
 	getOperation,
@@ -295,6 +295,8 @@ export class VertexClient {
 	async invoke(input: InvokeInput, options: CallOptions = {}): Promise<InvokeResponse> {
 		const { signal } = options;
 		const endpointName = this.endpointName(input?.endpoint);
+		// Checked before the endpoint's DNS is looked up, so a bad path or header sends nothing at all.
+		checkInvokeInput(input);
 		const baseUrl = this.apiBaseUrl ?? (await this.dedicatedBaseUrl(endpointName, signal));
 		try {
 			return await invokeModelServer(this.transport, { baseUrl, endpointName }, input, signal);

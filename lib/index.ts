@@ -44,7 +44,8 @@ export {
 	type UploadModelResult,
 } from './operationTypes';
 
-// Errors
+// Errors, and quoting a user's value in a message without ever showing a secret
+export { quoteForMessage } from './secrets';
 export {
 	isAlreadyExists,
 	VertexApiError,

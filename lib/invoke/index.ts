@@ -20,7 +20,7 @@ export async function invokeModelServer(
 }
 
 export { checkInvokePath, validateInvokePath, type ValidatedInvokePath } from './path';
-export { buildInvokeRequest, type InvokeTarget } from './request';
+export { buildInvokeRequest, checkInvokeInput, type InvokeTarget } from './request';
 export { toInvokeResponse } from './response';
 export {
 	INVOKE_DEFAULT_MAX_RESPONSE_BYTES,

@@ -9,6 +9,7 @@ import {
 	type InvokeInput,
 	type InvokeMethod,
 } from './types';
+import { checkInvokePath } from './path';
 import { buildInvokeUrl } from './url';
 
 export interface InvokeTarget {
@@ -19,7 +20,7 @@ export interface InvokeTarget {
 }
 
 /** Headers the client owns: the credential's token and the host, and the ones that frame the HTTP message. */
-const REFUSED_HEADERS: Record<string, string> = {
+const REFUSED_HEADERS: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
 	authorization: 'it is set from the credential',
 	'proxy-authorization': 'it is set by the client',
 	host: 'it is set from the endpoint address',
@@ -31,7 +32,7 @@ const REFUSED_HEADERS: Record<string, string> = {
 	te: 'the HTTP client manages connections',
 	trailer: 'the HTTP client frames the body itself',
 	expect: 'the HTTP client does not support it',
-};
+});
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // Field values may hold visible characters, spaces and tabs; CR/LF/NUL would split or end the header.
@@ -45,7 +46,8 @@ const DEFAULT_CONTENT_TYPES: Record<InvokeBody['kind'], string> = {
 
 /** Lower-cases and checks caller headers. Values are never quoted in errors: they may hold API keys. */
 function checkHeaders(headers: Record<string, string> | undefined): Record<string, string> {
-	const checked: Record<string, string> = {};
+	// Null prototype: names such as "constructor" or "__proto__" are plain keys here.
+	const checked = Object.create(null) as Record<string, string>;
 	for (const [name, value] of Object.entries(headers ?? {})) {
 		const lowerName = name.toLowerCase();
 		if (!HEADER_NAME.test(name)) {
@@ -115,15 +117,30 @@ function checkTimeout(timeoutMs: number | undefined): number {
 	return timeoutMs;
 }
 
-/** Turns an invoke input into the request the transport sends; everything is checked before anything is sent. */
-export function buildInvokeRequest(target: InvokeTarget, input: InvokeInput, signal?: AbortSignal): HttpRequest {
-	const method: InvokeMethod = input.method ?? 'POST';
+function checkMethod(method: InvokeMethod): InvokeMethod {
 	if (!INVOKE_METHODS.includes(method)) {
 		throw new VertexValidationError(
 			`Method ${quoteForMessage(method)} is not supported by invoke; use ${INVOKE_METHODS.join(', ')}.`,
 			'method',
 		);
 	}
+	return method;
+}
+
+/**
+ * The cheap checks of an invoke input (method, path and its allowed prefixes, headers, timeout), for a caller
+ * that must look something up before it can build the request: a bad input then costs no request at all.
+ */
+export function checkInvokeInput(input: InvokeInput): void {
+	checkMethod(input.method ?? 'POST');
+	checkInvokePath(input.path, input.allowedPathPrefixes);
+	checkHeaders(input.headers);
+	checkTimeout(input.timeoutMs);
+}
+
+/** Turns an invoke input into the request the transport sends; everything is checked before anything is sent. */
+export function buildInvokeRequest(target: InvokeTarget, input: InvokeInput, signal?: AbortSignal): HttpRequest {
+	const method = checkMethod(input.method ?? 'POST');
 	const url = buildInvokeUrl({
 		baseUrl: target.baseUrl,
 		endpointName: target.endpointName,

@@ -7,7 +7,11 @@ export async function readBodyBytes(body: AsyncIterable<Uint8Array>, maxBytes = 
 	for await (const bytes of body) {
 		size += bytes.byteLength;
 		if (size > maxBytes) {
-			throw new VertexStreamError(`The response body is larger than the ${maxBytes} bytes allowed (maxBytes); it was stopped there.`, 'too-large');
+			throw new VertexStreamError(`The response body is larger than the ${maxBytes} bytes allowed (maxBytes); it was stopped there.`,
+				'too-large',
+				undefined,
+				'maxBytes',
+			);
 		}
 		parts.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 	}

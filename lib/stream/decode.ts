@@ -53,6 +53,8 @@ class DecodedBodyStream implements DecodedStream {
 				throw new VertexStreamError(
 					`The response stream sent more than the ${maxChunks} chunks allowed (maxChunks); it was stopped there.`,
 					'too-large',
+					undefined,
+					'maxChunks',
 				);
 			}
 			yield chunk;
@@ -86,6 +88,8 @@ async function* limitBytes(body: AsyncIterable<Uint8Array>, maxBytes: number): A
 			throw new VertexStreamError(
 				`The response stream carried more than the ${maxBytes} bytes allowed (maxStreamBytes); it was stopped there.`,
 				'too-large',
+				undefined,
+				'maxStreamBytes',
 			);
 		}
 		yield bytes;

@@ -8,6 +8,8 @@ export class VertexStreamError extends Error {
 		readonly reason: 'invalid-json' | 'too-large' | 'already-consumed' | 'invalid-format',
 		/** 1-based line number in the body, when the fault is on one line. */
 		readonly lineNumber?: number,
+		/** For 'too-large': the option whose limit was passed, so a caller can say which setting to raise. */
+		readonly limit?: 'maxBytes' | 'maxChunks' | 'maxStreamBytes' | 'maxLineLength' | 'maxJsonBytes',
 	) {
 		super(scrubSecrets(message));
 	}

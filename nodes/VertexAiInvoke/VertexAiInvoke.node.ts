@@ -8,8 +8,13 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { Readable } from 'node:stream';
+
 import {
 	aggregateChunks,
+	DEFAULT_MAX_CHUNKS,
+	DEFAULT_MAX_STREAM_BYTES,
+	INVOKE_DEFAULT_MAX_RESPONSE_BYTES,
 	detectStreamFormat,
 	type InvokeBody,
 	type InvokeInput,
@@ -25,6 +30,7 @@ import { endpointLocator } from '../shared/parameters';
 import { parameterReader, type ParameterReader } from '../shared/read';
 import { commaList } from '../shared/values';
 
+const MB = 1024 * 1024;
 const STREAM_FORMATS: ReadonlySet<StreamFormat> = new Set(['sse', 'ndjson', 'lines']);
 
 /** Used both as the option's default and when the option was not added (a collection then omits it). */
@@ -39,6 +45,9 @@ const CORE_FIELDS: Record<string, string> = {
 	headers: 'headers',
 	body: 'bodyType',
 	timeoutMs: 'options.timeoutSeconds',
+	maxBytes: 'options.maxResponseMb',
+	maxStreamBytes: 'options.maxResponseMb',
+	maxChunks: 'options.maxChunks',
 };
 
 /** A route of the model server: "/" first, one line (the core checks the rest of its grammar). */
@@ -95,6 +104,10 @@ async function requestOf(ctx: IExecuteFunctions, read: ParameterReader, i: numbe
 		retry: read.boolean(i, 'options.retry'),
 		timeoutMs: read.number(i, 'options.timeoutSeconds') * 1000,
 	};
+	const limits = {
+		maxBytes: read.number(i, 'options.maxResponseMb') * MB,
+		maxChunks: read.number(i, 'options.maxChunks'),
+	};
 	const output = {
 		format: read.option<StreamFormat | 'auto'>(i, 'responseFormat'),
 		aggregate: read.option(i, 'streamOutput') === 'aggregate',
@@ -109,7 +122,7 @@ async function requestOf(ctx: IExecuteFunctions, read: ParameterReader, i: numbe
 			}) || 'data',
 	};
 	input.body = await bodyOf(ctx, read, i);
-	return { input, output };
+	return { input, output: { ...output, limits } };
 }
 
 /** The response facts every output item carries: status, the deployed model and the headers asked for. */
@@ -331,6 +344,24 @@ const properties: INodeProperties[] = [
 					'Comma-separated names of response headers to put in the output field "headers"; * for all. Without this option: Content-Type and X-Vertex-AI-Deployed-Model-ID (names are matched case-insensitively).',
 			},
 			{
+				displayName: 'Max Chunks',
+				name: 'maxChunks',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 10_000_000, numberPrecision: 0 },
+				default: DEFAULT_MAX_CHUNKS,
+				description:
+					'Most chunks a streamed answer may have (each becomes an item); a longer stream stops with an error naming this option. Streams also stop after 1 GiB.',
+			},
+			{
+				displayName: 'Max Response Size (MB)',
+				name: 'maxResponseMb',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 4096, numberPrecision: 0 },
+				default: INVOKE_DEFAULT_MAX_RESPONSE_BYTES / MB,
+				description:
+					'Largest answer read whole (JSON, text or a file), in MiB; a larger one stops with an error naming this option, before it fills the memory. Streamed answers may carry the larger of this and 1 GiB.',
+			},
+			{
 				displayName: 'Put Output File in Field',
 				name: 'outputBinaryPropertyName',
 				type: 'string',
@@ -389,10 +420,14 @@ export class VertexAiInvoke implements INodeType {
 
 				const format = output.format === 'auto' ? detectStreamFormat(response.contentType) : output.format;
 				if (!STREAM_FORMATS.has(format)) {
-					return [await wholeBodyItem(this, i, response, format, fields, output.binaryProperty)];
+					return [await wholeBodyItem(this, i, response, format, fields, output.binaryProperty, output.limits.maxBytes)];
 				}
 
-				const decoded = response.chunks({ format });
+				const decoded = response.chunks({
+					format,
+					maxChunks: output.limits.maxChunks,
+					maxStreamBytes: Math.max(DEFAULT_MAX_STREAM_BYTES, output.limits.maxBytes),
+				});
 				const live = output.forwardLive && this.isStreaming();
 				const forwarded = live ? forwardLive(this, i, decoded) : decoded;
 				if (output.aggregate) {
@@ -424,16 +459,22 @@ async function wholeBodyItem(
 	format: StreamFormat,
 	fields: IDataObject,
 	property: string,
+	maxBytes: number,
 ): Promise<INodeExecutionData> {
-	if (format === 'json') return outputItem(itemIndex, { ...fields, body: (await response.json()) as IDataObject });
-	if (format === 'text') return outputItem(itemIndex, { ...fields, body: await response.text() });
-	const bytes = await response.readAll();
+	if (format === 'json') return outputItem(itemIndex, { ...fields, body: (await response.json({ maxBytes })) as IDataObject });
+	if (format === 'text') return outputItem(itemIndex, { ...fields, body: await response.text({ maxBytes }) });
+	// A file streams into n8n's binary data (to disk or object storage when n8n is set up so), not through one Buffer.
 	const binary = await ctx.helpers.prepareBinaryData(
-		bytes,
+		Readable.from(bytesOf(response.chunks({ format: 'binary', maxStreamBytes: maxBytes }))),
 		fileNameOf(response.headers['content-disposition']),
 		response.contentType || undefined,
 	);
 	return outputItem(itemIndex, { ...fields, binaryProperty: property }, { [property]: binary });
+}
+
+/** The bytes of binary chunks, for a Readable. */
+async function* bytesOf(chunks: AsyncIterable<StreamChunk>): AsyncGenerator<Buffer> {
+	for await (const chunk of chunks) yield chunk.data as Buffer;
 }
 
 /** The file name a model server gives in `Content-Disposition: attachment; filename="x.wav"`, if any. */

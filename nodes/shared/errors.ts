@@ -1,6 +1,6 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
-import { VertexApiError, VertexOperationError, VertexValidationError } from '../../lib';
+import { VertexApiError, VertexOperationError, VertexStreamError, VertexValidationError } from '../../lib';
 
 /**
  * Turns anything the core throws into the n8n error a user can act on: bad input names the parameter,
@@ -37,6 +37,16 @@ export function toNodeError(
 			httpCode: String(error.httpStatus),
 			message: error.message,
 			description: [error.status, violations].filter(Boolean).join(' - ') || undefined,
+		});
+	}
+
+	if (error instanceof VertexStreamError && error.reason === 'too-large' && error.limit) {
+		const parameter = parameterOf(error.limit);
+		return new NodeOperationError(node, error.message, {
+			itemIndex,
+			description: parameter
+				? `Raise the option "${parameter}" if the answer is meant to be this large.`
+				: 'The answer is larger than this package reads at once.',
 		});
 	}
 

@@ -9,6 +9,8 @@ import {
 	type INodePropertyOptions,
 } from 'n8n-workflow';
 
+import { quoteForMessage } from '../../lib';
+
 /**
  * The one typed reader of node parameters. It is built from the node's own description, so the labels in its
  * errors and the values an options parameter allows come from the description itself: a parameter read with it
@@ -45,14 +47,10 @@ export interface NumberRule {
 	unit?: string;
 }
 
-/** A value for a message: short, JSON-quoted, and never something that looks like a key or token. */
+/** A value for a message: the core's quoting (short, JSON-quoted, never a value that looks like a key or token). */
 export function shown(value: unknown): string {
-	if (value === null || value === undefined) return 'empty';
-	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-	if (typeof value !== 'string') return Array.isArray(value) ? 'a list' : `a ${typeof value}`;
-	if (/PRIVATE KEY|ya29\.|eyJ[A-Za-z0-9_-]{8,}|Bearer\s|[A-Za-z0-9+/=_-]{40,}/.test(value)) return '(a value not shown)';
-	const characters = Array.from(value);
-	return characters.length > 60 ? `${JSON.stringify(characters.slice(0, 40).join(''))}… (${characters.length} characters)` : JSON.stringify(value);
+	if (value === null || value === undefined || value === '') return 'empty';
+	return quoteForMessage(value);
 }
 
 type Field = INodeProperties;

@@ -233,6 +233,35 @@ describe('binary answers', () => {
 	});
 });
 
+describe('limits that protect memory', () => {
+	it('refuses an answer larger than "Max Response Size (MB)", naming the option, and reads it when raised', async () => {
+		const bytes = randomBytes(3 * 1024 * 1024);
+		const run = (maxResponseMb: number) =>
+			runNodes(env, {
+				nodes: [
+					sourceNode('Start', [{}], [{ upload: { data: bytes, mimeType: 'application/octet-stream' } }]),
+					invokeNode({ endpoint: locator(raw.endpointId), path: '/raw', bodyType: 'binary', binaryPropertyName: 'upload', options: { maxResponseMb } }),
+				],
+				connections: chain('Start', 'Invoke'),
+			});
+		const refused = await run(2);
+		expect(refused.error?.message).toMatch(/more than the 2097152 bytes allowed/);
+		expect(refused.error?.description).toContain('"Max Response Size (MB)"');
+		const read = await run(4);
+		expect(read.error).toBeUndefined();
+		expect(Buffer.from(read.lastNodeOutput('Invoke')[0].binary?.data.data ?? '', 'base64').equals(bytes)).toBe(true);
+	});
+
+	it('stops a stream with more chunks than "Max Chunks", naming the option', async () => {
+		const result = await invoke({ path: '/generate', jsonBody: '{"chunks":30,"chunkSize":4}', options: { maxChunks: 10 } });
+		expect(result.error?.message).toMatch(/more than the 10 chunks allowed/);
+		expect(result.error?.description).toContain('"Max Chunks"');
+		const within = await invoke({ path: '/generate', jsonBody: '{"chunks":30,"chunkSize":4}', options: { maxChunks: 31 } });
+		expect(within.error).toBeUndefined();
+		expect(within.lastNodeJson('Invoke')).toHaveLength(31);
+	});
+});
+
 describe('items', () => {
 	it('runs items concurrently and returns the outcomes in input order with their pairedItem', async () => {
 		// Earlier items stream slower, so with concurrency they finish last.
