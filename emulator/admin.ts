@@ -6,6 +6,8 @@ import { asRecord, isLoopback, parseJsonObject, readBody, sendJson } from './htt
 
 export interface AdminActions {
 	info: () => Record<string, unknown>;
+	/** The URL of the listener that is always this dedicated endpoint's DNS name. */
+	dedicatedEndpointUrl: (endpointId: string) => Promise<string>;
 	/** Cancels deploys in flight, stops every model server, forgets models and endpoints (operations stay readable). */
 	dropResources: () => Promise<void>;
 }
@@ -20,6 +22,7 @@ export async function handleAdmin(ctx: EmulatorContext, actions: AdminActions, r
 	const body = async (): Promise<Record<string, unknown>> =>
 		parseJsonObject(await readBody(req, 1024 * 1024, () => new ApiError('INVALID_ARGUMENT', 'Admin request too large.')));
 	const faultById = /^DELETE \/emulator\/faults\/([^/]+)$/.exec(route);
+	const listen = /^POST \/emulator\/endpoints\/([^/:]+):listen$/.exec(route);
 	switch (route) {
 		case 'GET /emulator/info':
 			return sendJson(res, 200, actions.info());
@@ -61,6 +64,12 @@ export async function handleAdmin(ctx: EmulatorContext, actions: AdminActions, r
 			ctx.tokens.minted = 0;
 			if (url.searchParams.get('resources') === 'true') await actions.dropResources();
 			return sendJson(res, 200, {});
+	}
+	if (listen) {
+		const endpointId = decodeURIComponent(listen[1] as string);
+		const url = await actions.dedicatedEndpointUrl(endpointId);
+		const endpoint = ctx.store.endpoints.get(endpointId);
+		return sendJson(res, 200, { url, host: endpoint ? ctx.store.dedicatedDns(endpoint) : undefined });
 	}
 	if (faultById) {
 		if (!ctx.faults.remove(faultById[1] as string)) throw new ApiError('NOT_FOUND', `No fault with id ${faultById[1]}.`);

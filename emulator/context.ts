@@ -33,13 +33,17 @@ export interface EmulatorContext {
 	pause: (ms: number) => Promise<void>;
 }
 
-/** One parsed control-plane call. */
+/** One parsed control-plane call, already checked against its request message (canonical proto3 JSON). */
 export interface ApiCall {
 	version: ApiVersion;
 	method: string;
 	/** The request path as the client sent it. */
 	path: string;
+	/** The fields the path binds (`name`, `parent`, `endpoint.name`...), percent-decoded. */
+	vars: Record<string, string>;
+	/** The query's request fields by JSON name; system parameters ($alt, prettyPrint...) left out. */
 	query: URLSearchParams;
+	/** The body as its message: the request minus path fields for body "*", the bound field's message otherwise, {} for none. */
 	body: Record<string, unknown>;
 }
 

@@ -5,6 +5,7 @@
 import { randomInt } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { EmulatorContext } from './context';
+import type { Binding } from './contract';
 import { requireEndpoint } from './endpoints-api';
 import { ApiError } from './google-errors';
 import { timestamp } from './ids';
@@ -18,11 +19,21 @@ export const DEPLOYED_MODEL_HEADER = 'x-vertex-ai-deployed-model-id';
 const NOT_FORWARDED = new Set(['authorization', 'host', 'connection', 'keep-alive', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'content-length', 'expect']);
 const NOT_RETURNED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'trailer', 'upgrade', 'proxy-connection']);
 
-const PREDICT_VERBS = new Set(['predict', 'rawPredict', 'streamRawPredict', 'directPredict', 'directRawPredict', 'serverStreamingPredict', 'streamingPredict', 'explain']);
+/** The PredictionService verbs that reach a custom container's predict route; the others are not emulated. */
 const FORWARDED_PREDICT_VERBS = new Set(['predict', 'rawPredict', 'streamRawPredict']);
 
-export function isPredictVerb(verb: string): boolean {
-	return PREDICT_VERBS.has(verb);
+/**
+ * Invoke is in Vertex's v1 discovery document (`v1/{+endpoint}/invoke/{+invokeId}` and the deployedModels
+ * form) but not in the client package's protos the contract comes from, so its bindings are declared here.
+ * Any HTTP method: the container's route decides.
+ */
+export const INVOKE_METHOD = 'google.cloud.aiplatform.v1.PredictionService.Invoke';
+
+export function invokeBindings(): Binding[] {
+	return ['v1', 'v1beta1'].flatMap((version) => [
+		{ method: '*', path: `/${version}/{endpoint=projects/*/locations/*/endpoints/*}/invoke/**` },
+		{ method: '*', path: `/${version}/{endpoint=projects/*/locations/*/endpoints/*}/deployedModels/{deployed_model_id}/invoke/**` },
+	]);
 }
 
 /** Sent by Vertex for predict-style calls on an invoke-enabled deployment (HTTP 400, status INTERNAL sic). */
@@ -63,7 +74,7 @@ export class DataPlane {
 		await this.forward(req, res, endpoint, deployed, target.path, target.rawQuery, body);
 	}
 
-	/** :predict / :rawPredict / ...: refused for invoke-enabled deployments, else sent to the predict route. */
+	/** :predict / :rawPredict / any other PredictionService verb on an endpoint: refused for invoke-enabled deployments, else sent to the predict route. */
 	async predict(req: IncomingMessage, res: ServerResponse, endpointId: string, verb: string, rawQuery: string): Promise<void> {
 		const endpoint = requireEndpoint(this.ctx, endpointId);
 		const deployed = this.pick(endpoint, undefined);

@@ -15,7 +15,6 @@ import type { DeployedModelRecord, EndpointRecord, ModelVersionRecord } from './
 const STAGES_BEFORE_SERVER = ['STARTING_DEPLOYMENT', 'PREPARING_MODEL', 'CREATING_SERVING_CLUSTER', 'ADDING_NODES_TO_CLUSTER', 'GETTING_CONTAINER_IMAGE'] as const;
 /** Vertex's own default when the container spec sets no deploymentTimeout. */
 const DEFAULT_DEPLOYMENT_TIMEOUT_MS = 20 * 60 * 1000;
-const ACCELERATORS = new Set(['NVIDIA_TESLA_K80', 'NVIDIA_TESLA_P100', 'NVIDIA_TESLA_V100', 'NVIDIA_TESLA_P4', 'NVIDIA_TESLA_T4', 'NVIDIA_TESLA_A100', 'NVIDIA_A100_80GB', 'NVIDIA_L4', 'NVIDIA_H100_80GB', 'NVIDIA_H100_MEGA_80GB', 'NVIDIA_H200_141GB', 'NVIDIA_B200', 'NVIDIA_GB200', 'NVIDIA_RTX_PRO_6000', 'TPU_V2', 'TPU_V3', 'TPU_V4_POD', 'TPU_V5_LITEPOD']);
 
 interface InflightDeploy {
 	endpointId: string;
@@ -46,21 +45,21 @@ export class Deployments {
 	deploy(call: ApiCall, endpointId: string): Record<string, unknown> {
 		const ctx = this.ctx;
 		const endpoint = requireEndpoint(ctx, endpointId);
-		const requested = asRecord(call.body.deployedModel);
+		// deployed_model is REQUIRED, as are machine_spec and min_replica_count of dedicated resources, and the
+		// accelerator is an AcceleratorType: the contract check made sure of those.
+		const requested = call.body.deployedModel as Record<string, unknown>;
 		const violations: FieldViolation[] = [];
-		if (!requested) throw fieldViolations([{ field: 'deployed_model', description: 'Required field is not set.' }]);
 		const modelRef = typeof requested.model === 'string' ? parseModelName(ctx, requested.model) : undefined;
 		if (!modelRef) violations.push({ field: 'deployed_model.model', description: 'Must be a model resource name in this project and location.' });
 		const resources = asRecord(requested.dedicatedResources);
 		const machine = asRecord(resources?.machineSpec);
 		if (!resources) violations.push({ field: 'deployed_model.dedicated_resources', description: 'Required field is not set: models with a custom container need dedicated resources.' });
 		else {
-			if (!machine || typeof machine.machineType !== 'string' || machine.machineType === '') violations.push({ field: 'deployed_model.dedicated_resources.machine_spec.machine_type', description: 'Required field is not set.' });
-			if (machine?.acceleratorType !== undefined && !ACCELERATORS.has(String(machine.acceleratorType))) violations.push({ field: 'deployed_model.dedicated_resources.machine_spec.accelerator_type', description: `Unknown accelerator type ${String(machine.acceleratorType)}.` });
-			const min = resources.minReplicaCount;
-			if (!Number.isInteger(min) || (min as number) < 1) violations.push({ field: 'deployed_model.dedicated_resources.min_replica_count', description: 'Must be at least 1.' });
-			const max = resources.maxReplicaCount;
-			if (max !== undefined && (!Number.isInteger(max) || (max as number) < (min as number))) violations.push({ field: 'deployed_model.dedicated_resources.max_replica_count', description: 'Must be at least min_replica_count.' });
+			if (!machine?.machineType) violations.push({ field: 'deployed_model.dedicated_resources.machine_spec.machine_type', description: 'Required field is not set.' });
+			const min = resources.minReplicaCount as number;
+			if (min < 1) violations.push({ field: 'deployed_model.dedicated_resources.min_replica_count', description: 'Must be at least 1.' });
+			const max = resources.maxReplicaCount as number | undefined;
+			if (max !== undefined && max !== 0 && max < min) violations.push({ field: 'deployed_model.dedicated_resources.max_replica_count', description: 'Must be at least min_replica_count.' });
 		}
 		const split = validateTrafficSplit(call.body.trafficSplit, endpoint, { field: 'traffic_split', placeholder: '0' }, violations);
 		if (violations.length > 0) throw fieldViolations(violations);
@@ -71,14 +70,15 @@ export class Deployments {
 			throw new ApiError('FAILED_PRECONDITION', 'Models with container_spec.invoke_route_prefix can only be deployed to dedicated endpoints (dedicatedEndpointEnabled: true).');
 		}
 		let id = newNumericId();
-		if (requested.id !== undefined) {
+		// proto3: an empty id is no id.
+		if (typeof requested.id === 'string' && requested.id !== '') {
 			// DeployedModel.id: a caller's id is 1-10 characters of [0-9]; only server-made ids have 19 digits.
-			if (typeof requested.id !== 'string' || !/^[0-9]{1,10}$/.test(requested.id)) throw fieldViolations([{ field: 'deployed_model.id', description: 'Must be 1-10 characters, each of [0-9].' }]);
+			if (!/^[0-9]{1,10}$/.test(requested.id)) throw fieldViolations([{ field: 'deployed_model.id', description: 'Must be 1-10 characters, each of [0-9].' }]);
 			if (endpoint.deployedModels.some((d) => d.id === requested.id)) throw new ApiError('ALREADY_EXISTS', `Deployed model ${requested.id} already exists in ${ctx.store.endpointName(endpoint.id)}.`);
 			id = requested.id;
 		}
+		// Output-only fields (createTime, status...) were dropped by the contract check.
 		const spec: Record<string, unknown> = { ...requested };
-		for (const field of ['createTime', 'modelVersionId', 'privateEndpoints', 'status']) delete spec[field];
 		// DeployedModel.display_name: "If not provided upon creation, the Model's display_name is used."
 		if (typeof spec.displayName !== 'string' || spec.displayName === '') spec.displayName = version.spec.displayName;
 		const containerSpec = version.containerSpec;
@@ -223,8 +223,8 @@ export class Deployments {
 	undeploy(call: ApiCall, endpointId: string): Record<string, unknown> {
 		const ctx = this.ctx;
 		const endpoint = requireEndpoint(ctx, endpointId);
-		const deployedModelId = call.body.deployedModelId;
-		if (typeof deployedModelId !== 'string' || deployedModelId === '') throw fieldViolations([{ field: 'deployed_model_id', description: 'Required field is not set.' }]);
+		// REQUIRED, so set (the contract check made sure of it).
+		const deployedModelId = call.body.deployedModelId as string;
 		const deployed = endpoint.deployedModels.find((d) => d.id === deployedModelId);
 		if (!deployed) throw new ApiError('NOT_FOUND', `Deployed model ${deployedModelId} not found in ${ctx.store.endpointName(endpoint.id)}.`);
 		const violations: FieldViolation[] = [];

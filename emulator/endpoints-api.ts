@@ -19,22 +19,14 @@ const UPDATABLE_FIELDS = {
 	trafficSplit: 'trafficSplit',
 } as const;
 type UpdatableField = (typeof UPDATABLE_FIELDS)[keyof typeof UPDATABLE_FIELDS];
-const ENDPOINT_OUTPUT_FIELDS = ['name', 'deployedModels', 'createTime', 'updateTime', 'etag', 'dedicatedEndpointDns', 'modelDeploymentMonitoringJob', 'satisfiesPzs', 'satisfiesPzi'];
 
-function checkDisplayName(value: unknown, violations: FieldViolation[]): void {
-	if (typeof value !== 'string' || value.trim() === '') violations.push({ field: 'endpoint.display_name', description: 'Required field is not set.' });
-}
-
+/** CreateEndpoint: the body is the Endpoint (types and its REQUIRED display_name already checked), `endpointId` in the query. */
 export function createEndpoint(ctx: EmulatorContext, call: ApiCall): Record<string, unknown> {
 	const violations: FieldViolation[] = [];
 	const body = call.body;
-	checkDisplayName(body.displayName, violations);
-	const requestedId = call.query.get('endpointId') ?? call.query.get('endpoint_id') ?? undefined;
+	const requestedId = call.query.get('endpointId') ?? undefined;
 	if (requestedId !== undefined && !isValidResourceId(requestedId)) {
 		violations.push({ field: 'endpoint_id', description: 'Invalid endpoint_id: use up to 63 of [a-z0-9-] starting with a letter and ending with a letter or digit, or up to 9 digits without a leading zero.' });
-	}
-	if (body.dedicatedEndpointEnabled !== undefined && typeof body.dedicatedEndpointEnabled !== 'boolean') {
-		violations.push({ field: 'endpoint.dedicated_endpoint_enabled', description: 'Must be a boolean.' });
 	}
 	let inferenceTimeoutMs = DEFAULT_INFERENCE_TIMEOUT_MS;
 	const connection = asRecord(body.clientConnectionConfig);
@@ -52,9 +44,8 @@ export function createEndpoint(ctx: EmulatorContext, call: ApiCall): Record<stri
 	}
 
 	const id = requestedId ?? newFreeId(ctx.store.endpoints);
-	const spec: Record<string, unknown> = { ...body };
-	for (const field of ENDPOINT_OUTPUT_FIELDS) delete spec[field];
-	delete spec.trafficSplit;
+	// Output-only fields were dropped by the contract check; the etag is the emulator's to give.
+	const { trafficSplit: _split, etag: _etag, ...spec } = body;
 	const now = Date.now();
 	const dnsFault = ctx.faults.take('dns', call.path, call.method);
 	const endpoint: EndpointRecord = {
@@ -128,19 +119,14 @@ export interface SplitRules {
  */
 export function validateTrafficSplit(raw: unknown, endpoint: EndpointRecord, rules: SplitRules, violations: FieldViolation[]): Record<string, number> | undefined {
 	if (raw === undefined) return undefined;
-	const split = asRecord(raw);
-	if (!split) {
-		violations.push({ field: rules.field, description: 'Must be a map of deployed model id to percentage.' });
-		return undefined;
-	}
+	// A map<string, int32> already (checked against the contract).
+	const split = raw as Record<string, number>;
 	const known = new Set(endpoint.deployedModels.map((d) => d.id));
 	let sum = 0;
 	const out: Record<string, number> = {};
-	for (const [key, value] of Object.entries(split)) {
+	for (const [key, percent] of Object.entries(split)) {
 		if (key !== rules.placeholder && !known.has(key)) violations.push({ field: rules.field, description: `Deployed model ${key} does not exist in the endpoint.` });
-		// proto3 JSON gives an int32 as a number or a decimal string.
-		const percent = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
-		if (typeof percent !== 'number' || !Number.isInteger(percent) || percent < 0 || percent > 100) {
+		if (percent < 0 || percent > 100) {
 			violations.push({ field: rules.field, description: `Traffic for ${key} must be an integer between 0 and 100.` });
 			continue;
 		}
@@ -154,7 +140,7 @@ export function validateTrafficSplit(raw: unknown, endpoint: EndpointRecord, rul
 
 /** The fields an `updateMask` (comma separated, snake_case or camelCase paths) names; unknown paths are refused. */
 function parseUpdateMask(query: URLSearchParams): Set<UpdatableField> {
-	const paths = (query.get('updateMask') ?? query.get('update_mask') ?? '')
+	const paths = (query.get('updateMask') ?? '')
 		.split(',')
 		.map((path) => path.trim())
 		.filter((path) => path !== '');
@@ -166,11 +152,6 @@ function parseUpdateMask(query: URLSearchParams): Set<UpdatableField> {
 	return new Set(paths.map((path) => UPDATABLE_FIELDS[path as keyof typeof UPDATABLE_FIELDS]));
 }
 
-function isStringMap(value: unknown): boolean {
-	const map = asRecord(value);
-	return map !== undefined && Object.values(map).every((item) => typeof item === 'string');
-}
-
 /**
  * UpdateEndpoint (PATCH, answered with the Endpoint itself, not an operation). A masked field the
  * body leaves out is cleared, as FieldMask updates do; a new split takes effect on the next invoke.
@@ -178,16 +159,11 @@ function isStringMap(value: unknown): boolean {
 export function updateEndpoint(ctx: EmulatorContext, call: ApiCall, id: string): Record<string, unknown> {
 	const fields = parseUpdateMask(call.query);
 	const endpoint = requireEndpoint(ctx, id);
-	// proto3 JSON: null is the field's default, the same as leaving it out.
-	const given = (field: UpdatableField): unknown => call.body[field] ?? undefined;
+	// A null in the body was read as "not set" (proto3 JSON), like a field left out.
+	const given = (field: UpdatableField): unknown => call.body[field];
 	const violations: FieldViolation[] = [];
-	if (fields.has('displayName')) checkDisplayName(given('displayName'), violations);
-	if (fields.has('description') && given('description') !== undefined && typeof given('description') !== 'string') {
-		violations.push({ field: 'endpoint.description', description: 'Must be a string.' });
-	}
-	if (fields.has('labels') && given('labels') !== undefined && !isStringMap(given('labels'))) {
-		violations.push({ field: 'endpoint.labels', description: 'Must be a map of string keys to string values.' });
-	}
+	// The body's types are checked; of its REQUIRED fields, an update asks only for those the mask names.
+	if (fields.has('displayName') && !given('displayName')) violations.push({ field: 'endpoint.display_name', description: 'Required field is not set.' });
 	const split = fields.has('trafficSplit') ? (validateTrafficSplit(given('trafficSplit'), endpoint, { field: 'endpoint.traffic_split' }, violations) ?? {}) : undefined;
 	if (violations.length > 0) throw fieldViolations(violations);
 

@@ -43,7 +43,8 @@ const HTTP_STATUS: Record<GrpcStatus, number> = {
 };
 
 export interface FieldViolation {
-	field: string;
+	/** Left out for a violation of the request as a whole (an unknown top-level name). */
+	field?: string;
 	description: string;
 }
 
@@ -79,6 +80,16 @@ export class ApiError extends Error {
 export function fieldViolations(violations: FieldViolation[], status: GrpcStatus = 'INVALID_ARGUMENT'): ApiError {
 	const listed = violations.map((v, i) => `${i + 1}.Field: ${v.field}; Message: ${v.description}`).join('\t');
 	return new ApiError(status, `List of found errors:\t${listed}\t`, [
+		{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: violations },
+	]);
+}
+
+/**
+ * A body or query that does not parse as the request message: one INVALID_ARGUMENT whose message joins
+ * each violation's description, as Google's front end answers ("Invalid JSON payload received. ...").
+ */
+export function invalidPayload(violations: FieldViolation[]): ApiError {
+	return new ApiError('INVALID_ARGUMENT', violations.map((v) => v.description).join('\n'), [
 		{ '@type': 'type.googleapis.com/google.rpc.BadRequest', fieldViolations: violations },
 	]);
 }

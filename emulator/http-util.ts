@@ -2,8 +2,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from './google-errors';
 
-export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
-	const text = JSON.stringify(value, null, 2);
+export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}, pretty = true): void {
+	const text = pretty ? JSON.stringify(value, null, 2) : JSON.stringify(value);
 	res.writeHead(status, {
 		'content-type': 'application/json; charset=UTF-8',
 		'content-length': String(Buffer.byteLength(text)),

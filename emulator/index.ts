@@ -1,14 +1,17 @@
 /** The local Vertex AI emulator: `startEmulator(options)` for tests and tools; emulator/cli.ts for people. */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { processList } from './admin';
 import type { EmulatorContext } from './context';
 import { Deployments } from './deployments';
+import { requireEndpoint } from './endpoints-api';
 import { FaultRegistry, type FaultRule } from './faults';
+import { ApiError } from './google-errors';
+import { regionalHost } from './hosts';
 import { randomDigits } from './ids';
 import { BUILT_IN_IMAGE, ImageRegistry, type ImageSpec } from './images';
+import { Listeners } from './listeners';
 import { DEFAULT_STOP_GRACE_MS } from './model-servers';
 import { OperationStore } from './operations';
 import { RequestLog, type RequestLogEntry } from './request-log';
@@ -24,6 +27,8 @@ export type { RequestLogEntry, ForwardedEntry, RejectedEntry } from './request-l
 export interface EmulatorOptions {
 	/** 0 (the default) picks a free port. The emulator always binds 127.0.0.1. */
 	port?: number;
+	/** The port of the listener that is always the regional host; 0 (the default) picks a free one. */
+	regionalPort?: number;
 	/** Where the service-account key file goes; a fresh temp dir (removed on close) when absent. */
 	stateDir?: string;
 	/** Image URI -> local command line, an ImageSpec, or http://127.0.0.1:PORT of a running server. */
@@ -43,7 +48,12 @@ export interface EmulatorOptions {
 }
 
 export interface RunningEmulator {
+	/** Routes by Host header (the regional host, a dedicated endpoint's DNS name); any other Host reaches both planes. */
 	baseUrl: string;
+	/** Always the regional host `{location}-aiplatform.googleapis.com`: the control plane, and no dedicated endpoint's data plane. */
+	regionalUrl: string;
+	/** The host name the emulator plays for the control plane. */
+	regionalHost: string;
 	tokenUrl: string;
 	serviceAccountKeyFile: string;
 	clientEmail: string;
@@ -62,22 +72,13 @@ export interface RunningEmulator {
 	requestLog(outcome?: 'forwarded' | 'rejected'): RequestLogEntry[];
 	addFault(rule: Partial<FaultRule> & { kind: FaultRule['kind'] }): FaultRule;
 	clearFaults(): void;
+	/** A listener that is always this dedicated endpoint's DNS name (its data plane only), opened on first use. */
+	dedicatedEndpointUrl(endpointId: string): Promise<string>;
 	close(): Promise<void>;
 }
 
 const DEFAULT_LOCATION = 'us-central1';
 const DEFAULT_PROJECT_ID = 'emulator-project';
-
-function listen(server: Server, port: number): Promise<number> {
-	return new Promise((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(port, '127.0.0.1', () => {
-			server.off('error', reject);
-			const address = server.address();
-			resolve(typeof address === 'object' && address ? address.port : port);
-		});
-	});
-}
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
 	const projectId = options.projectId ?? DEFAULT_PROJECT_ID;
@@ -129,12 +130,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 			}),
 	};
 
-	const server = createServer();
-	// Invoke streams may run for the endpoint's whole inference timeout (up to an hour).
-	server.requestTimeout = 0;
-	server.keepAliveTimeout = 65_000;
-	const port = await listen(server, options.port ?? 0);
-	const baseUrl = `http://127.0.0.1:${port}`;
+	// The router needs the key file, which needs the token URL, so it comes after the first listener; nothing
+	// knows the port before startEmulator returns, but a stray early request gets a 503 rather than a crash.
+	let router: Router | undefined;
+	const listeners = new Listeners((req, res, listener) => {
+		if (router) router.handle(req, res, listener);
+		else res.writeHead(503).end();
+	});
+	const baseUrl = await listeners.open({ kind: 'main' }, options.port ?? 0);
+	const regionalUrl = await listeners.open({ kind: 'regional' }, options.regionalPort ?? 0);
+	const port = Number(new URL(baseUrl).port);
 	const tokenUrl = `${baseUrl}/token`;
 	const account = prepareServiceAccount(stateDir, projectId, tokenUrl);
 	const deployments = new Deployments(ctx);
@@ -143,8 +148,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 		await Promise.all([...ctx.processes.keys()].map((process) => process.stop(ctx.stopGraceMs)));
 		ctx.processes.clear();
 	};
+	const dedicatedEndpointUrl = async (endpointId: string): Promise<string> => {
+		const endpoint = requireEndpoint(ctx, endpointId);
+		if (endpoint.spec.dedicatedEndpointEnabled !== true) {
+			throw new ApiError('FAILED_PRECONDITION', `Endpoint ${ctx.store.endpointName(endpointId)} is not a dedicated endpoint: it has no DNS name of its own.`);
+		}
+		return listeners.dedicatedUrl(endpointId);
+	};
 	const facts = {
 		baseUrl,
+		regionalUrl,
+		regionalHost: regionalHost(location),
 		tokenUrl,
 		serviceAccountKeyFile: account.keyFile,
 		clientEmail: account.clientEmail,
@@ -157,8 +171,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 		iamCredentialsBaseUrl: baseUrl,
 		builtInImage: BUILT_IN_IMAGE,
 	};
-	const router = new Router(ctx, { account, tokenUrl }, deployments, {
+	router = new Router(ctx, { account, tokenUrl }, deployments, {
 		info: () => ({ ...facts, knownImages: ctx.images.known() }),
+		dedicatedEndpointUrl,
 		dropResources: async () => {
 			for (const id of ctx.store.endpoints.keys()) deployments.cancelFor(id);
 			ctx.store.endpoints.clear();
@@ -166,16 +181,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 			await stopAllProcesses();
 		},
 	});
-	server.on('request', (req, res) => router.handle(req, res));
-	log(`vertex emulator listening on ${baseUrl} as ${location}-aiplatform.googleapis.com (project ${projectId} / ${projectNumber})`);
+	log(`vertex emulator listening on ${baseUrl} (by Host header) and ${regionalUrl} (always ${facts.regionalHost}), project ${projectId} / ${projectNumber}`);
 
 	let closed: Promise<void> | undefined;
 	const close = (): Promise<void> => {
 		closed ??= (async () => {
 			shutdown.abort();
 			ctx.operations.releaseWaiters();
-			server.close();
-			server.closeAllConnections();
+			listeners.close();
 			await stopAllProcesses();
 			await Promise.allSettled([...pending]);
 			// Deploys that were mid-start may have registered a process after the first sweep.
@@ -193,6 +206,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 		requestLog: (outcome) => ctx.requestLog.list(outcome),
 		addFault: (rule) => ctx.faults.add(rule as Record<string, unknown>),
 		clearFaults: () => ctx.faults.clear(),
+		dedicatedEndpointUrl,
 		close,
 	};
 }

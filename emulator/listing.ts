@@ -4,16 +4,17 @@ import { ApiError } from './google-errors';
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 1000;
 
+/** List request fields the contract has but the emulator does not emulate: refused, so no answer is mistaken for one that honoured them. */
+const NOT_EMULATED = ['orderBy', 'readMask'];
+
 export function page<T>(items: T[], query: URLSearchParams): { items: T[]; nextPageToken?: string } {
-	const rawSize = query.get('pageSize') ?? query.get('page_size');
-	let size = DEFAULT_PAGE_SIZE;
-	if (rawSize !== null && rawSize !== '') {
-		size = Number(rawSize);
-		if (!Number.isInteger(size) || size < 0) throw new ApiError('INVALID_ARGUMENT', 'Invalid page_size: must be a non-negative integer.');
-		if (size === 0) size = DEFAULT_PAGE_SIZE;
-		size = Math.min(size, MAX_PAGE_SIZE);
-	}
-	const token = query.get('pageToken') ?? query.get('page_token') ?? '';
+	const unemulated = NOT_EMULATED.find((field) => query.has(field));
+	if (unemulated) throw new ApiError('UNIMPLEMENTED', `The emulator does not emulate ${unemulated} on lists.`);
+	// The query is the request's (checked against the contract): pageSize is an int32 already.
+	let size = Number(query.get('pageSize') ?? 0);
+	if (size < 0) throw new ApiError('INVALID_ARGUMENT', 'Invalid page_size: must be a non-negative integer.');
+	size = size === 0 ? DEFAULT_PAGE_SIZE : Math.min(size, MAX_PAGE_SIZE);
+	const token = query.get('pageToken') ?? '';
 	let offset = 0;
 	if (token !== '') {
 		const decoded = /^o(\d+)$/.exec(Buffer.from(token, 'base64url').toString('utf8'));

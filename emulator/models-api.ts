@@ -8,10 +8,8 @@ import { completeQuickOperation, finishedDeleteOperation } from './operations-ap
 import { newEtag, type ModelRecord, type ModelVersionRecord } from './resources';
 
 const MAX_DEPLOYMENT_TIMEOUT_MS = 2 * 60 * 60 * 1000;
-/** Output-only fields a caller may echo back from a GET; they are dropped, not stored. */
-const MODEL_OUTPUT_FIELDS = ['name', 'versionId', 'versionCreateTime', 'versionUpdateTime', 'createTime', 'updateTime', 'deployedModels', 'etag', 'supportedDeploymentResourcesTypes', 'modelSourceInfo'];
 
-interface ModelRef {
+export interface ModelRef {
 	modelId: string;
 	version?: string;
 }
@@ -26,13 +24,12 @@ export function parseModelName(ctx: EmulatorContext, name: string): ModelRef | u
 	return { modelId, version };
 }
 
-function validateContainerSpec(spec: Record<string, unknown> | undefined, violations: FieldViolation[]): void {
+/**
+ * What Vertex checks of a container spec beyond its message's types and REQUIRED fields (already checked
+ * against the contract): the invoke rules, routes, one port, the deployment timeout's range.
+ */
+function validateContainerSpec(spec: Record<string, unknown>, violations: FieldViolation[]): void {
 	const at = 'model.container_spec';
-	if (!spec) {
-		violations.push({ field: at, description: 'Required field is not set.' });
-		return;
-	}
-	if (typeof spec.imageUri !== 'string' || spec.imageUri.trim() === '') violations.push({ field: `${at}.image_uri`, description: 'Required field is not set.' });
 	const invokePrefix = spec.invokeRoutePrefix;
 	if (invokePrefix !== undefined && invokePrefix !== '') {
 		if (invokePrefix !== '/*') violations.push({ field: `${at}.invoke_route_prefix`, description: 'invoke_route_prefix only supports "/*".' });
@@ -41,29 +38,12 @@ function validateContainerSpec(spec: Record<string, unknown> | undefined, violat
 		}
 	}
 	for (const route of ['predictRoute', 'healthRoute'] as const) {
-		const value = spec[route];
-		if (value !== undefined && (typeof value !== 'string' || (value !== '' && !value.startsWith('/')))) {
+		const value = spec[route] as string | undefined;
+		if (value !== undefined && value !== '' && !value.startsWith('/')) {
 			violations.push({ field: `${at}.${route === 'predictRoute' ? 'predict_route' : 'health_route'}`, description: 'Must be a path starting with "/".' });
 		}
 	}
-	for (const list of ['command', 'args'] as const) {
-		const value = spec[list];
-		if (value !== undefined && (!Array.isArray(value) || value.some((item) => typeof item !== 'string'))) {
-			violations.push({ field: `${at}.${list}`, description: 'Must be a list of strings.' });
-		}
-	}
-	if (spec.env !== undefined) {
-		const env = Array.isArray(spec.env) ? spec.env : [];
-		if (!Array.isArray(spec.env) || env.some((item) => typeof asRecord(item)?.name !== 'string' || asRecord(item)?.name === '')) {
-			violations.push({ field: `${at}.env`, description: 'Every env entry needs a name.' });
-		}
-	}
-	if (spec.ports !== undefined) {
-		const ports = Array.isArray(spec.ports) ? spec.ports : [];
-		if (!Array.isArray(spec.ports) || ports.length > 1 || ports.some((p) => !Number.isInteger(asRecord(p)?.containerPort))) {
-			violations.push({ field: `${at}.ports`, description: 'At most one port, with an integer containerPort.' });
-		}
-	}
+	if (Array.isArray(spec.ports) && spec.ports.length > 1) violations.push({ field: `${at}.ports`, description: 'At most one port can be given.' });
 	if (spec.deploymentTimeout !== undefined) {
 		const ms = parseDuration(spec.deploymentTimeout);
 		if (ms === undefined || ms <= 0 || ms > MAX_DEPLOYMENT_TIMEOUT_MS) {
@@ -73,40 +53,37 @@ function validateContainerSpec(spec: Record<string, unknown> | undefined, violat
 }
 
 export function uploadModel(ctx: EmulatorContext, call: ApiCall): Record<string, unknown> {
-	const model = asRecord(call.body.model);
+	// model, its display_name and container_spec.image_uri are REQUIRED: the contract check made sure of them.
+	const model = call.body.model as Record<string, unknown>;
 	const violations: FieldViolation[] = [];
-	if (!model) {
-		violations.push({ field: 'model', description: 'Required field is not set.' });
-		throw fieldViolations(violations);
-	}
-	if (typeof model.displayName !== 'string' || model.displayName.trim() === '') violations.push({ field: 'model.display_name', description: 'Required field is not set.' });
-	validateContainerSpec(asRecord(model.containerSpec), violations);
-	const modelId = call.body.modelId;
-	if (modelId !== undefined && (typeof modelId !== 'string' || !isValidResourceId(modelId))) {
+	const containerSpec = asRecord(model.containerSpec);
+	if (!containerSpec) violations.push({ field: 'model.container_spec', description: 'Required field is not set: the emulator serves custom containers.' });
+	else validateContainerSpec(containerSpec, violations);
+	const modelId = call.body.modelId as string | undefined;
+	if (modelId !== undefined && !isValidResourceId(modelId)) {
 		violations.push({ field: 'model_id', description: 'Invalid model_id: use up to 63 of [a-z0-9-] starting with a letter and ending with a letter or digit, or up to 9 digits without a leading zero.' });
 	}
 	let parent: ModelRecord | undefined;
 	if (call.body.parentModel !== undefined) {
-		const ref = typeof call.body.parentModel === 'string' ? parseModelName(ctx, call.body.parentModel) : undefined;
+		const ref = parseModelName(ctx, call.body.parentModel as string);
 		if (!ref || ref.version !== undefined) violations.push({ field: 'parent_model', description: 'Must be a model resource name without a version.' });
 		else {
 			parent = ctx.store.models.get(ref.modelId);
 			if (!parent) throw notFound('model', ctx.store.modelName(ref.modelId));
-			if (typeof modelId === 'string' && modelId !== ref.modelId) violations.push({ field: 'model_id', description: 'model_id must match parent_model when both are set.' });
+			if (modelId !== undefined && modelId !== ref.modelId) violations.push({ field: 'model_id', description: 'model_id must match parent_model when both are set.' });
 		}
 	}
 	if (violations.length > 0) throw fieldViolations(violations);
-	if (!parent && typeof modelId === 'string' && ctx.store.models.has(modelId)) {
+	if (!parent && modelId !== undefined && ctx.store.models.has(modelId)) {
 		throw new ApiError('ALREADY_EXISTS', `Model ${ctx.store.modelName(modelId)} already exists.`);
 	}
 
 	const now = Date.now();
-	const record: ModelRecord = parent ?? { id: typeof modelId === 'string' ? modelId : newFreeId(ctx.store.models), versions: new Map(), nextVersion: 1, createTime: now };
+	const record: ModelRecord = parent ?? { id: modelId ?? newFreeId(ctx.store.models), versions: new Map(), nextVersion: 1, createTime: now };
 	const versionId = String(record.nextVersion++);
-	const spec: Record<string, unknown> = { ...model };
-	for (const field of MODEL_OUTPUT_FIELDS) delete spec[field];
-	const requestedAliases = Array.isArray(model.versionAliases) ? model.versionAliases.filter((a): a is string => typeof a === 'string') : [];
-	delete spec.versionAliases;
+	// Output-only fields were dropped by the contract check; name and etag are the emulator's to give.
+	const { versionAliases, name: _name, etag: _etag, ...spec } = model;
+	const requestedAliases = (versionAliases as string[] | undefined) ?? [];
 	const aliases = [...requestedAliases.filter((alias) => alias !== 'default')];
 	// The first version is the default; later ones only when asked, and the alias then moves.
 	if (record.versions.size === 0 || requestedAliases.includes('default')) {
@@ -121,7 +98,7 @@ export function uploadModel(ctx: EmulatorContext, call: ApiCall): Record<string,
 	const version: ModelVersionRecord = {
 		versionId,
 		spec,
-		containerSpec: { ...(asRecord(model.containerSpec) ?? {}) },
+		containerSpec: { ...containerSpec },
 		aliases,
 		createTime: now,
 		updateTime: now,

@@ -70,13 +70,9 @@ export function listOperations(ctx: EmulatorContext, call: ApiCall, parent: stri
 
 export async function waitOperation(ctx: EmulatorContext, call: ApiCall, name: string): Promise<Record<string, unknown>> {
 	const op = requireOperation(ctx, name);
-	const raw = call.body.timeout ?? call.query.get('timeout') ?? undefined;
-	let timeoutMs = DEFAULT_WAIT_MS;
-	if (raw !== undefined) {
-		const parsed = parseDuration(raw);
-		if (parsed === undefined) throw new ApiError('INVALID_ARGUMENT', `Invalid value for timeout: ${JSON.stringify(raw)}`);
-		timeoutMs = Math.min(parsed, MAX_WAIT_MS);
-	}
+	// WaitOperation's bindings have no body: the timeout (a Duration, already checked) comes in the query.
+	const raw = call.query.get('timeout');
+	const timeoutMs = raw === null ? DEFAULT_WAIT_MS : Math.min(parseDuration(raw) ?? DEFAULT_WAIT_MS, MAX_WAIT_MS);
 	await ctx.operations.wait(op, timeoutMs);
 	return ctx.operations.toJson(op);
 }

@@ -1,47 +1,73 @@
 /**
- * Request routing for one emulator: admin, auth, then the Vertex API under /v1 and /v1beta1 as the
- * regional host `{location}-aiplatform.googleapis.com` (control plane) and a dedicated endpoint's
- * host (data plane) at once.
+ * Request routing for one emulator: admin, auth, then Vertex's API by the HTTP bindings of the contract
+ * (every binding Google's client knows, /v1/, /v1beta1/ and the Operations mixin's /ui/ ones), on the
+ * host each belongs to (see hosts.ts). Control-plane requests are parsed and checked against their
+ * request message before a method runs; answers are written as proto3 JSON of the response message.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleAdmin, type AdminActions } from './admin';
+import { controlMethods, endpointIdOf, type ControlHandler } from './api-methods';
+import { parseRequest, responseFormat } from './api-request';
 import { generateAccessToken, handleMetadataRequest, handleTokenRequest, type AuthFacts } from './auth-routes';
 import type { ApiCall, ApiVersion, EmulatorContext } from './context';
-import { DataPlane, isPredictVerb } from './data-plane';
+import { contract, type MethodSpec } from './contract';
+import { DataPlane, INVOKE_METHOD, invokeBindings } from './data-plane';
 import type { Deployments } from './deployments';
-import { createEndpoint, deleteEndpoint, getEndpoint, listEndpoints, requireEndpoint, updateEndpoint } from './endpoints-api';
+import { requireEndpoint } from './endpoints-api';
 import { ApiError, fieldViolations } from './google-errors';
+import { checkControlPlaneHost, checkDataPlaneHost, hostRole, regionalHost, type Listener } from './hosts';
+import { RouteTable, type RouteMatch } from './http-rules';
 import { parseJsonObject, readBody, sendApiError, sendJson } from './http-util';
 import { timestamp } from './ids';
-import { deleteModel, deleteModelVersion, getModel, listModels, listModelVersions, requireModel, uploadModel } from './models-api';
-import { cancelOperation, deleteOperation, getOperation, listOperations, waitOperation } from './operations-api';
+import { writeMessage } from './proto-json';
 
 const MAX_CONTROL_BODY_BYTES = 10 * 1024 * 1024;
 const AUTH_HELP = 'Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.';
+const SERVICE_PREFIX = /^google\.(?:cloud\.aiplatform\.v1(?:beta1)?|longrunning)\./;
 
-/** Which request field Vertex names when the path's location is wrong. */
-type NameField = 'parent' | 'name' | 'endpoint';
+/** `Service.Method` of a full method name: the key of controlMethods(). */
+function shortName(method: string): string {
+	return method.replace(SERVICE_PREFIX, '');
+}
+
+function versionOf(path: string): ApiVersion {
+	return path.startsWith('/v1beta1/') ? 'v1beta1' : 'v1';
+}
+
+/** The data plane: invoke, and the PredictionService verbs bound on an endpoint (`:predict`, `:rawPredict`...). */
+function isDataPlane(method: string): boolean {
+	return method === INVOKE_METHOD || /\.PredictionService\./.test(method);
+}
 
 export class Router {
 	private readonly dataPlane: DataPlane;
+	private readonly routes: RouteTable;
+	private readonly control: Record<string, ControlHandler>;
 
 	constructor(
 		private readonly ctx: EmulatorContext,
 		private readonly auth: AuthFacts,
-		private readonly deployments: Deployments,
+		deployments: Deployments,
 		private readonly admin: AdminActions,
 	) {
 		this.dataPlane = new DataPlane(ctx);
+		this.control = controlMethods(ctx, deployments);
+		const methods = Object.entries(contract().methods).map(([method, spec]) => ({ method, bindings: spec.bindings }));
+		this.routes = new RouteTable([...methods, { method: INVOKE_METHOD, bindings: invokeBindings() }]);
 	}
 
-	handle(req: IncomingMessage, res: ServerResponse): void {
+	handle(req: IncomingMessage, res: ServerResponse, listener: Listener = { kind: 'main' }): void {
 		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-		this.dispatch(req, res, url).catch((error: unknown) => {
+		this.dispatch(req, res, url, listener).catch((error: unknown) => {
 			const apiError = error instanceof ApiError ? error : new ApiError('INTERNAL', 'Internal error encountered.');
 			if (!(error instanceof ApiError)) this.ctx.log(`internal error on ${req.method} ${url.pathname}: ${error instanceof Error ? error.stack : String(error)}`);
 			this.reject(req, url, apiError.httpStatus, apiError.message);
 			if (res.headersSent) res.destroy();
-			else sendApiError(res, apiError);
+			else {
+				// The body, if any, is drained so the answer reaches the client.
+				req.resume();
+				sendApiError(res, apiError);
+			}
 		});
 	}
 
@@ -57,8 +83,9 @@ export class Router {
 		});
 	}
 
-	private async dispatch(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+	private async dispatch(req: IncomingMessage, res: ServerResponse, url: URL, listener: Listener): Promise<void> {
 		const path = url.pathname;
+		const method = req.method ?? 'GET';
 		if (path === '/emulator' || path.startsWith('/emulator/')) return handleAdmin(this.ctx, this.admin, req, res, url);
 		if (await this.applyEntryFault(req, res, url)) return;
 		if (path === '/token') {
@@ -71,106 +98,72 @@ export class Router {
 			if (refused) this.reject(req, url, res.statusCode, refused);
 			return;
 		}
-		const versioned = /^\/(v1|v1beta1)\/(.*)$/.exec(path);
-		if (!versioned) throw new ApiError('NOT_FOUND', `The requested URL ${path} was not found on this server.`);
-		this.authenticate(req);
-		const version = versioned[1] as ApiVersion;
-		const rest = versioned[2] as string;
-
-		const impersonate = /^projects\/-\/serviceAccounts\/([^/:]+):generateAccessToken$/.exec(rest);
-		if (impersonate && req.method === 'POST') {
-			const body = await this.jsonBody(req);
+		// iamcredentials.googleapis.com, which the emulator also plays for impersonation.
+		const impersonate = /^\/v1\/projects\/-\/serviceAccounts\/([^/:]+):generateAccessToken$/.exec(path);
+		if (impersonate && method === 'POST') {
+			this.authenticate(req);
+			const body = parseJsonObject(await this.readBody(req));
 			return sendJson(res, 200, generateAccessToken(this.ctx, decodeURIComponent(impersonate[1] as string), body));
 		}
-		const scoped = /^projects\/([^/]+)\/locations\/([^/]+)\/(.+)$/.exec(rest);
-		if (!scoped) throw new ApiError('NOT_FOUND', `The requested URL ${path} was not found on this server.`);
-		const [, project, location, resource] = scoped as unknown as [string, string, string, string];
-		if (project !== this.ctx.projectId && project !== this.ctx.projectNumber) {
-			throw new ApiError('PERMISSION_DENIED', `Permission denied on resource project ${project}.`);
+
+		const route = this.routes.match(method, path);
+		if (!route) throw new ApiError('NOT_FOUND', `The requested URL ${path} was not found on this server.`);
+		const role = hostRole(req, listener, this.ctx.store);
+		const data = isDataPlane(route.method);
+		if (!data) checkControlPlaneHost(role, path);
+		this.authenticate(req);
+		this.checkNames(route);
+		const version = versionOf(path);
+		const rawQuery = url.search.replace(/^\?/, '');
+
+		if (data) {
+			const field = Object.keys(route.vars).find((name) => /^projects\/[^/]+\/locations\/[^/]+\/endpoints\/[^/]+$/.test(route.vars[name] as string));
+			if (!field) throw this.notEmulated(route.method);
+			const endpoint = requireEndpoint(this.ctx, endpointIdOf(route.vars, field));
+			checkDataPlaneHost(role, endpoint, this.ctx.store, path);
+			if (route.method === INVOKE_METHOD) {
+				const rest = route.vars['**'];
+				return this.dataPlane.invoke(req, res, { endpointId: endpoint.id, pinnedDeployedModelId: route.vars.deployed_model_id, path: rest === undefined ? '' : `/${rest}`, rawQuery });
+			}
+			const verb = route.method.slice(route.method.lastIndexOf('.') + 1);
+			return this.dataPlane.predict(req, res, endpoint.id, verb[0]?.toLowerCase() + verb.slice(1), rawQuery);
 		}
-		const call = (body: Record<string, unknown> = {}): ApiCall => ({ version, method: req.method ?? 'GET', path, query: url.searchParams, body });
-		const checkLocation = (field: NameField): void => {
+
+		const spec = contract().methods[route.method] as MethodSpec;
+		const handler = this.control[shortName(route.method)];
+		if (!handler || !spec.request || !spec.response) throw this.notEmulated(route.method);
+		const format = responseFormat(url.searchParams);
+		const raw = await this.readBody(req);
+		const parsed = parseRequest(spec.request, route.binding, route.vars, url.searchParams, raw);
+		const call: ApiCall = { version, method, path, vars: route.vars, query: parsed.query, body: parsed.body };
+		const answer = await handler(call);
+		const written = spec.response === 'google.protobuf.Empty' ? {} : writeMessage(spec.response, answer, format.numericEnums);
+		sendJson(res, 200, written, {}, format.pretty);
+	}
+
+	private notEmulated(method: string): ApiError {
+		return new ApiError('UNIMPLEMENTED', `${method} is not emulated. See the emulator's README for what it serves.`);
+	}
+
+	/** Every name the path binds: a project the emulator has (id or number), in the emulator's location. */
+	private checkNames(route: RouteMatch): void {
+		for (const [field, value] of Object.entries(route.vars)) {
+			const scoped = /^projects\/([^/]+)\/locations\/([^/]+)(?:\/|$)/.exec(value);
+			if (!scoped) continue;
+			const [, project, location] = scoped as unknown as [string, string, string];
+			if (project !== this.ctx.projectId && project !== this.ctx.projectNumber) {
+				throw new ApiError('PERMISSION_DENIED', `Permission denied on resource project ${project}.`);
+			}
 			if (location !== this.ctx.location) {
 				throw fieldViolations([{ field, description: `The provided location ID doesn't match the endpoint. The valid location ID is \`${this.ctx.location}\`.` }]);
 			}
-		};
-		const method = req.method ?? 'GET';
-		const rawQuery = url.search.replace(/^\?/, '');
-		let m: RegExpExecArray | null;
-
-		// Data plane first: its bodies are raw bytes, not JSON.
-		if ((m = /^endpoints\/([^/:]+)\/invoke(\/.*)?$/.exec(resource))) {
-			checkLocation('endpoint');
-			return this.dataPlane.invoke(req, res, { endpointId: m[1] as string, path: m[2] ?? '', rawQuery });
 		}
-		if ((m = /^endpoints\/([^/:]+)\/deployedModels\/([^/:]+)\/invoke(\/.*)?$/.exec(resource))) {
-			checkLocation('endpoint');
-			return this.dataPlane.invoke(req, res, { endpointId: m[1] as string, pinnedDeployedModelId: m[2] as string, path: m[3] ?? '', rawQuery });
-		}
-		if ((m = /^endpoints\/([^/:]+):([A-Za-z]+)$/.exec(resource)) && isPredictVerb(m[2] as string) && method === 'POST') {
-			checkLocation('endpoint');
-			return this.dataPlane.predict(req, res, m[1] as string, m[2] as string, rawQuery);
-		}
-
-		const body = method === 'POST' || method === 'PATCH' ? await this.jsonBody(req) : {};
-		const reply = (value: Record<string, unknown>): void => sendJson(res, 200, value);
-		const operationName = (under: string, id: string): string => `${this.ctx.store.parent}/${under}operations/${id}`;
-
-		const collection = `${method} ${resource}`;
-		if (collection === 'POST models:upload' || collection === 'GET models' || collection === 'POST endpoints' || collection === 'GET endpoints') {
-			checkLocation('parent');
-			if (collection === 'POST models:upload') return reply(uploadModel(this.ctx, call(body)));
-			if (collection === 'GET models') return reply(listModels(this.ctx, call()));
-			if (collection === 'POST endpoints') return reply(createEndpoint(this.ctx, call(body)));
-			return reply(listEndpoints(this.ctx, call()));
-		}
-		const deploying = (modelId: string, versionId?: string): string[] => this.deployments.endpointsDeploying(modelId, versionId);
-		if ((m = /^models\/([^/:@]+)(?:@([^/:]+))?$/.exec(resource))) {
-			checkLocation('name');
-			const ref = { modelId: m[1] as string, version: m[2] };
-			if (method === 'GET') return reply(getModel(this.ctx, ref));
-			if (method === 'DELETE') return reply(deleteModel(this.ctx, call(), ref, deploying));
-		}
-		if ((m = /^models\/([^/:@]+):listVersions$/.exec(resource)) && method === 'GET') {
-			checkLocation('name');
-			return reply(listModelVersions(this.ctx, call(), m[1] as string));
-		}
-		if ((m = /^models\/([^/:@]+)(?:@([^/:]+))?:deleteVersion$/.exec(resource)) && method === 'DELETE') {
-			checkLocation('name');
-			return reply(deleteModelVersion(this.ctx, call(), { modelId: m[1] as string, version: m[2] }, deploying));
-		}
-		if ((m = /^endpoints\/([^/:]+)$/.exec(resource))) {
-			checkLocation('name');
-			if (method === 'GET') return reply(getEndpoint(this.ctx, m[1] as string));
-			if (method === 'PATCH') return reply(updateEndpoint(this.ctx, call(body), m[1] as string));
-			if (method === 'DELETE') return reply(deleteEndpoint(this.ctx, call(), m[1] as string, (id) => this.deployments.cancelFor(id)));
-		}
-		if ((m = /^endpoints\/([^/:]+):(deployModel|undeployModel)$/.exec(resource)) && method === 'POST') {
-			checkLocation('endpoint');
-			const endpointId = m[1] as string;
-			return reply(m[2] === 'deployModel' ? this.deployments.deploy(call(body), endpointId) : this.deployments.undeploy(call(body), endpointId));
-		}
-		if ((m = /^(?:(models|endpoints)\/([^/:@]+)\/)?operations$/.exec(resource)) && method === 'GET') {
-			checkLocation('name');
-			// Like any list, one under a model or endpoint that does not exist is a 404.
-			if (m[1] === 'models') requireModel(this.ctx, { modelId: m[2] as string });
-			if (m[1] === 'endpoints') requireEndpoint(this.ctx, m[2] as string);
-			const parent = m[1] ? `${this.ctx.store.parent}/${m[1]}/${m[2]}` : this.ctx.store.parent;
-			return reply(listOperations(this.ctx, call(), parent));
-		}
-		if ((m = /^((?:models|endpoints)\/[^/:]+\/)?operations\/([^/:]+)(?::(wait|cancel))?$/.exec(resource))) {
-			checkLocation('name');
-			const name = operationName(m[1] ?? '', m[2] as string);
-			const verb = m[3];
-			if (verb === 'wait' && method === 'POST') return reply(await waitOperation(this.ctx, call(body), name));
-			if (verb === 'cancel' && method === 'POST') return reply(cancelOperation(this.ctx, name));
-			if (verb === undefined && method === 'GET') return reply(getOperation(this.ctx, name));
-			if (verb === undefined && method === 'DELETE') return reply(deleteOperation(this.ctx, name));
-		}
-		throw new ApiError('NOT_FOUND', `The requested URL ${path} was not found on this server.`);
 	}
 
-	/** Only tokens this emulator minted and that have not expired open the API. */
+	/**
+	 * Only tokens this emulator minted and that have not expired open the API, or self-signed JWTs of its
+	 * service account (Google's clients sign those themselves when they hold the key).
+	 */
 	private authenticate(req: IncomingMessage): void {
 		// Google's 401 carries an ErrorInfo saying why (as recorded from aiplatform.googleapis.com).
 		const errorInfo = (reason: string): Array<Record<string, unknown>> => [
@@ -178,15 +171,28 @@ export class Router {
 		];
 		const header = req.headers.authorization;
 		if (!header) throw new ApiError('UNAUTHENTICATED', `Request is missing required authentication credential. ${AUTH_HELP}`, errorInfo('CREDENTIALS_MISSING'));
-		const match = /^Bearer\s+(\S+)$/i.exec(header);
-		if (!match || this.ctx.tokens.principalOf(match[1] as string) === undefined) {
-			throw new ApiError('UNAUTHENTICATED', `Request had invalid authentication credentials. ${AUTH_HELP}`, errorInfo('ACCESS_TOKEN_TYPE_UNSUPPORTED'));
-		}
+		const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+		if (token !== undefined && this.ctx.tokens.principalOf(token) !== undefined) return;
+		if (token !== undefined && this.ctx.tokens.selfSignedPrincipal(token, this.auth.account, (aud) => this.namesThisApi(aud)) !== undefined) return;
+		throw new ApiError('UNAUTHENTICATED', `Request had invalid authentication credentials. ${AUTH_HELP}`, errorInfo('ACCESS_TOKEN_TYPE_UNSUPPORTED'));
 	}
 
-	private async jsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-		const raw = await readBody(req, MAX_CONTROL_BODY_BYTES, () => new ApiError('INVALID_ARGUMENT', `Request payload size exceeds the limit: ${MAX_CONTROL_BODY_BYTES} bytes.`));
-		return parseJsonObject(raw);
+	/**
+	 * A self-signed JWT's audience names the API: Vertex's own hosts, or the loopback address a client was
+	 * pointed at to reach the emulator (Google's clients take the audience from their API endpoint).
+	 */
+	private namesThisApi(aud: string): boolean {
+		let host: string;
+		try {
+			host = new URL(aud).hostname;
+		} catch {
+			return false;
+		}
+		return host === 'aiplatform.googleapis.com' || host === regionalHost(this.ctx.location) || host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+	}
+
+	private readBody(req: IncomingMessage): Promise<Buffer> {
+		return readBody(req, MAX_CONTROL_BODY_BYTES, () => new ApiError('INVALID_ARGUMENT', `Request payload size exceeds the limit: ${MAX_CONTROL_BODY_BYTES} bytes.`));
 	}
 
 	/** Faults that strike any request on arrival. Returns true when the request is finished. */

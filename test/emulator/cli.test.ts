@@ -8,14 +8,9 @@ import { accessToken, apiClient, createEndpoint, deploy, pidAlive, uploadModel }
 
 const ROOT = path.resolve(__dirname, '../..');
 
-/** The CLI runs from the build (as `npx vertex-ai-emulator` does); compile just the emulator for it. */
+/** The CLI runs from the build (as `npx vertex-ai-emulator` does): the emulator package's own build, into a scratch folder. */
 function buildEmulator(outDir: string): void {
-	const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
-	execFileSync(process.execPath, [
-		tsc, '--outDir', outDir, '--rootDir', path.join(ROOT, 'emulator'), '--module', 'commonjs', '--target', 'es2023',
-		'--moduleResolution', 'node10', '--strict', '--esModuleInterop', '--skipLibCheck', '--types', 'node',
-		path.join(ROOT, 'emulator/cli.ts'), path.join(ROOT, 'emulator/sample-model-server.ts'),
-	], { cwd: ROOT, stdio: 'pipe' });
+	execFileSync(process.execPath, [path.join(ROOT, 'emulator', 'build.js'), outDir], { cwd: ROOT, stdio: 'pipe' });
 }
 
 describe('vertex-ai-emulator CLI', () => {

@@ -175,9 +175,9 @@ describe('emulator control plane', () => {
 		expect(missing.status).toBe(404);
 	});
 
-	it('waits on an operation with :wait and cancels one with :cancel', async () => {
+	it('waits on an operation with :wait (timeout in the query: the binding has no body) and cancels one with :cancel', async () => {
 		const started = await api('POST', `${parent}/endpoints`, { displayName: 'waited', dedicatedEndpointEnabled: true });
-		const waited = await api('POST', `/v1/${started.json.name}:wait`, { timeout: '30s' });
+		const waited = await api('POST', `/v1/${started.json.name}:wait?timeout=30s`);
 		expect(waited.json.done).toBe(true);
 		expect(waited.json.response.displayName).toBe('waited');
 
@@ -185,7 +185,7 @@ describe('emulator control plane', () => {
 		try {
 			const slowApi = apiClient(slow, await accessToken(slow));
 			const pending = await slowApi('POST', `${parentPath(slow)}/endpoints?endpointId=never`, { displayName: 'x', dedicatedEndpointEnabled: true });
-			expect((await slowApi('POST', `/v1/${pending.json.name}:wait`, { timeout: '0.05s' })).json.done).toBeUndefined();
+			expect((await slowApi('POST', `/v1/${pending.json.name}:wait?timeout=0.05s`)).json.done).toBeUndefined();
 			expect((await slowApi('POST', `/v1/${pending.json.name}:cancel`, {})).json).toEqual({});
 			const cancelled = await slowApi('GET', `/v1/${pending.json.name}`);
 			expect(cancelled.json.done).toBe(true);

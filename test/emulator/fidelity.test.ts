@@ -42,7 +42,7 @@ describe('emulator fidelity to the Vertex contract', () => {
 		expect(refused.json.error.details[0].fieldViolations[0].field).toBe('deployed_model.id');
 		const started = await deployWith({ id: '42' });
 		expect(started.status).toBe(200);
-		const done = (await api('POST', `/v1/${started.json.name}:wait`, { timeout: '60s' })).json;
+		const done = (await api('POST', `/v1/${started.json.name}:wait?timeout=60s`)).json;
 		expect(done.response.deployedModel.id).toBe('42');
 		expect(done.response.deployedModel.displayName).toBe('test model');
 		const deployed = (await api('GET', `/v1/${endpoint.name}`)).json.deployedModels[0];
@@ -61,7 +61,7 @@ describe('emulator fidelity to the Vertex contract', () => {
 			parentModel: modelName,
 			model: { displayName: 'test model', containerSpec: { imageUri: 'emulator/sample-model-server', invokeRoutePrefix: '/*' } },
 		});
-		const done = (await api('POST', `/v1/${started.json.name}:wait`, { timeout: '30s' })).json;
+		const done = (await api('POST', `/v1/${started.json.name}:wait?timeout=30s`)).json;
 		const second = (await api('GET', `/v1/${modelName}@${done.response.modelVersionId}`)).json;
 		expect(second.versionId).toBe('2');
 		expect(second).not.toHaveProperty('versionAliases');

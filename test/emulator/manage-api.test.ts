@@ -259,19 +259,20 @@ describe('emulator management calls', () => {
 
 		it('refuses splits that do not add up to 100, name unknown models or use other than whole percentages, changing nothing', async () => {
 			const before = await current();
-			const cases: Array<[Record<string, unknown>, string]> = [
-				[{ [a]: 50, [b]: 40 }, 'The traffic split must add up to 100, got 90.'],
-				[{ [a]: 50, '1234567890123456789': 50 }, 'Deployed model 1234567890123456789 does not exist in the endpoint.'],
-				[{ [a]: 50.5, [b]: 49.5 }, `Traffic for ${a} must be an integer between 0 and 100.`],
-				[{ [a]: 101, [b]: -1 }, `Traffic for ${a} must be an integer between 0 and 100.`],
-				[{ [a]: 'all' }, `Traffic for ${a} must be an integer between 0 and 100.`],
+			const cases: Array<[Record<string, unknown>, string, string]> = [
+				[{ [a]: 50, [b]: 40 }, 'endpoint.traffic_split', 'The traffic split must add up to 100, got 90.'],
+				[{ [a]: 50, '1234567890123456789': 50 }, 'endpoint.traffic_split', 'Deployed model 1234567890123456789 does not exist in the endpoint.'],
+				[{ [a]: 101, [b]: -1 }, 'endpoint.traffic_split', `Traffic for ${a} must be an integer between 0 and 100.`],
+				// Not an int32 at all: refused by the front end as the map<string, int32> it is, entry by entry.
+				[{ [a]: 50.5, [b]: 49.5 }, 'endpoint.traffic_split[0].value', "Invalid value at 'endpoint.traffic_split[0].value' (TYPE_INT32), 50.5"],
+				[{ [a]: 'all' }, 'endpoint.traffic_split[0].value', 'Invalid value at \'endpoint.traffic_split[0].value\' (TYPE_INT32), "all"'],
 			];
-			for (const [trafficSplit, description] of cases) {
+			for (const [trafficSplit, field, description] of cases) {
 				const answer = await patch('traffic_split', { trafficSplit });
 				expect(answer.status).toBe(400);
 				expect(answer.json.error.status).toBe('INVALID_ARGUMENT');
 				const violations = answer.json.error.details[0].fieldViolations;
-				expect(new Set(violations.map((v: { field: string }) => v.field))).toEqual(new Set(['endpoint.traffic_split']));
+				expect(violations.map((v: { field: string }) => v.field)).toContain(field);
 				expect(violations.map((v: { description: string }) => v.description)).toContain(description);
 			}
 			expect(await current()).toEqual(before);
@@ -304,7 +305,7 @@ describe('emulator management calls', () => {
 			expect(violationFields(noName)).toEqual(['endpoint.display_name']);
 			const badLabels = await patch('labels', { labels: { team: 3 } });
 			expect(badLabels.status).toBe(400);
-			expect(violationFields(badLabels)).toEqual(['endpoint.labels']);
+			expect(violationFields(badLabels)).toEqual(['endpoint.labels[0].value']);
 			const after = await current();
 			expect(after).toEqual(before);
 		});

@@ -1,0 +1,65 @@
+/**
+ * Host routing as Vertex does it: the regional host `{location}-aiplatform.googleapis.com` serves the
+ * control plane, a dedicated endpoint's DNS name serves that endpoint's data plane, and each refuses the
+ * other's calls. Here a request reaches a host by its Host header on the main listener, or by the
+ * listener it came in on (one that is always the regional host, one per dedicated endpoint). Any other
+ * Host (127.0.0.1, localhost, a Private Service Connect name) reaches both, path-based, for simple clients.
+ */
+import type { IncomingMessage } from 'node:http';
+import { ApiError } from './google-errors';
+import type { EndpointRecord, ResourceStore } from './resources';
+
+/** Where a connection came in: the main listener, the regional one, or one dedicated endpoint's. */
+export type Listener = { kind: 'main' } | { kind: 'regional' } | { kind: 'dedicated'; endpointId: string };
+
+export type HostRole = { kind: 'regional'; host: string } | { kind: 'dedicated'; host: string; endpointId: string } | { kind: 'both' };
+
+/** The control plane's host for a location, as Vertex names it (the discovery document's locational endpoints). */
+export function regionalHost(location: string): string {
+	if (location === 'global') return 'aiplatform.googleapis.com';
+	if (location === 'us' || location === 'eu') return `aiplatform.${location}.rep.googleapis.com`;
+	return `${location}-aiplatform.googleapis.com`;
+}
+
+const DEDICATED_SUFFIX = '.prediction.vertexai.goog';
+
+function hostName(req: IncomingMessage): string {
+	return (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+}
+
+export function hostRole(req: IncomingMessage, listener: Listener, store: ResourceStore): HostRole {
+	if (listener.kind === 'regional') return { kind: 'regional', host: regionalHost(store.location) };
+	if (listener.kind === 'dedicated') {
+		const endpoint = store.endpoints.get(listener.endpointId);
+		return { kind: 'dedicated', host: endpoint ? store.dedicatedDns(endpoint) : listener.endpointId, endpointId: listener.endpointId };
+	}
+	const host = hostName(req);
+	if (host === regionalHost(store.location)) return { kind: 'regional', host };
+	if (host.endsWith(DEDICATED_SUFFIX)) {
+		const endpoint = [...store.endpoints.values()].find((e) => e.spec.dedicatedEndpointEnabled === true && store.dedicatedDns(e) === host);
+		// No such name resolves: the nearest a local server can answer is "not found".
+		if (!endpoint) throw new ApiError('NOT_FOUND', `No dedicated endpoint has the domain name ${host}.`);
+		return { kind: 'dedicated', host, endpointId: endpoint.id };
+	}
+	return { kind: 'both' };
+}
+
+/** A control-plane call must reach the regional host (or a host that serves both). */
+export function checkControlPlaneHost(role: HostRole, path: string): void {
+	if (role.kind === 'dedicated') throw new ApiError('NOT_FOUND', `The requested URL ${path} was not found on this server.`);
+}
+
+/**
+ * A data-plane call on a dedicated endpoint must come through its DNS name; on the shared regional host
+ * Vertex answers FAILED_PRECONDITION (message as recorded from Vertex). A dedicated name serves only its
+ * own endpoint.
+ */
+export function checkDataPlaneHost(role: HostRole, endpoint: EndpointRecord, store: ResourceStore, path: string): void {
+	if (role.kind === 'regional' && endpoint.spec.dedicatedEndpointEnabled === true) {
+		throw new ApiError(
+			'FAILED_PRECONDITION',
+			`Dedicated Endpoint cannot be accessed through the shared Vertex AI domain ${role.host}. Please access the endpoint using its dedicated domain name '${store.dedicatedDns(endpoint)}'`,
+		);
+	}
+	if (role.kind === 'dedicated' && role.endpointId !== endpoint.id) throw new ApiError('NOT_FOUND', `The requested URL ${path} was not found on this server.`);
+}
