@@ -1,5 +1,5 @@
 /** Types for examples/index.js. */
-export type ExampleKey = 'deployPipeline' | 'scheduledBatch' | 'chainToService' | 'chatStreaming' | 'deployWithoutHoldingAWorker';
+export type ExampleKey = 'deployPipeline' | 'scheduledBatch' | 'chainToService' | 'chatStreaming' | 'deployWithoutHoldingAWorker' | 'agentWithYourOwnModel';
 export type Placeholder = 'endpointId' | 'serviceUrl' | 'imageUri';
 
 export interface ExampleNode {

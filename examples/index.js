@@ -13,6 +13,7 @@ const FILES = {
 	chainToService: '3-chain-to-service.json',
 	chatStreaming: '4-chat-streaming-webhook.json',
 	deployWithoutHoldingAWorker: '5-deploy-without-holding-a-worker.json',
+	agentWithYourOwnModel: '6-agent-with-your-own-model.json',
 };
 
 /** What a user replaces after importing, by name, as written in the files. */

@@ -1,0 +1,156 @@
+import { supplyModel } from '@n8n/ai-node-sdk';
+import {
+	NodeConnectionTypes,
+	type INodeProperties,
+	type INodeType,
+	type INodeTypeDescription,
+	type ISupplyDataFunctions,
+	type SupplyData,
+} from 'n8n-workflow';
+
+import { toNodeError } from '../shared/errors';
+import { sharedMethods } from '../shared/methods';
+import {
+	extraBodyOf,
+	maxRetriesOption,
+	ModelName,
+	modelNameProperties,
+	numberOption,
+	parameterError,
+	readTarget,
+	targetProperties,
+	timeoutOption,
+} from '../shared/openAi';
+import { VertexInvokeChatModel } from './model';
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Connect this node to an AI Agent or an AI chain (e.g. Basic LLM Chain). Its model is the one your endpoint serves (vLLM, TGI, SGLang or any OpenAI-compatible server), called through Vertex AI invoke.',
+		name: 'notice',
+		type: 'notice',
+		default: '',
+	},
+	...targetProperties,
+	...modelNameProperties('/chat/completions'),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Extra Body Fields',
+				name: 'extraBody',
+				type: 'json',
+				default: '{}',
+				description:
+					'A JSON object merged into every request body after the fields above, e.g. vLLM\'s {"top_k": 20, "repetition_penalty": 1.1, "chat_template_kwargs": {"enable_thinking": false}}. Messages, tools and streaming are set by the node.',
+			},
+			maxRetriesOption,
+			{
+				displayName: 'Maximum Number of Tokens',
+				name: 'maxTokens',
+				type: 'number',
+				typeOptions: { minValue: -1, numberPrecision: 0 },
+				default: -1,
+				description: 'The most tokens to generate (max_tokens). -1 sends none: the server decides.',
+			},
+			{
+				displayName: 'Response Format',
+				name: 'responseFormat',
+				type: 'options',
+				options: [
+					{ name: 'Text', value: 'text', description: 'Regular text answers' },
+					{ name: 'JSON', value: 'json_object', description: 'Ask for a JSON object (response_format json_object); say so in the prompt too' },
+				],
+				default: 'text',
+				description: 'The format the model answers in',
+			},
+			{
+				displayName: 'Sampling Temperature',
+				name: 'temperature',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 2, numberPrecision: 2 },
+				default: 0.7,
+				description: 'Randomness of the answers: lower is more deterministic',
+			},
+			{
+				displayName: 'Stop Sequences',
+				name: 'stop',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. </answer>, Observation:',
+				description: 'Comma-separated sequences at which the model stops generating',
+			},
+			{
+				displayName: 'Stream Answers',
+				name: 'streaming',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to ask the server for a streamed answer when the agent or chain streams (a Chat Trigger or a Webhook in streaming mode). Off: one request, the whole answer passed on at once.',
+			},
+			timeoutOption,
+			{
+				displayName: 'Top P',
+				name: 'topP',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+				default: 1,
+				description: 'Nucleus sampling: only the tokens within this probability mass are considered',
+			},
+		],
+	},
+];
+
+export class VertexAiChatModel implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Vertex AI Chat Model',
+		name: 'vertexAiChatModel',
+		icon: { light: 'file:../shared/vertexAi.svg', dark: 'file:../shared/vertexAi.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{"invoke " + ($parameter["routePrefix"] || "") + "/chat/completions"}}',
+		description:
+			'Your own model on a dedicated Vertex AI endpoint (an OpenAI-compatible server such as vLLM, TGI or SGLang behind invoke) as the chat model of an AI Agent or chain',
+		defaults: { name: 'Vertex AI Chat Model' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.AiLanguageModel],
+		outputNames: ['Model'],
+		credentials: [{ name: 'googleVertexAiApi', required: true, testedBy: 'googleVertexAiCredentialTest' }],
+		properties,
+	};
+
+	methods = sharedMethods;
+
+	async supplyData(this: ISupplyDataFunctions, itemIndex: number): Promise<SupplyData> {
+		const node = this.getNode();
+		const options = this.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>;
+		const { target, model } = await readTarget(this, itemIndex, options);
+		const maxTokens = numberOption(this, options, 'maxTokens', 'Maximum Number of Tokens', itemIndex, [-1, Number.MAX_SAFE_INTEGER]);
+		const responseFormat = options.responseFormat ?? 'text';
+		if (responseFormat !== 'text' && responseFormat !== 'json_object') {
+			throw parameterError(node, itemIndex, 'Response Format', '"Response Format" must be Text or JSON.');
+		}
+		const stop = typeof options.stop === 'string' ? options.stop.split(',').map((sequence) => sequence.trim()).filter(Boolean) : [];
+		const chatModel = new VertexInvokeChatModel(
+			{
+				target,
+				modelName: new ModelName(model, target),
+				streaming: options.streaming !== false,
+				jsonMode: responseFormat === 'json_object',
+				extraBody: extraBodyOf(this, options, itemIndex, ['messages', 'tools', 'stream', 'stream_options']),
+				toError: (error) => toNodeError(node, error, itemIndex),
+			},
+			{
+				temperature: numberOption(this, options, 'temperature', 'Sampling Temperature', itemIndex, [0, 2]),
+				topP: numberOption(this, options, 'topP', 'Top P', itemIndex, [0, 1]),
+				maxTokens: maxTokens === undefined || maxTokens < 0 ? undefined : Math.floor(maxTokens),
+				stopSequences: stop.length > 0 ? stop : undefined,
+			},
+		);
+		return supplyModel(this, chatModel);
+	}
+}

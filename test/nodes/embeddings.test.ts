@@ -1,0 +1,104 @@
+/**
+ * The Vertex AI Embeddings sub-node through n8n-core's engine: a root node of the test (as a vector store is)
+ * takes the embeddings from its ai_embedding input and calls embedDocuments / embedQuery, which go to the sample
+ * model server's /v1/embeddings through invoke. Each call is recorded on the sub-node's run data.
+ */
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeParameters,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { VertexAiEmbeddings } from '../../nodes/VertexAiEmbeddings/VertexAiEmbeddings.node';
+import { runWorkflow, sourceNode, type WorkflowRunResult } from '../harness/n8n-engine';
+import { PACKAGE, credentialTypes, deployModel, emulatorWithCredential, expectNoSecrets, locator, nodeTypes, type DeployedModel, type NodeEnv } from './support';
+
+const EMBEDDINGS = `${PACKAGE}.vertexAiEmbeddings`;
+const PROBE = 'test.embeddingsProbe';
+const DOCUMENTS = ['alpha', 'beta gamma', 'delta', 'epsilon', 'zeta'];
+
+class EmbeddingsProbe implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Embeddings Probe',
+		name: 'embeddingsProbe',
+		group: ['transform'],
+		version: 1,
+		description: 'Calls the connected embeddings',
+		defaults: { name: 'Embeddings Probe' },
+		inputs: [NodeConnectionTypes.Main, { type: NodeConnectionTypes.AiEmbedding, required: true, maxConnections: 1 }],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const embeddings = (await this.getInputConnectionData(NodeConnectionTypes.AiEmbedding, 0)) as {
+			embedDocuments(texts: string[]): Promise<number[][]>;
+			embedQuery(text: string): Promise<number[]>;
+		};
+		const documents = await embeddings.embedDocuments(DOCUMENTS);
+		const query = await embeddings.embedQuery('beta gamma');
+		return [[{ json: { documents, query }, pairedItem: { item: 0 } }]];
+	}
+}
+
+let env: NodeEnv;
+let sample: DeployedModel;
+
+beforeAll(async () => {
+	env = await emulatorWithCredential();
+	sample = await deployModel(env, { modelId: 'embedder', endpointId: 'embedder-endpoint' });
+}, 60_000);
+
+afterAll(async () => {
+	await env?.close();
+});
+
+async function probe(parameters: IDataObject = {}): Promise<WorkflowRunResult> {
+	const result = await runWorkflow({
+		nodeTypes: { ...nodeTypes, [EMBEDDINGS]: VertexAiEmbeddings, [PROBE]: EmbeddingsProbe },
+		credentialTypes,
+		credentials: env.credentials,
+		nodes: [
+			sourceNode('Start'),
+			{ name: 'Probe', type: PROBE },
+			{ name: 'Embeddings', type: EMBEDDINGS, parameters: { endpoint: locator(sample.endpointId), ...parameters } as INodeParameters },
+		],
+		connections: {
+			Start: { main: [[{ node: 'Probe', type: 'main', index: 0 }]] },
+			Embeddings: { [NodeConnectionTypes.AiEmbedding]: [[{ node: 'Probe', type: NodeConnectionTypes.AiEmbedding, index: 0 }]] },
+		},
+	});
+	await expectNoSecrets(env, result);
+	return result;
+}
+
+it('embeds documents in batches and a query, in order, with the model /v1/models lists, and records each call', async () => {
+	const before = env.emulator.requestLog('forwarded').length;
+	const result = await probe({ options: { batchSize: 2, dimensions: 16 } });
+	if (result.error) throw new Error(`${result.error.message} ${result.error.description ?? ''}`);
+	const { documents, query } = result.lastNodeJson('Probe')[0] as { documents: number[][]; query: number[] };
+	expect(documents).toHaveLength(5);
+	for (const vector of [...documents, query]) {
+		expect(vector).toHaveLength(16);
+		expect(Math.hypot(...vector)).toBeCloseTo(1, 5);
+	}
+	// The same text gives the same vector: the query is the second document.
+	expect(query).toEqual(documents[1]);
+	expect(documents[0]).not.toEqual(documents[1]);
+	const routes = env.emulator.requestLog('forwarded').slice(before).map((entry) => entry.path);
+	expect(routes).toEqual(['/v1/models', '/v1/embeddings', '/v1/embeddings', '/v1/embeddings', '/v1/embeddings']);
+	const calls = result.runData.Embeddings?.map((run) => run.data?.[NodeConnectionTypes.AiEmbedding]?.[0]?.[0]?.json);
+	expect(calls).toHaveLength(2);
+	expect((calls?.[0]?.response as number[][]).length).toBe(5);
+});
+
+it('a route that answers no vectors fails with the server\'s status, recorded on the sub-node too', async () => {
+	const result = await probe({ routePrefix: '/nowhere', modelSource: 'none' });
+	expect(result.status).toBe('error');
+	expect(`${result.error?.message} ${result.error?.description}`).toMatch(/404/);
+	expect(result.nodeError('Embeddings')).toBeDefined();
+});
