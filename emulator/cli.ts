@@ -5,7 +5,7 @@
  */
 import { startEmulator, type EmulatorOptions } from './index';
 
-const USAGE = `Usage: vertex-ai-emulator [--port N] [--state-dir DIR] [--image URI=COMMAND_OR_URL]... [--token-lifetime SECONDS]
+const USAGE = `Usage: vertex-ai-emulator [--port N] [--regional-port N] [--state-dir DIR] [--image URI=COMMAND_OR_URL]... [--token-lifetime SECONDS]
                           [--location LOCATION] [--project-id ID] [--project-number 12DIGITS] [--operation-step-ms MS] [--dns-delay-ms MS]`;
 
 function parseArgs(argv: string[]): EmulatorOptions {
@@ -28,6 +28,9 @@ function parseArgs(argv: string[]): EmulatorOptions {
 		switch (flag) {
 			case '--port':
 				options.port = number();
+				break;
+			case '--regional-port':
+				options.regionalPort = number();
 				break;
 			case '--state-dir':
 				options.stateDir = value();
@@ -82,6 +85,8 @@ async function main(): Promise<void> {
 	process.stdout.write(
 		`${JSON.stringify({
 			baseUrl: emulator.baseUrl,
+			regionalUrl: emulator.regionalUrl,
+			regionalHost: emulator.regionalHost,
 			tokenUrl: emulator.tokenUrl,
 			serviceAccountKeyFile: emulator.serviceAccountKeyFile,
 			projectId: emulator.projectId,
