@@ -4,7 +4,7 @@
  * Started with fork(): sends its start facts over IPC, closes (stopping its model servers) on a 'close' message,
  * on SIGTERM/SIGINT, or when the parent goes away.
  */
-const { startEmulator } = require('../dist/emulator');
+const { startEmulator } = require('vertex-ai-emulator');
 
 async function main() {
 	const emulator = await startEmulator({ operationStepMs: 20, stopGraceMs: 2000 });

@@ -15,7 +15,8 @@ const { spawn } = require('node:child_process');
 const { ensureN8n, installDir, isInstalled, n8nBin, nodeEnv } = require('./n8n-install');
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
-const EMULATOR_CLI = path.join(PROJECT_ROOT, 'dist', 'emulator', 'cli.js');
+/** The emulator is a package of its own (a workspace of this repository); its bin is its built CLI. */
+const EMULATOR_CLI = path.join(path.dirname(require.resolve('vertex-ai-emulator/package.json', { paths: [PROJECT_ROOT] })), 'dist', 'cli.js');
 
 /**
  * Every child process this module started and that is still running, so a caller interrupted by
@@ -396,7 +397,7 @@ async function testCredential(baseUrl, cookie, { id = '', name = 'Credential und
 }
 
 /**
- * Starts the Vertex AI emulator as its own process (the built `dist/emulator/cli.js`, on a free port,
+ * Starts the Vertex AI emulator as its own process (the vertex-ai-emulator package's built CLI, on a free port,
  * with a temporary state folder) and resolves once it has printed its facts. `images` maps image URIs
  * to a command or to the URL of a server that already runs. `stop()` ends it (SIGTERM: it stops its
  * model servers first) and removes the state folder.
