@@ -19,16 +19,25 @@ import {
 export const describeE2e = process.env.N8N_E2E === '1' ? describe : describe.skip;
 
 export const PACKAGE = 'n8n-nodes-vertex-invoke';
-export const NODE_NAMES = ['vertexAiUploadModel', 'vertexAiCreateDedicatedEndpoint', 'vertexAiDeployModel', 'vertexAiInvoke', 'vertexAiManage'];
+export const NODE_NAMES = ['vertexAiUploadModel', 'vertexAiCreateDedicatedEndpoint', 'vertexAiDeployModel', 'vertexAiInvoke', 'vertexAiManage', 'vertexAiChatModel', 'vertexAiEmbeddings'];
+/** AI sub-nodes: they supply a model or embeddings to an agent, chain or vector store, and have no Tool twin. */
+export const SUB_NODE_NAMES = ['vertexAiChatModel', 'vertexAiEmbeddings'];
 
 const ROOT = join(__dirname, '..', '..');
-const SOURCE_DIRS = ['lib', 'nodes', 'credentials', 'emulator'];
+/** Each source folder and where its build goes: the community package's dist/, and the emulator package's own. */
+const BUILDS: Array<[source: string, built: string]> = [
+	['lib', 'dist/lib'],
+	['nodes', 'dist/nodes'],
+	['credentials', 'dist/credentials'],
+	['emulator', 'emulator/dist'],
+];
 
 function newestMtime(dir: string, suffix: string): number {
 	let newest = 0;
 	for (const entry of readdirSync(dir, { withFileTypes: true })) {
 		const path = join(dir, entry.name);
-		if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path, suffix));
+		// A package's own build folder (emulator/dist) is not among its sources.
+		if (entry.isDirectory()) newest = entry.name === 'dist' ? newest : Math.max(newest, newestMtime(path, suffix));
 		else if (entry.name.endsWith(suffix) && !entry.name.endsWith('.d.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
 	}
 	return newest;
@@ -36,13 +45,13 @@ function newestMtime(dir: string, suffix: string): number {
 
 /** The tests install the packed dist/: stop with a clear message when it is missing or older than the sources. */
 export function requireFreshBuild(): void {
-	const missing = ['dist/emulator/cli.js', ...NODE_NAMES.map((name) => `dist/nodes/${name[0].toUpperCase()}${name.slice(1)}/${name[0].toUpperCase()}${name.slice(1)}.node.js`)].filter(
+	const missing = ['emulator/dist/cli.js', ...NODE_NAMES.map((name) => `dist/nodes/${name[0].toUpperCase()}${name.slice(1)}/${name[0].toUpperCase()}${name.slice(1)}.node.js`)].filter(
 		(file) => !existsSync(join(ROOT, file)),
 	);
 	if (missing.length) throw new Error(`The e2e tests need a build: run npm run build first (missing ${missing.join(', ')})`);
-	const sources = Math.max(...SOURCE_DIRS.map((dir) => newestMtime(join(ROOT, dir), '.ts')));
-	const built = Math.min(...SOURCE_DIRS.map((dir) => newestMtime(join(ROOT, 'dist', dir), '.js')));
-	if (built < sources) throw new Error('dist/ is older than the TypeScript sources: run npm run build first');
+	const sources = Math.max(...BUILDS.map(([source]) => newestMtime(join(ROOT, source), '.ts')));
+	const built = Math.min(...BUILDS.map(([, output]) => newestMtime(join(ROOT, output), '.js')));
+	if (built < sources) throw new Error('the build (dist/, emulator/dist/) is older than the TypeScript sources: run npm run build first');
 }
 
 export interface PreparedN8n {

@@ -42,7 +42,10 @@ const NODES: Record<NodeKey, new () => INodeType> = {
 };
 
 /** Registered nodes this suite does not run (class name to the reason); each needs its own bad-value cases. */
-const NOT_WALKED: Record<string, string> = {};
+const NOT_WALKED: Record<string, string> = {
+	VertexAiChatModel: 'an AI sub-node (supplyData, no execute): its parameters are checked before any request in test/nodes/chat-model.test.ts',
+	VertexAiEmbeddings: 'an AI sub-node (supplyData, no execute): its parameters are checked before any request in test/nodes/embeddings.test.ts',
+};
 
 /** Valid parameters of each node: a case changes only the parameter it is about (and what shows it). */
 const BASE: Record<NodeKey, INodeParameters> = {
