@@ -6,6 +6,8 @@ export { ensureN8n } from './n8n-install';
 export interface N8nInstance {
 	userFolder: string;
 	encryptionKey: string;
+	/** Environment every n8n process of this instance gets (imports, execute, start, worker), e.g. its database. */
+	env?: Record<string, string>;
 	remove(): void;
 }
 
@@ -127,3 +129,64 @@ export declare function startEmulatorProcess(options?: {
 /** The key JSON, the private key and its body lines of googleVertexAiApi credential data: strings never to show. */
 export declare function keySecrets(credentialData: Record<string, unknown>): string[];
 export declare function stopChildren(options?: { graceMs?: number }): Promise<void>;
+
+/** A redis-server started by startRedis (127.0.0.1, a free port, persistence off). */
+export interface RedisServer {
+	host: string;
+	port: number;
+	child: ChildProcess;
+	logs(): string;
+	stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export declare function startRedis(options?: { bin?: string; timeoutMs?: number }): Promise<RedisServer>;
+export declare function queueModeEnv(redis: { host: string; port: number }, extra?: Record<string, string>): Record<string, string>;
+
+/** An `n8n worker` process in queue mode. */
+export interface N8nWorker {
+	healthUrl: string;
+	port: number;
+	pid?: number;
+	child: ChildProcess;
+	readyAfterMs?: number;
+	logs(): string;
+	/** Execution ids from its "Worker started execution <id>" log records. */
+	startedExecutions(): string[];
+	finishedExecutions(): string[];
+	stop(options?: { graceMs?: number }): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export declare function startN8nWorker(
+	instance: N8nInstance,
+	options?: { env?: Record<string, string>; concurrency?: number; timeoutMs?: number },
+): Promise<N8nWorker>;
+export declare function executionIdsInLog(logs: string, verb?: 'started' | 'finished'): string[];
+
+export interface ExecutionSummary {
+	id: string;
+	status: string;
+	mode: string;
+	startedAt?: string;
+	stoppedAt?: string;
+	waitTill?: string | null;
+	[key: string]: unknown;
+}
+
+export declare function listExecutions(baseUrl: string, cookie: string, options?: { workflowId?: string; limit?: number }): Promise<ExecutionSummary[]>;
+export declare function waitForExecutions(
+	baseUrl: string,
+	cookie: string,
+	options: { workflowId: string; predicate(executions: ExecutionSummary[]): boolean; timeoutMs?: number; intervalMs?: number },
+): Promise<ExecutionSummary[]>;
+
+/** A throw-away PostgreSQL started by startPostgres; `env` points n8n at it. */
+export interface PostgresServer {
+	host: string;
+	port: number;
+	child: ChildProcess;
+	env: Record<string, string>;
+	logs(): string;
+	stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export declare function startPostgres(options?: { binDir?: string; timeoutMs?: number }): Promise<PostgresServer>;

@@ -96,6 +96,8 @@ async function n8nEnv(instance, extra = {}) {
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		// What every process of this instance shares (e.g. its database: DB_TYPE, DB_POSTGRESDB_*).
+		...(instance.env || {}),
 		...extra,
 	});
 }
@@ -346,6 +348,232 @@ async function startN8n(instance, { env = {}, timeoutMs } = {}) {
 	return handle;
 }
 
+/**
+ * The n8n job log lines of a process: "Worker started execution <id> (job <n>)" and "Worker finished
+ * execution <id> ..." records of a worker's JSON log, as execution ids.
+ */
+function executionIdsInLog(logs, verb = 'started') {
+	const ids = [];
+	const pattern = new RegExp(`Worker ${verb} execution (\\S+) \\(job`);
+	for (const line of logs.split('\n')) {
+		const match = pattern.exec(line);
+		if (match) ids.push(match[1]);
+	}
+	return ids;
+}
+
+/**
+ * A Redis server for n8n's queue mode: Debian's redis-server (scripts/ensure-redis.js installs it) on
+ * a free port of 127.0.0.1, persistence off (`--save '' --appendonly no`), its working folder a
+ * temporary one. Resolves once it accepts connections; `stop()` ends it and removes the folder.
+ */
+async function startRedis({ bin = process.env.REDIS_SERVER_BIN || 'redis-server', timeoutMs = 20_000 } = {}) {
+	const port = await freePort();
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-redis-'));
+	const args = ['--save', '', '--appendonly', 'no', '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--protected-mode', 'yes'];
+	const child = track(spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
+	let output = '';
+	child.stdout.on('data', (data) => (output += data));
+	child.stderr.on('data', (data) => (output += data));
+	const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+	const stop = async () => {
+		await stopChild(child, 5_000);
+		fs.rmSync(dir, { recursive: true, force: true });
+		return await exited;
+	};
+	try {
+		await new Promise((resolve, reject) => {
+			const timer = setTimeout(() => reject(new Error(`redis-server was not ready within ${timeoutMs / 1000} s:\n${lastLines(output, 20)}`)), timeoutMs);
+			child.on('error', (error) => {
+				clearTimeout(timer);
+				reject(new Error(`could not start ${bin} (run node scripts/ensure-redis.js): ${error.message}`));
+			});
+			child.on('exit', (code) => {
+				clearTimeout(timer);
+				reject(new Error(`redis-server exited with ${code} before it was ready:\n${lastLines(output, 20)}`));
+			});
+			const check = () => {
+				if (/Ready to accept connections/.test(output)) {
+					clearTimeout(timer);
+					resolve();
+				} else setTimeout(check, 50);
+			};
+			check();
+		});
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+	return { host: '127.0.0.1', port, child, logs: () => output, stop };
+}
+
+/** The folder of Debian's PostgreSQL binaries (/usr/lib/postgresql/<major>/bin), newest major first; undefined if none. */
+function postgresBinDir() {
+	const root = '/usr/lib/postgresql';
+	if (!fs.existsSync(root)) return undefined;
+	const majors = fs.readdirSync(root).filter((name) => fs.existsSync(path.join(root, name, 'bin', 'postgres'))).sort((a, b) => Number(b) - Number(a));
+	return majors.length ? path.join(root, majors[0], 'bin') : undefined;
+}
+
+/** The uid/gid of the `postgres` user (PostgreSQL refuses to run as root). */
+function postgresUser() {
+	const line = fs
+		.readFileSync('/etc/passwd', 'utf8')
+		.split('\n')
+		.find((entry) => entry.startsWith('postgres:'));
+	if (!line) throw new Error('running as root but there is no postgres user: install Debian\'s postgresql package (node scripts/ensure-redis.js)');
+	const [, , uid, gid] = line.split(':');
+	return { uid: Number(uid), gid: Number(gid) };
+}
+
+/**
+ * A throw-away PostgreSQL for n8n's queue mode (SQLite answers SQLITE_BUSY when a main and two
+ * workers write executions at once): Debian's postgresql binaries, `initdb` into a temporary folder
+ * (trust authentication, superuser `n8n`), the server on a free port of 127.0.0.1 with durability
+ * off (fsync, synchronous_commit, full_page_writes). As root it runs as the postgres user. `env` is what
+ * n8n needs (DB_TYPE=postgresdb, DB_POSTGRESDB_*); `stop()` ends it and removes the folder.
+ */
+async function startPostgres({ binDir = process.env.POSTGRES_BIN_DIR || postgresBinDir(), timeoutMs = 30_000 } = {}) {
+	if (!binDir) throw new Error('PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/postgres): run node scripts/ensure-redis.js');
+	const port = await freePort();
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-postgres-'));
+	const dataDir = path.join(dir, 'data');
+	const asUser = typeof process.getuid === 'function' && process.getuid() === 0 ? postgresUser() : {};
+	if (asUser.uid !== undefined) fs.chownSync(dir, asUser.uid, asUser.gid);
+	const env = { PATH: process.env.PATH, LANG: 'C', LC_ALL: 'C' };
+	await new Promise((resolve, reject) => {
+		const init = spawn(path.join(binDir, 'initdb'), ['-D', dataDir, '-U', 'n8n', '--auth=trust', '-E', 'UTF8', '--no-sync'], { ...asUser, cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+		let output = '';
+		init.stdout.on('data', (data) => (output += data));
+		init.stderr.on('data', (data) => (output += data));
+		init.on('error', reject);
+		init.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`initdb exited with ${code}:\n${lastLines(output, 20)}`))));
+	});
+	const args = ['-D', dataDir, '-p', String(port), '-h', '127.0.0.1', '-k', dir, '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'];
+	const child = track(spawn(path.join(binDir, 'postgres'), args, { ...asUser, cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] }));
+	let output = '';
+	child.stdout.on('data', (data) => (output += data));
+	child.stderr.on('data', (data) => (output += data));
+	const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+	const stop = async () => {
+		// SIGINT is PostgreSQL's fast shutdown (SIGTERM would wait for n8n's pooled connections).
+		if (child.exitCode === null && child.signalCode === null) {
+			const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+			child.kill('SIGINT');
+			await exited;
+			clearTimeout(timer);
+		}
+		fs.rmSync(dir, { recursive: true, force: true });
+		return await exited;
+	};
+	try {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			if (child.exitCode !== null) throw new Error(`postgres exited with ${child.exitCode}:\n${lastLines(output, 20)}`);
+			if (/database system is ready to accept connections/.test(output)) break;
+			if (Date.now() > deadline) throw new Error(`postgres was not ready within ${timeoutMs / 1000} s:\n${lastLines(output, 20)}`);
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+	return {
+		host: '127.0.0.1',
+		port,
+		child,
+		logs: () => output,
+		stop,
+		env: {
+			DB_TYPE: 'postgresdb',
+			DB_POSTGRESDB_HOST: '127.0.0.1',
+			DB_POSTGRESDB_PORT: String(port),
+			DB_POSTGRESDB_DATABASE: 'postgres',
+			DB_POSTGRESDB_USER: 'n8n',
+			DB_POSTGRESDB_PASSWORD: '',
+		},
+	};
+}
+
+/** The environment that puts an n8n process (main or worker) in queue mode on this Redis. */
+function queueModeEnv(redis, extra = {}) {
+	return {
+		EXECUTIONS_MODE: 'queue',
+		QUEUE_BULL_REDIS_HOST: redis.host,
+		QUEUE_BULL_REDIS_PORT: String(redis.port),
+		...extra,
+	};
+}
+
+/**
+ * `n8n worker --concurrency=N` in queue mode (env must hold queueModeEnv(redis)): its health server
+ * on a free port of 127.0.0.1; resolves once /healthz/readiness answers (database and Redis up). The
+ * handle has healthUrl, child, logs(), startedExecutions() / finishedExecutions() (ids from its log)
+ * and stop() (SIGTERM: the worker finishes its running jobs first, up to N8N_GRACEFUL_SHUTDOWN_TIMEOUT).
+ */
+async function startN8nWorker(instance, { env = {}, concurrency = 10, timeoutMs } = {}) {
+	const bin = requireInstalledN8n();
+	const port = await freePort();
+	const baseUrl = `http://127.0.0.1:${port}`;
+	const childEnv = await n8nEnv(instance, {
+		QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+		QUEUE_HEALTH_CHECK_PORT: String(port),
+		N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+		N8N_DISABLED_MODULES: 'mcp-registry',
+		...env,
+	});
+	const startedAt = Date.now();
+	const child = track(spawn(process.execPath, [bin, 'worker', `--concurrency=${concurrency}`], { cwd: instance.userFolder, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] }));
+	let output = '';
+	child.stdout.on('data', (data) => (output += data));
+	child.stderr.on('data', (data) => (output += data));
+	const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+	const handle = {
+		healthUrl: baseUrl,
+		port,
+		child,
+		pid: child.pid,
+		logs: () => output,
+		startedExecutions: () => executionIdsInLog(output, 'started'),
+		finishedExecutions: () => executionIdsInLog(output, 'finished'),
+		readyAfterMs: undefined,
+		async stop({ graceMs = 40_000 } = {}) {
+			await stopChild(child, graceMs);
+			return await exited;
+		},
+	};
+	try {
+		await waitForReady(baseUrl, { child, timeoutMs, logs: handle.logs });
+	} catch (error) {
+		await handle.stop();
+		throw error;
+	}
+	handle.readyAfterMs = Date.now() - startedAt;
+	return handle;
+}
+
+/**
+ * Executions of a workflow as the editor lists them (GET /rest/executions with a session): id,
+ * status, mode, startedAt, stoppedAt, waitTill, newest first.
+ */
+async function listExecutions(baseUrl, cookie, { workflowId, limit = 250 } = {}) {
+	const filter = encodeURIComponent(JSON.stringify(workflowId ? { workflowId } : {}));
+	const body = await restRequest(baseUrl, cookie, `/rest/executions?filter=${filter}&limit=${limit}`);
+	return body.data.results;
+}
+
+/** Waits until `predicate(executions)` holds for the workflow's executions; resolves to them. */
+async function waitForExecutions(baseUrl, cookie, { workflowId, predicate, timeoutMs = 120_000, intervalMs = 500 }) {
+	const deadline = Date.now() + timeoutMs;
+	let last = [];
+	while (Date.now() < deadline) {
+		last = await listExecutions(baseUrl, cookie, { workflowId });
+		if (predicate(last)) return last;
+		await new Promise((resolve) => setTimeout(resolve, intervalMs));
+	}
+	throw new Error(`executions of ${workflowId} did not reach the expected state within ${timeoutMs / 1000} s: ${JSON.stringify(last.map(({ id, status }) => ({ id, status })))}`);
+}
+
 /** The `n8n-auth` cookie from a response, as a Cookie header value. */
 function authCookie(response) {
 	const cookies = typeof response.headers.getSetCookie === 'function' ? response.headers.getSetCookie() : [];
@@ -471,19 +699,26 @@ function keySecrets(credentialData) {
 module.exports = {
 	createUserFolder,
 	ensureN8n,
+	executionIdsInLog,
 	executeWorkflow,
 	freePort,
 	importCredentials,
 	importWorkflow,
 	installCommunityPackage,
 	keySecrets,
+	listExecutions,
 	ownerSession,
 	packPackage,
 	parseExecuteOutput,
 	publishWorkflow,
+	queueModeEnv,
 	restRequest,
 	startEmulatorProcess,
 	startN8n,
+	startN8nWorker,
+	startPostgres,
+	startRedis,
 	stopChildren,
 	testCredential,
+	waitForExecutions,
 };

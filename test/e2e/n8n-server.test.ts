@@ -8,8 +8,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 
 import { loadExample } from '../../examples';
-import { VertexClient } from '../../lib';
-import { clientOptionsFromCredential } from '../../nodes/shared/client';
 import {
 	ensureN8n,
 	importWorkflow,
@@ -23,36 +21,11 @@ import {
 	type EmulatorProcess,
 	type N8nServer,
 } from '../../scripts/n8n-run';
-import { deltaText, startGatedChatServer } from './gated-chat-server';
+import { deltaText, deployGatedServer, startGatedChatServer } from './gated-chat-server';
 import { NODE_NAMES, PACKAGE, SUB_NODE_NAMES, describeE2e, prepareN8n, requireFreshBuild, type PreparedN8n } from './support';
 
 const GATED_IMAGE = 'e2e.local/gated-chat-server:1';
 const CHUNKS = 12;
-
-/** Uploads the gated image, creates a dedicated endpoint and deploys it there with all the traffic. */
-async function deployGatedServer(emulator: EmulatorProcess): Promise<string> {
-	const client = new VertexClient(clientOptionsFromCredential(emulator.credentialData()));
-	const wait = { timeoutMs: 60_000 };
-	const uploaded = await client.uploadModel({
-		modelId: 'gated-chat-model',
-		model: {
-			displayName: 'gated-chat-model',
-			containerSpec: { imageUri: GATED_IMAGE, invokeRoutePrefix: '/*', healthRoute: '/health', ports: [{ containerPort: 8080 }] },
-		},
-	});
-	if (uploaded.operation) await client.waitForOperation(uploaded.operation, wait);
-	const created = await client.createEndpoint({ endpointId: 'gated-chat', endpoint: { displayName: 'gated-chat', dedicatedEndpointEnabled: true } });
-	if (created.operation) await client.waitForOperation(created.operation, wait);
-	await client.waitForDedicatedEndpointDns('gated-chat', wait);
-	const deployed = await client.deployModel({
-		endpoint: 'gated-chat',
-		model: 'gated-chat-model',
-		deployedModel: { dedicatedResources: { machineSpec: { machineType: 'n1-standard-4' }, minReplicaCount: 1, maxReplicaCount: 1 } },
-		trafficPercentage: 100,
-	});
-	if (deployed.operation) await client.waitForOperation(deployed.operation, wait);
-	return 'gated-chat';
-}
 
 interface StreamLine {
 	type: string;
@@ -72,7 +45,7 @@ describeE2e('the package in n8n start', () => {
 		await ensureN8n();
 		gated = await startGatedChatServer({ chunks: CHUNKS });
 		emulator = await startEmulatorProcess({ images: { [GATED_IMAGE]: gated.url }, operationStepMs: 20 });
-		const endpointId = await deployGatedServer(emulator);
+		const endpointId = await deployGatedServer(emulator, GATED_IMAGE);
 		n8n = await prepareN8n(emulator);
 		const chat = loadExample('chatStreaming', { endpointId });
 		await importWorkflow(n8n.instance, chat);

@@ -61,8 +61,10 @@ export interface PreparedN8n {
 }
 
 /** A fresh user folder with the packed package installed as n8n installs community packages, and the examples' credential. */
-export async function prepareN8n(emulator: EmulatorProcess): Promise<PreparedN8n> {
+export async function prepareN8n(emulator: EmulatorProcess, { env }: { env?: Record<string, string> } = {}): Promise<PreparedN8n> {
 	const instance = createUserFolder();
+	// e.g. a shared database: every n8n process of the instance (imports included) gets it.
+	if (env) instance.env = env;
 	const packDir = mkdtempSync(join(tmpdir(), 'vertex-e2e-pack-'));
 	try {
 		const packageDir = await installCommunityPackage(instance, await packPackage(ROOT, packDir));

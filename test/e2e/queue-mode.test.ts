@@ -1,0 +1,299 @@
+/**
+ * The package in n8n's queue mode: a Redis (Debian's redis-server, scripts/ensure-redis.js) on a free
+ * loopback port with persistence off, a throw-away PostgreSQL (Debian's postgresql; SQLite answers
+ * SQLITE_BUSY, and a webhook call fails with HTTP 500, when 50 executions are written at once by three
+ * processes), `n8n start` as main (EXECUTIONS_MODE=queue) and two `n8n worker` processes sharing one
+ * user folder (the same community package install, settings and encryption key). Every
+ * production execution runs on a worker: a 50-call webhook batch, a streamed webhook answer, example 5's
+ * Wait loop with the workers restarted while the execution waits, and the token cache (one token a
+ * worker process). Only with N8N_E2E=1.
+ */
+import { loadExample, nodeNamed, type ExampleWorkflow } from '../../examples';
+import {
+	ensureN8n,
+	importWorkflow,
+	ownerSession,
+	publishWorkflow,
+	queueModeEnv,
+	startEmulatorProcess,
+	startN8n,
+	startN8nWorker,
+	startPostgres,
+	startRedis,
+	waitForExecutions,
+	type EmulatorProcess,
+	type N8nServer,
+	type N8nWorker,
+	type PostgresServer,
+	type RedisServer,
+} from '../../scripts/n8n-run';
+import { deltaText, deployGatedServer, startGatedChatServer } from './gated-chat-server';
+import { describeE2e, prepareN8n, requireFreshBuild, sampleChatReply, type PreparedN8n } from './support';
+
+const GATED_IMAGE = 'e2e.local/gated-chat-server:1';
+const CHUNKS = 12;
+const BATCH = 50;
+const WORKER_CONCURRENCY = 10;
+/** The shortest Wait n8n puts to the database (below 65 s the Wait node sleeps in the worker's memory). */
+const PERSISTED_WAIT_SECONDS = 65;
+
+const CREDENTIALS = { googleVertexAiApi: { id: 'vertexAiCredential', name: 'Google Vertex AI account' } };
+
+/** Webhook (answers with the last node's first item) -> Invoke, aggregated: one answer per call. */
+function batchWorkflow(endpointId: string): ExampleWorkflow {
+	return {
+		id: 'vertexQueueBatch',
+		name: 'Queue mode: one chat answer per webhook call',
+		nodes: [
+			{
+				id: 'a0000000-0000-4000-8000-000000000001',
+				name: 'Batch Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2.1,
+				position: [0, 0],
+				webhookId: 'a0000000-0000-4000-8000-0000000000ff',
+				parameters: { httpMethod: 'POST', path: 'queue-batch', responseMode: 'lastNode', responseData: 'firstEntryJson', options: {} },
+			},
+			{
+				id: 'a0000000-0000-4000-8000-000000000002',
+				name: 'Invoke',
+				type: 'n8n-nodes-vertex-invoke.vertexAiInvoke',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: {
+					endpoint: { __rl: true, mode: 'id', value: endpointId },
+					path: '/v1/chat/completions',
+					bodyType: 'json',
+					jsonBody: "={{ JSON.stringify({ messages: [{ role: 'user', content: $json.body.prompt }], stream: true }) }}",
+					responseFormat: 'auto',
+					streamOutput: 'aggregate',
+					options: {},
+				},
+				credentials: CREDENTIALS,
+			},
+		],
+		connections: { 'Batch Webhook': { main: [[{ node: 'Invoke', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	} as unknown as ExampleWorkflow;
+}
+
+/** Example 5 started by a webhook (production executions go to the workers), with its own ids and a model server slow to become healthy. */
+function waitLoopWorkflow(imageUri: string): ExampleWorkflow {
+	const workflow = loadExample('deployWithoutHoldingAWorker', { imageUri });
+	workflow.id = 'vertexQueueWaitLoop';
+	workflow.name = 'Queue mode: deploy in a Wait loop';
+	const trigger = nodeNamed(workflow, 'Run Now');
+	Object.assign(trigger, {
+		name: 'Start Webhook',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2.1,
+		webhookId: 'a0000000-0000-4000-8000-0000000005ff',
+		parameters: { httpMethod: 'POST', path: 'queue-wait-loop', responseMode: 'onReceived', options: {} },
+	});
+	const connections = workflow.connections as Record<string, unknown>;
+	connections['Start Webhook'] = connections['Run Now'];
+	delete connections['Run Now'];
+	const upload = nodeNamed(workflow, 'Upload Model');
+	upload.parameters.modelId = 'queue-wait-loop';
+	// Still deploying at the first check, done long before the Wait is over.
+	upload.parameters.args = ['--health-delay-ms=3000'];
+	nodeNamed(workflow, 'Create Dedicated Endpoint').parameters.endpointId = 'queue-wait-loop';
+	nodeNamed(workflow, 'Wait').parameters.amount = PERSISTED_WAIT_SECONDS;
+	return workflow;
+}
+
+function streamingWorkflow(endpointId: string): ExampleWorkflow {
+	const workflow = loadExample('chatStreaming', { endpointId });
+	workflow.id = 'vertexQueueStreaming';
+	return workflow;
+}
+
+interface StreamLine {
+	type: string;
+	content?: string;
+	metadata?: { nodeName: string };
+}
+
+const tokensMinted = async (emulator: EmulatorProcess) =>
+	((await (await fetch(`${emulator.baseUrl}/emulator/stats`)).json()) as { tokensMinted: number }).tokensMinted;
+
+describeE2e('the package in n8n queue mode (main + two workers on Redis)', () => {
+	let gated: Awaited<ReturnType<typeof startGatedChatServer>>;
+	let emulator: EmulatorProcess;
+	let redis: RedisServer;
+	let postgres: PostgresServer;
+	let n8n: PreparedN8n;
+	let main: N8nServer;
+	let workers: N8nWorker[] = [];
+	const stoppedWorkers: N8nWorker[] = [];
+	let cookie: string;
+	let queueEnv: Record<string, string>;
+
+	beforeAll(async () => {
+		requireFreshBuild();
+		await ensureN8n();
+		redis = await startRedis();
+		postgres = await startPostgres();
+		gated = await startGatedChatServer({ chunks: CHUNKS });
+		emulator = await startEmulatorProcess({ images: { [GATED_IMAGE]: gated.url }, operationStepMs: 20 });
+		const chatEndpoint = await deployGatedServer(emulator, emulator.builtInImage, 'queue-chat');
+		const gatedEndpoint = await deployGatedServer(emulator, GATED_IMAGE, 'queue-gated');
+		n8n = await prepareN8n(emulator, { env: postgres.env });
+		for (const workflow of [batchWorkflow(chatEndpoint), streamingWorkflow(gatedEndpoint), waitLoopWorkflow(emulator.builtInImage)]) {
+			await importWorkflow(n8n.instance, workflow);
+			await publishWorkflow(n8n.instance, workflow.id);
+		}
+		queueEnv = queueModeEnv(redis);
+		main = await startN8n(n8n.instance, { env: queueEnv });
+		workers = await Promise.all([0, 1].map(() => startN8nWorker(n8n.instance, { env: queueEnv, concurrency: WORKER_CONCURRENCY })));
+		cookie = await ownerSession(main.baseUrl);
+		await fetch(`${emulator.baseUrl}/emulator/reset`, { method: 'POST' });
+	}, 600_000);
+
+	afterAll(async () => {
+		await Promise.all(workers.map((worker) => worker.stop()));
+		await main?.stop();
+		await redis?.stop();
+		await postgres?.stop();
+		await emulator?.stop();
+		await gated?.close();
+		n8n?.remove();
+	}, 120_000);
+
+	it(`answers ${BATCH} webhook calls made at once, each with the reply to its own prompt, run on both workers; one token per worker`, async () => {
+		const prompts = Array.from({ length: BATCH }, (_, index) => `Queue prompt number ${index}`);
+		const started = Date.now();
+		const answers = await Promise.all(
+			prompts.map(async (prompt) => {
+				const response = await fetch(`${main.baseUrl}/webhook/queue-batch`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify({ prompt }),
+				});
+				return { httpStatus: response.status, body: (await response.json()) as { status?: number; text?: string } };
+			}),
+		);
+		const seconds = (Date.now() - started) / 1000;
+		const failed = answers.filter((answer) => answer.httpStatus !== 200);
+		if (failed.length) {
+			const logs = [main.logs(), ...workers.map((worker) => worker.logs())].join('\n').split('\n');
+			process.stderr.write(`[queue-mode] failed calls: ${JSON.stringify(failed)}\n${logs.filter((line) => /error|SQLITE|busy|lock/i.test(line)).slice(-40).join('\n')}\n`);
+		}
+		expect(answers.map((answer) => answer.httpStatus)).toEqual(prompts.map(() => 200));
+		expect(answers.map((answer) => answer.body.text)).toEqual(prompts.map(sampleChatReply));
+		expect(answers.every((answer) => answer.body.status === 200)).toBe(true);
+
+		const executions = await waitForExecutions(main.baseUrl, cookie, {
+			workflowId: 'vertexQueueBatch',
+			predicate: (list) => list.length >= BATCH && list.every((execution) => execution.status !== 'running' && execution.status !== 'new'),
+			timeoutMs: 30_000,
+		});
+		expect(executions).toHaveLength(BATCH);
+		expect(executions.every((execution) => execution.status === 'success' && execution.mode === 'webhook')).toBe(true);
+		const ids = executions.map((execution) => String(execution.id)).sort();
+		const [onFirst, onSecond] = workers.map((worker) => worker.finishedExecutions().filter((id) => ids.includes(id)));
+		// Every execution ran on exactly one worker, and both workers took a share.
+		expect([...onFirst, ...onSecond].sort()).toEqual(ids);
+		expect(onFirst.length).toBeGreaterThan(0);
+		expect(onSecond.length).toBeGreaterThan(0);
+		// The main process ran none of them.
+		expect(main.logs()).not.toMatch(/Worker started execution/);
+
+		// The access token is cached per process: each worker minted one and reused it for all its calls.
+		expect(await tokensMinted(emulator)).toBe(2);
+		process.stdout.write(
+			`[queue-mode] ${BATCH} webhook calls in ${seconds.toFixed(2)} s (${(BATCH / seconds).toFixed(1)} executions/s); ` +
+				`worker 1 ran ${onFirst.length}, worker 2 ran ${onSecond.length}; tokens minted: ${await tokensMinted(emulator)}\n`,
+		);
+	}, 180_000);
+
+	it('streams a webhook answer from a worker while the model server is still producing it', async () => {
+		const before = await tokensMinted(emulator);
+		const response = await fetch(`${main.baseUrl}/webhook/vertex-chat`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ messages: [{ role: 'user', content: 'Tell me a story' }] }),
+		});
+		expect(response.status).toBe(200);
+		const reader = response.body!.getReader();
+		const decoder = new TextDecoder();
+		const lines: StreamLine[] = [];
+		let buffered = '';
+		let serverStateAtFirstItem: { sent: number; ended: boolean } | undefined;
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			buffered += decoder.decode(value, { stream: true });
+			let newline: number;
+			while ((newline = buffered.indexOf('\n')) >= 0) {
+				const text = buffered.slice(0, newline).trim();
+				buffered = buffered.slice(newline + 1);
+				if (!text) continue;
+				const line = JSON.parse(text) as StreamLine;
+				if (line.type === 'keepalive') continue;
+				lines.push(line);
+				if (line.type === 'item' && !serverStateAtFirstItem) {
+					const [stream] = gated.streams;
+					serverStateAtFirstItem = { sent: stream.sent, ended: stream.ended };
+					// The client has the first delta (worker -> Redis -> main -> client): only now may the server go on.
+					gated.release();
+				}
+			}
+		}
+		expect(serverStateAtFirstItem).toEqual({ sent: 1, ended: false });
+		expect(gated.streams).toHaveLength(1);
+		expect(gated.streams[0]).toMatchObject({ releasedBy: 'client', sent: CHUNKS, ended: true });
+		const items = lines.filter((line) => line.metadata?.nodeName === 'Invoke Chat' && line.type === 'item').map((line) => line.content);
+		expect(items).toEqual(Array.from({ length: CHUNKS }, (_, index) => deltaText(index)));
+		expect(lines.filter((line) => line.type === 'error')).toEqual([]);
+
+		const [execution] = await waitForExecutions(main.baseUrl, cookie, {
+			workflowId: 'vertexQueueStreaming',
+			predicate: (list) => list.length === 1 && list[0].status === 'success',
+			timeoutMs: 30_000,
+		});
+		const ranOn = workers.filter((worker) => worker.finishedExecutions().includes(String(execution.id)));
+		expect(ranOn).toHaveLength(1);
+		// The worker's cached token served this call too.
+		expect(await tokensMinted(emulator)).toBe(before);
+	}, 120_000);
+
+	it(`example 5 (Wait ${PERSISTED_WAIT_SECONDS} s) completes after both workers are restarted while it waits`, async () => {
+		const before = await tokensMinted(emulator);
+		const started = Date.now();
+		const response = await fetch(`${main.baseUrl}/webhook/queue-wait-loop`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+		expect(response.status).toBe(200);
+		const [waiting] = await waitForExecutions(main.baseUrl, cookie, {
+			workflowId: 'vertexQueueWaitLoop',
+			predicate: (list) => list.length === 1 && list[0].status === 'waiting',
+			timeoutMs: 30_000,
+		});
+		const id = String(waiting.id);
+		const firstPart = workers.filter((worker) => worker.finishedExecutions().includes(id));
+		expect(firstPart).toHaveLength(1);
+
+		// The execution is in the database, not on a worker: restart them both (SIGTERM, clean exit).
+		const exits = await Promise.all(workers.map((worker) => worker.stop()));
+		expect(exits.map((exit) => exit.code)).toEqual([0, 0]);
+		stoppedWorkers.push(...workers);
+		workers = await Promise.all([0, 1].map(() => startN8nWorker(n8n.instance, { env: queueEnv, concurrency: WORKER_CONCURRENCY })));
+
+		const [done] = await waitForExecutions(main.baseUrl, cookie, {
+			workflowId: 'vertexQueueWaitLoop',
+			predicate: (list) => list.length === 1 && !['waiting', 'running', 'new'].includes(list[0].status),
+			timeoutMs: 120_000,
+			intervalMs: 1_000,
+		});
+		expect(done.status).toBe('success');
+		// The rest of the run (Check Deploy -> Deployed? -> Invoke Chat) was done by one of the new worker processes.
+		const resumedOn = workers.filter((worker) => worker.startedExecutions().includes(id));
+		expect(resumedOn).toHaveLength(1);
+		const execution = await (await fetch(`${main.baseUrl}/rest/executions/${id}`, { headers: { cookie } })).json();
+		// The run data (a flatted string) holds Invoke Chat's answer.
+		expect(JSON.stringify(execution)).toContain('Hello from the sample model server behind Vertex AI invoke!');
+		// A new process has an empty token cache: the worker that resumed the run minted one token.
+		expect(await tokensMinted(emulator)).toBe(before + 1);
+		process.stdout.write(`[queue-mode] Wait-loop run ${id} done after ${((Date.now() - started) / 1000).toFixed(1)} s, across a restart of both workers\n`);
+	}, 200_000);
+});
