@@ -14,7 +14,6 @@ import {
 	aggregateChunks,
 	DEFAULT_MAX_CHUNKS,
 	DEFAULT_MAX_STREAM_BYTES,
-	INVOKE_DEFAULT_MAX_RESPONSE_BYTES,
 	detectStreamFormat,
 	type InvokeBody,
 	type InvokeInput,
@@ -357,7 +356,8 @@ const properties: INodeProperties[] = [
 				name: 'maxResponseMb',
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 4096, numberPrecision: 0 },
-				default: INVOKE_DEFAULT_MAX_RESPONSE_BYTES / MB,
+				// The core's default (64 MiB), written out: n8n's lint wants a literal default.
+				default: 64,
 				description:
 					'Largest answer read whole (JSON, text or a file), in MiB; a larger one stops with an error naming this option, before it fills the memory. Streamed answers may carry the larger of this and 1 GiB.',
 			},
