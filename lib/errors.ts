@@ -10,6 +10,14 @@ export interface FieldViolation {
 	description: string;
 }
 
+/**
+ * `summary (context)`: the human reason and what to do come first; what was being done (HTTP status, method and
+ * URL, operation name) follows in parentheses. Callers that show the two apart read `summary` and `context`.
+ */
+function withContext(summary: string, context: string | undefined): string {
+	return context ? `${summary} (${context})` : summary;
+}
+
 /** A failed API call, from Google's error envelope or from a model server's own answer. */
 export class VertexApiError extends Error {
 	readonly name = 'VertexApiError';
@@ -18,17 +26,27 @@ export class VertexApiError extends Error {
 	readonly fieldViolations: FieldViolation[];
 	/** The raw `details` array, or the raw body text when the answer was not Google's envelope (scrubbed). */
 	readonly details: unknown;
+	/** The reason and what to do, without the context: the message's first part. */
+	readonly summary: string;
+	/** What was being done, e.g. `HTTP 404 NOT_FOUND, GET https://host/v1/projects/p/...` (scrubbed); the message ends with it. */
+	readonly context: string | undefined;
 
 	constructor(
-		message: string,
+		/** The reason and what to do (the message is this, then the context in parentheses). */
+		summary: string,
 		readonly httpStatus: number,
 		status: string | undefined,
 		fieldViolations: FieldViolation[] = [],
 		details: unknown = undefined,
 		/** The answer's Retry-After, in milliseconds, when it had a readable one. */
 		readonly retryAfterMs: number | undefined = undefined,
+		context: string | undefined = undefined,
 	) {
-		super(scrubSecrets(message));
+		const scrubbedSummary = scrubSecrets(summary);
+		const scrubbedContext = context === undefined ? undefined : scrubSecrets(context);
+		super(withContext(scrubbedSummary, scrubbedContext));
+		this.summary = scrubbedSummary;
+		this.context = scrubbedContext;
 		this.status = status === undefined ? undefined : scrubSecrets(status);
 		this.fieldViolations = fieldViolations.map(({ field, description }) => ({
 			field: scrubSecrets(field),
@@ -59,14 +77,23 @@ export class VertexOperationError extends Error {
 	readonly name = 'VertexOperationError';
 	/** Always set, so a caller can resume or inspect the operation later. */
 	readonly operationName: string;
+	/** The reason and what to do, without the context: the message's first part. */
+	readonly summary: string;
+	/** What the wait was about, e.g. `operation projects/p/.../operations/1`; the message ends with it. */
+	readonly context: string | undefined;
 	constructor(
-		message: string,
+		summary: string,
 		operationName: string,
 		readonly reason: 'failed' | 'timeout' | 'aborted',
 		/** gRPC code of the operation's error, when it failed. */
 		readonly code?: number,
+		context?: string,
 	) {
-		super(scrubSecrets(message));
+		const scrubbedSummary = scrubSecrets(summary);
+		const scrubbedContext = context === undefined ? undefined : scrubSecrets(context);
+		super(withContext(scrubbedSummary, scrubbedContext));
+		this.summary = scrubbedSummary;
+		this.context = scrubbedContext;
 		this.operationName = scrubSecrets(operationName);
 	}
 }
@@ -74,11 +101,19 @@ export class VertexOperationError extends Error {
 /** Network-level failure: connection refused or reset, timeouts, a stream cut mid-way. */
 export class VertexTransportError extends Error {
 	readonly name = 'VertexTransportError';
+	/** The reason and what to do, without the context: the message's first part. */
+	readonly summary: string;
+	/** What was being done, e.g. `POST https://host/v1/...` (scrubbed); the message ends with it. */
+	readonly context: string | undefined;
 	constructor(
-		message: string,
+		summary: string,
 		readonly code: string | undefined,
-		options?: { cause?: unknown },
+		options?: { cause?: unknown; context?: string },
 	) {
-		super(scrubSecrets(message), options);
+		const scrubbedSummary = scrubSecrets(summary);
+		const scrubbedContext = options?.context === undefined ? undefined : scrubSecrets(options.context);
+		super(withContext(scrubbedSummary, scrubbedContext), options?.cause === undefined ? undefined : { cause: options.cause });
+		this.summary = scrubbedSummary;
+		this.context = scrubbedContext;
 	}
 }

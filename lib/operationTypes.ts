@@ -28,7 +28,7 @@ function ownerOf(operationName: string): string {
 
 function responseOf<S extends z.ZodType>(operation: Operation, schema: S, label: string): z.output<S> {
 	if (operation.done !== true) {
-		throw new VertexOperationError(`Operation ${operation.name} (${label}) is not done yet.`, operation.name, 'timeout');
+		throw new VertexOperationError(`The ${label} operation is not done yet.`, operation.name, 'timeout', undefined, `operation ${operation.name}`);
 	}
 	return parseResponse(schema, operation.response ?? {}, `${label} operation response`);
 }

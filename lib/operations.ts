@@ -104,12 +104,14 @@ export function settledOperation(operation: Operation): Operation {
 	if (!operation.error) return operation;
 	const { code, message } = operation.error;
 	const codeName = grpcCodeName(code);
-	const codeText = code === undefined ? '' : ` (${codeName ? `${codeName}, ` : ''}code ${code})`;
+	const codeText = code === undefined ? undefined : `${codeName ? `${codeName}, ` : ''}code ${code}`;
+	const reason = message?.trim() || 'no message given';
 	throw new VertexOperationError(
-		`Operation ${operation.name} failed${codeText}: ${message?.trim() || 'no message given'}`,
+		`The operation failed: ${/[.!?]$/.test(reason) ? reason : `${reason}.`}`,
 		operation.name,
 		'failed',
 		code,
+		[codeText, `operation ${operation.name}`].filter(Boolean).join('; '),
 	);
 }
 
@@ -155,18 +157,23 @@ export async function waitForOperation(
 			timedOut: (lastFailure) =>
 				new VertexOperationError(
 					lastFailure === undefined
-						? `Stopped waiting for operation ${name} after ${minutes(timeoutMs)}: it is still running in Vertex AI. Wait again with this operation name to resume, or cancel it.`
-						: `Stopped waiting for operation ${name} after ${minutes(timeoutMs)}: it may still be running in Vertex AI. Wait again with this operation name to resume, or cancel it. The last poll failed: ${lastFailure}`,
+						? `Stopped waiting after ${minutes(timeoutMs)}: the operation is still running in Vertex AI. Wait again with its name to resume, or cancel it.`
+						: `Stopped waiting after ${minutes(timeoutMs)}: the operation may still be running in Vertex AI. Wait again with its name to resume, or cancel it. The last poll failed: ${lastFailure}`,
 					name,
 					'timeout',
+					undefined,
+					`operation ${name}`,
 				),
 			aborted: () =>
 				new VertexOperationError(
-					`Stopped waiting for operation ${name} because the run was cancelled; the operation itself goes on in Vertex AI (resume with its name, or cancel it).`,
+					'Stopped waiting because the run was cancelled; the operation itself goes on in Vertex AI (resume with its name, or cancel it).',
 					name,
 					'aborted',
+					undefined,
+					`operation ${name}`,
 				),
-			failedPrefix: `Stopped waiting for operation ${name}: polling it failed with an error that retrying will not fix (the operation itself is not stopped)`,
+			failedPrefix: 'Stopped waiting: polling the operation failed with an error that retrying will not fix (the operation itself is not stopped)',
+			failedContext: `operation ${name}`,
 		},
 	);
 	return settledOperation(operation);

@@ -46,6 +46,8 @@ export interface PollErrors {
 	 * error keeps its class and fields (see withMessagePrefix). Without it, that error is thrown as it is.
 	 */
 	failedPrefix?: string;
+	/** Added to the context of that error (what was polled, e.g. `operation projects/...`), after its own. */
+	failedContext?: string;
 }
 
 export const DEFAULT_POLL_FRACTION = 0.1;
@@ -105,14 +107,28 @@ export function pollDelayMs(waitedMs: number, options: Pick<PollOptions, 'initia
 /**
  * `error` with `prefix` put before its message, for a permanent read error that must name what was polled.
  * The result keeps the class and every field (httpStatus, status, code...), so callers still tell a 404 from
- * a 403; the original error is its `cause`.
+ * a 403; the original error is its `cause`. Errors that keep their reason apart from their context (`summary`,
+ * `context`) get the prefix on the summary and `context` (what was polled) after their own context; the message
+ * stays `summary (context)`.
  */
-export function withMessagePrefix(error: unknown, prefix: string): Error {
-	if (!(error instanceof Error)) return new Error(`${prefix}: ${String(error)}`, { cause: error });
+export function withMessagePrefix(error: unknown, prefix: string, context?: string): Error {
+	if (!(error instanceof Error)) return new Error(`${prefix}: ${String(error)}${context ? ` (${context})` : ''}`, { cause: error });
 	const annotated = Object.create(Object.getPrototypeOf(error) as object) as Error;
 	Object.defineProperties(annotated, Object.getOwnPropertyDescriptors(error));
 	const hidden = { writable: true, configurable: true, enumerable: false };
-	Object.defineProperty(annotated, 'message', { ...hidden, value: `${prefix}: ${error.message}` });
+	const shown = { ...hidden, enumerable: true };
+	const own = error as { summary?: unknown; context?: unknown };
+	let message: string;
+	if (typeof own.summary === 'string') {
+		const summary = `${prefix}: ${own.summary}`;
+		const contexts = [typeof own.context === 'string' ? own.context : undefined, context].filter(Boolean);
+		Object.defineProperty(annotated, 'summary', { ...shown, value: summary });
+		Object.defineProperty(annotated, 'context', { ...shown, value: contexts.length ? contexts.join('; ') : undefined });
+		message = contexts.length ? `${summary} (${contexts.join('; ')})` : summary;
+	} else {
+		message = `${prefix}: ${error.message}${context ? ` (${context})` : ''}`;
+	}
+	Object.defineProperty(annotated, 'message', { ...hidden, value: message });
 	Object.defineProperty(annotated, 'cause', { ...hidden, value: error });
 	Error.captureStackTrace(annotated, withMessagePrefix);
 	return annotated;
@@ -159,7 +175,7 @@ export async function pollUntil<T>(
 				const transient = isTransientPollError(error);
 				if (transient) lastError = error;
 				if (deadlineReached.signal.aborted) throw timedOut();
-				if (!transient) throw errors.failedPrefix ? withMessagePrefix(error, errors.failedPrefix) : error;
+				if (!transient) throw errors.failedPrefix ? withMessagePrefix(error, errors.failedPrefix, errors.failedContext) : error;
 				failures++;
 				const backoff = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** (failures - 1));
 				const retryAfter = error instanceof VertexApiError ? (error.retryAfterMs ?? 0) : 0;

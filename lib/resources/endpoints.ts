@@ -136,14 +136,17 @@ export async function waitForDedicatedEndpointDns(
 			timedOut: (lastFailure) =>
 				new VertexOperationError(
 					lastFailure === undefined
-						? `Endpoint ${name} still has no dedicatedEndpointDns after ${Math.round(timeoutMs / 1000)} s; Vertex is still setting it up. Wait again later.`
-						: `Endpoint ${name} still has no dedicatedEndpointDns after ${Math.round(timeoutMs / 1000)} s; Vertex may still be setting it up. Wait again later. The last read of the endpoint failed: ${lastFailure}`,
+						? `The endpoint still has no DNS name (dedicatedEndpointDns) after ${Math.round(timeoutMs / 1000)} s: Vertex AI is still setting it up. Wait again later.`
+						: `The endpoint still has no DNS name (dedicatedEndpointDns) after ${Math.round(timeoutMs / 1000)} s: Vertex AI may still be setting it up. Wait again later. The last read of the endpoint failed: ${lastFailure}`,
 					name,
 					'timeout',
+					undefined,
+					`endpoint ${name}`,
 				),
 			aborted: () =>
-				new VertexOperationError(`Stopped waiting for the DNS of endpoint ${name}: the run was cancelled.`, name, 'aborted'),
-			failedPrefix: `Stopped waiting for the DNS of endpoint ${name}`,
+				new VertexOperationError("Stopped waiting for the endpoint's DNS name: the run was cancelled.", name, 'aborted', undefined, `endpoint ${name}`),
+			failedPrefix: "Stopped waiting for the endpoint's DNS name",
+			failedContext: `endpoint ${name}`,
 		},
 	);
 }

@@ -29,12 +29,15 @@ export async function createOrUseExisting<Created, Existing>(
 	} catch (error) {
 		if (!isAlreadyExists(error) || !conflict.id) throw error;
 		if (conflict.ifExists === 'use') return { existing: await readExisting(conflict.id) };
+		// The reason, then what to do; where it lives goes to the context. Fields are named as the input names them.
 		throw new VertexApiError(
-			`${conflict.kind} "${conflict.id}" already exists in ${conflict.parent}: choose another ${conflict.idField}, or set ifExists to "use" to reuse it.`,
+			`${conflict.kind} ${JSON.stringify(conflict.id)} already exists. Choose another ${conflict.idField}, or reuse the existing one (ifExists: 'use').`,
 			error.httpStatus,
 			error.status,
 			error.fieldViolations,
 			error.details,
+			undefined,
+			`HTTP ${error.httpStatus}${error.status ? ` ${error.status}` : ''}, in ${conflict.parent}`,
 		);
 	}
 }

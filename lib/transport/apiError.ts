@@ -132,10 +132,18 @@ function truncate(text: string): string {
 	return text.length > MAX_BODY_TEXT ? `${text.slice(0, MAX_BODY_TEXT)}… (truncated)` : text;
 }
 
+/** Text as a sentence: trimmed, ending in ".", "!" or "?" (a period is added), so advice can follow it. */
+function sentence(text: string): string {
+	const trimmed = text.trim();
+	return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
 /**
  * Builds the VertexApiError for a non-2xx answer. Everything kept from the answer (message, status, field
  * violations, details, body text) is scrubbed of `secrets` (the token sent) and of anything shaped like a secret:
- * a server may reflect the request's Authorization header or body into any of them.
+ * a server may reflect the request's Authorization header or body into any of them. The message leads with the
+ * reason (Google's message, or the server's body text), then what to do; the HTTP status and the request (method
+ * and URL) come last, in parentheses, and apart as `context`.
  */
 export function apiErrorFromResponse(
 	httpStatus: number,
@@ -144,23 +152,24 @@ export function apiErrorFromResponse(
 	secrets: string[] = [],
 ): VertexApiError {
 	const scrub = (text: string) => scrubSecrets(text, secrets);
-	const prefix = context.action ? `${context.action} failed` : 'Request failed';
 	const envelope = envelopeOf(bodyText);
+	const status = envelope && typeof envelope.status === 'string' ? scrub(envelope.status) : undefined;
+	const where = [`HTTP ${httpStatus}${status ? ` ${status}` : ''}`, context.action].filter(Boolean).join(', ');
 	if (envelope) {
 		const message = scrub(String(envelope.message ?? '')).trim();
-		const status = typeof envelope.status === 'string' ? scrub(envelope.status) : undefined;
 		const details = Array.isArray(envelope.details) ? scrubDeep(envelope.details, secrets) : undefined;
 		const violations = fieldViolationsOf(details);
-		const parts = [`${prefix} (HTTP ${httpStatus}${status ? ` ${status}` : ''})${message ? `: ${message}` : '.'}`];
+		const parts = [message ? sentence(message) : `The request failed with HTTP ${httpStatus}${status ? ` ${status}` : ''}.`];
 		if (violations.length) {
 			parts.push(`Invalid fields: ${violations.map((v) => `${v.field}: ${v.description}`).join('; ')}.`);
 		}
 		const advice = adviceFor(httpStatus, status, message, details, context);
 		if (advice) parts.push(advice);
-		return new VertexApiError(scrub(parts.join(' ')), httpStatus, status, violations, details, context.retryAfterMs);
+		return new VertexApiError(scrub(parts.join(' ')), httpStatus, status, violations, details, context.retryAfterMs, scrub(where));
 	}
 	const text = truncate(scrub(bodyText).trim());
 	const advice = adviceFor(httpStatus, undefined, text, undefined, context);
-	const message = `${prefix} (HTTP ${httpStatus})${text ? `: ${text}` : '.'}${advice ? ` ${advice}` : ''}`;
-	return new VertexApiError(message, httpStatus, undefined, [], text || undefined, context.retryAfterMs);
+	const reason = text ? `The server answered: ${sentence(text)}` : `The request failed with HTTP ${httpStatus}.`;
+	const summary = advice ? `${reason} ${advice}` : reason;
+	return new VertexApiError(summary, httpStatus, undefined, [], text || undefined, context.retryAfterMs, scrub(where));
 }

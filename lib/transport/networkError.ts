@@ -65,7 +65,9 @@ export function networkErrorFrom(error: unknown, context: NetworkErrorContext): 
 				reason = `network error talking to ${host}: ${message}${code ? ` (${code})` : ''}`;
 			}
 	}
-	return new VertexTransportError(`${action} failed: ${reason}.`, code, { cause: safeCause(error) });
+	// The reason first, what was being done (method and URL) after it.
+	const summary = `${reason.charAt(0).toUpperCase()}${reason.slice(1)}.`;
+	return new VertexTransportError(summary, code, { cause: safeCause(error), context: action });
 }
 
 /** A cause stripped to name, message and code, so no request options (headers) ride along. */

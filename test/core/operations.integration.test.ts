@@ -232,7 +232,9 @@ describe('against the emulator: poll errors during a deploy', () => {
 		expect(Date.now() - startedAt).toBeLessThan(1_000);
 		expect(error).toBeInstanceOf(VertexApiError);
 		expect(error.httpStatus).toBe(httpStatus);
-		expect(error.message).toContain(`Stopped waiting for operation ${name}: polling it failed`);
+		// The reason first; the operation named in the context at the end.
+		expect(error.message).toMatch(/^Stopped waiting: polling the operation failed/);
+		expect(error.context).toContain(`operation ${name}`);
 		expect(error.cause).toBeInstanceOf(VertexApiError);
 		expect(refusedPolls(name, httpStatus)).toHaveLength(1);
 		// The deploy itself went on.

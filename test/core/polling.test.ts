@@ -364,7 +364,8 @@ describe('waitForOperation over a failing sender', () => {
 		const operationError = error as VertexOperationError;
 		expect(operationError.reason).toBe('timeout');
 		expect(operationError.operationName).toBe(OPERATION);
-		expect(operationError.message).toMatch(new RegExp(`^Stopped waiting for operation ${OPERATION} after 2 min: it may still be running`));
+		expect(operationError.message).toMatch(/^Stopped waiting after 2 min: the operation may still be running/);
+		expect(operationError.context).toBe(`operation ${OPERATION}`);
 		expect(operationError.message).toContain('The last poll failed: GET');
 		expect(operationError.message).toContain('HTTP 503 UNAVAILABLE');
 		expect(operationError.cause).toBeInstanceOf(VertexApiError);
@@ -376,7 +377,8 @@ describe('waitForOperation over a failing sender', () => {
 		expect(sender.requests).toHaveLength(1);
 		expect(error).toBeInstanceOf(VertexApiError);
 		expect((error as VertexApiError).httpStatus).toBe(403);
-		expect((error as Error).message).toMatch(new RegExp(`^Stopped waiting for operation ${OPERATION}: polling it failed`));
+		expect((error as Error).message).toMatch(/^Stopped waiting: polling the operation failed/);
+		expect((error as Error).message.endsWith(`(operation ${OPERATION})`)).toBe(true);
 		expect((error as Error).message).toContain('PERMISSION_DENIED');
 	});
 });
@@ -407,6 +409,7 @@ describe('waitForDedicatedEndpointDns over a failing sender', () => {
 		const { error } = await settle(waitForDedicatedEndpointDns(controlPlane(sender), ENDPOINT));
 		expect(sender.requests).toHaveLength(1);
 		expect((error as VertexApiError).httpStatus).toBe(404);
-		expect((error as Error).message).toMatch(new RegExp(`^Stopped waiting for the DNS of endpoint ${ENDPOINT}: `));
+		expect((error as Error).message).toMatch(/^Stopped waiting for the endpoint's DNS name: /);
+		expect((error as Error).message.endsWith(`(endpoint ${ENDPOINT})`)).toBe(true);
 	});
 });

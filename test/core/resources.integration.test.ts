@@ -272,7 +272,8 @@ describe('endpoints', () => {
 			.catch((caught: unknown) => caught)) as VertexApiError;
 		expect(error).toBeInstanceOf(VertexApiError);
 		expect(error.httpStatus).toBe(409);
-		expect(error.message).toMatch(/ifExists to "use"/);
+		expect(error.summary).toBe('Endpoint "ep-exists" already exists. Choose another endpointId, or reuse the existing one (ifExists: \'use\').');
+		expect(error.context).toBe('HTTP 409 ALREADY_EXISTS, in projects/my-proj/locations/us-central1');
 	});
 
 	it('waits until dedicatedEndpointDns is set', async () => {

@@ -73,7 +73,12 @@ describe('API error messages', () => {
 		);
 		expect(error.message).toContain('endpoints/x" not found');
 		expect(error.message).toMatch(/project, location and id/);
-		expect(error.message.startsWith('GET endpoint failed (HTTP 404 NOT_FOUND)')).toBe(true);
+		// The reason first, then what to do (a sentence of its own), then the status and the request.
+		expect(error.message).toBe(
+			'endpoint "projects/1/locations/us-central1/endpoints/x" not found. Check the project, location and id: the resource does not exist there (resources are regional: it may live in another location). (HTTP 404 NOT_FOUND, GET endpoint)',
+		);
+		expect(error.summary.startsWith('endpoint "projects/1/locations/us-central1/endpoints/x" not found. Check')).toBe(true);
+		expect(error.context).toBe('HTTP 404 NOT_FOUND, GET endpoint');
 	});
 
 	it("keeps resource advice off a model server's own 404 and 409 (no gRPC status)", () => {

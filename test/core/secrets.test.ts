@@ -245,7 +245,8 @@ describe('a server that reflects the token and the request body', () => {
 		const c = client();
 		const failed = (await failureOf(() => c.waitForOperation('projects/test-project/locations/us-central1/operations/1'))) as VertexOperationError;
 		expect(failed).toBeInstanceOf(VertexOperationError);
-		expect(failed.message).toMatch(/failed \(INTERNAL, code 13\): deploy failed: authorization=Bearer \[redacted\]/);
+		expect(failed.message).toMatch(/^The operation failed: deploy failed: authorization=Bearer \[redacted\]/);
+		expect(failed.context).toMatch(/^INTERNAL, code 13; operation /);
 		const timedOut = (await failureOf(() =>
 			c.waitForOperation('projects/test-project/locations/us-central1/operations/2', { timeoutMs: 400, initialDelayMs: 50, maxDelayMs: 100 }),
 		)) as VertexOperationError;

@@ -161,7 +161,9 @@ describe('retries', () => {
 			.send({ method: 'POST', url: `${fake.url}/reset-post`, body: '{"a":1}' })
 			.catch((caught: unknown) => caught);
 		expect(error).toBeInstanceOf(VertexTransportError);
-		expect((error as VertexTransportError).message).toMatch(/^POST http:\/\/127\.0\.0\.1:\d+\/reset-post failed: the connection .* was closed/);
+		// The reason first, the request after it.
+		expect((error as VertexTransportError).message).toMatch(/^The connection .* was closed by the other side .*\. \(POST http:\/\/127\.0\.0\.1:\d+\/reset-post\)$/);
+		expect((error as VertexTransportError).context).toMatch(/^POST http:\/\/127\.0\.0\.1:\d+\/reset-post$/);
 		expect((error as Error).message).not.toContain('    at ');
 		expect(seen()).toHaveLength(1);
 	});
