@@ -57,6 +57,7 @@ export {
 
 // Invoke and stream decoding
 export {
+	checkInvokeInput,
 	INVOKE_DEFAULT_MAX_RESPONSE_BYTES,
 	INVOKE_MAX_BODY_BYTES,
 	INVOKE_MAX_PATH_LENGTH,

@@ -10,10 +10,10 @@ import {
 
 import { CREATE_ENDPOINT, resourceId, type Endpoint } from '../../lib';
 import { runWithClient } from '../shared/client';
-import { outputItem } from '../shared/items';
+import { outputItem, withCarriedIds } from '../shared/items';
 import { sharedMethods } from '../shared/methods';
 import { operationFields, startOrResumeOperation, waitSettings } from '../shared/operation';
-import { CALLER_ID, CALLER_ID_RULE, labelsOf, labelsOption, waitParameters } from '../shared/parameters';
+import { CALLER_ID, CALLER_ID_RULE, formatNotice, labelsOf, labelsOption, resumeOperationOption, waitParameters } from '../shared/parameters';
 import { parameterReader, type ParameterReader } from '../shared/read';
 
 /** Core field paths (the Endpoint sits under `endpoint` in the create input) to the parameters that set them. */
@@ -23,14 +23,15 @@ const CORE_FIELDS: Record<string, string> = {
 	'endpoint.labels': 'options.labels',
 	endpointId: 'endpointId',
 	'endpoint.clientConnectionConfig.inferenceTimeout': 'inferenceTimeoutSeconds',
+	ifExists: 'ifExists',
+	resumeOperation: 'options.resumeOperationName',
 };
 
-function endpointFields(endpoint: Endpoint): IDataObject {
+/** The endpoint's ids (first in the output), then what else the output says about it. */
+function endpointFields(endpoint: Endpoint): { ids: IDataObject; about: IDataObject } {
 	return {
-		endpoint: endpoint.name,
-		endpointId: resourceId(endpoint.name),
-		displayName: endpoint.displayName ?? null,
-		dedicatedEndpointDns: endpoint.dedicatedEndpointDns ?? null,
+		ids: { endpointId: resourceId(endpoint.name), endpoint: endpoint.name },
+		about: { displayName: endpoint.displayName ?? null, dedicatedEndpointDns: endpoint.dedicatedEndpointDns ?? null },
 	};
 }
 
@@ -52,7 +53,13 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. chat-endpoint or 1234567',
 		description:
 			'Optional ID of your choice: letter first with lowercase letters, digits and hyphens (up to 63), or up to 9 digits. Left empty, Vertex AI picks a number.',
+		hint: 'The output carries it as endpointId (and the incoming modelId on): Deploy Model and Invoke after this node use it without further wiring',
 	},
+	formatNotice(
+		'endpointId',
+		CALLER_ID.source.slice(1, -1),
+		'An Endpoint ID is a lowercase letter first, then lowercase letters, digits and "-" (up to 63, not ending in "-"), or 1 to 9 digits: e.g. chat-endpoint',
+	),
 	{
 		displayName: 'If the ID Exists',
 		name: 'ifExists',
@@ -77,7 +84,7 @@ const properties: INodeProperties[] = [
 		default: 600,
 		description: 'How long one invoke request may take before Vertex AI ends it (at most 3600)',
 	},
-	...waitParameters(15),
+	...waitParameters(15, 'options'),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -93,6 +100,7 @@ const properties: INodeProperties[] = [
 				description: 'Description of the endpoint',
 			},
 			labelsOption,
+			resumeOperationOption,
 		],
 	},
 ];
@@ -130,22 +138,20 @@ export class VertexAiCreateDedicatedEndpoint implements INodeType {
 					existing = created.existing;
 					return created.operation;
 				});
-				if (operation && !operation.done) return [outputItem(i, operationFields(operation))];
+				if (operation && !operation.done) return [outputItem(i, withCarriedIds(this, i, {}, operationFields(operation)))];
 
 				const endpoint = (existing ?? result) as Endpoint;
 				const ready =
 					settings.timeoutMs !== undefined
 						? await client.waitForDedicatedEndpointDns(endpoint.name, { timeoutMs: settings.timeoutMs, signal })
 						: endpoint;
-				return [
-					outputItem(i, {
-						...endpointFields(ready),
-						existed: existing !== undefined,
-						...operationFields(operation),
-					}),
-				];
+				const { ids, about } = endpointFields(ready);
+				return [outputItem(i, withCarriedIds(this, i, ids, { ...about, existed: existing !== undefined, ...operationFields(operation) }))];
 			},
-			{ parameterOf: read.fieldLabels(CORE_FIELDS) },
+			{
+				parameterOf: read.fieldWords(CORE_FIELDS),
+				check: (i) => [createRequest(read, i), waitSettings(read, i)],
+			},
 		);
 	}
 }

@@ -22,18 +22,21 @@ import {
 	type TrafficRequest,
 } from '../../lib';
 import { runWithClient } from '../shared/client';
-import { outputItem } from '../shared/items';
+import { outputItem, withCarriedIds } from '../shared/items';
 import { sharedMethods } from '../shared/methods';
 import { nodeWaitOptions, operationFields, startOrResumeOperation, waitSettings } from '../shared/operation';
 import {
 	EMAIL,
 	EMAIL_RULE,
 	endpointLocator,
+	fromIncomingItem,
 	modelLocator,
 	modelOfItem,
+	resumeOperationOption,
 	trafficSplitOf,
 	trafficSplitProperty,
 	waitParameters,
+	wiringNotice,
 } from '../shared/parameters';
 import { parameterReader, type ParameterReader } from '../shared/read';
 
@@ -54,6 +57,7 @@ const CORE_FIELDS: Record<string, string> = {
 	'deployedModel.dedicatedResources.autoscalingMetricSpecs': 'options.autoscalingTarget',
 	trafficPercentage: 'trafficPercentage',
 	trafficSplit: 'trafficSplit',
+	resumeOperation: 'options.resumeOperationName',
 };
 
 /** Compute Engine machine types: n1-standard-4, g2-standard-12, a3-highgpu-8g, ct5lp-hightpu-4t... */
@@ -62,8 +66,13 @@ const MACHINE_TYPE = /^[a-z0-9]+(-[a-z0-9]+)+$/;
 const IF_DEPLOYED_LABEL = 'If This Model Is Already Deployed on the Endpoint';
 
 const properties: INodeProperties[] = [
-	endpointLocator,
-	modelLocator,
+	fromIncomingItem(endpointLocator, 'endpointId'),
+	fromIncomingItem(modelLocator, 'modelId'),
+	wiringNotice(
+		'model',
+		'modelId',
+		'By default Endpoint and Model are the endpointId and modelId of the incoming item: Upload Model outputs the model, Create Dedicated Endpoint the endpoint and carries the model on. A new Model ID in Upload Model is deployed with no change here. Pick From List to always deploy one model.',
+	),
 	{
 		displayName: IF_DEPLOYED_LABEL,
 		name: 'ifDeployed',
@@ -178,7 +187,7 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { trafficMode: ['split'] } },
 	},
 	// Vertex AI allows a model server up to 2 hours to become healthy, after the machines are provisioned.
-	...waitParameters(120),
+	...waitParameters(120, 'options'),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -222,6 +231,7 @@ const properties: INodeProperties[] = [
 				default: false,
 				description: 'Whether to log every request to Cloud Logging',
 			},
+			resumeOperationOption,
 			{
 				displayName: 'Service Account',
 				name: 'serviceAccount',
@@ -263,25 +273,30 @@ export class VertexAiDeployModel implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const read = parameterReader(this, properties);
+		/** Everything an item deploys, checked (before any item sends a request, and again when it runs). */
+		const prepare = (i: number) => {
+			const endpoint = read.locator(i, 'endpoint');
+			const model = modelOfItem(read, i);
+			const settings = waitSettings(read, i);
+			const ifDeployed = read.option<IfDeployed>(i, 'ifDeployed');
+			if (ifDeployed === 'replace' && settings.timeoutMs === undefined) {
+				throw new NodeOperationError(
+					this.getNode(),
+					'"Replace It" needs "Wait for Completion": the older copies are undeployed only once the new one serves.',
+					{
+						itemIndex: i,
+						description: `Check the parameter "Wait for Completion" (or "${IF_DEPLOYED_LABEL}"). Nothing was deployed.`,
+					},
+				);
+			}
+			return { endpoint, model, settings, ifDeployed, request: deployRequest(read, i, endpoint, model, trafficOf(read, i)) };
+		};
 		return await runWithClient(
 			this,
 			async (i, signal, client) => {
-				const endpoint = read.locator(i, 'endpoint');
-				const model = modelOfItem(read, i);
-				const settings = waitSettings(read, i);
-				const ifDeployed = read.option<IfDeployed>(i, 'ifDeployed');
-				if (ifDeployed === 'replace' && settings.timeoutMs === undefined) {
-					throw new NodeOperationError(
-						this.getNode(),
-						'"Replace It" needs "Wait for Completion": the older copies are undeployed only once the new one serves.',
-						{
-							itemIndex: i,
-							description: `Check the parameter "Wait for Completion" (or "${IF_DEPLOYED_LABEL}"). Nothing was deployed.`,
-						},
-					);
-				}
-				const request = deployRequest(read, i, endpoint, model, trafficOf(read, i));
+				const { endpoint, model, settings, ifDeployed, request } = prepare(i);
 				const names = { endpoint: client.endpointName(endpoint), model: client.modelName(model) };
+				const item = (ids: IDataObject, rest: IDataObject) => [outputItem(i, withCarriedIds(this, i, ids, rest))];
 
 				let existing: { deployedModel: DeployedModel; endpoint: Endpoint } | undefined;
 				const { operation, result } = await startOrResumeOperation(this, client, settings, DEPLOY_MODEL, signal, async () => {
@@ -291,34 +306,24 @@ export class VertexAiDeployModel implements INodeType {
 				});
 				if (existing) {
 					const { deployedModel, endpoint: after } = existing;
-					return [
-						outputItem(i, {
-							...resourceFields(after.name, deployedModel.model ?? names.model),
-							deployedModelId: deployedModel.id ?? null,
-							modelVersionId: deployedModel.modelVersionId ?? null,
-							trafficSplit: (after.trafficSplit ?? {}) as IDataObject,
-							reused: true,
-							undeployedModelIds: [],
-							deploymentStage: null,
-							...operationFields(undefined),
-						}),
-					];
+					return item(deployIds(deployedModel.id ?? null, after.name, deployedModel.model ?? names.model, deployedModel.modelVersionId ?? null), {
+						trafficSplit: (after.trafficSplit ?? {}) as IDataObject,
+						reused: true,
+						undeployedModelIds: [],
+						deploymentStage: null,
+						...operationFields(undefined),
+					});
 				}
 				const stage = (operation && deploymentStageOf(operation)) ?? null;
 				if (!result) {
 					// The same fields as a finished deploy, null where only the finished operation tells.
-					return [
-						outputItem(i, {
-							...resourceFields(names.endpoint, names.model),
-							deployedModelId: null,
-							modelVersionId: null,
-							trafficSplit: null,
-							reused: false,
-							undeployedModelIds: [],
-							deploymentStage: stage,
-							...operationFields(operation),
-						}),
-					];
+					return item(deployIds(null, names.endpoint, names.model, null), {
+						trafficSplit: null,
+						reused: false,
+						undeployedModelIds: [],
+						deploymentStage: stage,
+						...operationFields(operation),
+					});
 				}
 
 				let undeployed: string[] = [];
@@ -332,20 +337,15 @@ export class VertexAiDeployModel implements INodeType {
 					});
 				}
 				const after = await client.getEndpoint(endpoint, { signal });
-				return [
-					outputItem(i, {
-						...resourceFields(after.name, result.model || names.model),
-						deployedModelId: result.deployedModelId,
-						modelVersionId: result.modelVersionId ?? null,
-						trafficSplit: (after.trafficSplit ?? {}) as IDataObject,
-						reused: false,
-						undeployedModelIds: undeployed,
-						deploymentStage: stage,
-						...operationFields(operation),
-					}),
-				];
+				return item(deployIds(result.deployedModelId, after.name, result.model || names.model, result.modelVersionId ?? null), {
+					trafficSplit: (after.trafficSplit ?? {}) as IDataObject,
+					reused: false,
+					undeployedModelIds: undeployed,
+					deploymentStage: stage,
+					...operationFields(operation),
+				});
 			},
-			{ parameterOf: read.fieldLabels(CORE_FIELDS) },
+			{ parameterOf: read.fieldWords(CORE_FIELDS), check: prepare },
 		);
 	}
 }
@@ -399,7 +399,17 @@ function autoscalingOf(read: ParameterReader, i: number) {
 	return [{ metricName: read.option(i, 'options.autoscalingMetric'), target: read.number(i, 'options.autoscalingTarget') }];
 }
 
-/** Full names and bare ids of the endpoint and model, named as the Create and Upload nodes name them. */
-function resourceFields(endpoint: string, model: string): IDataObject {
-	return { endpoint, endpointId: resourceId(endpoint), model: model.split('@')[0], modelId: resourceId(model) };
+/**
+ * The ids a deploy outputs first: the deployed model's, then the endpoint's and the model's (bare ids, then full names),
+ * named as the Create and Upload nodes name them, so the nodes after it find them where they look.
+ */
+function deployIds(deployedModelId: string | null, endpoint: string, model: string, modelVersionId: string | null): IDataObject {
+	return {
+		deployedModelId,
+		endpointId: resourceId(endpoint),
+		modelId: resourceId(model),
+		modelVersionId,
+		endpoint,
+		model: model.split('@')[0],
+	};
 }

@@ -12,8 +12,10 @@ import { Readable } from 'node:stream';
 
 import {
 	aggregateChunks,
+	checkInvokeInput,
 	DEFAULT_MAX_CHUNKS,
 	DEFAULT_MAX_STREAM_BYTES,
+	INVOKE_DEFAULT_MAX_RESPONSE_BYTES,
 	detectStreamFormat,
 	type InvokeBody,
 	type InvokeInput,
@@ -25,11 +27,12 @@ import { runWithClient } from '../shared/client';
 import { requestHeaders } from '../shared/headers';
 import { outputItem } from '../shared/items';
 import { sharedMethods } from '../shared/methods';
-import { endpointLocator } from '../shared/parameters';
+import { endpointLocator, formatNotice, fromIncomingItem, wiringNotice } from '../shared/parameters';
 import { parameterReader, type ParameterReader } from '../shared/read';
 import { commaList } from '../shared/values';
 
 const MB = 1024 * 1024;
+const DEFAULT_MAX_RESPONSE_MB = INVOKE_DEFAULT_MAX_RESPONSE_BYTES / MB;
 const STREAM_FORMATS: ReadonlySet<StreamFormat> = new Set(['sse', 'ndjson', 'lines']);
 
 /** Used both as the option's default and when the option was not added (a collection then omits it). */
@@ -47,6 +50,7 @@ const CORE_FIELDS: Record<string, string> = {
 	maxBytes: 'options.maxResponseMb',
 	maxStreamBytes: 'options.maxResponseMb',
 	maxChunks: 'options.maxChunks',
+	prompt: 'prompt',
 };
 
 /** A route of the model server: "/" first, one line (the core checks the rest of its grammar). */
@@ -58,10 +62,48 @@ const MEDIA_TYPE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+(\s
 const FIELD_NAME = /^(?!__proto__$)[A-Za-z0-9_.-]+$/;
 const HEADER_LIST = /^(\*|[!#$%&'*+.^_`|~0-9A-Za-z-]+)(\s*,\s*(\*|[!#$%&'*+.^_`|~0-9A-Za-z-]+))*$/;
 
-async function bodyOf(ctx: IExecuteFunctions, read: ParameterReader, i: number): Promise<InvokeBody | undefined> {
+/**
+ * What the core refuses in a path (lib/invoke/path.ts), as one regular expression the editor can test while the user
+ * types: not starting with "/", the root alone, "//", "." or ".." segments (also as %2e), "?", "#", a backslash, an
+ * encoded slash or backslash, a "%" that starts no escape. The run checks the path in full again.
+ */
+const REFUSED_PATH = String.raw`^(?!/)|^/$|//|/(?:\.|%2[eE]){1,2}(?:[/;]|$)|[?#\\]|%(?:2[fF]|5[cC])|%(?![0-9A-Fa-f]{2})`;
+
+/** Whether the node runs as its tool twin (for an AI agent or an MCP client), where it answers in fewer words. */
+function runsAsTool(ctx: IExecuteFunctions): boolean {
+	return ctx.getNode().type.endsWith('Tool') || (typeof ctx.isToolExecution === 'function' && ctx.isToolExecution());
+}
+
+/**
+ * The JSON body with the tool's prompt filled in: the content of its last "user" message when it has "messages"
+ * (OpenAI chat; a user message is added when there is none), else its "prompt" field.
+ */
+function withPrompt(read: ParameterReader, i: number, body: unknown, prompt: string): Record<string, unknown> {
+	if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+		throw read.error(i, 'prompt', `${read.where('prompt')} is filled into a JSON Body that is an object (such as {"messages": [...]}); this JSON Body is not one.`);
+	}
+	const filled = { ...(body as Record<string, unknown>) };
+	if (!Array.isArray(filled.messages)) return { ...filled, prompt };
+	const messages = [...(filled.messages as unknown[])];
+	const last = messages.map((message) => (message as { role?: unknown } | null)?.role).lastIndexOf('user');
+	if (last === -1) messages.push({ role: 'user', content: prompt });
+	else messages[last] = { ...(messages[last] as object), content: prompt };
+	return { ...filled, messages };
+}
+
+/**
+ * The request body of an item. `check` reads and checks everything but does not load a binary file's bytes (the
+ * check of all items before the first request must not hold every item's file in memory).
+ */
+async function bodyOf(ctx: IExecuteFunctions, read: ParameterReader, i: number, check = false): Promise<InvokeBody | undefined> {
 	switch (read.option(i, 'bodyType')) {
 		case 'json': {
 			const { text, value } = read.json(i, 'jsonBody');
+			// The tool's prompt (shown only in the tool twin, and only while the body has no $fromAI of its own).
+			if (Object.hasOwn(ctx.getNode().parameters, 'prompt')) {
+				const prompt = read.text(i, 'prompt', { required: true, trim: false });
+				return { kind: 'json', value: withPrompt(read, i, text === undefined ? value : JSON.parse(text), prompt) };
+			}
 			// Text is sent as the user wrote it (key order, spacing), once it is known to be JSON at all.
 			return text === undefined ? { kind: 'json', value } : { kind: 'text', value: text, contentType: 'application/json' };
 		}
@@ -79,6 +121,7 @@ async function bodyOf(ctx: IExecuteFunctions, read: ParameterReader, i: number):
 			} catch (error) {
 				throw read.error(i, 'binaryPropertyName', (error as Error).message);
 			}
+			if (check) return { kind: 'bytes', value: new Uint8Array(), contentType: binary.mimeType };
 			const value = await ctx.helpers.getBinaryDataBuffer(i, property);
 			return { kind: 'bytes', value, contentType: binary.mimeType };
 		}
@@ -87,8 +130,11 @@ async function bodyOf(ctx: IExecuteFunctions, read: ParameterReader, i: number):
 	}
 }
 
-/** Everything an item sends and how its answer is read, all checked before the request. */
-async function requestOf(ctx: IExecuteFunctions, read: ParameterReader, i: number) {
+/**
+ * Everything an item sends and how its answer is read, all checked before the request (and, with `check`, before any
+ * item's request: then a binary body's bytes are not loaded).
+ */
+async function requestOf(ctx: IExecuteFunctions, read: ParameterReader, i: number, check = false) {
 	const pinned = read.option(i, 'target') === 'deployedModel';
 	const prefixes = commaList(read.text(i, 'options.allowedPathPrefixes'));
 	for (const prefix of prefixes) {
@@ -119,12 +165,16 @@ async function requestOf(ctx: IExecuteFunctions, read: ParameterReader, i: numbe
 				pattern: FIELD_NAME,
 				rule: 'a field name of letters, digits, "_", "-" and "."',
 			}) || 'data',
+		detailsOnEveryChunk: read.boolean(i, 'options.responseDetailsOnEveryChunk'),
+		asTool: runsAsTool(ctx),
 	};
-	input.body = await bodyOf(ctx, read, i);
+	input.body = await bodyOf(ctx, read, i, check);
+	// The core's own checks of path (its full grammar, the allowed prefixes), headers and timeout, sending nothing.
+	checkInvokeInput(input);
 	return { input, output: { ...output, limits } };
 }
 
-/** The response facts every output item carries: status, the deployed model and the headers asked for. */
+/** The response facts: status, the deployed model (when Vertex AI named it) and the headers asked for. */
 function responseFields(response: InvokeResponse, includeHeaders: string[]): IDataObject {
 	const all = includeHeaders.includes('*');
 	const wanted = new Set(includeHeaders.map((name) => name.toLowerCase()));
@@ -134,18 +184,49 @@ function responseFields(response: InvokeResponse, includeHeaders: string[]): IDa
 	return { status: response.status, deployedModelId: response.deployedModelId ?? null, headers };
 }
 
-function chunkJson(chunk: StreamChunk): IDataObject {
-	return {
-		chunkIndex: chunk.index,
-		event: chunk.event ?? null,
-		id: chunk.id ?? null,
-		data: chunk.data as IDataObject,
-		text: chunk.text ?? null,
-	};
+/**
+ * A chunk as an item: its text first (what the output table should show), then the chunk index, the SSE event and
+ * id when the stream gave them, and the parsed data; nothing that is null. `details` (the response facts) follow on
+ * the first chunk only, unless "Include Response Details on Every Chunk" asks for them on each: a 50,000-chunk
+ * stream then carries them once, not 50,000 times.
+ */
+export function chunkItemJson(chunk: StreamChunk, details?: IDataObject): IDataObject {
+	const json: IDataObject = {};
+	if (chunk.text !== undefined && chunk.text !== null) json.text = chunk.text;
+	json.chunkIndex = chunk.index;
+	if (chunk.event !== undefined && chunk.event !== null) json.event = chunk.event;
+	if (chunk.id !== undefined && chunk.id !== null) json.id = chunk.id;
+	if (chunk.data !== undefined && chunk.data !== null) json.data = chunk.data as IDataObject;
+	if (details) {
+		for (const [name, value] of Object.entries(details)) if (value !== null && value !== undefined) json[name] = value;
+	}
+	return json;
 }
 
+const STREAMED_OUTPUT: INodeProperties = {
+	displayName: 'Streamed Output',
+	name: 'streamOutput',
+	type: 'options',
+	options: [
+		{ name: 'One Item per Chunk', value: 'chunks', description: 'Each event or line becomes an item' },
+		{
+			name: 'One Aggregated Item',
+			value: 'aggregate',
+			description: 'Joined text, chunk count and final usage in one item',
+		},
+	],
+	default: 'chunks',
+	description: 'What a streamed response (SSE, NDJSON or lines) turns into',
+	displayOptions: { show: { '@tool': [false], responseFormat: ['auto', 'sse', 'ndjson', 'lines'] } },
+};
+
 const properties: INodeProperties[] = [
-	endpointLocator,
+	fromIncomingItem(endpointLocator, 'endpointId'),
+	wiringNotice(
+		'endpoint',
+		'endpointId',
+		'By default Endpoint is the endpointId of the incoming item, as Create Dedicated Endpoint and Deploy Model output it. Pick From List to always call one endpoint.',
+	),
 	{
 		displayName: 'Path',
 		name: 'path',
@@ -155,7 +236,13 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. /v1/chat/completions',
 		description:
 			'Route of the model server to call, starting with /. Any path but the root; the request is sent with POST, the method Vertex AI documents for invoke.',
+		hint: "The emulator's sample server (Image URI emulator/sample-model-server) answers /v1/chat/completions (OpenAI chat; streamed with \"stream\": true), /generate (NDJSON lines) and /echo",
 	},
+	formatNotice(
+		'path',
+		`(?![\\s\\S]*(?:${REFUSED_PATH}))[\\s\\S]*`,
+		'This path would be refused: it must start with "/" and name a route other than "/", without "//", "." or ".." segments, "?", "#", backslashes or encoded slashes (%2F, %5C); write %25 for a "%".',
+	),
 	{
 		displayName: 'Target',
 		name: 'target',
@@ -192,6 +279,7 @@ const properties: INodeProperties[] = [
 				name: 'id',
 				type: 'string',
 				placeholder: 'e.g. 1206978444030640128',
+				hint: 'The deployedModelId that Deploy Model outputs',
 				validation: [
 					{
 						type: 'regex',
@@ -221,6 +309,18 @@ const properties: INodeProperties[] = [
 		default: '{\n  "messages": [{ "role": "user", "content": "Hello!" }],\n  "stream": true\n}',
 		description: 'Sent as written. Ask the model server for a streamed answer in the body itself, e.g. "stream": true.',
 		displayOptions: { show: { bodyType: ['json'] } },
+	},
+	{
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		typeOptions: { rows: 2 },
+		default: "={{ $fromAI('prompt', 'The message to send to the model', 'string') }}",
+		description:
+			'What the agent or MCP client asks, filled into the JSON Body: as the content of its last "user" message when the body has "messages" (OpenAI chat), else as its "prompt" field. Write $fromAI(...) into the JSON Body yourself instead, and this field goes away.',
+		hint: 'The tool offers one input, prompt, and answers with the text of the reply',
+		// Only in the tool twin (n8n names it "...Tool"), and only while the JSON Body has no $fromAI of its own.
+		displayOptions: { show: { '@tool': [true], bodyType: ['json'] }, hide: { jsonBody: [{ _cnd: { includes: '$fromAI' } }] } },
 	},
 	{
 		displayName: 'Text Body',
@@ -285,21 +385,16 @@ const properties: INodeProperties[] = [
 		description:
 			'How to read the answer. Auto-detect reads text/event-stream as SSE, NDJSON types as NDJSON, JSON types as JSON, other text as text, and anything else as a file.',
 	},
+	STREAMED_OUTPUT,
+	// As a tool, one answer is what an agent can use: the joined text.
 	{
 		displayName: 'Streamed Output',
 		name: 'streamOutput',
 		type: 'options',
-		options: [
-			{ name: 'One Item per Chunk', value: 'chunks', description: 'Each event or line becomes an item' },
-			{
-				name: 'One Aggregated Item',
-				value: 'aggregate',
-				description: 'Joined text, chunk count and final usage in one item',
-			},
-		],
-		default: 'chunks',
-		description: 'What a streamed response (SSE, NDJSON or lines) turns into',
-		displayOptions: { show: { responseFormat: ['auto', 'sse', 'ndjson', 'lines'] } },
+		options: STREAMED_OUTPUT.options,
+		default: 'aggregate',
+		description: STREAMED_OUTPUT.description,
+		displayOptions: { show: { '@tool': [true], responseFormat: ['auto', 'sse', 'ndjson', 'lines'] } },
 	},
 	{
 		displayName: 'Options',
@@ -335,6 +430,14 @@ const properties: INodeProperties[] = [
 					'Whether to send each chunk to the caller as it arrives when the workflow streams its response (e.g. a Webhook in Streaming mode)',
 			},
 			{
+				displayName: 'Include Response Details on Every Chunk',
+				name: 'responseDetailsOnEveryChunk',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether every chunk item carries status, deployedModelId and headers. Off: only the first chunk does (a long stream then holds them once, not once per chunk).',
+			},
+			{
 				displayName: 'Include Response Headers',
 				name: 'includeHeaders',
 				type: 'string',
@@ -356,8 +459,7 @@ const properties: INodeProperties[] = [
 				name: 'maxResponseMb',
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 4096, numberPrecision: 0 },
-				// The core's default (64 MiB), written out: n8n's lint wants a literal default.
-				default: 64,
+				default: DEFAULT_MAX_RESPONSE_MB,
 				description:
 					'Largest answer read whole (JSON, text or a file), in MiB; a larger one stops with an error naming this option, before it fills the memory. Streamed answers may carry the larger of this and 1 GiB.',
 			},
@@ -416,7 +518,8 @@ export class VertexAiInvoke implements INodeType {
 			async (i, signal, client): Promise<INodeExecutionData[]> => {
 				const { input, output } = await requestOf(this, read, i);
 				const response = await client.invoke(input, { signal });
-				const fields = responseFields(response, output.includeHeaders);
+				// As a tool the answer is what counts: the text, or the body; status and headers stay out.
+				const fields = output.asTool ? {} : responseFields(response, output.includeHeaders);
 
 				const format = output.format === 'auto' ? detectStreamFormat(response.contentType) : output.format;
 				if (!STREAM_FORMATS.has(format)) {
@@ -432,21 +535,29 @@ export class VertexAiInvoke implements INodeType {
 				const forwarded = live ? forwardLive(this, i, decoded) : decoded;
 				if (output.aggregate) {
 					const summary = await aggregateChunks(forwarded);
+					if (output.asTool) return [outputItem(i, { text: summary.text })];
 					return [
 						outputItem(i, {
-							...fields,
 							text: summary.text,
 							chunkCount: summary.chunkCount,
 							usage: (summary.usage as IDataObject) ?? null,
 							format: decoded.format,
+							...fields,
 						}),
 					];
 				}
 				const items: INodeExecutionData[] = [];
-				for await (const chunk of forwarded) items.push(outputItem(i, { ...chunkJson(chunk), ...fields }));
+				for await (const chunk of forwarded) {
+					const details = items.length === 0 || output.detailsOnEveryChunk ? fields : undefined;
+					items.push(outputItem(i, chunkItemJson(chunk, details)));
+				}
 				return items;
 			},
-			{ concurrency: () => read.number(0, 'options.concurrency'), parameterOf: read.fieldLabels(CORE_FIELDS) },
+			{
+				concurrency: () => read.number(0, 'options.concurrency'),
+				parameterOf: read.fieldWords(CORE_FIELDS),
+				check: async (i) => await requestOf(this, read, i, true),
+			},
 		);
 	}
 }

@@ -10,7 +10,7 @@ import {
 
 import { resourceId, UPLOAD_MODEL, type IfExists, type Model, type UploadModelInput } from '../../lib';
 import { runWithClient } from '../shared/client';
-import { outputItem } from '../shared/items';
+import { outputItem, withCarriedIds } from '../shared/items';
 import { sharedMethods } from '../shared/methods';
 import { operationFields, startOrResumeOperation, waitSettings } from '../shared/operation';
 import {
@@ -18,9 +18,11 @@ import {
 	CALLER_ID_RULE,
 	EMAIL,
 	EMAIL_RULE,
+	formatNotice,
 	labelsOf,
 	labelsOption,
 	MODEL_NAME,
+	resumeOperationOption,
 	SERVER_ROUTE,
 	SERVER_ROUTE_RULE,
 	waitParameters,
@@ -94,6 +96,7 @@ const CORE_FIELDS: Record<string, string> = {
 	ifExists: 'ifExists',
 	parentModel: 'options.parentModel',
 	serviceAccount: 'options.serviceAccount',
+	resumeOperation: 'options.resumeOperationName',
 };
 
 /** A container image reference: registry host (and port), path, optional tag and digest; no spaces or line breaks. */
@@ -121,7 +124,13 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. my-model',
 		description:
 			'Optional ID of your choice: letter first with lowercase letters, digits and hyphens (up to 63), or up to 9 digits. Left empty, Vertex AI picks a number. With an ID a re-run cannot create a duplicate: see "If the Model ID Exists".',
+		hint: 'The output carries it as modelId: Deploy Model after this node deploys it without further wiring',
 	},
+	formatNotice(
+		'modelId',
+		CALLER_ID.source.slice(1, -1),
+		'A Model ID is a lowercase letter first, then lowercase letters, digits and "-" (up to 63, not ending in "-"), or 1 to 9 digits: e.g. my-model-1',
+	),
 	{
 		displayName: 'If the Model ID Exists',
 		name: 'ifExists',
@@ -146,7 +155,9 @@ const properties: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. us-docker.pkg.dev/my-project/repo/server:latest',
 		description: 'The model server container image, e.g. in Artifact Registry; Vertex AI must be allowed to pull it',
+		hint: 'Trying it with the local emulator? Type emulator/sample-model-server, its built-in sample server (chat, /generate, /echo). On Vertex AI: your image in Artifact Registry.',
 	},
+	formatNotice('imageUri', IMAGE_URI.source.slice(1, -1), `The Image URI must be ${IMAGE_URI_RULE}`),
 	{
 		displayName: 'Route Mode',
 		name: 'routeMode',
@@ -225,7 +236,7 @@ const properties: INodeProperties[] = [
 		default: [],
 		description: "Replaces the image's default arguments, one per entry",
 	},
-	...waitParameters(30),
+	...waitParameters(30, 'options'),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -275,6 +286,7 @@ const properties: INodeProperties[] = [
 				placeholder: 'e.g. my-model',
 				description: 'ID or resource name of an existing model: upload as a new version of it instead of a new model',
 			},
+			resumeOperationOption,
 			{
 				displayName: 'Service Account',
 				name: 'serviceAccount',
@@ -345,15 +357,15 @@ export class VertexAiUploadModel implements INodeType {
 					return uploaded.operation;
 				});
 				const model = existing?.name ?? result?.model;
-				const json: IDataObject = { ...operationFields(operation), existed: existing !== undefined };
-				if (model) {
-					json.model = model;
-					json.modelId = resourceId(model);
-					json.modelVersionId = existing?.versionId ?? result?.modelVersionId ?? null;
-				}
-				return [outputItem(i, json)];
+				const ids: IDataObject = model
+					? { modelId: resourceId(model), modelVersionId: existing?.versionId ?? result?.modelVersionId ?? null, model }
+					: {};
+				return [outputItem(i, withCarriedIds(this, i, ids, { existed: existing !== undefined, ...operationFields(operation) }))];
 			},
-			{ parameterOf: read.fieldLabels(CORE_FIELDS) },
+			{
+				parameterOf: read.fieldWords(CORE_FIELDS),
+				check: (i) => [waitSettings(read, i), uploadRequest(read, i)],
+			},
 		);
 	}
 }

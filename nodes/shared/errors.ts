@@ -1,23 +1,78 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
-import { VertexApiError, VertexOperationError, VertexStreamError, VertexValidationError } from '../../lib';
+import { VertexApiError, VertexOperationError, VertexStreamError, VertexTransportError, VertexValidationError } from '../../lib';
 
 /**
- * Turns anything the core throws into the n8n error a user can act on: bad input names the parameter,
- * API failures carry Google's status and message, never a stack of transport internals.
- * `parameterOf` maps a core field path (e.g. `containerSpec.healthRoute`) to the parameter's display name.
+ * How a node names the core's fields: the core says `modelId` or `(ifExists: 'use')`, the editor shows "Model ID"
+ * and "If the Model ID Exists: Use the Existing Model". Built by the parameter reader from the node's description
+ * (`read.fieldWords(CORE_FIELDS)`).
+ */
+export interface FieldWords {
+	/** The label of the parameter that sets a core field (a field path such as `containerSpec.healthRoute`). */
+	label(field: string): string | undefined;
+	/** `"Label"`, or `"Label" in "Options"` for a collection's option. */
+	where?(field: string): string | undefined;
+	/** The name the editor shows for a value of an options parameter (`use` → "Use the Existing Model"). */
+	optionName?(field: string, value: string): string | undefined;
+}
+
+/** FieldWords, or only the labels (as a function from core field to label). */
+export type ParameterNames = FieldWords | ((field: string) => string | undefined);
+
+function wordsOf(names: ParameterNames | undefined): FieldWords {
+	if (names === undefined) return { label: () => undefined };
+	return typeof names === 'function' ? { label: names } : names;
+}
+
+/** `(ifExists: 'use')`: a core field set to a value, as the core suggests a setting. */
+const SETTING = /\(([a-zA-Z][\w.]*): '([^']*)'\)/g;
+/** A camelCase identifier (`modelId`, `trafficSplit`): how the core names its input fields in messages. */
+const CAMEL_CASE = /\b[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+\b/g;
+
+/**
+ * The core's text in the editor's words: a suggested setting `(ifExists: 'use')` becomes
+ * `(set "If the Model ID Exists" to "Use the Existing Model")`, and a field name the node knows (`modelId`) its
+ * label in quotes (`"Model ID"`). Words the node does not know stay as they are.
+ */
+export function inUserWords(text: string, names?: ParameterNames): string {
+	const words = wordsOf(names);
+	return text
+		.replace(SETTING, (whole, field: string, value: string) => {
+			const label = words.label(field);
+			if (!label) return whole;
+			return `(set "${label}" to "${words.optionName?.(field, value) ?? value}")`;
+		})
+		.replace(CAMEL_CASE, (word) => {
+			const label = words.label(word);
+			return label ? `"${label}"` : word;
+		});
+}
+
+/** A wait that stopped but whose operation goes on: how to pick it up again, naming the node's parameter. */
+function resumeAdvice(error: VertexOperationError, words: FieldWords): string {
+	if (error.reason === 'failed' || !error.operationName.includes('/operations/')) return '';
+	const where = words.where?.('resumeOperation');
+	return where ? ` To pick it up in a later run, put its name in ${where}.` : '';
+}
+
+/**
+ * Turns anything the core throws into the n8n error a user can act on: the message leads with the reason and what
+ * to do, in the editor's words (labels, not the core's field names); the details (HTTP status, method and URL, the
+ * operation's name) go to the description. Bad input names the parameter, never a stack of transport internals.
+ * `parameterOf` maps a core field path (e.g. `containerSpec.healthRoute`) to the parameter's label.
  */
 export function toNodeError(
 	node: INode,
 	error: unknown,
 	itemIndex: number,
-	parameterOf: (field: string) => string | undefined = () => undefined,
+	parameterOf?: ParameterNames,
 ): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	const words = wordsOf(parameterOf);
 
 	if (error instanceof VertexValidationError) {
-		const parameter = parameterOf(error.field);
-		return new NodeOperationError(node, error.message, {
+		const parameter = words.label(error.field);
+		return new NodeOperationError(node, inUserWords(error.message, words), {
 			itemIndex,
 			description: parameter
 				? `Check the parameter "${parameter}".`
@@ -32,16 +87,17 @@ export function toNodeError(
 			status: error.status ?? null,
 			message: error.message,
 		};
+		const details = [error.context ?? error.status, violations && `Invalid fields: ${violations}`].filter(Boolean);
 		return new NodeApiError(node, response, {
 			itemIndex,
 			httpCode: String(error.httpStatus),
-			message: error.message,
-			description: [error.status, violations].filter(Boolean).join(' - ') || undefined,
+			message: inUserWords(error.summary, words),
+			description: details.length ? `${details.join('. ')}.` : undefined,
 		});
 	}
 
 	if (error instanceof VertexStreamError && error.reason === 'too-large' && error.limit) {
-		const parameter = parameterOf(error.limit);
+		const parameter = words.label(error.limit);
 		return new NodeOperationError(node, error.message, {
 			itemIndex,
 			description: parameter
@@ -51,9 +107,17 @@ export function toNodeError(
 	}
 
 	if (error instanceof VertexOperationError) {
-		return new NodeOperationError(node, error.message, {
+		const context = error.context ?? `operation ${error.operationName}`;
+		return new NodeOperationError(node, inUserWords(error.summary, words), {
 			itemIndex,
-			description: `Operation: ${error.operationName}`,
+			description: `${context.charAt(0).toUpperCase()}${context.slice(1)}.${resumeAdvice(error, words)}`,
+		});
+	}
+
+	if (error instanceof VertexTransportError) {
+		return new NodeOperationError(node, error.summary, {
+			itemIndex,
+			description: error.context ? `${error.context}.` : undefined,
 		});
 	}
 

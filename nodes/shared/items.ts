@@ -1,6 +1,6 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type NodeApiError } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type NodeApiError } from 'n8n-workflow';
 
-import { toNodeError } from './errors';
+import { toNodeError, type ParameterNames } from './errors';
 
 /** An output item of input item `itemIndex`, linked to it by `pairedItem`. */
 export function outputItem(
@@ -11,6 +11,31 @@ export function outputItem(
 	return binary ? { json, binary, pairedItem: { item: itemIndex } } : { json, pairedItem: { item: itemIndex } };
 }
 
+/** The ids the pipeline nodes pass along, in the order they are output. */
+const CARRIED_IDS = ['modelId', 'modelVersionId', 'model', 'endpointId', 'endpoint'] as const;
+
+/**
+ * The json of an output item of the pipeline nodes: the node's own `ids` first, then the incoming item's model and
+ * endpoint ids the node does not produce itself (so in Upload -> Create -> Deploy -> Invoke, `{{ $json.modelId }}`
+ * and `{{ $json.endpointId }}` are right at every step), then the rest, whose `done` and `operationName` come last.
+ */
+export function withCarriedIds(ctx: IExecuteFunctions, itemIndex: number, ids: IDataObject, rest: IDataObject): IDataObject {
+	const incoming = ctx.getInputData()[itemIndex]?.json ?? {};
+	const carried: IDataObject = {};
+	for (const key of CARRIED_IDS) {
+		const value = incoming[key];
+		if (!(key in ids) && !(key in rest) && typeof value === 'string' && value !== '') carried[key] = value;
+	}
+	const { done, operationName, ...others } = rest;
+	return {
+		...ids,
+		...carried,
+		...others,
+		...(done === undefined ? {} : { done }),
+		...(operationName === undefined ? {} : { operationName }),
+	};
+}
+
 export interface PerItemOptions {
 	/**
 	 * How many items run at once (a whole number of at least 1; anything else is refused, never coerced), or a
@@ -18,8 +43,14 @@ export interface PerItemOptions {
 	 * the input order whatever the concurrency.
 	 */
 	concurrency?: number | (() => number);
-	/** Maps a core field path to a parameter's display name, for validation errors. */
-	parameterOf?: (field: string) => string | undefined;
+	/** How the node names the core's fields (or only their labels), for errors in the editor's words. */
+	parameterOf?: ParameterNames;
+	/**
+	 * Checks an item's parameters without sending anything (e.g. builds its request and drops it). It runs for every
+	 * item before the first item is handled, so a bad value in any item stops the node before its first request;
+	 * under "Continue On Fail" that item gets the error as its outcome and is not handled, the others go on.
+	 */
+	check?: (itemIndex: number) => unknown;
 }
 
 /**
@@ -44,6 +75,20 @@ export async function runForEachItem(
 		return [items.map((_, itemIndex) => errorItem(toNodeError(ctx.getNode(), error, itemIndex, options.parameterOf), itemIndex))];
 	}
 	concurrency = Math.min(concurrency, items.length || 1);
+	// Every item's parameters are checked before any item sends a request.
+	const refused = new Set<number>();
+	if (options.check) {
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			try {
+				await options.check(itemIndex);
+			} catch (error) {
+				const nodeError = toNodeError(ctx.getNode(), error, itemIndex, options.parameterOf);
+				if (!ctx.continueOnFail()) throw nodeError;
+				outcomes[itemIndex] = [errorItem(nodeError, itemIndex)];
+				refused.add(itemIndex);
+			}
+		}
+	}
 	let next = 0;
 	const stopped = new AbortController();
 	const cancel = ctx.getExecutionCancelSignal();
@@ -73,7 +118,8 @@ export async function runForEachItem(
 	// Workers pull the next item index; after a failure that stops the node, none starts a new item.
 	const worker = async () => {
 		while (!stopped.signal.aborted && next < items.length) {
-			await runOne(next++);
+			const itemIndex = next++;
+			if (!refused.has(itemIndex)) await runOne(itemIndex);
 		}
 	};
 	await Promise.all(Array.from({ length: concurrency }, worker));

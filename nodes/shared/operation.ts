@@ -16,22 +16,36 @@ export interface WaitSettings {
 /**
  * "Wait for Completion", "Wait Timeout (Minutes)" and "Resume Operation" of one item, checked before
  * anything is started: a timeout that is not a number above 0 would otherwise start a deploy and then fail.
+ * "Resume Operation" is read from Options where the node has it there, else (and for workflows saved before it
+ * moved) from the top.
  */
 export function waitSettings(read: ParameterReader, itemIndex: number): WaitSettings {
-	const resumeName =
-		read.text(itemIndex, 'resumeOperationName', { pattern: OPERATION_NAME, rule: OPERATION_NAME_RULE }) || undefined;
-	const refuseResume = (message: string) => read.error(itemIndex, 'resumeOperationName', message);
+	const inOptions = read.property('options.resumeOperationName') !== undefined && read.isSet(itemIndex, 'options.resumeOperationName');
+	const path = inOptions ? 'options.resumeOperationName' : 'resumeOperationName';
+	const resumeName = read.text(itemIndex, path, { pattern: OPERATION_NAME, rule: OPERATION_NAME_RULE }) || undefined;
+	const refuseResume = (message: string) => read.error(itemIndex, path, message);
 	if (!read.boolean(itemIndex, 'waitForCompletion')) return { timeoutMs: undefined, resumeName, refuseResume };
 	const minutes = read.number(itemIndex, 'waitTimeoutMinutes', { above: 0, unit: 'minutes' });
 	return { timeoutMs: minutes * 60_000, resumeName, refuseResume };
 }
 
-/** The wait options every node uses: the item's signal, its timeout, and each new deploy stage logged. */
+/**
+ * The wait options every node uses: the item's signal, its timeout, and each new deploy stage reported. n8n's
+ * editor shows nothing of a node while it runs (no progress, no partial output): a stage goes to n8n's log, and in a
+ * manual run also to the browser's developer console (sendMessageToUI, which n8n ignores outside manual runs).
+ */
 export function nodeWaitOptions(ctx: IExecuteFunctions, timeoutMs: number, signal: AbortSignal): WaitOptions {
 	return {
 		timeoutMs,
 		signal,
-		onStageChange: (stage, operation) => ctx.logger.info(`Vertex AI operation ${operation.name}: ${stage}`),
+		onStageChange: (stage, operation) => {
+			ctx.logger.info(`Vertex AI operation ${operation.name}: ${stage}`);
+			try {
+				ctx.sendMessageToUI(`Vertex AI deployment stage: ${stage} (operation ${operation.name})`);
+			} catch {
+				// Only a message for the person watching: it never fails the wait.
+			}
+		},
 	};
 }
 

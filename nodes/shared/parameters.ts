@@ -45,6 +45,7 @@ export const endpointLocator: INodeProperties = {
 			name: 'id',
 			type: 'string',
 			placeholder: 'e.g. 1234567890 or projects/p/locations/l/endpoints/1234567890',
+			hint: 'The endpointId that Create Dedicated Endpoint or Deploy Model output; as an expression: {{ $json.endpointId }}',
 			validation: [
 				{
 					type: 'regex',
@@ -97,6 +98,7 @@ export const modelLocator: INodeProperties = {
 			name: 'id',
 			type: 'string',
 			placeholder: 'e.g. my-model, my-model@2 or projects/p/locations/l/models/my-model',
+			hint: 'The modelId that Upload Model outputs (the Model ID you gave it); as an expression: {{ $json.modelId }}',
 			validation: [
 				{
 					type: 'regex',
@@ -146,8 +148,26 @@ export const OPERATION_NAME = new RegExp(
 export const OPERATION_NAME_RULE =
 	'an operation name such as projects/123/locations/us-central1/endpoints/456/operations/789, as an earlier run output it';
 
-/** "Wait for completion" and its timeout, for the nodes that start a long-running operation. */
-export function waitParameters(defaultTimeoutMinutes: number): INodeProperties[] {
+const RESUME_DESCRIPTION =
+	'The operation name from an earlier run that stopped waiting (its output\'s operationName, or the name in its error): wait for that operation instead of starting a new one.';
+
+/** "Resume Operation" as an option (in the node's "Options"), for the nodes that start a long-running operation. */
+export const resumeOperationOption: INodeProperties = {
+	displayName: 'Resume Operation',
+	name: 'resumeOperationName',
+	type: 'string',
+	default: '',
+	placeholder: 'projects/123/locations/us-central1/.../operations/456',
+	description: RESUME_DESCRIPTION,
+};
+
+/**
+ * "Wait for completion" and its timeout, for the nodes that start a long-running operation, and "Resume Operation":
+ * at the top (`resume: 'top'`), or `'options'` when the node puts resumeOperationOption in its Options. Then the top
+ * one stays for workflows saved before the move: shown only while it holds a value, so it is still read (and can be
+ * cleared) there.
+ */
+export function waitParameters(defaultTimeoutMinutes: number, resume: 'top' | 'options' = 'top'): INodeProperties[] {
 	return [
 		{
 			displayName: 'Wait for Completion',
@@ -168,16 +188,56 @@ export function waitParameters(defaultTimeoutMinutes: number): INodeProperties[]
 				'How long to wait before giving up waiting. The operation itself goes on in Google Cloud; its name is in the error, for Resume Operation.',
 			displayOptions: { show: { waitForCompletion: [true] } },
 		},
-		{
-			displayName: 'Resume Operation',
-			name: 'resumeOperationName',
-			type: 'string',
-			default: '',
-			placeholder: 'projects/123/locations/us-central1/.../operations/456',
-			description:
-				'Optional. The operation name from an earlier run that stopped waiting: wait for that operation instead of starting a new one.',
-		},
+		resume === 'top'
+			? { ...resumeOperationOption, description: `Optional. ${RESUME_DESCRIPTION}` }
+			: {
+					...resumeOperationOption,
+					description: `Set in an earlier version of this node: it now sits under Options > Resume Operation. Still read here until cleared. ${RESUME_DESCRIPTION}`,
+					// Shown only while it holds a value (a parameter n8n hides has no value, so `hide: ['']` cannot do it).
+					displayOptions: { show: { resumeOperationName: [{ _cnd: { exists: true } }] } },
+				},
 	];
+}
+
+/**
+ * A locator whose default takes the id from the incoming item (`{{ $json.<field> }}`): our nodes output `modelId` and
+ * `endpointId` and carry them forward, so in Upload -> Create -> Deploy -> Invoke each node finds the ids of the
+ * nodes before it without wiring. See wiringNotice for saying so in the panel.
+ */
+export function fromIncomingItem(locator: INodeProperties, field: string): INodeProperties {
+	return { ...locator, default: { __rl: true, mode: 'id', value: `={{ $json.${field} }}` } };
+}
+
+/**
+ * A note under the locators that take their ids from the incoming item, shown while `locator` holds an expression
+ * (the default does): n8n's editor shows an expression's result under a locator instead of its hint, so a hint
+ * would never be seen there. n8n shows a parameter whose `show` rule meets an expression, and hides it for a value
+ * picked from the list or typed.
+ */
+export function wiringNotice(locator: string, field: string, text: string): INodeProperties {
+	return {
+		displayName: text,
+		name: `${locator}FromInputNotice`,
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { [locator]: [{ _cnd: { eq: `={{ $json.${field} }}` } }] } },
+	};
+}
+
+/**
+ * A warning under a text parameter while its value (typed, not an expression) does not have the form `good` asks
+ * for: the editor shows it as the user types, before anything runs. n8n's editor checks the form of resource
+ * locators (their `validation`) but offers nothing of the kind for plain text, so a notice shown by displayOptions
+ * (a `_cnd` regex) does it. Only `hide` is used: n8n shows a parameter whose `show` rule meets an expression.
+ */
+export function formatNotice(parameter: string, good: string, text: string): INodeProperties {
+	return {
+		displayName: text,
+		name: `${parameter}Notice`,
+		type: 'notice',
+		default: '',
+		displayOptions: { hide: { [parameter]: [{ _cnd: { regex: `^(?:=|$|(?:${good})$)` } }] } },
+	};
 }
 
 /** Labels as name/value pairs, shown in "Options" collections. */

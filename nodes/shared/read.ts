@@ -7,9 +7,11 @@ import {
 	type INodeProperties,
 	type INodePropertyCollection,
 	type INodePropertyOptions,
+	type INodeTypeDescription,
 } from 'n8n-workflow';
 
 import { quoteForMessage } from '../../lib';
+import type { FieldWords } from './errors';
 
 /**
  * The one typed reader of node parameters. It is built from the node's own description, so the labels in its
@@ -99,12 +101,43 @@ export class ParameterReader {
 	 * validation errors: `fields` gives the parameter path of a core field or of a prefix of it.
 	 */
 	fieldLabels(fields: Record<string, string>): (field: string) => string | undefined {
+		const pathOf = this.fieldPaths(fields);
+		return (field) => {
+			const path = pathOf(field);
+			return path === undefined ? undefined : this.label(path);
+		};
+	}
+
+	/**
+	 * How the node names the core's fields (labels, where they sit, the names of their choices), for errors in the
+	 * editor's words (see toNodeError): `fields` as for fieldLabels.
+	 */
+	fieldWords(fields: Record<string, string>): FieldWords {
+		const pathOf = this.fieldPaths(fields);
+		return {
+			label: (field) => {
+				const path = pathOf(field);
+				return path === undefined ? undefined : this.label(path);
+			},
+			where: (field) => {
+				const path = pathOf(field);
+				return path === undefined ? undefined : this.where(path);
+			},
+			optionName: (field, value) => {
+				const path = pathOf(field);
+				const options = (path === undefined ? [] : (this.property(path)?.options ?? [])) as INodePropertyOptions[];
+				return options.find((option) => option.value === value)?.name;
+			},
+		};
+	}
+
+	private fieldPaths(fields: Record<string, string>): (field: string) => string | undefined {
 		const parameters = new Map(Object.entries(fields));
 		return (field) => {
 			const parts = field.split(/[.[\]]+/).filter(Boolean);
 			for (let length = parts.length; length > 0; length--) {
 				const path = parameters.get(parts.slice(0, length).join('.'));
-				if (path !== undefined) return this.label(path);
+				if (path !== undefined) return path;
 			}
 			return undefined;
 		};
@@ -289,7 +322,9 @@ export class ParameterReader {
 		const [first, ...rest] = path.split('.');
 		const node = this.ctx.getNode();
 		const candidates = this.properties.filter((property) => property.name === first);
-		const shownOne = candidates.find((property) => NodeHelpers.displayParameter(node.parameters, property, node, null));
+		// `@tool` in displayOptions asks whether the node runs as its tool twin (type name ending in "Tool").
+		const description = { name: node.type } as INodeTypeDescription;
+		const shownOne = candidates.find((property) => NodeHelpers.displayParameter(node.parameters, property, node, description));
 		let property: Field | undefined = shownOne ?? candidates[0];
 		const within: string[] = [];
 		for (let index = 0; property && index < rest.length; index++) {

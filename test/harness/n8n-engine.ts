@@ -70,6 +70,11 @@ export interface RunWorkflowOptions {
 	startNode?: string;
 	settings?: IWorkflowSettings;
 	pinData?: IPinData;
+	/**
+	 * What n8n pushes to the editor during a manual run (`additionalData.sendDataToUI`): a node's
+	 * `sendMessageToUI` arrives as type `sendConsoleMessage`, which the editor writes to the browser console.
+	 */
+	onUiMessage?: (type: string, data: unknown) => void;
 }
 
 export interface WorkflowRunResult {
@@ -147,7 +152,12 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 	const additionalData = createAdditionalData(
 		undefined,
 		new TestCredentialsHelper(credentials, instantiateCredentialTypes(options.credentialTypes)),
-		{ streamingEnabled: options.streaming === true, workflowId: workflow.id, workflowSettings: settings },
+		{
+			streamingEnabled: options.streaming === true,
+			workflowId: workflow.id,
+			workflowSettings: settings,
+			...(options.onUiMessage ? { sendDataToUI: options.onUiMessage } : {}),
+		},
 	);
 	const hooks = new ExecutionLifecycleHooks(mode, additionalData.executionId!, workflowData);
 	additionalData.hooks = hooks;

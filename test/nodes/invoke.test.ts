@@ -94,8 +94,28 @@ describe('streamed responses', () => {
 		expect(chunks.map((chunk) => chunk.chunkIndex)).toEqual([0, 1, 2, 3, 4, 5, 6]);
 		expect(chunks.slice(1, 5).map((chunk) => chunk.text)).toEqual(['tok0 tok', 'tok1 tok', 'tok2 tok', 'tok3 tok']);
 		expect((chunks[0].data as { object: string }).object).toBe('chat.completion.chunk');
-		expect(chunks.every((chunk) => chunk.status === 200 && chunk.deployedModelId === chat.deployedModelId)).toBe(true);
+		// The response facts once, on the first chunk; no chunk shows a null field.
+		expect(chunks[0]).toMatchObject({ status: 200, deployedModelId: chat.deployedModelId, headers: { 'content-type': expect.stringContaining('text/event-stream') } });
+		expect(chunks.slice(1).map((chunk) => Object.keys(chunk).filter((key) => ['status', 'deployedModelId', 'headers'].includes(key)))).toEqual(
+			chunks.slice(1).map(() => []),
+		);
+		expect(chunks.flatMap((chunk) => Object.values(chunk)).filter((value) => value === null)).toEqual([]);
 		expect(result.lastNodeOutput('Invoke').every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
+	});
+
+	it('puts each chunk\'s text first, then chunkIndex and data: what the output table shows first', async () => {
+		const chunks = (await invoke({ path: '/v1/chat/completions', jsonBody: CHAT_BODY })).lastNodeJson('Invoke');
+		expect(Object.keys(chunks[1])).toEqual(['text', 'chunkIndex', 'data']);
+		expect(Object.keys(chunks[0])).toEqual(['text', 'chunkIndex', 'data', 'status', 'deployedModelId', 'headers']);
+		// The usage chunk has no delta text: no text field rather than text: null.
+		expect(Object.keys(chunks.at(-1) as object)).toEqual(['chunkIndex', 'data']);
+	});
+
+	it('with "Include Response Details on Every Chunk" every chunk carries status, deployedModelId and headers', async () => {
+		const result = await invoke({ path: '/v1/chat/completions', jsonBody: CHAT_BODY, options: { responseDetailsOnEveryChunk: true } });
+		expect(result.error).toBeUndefined();
+		const chunks = result.lastNodeJson('Invoke');
+		expect(chunks.every((chunk) => chunk.status === 200 && chunk.deployedModelId === chat.deployedModelId && 'headers' in chunk)).toBe(true);
 	});
 
 	it('turns an NDJSON stream from POST /generate into one item per line', async () => {
@@ -138,7 +158,7 @@ describe('streamed responses', () => {
 		const sentTexts = sent.filter((chunk) => chunk.type === 'item').map((chunk) => chunk.content);
 		expect(sentTexts.slice(1, 5)).toEqual(['tok0 tok', 'tok1 tok', 'tok2 tok', 'tok3 tok']);
 		items.forEach((item, index) => {
-			if (item.text !== null) expect(sentTexts[index]).toBe(item.text);
+			if (item.text !== undefined) expect(sentTexts[index]).toBe(item.text);
 		});
 	});
 
@@ -326,8 +346,11 @@ describe('items', () => {
 		expect(env.emulator.requestLog().some((entry) => entry.path.includes('..'))).toBe(false);
 	});
 
-	it('without Continue On Fail fails the node with a NodeOperationError naming the parameter', async () => {
+	it('without Continue On Fail fails the node with a NodeOperationError naming the parameter, before any item is sent', async () => {
+		const forwardedBefore = env.emulator.requestLog('forwarded').length;
 		const result = await invoke(perItemPath, mixedItems);
+		// Every item's parameters are checked before the first request: item 0 (a good path) was not sent either.
+		expect(env.emulator.requestLog('forwarded')).toHaveLength(forwardedBefore);
 		expect(result.error?.name).toBe('NodeOperationError');
 		expect(result.error?.message).toContain('/../x');
 		expect(result.error?.description).toContain('"Path"');

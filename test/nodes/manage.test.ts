@@ -428,8 +428,8 @@ describe('Operation, on deploys that take a while', () => {
 
 		const waited = await run(manage({ resource: 'operation', operation: 'wait', operationName: name }), [{}], slow);
 		expect(waited.error?.name).toBe('NodeOperationError');
-		expect(waited.error?.message).toMatch(/failed \(CANCELLED, code 1\)/);
-		expect(waited.error?.description).toBe(`Operation: ${name}`);
+		expect(waited.error?.message).toMatch(/^The operation failed: .*cancel/i);
+		expect(waited.error?.description).toBe(`CANCELLED, code 1; operation ${name}.`);
 		// The cancelled deploy never started a model server.
 		await new Promise((resolve) => setTimeout(resolve, 400));
 		expect(running(slow).size).toBe(before);

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { clearVertexClientCache } from '../../lib';
 import { chain, sourceNode, type TestNode } from '../harness/n8n-engine';
-import { TYPE, deployModel, emulatorWithCredential, expectNoSecrets, locator, runNodes, type NodeEnv } from './support';
+import { TYPE, deployModel, emulatorWithCredential, expectNoSecrets, locator, logsOf, runNodes, type NodeEnv } from './support';
 
 let env: NodeEnv;
 
@@ -140,14 +140,21 @@ describe('API errors', () => {
 		expect(result.error?.name).toBe('NodeApiError');
 		expect((result.error as { httpCode?: string }).httpCode).toBe('404');
 		expect(result.error?.message).toContain('no-such-endpoint');
-		expect(result.error?.description).toContain('NOT_FOUND');
+		// The reason and what to do lead; a sentence of Google's own, then ours; the status and the request follow.
+		expect(result.error?.message).toMatch(/not found\. Check the project, location and id/);
+		expect(result.error?.message).not.toMatch(/^(GET|POST) /);
+		expect(result.error?.description).toMatch(/^HTTP 404 NOT_FOUND, GET http:\/\/127\.0\.0\.1:\d+\/v1\/projects\/.*\/endpoints\/no-such-endpoint\.$/);
 	});
 
 	it('upload with an existing model id gives a NodeApiError with 409 ALREADY_EXISTS', async () => {
 		const result = await runOne(upload({ modelId: 'base-model' }));
 		expect(result.error?.name).toBe('NodeApiError');
 		expect((result.error as { httpCode?: string }).httpCode).toBe('409');
-		expect(result.error?.description).toContain('ALREADY_EXISTS');
+		// In the editor's words: the labels and the choice as the panel shows them, not modelId / ifExists.
+		expect(result.error?.message).toBe(
+			'Model "base-model" already exists. Choose another "Model ID", or reuse the existing one (set "If the Model ID Exists" to "Use the Existing Model").',
+		);
+		expect(result.error?.description).toMatch(/^HTTP 409 ALREADY_EXISTS, in projects\/[a-z0-9-]+\/locations\/us-central1\.$/);
 	});
 
 	it('Upload with "use the existing model" on an existing id returns that model without a new upload', async () => {
@@ -177,6 +184,9 @@ describe('API errors', () => {
 		const failed = await runOne(create('fail'));
 		expect(failed.error?.name).toBe('NodeApiError');
 		expect((failed.error as { httpCode?: string }).httpCode).toBe('409');
+		expect(failed.error?.message).toBe(
+			'Endpoint "base-endpoint" already exists. Choose another "Endpoint ID", or reuse the existing one (set "If the ID Exists" to "Use the Existing Endpoint").',
+		);
 		expect(failed.error?.description).toContain('ALREADY_EXISTS');
 	});
 });
@@ -193,6 +203,7 @@ describe('long-running operations', () => {
 		expect(pending.operationName).toMatch(/\/endpoints\/resume-endpoint\/operations\/\d+$/);
 		expect(pending).toMatchObject({ deployedModelId: null, endpointId: 'resume-endpoint', modelId: 'base-model' });
 
+		// "Resume Operation" sits under Options; a workflow saved before it moved has it at the top, still read there.
 		const resumed = await runOne(
 			deploy({ endpoint: locator('resume-endpoint'), resumeOperationName: pending.operationName as string }),
 		);
@@ -206,16 +217,47 @@ describe('long-running operations', () => {
 		expect(env.emulator.processes()).toHaveLength(1);
 	});
 
+	it('reports each deploy stage while it waits: to n8n\'s log, and in a manual run to the editor (the browser console)', async () => {
+		const created = await runOne({ name: 'Create', type: TYPE.create, parameters: { displayName: 'stages', endpointId: 'stages-endpoint' } });
+		expect(created.error).toBeUndefined();
+		const messages: Array<{ type: string; data: unknown }> = [];
+		const run = async (mode: 'manual' | 'cli') => {
+			messages.length = 0;
+			const result = await runNodes(env, {
+				nodes: [sourceNode('Start'), deploy({ endpoint: locator('stages-endpoint'), ifDeployed: 'add' })],
+				connections: chain('Start', 'Deploy'),
+				mode,
+				onUiMessage: (type, data) => messages.push({ type, data }),
+			});
+			expect(result.error?.message).toBeUndefined();
+			return result;
+		};
+		const manual = await run('manual');
+		const shown = messages.map(({ type, data }) => ({ type, ...(data as { source: string; messages: string[] }) }));
+		expect(shown.length).toBeGreaterThan(0);
+		expect(shown.every((message) => message.type === 'sendConsoleMessage' && message.source === '[Node: "Deploy"]')).toBe(true);
+		expect(shown.map((message) => message.messages[0]).at(-1)).toMatch(/^Vertex AI deployment stage: SUCCESSFULLY_DEPLOYED \(operation projects\/.*\/operations\/\d+\)$/);
+		expect(logsOf(manual).some((line) => /Vertex AI operation .*: SUCCESSFULLY_DEPLOYED/.test(line))).toBe(true);
+		// Outside manual runs n8n sends nothing to the editor; the log still has every stage.
+		const cli = await run('cli');
+		expect(messages).toEqual([]);
+		expect(logsOf(cli).some((line) => /Vertex AI operation .*: SUCCESSFULLY_DEPLOYED/.test(line))).toBe(true);
+	});
+
 	it('a wait that times out fails with an error naming the operation, which a later run can resume', async () => {
 		// The deploy never becomes healthy, so only the wait timeout (here 0.6 s) can end the wait.
 		env.emulator.addFault({ kind: 'health-never-ok', path: ':deployModel$' });
 		try {
 			const result = await runOne(deploy({ endpoint: locator('base-endpoint'), waitTimeoutMinutes: 0.01 }));
 			const error = result.nodeError('Deploy') ?? result.error;
-			expect(error?.message).toMatch(/^Stopped waiting for operation projects\/\d+\/locations\/us-central1\/endpoints\/base-endpoint\/operations\/\d+ /);
-			const operationName = /operation (\S+)/.exec(error?.message ?? '')?.[1] ?? '';
-			expect(error?.description).toBe(`Operation: ${operationName}`);
-			const resumed = await runOne(deploy({ resumeOperationName: operationName, waitForCompletion: false }));
+			// The reason first; the operation's name, and where to put it to resume, in the description.
+			expect(error?.message).toBe('Stopped waiting after 1 s: the operation is still running in Vertex AI. Wait again with its name to resume, or cancel it.');
+			const operationName = /^Operation (\S+)\./.exec(error?.description ?? '')?.[1] ?? '';
+			expect(operationName).toMatch(/^projects\/\d+\/locations\/us-central1\/endpoints\/base-endpoint\/operations\/\d+$/);
+			expect(error?.description).toBe(
+				`Operation ${operationName}. To pick it up in a later run, put its name in "Resume Operation" in "Options".`,
+			);
+			const resumed = await runOne(deploy({ options: { resumeOperationName: operationName }, waitForCompletion: false }));
 			expect(resumed.lastNodeJson('Deploy')[0]).toMatchObject({ operationName, done: false });
 		} finally {
 			env.emulator.clearFaults();

@@ -10,8 +10,12 @@ afterAll(async () => {
 	await env.close();
 });
 
-/** The pipeline as a user builds it; `reuse` sets "use the existing one" on Upload and Create, for re-runs. */
-function pipeline(reuse = false) {
+/**
+ * The pipeline as a user builds it, Deploy and Invoke left at their defaults: they take the model and endpoint ids
+ * from the incoming item, which the nodes before carry forward. `reuse` sets "use the existing one" on Upload and
+ * Create, for re-runs; `modelId` is Upload's Model ID.
+ */
+function pipeline(reuse = false, modelId = 'sample-model') {
 	return {
 		nodes: [
 			sourceNode('Start'),
@@ -21,7 +25,7 @@ function pipeline(reuse = false) {
 				parameters: {
 					displayName: 'sample',
 					imageUri: env.emulator.builtInImage,
-					modelId: 'sample-model',
+					modelId,
 					...(reuse ? { ifExists: 'use' } : {}),
 				},
 			},
@@ -33,17 +37,12 @@ function pipeline(reuse = false) {
 			{
 				name: 'Deploy',
 				type: TYPE.deploy,
-				parameters: {
-					endpoint: locator('={{ $json.endpointId }}'),
-					model: locator("={{ $('Upload').item.json.modelId }}"),
-					machineType: 'n1-standard-4',
-				},
+				parameters: { machineType: 'n1-standard-4' },
 			},
 			{
 				name: 'Invoke',
 				type: TYPE.invoke,
 				parameters: {
-					endpoint: locator("={{ $('Create').item.json.endpointId }}"),
 					path: '/v1/chat/completions',
 					jsonBody: '{"messages":[{"role":"user","content":"Hello there"}],"stream":true,"chunks":5}',
 				},
@@ -67,7 +66,10 @@ describe('Upload -> Create -> Deploy -> Invoke through the real n8n engine', () 
 		const chunks = result.lastNodeJson('Invoke');
 		expect(chunks.length).toBeGreaterThanOrEqual(5);
 		expect(chunks.map((c) => c.chunkIndex)).toEqual(chunks.map((_, i) => i));
-		expect(chunks.every((c) => c.deployedModelId === deploy.deployedModelId)).toBe(true);
+		// The response facts come once, on the first chunk; every chunk leads with its text.
+		expect(chunks[0]).toMatchObject({ status: 200, deployedModelId: deploy.deployedModelId });
+		expect(chunks.slice(1).some((c) => 'deployedModelId' in c || 'status' in c || 'headers' in c)).toBe(false);
+		expect(chunks.filter((c) => 'text' in c).every((c) => Object.keys(c)[0] === 'text')).toBe(true);
 		expect(result.lastNodeOutput('Invoke').every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
 		expect(chunks.map((c) => c.text).join('')).not.toBe('');
 		await expectNoSecrets(env, result);
@@ -100,7 +102,7 @@ describe('Upload -> Create -> Deploy -> Invoke through the real n8n engine', () 
 			expect(again.lastNodeJson('Upload')[0]).toMatchObject({ existed: true, modelId: 'sample-model' });
 			expect(again.lastNodeJson('Create')[0]).toMatchObject({ existed: true, endpointId: 'chat-endpoint' });
 			expect(again.lastNodeJson('Deploy')[0]).toMatchObject({ reused: true, deployedModelId: first, trafficSplit: { [first]: 100 }, operationName: null });
-			expect(again.lastNodeJson('Invoke').every((chunk) => chunk.deployedModelId === first)).toBe(true);
+			expect(again.lastNodeJson('Invoke')[0].deployedModelId).toBe(first);
 		}
 		expect(env.emulator.processes().map((process) => process.deployedModelId)).toEqual([first]);
 		const endpoint = await env.client().getEndpoint('chat-endpoint');
@@ -119,7 +121,25 @@ describe('Upload -> Create -> Deploy -> Invoke through the real n8n engine', () 
 		expect(output.deployedModelId).not.toBe(old);
 		expect(output.trafficSplit).toEqual({ [output.deployedModelId as string]: 100 });
 		expect(env.emulator.processes().map((process) => process.deployedModelId)).toEqual([output.deployedModelId]);
-		expect(replaced.lastNodeJson('Invoke').every((chunk) => chunk.deployedModelId === output.deployedModelId)).toBe(true);
+		expect(replaced.lastNodeJson('Invoke')[0].deployedModelId).toBe(output.deployedModelId);
+	});
+
+	it('a new Model ID in Upload flows into Deploy by default: Deploy deploys the new model, Invoke calls the endpoint', async () => {
+		const result = await runNodes(env, pipeline(true, 'renamed-model'));
+		expect(result.error?.message).toBeUndefined();
+		// Each node's output carries the ids on: ids first, the operation name last.
+		const create = result.lastNodeJson('Create')[0];
+		expect(create).toMatchObject({ endpointId: 'chat-endpoint', modelId: 'renamed-model', modelVersionId: '1' });
+		expect(Object.keys(create).slice(0, 2)).toEqual(['endpointId', 'endpoint']);
+		expect(Object.keys(create).at(-1)).toBe('operationName');
+		const deploy = result.lastNodeJson('Deploy')[0];
+		expect(deploy).toMatchObject({ reused: false, modelId: 'renamed-model', endpointId: 'chat-endpoint' });
+		expect(Object.keys(deploy).slice(0, 3)).toEqual(['deployedModelId', 'endpointId', 'modelId']);
+		expect(Object.keys(deploy).at(-1)).toBe('operationName');
+		const endpoint = await env.client().getEndpoint('chat-endpoint');
+		const renamed = endpoint.deployedModels?.find((deployed) => deployed.id === deploy.deployedModelId);
+		expect(renamed?.model).toMatch(/\/models\/renamed-model$/);
+		expect(result.lastNodeJson('Invoke')[0].deployedModelId).toBe(deploy.deployedModelId);
 	});
 
 	it('"Deploy Another Copy" deploys beside the existing one (the old behaviour)', async () => {

@@ -70,13 +70,13 @@ export function logsOf(result: WorkflowRunResult): readonly string[] {
 }
 
 /**
- * Runs a workflow with this package's node types and the environment's credential (unless `credentials` says
- * otherwise), keeping what was logged meanwhile for expectNoSecrets.
+ * Runs a workflow with this package's node types (and the test's own `nodeTypes` beside them) and the environment's
+ * credential (unless `credentials` says otherwise), keeping what was logged meanwhile for expectNoSecrets.
  */
-export async function runNodes(env: NodeEnv, options: Omit<RunWorkflowOptions, 'nodeTypes' | 'credentialTypes'>): Promise<WorkflowRunResult> {
+export async function runNodes(env: NodeEnv, options: Omit<RunWorkflowOptions, 'credentialTypes'>): Promise<WorkflowRunResult> {
 	const logs = captureLogs();
 	try {
-		const result = await runWorkflow({ nodeTypes, credentialTypes, credentials: env.credentials, ...options });
+		const result = await runWorkflow({ credentialTypes, credentials: env.credentials, ...options, nodeTypes: { ...nodeTypes, ...options.nodeTypes } });
 		runLogs.set(result, logs.lines);
 		return result;
 	} finally {

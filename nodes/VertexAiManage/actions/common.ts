@@ -140,6 +140,7 @@ export const operationNameProperty: INodeProperties = {
 	placeholder: 'e.g. projects/123/locations/us-central1/endpoints/456/operations/789',
 	description:
 		'The long-running operation: the operationName that Upload Model, Create Dedicated Endpoint or Deploy Model output when they do not wait',
+	hint: 'From the node before: {{ $json.operationName }} as an expression (Wait for Completion off there), or the name a timed-out wait gave',
 };
 
 /** The "Operation Name" of an item, in the form Vertex gives operation names (the core checks it again). */

@@ -1,6 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import type { VertexClient } from '../../../lib';
+
 import { runWithClient } from '../../shared/client';
+import { toNodeError } from '../../shared/errors';
 import { parameterReader, type ParameterReader } from '../../shared/read';
 import * as endpoint from './endpoint/Endpoint.resource';
 import * as model from './model/Model.resource';
@@ -20,6 +23,19 @@ const COMMON_FIELDS: Record<string, string> = {
 	model: 'model',
 	operationName: 'operationName',
 };
+
+/** Thrown by the dry-run client at an operation's first call: its parameters read so far were all valid. */
+const FIRST_CALL = Symbol('first client call');
+
+/**
+ * A client that sends nothing: an operation run with it reads and checks its parameters up to its first call of the
+ * client, and stops there. That is how every item is checked before the first item sends a request.
+ */
+const dryRunClient = new Proxy({} as VertexClient, {
+	get: () => () => {
+		throw FIRST_CALL;
+	},
+});
 
 /** The operation chosen in the node, each value checked against the description's lists. */
 function chosenOperation(read: ParameterReader, itemIndex: number): ManageOperation {
@@ -43,6 +59,21 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			fields = { ...COMMON_FIELDS, ...chosen.coreFields };
 			return await chosen.execute.call(this, { index, signal, client, read });
 		},
-		{ parameterOf: (field) => read.fieldLabels(fields)(field) },
+		{
+			parameterOf: {
+				label: (field) => read.fieldWords(fields).label(field),
+				where: (field) => read.fieldWords(fields).where?.(field),
+				optionName: (field, value) => read.fieldWords(fields).optionName?.(field, value),
+			},
+			check: async (index) => {
+				const chosen = chosenOperation(read, index);
+				fields = { ...COMMON_FIELDS, ...chosen.coreFields };
+				try {
+					await chosen.execute.call(this, { index, signal: new AbortController().signal, client: dryRunClient, read });
+				} catch (error) {
+					if (error !== FIRST_CALL) throw toNodeError(this.getNode(), error, index, read.fieldWords(fields));
+				}
+			},
+		},
 	);
 }
