@@ -5,6 +5,7 @@
  *
  *   node scripts/n8n-install.js            install if needed, print the folder
  *   node scripts/n8n-install.js --print    print the folder only (no install)
+ *   node scripts/n8n-install.js --all      install every supported version (SUPPORTED_N8N_VERSIONS), each in its own folder
  *
  * Environment:
  *   N8N_VERSION        n8n release to install (default 2.40.7, which pins the n8n-core / n8n-workflow
@@ -22,6 +23,12 @@ const path = require('node:path');
 const { spawn } = require('node:child_process');
 
 const DEFAULT_N8N_VERSION = '2.40.7';
+/**
+ * The n8n releases the real-n8n suites (test/e2e, test/editor) run on in `npm test`, oldest first: the
+ * oldest is the default (its n8n-core / n8n-workflow are the package's dev copies, used in-process) and the
+ * lower end of the supported range in the README; scripts/n8n-versions.js runs the suites on the others.
+ */
+const SUPPORTED_N8N_VERSIONS = ['2.40.7', '2.41.1'];
 const MARKER_FILE = '.install-complete.json';
 const LOG_FILE = 'install.log';
 const PROJECT_ROOT = path.resolve(__dirname, '..');
@@ -250,11 +257,20 @@ async function ensureN8n({ version = n8nVersion(), dir = installDir(version) } =
 	});
 }
 
-module.exports = { n8nVersion, installDir, n8nBin, nodeEnv, isInstalled, ensureN8n };
+module.exports = { DEFAULT_N8N_VERSION, SUPPORTED_N8N_VERSIONS, n8nVersion, installDir, n8nBin, nodeEnv, isInstalled, ensureN8n };
 
 if (require.main === module) {
 	if (process.argv.includes('--print')) {
 		process.stdout.write(`${installDir()}\n`);
+	} else if (process.argv.includes('--all')) {
+		(async () => {
+			if (process.env.N8N_INSTALL_DIR) throw new InstallError('--all installs one folder per version: unset N8N_INSTALL_DIR');
+			// One after the other: two cold installs at once would fight over 2 cores and the npm cache.
+			for (const version of SUPPORTED_N8N_VERSIONS) process.stdout.write(`${await ensureN8n({ version })}\n`);
+		})().catch((error) => {
+			progress(`FAILED: ${error instanceof InstallError ? error.message : error.stack || error}`);
+			process.exitCode = 1;
+		});
 	} else {
 		ensureN8n().then(
 			(dir) => process.stdout.write(`${dir}\n`),

@@ -172,7 +172,7 @@ export interface ExecutionSummary {
 	[key: string]: unknown;
 }
 
-export declare function listExecutions(baseUrl: string, cookie: string, options?: { workflowId?: string; limit?: number }): Promise<ExecutionSummary[]>;
+export declare function listExecutions(baseUrl: string, cookie: string, options?: { workflowId?: string; pageSize?: number }): Promise<ExecutionSummary[]>;
 export declare function waitForExecutions(
 	baseUrl: string,
 	cookie: string,

@@ -554,12 +554,19 @@ async function startN8nWorker(instance, { env = {}, concurrency = 10, timeoutMs 
 
 /**
  * Executions of a workflow as the editor lists them (GET /rest/executions with a session): id,
- * status, mode, startedAt, stoppedAt, waitTill, newest first.
+ * status, mode, startedAt, stoppedAt, waitTill, newest first. Pages of 100 (n8n 2.41 refuses more)
+ * through `lastId` until all are read.
  */
-async function listExecutions(baseUrl, cookie, { workflowId, limit = 250 } = {}) {
+async function listExecutions(baseUrl, cookie, { workflowId, pageSize = 100 } = {}) {
 	const filter = encodeURIComponent(JSON.stringify(workflowId ? { workflowId } : {}));
-	const body = await restRequest(baseUrl, cookie, `/rest/executions?filter=${filter}&limit=${limit}`);
-	return body.data.results;
+	const all = [];
+	for (let lastId; ; ) {
+		const page = `/rest/executions?filter=${filter}&limit=${pageSize}${lastId === undefined ? '' : `&lastId=${lastId}`}`;
+		const { results } = (await restRequest(baseUrl, cookie, page)).data;
+		all.push(...results);
+		if (results.length < pageSize) return all;
+		lastId = Math.min(...results.map((execution) => Number(execution.id)));
+	}
 }
 
 /** Waits until `predicate(executions)` holds for the workflow's executions; resolves to them. */

@@ -8,6 +8,9 @@
  * Wait loop with the workers restarted while the execution waits, and the token cache (one token a
  * worker process). Only with N8N_E2E=1.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import { loadExample, nodeNamed, type ExampleWorkflow } from '../../examples';
 import {
 	ensureN8n,
@@ -15,6 +18,7 @@ import {
 	ownerSession,
 	publishWorkflow,
 	queueModeEnv,
+	restRequest,
 	startEmulatorProcess,
 	startN8n,
 	startN8nWorker,
@@ -109,6 +113,88 @@ function streamingWorkflow(endpointId: string): ExampleWorkflow {
 	return workflow;
 }
 
+const SCHEDULED_ITEMS = 100;
+const SCHEDULED_RUNS = 3;
+
+/**
+ * Every 10 s: a Code node makes 100 prompts naming the execution -> Invoke with concurrency 4 (one
+ * aggregated answer each) -> Aggregate -> HTTP Request posting the execution id and the answers' texts
+ * to the test's collector.
+ */
+function scheduledWorkflow(endpointId: string, collectorUrl: string): ExampleWorkflow {
+	const node = (name: string, type: string, typeVersion: number, x: number, parameters: Record<string, unknown>, extra = {}) => ({
+		id: `b0000000-0000-4000-8000-00000000000${x / 220}`,
+		name,
+		type,
+		typeVersion,
+		position: [x, 0],
+		parameters,
+		...extra,
+	});
+	return {
+		id: 'vertexQueueScheduled',
+		name: 'Queue mode: scheduled batch',
+		nodes: [
+			node('Every 10 Seconds', 'n8n-nodes-base.scheduleTrigger', 1.2, 0, { rule: { interval: [{ field: 'seconds', secondsInterval: 10 }] } }),
+			node('Make Prompts', 'n8n-nodes-base.code', 2, 220, {
+				jsCode: `return Array.from({ length: ${SCHEDULED_ITEMS} }, (_, index) => ({ json: { prompt: 'Scheduled run ' + $execution.id + ' item ' + index } }));`,
+			}),
+			node(
+				'Invoke Batch',
+				'n8n-nodes-vertex-invoke.vertexAiInvoke',
+				1,
+				440,
+				{
+					endpoint: { __rl: true, mode: 'id', value: endpointId },
+					path: '/v1/chat/completions',
+					bodyType: 'json',
+					jsonBody: "={{ JSON.stringify({ messages: [{ role: 'user', content: $json.prompt }], stream: true }) }}",
+					responseFormat: 'auto',
+					streamOutput: 'aggregate',
+					options: { concurrency: 4 },
+				},
+				{ credentials: CREDENTIALS },
+			),
+			node('Collect Answers', 'n8n-nodes-base.aggregate', 1, 660, { aggregate: 'aggregateAllItemData', destinationFieldName: 'answers', options: {} }),
+			node('Report', 'n8n-nodes-base.httpRequest', 4.2, 880, {
+				method: 'POST',
+				url: collectorUrl,
+				sendBody: true,
+				specifyBody: 'json',
+				jsonBody: '={{ JSON.stringify({ execution: $execution.id, texts: $json.answers.map((answer) => answer.text) }) }}',
+				options: {},
+			}),
+		],
+		connections: {
+			'Every 10 Seconds': { main: [[{ node: 'Make Prompts', type: 'main', index: 0 }]] },
+			'Make Prompts': { main: [[{ node: 'Invoke Batch', type: 'main', index: 0 }]] },
+			'Invoke Batch': { main: [[{ node: 'Collect Answers', type: 'main', index: 0 }]] },
+			'Collect Answers': { main: [[{ node: 'Report', type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	} as unknown as ExampleWorkflow;
+}
+
+/** Records the scheduled runs' reports. */
+async function startCollector() {
+	const reports: Array<{ execution: string; texts: string[] }> = [];
+	const server = createServer((req, res) => {
+		let body = '';
+		req.on('data', (data) => (body += data));
+		req.on('end', () => {
+			reports.push(JSON.parse(body));
+			res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+	return {
+		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/report`,
+		reports,
+		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+	};
+}
+
 interface StreamLine {
 	type: string;
 	content?: string;
@@ -129,6 +215,7 @@ describeE2e('the package in n8n queue mode (main + two workers on Redis)', () =>
 	const stoppedWorkers: N8nWorker[] = [];
 	let cookie: string;
 	let queueEnv: Record<string, string>;
+	let collector: Awaited<ReturnType<typeof startCollector>>;
 
 	beforeAll(async () => {
 		requireFreshBuild();
@@ -136,6 +223,7 @@ describeE2e('the package in n8n queue mode (main + two workers on Redis)', () =>
 		redis = await startRedis();
 		postgres = await startPostgres();
 		gated = await startGatedChatServer({ chunks: CHUNKS });
+		collector = await startCollector();
 		emulator = await startEmulatorProcess({ images: { [GATED_IMAGE]: gated.url }, operationStepMs: 20 });
 		const chatEndpoint = await deployGatedServer(emulator, emulator.builtInImage, 'queue-chat');
 		const gatedEndpoint = await deployGatedServer(emulator, GATED_IMAGE, 'queue-gated');
@@ -144,6 +232,8 @@ describeE2e('the package in n8n queue mode (main + two workers on Redis)', () =>
 			await importWorkflow(n8n.instance, workflow);
 			await publishWorkflow(n8n.instance, workflow.id);
 		}
+		// Imported inactive: its test activates it, so it does not run during the others.
+		await importWorkflow(n8n.instance, scheduledWorkflow(chatEndpoint, collector.url));
 		queueEnv = queueModeEnv(redis);
 		main = await startN8n(n8n.instance, { env: queueEnv });
 		workers = await Promise.all([0, 1].map(() => startN8nWorker(n8n.instance, { env: queueEnv, concurrency: WORKER_CONCURRENCY })));
@@ -158,6 +248,7 @@ describeE2e('the package in n8n queue mode (main + two workers on Redis)', () =>
 		await postgres?.stop();
 		await emulator?.stop();
 		await gated?.close();
+		await collector?.close();
 		n8n?.remove();
 	}, 120_000);
 
@@ -296,4 +387,26 @@ describeE2e('the package in n8n queue mode (main + two workers on Redis)', () =>
 		expect(await tokensMinted(emulator)).toBe(before + 1);
 		process.stdout.write(`[queue-mode] Wait-loop run ${id} done after ${((Date.now() - started) / 1000).toFixed(1)} s, across a restart of both workers\n`);
 	}, 200_000);
+
+	it(`a scheduled batch: ${SCHEDULED_RUNS} runs of ${SCHEDULED_ITEMS} prompts on the workers, every answer exactly once and in order`, async () => {
+		const route = '/rest/workflows/vertexQueueScheduled';
+		const { data: stored } = await restRequest(main.baseUrl, cookie, route);
+		await restRequest(main.baseUrl, cookie, `${route}/activate`, { method: 'POST', body: { versionId: stored.versionId } });
+		const started = Date.now();
+		const deadline = started + 120_000;
+		while (collector.reports.length < SCHEDULED_RUNS && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 500));
+		await restRequest(main.baseUrl, cookie, `${route}/deactivate`, { method: 'POST', body: {} });
+		const reports = collector.reports.slice(0, SCHEDULED_RUNS);
+		expect(reports).toHaveLength(SCHEDULED_RUNS);
+		for (const report of reports) {
+			expect(report.texts).toEqual(Array.from({ length: SCHEDULED_ITEMS }, (_, index) => sampleChatReply(`Scheduled run ${report.execution} item ${index}`)));
+		}
+		const all = reports.flatMap((report) => report.texts);
+		expect(new Set(all).size).toBe(SCHEDULED_RUNS * SCHEDULED_ITEMS);
+		expect(new Set(reports.map((report) => report.execution)).size).toBe(SCHEDULED_RUNS);
+		// Each run went to a worker, none to main.
+		const finished = workers.flatMap((worker) => worker.finishedExecutions());
+		for (const report of reports) expect(finished).toContain(String(report.execution));
+		process.stdout.write(`[queue-mode] ${SCHEDULED_RUNS} scheduled runs of ${SCHEDULED_ITEMS} items reported within ${((Date.now() - started) / 1000).toFixed(1)} s of activation\n`);
+	}, 180_000);
 });
