@@ -3,7 +3,10 @@
  * packed package installed as a community package, a credential pointing at the local emulator and
  * examples/1-deploy-pipeline.json imported; headless Chromium opens the workflow, each of our nodes'
  * parameter panels and the credential, asserts what they show, and saves the screenshots the README
- * uses (to docs/screenshots/ with UPDATE_SCREENSHOTS=1, else test-results/). Needs the n8n install, a build and Chromium, so it runs only with
+ * uses (to docs/screenshots/ with UPDATE_SCREENSHOTS=1, else test-results/). A copy of example 1 is then
+ * run from the editor as a newcomer would: its Path checked as it is typed, a new Model ID in Upload Model
+ * deployed by Deploy Model (wired by default), and a failing upload explained in the panel's own labels.
+ * Needs the n8n install, a build and Chromium, so it runs only with
  * N8N_E2E=1 (after npm run build and node scripts/ensure-chromium.js).
  */
 import { mkdirSync } from 'node:fs';
@@ -12,6 +15,7 @@ import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 
 import { CREDENTIAL, loadExample, type ExampleWorkflow } from '../../examples';
+import { clientFromCredential } from '../../nodes/shared/client';
 import { ensureN8n, importWorkflow, ownerSession, startEmulatorProcess, startN8n, type EmulatorProcess, type N8nServer } from '../../scripts/n8n-run';
 import { describeE2e, PACKAGE, prepareN8n, requireFreshBuild, type PreparedN8n } from '../e2e/support';
 import { launchChromium, type HeadlessChromium } from './chromium';
@@ -19,7 +23,9 @@ import {
 	canvasNode,
 	canvasNodeIssues,
 	canvasNodes,
+	chooseOption,
 	closeNodePanel,
+	closeToasts,
 	dismissInterruptions,
 	imageState,
 	labelTexts,
@@ -28,9 +34,11 @@ import {
 	openWorkflow,
 	closeNodeSearch,
 	readableText,
+	runWorkflowInEditor,
 	searchNodePanel,
 	settle,
 	toasts,
+	typeParameter,
 	useSession,
 } from './n8n-editor';
 
@@ -52,6 +60,10 @@ interface PanelExpectation {
 	values: Record<string, string>;
 	/** Text under the node on the canvas (the node's subtitle). */
 	canvasSubtitle: string;
+	/** Hints and notes the panel must show (what to type, where ids come from). */
+	texts?: string[];
+	/** Labels the panel must not show at the top (moved under Options). */
+	absent?: string[];
 }
 
 const PANELS: PanelExpectation[] = [
@@ -68,6 +80,11 @@ const PANELS: PanelExpectation[] = [
 			port: '8080',
 		},
 		canvasSubtitle: 'sample-chat-model',
+		texts: [
+			'The output carries it as modelId: Deploy Model after this node deploys it without further wiring',
+			'Trying it with the local emulator? Type emulator/sample-model-server, its built-in sample server',
+		],
+		absent: ['Resume Operation'],
 	},
 	{
 		type: `${PACKAGE}.vertexAiCreateDedicatedEndpoint`,
@@ -75,6 +92,8 @@ const PANELS: PanelExpectation[] = [
 		labels: ['Credential', 'Display Name', 'Endpoint ID', 'If the ID Exists', 'Inference Timeout (Seconds)', 'Wait for Completion'],
 		values: { endpointId: 'sample-chat-endpoint', ifExists: 'Use the Existing Endpoint', inferenceTimeoutSeconds: '600' },
 		canvasSubtitle: 'sample-chat-endpoint',
+		texts: ['The output carries it as endpointId (and the incoming modelId on)'],
+		absent: ['Resume Operation'],
 	},
 	{
 		type: `${PACKAGE}.vertexAiDeployModel`,
@@ -97,6 +116,13 @@ const PANELS: PanelExpectation[] = [
 			trafficMode: 'Percentage for This Model',
 		},
 		canvasSubtitle: 'n1-standard-4',
+		texts: [
+			'{{ $json.endpointId }}',
+			'{{ $json.modelId }}',
+			'By default Endpoint and Model are the endpointId and modelId of the incoming item',
+			'A new Model ID in Upload Model is deployed with no change here',
+		],
+		absent: ['Resume Operation'],
 	},
 	{
 		type: `${PACKAGE}.vertexAiInvoke`,
@@ -104,8 +130,18 @@ const PANELS: PanelExpectation[] = [
 		labels: ['Credential', 'Endpoint', 'Path', 'Target', 'Body', 'JSON Body', 'Response Format', 'Streamed Output'],
 		values: { path: '/v1/chat/completions', bodyType: 'JSON', streamOutput: 'One Item per Chunk' },
 		canvasSubtitle: 'POST /v1/chat/completions',
+		texts: [
+			'{{ $json.endpointId }}',
+			'By default Endpoint is the endpointId of the incoming item',
+			"The emulator's sample server (Image URI emulator/sample-model-server) answers /v1/chat/completions",
+		],
 	},
 ];
+
+/** The notice under Invoke's Path while a path the run would refuse is typed. */
+const PATH_WARNING = 'This path would be refused: it must start with "/"';
+/** The Model ID the newcomer types in the copy of example 1. */
+const NEW_MODEL_ID = 'renamed-chat-model';
 
 /** Example 5's Manage node, checking the deploy's operation in the Wait loop. */
 const MANAGE_PANEL: PanelExpectation = {
@@ -117,6 +153,18 @@ const MANAGE_PANEL: PanelExpectation = {
 };
 
 const CREDENTIAL_LABELS = ['Authentication', 'Service Account Key JSON', 'Project ID', 'Location', 'Custom API Endpoint', 'Custom Token URL'];
+
+/** Runs a test's steps; when one fails, what the page showed goes to test-results/failures/<name>.png. */
+async function showingFailure(page: Page, name: string, steps: () => Promise<void>): Promise<void> {
+	try {
+		await steps();
+	} catch (error) {
+		const folder = join(PROJECT_ROOT, 'test-results', 'failures');
+		mkdirSync(folder, { recursive: true });
+		await page.screenshot({ path: join(folder, `${name}.png`) }).catch(() => undefined);
+		throw error;
+	}
+}
 
 /** A viewport screenshot into SCREENSHOTS, once the page has settled and nothing covers it. */
 async function screenshot(page: Page, name: string): Promise<void> {
@@ -134,6 +182,8 @@ describeE2e('our nodes and credential in the real n8n editor (headless Chromium)
 	let page: Page;
 	let workflow: ExampleWorkflow;
 	let waitLoop: ExampleWorkflow;
+	let tryIt: ExampleWorkflow;
+	const consoleMessages: string[] = [];
 	let privateKey: string;
 	const pageErrors: string[] = [];
 
@@ -148,6 +198,9 @@ describeE2e('our nodes and credential in the real n8n editor (headless Chromium)
 		await importWorkflow(n8n.instance, workflow);
 		waitLoop = loadExample('deployWithoutHoldingAWorker');
 		await importWorkflow(n8n.instance, waitLoop);
+		// A copy of example 1 that the test edits and runs, so the panels above show the example as it is.
+		tryIt = { ...loadExample('deployPipeline'), id: 'vertexEditorTryIt', name: 'Vertex AI: example 1, tried in the editor' };
+		await importWorkflow(n8n.instance, tryIt);
 
 		server = await startN8n(n8n.instance);
 		const cookie = await ownerSession(server.baseUrl);
@@ -155,6 +208,9 @@ describeE2e('our nodes and credential in the real n8n editor (headless Chromium)
 		await useSession(browser.context, server.baseUrl, cookie);
 		page = browser.context.pages()[0] ?? (await browser.context.newPage());
 		page.on('pageerror', (error) => pageErrors.push(error.message));
+		page.on('console', (message) => consoleMessages.push(message.text()));
+		// Leaving an edited workflow asks "leave the page?" (beforeunload): the test's edits are not meant to be kept.
+		page.on('dialog', (dialog) => void dialog.accept());
 		mkdirSync(SCREENSHOTS, { recursive: true });
 	}, 600_000);
 
@@ -193,6 +249,9 @@ describeE2e('our nodes and credential in the real n8n editor (headless Chromium)
 		}
 		expect(await panel.credentialSelect.inputValue()).toBe(CREDENTIAL.name);
 		expect(await panel.issues.count()).toBe(0);
+		const shown = await panel.parameters.innerText();
+		for (const text of expected.texts ?? []) expect({ text, shown: shown.includes(text) }).toEqual({ text, shown: true });
+		for (const label of expected.absent ?? []) expect(labels).not.toContain(label);
 		const icons = await panel.packageIcons.all();
 		expect(icons.length).toBeGreaterThan(0);
 		for (const icon of icons) expect(await imageState(icon)).toEqual({ src: ICON_PATH, loaded: true });
@@ -266,6 +325,81 @@ describeE2e('our nodes and credential in the real n8n editor (headless Chromium)
 		await modal.locator('[data-test-id="apiBaseUrl"]').evaluate((field) => field.scrollIntoView({ block: 'center' }));
 		await screenshot(page, 'credential-endpoint.png');
 	}, 120_000);
+
+	it("checks Invoke's Path as it is typed: a path the run would refuse shows a warning under it", async () => {
+		await showingFailure(page, 'path-check', async () => {
+			await openWorkflow(page, server.baseUrl, tryIt.id, tryIt.nodes.length);
+			const panel = await openNodePanel(page, `${PACKAGE}.vertexAiInvoke`);
+			const warning = panel.parameters.getByText(PATH_WARNING);
+			expect(await warning.count()).toBe(0);
+			await typeParameter(panel, 'path', '/../x');
+			await warning.waitFor();
+			await screenshot(page, 'invoke-path-check.png');
+			for (const refused of ['no-slash', '/', '/a//b', '/a?b=1']) {
+				await typeParameter(panel, 'path', refused);
+				expect({ refused, warned: await warning.isVisible() }).toEqual({ refused, warned: true });
+			}
+			await typeParameter(panel, 'path', '/v1/chat/completions');
+			await warning.waitFor({ state: 'detached' });
+		});
+	}, 120_000);
+
+	it('runs the pipeline from the editor: a new Model ID typed in Upload Model is what Deploy Model deploys, wired by default', async () => {
+		await showingFailure(page, 'run', async () => {
+			await openWorkflow(page, server.baseUrl, tryIt.id, tryIt.nodes.length);
+			const upload = await openNodePanel(page, `${PACKAGE}.vertexAiUploadModel`);
+			await typeParameter(upload, 'modelId', NEW_MODEL_ID);
+			await closeNodePanel(page);
+
+			consoleMessages.length = 0;
+			await runWorkflowInEditor(page, { outcome: 'success', nodeCount: tryIt.nodes.length });
+			await closeToasts(page);
+			const deploy = await openNodePanel(page, `${PACKAGE}.vertexAiDeployModel`);
+			// The default {{ $json.modelId }} resolves to the new id in the panel, and the run deployed it.
+			expect(await deploy.panel.locator('[data-test-id="parameter-expression-preview-model"]').innerText()).toBe(NEW_MODEL_ID);
+			const output = deploy.panel.locator('[data-test-id="output-panel"]');
+			await output.getByText(NEW_MODEL_ID).first().waitFor();
+			expect(await output.innerText()).toContain('sample-chat-endpoint');
+			await screenshot(page, 'deploy-model-run.png');
+			const endpoint = await clientFromCredential(emulator.credentialData()).getEndpoint('sample-chat-endpoint');
+			expect(endpoint.deployedModels?.map((deployed) => deployed.model?.split('/').at(-1))).toContain(NEW_MODEL_ID);
+			// The deploy's stages reached the browser's console (all a manual run can show while a node runs).
+			expect(consoleMessages.some((message) => /Vertex AI deployment stage: SUCCESSFULLY_DEPLOYED/.test(message))).toBe(true);
+			await closeNodePanel(page);
+
+			// Invoke's chunk items in the output table: the text column first, the response facts once.
+			const invoke = await openNodePanel(page, `${PACKAGE}.vertexAiInvoke`);
+			const table = invoke.panel.locator('[data-test-id="output-panel"] table');
+			await table.waitFor();
+			const columns = (await table.locator('thead th').allInnerTexts()).map((column) => column.trim()).filter(Boolean);
+			expect(columns.slice(0, 3)).toEqual(['text', 'chunkIndex', 'data']);
+			await screenshot(page, 'invoke-chunks.png');
+		});
+	}, 240_000);
+
+	it('explains a failing upload in the words on screen: "Model ID" and "If the Model ID Exists", not modelId and ifExists', async () => {
+		await showingFailure(page, 'upload-error', async () => {
+			// The model the run above created exists now: uploading it again with "Fail" is refused.
+			await openWorkflow(page, server.baseUrl, tryIt.id, tryIt.nodes.length);
+			const upload = await openNodePanel(page, `${PACKAGE}.vertexAiUploadModel`);
+			await typeParameter(upload, 'modelId', NEW_MODEL_ID);
+			await chooseOption(page, upload, 'ifExists', 'Fail');
+			expect(await upload.shownValue('ifExists')).toBe('Fail');
+			await closeNodePanel(page);
+
+			await runWorkflowInEditor(page, { outcome: 'error', failingType: `${PACKAGE}.vertexAiUploadModel` });
+			await closeToasts(page);
+			const failed = await openNodePanel(page, `${PACKAGE}.vertexAiUploadModel`);
+			const message = failed.panel.locator('[data-test-id="node-error-message"]');
+			await message.waitFor();
+			expect(await message.innerText()).toBe(
+				`Model "${NEW_MODEL_ID}" already exists. Choose another "Model ID", or reuse the existing one (set "If the Model ID Exists" to "Use the Existing Model").`,
+			);
+			const shown = await failed.panel.innerText();
+			expect(shown).not.toMatch(/\bmodelId\b.*\bifExists\b|ifExists: 'use'/);
+			await screenshot(page, 'upload-error.png');
+		});
+	}, 240_000);
 
 	it('raised no uncaught error in the editor page', () => {
 		expect(pageErrors).toEqual([]);

@@ -186,3 +186,44 @@ export async function closeNodeSearch(page: Page): Promise<void> {
 		await creator.waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
 	}
 }
+
+/** Closes every toast n8n shows (a failed run's "Problem in node" among them). */
+export async function closeToasts(page: Page): Promise<void> {
+	const close = page.locator('.el-notification .el-notification__closeBtn');
+	for (let attempt = 0; attempt < 10 && (await close.count()) > 0; attempt++) {
+		await close.first().click();
+		await page.waitForTimeout(200);
+	}
+	await toasts(page).first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+}
+
+/** Types a value into a text parameter of the open panel (its input replaced, as a user selects all and types). */
+export async function typeParameter(panel: NodePanel, parameterName: string, value: string): Promise<void> {
+	const input = panel.parameters.locator(`[data-test-id="parameter-input-${parameterName}"]`).locator('input, textarea').first();
+	await input.fill(value);
+	await input.press('Tab');
+}
+
+/** Picks an option of an options parameter in the open panel by the name it shows. */
+export async function chooseOption(page: Page, panel: NodePanel, parameterName: string, optionName: string): Promise<void> {
+	await panel.parameters.locator(`[data-test-id="parameter-input-${parameterName}"]`).click();
+	await page.locator('.el-select-dropdown__item:visible').filter({ hasText: optionName }).first().click();
+	await settle(page);
+}
+
+/**
+ * Runs the open workflow from the canvas ("Execute workflow", a manual run) and waits until it ended: every node
+ * marked successful, or (`outcome: 'error'`) the node `failingType` marked with its issue.
+ */
+export async function runWorkflowInEditor(
+	page: Page,
+	expected: { outcome: 'success'; nodeCount: number } | { outcome: 'error'; failingType: string },
+): Promise<void> {
+	await page.locator('[data-test-id="execute-workflow-button"]').first().click();
+	if (expected.outcome === 'success') {
+		await page.locator('[data-test-id="canvas-node-status-success"]').nth(expected.nodeCount - 1).waitFor({ timeout: 120_000 });
+	} else {
+		await canvasNode(page, expected.failingType).locator('[data-test-id="node-issues"]').waitFor({ timeout: 120_000 });
+	}
+	await settle(page);
+}
