@@ -199,7 +199,9 @@ describe('against the emulator: poll errors during a deploy', () => {
 		const span = Date.parse(refused[refused.length - 1].at) - Date.parse(refused[0].at);
 		console.log(`emulator: ${refused.length} polls answered 503 over ${(span / 1000).toFixed(1)} s; the wait ended after ${(waitedMs / 1000).toFixed(1)} s with deployed model ${deployedId}`);
 		expect(refused.length).toBeGreaterThanOrEqual(5);
-		expect(span).toBeGreaterThan(8_000);
+		// Polls back off after errors (1, 2, 4, 8 s...), so the last refused one can come anywhere after ~5 s of the 10:
+		// what matters is that they failed for far longer than the transport's own retries and the wait outlived them.
+		expect(span).toBeGreaterThan(5_000);
 		expect(waitedMs).toBeGreaterThanOrEqual(10_000);
 		expect(done.done).toBe(true);
 		expect(deployedId).toMatch(/^[0-9]+$/);
