@@ -4,6 +4,8 @@
  * model answers, streams and calls tools against the emulator's sample model server, with usage, and every
  * request goes through the core client's invoke (so its token is fetched per request, not frozen).
  */
+import { generateKeyPairSync } from 'node:crypto';
+
 import {
 	NodeConnectionTypes,
 	type IDataObject,
@@ -225,9 +227,13 @@ it('refuses bad parameters before any request, naming the parameter', async () =
 
 it('a credential field that is not usable fails the sub-node naming the field, quoting nothing, sending nothing', async () => {
 	const before = env.emulator.requestLog().length;
-	const result = await probe({ mode: 'invoke' }, {}, { ...env.credential, serviceAccountJson: '{"private_key": "-----BEGIN PRIVATE KEY-----' });
+	// A key made for this test only, in JSON cut short: the credential cannot be read, and the key must not be quoted.
+	const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+	const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+	const result = await probe({ mode: 'invoke' }, {}, { ...env.credential, serviceAccountJson: `{"private_key": ${JSON.stringify(pem)}` });
 	expect(result.status).toBe('error');
 	expect(result.error?.description).toContain('Service Account');
 	expect(result.error?.description).not.toContain('BEGIN PRIVATE KEY');
+	expect(`${result.error?.message} ${result.error?.description}`).not.toContain(pem.split('\n')[1]);
 	expect(env.emulator.requestLog().length).toBe(before);
 });
