@@ -295,9 +295,13 @@ export class VertexClient {
 	async invoke(input: InvokeInput, options: CallOptions = {}): Promise<InvokeResponse> {
 		const { signal } = options;
 		const endpointName = this.endpointName(input?.endpoint);
-		// Checked before the endpoint's DNS is looked up, so a bad path or header sends nothing at all.
-		checkInvokeInput(input);
-		const baseUrl = this.apiBaseUrl ?? (await this.dedicatedBaseUrl(endpointName, signal));
+		let baseUrl = this.apiBaseUrl ?? this.cachedDedicatedBaseUrl(endpointName);
+		if (baseUrl === undefined) {
+			// Checked before the endpoint's DNS is looked up, so a bad path or header sends nothing at all. (With the
+			// base known, building the request checks the same, still before anything is sent.)
+			checkInvokeInput(input);
+			baseUrl = await this.dedicatedBaseUrl(endpointName, signal);
+		}
 		try {
 			return await invokeModelServer(this.transport, { baseUrl, endpointName }, input, signal);
 		} catch (error) {
@@ -311,9 +315,14 @@ export class VertexClient {
 		}
 	}
 
-	private async dedicatedBaseUrl(endpointName: string, signal?: AbortSignal): Promise<string> {
+	private cachedDedicatedBaseUrl(endpointName: string): string | undefined {
 		const cached = this.dataPlaneBases.get(endpointName);
-		if (cached && cached.expiresAt > Date.now()) return cached.baseUrl;
+		return cached && cached.expiresAt > Date.now() ? cached.baseUrl : undefined;
+	}
+
+	private async dedicatedBaseUrl(endpointName: string, signal?: AbortSignal): Promise<string> {
+		const cached = this.cachedDedicatedBaseUrl(endpointName);
+		if (cached !== undefined) return cached;
 		const baseUrl = await dedicatedInvokeBaseUrl(this.controlPlane, endpointName, { signal });
 		this.dataPlaneBases.set(endpointName, { baseUrl, expiresAt: Date.now() + DATA_PLANE_CACHE_MS });
 		return baseUrl;

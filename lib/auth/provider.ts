@@ -279,6 +279,10 @@ export function createAccessTokenProvider(credential: ResolvedCredential, option
 	return {
 		description,
 		async getAccessToken(signal?: AbortSignal): Promise<string> {
+			// The common case, a cached token good for longer than the library's refresh margin, costs no await on the
+			// library and no abort listener (a batch asks for it once per call).
+			const fresh = freshCachedToken(built);
+			if (fresh !== undefined) return fresh;
 			const work = (async () => {
 				try {
 					const { token } = await (await authClient()).getAccessToken();
@@ -297,6 +301,18 @@ export function createAccessTokenProvider(credential: ResolvedCredential, option
 			return true;
 		},
 	};
+}
+
+/**
+ * The token an OAuth2-family client holds while it is valid for longer than the client's own eager-refresh margin,
+ * i.e. while its getAccessToken would answer it without any request; undefined otherwise (the library decides then).
+ */
+function freshCachedToken(client: AuthClient | undefined): string | undefined {
+	const credentials = client?.credentials;
+	const token = credentials?.access_token;
+	const expiry = credentials?.expiry_date;
+	if (!token || typeof expiry !== 'number') return undefined;
+	return expiry - (client?.eagerRefreshThresholdMillis ?? 0) > Date.now() ? token : undefined;
 }
 
 /**

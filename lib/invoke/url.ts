@@ -32,6 +32,39 @@ export interface InvokeUrlInput {
  * naming the input field.
  */
 export function buildInvokeUrl(input: InvokeUrlInput): string {
+	const { target, prefix } = invokeTarget(input);
+	return assertRequestUrl(`${target}invoke${checkInvokePath(input.path, input.allowedPathPrefixes)}`, prefix, 'path');
+}
+
+interface CheckedTarget {
+	/** `{base}/{apiVersion}/{endpointName}/` or `.../deployedModels/{id}/`, checked. */
+	target: string;
+	/** `{base}/{apiVersion}/projects/{p}/locations/{l}/`: what every URL built from it must stay under. */
+	prefix: string;
+}
+
+/** Checked targets by their inputs: a batch calls the same endpoint thousands of times, the path is what changes. */
+const checkedTargets = new Map<string, CheckedTarget>();
+const MAX_CHECKED_TARGETS = 256;
+
+const isTextOrUnset = (value: unknown) => value === undefined || typeof value === 'string';
+
+function invokeTarget(input: InvokeUrlInput): CheckedTarget {
+	// Only text is remembered: anything else is checked (and refused) every time.
+	if (![input.baseUrl, input.apiVersion, input.endpointName, input.deployedModelId].every(isTextOrUnset)) return checkTarget(input);
+	// JSON keeps the parts apart whatever they hold (a separator inside a value cannot make two inputs one key).
+	const key = JSON.stringify([input.baseUrl, input.apiVersion ?? null, input.endpointName, input.deployedModelId ?? null]);
+	let checked = checkedTargets.get(key);
+	if (checked === undefined) {
+		checked = checkTarget(input);
+		// Only valid inputs are kept (a refusal throws above), and not without bound.
+		if (checkedTargets.size >= MAX_CHECKED_TARGETS) checkedTargets.clear();
+		checkedTargets.set(key, checked);
+	}
+	return checked;
+}
+
+function checkTarget(input: InvokeUrlInput): CheckedTarget {
 	const apiVersion = input.apiVersion ?? 'v1';
 	if (!INVOKE_API_VERSIONS.includes(apiVersion)) {
 		throw new VertexValidationError(
@@ -60,5 +93,5 @@ export function buildInvokeUrl(input: InvokeUrlInput): string {
 		}
 		target = assertRequestUrl(`${target}deployedModels/${input.deployedModelId}/`, prefix, 'deployedModelId');
 	}
-	return assertRequestUrl(`${target}invoke${checkInvokePath(input.path, input.allowedPathPrefixes)}`, prefix, 'path');
+	return { target, prefix };
 }

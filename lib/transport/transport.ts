@@ -35,6 +35,7 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
 export const DEFAULT_HEADERS_TIMEOUT_MS = 120_000;
 export const DEFAULT_BODY_TIMEOUT_MS = 120_000;
 
+/** Gives the access token to send; it must reject as soon as `signal` aborts while it is still minting one. */
 export type AccessTokenSource = (signal?: AbortSignal) => Promise<string>;
 
 export interface VertexTransportOptions {
@@ -71,7 +72,8 @@ export class VertexTransport implements HttpSender {
 		const headers = this.requestHeaders(request);
 		const { signal } = request;
 		throwIfAborted(signal);
-		let token = await raceAbort(this.options.getAccessToken(signal), signal);
+		// The source honours the signal itself (see AccessTokenSource): racing it again would cost a listener per call.
+		let token = await this.options.getAccessToken(signal);
 		rememberSecret(token);
 		headers.authorization = `Bearer ${token}`;
 		/** What became of a 401: the request sent again with a fresh token, or why not. */

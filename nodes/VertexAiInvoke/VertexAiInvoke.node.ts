@@ -74,6 +74,18 @@ function runsAsTool(ctx: IExecuteFunctions): boolean {
 	return ctx.getNode().type.endsWith('Tool') || (typeof ctx.isToolExecution === 'function' && ctx.isToolExecution());
 }
 
+/** What the node's settings say about every item alike, read once per run (n8n copies the node on each getNode). */
+interface NodeFacts {
+	/** Runs as a tool (see runsAsTool). */
+	asTool: boolean;
+	/** Has the tool's Prompt field. */
+	hasPrompt: boolean;
+}
+
+function nodeFacts(ctx: IExecuteFunctions): NodeFacts {
+	return { asTool: runsAsTool(ctx), hasPrompt: Object.hasOwn(ctx.getNode().parameters, 'prompt') };
+}
+
 /**
  * The JSON body with the tool's prompt filled in: the content of its last "user" message when it has "messages"
  * (OpenAI chat; a user message is added when there is none), else its "prompt" field.
@@ -95,12 +107,18 @@ function withPrompt(read: ParameterReader, i: number, body: unknown, prompt: str
  * The request body of an item. `check` reads and checks everything but does not load a binary file's bytes (the
  * check of all items before the first request must not hold every item's file in memory).
  */
-async function bodyOf(ctx: IExecuteFunctions, read: ParameterReader, i: number, check = false): Promise<InvokeBody | undefined> {
+async function bodyOf(
+	ctx: IExecuteFunctions,
+	read: ParameterReader,
+	node: NodeFacts,
+	i: number,
+	check = false,
+): Promise<InvokeBody | undefined> {
 	switch (read.option(i, 'bodyType')) {
 		case 'json': {
 			const { text, value } = read.json(i, 'jsonBody');
 			// The tool's prompt (shown only in the tool twin, and only while the body has no $fromAI of its own).
-			if (Object.hasOwn(ctx.getNode().parameters, 'prompt')) {
+			if (node.hasPrompt) {
 				const prompt = read.text(i, 'prompt', { required: true, trim: false });
 				return { kind: 'json', value: withPrompt(read, i, text === undefined ? value : JSON.parse(text), prompt) };
 			}
@@ -134,7 +152,7 @@ async function bodyOf(ctx: IExecuteFunctions, read: ParameterReader, i: number, 
  * Everything an item sends and how its answer is read, all checked before the request (and, with `check`, before any
  * item's request: then a binary body's bytes are not loaded).
  */
-async function requestOf(ctx: IExecuteFunctions, read: ParameterReader, i: number, check = false) {
+async function requestOf(ctx: IExecuteFunctions, read: ParameterReader, node: NodeFacts, i: number, check = false) {
 	const pinned = read.option(i, 'target') === 'deployedModel';
 	const prefixes = commaList(read.text(i, 'options.allowedPathPrefixes'));
 	for (const prefix of prefixes) {
@@ -166,11 +184,12 @@ async function requestOf(ctx: IExecuteFunctions, read: ParameterReader, i: numbe
 				rule: 'a field name of letters, digits, "_", "-" and "."',
 			}) || 'data',
 		detailsOnEveryChunk: read.boolean(i, 'options.responseDetailsOnEveryChunk'),
-		asTool: runsAsTool(ctx),
+		asTool: node.asTool,
 	};
-	input.body = await bodyOf(ctx, read, i, check);
-	// The core's own checks of path (its full grammar, the allowed prefixes), headers and timeout, sending nothing.
-	checkInvokeInput(input);
+	input.body = await bodyOf(ctx, read, node, i, check);
+	// The core's own checks of path (its full grammar, the allowed prefixes), headers and timeout, sending nothing,
+	// in the pass over all items before the first request (the core checks the same again as it builds each one).
+	if (check) checkInvokeInput(input);
 	return { input, output: { ...output, limits } };
 }
 
@@ -513,10 +532,11 @@ export class VertexAiInvoke implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const read = parameterReader(this, properties);
+		const node = nodeFacts(this);
 		return await runWithClient(
 			this,
 			async (i, signal, client): Promise<INodeExecutionData[]> => {
-				const { input, output } = await requestOf(this, read, i);
+				const { input, output } = await requestOf(this, read, node, i);
 				const response = await client.invoke(input, { signal });
 				// As a tool the answer is what counts: the text, or the body; status and headers stay out.
 				const fields = output.asTool ? {} : responseFields(response, output.includeHeaders);
@@ -556,7 +576,7 @@ export class VertexAiInvoke implements INodeType {
 			{
 				concurrency: () => read.number(0, 'options.concurrency'),
 				parameterOf: read.fieldWords(CORE_FIELDS),
-				check: async (i) => await requestOf(this, read, i, true),
+				check: async (i) => await requestOf(this, read, node, i, true),
 			},
 		);
 	}

@@ -63,8 +63,25 @@ interface Found {
 	within: string[];
 }
 
+/** Whether a parameter value holds an expression anywhere (a string starting with "="), so it may differ per item. */
+function holdsExpression(value: unknown): boolean {
+	if (typeof value === 'string') return value.startsWith('=');
+	if (Array.isArray(value)) return value.some(holdsExpression);
+	if (value !== null && typeof value === 'object') return Object.values(value).some(holdsExpression);
+	return false;
+}
+
+const isPrimitive = (value: unknown) => value === null || (typeof value !== 'object' && typeof value !== 'function');
+
 export class ParameterReader {
 	private readonly found = new Map<string, Found | undefined>();
+	/** Per path: whether its parameter's value is the same for every item (it holds no expression). */
+	private readonly fixed = new Map<string, boolean>();
+	/** Fixed values already read (primitives only: an object could be changed by whoever got it). */
+	private readonly fixedValues = new Map<string, unknown>();
+	private readonly allowed = new Map<string, readonly string[]>();
+	/** The last JSON text found valid, so a fixed JSON parameter is parsed once, not once per item. */
+	private validJson: string | undefined;
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -145,7 +162,26 @@ export class ParameterReader {
 
 	/** The resolved value at `path`, or `fallback` (default: the property's default) when it is not set. */
 	raw(itemIndex: number, path: string, fallback: unknown = this.defaultOf(path)): unknown {
-		return this.ctx.getNodeParameter(path, itemIndex, (fallback ?? null) as never) as unknown;
+		// n8n resolves a parameter afresh for every item and call; one without an expression resolves the same each
+		// time, so it is read once per run. Kept: primitives read with the default or no fallback (an object could be
+		// changed by whoever got it, and another fallback could give another value for an unset path).
+		const withDefault = fallback === this.defaultOf(path);
+		const key = withDefault ? path : `${path}\u0000unset`;
+		const keep = (withDefault || fallback === null || fallback === undefined) && this.isFixed(path);
+		if (keep && this.fixedValues.has(key)) return this.fixedValues.get(key);
+		const value = this.ctx.getNodeParameter(path, itemIndex, (fallback ?? null) as never) as unknown;
+		if (keep && isPrimitive(value)) this.fixedValues.set(key, value);
+		return value;
+	}
+
+	private isFixed(path: string): boolean {
+		let fixed = this.fixed.get(path);
+		if (fixed === undefined) {
+			const dot = path.indexOf('.');
+			fixed = !holdsExpression(this.ctx.getNode().parameters[dot === -1 ? path : path.slice(0, dot)]);
+			this.fixed.set(path, fixed);
+		}
+		return fixed;
 	}
 
 	/** Whether a collection option (or any parameter) has a value at all. */
@@ -240,20 +276,27 @@ export class ParameterReader {
 	}
 
 	/** The values an options parameter lists. */
-	allowedValues(path: string): string[] {
-		const options = (this.property(path)?.options ?? []) as INodePropertyOptions[];
-		return options.map((option) => String(option.value));
+	allowedValues(path: string): readonly string[] {
+		let values = this.allowed.get(path);
+		if (values === undefined) {
+			const options = (this.property(path)?.options ?? []) as INodePropertyOptions[];
+			values = options.map((option) => String(option.value));
+			this.allowed.set(path, values);
+		}
+		return values;
 	}
 
 	/** A JSON parameter: an object or array as given, or text that must parse as JSON (returned as written). */
 	json(itemIndex: number, path: string): { text?: string; value?: unknown } {
 		const value = this.raw(itemIndex, path);
 		if (typeof value !== 'string') return { value };
+		if (value === this.validJson) return { text: value };
 		try {
 			JSON.parse(value);
 		} catch (error) {
 			throw this.error(itemIndex, path, `${this.where(path)} is not valid JSON (${(error as Error).message}).`);
 		}
+		this.validJson = value;
 		return { text: value };
 	}
 
@@ -262,6 +305,15 @@ export class ParameterReader {
 	 * validation pattern from the description, whatever the mode: ids from a list or an expression are ids too.
 	 */
 	locator(itemIndex: number, path: string): string {
+		const key = `${path}\u0000locator`;
+		const known = this.fixedValues.get(key);
+		if (known !== undefined) return known as string;
+		const id = this.checkedLocator(itemIndex, path);
+		if (this.isFixed(path)) this.fixedValues.set(key, id);
+		return id;
+	}
+
+	private checkedLocator(itemIndex: number, path: string): string {
 		const value = this.ctx.getNodeParameter(path, itemIndex, '', { extractValue: true }) as unknown;
 		const id = this.checkText(itemIndex, path, value, { required: true });
 		const byId = this.property(path)?.modes?.find((mode) => mode.name === 'id');
@@ -286,6 +338,16 @@ export class ParameterReader {
 		const cut = path.lastIndexOf('.');
 		const parameter = path.slice(0, cut);
 		const group = path.slice(cut + 1);
+		const key = `${path}\u0000rows`;
+		const known = this.fixedValues.get(key) as IDataObject[] | undefined;
+		// Copies: the caller may change its rows.
+		if (known !== undefined) return known.map((row) => ({ ...row }));
+		const list = this.readRows(itemIndex, parameter, group);
+		if (this.isFixed(parameter)) this.fixedValues.set(key, list.map((row) => ({ ...row })));
+		return list;
+	}
+
+	private readRows(itemIndex: number, parameter: string, group: string): IDataObject[] {
 		const collection = this.raw(itemIndex, parameter, {});
 		if (collection === null || collection === undefined || collection === '') return [];
 		if (typeof collection !== 'object' || Array.isArray(collection)) {
