@@ -196,6 +196,13 @@ function guardOutboundHttp(outboundHttp) {
 	return guard;
 }
 
+/** The most requests open at once since the last call. */
+function takePeakInFlight(guard) {
+	const peak = guard.peakInFlight;
+	guard.peakInFlight = guard.inFlight;
+	return peak;
+}
+
 /**
  * The pinned n8n install (installed on first use, cached after) and what the contenders take from it. The Google
  * credential's token request uses the DI container and OutboundHttp of the copies its own file resolves.
@@ -230,13 +237,15 @@ function engineOutboundHttp() {
  * auth 'bearer': a fixed Authorization header with a token minted once beforehand (the bench client's), no credential.
  * auth 'googleServiceAccount': n8n's googleApi credential, which signs a JWT and asks Google's token URL for a token
  * on every request; that URL is sent to the emulator's token URL.
- * Each run also reports peakInFlight: the most node requests that were open at once.
+ * Each run also reports peakInFlight, the most node requests open at once (and, with the credential,
+ * peakTokenRequestsInFlight).
  */
 async function httpRequestNodeContender(world, { auth, batchIntervalMs = FASTEST_BATCH_INTERVAL_MS }) {
 	const install = await loadN8nInstall();
 	const httpRequest = new install.HttpRequest();
 	const typeVersion = Math.max(...Object.keys(httpRequest.nodeVersions).map(Number));
 	const nodeRequests = guardOutboundHttp(engineOutboundHttp());
+	let tokenRequests;
 	const parameters = {
 		method: 'POST',
 		url: echoInvokeUrl(world),
@@ -257,7 +266,8 @@ async function httpRequestNodeContender(world, { auth, batchIntervalMs = FASTEST
 		Object.assign(spec, { name: 'HTTP Request node, Bearer header (n8n engine)', secrets: [token] });
 	} else if (auth === 'googleServiceAccount') {
 		const key = JSON.parse(readServiceAccountKeyJson(world));
-		guardOutboundHttp(install.credentialOutboundHttp()).redirects.set(GOOGLE_TOKEN_URL, world.facts.tokenUrl);
+		tokenRequests = guardOutboundHttp(install.credentialOutboundHttp());
+		tokenRequests.redirects.set(GOOGLE_TOKEN_URL, world.facts.tokenUrl);
 		Object.assign(parameters, { authentication: 'predefinedCredentialType', nodeCredentialType: 'googleApi' });
 		Object.assign(spec, {
 			name: 'HTTP Request node, Google Service Account (n8n engine)',
@@ -286,9 +296,9 @@ async function httpRequestNodeContender(world, { auth, batchIntervalMs = FASTEST
 		}),
 		answerOf: (json) => json,
 		runFacts: () => {
-			const peakInFlight = nodeRequests.peakInFlight;
-			nodeRequests.peakInFlight = 0;
-			return { peakInFlight };
+			const facts = { peakInFlight: takePeakInFlight(nodeRequests) };
+			if (tokenRequests) facts.peakTokenRequestsInFlight = takePeakInFlight(tokenRequests);
+			return facts;
 		},
 	});
 }
@@ -334,7 +344,9 @@ async function check(argv) {
 					const wallMs = performance.now() - started;
 					const cpu = process.cpuUsage(cpuBefore);
 					const cpuMsPerCall = (cpu.user + cpu.system) / 1000 / calls;
-					const extra = facts.peakInFlight === undefined ? '' : `, peak in flight ${facts.peakInFlight}`;
+					const extra =
+						(facts.peakInFlight === undefined ? '' : `, peak in flight ${facts.peakInFlight}`) +
+						(facts.peakTokenRequestsInFlight === undefined ? '' : ` (token requests ${facts.peakTokenRequestsInFlight})`);
 					process.stdout.write(
 						`${contender.name}: ${calls} calls, concurrency ${concurrency}: ${round(wallMs, 0)} ms wall, ` +
 							`${round((calls / wallMs) * 1000, 0)} calls/s, ${round(cpuMsPerCall, 3)} ms CPU per call, ` +
@@ -366,4 +378,11 @@ if (require.main === module) {
 }
 
 module.exports = {
-	engineContenderFactories, invokeNodeContender, httpRequestNodeContender, echoInvokeUrl, assertEchoAnswer, FASTEST_BATCH_INTERVAL_MS };
+	engineContenderFactories,
+	invokeNodeContender,
+	httpRequestNodeContender,
+	echoInvokeUrl,
+	assertEchoAnswer,
+	guardOutboundHttp,
+	FASTEST_BATCH_INTERVAL_MS,
+};
