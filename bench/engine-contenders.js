@@ -8,7 +8,7 @@
  * Each factory: `async (world, options) => ({ name, run: async ({ calls, concurrency }) => facts, close })`; `run`
  * throws unless every output item is the /echo answer to its own request.
  *
- *   node bench/engine-contenders.js --check [--calls 200,2000] [--concurrency 64]
+ *   node bench/engine-contenders.js --check [--calls 200,2000] [--concurrency 64] [--batch-interval 1]
  * starts the bench world, runs each contender once per call count and prints wall time, CPU per call, tokens minted.
  */
 const { readFileSync } = require('node:fs');
@@ -31,7 +31,7 @@ const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
  * batching at all (all 10,000 requests at once), and 1 ms is the fastest setting that still paces the requests.
  */
 const FASTEST_BATCH_INTERVAL_MS = 1;
-// Outside manual mode, as a production execution (a trigger started it): no editor messages are prepared.
+// As a production execution (a trigger started it): outside manual mode n8n-core drops a node's messages to the editor.
 const EXECUTION_MODE = 'trigger';
 
 /** The engine harness, loaded on first use: bench/build.js must have built it first. */
@@ -97,18 +97,33 @@ function engineContender(world, { name, nodeTypes, credentials = {}, credentialT
 				credentialTypes,
 				mode: EXECUTION_MODE,
 			});
-			if (result.error) {
-				const { message, description } = result.error;
-				throw new Error(redact(`${name}: the workflow run failed: ${message}${description ? ` (${description})` : ''}`, secrets));
+			// A node error or an answer quoted below may carry a header or key: never let a secret reach the report.
+			try {
+				if (result.error) {
+					const { message, description } = result.error;
+					throw new Error(`${name}: the workflow run failed: ${message}${description ? ` (${description})` : ''}`);
+				}
+				const items = result.lastNodeJson(CONTENDER);
+				if (items.length !== calls) throw new Error(`${name}: ${items.length} output items for ${calls} requests`);
+				items.forEach((json, i) => assertEchoAnswer(answerOf(json), i, name));
+			} catch (error) {
+				throw new Error(redact(error.message, secrets));
 			}
-			const items = result.lastNodeJson(CONTENDER);
-			if (items.length !== calls) throw new Error(`${name}: ${items.length} output items for ${calls} requests`);
-			items.forEach((json, i) => assertEchoAnswer(answerOf(json), i, name));
 			const after = await world.stats();
 			return { tokensMinted: after.tokensMinted - before.tokensMinted, ...runFacts() };
 		},
 		close: async () => {},
 	};
+}
+
+const INVOKE_MAX_CONCURRENCY = 64;
+
+/** The Concurrency option's own bounds: the editor enforces them, the engine would not. */
+function checkedInvokeConcurrency(concurrency) {
+	if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > INVOKE_MAX_CONCURRENCY) {
+		throw new Error(`Invoke node: Concurrency is 1 to ${INVOKE_MAX_CONCURRENCY}, not ${concurrency}`);
+	}
+	return concurrency;
 }
 
 /**
@@ -142,7 +157,7 @@ async function invokeNodeContender(world) {
 				// The item itself is the body: {"request": i}.
 				jsonBody: '={{ $json }}',
 				responseFormat: 'json',
-				options: { concurrency },
+				options: { concurrency: checkedInvokeConcurrency(concurrency) },
 			},
 		}),
 		// Not streamed: one item with status, headers and the parsed body.
@@ -263,14 +278,14 @@ async function httpRequestNodeContender(world, { auth, batchIntervalMs = FASTEST
 			specifyHeaders: 'keypair',
 			headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${token}` }] },
 		});
-		Object.assign(spec, { name: 'HTTP Request node, Bearer header (n8n engine)', secrets: [token] });
+		Object.assign(spec, { name: `HTTP Request node v${typeVersion}, Bearer header (n8n engine)`, secrets: [token] });
 	} else if (auth === 'googleServiceAccount') {
 		const key = JSON.parse(readServiceAccountKeyJson(world));
 		tokenRequests = guardOutboundHttp(install.credentialOutboundHttp());
 		tokenRequests.redirects.set(GOOGLE_TOKEN_URL, world.facts.tokenUrl);
 		Object.assign(parameters, { authentication: 'predefinedCredentialType', nodeCredentialType: 'googleApi' });
 		Object.assign(spec, {
-			name: 'HTTP Request node, Google Service Account (n8n engine)',
+			name: `HTTP Request node v${typeVersion}, Google Service Account (n8n engine)`,
 			credentialTypes: [new install.GoogleApi()],
 			credentials: { googleApi: { email: key.client_email, privateKey: key.private_key, httpNode: true, scopes: CLOUD_PLATFORM_SCOPE } },
 			// Picked by the node's parameters, not declared by its type: set it on the node as the editor does.
