@@ -1,12 +1,37 @@
 'use strict';
-/** Makes sure dist/lib and the emulator package's build exist and are newer than their TypeScript sources; builds them if not. */
+/**
+ * Makes sure what the bench loads is built and newer than its TypeScript sources; builds what is not:
+ * - dist (lib, nodes, credentials) and the emulator package's build;
+ * - test/harness compiled into bench/engine-build (bench/tsconfig.json), for the contenders that run inside
+ *   n8n-core's engine (bench/engine-contenders.js).
+ */
 const { spawnSync } = require('node:child_process');
 const { existsSync, readdirSync, statSync } = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
-const SOURCE_DIRS = ['lib', 'emulator'];
-const BUILT_FILES = ['dist/lib/index.js', 'emulator/dist/index.js', 'emulator/dist/sample-model-server.js'];
+
+/** Each target: the source folders it is built from, files whose presence and age stand for it, and its build steps. */
+const TARGETS = [
+	{
+		name: 'dist and the emulator package',
+		sourceDirs: ['lib', 'nodes', 'credentials', 'emulator'],
+		builtFiles: [
+			'dist/lib/index.js',
+			'dist/nodes/VertexAiInvoke/VertexAiInvoke.node.js',
+			'dist/credentials/GoogleVertexAiApi.credentials.js',
+			'emulator/dist/index.js',
+			'emulator/dist/sample-model-server.js',
+		],
+		steps: ['the emulator package (emulator/build.js), then tsc -p tsconfig.build.json', [path.join(ROOT, 'emulator', 'build.js')], ['tsc', '-p', 'tsconfig.build.json']],
+	},
+	{
+		name: 'the engine harness',
+		sourceDirs: ['test/harness'],
+		builtFiles: ['bench/engine-build/test/harness/n8n-engine.js'],
+		steps: ['test/harness with tsc -p bench/tsconfig.json', ['tsc', '-p', 'bench/tsconfig.json']],
+	},
+];
 
 function newestSourceTime(dir) {
 	let newest = 0;
@@ -19,28 +44,34 @@ function newestSourceTime(dir) {
 	return newest;
 }
 
-/** Why the build must run, or undefined when dist is current. */
-function staleReason() {
-	const missing = BUILT_FILES.find((file) => !existsSync(path.join(ROOT, file)));
+/** Why the target must be built, or undefined when it is current. */
+function staleReason(target) {
+	const missing = target.builtFiles.find((file) => !existsSync(path.join(ROOT, file)));
 	if (missing) return `${missing} is missing`;
-	const sources = Math.max(...SOURCE_DIRS.map((dir) => newestSourceTime(path.join(ROOT, dir))));
-	const oldestBuilt = Math.min(...BUILT_FILES.map((file) => statSync(path.join(ROOT, file)).mtimeMs));
+	const sources = Math.max(...target.sourceDirs.map((dir) => newestSourceTime(path.join(ROOT, dir))));
+	const oldestBuilt = Math.min(...target.builtFiles.map((file) => statSync(path.join(ROOT, file)).mtimeMs));
 	return sources > oldestBuilt ? 'sources changed since the last build' : undefined;
 }
 
-function ensureBuilt(log) {
-	const reason = staleReason();
-	if (!reason) return;
-	log(`building (${reason}): the emulator package (emulator/build.js), then tsc -p tsconfig.build.json`);
+function build(target, reason, log) {
+	const [description, ...commands] = target.steps;
+	log(`building ${target.name} (${reason}): ${description}`);
 	const tsc = require.resolve('typescript/bin/tsc', { paths: [ROOT] });
-	for (const args of [[path.join(ROOT, 'emulator', 'build.js')], [tsc, '-p', 'tsconfig.build.json']]) {
-		const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8' });
+	for (const [command, ...args] of commands) {
+		const result = spawnSync(process.execPath, [command === 'tsc' ? tsc : command, ...args], { cwd: ROOT, encoding: 'utf8' });
 		if (result.status === 0) continue;
 		// tsc still writes JavaScript when types fail; go on if what the bench needs is there, but say so.
 		log(`the build reported errors (exit ${result.status}):\n${(result.stdout + result.stderr).trim()}`);
 	}
-	const missing = BUILT_FILES.find((file) => !existsSync(path.join(ROOT, file)));
+	const missing = target.builtFiles.find((file) => !existsSync(path.join(ROOT, file)));
 	if (missing) throw new Error(`the build did not produce ${missing}`);
+}
+
+function ensureBuilt(log) {
+	for (const target of TARGETS) {
+		const reason = staleReason(target);
+		if (reason) build(target, reason, log);
+	}
 }
 
 module.exports = { ensureBuilt };
