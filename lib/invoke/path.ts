@@ -147,6 +147,26 @@ function startsWithSegments(segments: string[], prefix: string[]): boolean {
  * Prefixes are compared on decoded segments, so `/v%31/chat` falls under `/v1`.
  */
 export function checkInvokePath(path: string, allowedPathPrefixes?: readonly string[]): string {
+	// A batch checks the same few paths thousands of times: a path that passed once (text only) passes again.
+	const prefixes = allowedPathPrefixes ?? [];
+	const key =
+		typeof path === 'string' && Array.isArray(prefixes) && prefixes.every((prefix) => typeof prefix === 'string')
+			? JSON.stringify([path, prefixes])
+			: undefined;
+	const known = key === undefined ? undefined : checkedPaths.get(key);
+	if (known !== undefined) return known;
+	const encoded = checkPathOnce(path, allowedPathPrefixes);
+	if (key !== undefined) {
+		if (checkedPaths.size >= MAX_CHECKED_PATHS) checkedPaths.clear();
+		checkedPaths.set(key, encoded);
+	}
+	return encoded;
+}
+
+const checkedPaths = new Map<string, string>();
+const MAX_CHECKED_PATHS = 1024;
+
+function checkPathOnce(path: string, allowedPathPrefixes?: readonly string[]): string {
 	const validated = validateInvokePath(path);
 	if (!allowedPathPrefixes || allowedPathPrefixes.length === 0) return validated.encoded;
 

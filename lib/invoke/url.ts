@@ -32,8 +32,16 @@ export interface InvokeUrlInput {
  * naming the input field.
  */
 export function buildInvokeUrl(input: InvokeUrlInput): string {
-	const { target, prefix } = invokeTarget(input);
-	return assertRequestUrl(`${target}invoke${checkInvokePath(input.path, input.allowedPathPrefixes)}`, prefix, 'path');
+	const { target, prefix, urls } = invokeTarget(input);
+	// The path is checked (and encoded) by checkInvokePath, which remembers what passed; the URL check is remembered
+	// here by the encoded path, the only part of the URL that is not the checked target.
+	const encodedPath = checkInvokePath(input.path, input.allowedPathPrefixes);
+	const known = urls.get(encodedPath);
+	if (known !== undefined) return known;
+	const url = assertRequestUrl(`${target}invoke${encodedPath}`, prefix, 'path');
+	if (urls.size >= MAX_CHECKED_URLS) urls.clear();
+	urls.set(encodedPath, url);
+	return url;
 }
 
 interface CheckedTarget {
@@ -41,11 +49,17 @@ interface CheckedTarget {
 	target: string;
 	/** `{base}/{apiVersion}/projects/{p}/locations/{l}/`: what every URL built from it must stay under. */
 	prefix: string;
+	/** The URLs already built and checked under it, by encoded path. */
+	urls: Map<string, string>;
 }
 
-/** Checked targets by their inputs: a batch calls the same endpoint thousands of times, the path is what changes. */
+/**
+ * Checked targets by their inputs, and under each the checked URLs: a batch calls the same route of the same endpoint
+ * thousands of times, and a URL that passed every check once passes them again (they depend on nothing else).
+ */
 const checkedTargets = new Map<string, CheckedTarget>();
 const MAX_CHECKED_TARGETS = 256;
+const MAX_CHECKED_URLS = 256;
 
 const isTextOrUnset = (value: unknown) => value === undefined || typeof value === 'string';
 
@@ -93,5 +107,5 @@ function checkTarget(input: InvokeUrlInput): CheckedTarget {
 		}
 		target = assertRequestUrl(`${target}deployedModels/${input.deployedModelId}/`, prefix, 'deployedModelId');
 	}
-	return { target, prefix };
+	return { target, prefix, urls: new Map() };
 }

@@ -193,6 +193,8 @@ async function requestOf(ctx: IExecuteFunctions, read: ParameterReader, node: No
 	return { input, output: { ...output, limits } };
 }
 
+type InvokeRequest = Awaited<ReturnType<typeof requestOf>>;
+
 /** The response facts: status, the deployed model (when Vertex AI named it) and the headers asked for. */
 function responseFields(response: InvokeResponse, includeHeaders: string[]): IDataObject {
 	const all = includeHeaders.includes('*');
@@ -533,10 +535,17 @@ export class VertexAiInvoke implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const read = parameterReader(this, properties);
 		const node = nodeFacts(this);
+		/**
+		 * The requests built by the check of every item before the first is sent, kept for the send: n8n evaluates an
+		 * expression anew on each read, and a batch should pay for its JSON Body once per item, not twice. A binary
+		 * body is left out (the check does not load the file), so that item is built again when it is sent.
+		 */
+		const checked = new Map<number, InvokeRequest>();
 		return await runWithClient(
 			this,
 			async (i, signal, client): Promise<INodeExecutionData[]> => {
-				const { input, output } = await requestOf(this, read, node, i);
+				const { input, output } = checked.get(i) ?? (await requestOf(this, read, node, i));
+				checked.delete(i);
 				const response = await client.invoke(input, { signal });
 				// As a tool the answer is what counts: the text, or the body; status and headers stay out.
 				const fields = output.asTool ? {} : responseFields(response, output.includeHeaders);
@@ -576,7 +585,10 @@ export class VertexAiInvoke implements INodeType {
 			{
 				concurrency: () => read.number(0, 'options.concurrency'),
 				parameterOf: read.fieldWords(CORE_FIELDS),
-				check: async (i) => await requestOf(this, read, node, i, true),
+				check: async (i) => {
+					const request = await requestOf(this, read, node, i, true);
+					if (request.input.body?.kind !== 'bytes') checked.set(i, request);
+				},
 			},
 		);
 	}

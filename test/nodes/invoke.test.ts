@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { clientFromCredential } from '../../nodes/shared/client';
+import { VertexAiInvoke } from '../../nodes/VertexAiInvoke/VertexAiInvoke.node';
 import { chain, sourceNode, type TestBinary, type TestNode } from '../harness/n8n-engine';
 import {
 	TYPE,
@@ -326,6 +327,41 @@ describe('items', () => {
 		// The minute-long stream was torn down with the node, not left running.
 		for (let attempt = 0; attempt < 100 && (await activeStreams()) > 0; attempt++) await new Promise((r) => setTimeout(r, 20));
 		expect(await activeStreams()).toBe(0);
+	});
+
+	it('reads a fixed parameter once per run and an expression once per item, and sends what each item gave', async () => {
+		// The engine's own context, with getNodeParameter counted per parameter name.
+		const reads = new Map<string, number>();
+		class CountingInvoke extends VertexAiInvoke {
+			async execute(this: IExecuteFunctions) {
+				const getNodeParameter = this.getNodeParameter.bind(this) as (...args: unknown[]) => unknown;
+				(this as { getNodeParameter: unknown }).getNodeParameter = (name: string, ...rest: unknown[]) => {
+					reads.set(name, (reads.get(name) ?? 0) + 1);
+					return getNodeParameter(name, ...rest);
+				};
+				return await VertexAiInvoke.prototype.execute.call(this);
+			}
+		}
+		const items = Array.from({ length: 20 }, (_, n) => ({ tag: `item ${n}` }));
+		const result = await runNodes(env, {
+			nodes: [
+				sourceNode('Start', items),
+				{
+					name: 'Invoke',
+					type: 'test.countingInvoke',
+					parameters: { endpoint: locator(chat.endpointId), path: '/echo', bodyType: 'text', textBody: '={{ $json.tag }}', options: { concurrency: 4 } },
+				},
+			],
+			connections: chain('Start', 'Invoke'),
+			nodeTypes: { 'test.countingInvoke': CountingInvoke },
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.lastNodeJson('Invoke').map((json) => (json.body as { body: string }).body)).toEqual(items.map(({ tag }) => tag));
+		// The check of all items before the first request builds each request; the send reuses it.
+		expect(reads.get('textBody')).toBe(items.length);
+		expect(reads.get('path')).toBe(1);
+		expect(reads.get('endpoint')).toBe(1);
+		expect(reads.get('options.timeoutSeconds')).toBe(1);
 	});
 
 	const perItemPath = { path: '={{ $json.path }}', bodyType: 'text', textBody: '={{ $json.tag }}' };
