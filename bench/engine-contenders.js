@@ -17,6 +17,7 @@ const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 
 const { DEFAULT_N8N_VERSION, ensureN8n } = require('../scripts/n8n-install');
+const { invokeUrl } = require('./raw-client');
 
 const SOURCE = 'Source';
 const CONTENDER = 'Contender';
@@ -43,13 +44,6 @@ function engine() {
 
 function readServiceAccountKeyJson(world) {
 	return readFileSync(world.facts.serviceAccountKeyFile, 'utf8');
-}
-
-/** The URL the core client calls for POST /echo on the bench endpoint (apiBaseUrl is the emulator). */
-function echoInvokeUrl(world) {
-	// lib/invoke's own export (the package index does not re-export it).
-	const { buildInvokeUrl } = require('../dist/lib/invoke');
-	return buildInvokeUrl({ baseUrl: world.facts.baseUrl, endpointName: world.client.endpointName(world.endpoint), path: ECHO_PATH });
 }
 
 /** Throws unless `answer` (the parsed /echo response) answers request `i`: not a cached or misrouted answer. */
@@ -82,21 +76,16 @@ function redact(text, secrets) {
  * A contender from what its workflow needs: node types and credential types as instances (made once here, not per
  * run), the contender node for a concurrency, and where an output item holds the /echo answer.
  */
-function engineContender(world, { name, nodeTypes, credentials = {}, credentialTypes = [], contenderNode, answerOf, secrets = [], runFacts = () => ({}) }) {
-	const { chain, runWorkflow } = engine();
-	const connections = chain(SOURCE, CONTENDER);
+function engineContender(world, { name, nodeTypes, credentials = {}, credentialTypes = [], contenderNode, answerOf, checkItem, secrets = [], runFacts = () => ({}) }) {
+	const check = checkItem ?? ((json, i) => assertEchoAnswer(answerOf(json), i, name));
 	return {
 		name,
 		async run({ calls, concurrency }) {
 			const before = await world.stats();
-			const result = await runWorkflow({
-				nodes: [sourceNodeOf(calls), { name: CONTENDER, ...contenderNode(concurrency) }],
-				connections,
-				nodeTypes,
-				credentials,
-				credentialTypes,
-				mode: EXECUTION_MODE,
-			});
+			const result = await runContenderWorkflow(
+				{ nodeTypes, credentials, credentialTypes },
+				{ source: sourceNodeOf(calls), node: contenderNode(concurrency) },
+			);
 			// A node error or an answer quoted below may carry a header or key: never let a secret reach the report.
 			try {
 				if (result.error) {
@@ -105,7 +94,7 @@ function engineContender(world, { name, nodeTypes, credentials = {}, credentialT
 				}
 				const items = result.lastNodeJson(CONTENDER);
 				if (items.length !== calls) throw new Error(`${name}: ${items.length} output items for ${calls} requests`);
-				items.forEach((json, i) => assertEchoAnswer(answerOf(json), i, name));
+				items.forEach(check);
 			} catch (error) {
 				throw new Error(redact(error.message, secrets));
 			}
@@ -114,6 +103,29 @@ function engineContender(world, { name, nodeTypes, credentials = {}, credentialT
 		},
 		close: async () => {},
 	};
+}
+
+/**
+ * One workflow run, source -> contender node, as a production execution. `setup`: node types, credentials and
+ * credential types (made once by the caller); `streaming`, `onChunk`, `onNodeStart` as the harness takes them.
+ */
+async function runContenderWorkflow(setup, { source, node, streaming = false, onChunk, onNodeStart }) {
+	const { chain, runWorkflow } = engine();
+	return await runWorkflow({
+		nodes: [source, { name: CONTENDER, ...node }],
+		connections: chain(SOURCE, CONTENDER),
+		...setup,
+		// n8n streams only a webhook's (or chat's, or a manual) execution: a streaming run is a webhook call.
+		mode: streaming ? 'webhook' : EXECUTION_MODE,
+		streaming,
+		onChunk,
+		onNodeStart,
+	});
+}
+
+/** A source node of the given items (for runs that are not the /echo batch). */
+function sourceNodeWith(items) {
+	return engine().sourceNode(SOURCE, items);
 }
 
 const INVOKE_MAX_CONCURRENCY = 64;
@@ -130,13 +142,13 @@ function checkedInvokeConcurrency(concurrency) {
  * Our Invoke node with our credential (the service account key, the emulator as API base and token URL). The node's
  * core client is cached per process, so its token is minted in the first run and reused after.
  */
-async function invokeNodeContender(world) {
+/** Our Invoke node type and credential for the engine (the service account key, the emulator as API base and token URL). */
+function invokeNodeSetup(world) {
 	const { VertexAiInvoke } = require('../dist/nodes/VertexAiInvoke/VertexAiInvoke.node');
 	const { GoogleVertexAiApi } = require('../dist/credentials/GoogleVertexAiApi.credentials');
 	const keyJson = readServiceAccountKeyJson(world);
 	const { facts } = world;
-	return engineContender(world, {
-		name: 'Invoke node (n8n engine)',
+	return {
 		nodeTypes: { [INVOKE_NODE_TYPE]: new VertexAiInvoke() },
 		credentialTypes: [new GoogleVertexAiApi()],
 		credentials: {
@@ -148,22 +160,46 @@ async function invokeNodeContender(world) {
 				tokenUrl: facts.tokenUrl,
 			},
 		},
+		secrets: [JSON.parse(keyJson).private_key],
+	};
+}
+
+/**
+ * Our Invoke node with our credential. The node's core client is cached per process, so its token is minted in the
+ * first run and reused after. `body`: 'expression' sends each item with JSON Body `={{ $json }}` (as a user maps an
+ * item, and as the HTTP Request contenders do); 'fixed' sends one JSON Body written out, the same for every item.
+ */
+async function invokeNodeContender(world, { body = 'expression' } = {}) {
+	const setup = invokeNodeSetup(world);
+	const fixed = body === 'fixed';
+	return engineContender(world, {
+		name: fixed ? 'Invoke node, fixed JSON Body (n8n engine)' : 'Invoke node (n8n engine)',
+		...setup,
 		contenderNode: (concurrency) => ({
 			type: INVOKE_NODE_TYPE,
 			parameters: {
 				endpoint: { __rl: true, mode: 'id', value: world.endpoint },
 				path: ECHO_PATH,
 				bodyType: 'json',
-				// The item itself is the body: {"request": i}.
-				jsonBody: '={{ $json }}',
+				// The item itself is the body ({"request": i}), or one body for all.
+				jsonBody: fixed ? FIXED_BODY_TEXT : '={{ $json }}',
 				responseFormat: 'json',
 				options: { concurrency: checkedInvokeConcurrency(concurrency) },
 			},
 		}),
-		// Not streamed: one item with status, headers and the parsed body.
+		// Not streamed: one item with status, headers and the parsed body. A fixed body is the same for every item, so
+		// its answers are checked against that body (the output order and count are checked all the same).
 		answerOf: (json) => json.body,
-		secrets: [JSON.parse(keyJson).private_key],
+		...(fixed ? { checkItem: (json, i) => assertFixedEchoAnswer(json.body, i) } : {}),
 	});
+}
+
+const FIXED_BODY_TEXT = '{"request":"the same for every item"}';
+
+function assertFixedEchoAnswer(answer, i) {
+	if (answer?.path !== ECHO_PATH || answer.body !== FIXED_BODY_TEXT) {
+		throw new Error(`Invoke node, fixed JSON Body: item ${i} is not the /echo answer to that body: ${JSON.stringify(answer).slice(0, 200)}`);
+	}
 }
 
 // n8n's outbound HTTP layer, one per copy of @n8n/backend-network: the engine's (the HTTP Request node's requests) and
@@ -263,7 +299,7 @@ async function httpRequestNodeContender(world, { auth, batchIntervalMs = FASTEST
 	let tokenRequests;
 	const parameters = {
 		method: 'POST',
-		url: echoInvokeUrl(world),
+		url: invokeUrl(world, ECHO_PATH),
 		sendBody: true,
 		contentType: 'json',
 		specifyBody: 'json',
@@ -321,7 +357,8 @@ async function httpRequestNodeContender(world, { auth, batchIntervalMs = FASTEST
 /** The factories of every engine contender, in report order. */
 function engineContenderFactories({ batchIntervalMs = FASTEST_BATCH_INTERVAL_MS } = {}) {
 	return [
-		invokeNodeContender,
+		(world) => invokeNodeContender(world, { body: 'fixed' }),
+		(world) => invokeNodeContender(world, { body: 'expression' }),
 		(world) => httpRequestNodeContender(world, { auth: 'bearer', batchIntervalMs }),
 		(world) => httpRequestNodeContender(world, { auth: 'googleServiceAccount', batchIntervalMs }),
 	];
@@ -394,9 +431,12 @@ if (require.main === module) {
 
 module.exports = {
 	engineContenderFactories,
+	invokeNodeSetup,
+	runContenderWorkflow,
+	sourceNodeWith,
+	redact,
 	invokeNodeContender,
 	httpRequestNodeContender,
-	echoInvokeUrl,
 	assertEchoAnswer,
 	guardOutboundHttp,
 	FASTEST_BATCH_INTERVAL_MS,

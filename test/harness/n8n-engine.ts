@@ -62,6 +62,8 @@ export interface RunWorkflowOptions {
 	streaming?: boolean;
 	/** Called with each chunk as a node sends it (they are also collected in the result). */
 	onChunk?: (chunk: StructuredChunk) => void | Promise<void>;
+	/** Called as each node starts (n8n's nodeExecuteBefore hook), e.g. to time what a node does from its start. */
+	onNodeStart?: (nodeName: string) => void;
 	/** Aborting it cancels the execution the way n8n's "stop execution" does. */
 	signal?: AbortSignal;
 	/** Cancels the execution once the named node has started (after `delayMs`, default: next turn of the event loop). */
@@ -164,6 +166,10 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
 
 	const chunks: StructuredChunk[] = [];
 	const executedNodes: string[] = [];
+	if (options.onNodeStart) {
+		const onNodeStart = options.onNodeStart;
+		hooks.addHandler('nodeExecuteBefore', (nodeName) => onNodeStart(nodeName));
+	}
 	hooks.addHandler('nodeExecuteAfter', (nodeName) => {
 		executedNodes.push(nodeName);
 	});

@@ -1,0 +1,213 @@
+'use strict';
+/**
+ * Streaming side by side, on the sample model server's OpenAI-style SSE route (POST /v1/chat/completions with
+ * `stream: true`) through the emulator's invoke route:
+ *
+ * - 50,000 chunks of 16 characters: raw undici + eventsource-parser / the core's decodeStream / the Invoke node in
+ *   n8n's engine giving one item per chunk / the node aggregating them into one item. CPU and wall time of this
+ *   process, its peak RSS and heap (sampled), every run checked to have all the text.
+ * - First chunk: a server that sends its first chunk and then pauses. Raw and core: from the call to the first decoded
+ *   chunk. Node: from the moment n8n starts the node (its credential and client already loaded by earlier runs) to the
+ *   first chunk it forwards live to the workflow's streaming caller.
+ */
+const { performance } = require('node:perf_hooks');
+
+const { createParser } = require('eventsource-parser');
+
+const { invokeNodeSetup, redact, runContenderWorkflow, sourceNodeWith } = require('./engine-contenders');
+const { MemorySampler } = require('./memory');
+const { invokeUrl, rawClient } = require('./raw-client');
+const { inParallel, sideBySide } = require('./side-by-side');
+const { median, round, toMiB } = require('./stats');
+
+const CHUNKS = 50_000;
+const CHUNK_SIZE = 16;
+const ROUNDS = 5;
+const CHAT_ROUTE = '/v1/chat/completions';
+/** After its first chunk the first-chunk server waits this long before the next (and last) one. */
+const FIRST_CHUNK_PAUSE_MS = 300;
+const FIRST_CHUNK_ROUNDS = 7;
+
+const chatBody = (chunks, delayMs = 0) => ({ model: 'bench', stream: true, messages: [{ role: 'user', content: 'count' }], chunks, chunkSize: CHUNK_SIZE, delayMs });
+
+function checkText(name, characters, chunks) {
+	if (characters !== chunks * CHUNK_SIZE) throw new Error(`${name}: expected ${chunks * CHUNK_SIZE} characters of generated text, got ${characters}`);
+}
+
+/** The delta text of an OpenAI chat-completion chunk, as a hand-written client would pick it. */
+function deltaText(data) {
+	if (data === '[DONE]') return '';
+	return JSON.parse(data).choices?.[0]?.delta?.content ?? '';
+}
+
+/** Runs `stream` (which returns the characters of text it received) while sampling memory; checks the text. */
+async function measuredStream(name, chunks, stream) {
+	const sampler = new MemorySampler();
+	let characters;
+	try {
+		characters = await stream(chunks, () => sampler.sample());
+	} catch (error) {
+		sampler.stop();
+		throw error;
+	}
+	const memory = sampler.stop();
+	checkText(name, characters, chunks);
+	return { peakRssMiB: toMiB(memory.peakRss), peakHeapGrowthMiB: toMiB(memory.peakHeapGrowth) };
+}
+
+const SAMPLE_EVERY = 1_000;
+
+function rawStream(raw, url) {
+	return async (chunks, onEvent) => {
+		const response = await raw.post(url, chatBody(chunks));
+		if (response.statusCode !== 200) throw new Error(`raw: the chat route answered ${response.statusCode}`);
+		let characters = 0;
+		let events = 0;
+		const parser = createParser({
+			onEvent: (event) => {
+				characters += deltaText(event.data).length;
+				if (++events % SAMPLE_EVERY === 0) onEvent?.(events);
+			},
+		});
+		response.body.setEncoding('utf8');
+		for await (const text of response.body) parser.feed(text);
+		return characters;
+	};
+}
+
+function coreStream(world) {
+	return async (chunks, onEvent) => {
+		const response = await world.client.invoke({ endpoint: world.endpoint, path: CHAT_ROUTE, body: { kind: 'json', value: chatBody(chunks) } });
+		let characters = 0;
+		let events = 0;
+		for await (const chunk of response.chunks({ format: 'sse' })) {
+			characters += chunk.text?.length ?? 0;
+			if (++events % SAMPLE_EVERY === 0) onEvent?.(events);
+		}
+		return characters;
+	};
+}
+
+/** The Invoke node's parameters for the chat route, as a user sets them for a stream. */
+function invokeStreamNode(world, { chunks, delayMs = 0, streamOutput }) {
+	return {
+		type: 'n8n-nodes-vertex-invoke.vertexAiInvoke',
+		parameters: {
+			endpoint: { __rl: true, mode: 'id', value: world.endpoint },
+			path: CHAT_ROUTE,
+			bodyType: 'json',
+			jsonBody: JSON.stringify(chatBody(chunks, delayMs)),
+			responseFormat: 'sse',
+			streamOutput,
+		},
+	};
+}
+
+async function runInvokeNode(setup, node, options = {}) {
+	const result = await runContenderWorkflow(setup, { source: sourceNodeWith([{}]), node, ...options });
+	if (result.error) throw new Error(redact(`Invoke node: the workflow run failed: ${result.error.message}`, setup.secrets));
+	return result;
+}
+
+function nodeStream(world, setup, streamOutput) {
+	return async (chunks) => {
+		const result = await runInvokeNode(setup, invokeStreamNode(world, { chunks, streamOutput }));
+		const items = result.lastNodeJson('Contender');
+		if (streamOutput === 'aggregate') return items[0]?.text?.length ?? 0;
+		return items.reduce((sum, json) => sum + (typeof json.text === 'string' ? json.text.length : 0), 0);
+	};
+}
+
+async function benchStreamsSideBySide(world, { chunks = CHUNKS, rounds = ROUNDS } = {}) {
+	const raw = await rawClient(world, { connections: 1 });
+	const setup = invokeNodeSetup(world);
+	const url = invokeUrl(world, CHAT_ROUTE);
+	const streams = [
+		{ name: 'raw undici + eventsource-parser', stream: rawStream(raw, url) },
+		{ name: 'core client, decodeStream', stream: coreStream(world) },
+		{ name: 'Invoke node, one item per chunk (n8n engine)', stream: nodeStream(world, setup, 'chunks') },
+		{ name: 'Invoke node, one aggregated item (n8n engine)', stream: nodeStream(world, setup, 'aggregate') },
+	];
+	try {
+		for (const { name, stream } of streams) checkText(name, await stream(2_000), 2_000);
+		const rows = await sideBySide(
+			streams.map(({ name, stream }) => ({ name, run: () => measuredStream(name, chunks, stream) })),
+			{ rounds },
+		);
+		for (const row of rows) {
+			row.chunks = chunks;
+			row.cpuUsPerChunk = round((row.cpuMs.median * 1000) / chunks, 1);
+		}
+		return rows;
+	} finally {
+		await raw.close();
+	}
+}
+
+/** Milliseconds from `started()` to the first chunk, for each round; the stream is then read to its end. */
+async function firstChunkTimes(rounds, once) {
+	const times = [];
+	for (let i = 0; i < rounds; i++) times.push(await once());
+	const sorted = [...times].sort((a, b) => a - b);
+	return { medianMs: round(median(times), 2), minMs: round(sorted[0], 2), maxMs: round(sorted[sorted.length - 1], 2) };
+}
+
+async function benchFirstChunk(world, { rounds = FIRST_CHUNK_ROUNDS } = {}) {
+	const raw = await rawClient(world, { connections: 1 });
+	const setup = invokeNodeSetup(world);
+	const url = invokeUrl(world, CHAT_ROUTE);
+	const body = chatBody(1, FIRST_CHUNK_PAUSE_MS);
+	try {
+		const rawOnce = async () => {
+			const started = performance.now();
+			const response = await raw.post(url, body);
+			let firstMs;
+			const parser = createParser({
+				onEvent: () => {
+					firstMs ??= performance.now() - started;
+				},
+			});
+			response.body.setEncoding('utf8');
+			for await (const text of response.body) parser.feed(text);
+			return firstMs;
+		};
+		const coreOnce = async () => {
+			const started = performance.now();
+			const response = await world.client.invoke({ endpoint: world.endpoint, path: CHAT_ROUTE, body: { kind: 'json', value: body } });
+			let firstMs;
+			for await (const chunk of response.chunks({ format: 'sse' })) firstMs ??= performance.now() - started;
+			return firstMs;
+		};
+		const node = invokeStreamNode(world, { chunks: 1, delayMs: FIRST_CHUNK_PAUSE_MS, streamOutput: 'chunks' });
+		const nodeOnce = async () => {
+			let nodeStarted;
+			let firstMs;
+			await runInvokeNode(setup, node, {
+				streaming: true,
+				onNodeStart: (name) => {
+					if (name === 'Contender') nodeStarted = performance.now();
+				},
+				onChunk: (chunk) => {
+					if (chunk.type === 'item' && firstMs === undefined) firstMs = performance.now() - nodeStarted;
+				},
+			});
+			if (firstMs === undefined) throw new Error('Invoke node: no chunk was forwarded live');
+			return firstMs;
+		};
+		// Warm: connections open, the token and the node's client cached.
+		await inParallel(2, 1, rawOnce);
+		await inParallel(2, 1, coreOnce);
+		await inParallel(2, 1, nodeOnce);
+		const rows = [
+			{ name: 'raw undici + eventsource-parser (from the call)', ...(await firstChunkTimes(rounds, rawOnce)) },
+			{ name: 'core client (from the call)', ...(await firstChunkTimes(rounds, coreOnce)) },
+			{ name: 'Invoke node, live forwarding (from the node start)', ...(await firstChunkTimes(rounds, nodeOnce)) },
+		];
+		for (const row of rows) row.ratio = round(row.medianMs / rows[0].medianMs, 2);
+		return { pauseMs: FIRST_CHUNK_PAUSE_MS, rounds, rows };
+	} finally {
+		await raw.close();
+	}
+}
+
+module.exports = { benchFirstChunk, benchStreamsSideBySide };
