@@ -420,9 +420,9 @@ const properties: INodeProperties[] = [
 				name: 'coalesceLiveChunksMs',
 				type: 'number',
 				typeOptions: { minValue: 0, maxValue: 10000, numberPrecision: 0 },
-				default: 0,
+				default: 50,
 				description:
-					'When chunks are forwarded live: join the texts of chunks that arrive within this many milliseconds into one message to the caller; 0 sends every chunk on its own. The first chunk goes out at once, nothing is held longer than this, and the output items stay one per chunk. In queue mode each message is a round trip through Redis, so a fast stream reaches the caller sooner with a window.',
+					'When chunks are forwarded live: the texts of chunks arriving within this many milliseconds go to the caller as one message; 0 sends each chunk on its own. The first chunk goes out at once and no text waits longer than this. The output items stay one per chunk. Fewer messages matter most in queue mode, where each is a round trip through Redis.',
 			},
 			{
 				displayName: 'Concurrency',

@@ -142,8 +142,8 @@ function textBeforeFinish(forwarded: Forwarded[]): string {
 
 const FAST = { bursts: [400], pauseMs: 0, finishEvent: true };
 
-it('without a window forwards each chunk as its own message, the first before the server sent the rest', async () => {
-	const run = await runPaced(FAST, {});
+it('with Coalesce Live Chunks 0 forwards each chunk as its own message, the first before the server sent the rest', async () => {
+	const run = await runPaced(FAST, { coalesceLiveChunksMs: 0 });
 	expect(run.stream.releasedBy).toBe('client');
 	expect(run.forwarded[0]).toMatchObject({ content: delta(0), serverSent: 1 });
 	expect(run.forwarded).toHaveLength(run.sentTotal + 1);
@@ -151,9 +151,10 @@ it('without a window forwards each chunk as its own message, the first before th
 	expect(run.types).toEqual(['begin', ...run.forwarded.map(() => 'item'), 'end']);
 });
 
-it('with Coalesce Live Chunks joins a fast stream into far fewer messages: the first still at once, nothing lost or reordered, the items unchanged', async () => {
-	const plain = await runPaced(FAST, {});
-	const run = await runPaced(FAST, { coalesceLiveChunksMs: 50 });
+it('by default (Coalesce Live Chunks 50 ms) joins a fast stream into far fewer messages: the first still at once, nothing lost or reordered, the items unchanged', async () => {
+	const plain = await runPaced(FAST, { coalesceLiveChunksMs: 0 });
+	// The default window (50 ms).
+	const run = await runPaced(FAST, {});
 	expect(run.stream.releasedBy).toBe('client');
 	expect(run.forwarded[0]).toMatchObject({ content: delta(0), serverSent: 1 });
 	expect(textBeforeFinish(run.forwarded)).toBe(run.streamText);
