@@ -12,6 +12,7 @@
  * order): a failed check throws instead of printing a number. `node bench/queue-bench.js` runs it on its own (after
  * npm run build); `benchQueueMode({ log })` and `formatQueueMode(results)` are for bench/run.js.
  */
+const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
@@ -51,14 +52,15 @@ function check(condition, message) {
 	if (!condition) throw new Error(`queue bench check failed: ${message}`);
 }
 
-/** The package's built nodes must be newer than their sources: the bench installs dist/ as a community package. */
+/** The Invoke node's build must be newer than its sources: the bench installs dist/ as a community package. */
 function requireFreshBuild() {
-	const fs = require('node:fs');
 	const root = path.resolve(__dirname, '..');
-	const built = path.join(root, 'dist/nodes/VertexAiInvoke/live-forwarding.js');
-	const source = path.join(root, 'nodes/VertexAiInvoke/live-forwarding.ts');
-	if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < fs.statSync(source).mtimeMs) {
-		throw new Error('the package build (dist/) is missing or older than nodes/: run npm run build first');
+	for (const name of ['VertexAiInvoke.node', 'live-forwarding']) {
+		const built = path.join(root, 'dist/nodes/VertexAiInvoke', `${name}.js`);
+		const source = path.join(root, 'nodes/VertexAiInvoke', `${name}.ts`);
+		if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < fs.statSync(source).mtimeMs) {
+			throw new Error(`dist/nodes/VertexAiInvoke/${name}.js is missing or older than its source: run npm run build first`);
+		}
 	}
 }
 
