@@ -43,6 +43,7 @@ async function emulatorStats(baseUrl) {
 	return answer.json();
 }
 
+/** Uploads the sample model server, creates the dedicated endpoint `bench-endpoint` and deploys it there. */
 async function deploySampleModel(client, facts) {
 	const upload = await client.uploadModel({
 		modelId: 'bench-sample-model',
@@ -70,19 +71,24 @@ async function deploySampleModel(client, facts) {
 	return { endpoint: 'bench-endpoint', deployedModelId: deployed.result.deployedModelId };
 }
 
+/** The core client (getVertexClient, so one cached instance) for an emulator's facts. */
+function benchClient(facts) {
+	return getVertexClient({
+		credential: { kind: 'serviceAccountKey', keyJson: readFileSync(facts.serviceAccountKeyFile, 'utf8') },
+		location: facts.location,
+		apiBaseUrl: facts.baseUrl,
+		tokenUrl: facts.tokenUrl,
+		userAgent: 'n8n-nodes-vertex-invoke-bench',
+	});
+}
+
 /** Starts everything; the returned close() stops the emulator (and with it the model server) and the client's sockets. */
 async function startBenchWorld() {
 	const emulatorProcess = startEmulatorProcess();
 	let facts;
 	try {
 		facts = await emulatorProcess.ready;
-		const client = getVertexClient({
-			credential: { kind: 'serviceAccountKey', keyJson: readFileSync(facts.serviceAccountKeyFile, 'utf8') },
-			location: facts.location,
-			apiBaseUrl: facts.baseUrl,
-			tokenUrl: facts.tokenUrl,
-			userAgent: 'n8n-nodes-vertex-invoke-bench',
-		});
+		const client = benchClient(facts);
 		const deployment = await deploySampleModel(client, facts);
 		return {
 			client,
@@ -102,4 +108,4 @@ async function startBenchWorld() {
 	}
 }
 
-module.exports = { startBenchWorld };
+module.exports = { benchClient, deploySampleModel, startBenchWorld };

@@ -89,6 +89,16 @@ export declare function parseExecuteOutput(stdout: string): N8nRun | undefined;
 export declare function executeWorkflow(instance: N8nInstance, workflowId: string, options?: RunOptions): Promise<ExecuteResult>;
 export declare function installCommunityPackage(instance: N8nInstance, tarballPath: string): Promise<string>;
 export declare function packPackage(packageDir?: string, destination?: string): Promise<string>;
+
+/** A user folder with a package installed as a community package and credentials imported. */
+export interface PreparedInstance {
+	instance: N8nInstance;
+	/** Where the package was installed (.n8n/nodes/node_modules/<name>). */
+	packageDir: string;
+	remove(): void;
+}
+
+export declare function prepareInstance(options?: { credentials?: CredentialImport[]; env?: Record<string, string>; packageDir?: string }): Promise<PreparedInstance>;
 export declare function startN8n(instance: N8nInstance, options?: { env?: Record<string, string>; timeoutMs?: number }): Promise<N8nServer>;
 export declare function ownerSession(baseUrl: string, owner?: Owner): Promise<string>;
 export declare function restRequest(
@@ -160,6 +170,20 @@ export declare function startN8nWorker(
 	instance: N8nInstance,
 	options?: { env?: Record<string, string>; concurrency?: number; timeoutMs?: number },
 ): Promise<N8nWorker>;
+/** n8n main + workers in queue mode (startQueueMode). */
+export interface QueueMode {
+	env: Record<string, string>;
+	main: N8nServer;
+	workers: N8nWorker[];
+	startWorkers(count: number): Promise<N8nWorker[]>;
+	stopWorkers(): Promise<Array<{ code: number | null; signal: NodeJS.Signals | null }>>;
+	stop(): Promise<void>;
+}
+
+export declare function startQueueMode(
+	instance: N8nInstance,
+	options: { redis: { host: string; port: number }; workerCount?: number; concurrency?: number },
+): Promise<QueueMode>;
 export declare function executionIdsInLog(logs: string, verb?: 'started' | 'finished'): string[];
 
 export interface ExecutionSummary {

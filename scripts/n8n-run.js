@@ -263,6 +263,27 @@ async function installCommunityPackage(instance, tarballPath) {
 	}
 }
 
+/**
+ * A fresh user folder with a package (this project by default; it must be built) packed and installed as n8n
+ * installs community packages, and `credentials` imported. `env` is what every n8n process of the instance gets
+ * (e.g. startPostgres' env). Resolves to { instance, packageDir, remove() }.
+ */
+async function prepareInstance({ credentials = [], env, packageDir = PROJECT_ROOT } = {}) {
+	const instance = createUserFolder();
+	if (env) instance.env = env;
+	const packDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-pack-'));
+	try {
+		const installedDir = await installCommunityPackage(instance, await packPackage(packageDir, packDir));
+		if (credentials.length) await importCredentials(instance, credentials);
+		return { instance, packageDir: installedDir, remove: () => instance.remove() };
+	} catch (error) {
+		instance.remove();
+		throw error;
+	} finally {
+		fs.rmSync(packDir, { recursive: true, force: true });
+	}
+}
+
 /** `npm pack` of a package folder (this project by default; it must be built) into `destination`; resolves to the tarball path. */
 async function packPackage(packageDir = PROJECT_ROOT, destination = os.tmpdir()) {
 	const { stdout } = await runCommand('npm', ['pack', '--json', `--pack-destination=${destination}`, '--ignore-scripts'], { cwd: packageDir });
@@ -553,6 +574,44 @@ async function startN8nWorker(instance, { env = {}, concurrency = 10, timeoutMs 
 }
 
 /**
+ * n8n in queue mode on one user folder: `n8n start` as main (it takes the webhook calls and queues the executions)
+ * and `workerCount` `n8n worker` processes that run them, all with queueModeEnv(redis). The instance must share a
+ * database that several processes can write (startPostgres' env in instance.env). The handle has main, the workers
+ * started so far (`workers`), startWorkers(count) for more (e.g. after a restart: they join `workers`), and stop().
+ */
+async function startQueueMode(instance, { redis, workerCount = 2, concurrency = 10 }) {
+	const env = queueModeEnv(redis);
+	const main = await startN8n(instance, { env });
+	const handle = {
+		env,
+		main,
+		workers: [],
+		async startWorkers(count) {
+			const started = await Promise.all(Array.from({ length: count }, () => startN8nWorker(instance, { env, concurrency })));
+			handle.workers.push(...started);
+			return started;
+		},
+		/** Stops the workers (SIGTERM: each finishes its jobs first) and forgets them; resolves to their exits. */
+		async stopWorkers() {
+			const exits = await Promise.all(handle.workers.map((worker) => worker.stop()));
+			handle.workers = [];
+			return exits;
+		},
+		async stop() {
+			await handle.stopWorkers();
+			await main.stop();
+		},
+	};
+	try {
+		await handle.startWorkers(workerCount);
+	} catch (error) {
+		await handle.stop();
+		throw error;
+	}
+	return handle;
+}
+
+/**
  * Executions of a workflow as the editor lists them (GET /rest/executions with a session): id,
  * status, mode, startedAt, stoppedAt, waitTill, newest first. Pages of 100 (n8n 2.41 refuses more)
  * through `lastId` until all are read.
@@ -717,6 +776,7 @@ module.exports = {
 	ownerSession,
 	packPackage,
 	parseExecuteOutput,
+	prepareInstance,
 	publishWorkflow,
 	queueModeEnv,
 	restRequest,
@@ -724,6 +784,7 @@ module.exports = {
 	startN8n,
 	startN8nWorker,
 	startPostgres,
+	startQueueMode,
 	startRedis,
 	stopChildren,
 	testCredential,

@@ -31,6 +31,8 @@ import { endpointLocator, formatNotice, fromIncomingItem, wiringNotice } from '.
 import { parameterReader, type ParameterReader } from '../shared/read';
 import { commaList } from '../shared/values';
 
+import { forwardLive } from './live-forwarding';
+
 const MB = 1024 * 1024;
 const DEFAULT_MAX_RESPONSE_MB = INVOKE_DEFAULT_MAX_RESPONSE_BYTES / MB;
 const STREAM_FORMATS: ReadonlySet<StreamFormat> = new Set(['sse', 'ndjson', 'lines']);
@@ -175,6 +177,7 @@ async function requestOf(ctx: IExecuteFunctions, read: ParameterReader, node: No
 		format: read.option<StreamFormat | 'auto'>(i, 'responseFormat'),
 		aggregate: read.option(i, 'streamOutput') === 'aggregate',
 		forwardLive: read.boolean(i, 'options.forwardLive'),
+		coalesceMs: read.number(i, 'options.coalesceLiveChunksMs'),
 		includeHeaders: commaList(
 			read.text(i, 'options.includeHeaders', { pattern: HEADER_LIST, rule: 'header names separated by commas, or *' }),
 		),
@@ -434,6 +437,15 @@ const properties: INodeProperties[] = [
 					'Comma-separated. When set, only paths under these prefixes may be called: a guard for routes the server should not expose to this workflow.',
 			},
 			{
+				displayName: 'Coalesce Live Chunks (Ms)',
+				name: 'coalesceLiveChunksMs',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 10000, numberPrecision: 0 },
+				default: 50,
+				description:
+					'When chunks are forwarded live: the texts of chunks arriving within this many milliseconds go to the caller as one message; 0 sends each chunk on its own. The first chunk goes out at once and no text waits longer than this. The output items stay one per chunk. Fewer messages matter most in queue mode, where each is a round trip through Redis.',
+			},
+			{
 				displayName: 'Concurrency',
 				name: 'concurrency',
 				type: 'number',
@@ -561,7 +573,7 @@ export class VertexAiInvoke implements INodeType {
 					maxStreamBytes: Math.max(DEFAULT_MAX_STREAM_BYTES, output.limits.maxBytes),
 				});
 				const live = output.forwardLive && this.isStreaming();
-				const forwarded = live ? forwardLive(this, i, decoded) : decoded;
+				const forwarded = live ? forwardLive(this, i, decoded, { coalesceMs: output.coalesceMs }) : decoded;
 				if (output.aggregate) {
 					const summary = await aggregateChunks(forwarded);
 					if (output.asTool) return [outputItem(i, { text: summary.text })];
@@ -628,22 +640,5 @@ function fileNameOf(contentDisposition: string | undefined): string | undefined 
 		return decodeURIComponent(match[1]).trim() || undefined;
 	} catch {
 		return match[1].trim() || undefined;
-	}
-}
-
-/** Passes chunks through while sending each to the workflow's streaming caller as it arrives. */
-async function* forwardLive(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	chunks: AsyncIterable<StreamChunk>,
-): AsyncGenerator<StreamChunk> {
-	ctx.sendChunk('begin', itemIndex);
-	try {
-		for await (const chunk of chunks) {
-			ctx.sendChunk('item', itemIndex, chunk.text ?? chunk.raw);
-			yield chunk;
-		}
-	} finally {
-		ctx.sendChunk('end', itemIndex);
 	}
 }

@@ -134,7 +134,10 @@ describeE2e('the package in n8n start', () => {
 		expect(fromInvoke.at(-1)?.type).toBe('end');
 		const items = fromInvoke.filter((line) => line.type === 'item').map((line) => line.content);
 		const expected = Array.from({ length: CHUNKS }, (_, index) => deltaText(index));
-		expect(items).toEqual(expected);
+		// The first delta on its own, the rest joined by the default 50 ms coalescing window, nothing lost or reordered.
+		expect(items[0]).toBe(expected[0]);
+		expect(items.join('')).toBe(expected.join(''));
+		expect(items.length).toBeLessThan(CHUNKS);
 		expect(lines.filter((line) => line.type === 'error')).toEqual([]);
 	}, 120_000);
 });

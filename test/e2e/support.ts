@@ -2,19 +2,11 @@
  * Shared set-up of the end-to-end tests: a fresh build is required, then one n8n user folder with this
  * package installed as a community package and the example credential pointing at an emulator process.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { CREDENTIAL } from '../../examples';
-import {
-	createUserFolder,
-	importCredentials,
-	installCommunityPackage,
-	packPackage,
-	type EmulatorProcess,
-	type N8nInstance,
-} from '../../scripts/n8n-run';
+import { prepareInstance, type EmulatorProcess, type PreparedInstance } from '../../scripts/n8n-run';
 
 export const describeE2e = process.env.N8N_E2E === '1' ? describe : describe.skip;
 
@@ -54,28 +46,11 @@ export function requireFreshBuild(): void {
 	if (built < sources) throw new Error('the build (dist/, emulator/dist/) is older than the TypeScript sources: run npm run build first');
 }
 
-export interface PreparedN8n {
-	instance: N8nInstance;
-	packageDir: string;
-	remove(): void;
-}
+export type PreparedN8n = PreparedInstance;
 
 /** A fresh user folder with the packed package installed as n8n installs community packages, and the examples' credential. */
 export async function prepareN8n(emulator: EmulatorProcess, { env }: { env?: Record<string, string> } = {}): Promise<PreparedN8n> {
-	const instance = createUserFolder();
-	// e.g. a shared database: every n8n process of the instance (imports included) gets it.
-	if (env) instance.env = env;
-	const packDir = mkdtempSync(join(tmpdir(), 'vertex-e2e-pack-'));
-	try {
-		const packageDir = await installCommunityPackage(instance, await packPackage(ROOT, packDir));
-		await importCredentials(instance, [{ ...CREDENTIAL, data: emulator.credentialData() }]);
-		return { instance, packageDir, remove: () => instance.remove() };
-	} catch (error) {
-		instance.remove();
-		throw error;
-	} finally {
-		rmSync(packDir, { recursive: true, force: true });
-	}
+	return await prepareInstance({ credentials: [{ ...CREDENTIAL, data: emulator.credentialData() }], env });
 }
 
 /** The sample model server's deterministic filler text of chunk `index` (chunkSize 8), as /generate sends it. */
@@ -84,7 +59,4 @@ export function sampleChunkText(index: number): string {
 	return seed.repeat(2).slice(0, 8);
 }
 
-/** The sample model server's readable chat reply to `prompt` (a chat that asks for no chunk count or size). */
-export function sampleChatReply(prompt: string): string {
-	return `Hello from the sample model server behind Vertex AI invoke! You said: "${prompt}"`;
-}
+export { sampleChatReply } from '../../scripts/scale-workflows';

@@ -149,8 +149,8 @@ describe('streamed responses', () => {
 		]);
 	});
 
-	it('forwards each chunk live with sendChunk when the workflow streams, and still returns the items', async () => {
-		const result = await invoke({ path: '/v1/chat/completions', jsonBody: CHAT_BODY }, [{}], {}, true);
+	it('forwards each chunk live with sendChunk when the workflow streams (coalescing off), and still returns the items', async () => {
+		const result = await invoke({ path: '/v1/chat/completions', jsonBody: CHAT_BODY, options: { coalesceLiveChunksMs: 0 } }, [{}], {}, true);
 		expect(result.error).toBeUndefined();
 		const items = result.lastNodeJson('Invoke');
 		expect(items).toHaveLength(7);

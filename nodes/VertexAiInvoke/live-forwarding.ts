@@ -1,0 +1,60 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import type { StreamChunk } from '../../lib';
+
+/**
+ * Passes chunks through while sending them to the workflow's streaming caller as they arrive.
+ *
+ * With `coalesceMs` > 0 the texts of chunks arriving within that many milliseconds of the last message sent are
+ * joined into one message: in queue mode every message is a Redis round trip (worker -> main -> client), so a fast
+ * stream of small deltas is cheaper as fewer, larger messages. The first chunk still goes out at once; a chunk that
+ * arrives after the window has passed goes out at once with what was held; a timer sends what is held when the
+ * window ends during a pause, so no text waits for the next chunk; what is held at the end goes out before "end".
+ * A chunk without text (e.g. a usage event) is sent on its own, after what was held, so order is kept and its raw
+ * JSON is never glued to text.
+ */
+export async function* forwardLive(
+	ctx: Pick<IExecuteFunctions, 'sendChunk'>,
+	itemIndex: number,
+	chunks: AsyncIterable<StreamChunk>,
+	{ coalesceMs = 0 }: { coalesceMs?: number } = {},
+): AsyncGenerator<StreamChunk> {
+	let held = '';
+	let holding = false;
+	let lastSentAt = -Infinity;
+	let flushTimer: NodeJS.Timeout | undefined;
+
+	const send = (content: string) => {
+		ctx.sendChunk('item', itemIndex, content);
+		lastSentAt = performance.now();
+	};
+	const flush = () => {
+		clearTimeout(flushTimer);
+		flushTimer = undefined;
+		if (!holding) return;
+		const content = held;
+		held = '';
+		holding = false;
+		send(content);
+	};
+
+	ctx.sendChunk('begin', itemIndex);
+	try {
+		for await (const chunk of chunks) {
+			if (chunk.text === undefined || coalesceMs <= 0) {
+				flush();
+				send(chunk.text ?? chunk.raw);
+			} else {
+				held += chunk.text;
+				holding = true;
+				const waited = performance.now() - lastSentAt;
+				if (waited >= coalesceMs) flush();
+				else flushTimer ??= setTimeout(flush, coalesceMs - waited);
+			}
+			yield chunk;
+		}
+	} finally {
+		flush();
+		ctx.sendChunk('end', itemIndex);
+	}
+}
