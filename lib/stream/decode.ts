@@ -4,7 +4,6 @@ import { detectStreamFormat } from './format';
 import { decodeLines, decodeNdjson } from './lines';
 import { decodeSse } from './sse';
 import {
-	DEFAULT_MAX_CHUNKS,
 	DEFAULT_MAX_STREAM_BYTES,
 	type StreamChunk,
 	type StreamDecodeOptions,
@@ -41,24 +40,8 @@ class DecodedBodyStream implements DecodedStream {
 			throw new VertexStreamError('A response stream can be read only once.', 'already-consumed');
 		}
 		this.started = true;
-		return this.limited()[Symbol.asyncIterator]();
-	}
-
-	/** The decoder's chunks, refused past maxChunks; the body refused past maxStreamBytes. */
-	private async *limited(): AsyncGenerator<StreamChunk> {
-		const maxChunks = this.options.maxChunks ?? DEFAULT_MAX_CHUNKS;
-		let count = 0;
-		for await (const chunk of this.decoder(limitBytes(this.body, this.options.maxStreamBytes ?? DEFAULT_MAX_STREAM_BYTES))) {
-			if (++count > maxChunks) {
-				throw new VertexStreamError(
-					`The response stream sent more than the ${maxChunks} chunks allowed (maxChunks); it was stopped there.`,
-					'too-large',
-					undefined,
-					'maxChunks',
-				);
-			}
-			yield chunk;
-		}
+		// Each decoder stops at maxChunks itself (chunk-count.ts); the body is refused past maxStreamBytes.
+		return this.decoder(limitBytes(this.body, this.options.maxStreamBytes ?? DEFAULT_MAX_STREAM_BYTES))[Symbol.asyncIterator]();
 	}
 
 	private decoder(body: AsyncIterable<Uint8Array>): AsyncGenerator<StreamChunk> {
@@ -72,9 +55,9 @@ class DecodedBodyStream implements DecodedStream {
 			case 'json':
 				return decodeJson(body, this.options);
 			case 'text':
-				return decodeText(body);
+				return decodeText(body, this.options);
 			case 'binary':
-				return decodeBytes(body);
+				return decodeBytes(body, this.options);
 		}
 	}
 }

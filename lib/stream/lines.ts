@@ -1,18 +1,22 @@
+import { chunkIndexes } from './chunk-count';
 import { excerpt, jsonSyntaxProblem, VertexStreamError } from './errors';
 import { extractDeltaText } from './delta-text';
 import { LineSplitter, type SplitLine } from './line-splitter';
 import { DEFAULT_MAX_LINE_LENGTH, type StreamChunk, type StreamDecodeOptions } from './types';
 import { decodeUtf8 } from './utf8';
 
-async function* splitLines(
+/** The lines of a body, split as they arrive; the last one when the body ends without a line end. */
+async function* eachLineBatch(
 	body: AsyncIterable<Uint8Array>,
 	maxLineLength: number,
 	label: string,
-): AsyncGenerator<SplitLine> {
+): AsyncGenerator<Iterable<SplitLine>> {
 	const splitter = new LineSplitter(maxLineLength, label);
-	for await (const text of decodeUtf8(body)) yield* splitter.push(text);
+	// Lines go out a network read at a time, not one by one: a step of an async generator per line would cost a
+	// promise for each.
+	for await (const text of decodeUtf8(body)) yield splitter.push(text);
 	const last = splitter.finish();
-	if (last) yield last;
+	if (last) yield [last];
 }
 
 /**
@@ -23,9 +27,11 @@ export async function* decodeLines(
 	body: AsyncIterable<Uint8Array>,
 	options: StreamDecodeOptions = {},
 ): AsyncGenerator<StreamChunk> {
-	let index = 0;
-	for await (const line of splitLines(body, options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH, 'Text')) {
-		yield { index: index++, data: line.text, raw: line.text, text: line.terminated ? `${line.text}\n` : line.text };
+	const nextIndex = chunkIndexes(options.maxChunks);
+	for await (const lines of eachLineBatch(body, options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH, 'Text')) {
+		for (const line of lines) {
+			yield { index: nextIndex(), data: line.text, raw: line.text, text: line.terminated ? `${line.text}\n` : line.text };
+		}
 	}
 }
 
@@ -34,22 +40,24 @@ export async function* decodeNdjson(
 	body: AsyncIterable<Uint8Array>,
 	options: StreamDecodeOptions = {},
 ): AsyncGenerator<StreamChunk> {
-	let index = 0;
-	for await (const line of splitLines(body, options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH, 'NDJSON')) {
-		if (line.text.trim() === '') continue;
-		let data: unknown;
-		try {
-			data = JSON.parse(line.text);
-		} catch (error) {
-			throw new VertexStreamError(
-				`NDJSON line ${line.number} is not valid JSON (${jsonSyntaxProblem(error)}): ${excerpt(line.text)}`,
-				'invalid-json',
-				line.number,
-			);
+	const nextIndex = chunkIndexes(options.maxChunks);
+	for await (const lines of eachLineBatch(body, options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH, 'NDJSON')) {
+		for (const line of lines) {
+			if (line.text.trim() === '') continue;
+			let data: unknown;
+			try {
+				data = JSON.parse(line.text);
+			} catch (error) {
+				throw new VertexStreamError(
+					`NDJSON line ${line.number} is not valid JSON (${jsonSyntaxProblem(error)}): ${excerpt(line.text)}`,
+					'invalid-json',
+					line.number,
+				);
+			}
+			const chunk: StreamChunk = { index: nextIndex(), data, raw: line.text };
+			const text = extractDeltaText(data);
+			if (text !== undefined) chunk.text = text;
+			yield chunk;
 		}
-		const chunk: StreamChunk = { index: index++, data, raw: line.text };
-		const text = extractDeltaText(data);
-		if (text !== undefined) chunk.text = text;
-		yield chunk;
 	}
 }

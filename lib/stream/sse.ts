@@ -1,4 +1,5 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { chunkIndexes } from './chunk-count';
 import { extractDeltaText } from './delta-text';
 import { VertexStreamError } from './errors';
 import { DEFAULT_MAX_LINE_LENGTH, type StreamChunk, type StreamDecodeOptions } from './types';
@@ -48,7 +49,7 @@ export async function* decodeSse(
 			if (error.type === 'max-buffer-size-exceeded') overflow = true;
 		},
 	});
-	let index = 0;
+	const nextIndex = chunkIndexes(options.maxChunks);
 
 	// Yields the events the parser completed (those before an oversized one); false once [DONE] was seen.
 	function* drain(): Generator<StreamChunk, boolean> {
@@ -57,7 +58,7 @@ export async function* decodeSse(
 				options.onDoneMarker?.();
 				return false;
 			}
-			yield toChunk(pending[i], index++);
+			yield toChunk(pending[i], nextIndex());
 		}
 		pending.length = 0;
 		if (overflow) {
