@@ -3,17 +3,101 @@
 const { mkdirSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
+const { formatQueueMode } = require('./queue-bench');
+const { number, table } = require('./table');
+
 const RESULTS_FILE = path.join(__dirname, 'results', 'latest.json');
 
-function table(title, columns, rows) {
-	const cells = rows.map((row) => columns.map((column) => String(column.value(row))));
-	const widths = columns.map((column, i) => Math.max(column.header.length, ...cells.map((line) => line[i].length)));
-	// Numbers read best right-aligned, names left-aligned.
-	const line = (values) => values.map((value, i) => (i === 0 ? value.padEnd(widths[i]) : value.padStart(widths[i]))).join('  ');
-	return [title, line(columns.map((column) => column.header)), widths.map((width) => '-'.repeat(width)).join('  '), ...cells.map(line), ''].join('\n');
+const range = (summary, digits = 0) => `${summary.median.toFixed(digits)} (${summary.min.toFixed(digits)}-${summary.max.toFixed(digits)})`;
+const ratio = (value) => `${value.toFixed(2)}x`;
+
+/** Sections 5 to 9: the contenders side by side, the waits, the installed size, queue mode. */
+function formatSideBySide(results) {
+	const { throughput, streamsSideBySide, firstChunk, waits, installedSize, queueMode } = results;
+	const sections = [];
+	if (throughput) {
+		const first = throughput[0];
+		sections.push(
+			table(
+				`5. Invoke throughput side by side: ${number(first.calls)} POST /echo, ${first.concurrency} in flight, median of 5 rounds (range); CPU is this process's (the emulator and model server run apart)`,
+				[
+					{ header: 'contender', value: (r) => r.name },
+					{ header: 'wall ms', value: (r) => range(r.wallMs) },
+					{ header: 'wall vs raw', value: (r) => ratio(r.wallRatio) },
+					{ header: 'CPU us/call', value: (r) => number(r.cpuUsPerCall) },
+					{ header: 'CPU vs raw', value: (r) => ratio(r.cpuRatio) },
+					{ header: 'tokens minted/run', value: (r) => number(r.tokensMintedPerRun) },
+					{ header: 'peak requests in flight', value: (r) => (r.peakInFlight === undefined ? '' : number(r.peakInFlight)) },
+				],
+				throughput,
+			),
+		);
+	}
+	if (streamsSideBySide) {
+		sections.push(
+			table(
+				`6. Streaming side by side: ${number(streamsSideBySide[0].chunks)} SSE chunks of 16 characters, median of 5 rounds (range); memory: this process, worst round`,
+				[
+					{ header: 'contender', value: (r) => r.name },
+					{ header: 'wall ms', value: (r) => range(r.wallMs) },
+					{ header: 'CPU ms', value: (r) => range(r.cpuMs) },
+					{ header: 'CPU us/chunk', value: (r) => r.cpuUsPerChunk.toFixed(1) },
+					{ header: 'CPU vs raw', value: (r) => ratio(r.cpuRatio) },
+					{ header: 'peak RSS MiB', value: (r) => r.peakRssMiB.toFixed(1) },
+					{ header: 'peak heap +MiB', value: (r) => r.peakHeapGrowthMiB.toFixed(1) },
+				],
+				streamsSideBySide,
+			),
+		);
+	}
+	if (firstChunk) {
+		sections.push(
+			table(
+				`7. First chunk: a server that sends one chunk, then pauses ${firstChunk.pauseMs} ms; median of ${firstChunk.rounds} (range)`,
+				[
+					{ header: 'contender', value: (r) => r.name },
+					{ header: 'first chunk ms', value: (r) => `${r.medianMs.toFixed(2)} (${r.minMs.toFixed(2)}-${r.maxMs.toFixed(2)})` },
+					{ header: 'vs raw', value: (r) => ratio(r.ratio) },
+				],
+				firstChunk.rows,
+			),
+		);
+	}
+	if (waits) {
+		sections.push(
+			table(
+				`8. Operation waits, simulated time: polls, and seconds between the operation finishing and the wait noticing (core: median of ${waits.runs} runs, range)`,
+				[
+					{ header: 'operation', value: (r) => r.name },
+					{ header: 'core polls', value: (r) => `${r.core.polls} (${r.core.pollsMin}-${r.core.pollsMax})` },
+					{ header: 'core late s', value: (r) => `${r.core.lagS.toFixed(1)} (${r.core.lagMinS.toFixed(1)}-${r.core.lagMaxS.toFixed(1)})` },
+					{ header: 'before: polls', value: (r) => r.before.polls },
+					{ header: 'before: late s', value: (r) => r.before.lagS.toFixed(1) },
+					{ header: 'Wait node 30 s loop: polls', value: (r) => r.waitNodeLoop.polls },
+					{ header: 'loop: late s', value: (r) => r.waitNodeLoop.lagS.toFixed(1) },
+				],
+				waits.rows,
+			),
+		);
+	}
+	if (installedSize) sections.push(formatInstalledSize(installedSize));
+	if (queueMode) sections.push(formatQueueMode(queueMode));
+	return sections;
 }
 
-const number = (value) => (typeof value === 'number' ? value.toLocaleString('en-US') : String(value));
+function formatInstalledSize(size) {
+	return table(
+		`9. Installed size: the packed package installed as n8n installs a community package, ${number(size.packages)} packages, ${(size.totalBytes / 1024 / 1024).toFixed(1)} MiB (apparent bytes), the package itself ${(size.ownBytes / 1024 / 1024).toFixed(1)} MiB; the biggest`,
+		[
+			{ header: 'package', value: (r) => `${r.name}@${r.version}` },
+			{ header: 'MiB', value: (r) => (r.bytes / 1024 / 1024).toFixed(2) },
+			{ header: 'pulled in by', value: (r) => r.via ?? '' },
+		],
+		size.biggest,
+	);
+}
+
+
 
 function formatReport(results) {
 	const { machine, streams, decoder, controlPlane, invoke } = results;
@@ -25,37 +109,43 @@ function formatReport(results) {
 		{ header: 'max ms', value: (r) => r.maxMs.toFixed(2) },
 		{ header: 'calls/s', value: (r) => number(r.callsPerSecond) },
 	];
+	const client = streams
+		? [
+			table(
+				'1. Streamed invoke through the emulator, decoded with decodeStream (median of 5 runs; memory: worst of 5, this process only)',
+				[
+					{ header: 'run', value: (r) => r.name },
+					{ header: 'chunks/s', value: (r) => number(r.chunksPerSecond) },
+					{ header: 'MiB/s', value: (r) => r.mibPerSecond.toFixed(2) },
+					{ header: 'first chunk ms', value: (r) => r.timeToFirstChunkMs.toFixed(2) },
+					{ header: 'peak RSS MiB', value: (r) => r.peakRssMiB.toFixed(1) },
+					{ header: 'peak heap +MiB', value: (r) => r.peakHeapGrowthMiB.toFixed(1) },
+					{ header: 'retained heap +KiB at chunk', value: (r) => Object.entries(r.retainedHeapGrowthKiB).map(([at, kib]) => `${number(Number(at))}: ${kib}`).join(', ') },
+				],
+				streams,
+			),
+			table(
+				'2. decodeStream alone on an in-memory body of 50,000 events (median of 5)',
+				[
+					{ header: 'run', value: (r) => r.name },
+					{ header: 'body MiB', value: (r) => (r.bodyBytes / 1024 / 1024).toFixed(1) },
+					{ header: 'chunks/s', value: (r) => number(r.chunksPerSecond) },
+					{ header: 'MiB/s', value: (r) => r.mibPerSecond.toFixed(1) },
+					{ header: 'ms', value: (r) => r.elapsedMs.toFixed(1) },
+				],
+				decoder,
+			),
+			table('3. Control plane: GET endpoint through the core client', latencyColumns, controlPlane.runs),
+			`   tokens minted during these ${controlPlane.runs.reduce((sum, r) => sum + r.calls, 0)} calls: ${controlPlane.tokensMintedDuringCalls}; in the whole bench: ${results.tokensMintedTotal}`,
+			'',
+			table('4. Invoke round trip, non-streamed POST /echo', latencyColumns, invoke),
+			]
+		: [];
 	return [
 		`n8n-nodes-vertex-invoke bench: Node ${machine.node}, ${machine.cpus} x ${machine.cpuModel}, ${machine.totalMemoryMiB} MiB RAM, ${machine.platform}, load average ${machine.loadAverage1m} at start`,
 		'',
-		table(
-			'1. Streamed invoke through the emulator, decoded with decodeStream (median of 5 runs; memory: worst of 5, this process only)',
-			[
-				{ header: 'run', value: (r) => r.name },
-				{ header: 'chunks/s', value: (r) => number(r.chunksPerSecond) },
-				{ header: 'MiB/s', value: (r) => r.mibPerSecond.toFixed(2) },
-				{ header: 'first chunk ms', value: (r) => r.timeToFirstChunkMs.toFixed(2) },
-				{ header: 'peak RSS MiB', value: (r) => r.peakRssMiB.toFixed(1) },
-				{ header: 'peak heap +MiB', value: (r) => r.peakHeapGrowthMiB.toFixed(1) },
-				{ header: 'retained heap +KiB at chunk', value: (r) => Object.entries(r.retainedHeapGrowthKiB).map(([at, kib]) => `${number(Number(at))}: ${kib}`).join(', ') },
-			],
-			streams,
-		),
-		table(
-			'2. decodeStream alone on an in-memory body of 50,000 events (median of 5)',
-			[
-				{ header: 'run', value: (r) => r.name },
-				{ header: 'body MiB', value: (r) => (r.bodyBytes / 1024 / 1024).toFixed(1) },
-				{ header: 'chunks/s', value: (r) => number(r.chunksPerSecond) },
-				{ header: 'MiB/s', value: (r) => r.mibPerSecond.toFixed(1) },
-				{ header: 'ms', value: (r) => r.elapsedMs.toFixed(1) },
-			],
-			decoder,
-		),
-		table('3. Control plane: GET endpoint through the core client', latencyColumns, controlPlane.runs),
-		`   tokens minted during these ${controlPlane.runs.reduce((sum, r) => sum + r.calls, 0)} calls: ${controlPlane.tokensMintedDuringCalls}; in the whole bench: ${results.tokensMintedTotal}`,
-		'',
-		table('4. Invoke round trip, non-streamed POST /echo', latencyColumns, invoke),
+		...client,
+		...formatSideBySide(results),
 		`total ${(results.durationMs / 1000).toFixed(1)} s; JSON in ${path.relative(process.cwd(), RESULTS_FILE)}`,
 	].join('\n');
 }
