@@ -26,7 +26,7 @@ const ROUNDS = 5;
 const CHAT_ROUTE = '/v1/chat/completions';
 /** After its first chunk the first-chunk server waits this long before the next (and last) one. */
 const FIRST_CHUNK_PAUSE_MS = 300;
-const FIRST_CHUNK_ROUNDS = 7;
+const FIRST_CHUNK_ROUNDS = 9;
 /** Runs before measuring, so the code on the path is optimised (V8) and connections, token and client are warm. */
 const FIRST_CHUNK_WARMUP_RUNS = 10;
 
@@ -146,12 +146,22 @@ async function benchStreamsSideBySide(world, { chunks = CHUNKS, rounds = ROUNDS 
 	}
 }
 
-/** Milliseconds from `started()` to the first chunk, for each round; the stream is then read to its end. */
-async function firstChunkTimes(rounds, once) {
-	const times = [];
-	for (let i = 0; i < rounds; i++) times.push(await once());
-	const sorted = [...times].sort((a, b) => a - b);
-	return { medianMs: round(median(times), 2), minMs: round(sorted[0], 2), maxMs: round(sorted[sorted.length - 1], 2) };
+/**
+ * Each contender's time to its first chunk, `rounds` times, the contenders taking turns (in an order rotated each
+ * round) so a slow spell of the machine falls on all of them; median and range per contender.
+ */
+async function firstChunkTimes(rounds, contenders) {
+	const times = contenders.map(() => []);
+	for (let turn = 0; turn < rounds; turn++) {
+		for (let offset = 0; offset < contenders.length; offset++) {
+			const index = (turn + offset) % contenders.length;
+			times[index].push(await contenders[index].once());
+		}
+	}
+	return contenders.map(({ name }, index) => {
+		const sorted = [...times[index]].sort((a, b) => a - b);
+		return { name, medianMs: round(median(sorted), 2), minMs: round(sorted[0], 2), maxMs: round(sorted[sorted.length - 1], 2) };
+	});
 }
 
 async function benchFirstChunk(world, { rounds = FIRST_CHUNK_ROUNDS } = {}) {
@@ -200,11 +210,11 @@ async function benchFirstChunk(world, { rounds = FIRST_CHUNK_ROUNDS } = {}) {
 		await inParallel(FIRST_CHUNK_WARMUP_RUNS, 1, rawOnce);
 		await inParallel(FIRST_CHUNK_WARMUP_RUNS, 1, coreOnce);
 		await inParallel(FIRST_CHUNK_WARMUP_RUNS, 1, nodeOnce);
-		const rows = [
-			{ name: 'raw undici + eventsource-parser (from the call)', ...(await firstChunkTimes(rounds, rawOnce)) },
-			{ name: 'core client (from the call)', ...(await firstChunkTimes(rounds, coreOnce)) },
-			{ name: 'Invoke node, live forwarding (from the node start)', ...(await firstChunkTimes(rounds, nodeOnce)) },
-		];
+		const rows = await firstChunkTimes(rounds, [
+			{ name: 'raw undici + eventsource-parser (from the call)', once: rawOnce },
+			{ name: 'core client (from the call)', once: coreOnce },
+			{ name: 'Invoke node, live forwarding (from the node start)', once: nodeOnce },
+		]);
 		for (const row of rows) row.ratio = round(row.medianMs / rows[0].medianMs, 2);
 		return { pauseMs: FIRST_CHUNK_PAUSE_MS, rounds, rows };
 	} finally {
