@@ -228,9 +228,10 @@ async function executeWorkflow(instance, workflowId, options) {
  * unpack into `.n8n/nodes/node_modules/<name>`, drop dev/peer/optional dependencies from its
  * package.json, `npm install` its runtime dependencies inside that folder (scripts off, no
  * lockfile), and record it in `.n8n/nodes/package.json`. n8n-workflow is not installed there: n8n
- * puts its own node_modules on NODE_PATH for community packages.
+ * puts its own node_modules on NODE_PATH for community packages. `extraNpmArgs` are added to that
+ * `npm install` (e.g. `--offline` to install from the npm cache alone).
  */
-async function installCommunityPackage(instance, tarballPath) {
+async function installCommunityPackage(instance, tarballPath, { extraNpmArgs = [] } = {}) {
 	const nodesDir = path.join(instance.userFolder, '.n8n', 'nodes');
 	fs.mkdirSync(nodesDir, { recursive: true });
 	// Unpacked beside its destination, so the final move is a rename on one file system.
@@ -247,7 +248,7 @@ async function installCommunityPackage(instance, tarballPath) {
 		fs.renameSync(unpackDir, packageDir);
 		await runCommand(
 			'npm',
-			['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false', '--loglevel=error'],
+			['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false', '--loglevel=error', ...extraNpmArgs],
 			{ cwd: packageDir },
 		);
 
