@@ -3,6 +3,7 @@
 const { mkdirSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
+const { formatInstalledSize } = require('./installed-size');
 const { formatQueueMode } = require('./queue-bench');
 const { number, table } = require('./table');
 
@@ -80,22 +81,11 @@ function formatSideBySide(results) {
 			),
 		);
 	}
-	if (installedSize) sections.push(formatInstalledSize(installedSize));
+	if (installedSize) sections.push(`9. ${formatInstalledSize(installedSize)}`);
 	if (queueMode) sections.push(formatQueueMode(queueMode));
 	return sections;
 }
 
-function formatInstalledSize(size) {
-	return table(
-		`9. Installed size: the packed package installed as n8n installs a community package, ${number(size.packages)} packages, ${(size.totalBytes / 1024 / 1024).toFixed(1)} MiB (apparent bytes), the package itself ${(size.ownBytes / 1024 / 1024).toFixed(1)} MiB; the biggest`,
-		[
-			{ header: 'package', value: (r) => `${r.name}@${r.version}` },
-			{ header: 'MiB', value: (r) => (r.bytes / 1024 / 1024).toFixed(2) },
-			{ header: 'pulled in by', value: (r) => r.via ?? '' },
-		],
-		size.biggest,
-	);
-}
 
 
 
