@@ -460,7 +460,7 @@ const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to send each chunk to the caller as it arrives when the workflow streams its response (e.g. a Webhook in Streaming mode)',
+					'Whether to send chunks on to the caller as they arrive when the workflow streams its response (e.g. a Webhook in Streaming mode); see Coalesce Live Chunks (Ms)',
 			},
 			{
 				displayName: 'Include Response Details on Every Chunk',
