@@ -59,6 +59,7 @@ function formatSideBySide(results) {
 					{ header: 'contender', value: (r) => r.name },
 					{ header: 'first chunk ms', value: (r) => `${r.medianMs.toFixed(2)} (${r.minMs.toFixed(2)}-${r.maxMs.toFixed(2)})` },
 					{ header: 'vs raw', value: (r) => ratio(r.ratio) },
+					{ header: 'beyond raw, same turn, ms (median)', value: (r) => r.beyondRawMs.toFixed(2) },
 				],
 				firstChunk.rows,
 			),
