@@ -11,8 +11,8 @@
  *
  * For each: the time to decode and build the items, the heap the items keep (after a full GC, while they are held,
  * as n8n holds a node's output), and the time and size of JSON.stringify over them (n8n serialises a run's items
- * to save the execution and to send them to the editor). Run it on its own: `node --expose-gc bench/chunk-items-bench.js`
- * (after npm run build). It is not part of bench/run.js.
+ * to save the execution and to send them to the editor). Part 11 of bench/run.js; alone: `node --expose-gc
+ * bench/chunk-items-bench.js` (after npm run build).
  */
 const { performance } = require('node:perf_hooks');
 
@@ -103,14 +103,38 @@ async function measure(name, body, toJson) {
 	};
 }
 
-async function main() {
-	const body = buildBody();
-	console.log(`Chunk items: ${CHUNKS.toLocaleString('en-US')} SSE chunks (${round(body.length / MIB, 1)} MiB body), median of ${REPEATS} runs, Node ${process.version}`);
-	const rows = [await measure('before (0.1.0)', body, beforeJson), await measure('after', body, afterJson)];
-	console.table(rows);
+/** What the parsed `data` costs on chunks that have their text: the same items without it (not what the node does). */
+function withoutDataJson(chunk, index) {
+	const json = afterJson(chunk, index);
+	if (json.text !== undefined) delete json.data;
+	return json;
 }
 
-main().catch((error) => {
-	console.error(error);
-	process.exitCode = 1;
-});
+async function benchChunkItems() {
+	const body = buildBody();
+	return {
+		chunks: CHUNKS,
+		bodyMiB: round(body.length / MIB, 1),
+		repeats: REPEATS,
+		rows: [
+			await measure('before (0.1.0): response facts on every item', body, beforeJson),
+			await measure('now: response facts on the first item', body, afterJson),
+			await measure('for comparison: also no data on text chunks', body, withoutDataJson),
+		],
+	};
+}
+
+if (require.main === module) {
+	benchChunkItems().then(
+		(results) => {
+			console.log(`Chunk items: ${results.chunks.toLocaleString('en-US')} SSE chunks (${results.bodyMiB} MiB body), median of ${results.repeats} runs, Node ${process.version}`);
+			console.table(results.rows);
+		},
+		(error) => {
+			console.error(error);
+			process.exitCode = 1;
+		},
+	);
+}
+
+module.exports = { benchChunkItems };

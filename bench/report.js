@@ -14,7 +14,7 @@ const ratio = (value) => `${value.toFixed(2)}x`;
 
 /** Sections 5 to 9: the contenders side by side, the waits, the installed size, queue mode. */
 function formatSideBySide(results) {
-	const { throughput, streamsSideBySide, firstChunk, waits, installedSize, queueMode } = results;
+	const { throughput, streamsSideBySide, firstChunk, waits, installedSize, queueMode, chunkItems } = results;
 	const sections = [];
 	if (throughput) {
 		const first = throughput[0];
@@ -84,6 +84,21 @@ function formatSideBySide(results) {
 	}
 	if (installedSize) sections.push(`9. ${formatInstalledSize(installedSize)}`);
 	if (queueMode) sections.push(formatQueueMode(queueMode));
+	if (chunkItems) {
+		sections.push(
+			table(
+				`11. One item per chunk, in memory (no network): ${number(chunkItems.chunks)} SSE chunks decoded and made items, median of ${chunkItems.repeats}; the items' heap while held, and JSON.stringify over them (n8n serialises a run's items to save and show them)`,
+				[
+					{ header: 'item shape', value: (r) => r.shape },
+					{ header: 'decode + build ms', value: (r) => r['decode + build ms'] },
+					{ header: 'items retained MiB', value: (r) => r['items retained MiB'] },
+					{ header: 'JSON.stringify ms', value: (r) => r['JSON.stringify ms'] },
+					{ header: 'JSON MiB', value: (r) => r['JSON MiB'] },
+				],
+				chunkItems.rows,
+			),
+		);
+	}
 	return sections;
 }
 

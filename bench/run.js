@@ -40,7 +40,7 @@ function machineFacts() {
 }
 
 /** Every part of the bench, in the order it runs; `--only name,name` runs some of them. */
-const PARTS = ['client', 'throughput', 'streams', 'first-chunk', 'waits', 'size', 'queue'];
+const PARTS = ['client', 'throughput', 'streams', 'first-chunk', 'waits', 'size', 'chunk-items', 'queue'];
 
 function selectedParts(argv) {
 	const index = argv.indexOf('--only');
@@ -102,6 +102,10 @@ async function main() {
 	if (parts.has('size')) {
 		log('9 installed size');
 		results.installedSize = await require('./installed-size').measureInstalledSize({ log });
+	}
+	if (parts.has('chunk-items')) {
+		log('11 chunk item shapes (in memory)');
+		results.chunkItems = await require('./chunk-items-bench').benchChunkItems();
 	}
 	// Last and on its own: it starts n8n processes, Redis and PostgreSQL, which would load the machine under the others.
 	if (parts.has('queue')) {
