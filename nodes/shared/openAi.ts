@@ -3,7 +3,7 @@ import { NodeOperationError, sleep, type INode, type INodeProperties, type ISupp
 import { VertexApiError, VertexTransportError, type InvokeResponse, type VertexClient } from '../../lib';
 import { checkedClient, credentialProblem } from './client';
 import { toNodeError } from './errors';
-import { CREDENTIAL_TYPE, endpointLocator } from './parameters';
+import { CREDENTIAL_TYPE, endpointLocator, targetParameters } from './parameters';
 
 /**
  * The OpenAI-compatible API of a model server (vLLM, TGI, SGLang...) behind a dedicated endpoint, for the AI
@@ -132,45 +132,7 @@ export class ModelName {
 
 // Parameters shared by the chat model and embeddings sub-nodes
 
-export const targetProperties: INodeProperties[] = [
-	endpointLocator,
-	{
-		displayName: 'Target',
-		name: 'target',
-		type: 'options',
-		options: [
-			{ name: 'Traffic Split', value: 'trafficSplit', description: "Let the endpoint's traffic split pick a deployed model" },
-			{ name: 'One Deployed Model', value: 'deployedModel', description: 'Bypass the traffic split' },
-		],
-		default: 'trafficSplit',
-		description: 'Which deployed model on the endpoint answers',
-	},
-	{
-		displayName: 'Deployed Model',
-		name: 'deployedModel',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		description: 'The deployed model to call, whatever its share of the traffic',
-		displayOptions: { show: { target: ['deployedModel'] } },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a deployed model...',
-				typeOptions: { searchListMethod: 'searchDeployedModels', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. 1206978444030640128',
-				validation: [{ type: 'regex', properties: { regex: '^[0-9]{1,20}$', errorMessage: 'A deployed model ID is a number' } }],
-			},
-		],
-	},
-];
+export const targetProperties: INodeProperties[] = [endpointLocator, ...targetParameters()];
 
 export function modelNameProperties(route: string): INodeProperties[] {
 	return [
