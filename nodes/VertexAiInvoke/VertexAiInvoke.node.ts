@@ -23,12 +23,12 @@ import {
 	type StreamChunk,
 	type StreamFormat,
 } from '../../lib';
-import { runWithClient } from '../shared/client';
+import { nodeRun } from '../shared/client';
 import { requestHeaders } from '../shared/headers';
 import { outputItem } from '../shared/items';
 import { sharedMethods } from '../shared/methods';
 import { endpointLocator, formatNotice, fromIncomingItem, targetParameters, wiringNotice } from '../shared/parameters';
-import { parameterReader, type ParameterReader } from '../shared/read';
+import type { ParameterReader } from '../shared/read';
 import { commaList } from '../shared/values';
 
 import { forwardLive } from './live-forwarding';
@@ -500,7 +500,7 @@ export class VertexAiInvoke implements INodeType {
 	methods = sharedMethods;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const read = parameterReader(this, properties);
+		const { read, runItems } = nodeRun(this, properties, CORE_FIELDS);
 		const node = nodeFacts(this);
 		/**
 		 * The requests built by the check of every item before the first is sent, kept for the send: n8n evaluates an
@@ -508,8 +508,7 @@ export class VertexAiInvoke implements INodeType {
 		 * body is left out (the check does not load the file), so that item is built again when it is sent.
 		 */
 		const checked = new Map<number, InvokeRequest>();
-		return await runWithClient(
-			this,
+		return await runItems(
 			async (i, signal, client): Promise<INodeExecutionData[]> => {
 				const { input, output } = checked.get(i) ?? (await requestOf(this, read, node, i));
 				checked.delete(i);
@@ -551,7 +550,6 @@ export class VertexAiInvoke implements INodeType {
 			},
 			{
 				concurrency: () => read.number(0, 'options.concurrency'),
-				parameterOf: read.fieldWords(CORE_FIELDS),
 				check: async (i) => {
 					const request = await requestOf(this, read, node, i, true);
 					if (request.input.body?.kind !== 'bytes') checked.set(i, request);

@@ -1,4 +1,4 @@
-import { NodeOperationError, sleep, type INode, type INodeProperties, type ISupplyDataFunctions } from 'n8n-workflow';
+import { NodeOperationError, sleep, type INode, type INodeProperties, type ISupplyDataFunctions, type NodeApiError } from 'n8n-workflow';
 
 import { VertexApiError, VertexTransportError, type InvokeResponse, type VertexClient } from '../../lib';
 import { checkedClient, credentialProblem } from './client';
@@ -215,7 +215,7 @@ export function numberOption(ctx: ISupplyDataFunctions, options: Json, name: str
 }
 
 /** The client of the node's credential, the endpoint and route, and the model name choice, checked. */
-export async function readTarget(ctx: ISupplyDataFunctions, itemIndex: number, options: Json): Promise<{ target: OpenAiTarget; model: ModelChoice }> {
+async function readTarget(ctx: ISupplyDataFunctions, itemIndex: number, options: Json): Promise<{ target: OpenAiTarget; model: ModelChoice }> {
 	const node = ctx.getNode();
 	const endpoint = text(ctx, 'endpoint', itemIndex);
 	if (endpoint === '') throw parameterError(node, itemIndex, 'Endpoint', 'No endpoint is set: pick one, or give its ID.');
@@ -248,6 +248,20 @@ export async function readTarget(ctx: ISupplyDataFunctions, itemIndex: number, o
 	}
 	const target: OpenAiTarget = { client, endpoint, deployedModelId, routePrefix, timeoutMs: timeoutSeconds * 1000, maxRetries: Math.floor(maxRetries) };
 	return { target, model };
+}
+
+/**
+ * What both sub-nodes read first in supplyData: their Options, the endpoint to call (readTarget) with its model name,
+ * and how an error of theirs becomes the node's error for this item.
+ */
+export async function readSubNodeItem(
+	ctx: ISupplyDataFunctions,
+	itemIndex: number,
+): Promise<{ options: Json; target: OpenAiTarget; modelName: ModelName; toError: (error: unknown) => NodeApiError | NodeOperationError }> {
+	const node = ctx.getNode();
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as Json;
+	const { target, model } = await readTarget(ctx, itemIndex, options);
+	return { options, target, modelName: new ModelName(model, target), toError: (error) => toNodeError(node, error, itemIndex) };
 }
 
 /** The Extra Body Fields option: a JSON object, without the fields the node sets itself (`reserved`). */
