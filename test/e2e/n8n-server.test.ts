@@ -21,14 +21,14 @@ import {
 	type EmulatorProcess,
 	type N8nServer,
 } from '../../scripts/n8n-run';
-import { deltaText, deployGatedServer, startGatedChatServer } from './gated-chat-server';
-import { NODE_NAMES, PACKAGE, SUB_NODE_NAMES, describeE2e, prepareN8n, readStreamLines, requireFreshBuild, type PreparedN8n } from './support';
+import { chatThroughGate, deltaText, deployGatedServer, startGatedChatServer, type GatedChatServer } from './gated-chat-server';
+import { NODE_NAMES, PACKAGE, SUB_NODE_NAMES, describeE2e, prepareN8n, requireFreshBuild, type PreparedN8n } from './support';
 
 const GATED_IMAGE = 'e2e.local/gated-chat-server:1';
 const CHUNKS = 12;
 
 describeE2e('the package in n8n start', () => {
-	let gated: Awaited<ReturnType<typeof startGatedChatServer>>;
+	let gated: GatedChatServer;
 	let emulator: EmulatorProcess;
 	let n8n: PreparedN8n;
 	let server: N8nServer;
@@ -86,24 +86,10 @@ describeE2e('the package in n8n start', () => {
 	});
 
 	it('example 4 streams NDJSON to the webhook client while the model server is still producing, in order', async () => {
-		const response = await fetch(`${server.baseUrl}/webhook/vertex-chat`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ messages: [{ role: 'user', content: 'Tell me a story' }] }),
-		});
-		expect(response.status).toBe(200);
-		let serverStateAtFirstItem: { sent: number; ended: boolean } | undefined;
-		const lines = await readStreamLines(response, (line) => {
-			if (line.type === 'item' && !serverStateAtFirstItem) {
-				const [stream] = gated.streams;
-				serverStateAtFirstItem = { sent: stream.sent, ended: stream.ended };
-				// The client has the first delta: only now may the model server produce the rest.
-				gated.release();
-			}
-		});
+		const { lines, atFirstItem } = await chatThroughGate(`${server.baseUrl}/webhook/vertex-chat`, gated);
 
 		// The first delta reached the client while the server had sent 1 of 12 and was held.
-		expect(serverStateAtFirstItem).toEqual({ sent: 1, ended: false });
+		expect(atFirstItem).toEqual({ sent: 1, ended: false });
 		expect(gated.streams).toHaveLength(1);
 		expect(gated.streams[0]).toMatchObject({ releasedBy: 'client', sent: CHUNKS, ended: true });
 
