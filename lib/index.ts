@@ -29,6 +29,7 @@ export type {
 export type { IfExists } from './resources/reuse';
 export { IF_DEPLOYED, type DeployedCopies, type IfDeployed, type TrafficRequest } from './resources/deployedCopies';
 export { resourceId } from './resources/names';
+export { deployedModelIds } from './resources/endpoints';
 export { collectPages, type Page } from './resources/pages';
 
 // Long-running operations

@@ -12,45 +12,12 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
+
+const { aptInstall, reporter, versionOf } = require('./apt');
 
 const REDIS = process.env.REDIS_SERVER_BIN || '/usr/bin/redis-server';
-
-function log(line) {
-	process.stdout.write(`[ensure-redis] ${line}\n`);
-}
-
-function fail(line) {
-	process.stderr.write(`[ensure-redis] ${line}\n`);
-	process.exit(1);
-}
-
-function isDebian() {
-	try {
-		return /^ID(_LIKE)?=.*debian/m.test(fs.readFileSync('/etc/os-release', 'utf8'));
-	} catch {
-		return false;
-	}
-}
-
-function isRoot() {
-	return typeof process.getuid === 'function' && process.getuid() === 0;
-}
-
-function run(command, args) {
-	log(`$ ${command} ${args.join(' ')}`);
-	const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-	if (result.error) fail(`${command} could not be started: ${result.error.message}`);
-	if (result.status !== 0) fail(`${command} ${args.join(' ')} exited with ${result.status}`);
-}
-
-/** `redis-server --version`: { version } when it runs, else { problem }. */
-function redisVersion() {
-	const result = spawnSync(REDIS, ['--version'], { encoding: 'utf8' });
-	if (result.status === 0) return { version: result.stdout.trim() };
-	if (result.error) return { problem: result.error.message };
-	return { problem: `exit ${result.status}: ${(result.stderr || result.stdout || '').trim().split('\n').slice(-3).join(' | ')}` };
-}
+const report = reporter('ensure-redis');
+const { log, fail } = report;
 
 /** The newest /usr/lib/postgresql/<major>/bin/postgres (or POSTGRES_BIN_DIR/postgres), or undefined. */
 function postgresBin() {
@@ -61,37 +28,36 @@ function postgresBin() {
 	return majors.length ? path.join(root, majors[0], 'bin', 'postgres') : undefined;
 }
 
-function postgresVersion(bin) {
-	const result = spawnSync(bin, ['--version'], { encoding: 'utf8' });
-	if (result.status === 0) return { version: result.stdout.trim() };
-	return { problem: result.error ? result.error.message : `exit ${result.status}: ${(result.stderr || '').trim()}` };
-}
-
 function main() {
 	const missing = [];
 	if (fs.existsSync(REDIS)) {
-		const { version, problem } = redisVersion();
+		const { version, problem } = versionOf(REDIS);
 		if (!version) fail(`${REDIS} exists but \`${REDIS} --version\` fails (${problem}): repair it, e.g. apt-get install --reinstall redis-server`);
 		log(`found ${version}`);
 	} else missing.push('redis-server');
 	const postgres = postgresBin();
 	if (postgres && fs.existsSync(postgres)) {
-		const { version, problem } = postgresVersion(postgres);
+		const { version, problem } = versionOf(postgres);
 		if (!version) fail(`${postgres} exists but --version fails (${problem}): repair it, e.g. apt-get install --reinstall postgresql`);
 		log(`found ${version}`);
 	} else missing.push('postgresql');
 	if (!missing.length) return;
 
-	if (!isDebian()) fail(`${missing.join(' and ')} missing and this is not Debian: install Redis (>= 6) and PostgreSQL, or set REDIS_SERVER_BIN / POSTGRES_BIN_DIR.`);
-	if (!isRoot()) fail(`${missing.join(' and ')} missing: run as root, or install with: sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}`);
-	log(`installing Debian's ${missing.join(' and ')} (the packages' own services are not used: the test starts its own servers)`);
-	run('apt-get', ['update']);
-	run('apt-get', ['install', '-y', '--no-install-recommends', ...missing]);
-	const redis = redisVersion();
+	aptInstall(
+		report,
+		{
+			packages: missing,
+			options: ['--no-install-recommends'],
+			missing: `${missing.join(' and ')} missing`,
+			elsewhere: 'install Redis (>= 6) and PostgreSQL, or set REDIS_SERVER_BIN / POSTGRES_BIN_DIR.',
+			installing: `installing Debian's ${missing.join(' and ')} (the packages' own services are not used: the test starts its own servers)`,
+		},
+	);
+	const redis = versionOf(REDIS);
 	if (!redis.version) fail(`apt-get finished but ${REDIS} --version does not run (${redis.problem})`);
 	const installed = postgresBin();
-	if (!installed || !postgresVersion(installed).version) fail('apt-get finished but no usable /usr/lib/postgresql/*/bin/postgres');
-	log(`installed: ${redis.version}; ${postgresVersion(installed).version}`);
+	if (!installed || !versionOf(installed).version) fail('apt-get finished but no usable /usr/lib/postgresql/*/bin/postgres');
+	log(`installed: ${redis.version}; ${versionOf(installed).version}`);
 }
 
 main();

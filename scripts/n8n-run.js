@@ -343,25 +343,39 @@ async function startN8n(instance, { env = {}, timeoutMs } = {}) {
 		N8N_DISABLED_MODULES: 'mcp-registry',
 		...env,
 	});
+	return await startReadyN8nProcess([bin, 'start'], instance, childEnv, {
+		readyUrl: baseUrl,
+		timeoutMs,
+		graceMs: 20_000,
+		fields: () => ({ baseUrl, port }),
+	});
+}
+
+/**
+ * Spawns the installed n8n (`args`: its bin and command) in the instance's user folder with `childEnv`, keeps its
+ * output for logs(), and resolves once `readyUrl`/healthz/readiness answers; one that does not get ready is stopped
+ * and the error thrown. The handle: child, logs(), readyAfterMs, the caller's own `fields(handle)`, and
+ * stop({ graceMs }) (SIGTERM, then SIGKILL after `graceMs` by default) resolving with its exit code and signal.
+ */
+async function startReadyN8nProcess(args, instance, childEnv, { readyUrl, timeoutMs, graceMs, fields }) {
 	const startedAt = Date.now();
-	const child = track(spawn(process.execPath, [bin, 'start'], { cwd: instance.userFolder, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] }));
+	const child = track(spawn(process.execPath, args, { cwd: instance.userFolder, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] }));
 	let output = '';
 	child.stdout.on('data', (data) => (output += data));
 	child.stderr.on('data', (data) => (output += data));
 	const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
 	const handle = {
-		baseUrl,
-		port,
 		child,
 		logs: () => output,
 		readyAfterMs: undefined,
-		async stop({ graceMs = 20_000 } = {}) {
-			await stopChild(child, graceMs);
+		async stop({ graceMs: grace = graceMs } = {}) {
+			await stopChild(child, grace);
 			return await exited;
 		},
 	};
+	Object.assign(handle, fields(handle));
 	try {
-		await waitForReady(baseUrl, { child, timeoutMs, logs: handle.logs });
+		await waitForReady(readyUrl, { child, timeoutMs, logs: handle.logs });
 	} catch (error) {
 		await handle.stop();
 		throw error;
@@ -544,34 +558,18 @@ async function startN8nWorker(instance, { env = {}, concurrency = 10, timeoutMs 
 		N8N_DISABLED_MODULES: 'mcp-registry',
 		...env,
 	});
-	const startedAt = Date.now();
-	const child = track(spawn(process.execPath, [bin, 'worker', `--concurrency=${concurrency}`], { cwd: instance.userFolder, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] }));
-	let output = '';
-	child.stdout.on('data', (data) => (output += data));
-	child.stderr.on('data', (data) => (output += data));
-	const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-	const handle = {
-		healthUrl: baseUrl,
-		port,
-		child,
-		pid: child.pid,
-		logs: () => output,
-		startedExecutions: () => executionIdsInLog(output, 'started'),
-		finishedExecutions: () => executionIdsInLog(output, 'finished'),
-		readyAfterMs: undefined,
-		async stop({ graceMs = 40_000 } = {}) {
-			await stopChild(child, graceMs);
-			return await exited;
-		},
-	};
-	try {
-		await waitForReady(baseUrl, { child, timeoutMs, logs: handle.logs });
-	} catch (error) {
-		await handle.stop();
-		throw error;
-	}
-	handle.readyAfterMs = Date.now() - startedAt;
-	return handle;
+	return await startReadyN8nProcess([bin, 'worker', `--concurrency=${concurrency}`], instance, childEnv, {
+		readyUrl: baseUrl,
+		timeoutMs,
+		graceMs: 40_000,
+		fields: ({ child, logs }) => ({
+			healthUrl: baseUrl,
+			port,
+			pid: child.pid,
+			startedExecutions: () => executionIdsInLog(logs(), 'started'),
+			finishedExecutions: () => executionIdsInLog(logs(), 'finished'),
+		}),
+	});
 }
 
 /**

@@ -8,16 +8,14 @@ import {
 	type SupplyData,
 } from 'n8n-workflow';
 
-import { toNodeError } from '../shared/errors';
 import { sharedMethods } from '../shared/methods';
 import {
 	extraBodyOf,
 	maxRetriesOption,
-	ModelName,
 	modelNameProperties,
 	numberOption,
 	parameterError,
-	readTarget,
+	readSubNodeItem,
 	targetProperties,
 	timeoutOption,
 } from '../shared/openAi';
@@ -126,23 +124,21 @@ export class VertexAiChatModel implements INodeType {
 	methods = sharedMethods;
 
 	async supplyData(this: ISupplyDataFunctions, itemIndex: number): Promise<SupplyData> {
-		const node = this.getNode();
-		const options = this.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>;
-		const { target, model } = await readTarget(this, itemIndex, options);
+		const { options, target, modelName, toError } = await readSubNodeItem(this, itemIndex);
 		const maxTokens = numberOption(this, options, 'maxTokens', 'Maximum Number of Tokens', itemIndex, [-1, Number.MAX_SAFE_INTEGER]);
 		const responseFormat = options.responseFormat ?? 'text';
 		if (responseFormat !== 'text' && responseFormat !== 'json_object') {
-			throw parameterError(node, itemIndex, 'Response Format', '"Response Format" must be Text or JSON.');
+			throw parameterError(this.getNode(), itemIndex, 'Response Format', '"Response Format" must be Text or JSON.');
 		}
 		const stop = typeof options.stop === 'string' ? options.stop.split(',').map((sequence) => sequence.trim()).filter(Boolean) : [];
 		const chatModel = new VertexInvokeChatModel(
 			{
 				target,
-				modelName: new ModelName(model, target),
+				modelName,
 				streaming: options.streaming !== false,
 				jsonMode: responseFormat === 'json_object',
 				extraBody: extraBodyOf(this, options, itemIndex, ['messages', 'tools', 'stream', 'stream_options']),
-				toError: (error) => toNodeError(node, error, itemIndex),
+				toError,
 			},
 			{
 				temperature: numberOption(this, options, 'temperature', 'Sampling Temperature', itemIndex, [0, 2]),

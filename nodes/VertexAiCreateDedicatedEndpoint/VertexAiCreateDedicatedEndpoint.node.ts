@@ -9,12 +9,12 @@ import {
 } from 'n8n-workflow';
 
 import { CREATE_ENDPOINT, resourceId, type Endpoint } from '../../lib';
-import { runWithClient } from '../shared/client';
+import { nodeRun } from '../shared/client';
 import { outputItem, withCarriedIds } from '../shared/items';
 import { sharedMethods } from '../shared/methods';
-import { operationFields, startOrResumeOperation, waitSettings } from '../shared/operation';
+import { operationFields, startOrReuse, waitSettings } from '../shared/operation';
 import { CALLER_ID, CALLER_ID_RULE, formatNotice, labelsOf, labelsOption, resumeOperationOption, waitParameters } from '../shared/parameters';
-import { parameterReader, type ParameterReader } from '../shared/read';
+import type { ParameterReader } from '../shared/read';
 
 /** Core field paths (the Endpoint sits under `endpoint` in the create input) to the parameters that set them. */
 const CORE_FIELDS: Record<string, string> = {
@@ -126,18 +126,14 @@ export class VertexAiCreateDedicatedEndpoint implements INodeType {
 	methods = sharedMethods;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const read = parameterReader(this, properties);
-		return await runWithClient(
-			this,
+		const { read, runItems } = nodeRun(this, properties, CORE_FIELDS);
+		return await runItems(
 			async (i, signal, client) => {
 				const request = createRequest(read, i);
-				let existing: Endpoint | undefined;
 				const settings = waitSettings(read, i);
-				const { operation, result } = await startOrResumeOperation(this, client, settings, CREATE_ENDPOINT, signal, async () => {
-					const created = await client.createEndpoint(request, { signal });
-					existing = created.existing;
-					return created.operation;
-				});
+				const { operation, result, existing } = await startOrReuse(this, client, settings, CREATE_ENDPOINT, signal, () =>
+					client.createEndpoint(request, { signal }),
+				);
 				if (operation && !operation.done) return [outputItem(i, withCarriedIds(this, i, {}, operationFields(operation)))];
 
 				const endpoint = (existing ?? result) as Endpoint;
@@ -148,10 +144,7 @@ export class VertexAiCreateDedicatedEndpoint implements INodeType {
 				const { ids, about } = endpointFields(ready);
 				return [outputItem(i, withCarriedIds(this, i, ids, { ...about, existed: existing !== undefined, ...operationFields(operation) }))];
 			},
-			{
-				parameterOf: read.fieldWords(CORE_FIELDS),
-				check: (i) => [createRequest(read, i), waitSettings(read, i)],
-			},
+			{ check: (i) => [createRequest(read, i), waitSettings(read, i)] },
 		);
 	}
 }

@@ -15,16 +15,14 @@ import {
 	deploymentStageOf,
 	resourceId,
 	type AcceleratorType,
-	type DeployedModel,
 	type DeployModelInput,
-	type Endpoint,
 	type IfDeployed,
 	type TrafficRequest,
 } from '../../lib';
-import { runWithClient } from '../shared/client';
+import { nodeRun } from '../shared/client';
 import { outputItem, withCarriedIds } from '../shared/items';
 import { sharedMethods } from '../shared/methods';
-import { nodeWaitOptions, operationFields, startOrResumeOperation, waitSettings } from '../shared/operation';
+import { nodeWaitOptions, operationFields, startOrReuse, waitSettings } from '../shared/operation';
 import {
 	EMAIL,
 	EMAIL_RULE,
@@ -38,7 +36,7 @@ import {
 	waitParameters,
 	wiringNotice,
 } from '../shared/parameters';
-import { parameterReader, type ParameterReader } from '../shared/read';
+import type { ParameterReader } from '../shared/read';
 
 const CPU_UTILIZATION = 'aiplatform.googleapis.com/prediction/online/cpu/utilization';
 
@@ -272,7 +270,7 @@ export class VertexAiDeployModel implements INodeType {
 	methods = sharedMethods;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const read = parameterReader(this, properties);
+		const { read, runItems } = nodeRun(this, properties, CORE_FIELDS);
 		/** Everything an item deploys, checked (before any item sends a request, and again when it runs). */
 		const prepare = (i: number) => {
 			const endpoint = read.locator(i, 'endpoint');
@@ -291,19 +289,15 @@ export class VertexAiDeployModel implements INodeType {
 			}
 			return { endpoint, model, settings, ifDeployed, request: deployRequest(read, i, endpoint, model, trafficOf(read, i)) };
 		};
-		return await runWithClient(
-			this,
+		return await runItems(
 			async (i, signal, client) => {
 				const { endpoint, model, settings, ifDeployed, request } = prepare(i);
 				const names = { endpoint: client.endpointName(endpoint), model: client.modelName(model) };
 				const item = (ids: IDataObject, rest: IDataObject) => [outputItem(i, withCarriedIds(this, i, ids, rest))];
 
-				let existing: { deployedModel: DeployedModel; endpoint: Endpoint } | undefined;
-				const { operation, result } = await startOrResumeOperation(this, client, settings, DEPLOY_MODEL, signal, async () => {
-					const deployed = await client.deployModel({ ...request, ifDeployed }, { signal });
-					existing = deployed.existing;
-					return deployed.operation;
-				});
+				const { operation, result, existing } = await startOrReuse(this, client, settings, DEPLOY_MODEL, signal, () =>
+					client.deployModel({ ...request, ifDeployed }, { signal }),
+				);
 				if (existing) {
 					const { deployedModel, endpoint: after } = existing;
 					return item(deployIds(deployedModel.id ?? null, after.name, deployedModel.model ?? names.model, deployedModel.modelVersionId ?? null), {
@@ -345,7 +339,7 @@ export class VertexAiDeployModel implements INodeType {
 					...operationFields(operation),
 				});
 			},
-			{ parameterOf: read.fieldWords(CORE_FIELDS), check: prepare },
+			{ check: prepare },
 		);
 	}
 }

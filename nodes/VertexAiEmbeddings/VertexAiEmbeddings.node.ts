@@ -7,9 +7,8 @@ import {
 	type SupplyData,
 } from 'n8n-workflow';
 
-import { toNodeError } from '../shared/errors';
 import { sharedMethods } from '../shared/methods';
-import { extraBodyOf, maxRetriesOption, ModelName, modelNameProperties, numberOption, readTarget, targetProperties, timeoutOption } from '../shared/openAi';
+import { extraBodyOf, maxRetriesOption, modelNameProperties, numberOption, readSubNodeItem, targetProperties, timeoutOption } from '../shared/openAi';
 import { VertexInvokeEmbeddings } from './embeddings';
 
 const properties: INodeProperties[] = [
@@ -78,17 +77,15 @@ export class VertexAiEmbeddings implements INodeType {
 	methods = sharedMethods;
 
 	async supplyData(this: ISupplyDataFunctions, itemIndex: number): Promise<SupplyData> {
-		const node = this.getNode();
-		const options = this.getNodeParameter('options', itemIndex, {}) as Record<string, unknown>;
-		const { target, model } = await readTarget(this, itemIndex, options);
+		const { options, target, modelName, toError } = await readSubNodeItem(this, itemIndex);
 		const dimensions = numberOption(this, options, 'dimensions', 'Dimensions', itemIndex, [0, 1_000_000]);
 		const embeddings = new VertexInvokeEmbeddings(this, {
 			target,
-			modelName: new ModelName(model, target),
+			modelName,
 			batchSize: Math.floor(numberOption(this, options, 'batchSize', 'Batch Size', itemIndex, [1, 2048]) ?? 64),
 			dimensions: dimensions ? Math.floor(dimensions) : undefined,
 			extraBody: extraBodyOf(this, options, itemIndex, ['input']),
-			toError: (error) => toNodeError(node, error, itemIndex),
+			toError,
 		});
 		return { response: embeddings };
 	}

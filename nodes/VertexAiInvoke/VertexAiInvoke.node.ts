@@ -23,12 +23,12 @@ import {
 	type StreamChunk,
 	type StreamFormat,
 } from '../../lib';
-import { runWithClient } from '../shared/client';
+import { nodeRun } from '../shared/client';
 import { requestHeaders } from '../shared/headers';
 import { outputItem } from '../shared/items';
 import { sharedMethods } from '../shared/methods';
-import { endpointLocator, formatNotice, fromIncomingItem, wiringNotice } from '../shared/parameters';
-import { parameterReader, type ParameterReader } from '../shared/read';
+import { endpointLocator, formatNotice, fromIncomingItem, targetParameters, wiringNotice } from '../shared/parameters';
+import type { ParameterReader } from '../shared/read';
 import { commaList } from '../shared/values';
 
 import { forwardLive } from './live-forwarding';
@@ -267,52 +267,7 @@ const properties: INodeProperties[] = [
 		`(?![\\s\\S]*(?:${REFUSED_PATH}))[\\s\\S]*`,
 		'This path would be refused: it must start with "/" and name a route other than "/", without "//", "." or ".." segments, "?", "#", backslashes or encoded slashes (%2F, %5C); write %25 for a "%".',
 	),
-	{
-		displayName: 'Target',
-		name: 'target',
-		type: 'options',
-		options: [
-			{
-				name: 'Traffic Split',
-				value: 'trafficSplit',
-				description: "Let the endpoint's traffic split pick a deployed model",
-			},
-			{ name: 'One Deployed Model', value: 'deployedModel', description: 'Bypass the traffic split' },
-		],
-		default: 'trafficSplit',
-		description: 'Which deployed model on the endpoint answers',
-	},
-	{
-		displayName: 'Deployed Model',
-		name: 'deployedModel',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		description: 'The deployed model to call, whatever its share of the traffic',
-		displayOptions: { show: { target: ['deployedModel'] } },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a deployed model...',
-				typeOptions: { searchListMethod: 'searchDeployedModels', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. 1206978444030640128',
-				hint: 'The deployedModelId that Deploy Model outputs',
-				validation: [
-					{
-						type: 'regex',
-						properties: { regex: '^[0-9]{1,20}$', errorMessage: 'A deployed model ID is a number' },
-					},
-				],
-			},
-		],
-	},
+	...targetParameters('The deployedModelId that Deploy Model outputs'),
 	{
 		displayName: 'Body',
 		name: 'bodyType',
@@ -545,7 +500,7 @@ export class VertexAiInvoke implements INodeType {
 	methods = sharedMethods;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const read = parameterReader(this, properties);
+		const { read, runItems } = nodeRun(this, properties, CORE_FIELDS);
 		const node = nodeFacts(this);
 		/**
 		 * The requests built by the check of every item before the first is sent, kept for the send: n8n evaluates an
@@ -553,8 +508,7 @@ export class VertexAiInvoke implements INodeType {
 		 * body is left out (the check does not load the file), so that item is built again when it is sent.
 		 */
 		const checked = new Map<number, InvokeRequest>();
-		return await runWithClient(
-			this,
+		return await runItems(
 			async (i, signal, client): Promise<INodeExecutionData[]> => {
 				const { input, output } = checked.get(i) ?? (await requestOf(this, read, node, i));
 				checked.delete(i);
@@ -596,7 +550,6 @@ export class VertexAiInvoke implements INodeType {
 			},
 			{
 				concurrency: () => read.number(0, 'options.concurrency'),
-				parameterOf: read.fieldWords(CORE_FIELDS),
 				check: async (i) => {
 					const request = await requestOf(this, read, node, i, true);
 					if (request.input.body?.kind !== 'bytes') checked.set(i, request);

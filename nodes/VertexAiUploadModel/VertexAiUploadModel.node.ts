@@ -8,11 +8,11 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { resourceId, UPLOAD_MODEL, type IfExists, type Model, type UploadModelInput } from '../../lib';
-import { runWithClient } from '../shared/client';
+import { resourceId, UPLOAD_MODEL, type IfExists, type UploadModelInput } from '../../lib';
+import { nodeRun } from '../shared/client';
 import { outputItem, withCarriedIds } from '../shared/items';
 import { sharedMethods } from '../shared/methods';
-import { operationFields, startOrResumeOperation, waitSettings } from '../shared/operation';
+import { operationFields, startOrReuse, waitSettings } from '../shared/operation';
 import {
 	CALLER_ID,
 	CALLER_ID_RULE,
@@ -27,7 +27,7 @@ import {
 	SERVER_ROUTE_RULE,
 	waitParameters,
 } from '../shared/parameters';
-import { parameterReader, type ParameterReader } from '../shared/read';
+import type { ParameterReader } from '../shared/read';
 import { commaList, keyValuePairs } from '../shared/values';
 
 const probeFields = [
@@ -344,28 +344,21 @@ export class VertexAiUploadModel implements INodeType {
 	methods = sharedMethods;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const read = parameterReader(this, properties);
-		return await runWithClient(
-			this,
+		const { read, runItems } = nodeRun(this, properties, CORE_FIELDS);
+		return await runItems(
 			async (i, signal, client) => {
-				let existing: Model | undefined;
 				const settings = waitSettings(read, i);
 				const request = uploadRequest(read, i);
-				const { operation, result } = await startOrResumeOperation(this, client, settings, UPLOAD_MODEL, signal, async () => {
-					const uploaded = await client.uploadModel(request, { signal });
-					existing = uploaded.existing;
-					return uploaded.operation;
-				});
+				const { operation, result, existing } = await startOrReuse(this, client, settings, UPLOAD_MODEL, signal, () =>
+					client.uploadModel(request, { signal }),
+				);
 				const model = existing?.name ?? result?.model;
 				const ids: IDataObject = model
 					? { modelId: resourceId(model), modelVersionId: existing?.versionId ?? result?.modelVersionId ?? null, model }
 					: {};
 				return [outputItem(i, withCarriedIds(this, i, ids, { existed: existing !== undefined, ...operationFields(operation) }))];
 			},
-			{
-				parameterOf: read.fieldWords(CORE_FIELDS),
-				check: (i) => [waitSettings(read, i), uploadRequest(read, i)],
-			},
+			{ check: (i) => [waitSettings(read, i), uploadRequest(read, i)] },
 		);
 	}
 }

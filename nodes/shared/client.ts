@@ -3,6 +3,7 @@ import {
 	type ICredentialDataDecryptedObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
+	type INodeProperties,
 	type NodeApiError,
 } from 'n8n-workflow';
 
@@ -17,6 +18,7 @@ import {
 import { toNodeError } from './errors';
 import { runForEachItem, type PerItemOptions } from './items';
 import { CREDENTIAL_TYPE } from './parameters';
+import { parameterReader, type ParameterReader } from './read';
 
 const USER_AGENT = 'n8n-nodes-vertex-invoke';
 
@@ -244,4 +246,27 @@ export async function runWithClient(
 ): Promise<INodeExecutionData[][]> {
 	const client = clientLoader(ctx);
 	return await runForEachItem(ctx, async (itemIndex, signal) => await handleItem(itemIndex, signal, await client(itemIndex)), options);
+}
+
+/**
+ * A node's ParameterReader over its `properties` (made once per run, before any item) and its item loop:
+ * runWithClient with the core's refusals named in the node's words (`coreFields`, see ParameterReader.fieldWords).
+ */
+export function nodeRun(
+	ctx: IExecuteFunctions,
+	properties: INodeProperties[],
+	coreFields: Record<string, string>,
+): {
+	read: ParameterReader;
+	runItems: (
+		handleItem: (itemIndex: number, signal: AbortSignal, client: VertexClient) => Promise<INodeExecutionData[]>,
+		options?: Omit<PerItemOptions, 'parameterOf'>,
+	) => Promise<INodeExecutionData[][]>;
+} {
+	const read = parameterReader(ctx, properties);
+	return {
+		read,
+		runItems: async (handleItem, options = {}) =>
+			await runWithClient(ctx, handleItem, { ...options, parameterOf: read.fieldWords(coreFields) }),
+	};
 }

@@ -1,9 +1,9 @@
-import { NodeOperationError, sleep, type INode, type INodeProperties, type ISupplyDataFunctions } from 'n8n-workflow';
+import { NodeOperationError, sleep, type INode, type INodeProperties, type ISupplyDataFunctions, type NodeApiError } from 'n8n-workflow';
 
 import { VertexApiError, VertexTransportError, type InvokeResponse, type VertexClient } from '../../lib';
 import { checkedClient, credentialProblem } from './client';
 import { toNodeError } from './errors';
-import { CREDENTIAL_TYPE, endpointLocator } from './parameters';
+import { CREDENTIAL_TYPE, endpointLocator, targetParameters } from './parameters';
 
 /**
  * The OpenAI-compatible API of a model server (vLLM, TGI, SGLang...) behind a dedicated endpoint, for the AI
@@ -132,45 +132,7 @@ export class ModelName {
 
 // Parameters shared by the chat model and embeddings sub-nodes
 
-export const targetProperties: INodeProperties[] = [
-	endpointLocator,
-	{
-		displayName: 'Target',
-		name: 'target',
-		type: 'options',
-		options: [
-			{ name: 'Traffic Split', value: 'trafficSplit', description: "Let the endpoint's traffic split pick a deployed model" },
-			{ name: 'One Deployed Model', value: 'deployedModel', description: 'Bypass the traffic split' },
-		],
-		default: 'trafficSplit',
-		description: 'Which deployed model on the endpoint answers',
-	},
-	{
-		displayName: 'Deployed Model',
-		name: 'deployedModel',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		description: 'The deployed model to call, whatever its share of the traffic',
-		displayOptions: { show: { target: ['deployedModel'] } },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a deployed model...',
-				typeOptions: { searchListMethod: 'searchDeployedModels', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. 1206978444030640128',
-				validation: [{ type: 'regex', properties: { regex: '^[0-9]{1,20}$', errorMessage: 'A deployed model ID is a number' } }],
-			},
-		],
-	},
-];
+export const targetProperties: INodeProperties[] = [endpointLocator, ...targetParameters()];
 
 export function modelNameProperties(route: string): INodeProperties[] {
 	return [
@@ -253,7 +215,7 @@ export function numberOption(ctx: ISupplyDataFunctions, options: Json, name: str
 }
 
 /** The client of the node's credential, the endpoint and route, and the model name choice, checked. */
-export async function readTarget(ctx: ISupplyDataFunctions, itemIndex: number, options: Json): Promise<{ target: OpenAiTarget; model: ModelChoice }> {
+async function readTarget(ctx: ISupplyDataFunctions, itemIndex: number, options: Json): Promise<{ target: OpenAiTarget; model: ModelChoice }> {
 	const node = ctx.getNode();
 	const endpoint = text(ctx, 'endpoint', itemIndex);
 	if (endpoint === '') throw parameterError(node, itemIndex, 'Endpoint', 'No endpoint is set: pick one, or give its ID.');
@@ -286,6 +248,20 @@ export async function readTarget(ctx: ISupplyDataFunctions, itemIndex: number, o
 	}
 	const target: OpenAiTarget = { client, endpoint, deployedModelId, routePrefix, timeoutMs: timeoutSeconds * 1000, maxRetries: Math.floor(maxRetries) };
 	return { target, model };
+}
+
+/**
+ * What both sub-nodes read first in supplyData: their Options, the endpoint to call (readTarget) with its model name,
+ * and how an error of theirs becomes the node's error for this item.
+ */
+export async function readSubNodeItem(
+	ctx: ISupplyDataFunctions,
+	itemIndex: number,
+): Promise<{ options: Json; target: OpenAiTarget; modelName: ModelName; toError: (error: unknown) => NodeApiError | NodeOperationError }> {
+	const node = ctx.getNode();
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as Json;
+	const { target, model } = await readTarget(ctx, itemIndex, options);
+	return { options, target, modelName: new ModelName(model, target), toError: (error) => toNodeError(node, error, itemIndex) };
 }
 
 /** The Extra Body Fields option: a JSON object, without the fields the node sets itself (`reserved`). */

@@ -72,6 +72,27 @@ export async function startOrResumeOperation<Result>(
 	return await client.waitForResult(type, operation, nodeWaitOptions(ctx, settings.timeoutMs, signal));
 }
 
+/**
+ * startOrResumeOperation for a start that can find its resource already there (If Exists: Use, If Deployed: Keep):
+ * `start` gives what it found as `existing`, and then no operation.
+ */
+export async function startOrReuse<Result, Existing>(
+	ctx: IExecuteFunctions,
+	client: VertexClient,
+	settings: WaitSettings,
+	type: OperationType<Result>,
+	signal: AbortSignal,
+	start: () => Promise<{ operation?: Operation; existing?: Existing }>,
+): Promise<{ operation?: Operation; result?: Result; existing?: Existing }> {
+	let existing: Existing | undefined;
+	const outcome = await startOrResumeOperation(ctx, client, settings, type, signal, async () => {
+		const started = await start();
+		existing = started.existing;
+		return started.operation;
+	});
+	return { ...outcome, existing };
+}
+
 /** The operation named in "Resume Operation"; a name the core refuses is refused naming that parameter. */
 async function resumed(client: VertexClient, settings: WaitSettings, signal: AbortSignal): Promise<Operation> {
 	return await client

@@ -130,6 +130,76 @@ export const modelLocator: INodeProperties = {
 };
 
 /**
+ * Resource locator for one model deployed on the chosen endpoint: picked from the endpoint's list, or its number.
+ * `hint` goes under "By ID"; `displayOptions` (when given) decides when it shows.
+ */
+export function deployedModelLocator(
+	description: string,
+	{ hint, displayOptions }: { hint?: string; displayOptions?: INodeProperties['displayOptions'] } = {},
+): INodeProperties {
+	return {
+		displayName: 'Deployed Model',
+		name: 'deployedModel',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description,
+		...(displayOptions ? { displayOptions } : {}),
+		// The modes stay written inside this literal: n8n's lint takes parameter-like literals outside it for parameters.
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a deployed model...',
+				typeOptions: { searchListMethod: 'searchDeployedModels', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: 'e.g. 1206978444030640128',
+				...(hint === undefined ? {} : { hint }),
+				validation: [
+					{
+						type: 'regex',
+						properties: { regex: '^[0-9]{1,20}$', errorMessage: 'A deployed model ID is a number' },
+					},
+				],
+			},
+		],
+	};
+}
+
+/**
+ * "Target" (let the endpoint's traffic split choose, or call one deployed model) and the Deployed Model locator it
+ * shows, for the nodes that call an endpoint. `byIdHint` goes under the locator's "By ID".
+ */
+export function targetParameters(byIdHint?: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Target',
+			name: 'target',
+			type: 'options',
+			options: [
+				{
+					name: 'Traffic Split',
+					value: 'trafficSplit',
+					description: "Let the endpoint's traffic split pick a deployed model",
+				},
+				{ name: 'One Deployed Model', value: 'deployedModel', description: 'Bypass the traffic split' },
+			],
+			default: 'trafficSplit',
+			description: 'Which deployed model on the endpoint answers',
+		},
+		deployedModelLocator('The deployed model to call, whatever its share of the traffic', {
+			hint: byIdHint,
+			displayOptions: { show: { target: ['deployedModel'] } },
+		}),
+	];
+}
+
+/**
  * The Model locator's value for the core: the id (or `id@version`, or resource name) as given, and for a console
  * URL of one version (`.../models/{id}/versions/{v}/...`) `id@v`, so the version the user looked at is deployed.
  */

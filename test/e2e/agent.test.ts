@@ -29,7 +29,7 @@ import {
 	type ExecuteResult,
 	type N8nServer,
 } from '../../scripts/n8n-run';
-import { describeE2e, prepareN8n, requireFreshBuild, sampleChatReply, type PreparedN8n } from './support';
+import { describeE2e, prepareN8n, readStreamLines, requireFreshBuild, sampleChatReply, type PreparedN8n, type StreamLine } from './support';
 
 const ENDPOINT_ID = 'agent-endpoint';
 const QUESTION = 'What is 12 * 7?';
@@ -164,13 +164,6 @@ async function clearRequests(emulator: EmulatorProcess): Promise<void> {
 
 const chatCompletions = (requests: LoggedRequest[]) => requests.filter((request) => request.path === '/v1/chat/completions');
 
-interface StreamLine {
-	type: string;
-	content?: string;
-	metadata?: { nodeName?: string };
-	at: number;
-}
-
 /** Posts a chat message and reads the NDJSON answer line by line, noting when each line arrived. */
 async function chat(baseUrl: string, chatInput: string): Promise<{ status: number; lines: StreamLine[]; endedAt: number }> {
 	const response = await fetch(`${baseUrl}/webhook/${CHAT_WEBHOOK_ID}/chat`, {
@@ -178,22 +171,8 @@ async function chat(baseUrl: string, chatInput: string): Promise<{ status: numbe
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify({ action: 'sendMessage', sessionId: 'e2e-session', chatInput }),
 	});
-	const lines: StreamLine[] = [];
-	const reader = response.body!.getReader();
-	const decoder = new TextDecoder();
-	let buffered = '';
-	for (;;) {
-		const { done, value } = await reader.read();
-		if (done) break;
-		buffered += decoder.decode(value, { stream: true });
-		let newline: number;
-		while ((newline = buffered.indexOf('\n')) >= 0) {
-			const text = buffered.slice(0, newline).trim();
-			buffered = buffered.slice(newline + 1);
-			if (text) lines.push({ ...(JSON.parse(text) as Omit<StreamLine, 'at'>), at: Date.now() });
-		}
-	}
-	return { status: response.status, lines: lines.filter((line) => line.type !== 'keepalive'), endedAt: Date.now() };
+	const lines = await readStreamLines(response);
+	return { status: response.status, lines, endedAt: Date.now() };
 }
 
 describeE2e('an n8n AI Agent on your own model', () => {

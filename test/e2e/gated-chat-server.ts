@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { VertexClient } from '../../lib';
 import { clientOptionsFromCredential } from '../../nodes/shared/client';
 import type { EmulatorProcess } from '../../scripts/n8n-run';
+import { readStreamLines, type StreamLine } from './support';
 
 export interface GatedStream {
 	/** Deltas written to the socket so far. */
@@ -72,6 +73,35 @@ export async function startGatedChatServer({ chunks, safetyTimeoutMs = 30_000 }:
 				server.close(() => resolve());
 			}),
 	};
+}
+
+export type GatedChatServer = Awaited<ReturnType<typeof startGatedChatServer>>;
+
+/**
+ * Posts a chat to the streaming webhook at `webhookUrl` and reads its answer, releasing the held model server as
+ * soon as the client has the first item: `atFirstItem` is what the server had sent by then (1 of its deltas, not
+ * ended, unless something on the way buffered the stream).
+ */
+export async function chatThroughGate(
+	webhookUrl: string,
+	gated: GatedChatServer,
+): Promise<{ lines: StreamLine[]; atFirstItem?: Pick<GatedStream, 'sent' | 'ended'> }> {
+	const response = await fetch(webhookUrl, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ messages: [{ role: 'user', content: 'Tell me a story' }] }),
+	});
+	if (response.status !== 200) throw new Error(`the webhook answered ${response.status}: ${await response.text()}`);
+	let atFirstItem: Pick<GatedStream, 'sent' | 'ended'> | undefined;
+	const lines = await readStreamLines(response, (line) => {
+		if (line.type === 'item' && !atFirstItem) {
+			const [stream] = gated.streams;
+			atFirstItem = { sent: stream.sent, ended: stream.ended };
+			// The client has the first delta: only now may the model server produce the rest.
+			gated.release();
+		}
+	});
+	return { lines, atFirstItem };
 }
 
 /**

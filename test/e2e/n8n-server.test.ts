@@ -21,20 +21,14 @@ import {
 	type EmulatorProcess,
 	type N8nServer,
 } from '../../scripts/n8n-run';
-import { deltaText, deployGatedServer, startGatedChatServer } from './gated-chat-server';
+import { chatThroughGate, deltaText, deployGatedServer, startGatedChatServer, type GatedChatServer } from './gated-chat-server';
 import { NODE_NAMES, PACKAGE, SUB_NODE_NAMES, describeE2e, prepareN8n, requireFreshBuild, type PreparedN8n } from './support';
 
 const GATED_IMAGE = 'e2e.local/gated-chat-server:1';
 const CHUNKS = 12;
 
-interface StreamLine {
-	type: string;
-	content?: string;
-	metadata?: { nodeName: string };
-}
-
 describeE2e('the package in n8n start', () => {
-	let gated: Awaited<ReturnType<typeof startGatedChatServer>>;
+	let gated: GatedChatServer;
 	let emulator: EmulatorProcess;
 	let n8n: PreparedN8n;
 	let server: N8nServer;
@@ -92,40 +86,10 @@ describeE2e('the package in n8n start', () => {
 	});
 
 	it('example 4 streams NDJSON to the webhook client while the model server is still producing, in order', async () => {
-		const response = await fetch(`${server.baseUrl}/webhook/vertex-chat`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ messages: [{ role: 'user', content: 'Tell me a story' }] }),
-		});
-		expect(response.status).toBe(200);
-		const reader = response.body!.getReader();
-		const decoder = new TextDecoder();
-		const lines: StreamLine[] = [];
-		let buffered = '';
-		let serverStateAtFirstItem: { sent: number; ended: boolean } | undefined;
-		for (;;) {
-			const { done, value } = await reader.read();
-			if (done) break;
-			buffered += decoder.decode(value, { stream: true });
-			let newline: number;
-			while ((newline = buffered.indexOf('\n')) >= 0) {
-				const text = buffered.slice(0, newline).trim();
-				buffered = buffered.slice(newline + 1);
-				if (!text) continue;
-				const line = JSON.parse(text) as StreamLine;
-				if (line.type === 'keepalive') continue;
-				lines.push(line);
-				if (line.type === 'item' && !serverStateAtFirstItem) {
-					const [stream] = gated.streams;
-					serverStateAtFirstItem = { sent: stream.sent, ended: stream.ended };
-					// The client has the first delta: only now may the model server produce the rest.
-					gated.release();
-				}
-			}
-		}
+		const { lines, atFirstItem } = await chatThroughGate(`${server.baseUrl}/webhook/vertex-chat`, gated);
 
 		// The first delta reached the client while the server had sent 1 of 12 and was held.
-		expect(serverStateAtFirstItem).toEqual({ sent: 1, ended: false });
+		expect(atFirstItem).toEqual({ sent: 1, ended: false });
 		expect(gated.streams).toHaveLength(1);
 		expect(gated.streams[0]).toMatchObject({ releasedBy: 'client', sent: CHUNKS, ended: true });
 

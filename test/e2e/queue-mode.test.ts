@@ -31,7 +31,7 @@ import {
 	type RedisServer,
 } from '../../scripts/n8n-run';
 import { batchWorkflow } from '../../scripts/scale-workflows';
-import { deltaText, deployGatedServer, startGatedChatServer } from './gated-chat-server';
+import { chatThroughGate, deltaText, deployGatedServer, startGatedChatServer, type GatedChatServer } from './gated-chat-server';
 import { describeE2e, prepareN8n, requireFreshBuild, sampleChatReply, type PreparedN8n } from './support';
 
 const GATED_IMAGE = 'e2e.local/gated-chat-server:1';
@@ -156,17 +156,11 @@ async function startCollector() {
 	};
 }
 
-interface StreamLine {
-	type: string;
-	content?: string;
-	metadata?: { nodeName: string };
-}
-
 const tokensMinted = async (emulator: EmulatorProcess) =>
 	((await (await fetch(`${emulator.baseUrl}/emulator/stats`)).json()) as { tokensMinted: number }).tokensMinted;
 
 describeE2e('the package in n8n queue mode (main + two workers on Redis)', () => {
-	let gated: Awaited<ReturnType<typeof startGatedChatServer>>;
+	let gated: GatedChatServer;
 	let emulator: EmulatorProcess;
 	let redis: RedisServer;
 	let postgres: PostgresServer;
@@ -259,38 +253,9 @@ describeE2e('the package in n8n queue mode (main + two workers on Redis)', () =>
 
 	it('streams a webhook answer from a worker while the model server is still producing it', async () => {
 		const before = await tokensMinted(emulator);
-		const response = await fetch(`${main.baseUrl}/webhook/vertex-chat`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ messages: [{ role: 'user', content: 'Tell me a story' }] }),
-		});
-		expect(response.status).toBe(200);
-		const reader = response.body!.getReader();
-		const decoder = new TextDecoder();
-		const lines: StreamLine[] = [];
-		let buffered = '';
-		let serverStateAtFirstItem: { sent: number; ended: boolean } | undefined;
-		for (;;) {
-			const { done, value } = await reader.read();
-			if (done) break;
-			buffered += decoder.decode(value, { stream: true });
-			let newline: number;
-			while ((newline = buffered.indexOf('\n')) >= 0) {
-				const text = buffered.slice(0, newline).trim();
-				buffered = buffered.slice(newline + 1);
-				if (!text) continue;
-				const line = JSON.parse(text) as StreamLine;
-				if (line.type === 'keepalive') continue;
-				lines.push(line);
-				if (line.type === 'item' && !serverStateAtFirstItem) {
-					const [stream] = gated.streams;
-					serverStateAtFirstItem = { sent: stream.sent, ended: stream.ended };
-					// The client has the first delta (worker -> Redis -> main -> client): only now may the server go on.
-					gated.release();
-				}
-			}
-		}
-		expect(serverStateAtFirstItem).toEqual({ sent: 1, ended: false });
+		// The first item comes worker -> Redis -> main -> client before the held model server goes on.
+		const { lines, atFirstItem } = await chatThroughGate(`${main.baseUrl}/webhook/vertex-chat`, gated);
+		expect(atFirstItem).toEqual({ sent: 1, ended: false });
 		expect(gated.streams).toHaveLength(1);
 		expect(gated.streams[0]).toMatchObject({ releasedBy: 'client', sent: CHUNKS, ended: true });
 		const items = lines.filter((line) => line.metadata?.nodeName === 'Invoke Chat' && line.type === 'item').map((line) => line.content);

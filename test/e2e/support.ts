@@ -60,3 +60,38 @@ export function sampleChunkText(index: number): string {
 }
 
 export { sampleChatReply } from '../../scripts/scale-workflows';
+
+/** A line of a streamed n8n webhook answer (NDJSON: begin, item, end, error), with when it arrived. */
+export interface StreamLine {
+	type: string;
+	content?: string;
+	metadata?: { nodeName?: string };
+	at: number;
+}
+
+/**
+ * Reads a streamed webhook answer line by line as it arrives, keepalives left out. `onLine` sees each line on
+ * arrival, before the next read: e.g. to release a held model server once the client has the first item.
+ */
+export async function readStreamLines(response: Response, onLine?: (line: StreamLine) => void): Promise<StreamLine[]> {
+	const lines: StreamLine[] = [];
+	const reader = response.body!.getReader();
+	const decoder = new TextDecoder();
+	let buffered = '';
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		buffered += decoder.decode(value, { stream: true });
+		let newline: number;
+		while ((newline = buffered.indexOf('\n')) >= 0) {
+			const text = buffered.slice(0, newline).trim();
+			buffered = buffered.slice(newline + 1);
+			if (!text) continue;
+			const line: StreamLine = { ...(JSON.parse(text) as Omit<StreamLine, 'at'>), at: Date.now() };
+			if (line.type === 'keepalive') continue;
+			lines.push(line);
+			onLine?.(line);
+		}
+	}
+	return lines;
+}

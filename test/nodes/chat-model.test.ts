@@ -13,12 +13,11 @@ import {
 	type INodeExecutionData,
 	type INodeParameters,
 	type INodeType,
-	type INodeTypeDescription,
 } from 'n8n-workflow';
 
 import { VertexAiChatModel } from '../../nodes/VertexAiChatModel/VertexAiChatModel.node';
-import { runWorkflow, sourceNode, type WorkflowRunResult } from '../harness/n8n-engine';
-import { PACKAGE, credentialTypes, deployModel, emulatorWithCredential, expectNoSecrets, locator, nodeTypes, type DeployedModel, type NodeEnv } from './support';
+import type { WorkflowRunResult } from '../harness/n8n-engine';
+import { PACKAGE, deployModel, emulatorWithCredential, locator, probeDescription, runSubNode, type DeployedModel, type NodeEnv } from './support';
 
 const CHAT_MODEL = `${PACKAGE}.vertexAiChatModel`;
 const PROBE = 'test.modelProbe';
@@ -37,20 +36,10 @@ const CALCULATOR = {
  * (the tool "answers" 84). The model is whatever n8n-core's getInputConnectionData gives: the sub-node's.
  */
 class ModelProbe implements INodeType {
-	description: INodeTypeDescription = {
-		displayName: 'Model Probe',
-		name: 'modelProbe',
-		group: ['transform'],
-		version: 1,
-		description: 'Calls the connected chat model',
-		defaults: { name: 'Model Probe' },
-		inputs: [NodeConnectionTypes.Main, { type: NodeConnectionTypes.AiLanguageModel, required: true, maxConnections: 1 }],
-		outputs: [NodeConnectionTypes.Main],
-		properties: [
-			{ displayName: 'Mode', name: 'mode', type: 'string', default: 'invoke' },
-			{ displayName: 'Prompt', name: 'prompt', type: 'string', default: 'Say hello' },
-		],
-	};
+	description = probeDescription('Model Probe', 'modelProbe', 'Calls the connected chat model', NodeConnectionTypes.AiLanguageModel, [
+		{ displayName: 'Mode', name: 'mode', type: 'string', default: 'invoke' },
+		{ displayName: 'Prompt', name: 'prompt', type: 'string', default: 'Say hello' },
+	]);
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const model = (await this.getInputConnectionData(NodeConnectionTypes.AiLanguageModel, 0)) as any;
@@ -105,22 +94,12 @@ beforeEach(() => {
 });
 
 async function probe(probeParameters: IDataObject, modelParameters: IDataObject = {}, credential = env.credential): Promise<WorkflowRunResult> {
-	const result = await runWorkflow({
-		nodeTypes: { ...nodeTypes, [CHAT_MODEL]: VertexAiChatModel, [PROBE]: ModelProbe },
-		credentialTypes,
-		credentials: { googleVertexAiApi: credential },
-		nodes: [
-			sourceNode('Start'),
-			{ name: 'Probe', type: PROBE, parameters: probeParameters as INodeParameters },
-			{ name: 'Chat Model', type: CHAT_MODEL, parameters: { endpoint: locator(sample.endpointId), ...modelParameters } },
-		],
-		connections: {
-			Start: { main: [[{ node: 'Probe', type: 'main', index: 0 }]] },
-			'Chat Model': { [NodeConnectionTypes.AiLanguageModel]: [[{ node: 'Probe', type: NodeConnectionTypes.AiLanguageModel, index: 0 }]] },
-		},
+	return await runSubNode(env, {
+		connection: NodeConnectionTypes.AiLanguageModel,
+		probe: { type: PROBE, nodeType: ModelProbe, parameters: probeParameters as INodeParameters },
+		subNode: { name: 'Chat Model', type: CHAT_MODEL, nodeType: VertexAiChatModel, parameters: { endpoint: locator(sample.endpointId), ...modelParameters } },
+		credential,
 	});
-	await expectNoSecrets(env, result);
-	return result;
 }
 
 function output(result: WorkflowRunResult): any {

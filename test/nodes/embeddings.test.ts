@@ -10,29 +10,18 @@ import {
 	type INodeExecutionData,
 	type INodeParameters,
 	type INodeType,
-	type INodeTypeDescription,
 } from 'n8n-workflow';
 
 import { VertexAiEmbeddings } from '../../nodes/VertexAiEmbeddings/VertexAiEmbeddings.node';
-import { runWorkflow, sourceNode, type WorkflowRunResult } from '../harness/n8n-engine';
-import { PACKAGE, credentialTypes, deployModel, emulatorWithCredential, expectNoSecrets, locator, nodeTypes, type DeployedModel, type NodeEnv } from './support';
+import type { WorkflowRunResult } from '../harness/n8n-engine';
+import { PACKAGE, deployModel, emulatorWithCredential, locator, probeDescription, runSubNode, type DeployedModel, type NodeEnv } from './support';
 
 const EMBEDDINGS = `${PACKAGE}.vertexAiEmbeddings`;
 const PROBE = 'test.embeddingsProbe';
 const DOCUMENTS = ['alpha', 'beta gamma', 'delta', 'epsilon', 'zeta'];
 
 class EmbeddingsProbe implements INodeType {
-	description: INodeTypeDescription = {
-		displayName: 'Embeddings Probe',
-		name: 'embeddingsProbe',
-		group: ['transform'],
-		version: 1,
-		description: 'Calls the connected embeddings',
-		defaults: { name: 'Embeddings Probe' },
-		inputs: [NodeConnectionTypes.Main, { type: NodeConnectionTypes.AiEmbedding, required: true, maxConnections: 1 }],
-		outputs: [NodeConnectionTypes.Main],
-		properties: [],
-	};
+	description = probeDescription('Embeddings Probe', 'embeddingsProbe', 'Calls the connected embeddings', NodeConnectionTypes.AiEmbedding);
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const embeddings = (await this.getInputConnectionData(NodeConnectionTypes.AiEmbedding, 0)) as {
@@ -58,22 +47,11 @@ afterAll(async () => {
 });
 
 async function probe(parameters: IDataObject = {}): Promise<WorkflowRunResult> {
-	const result = await runWorkflow({
-		nodeTypes: { ...nodeTypes, [EMBEDDINGS]: VertexAiEmbeddings, [PROBE]: EmbeddingsProbe },
-		credentialTypes,
-		credentials: env.credentials,
-		nodes: [
-			sourceNode('Start'),
-			{ name: 'Probe', type: PROBE },
-			{ name: 'Embeddings', type: EMBEDDINGS, parameters: { endpoint: locator(sample.endpointId), ...parameters } as INodeParameters },
-		],
-		connections: {
-			Start: { main: [[{ node: 'Probe', type: 'main', index: 0 }]] },
-			Embeddings: { [NodeConnectionTypes.AiEmbedding]: [[{ node: 'Probe', type: NodeConnectionTypes.AiEmbedding, index: 0 }]] },
-		},
+	return await runSubNode(env, {
+		connection: NodeConnectionTypes.AiEmbedding,
+		probe: { type: PROBE, nodeType: EmbeddingsProbe },
+		subNode: { name: 'Embeddings', type: EMBEDDINGS, nodeType: VertexAiEmbeddings, parameters: { endpoint: locator(sample.endpointId), ...parameters } as INodeParameters },
 	});
-	await expectNoSecrets(env, result);
-	return result;
 }
 
 it('embeds documents in batches and a query, in order, with the model /v1/models lists, and records each call', async () => {

@@ -1,4 +1,12 @@
-import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type INodeParameters,
+	type INodeProperties,
+	type INodeTypeDescription,
+	type NodeConnectionType,
+} from 'n8n-workflow';
 
 import { GoogleVertexAiApi } from '../../credentials/GoogleVertexAiApi.credentials';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator';
@@ -6,7 +14,7 @@ import { clearVertexClientCache, getVertexClient } from '../../lib';
 import { clientOptionsFromCredential } from '../../nodes/shared/client';
 import { keySecrets } from '../../scripts/n8n-run';
 import { captureLogs } from '../harness/log-capture';
-import { chain, runWorkflow, sourceNode, type RunWorkflowOptions, type WorkflowRunResult } from '../harness/n8n-engine';
+import { chain, runWorkflow, sourceNode, type NodeTypeEntry, type RunWorkflowOptions, type WorkflowRunResult } from '../harness/n8n-engine';
 import { VertexAiCreateDedicatedEndpoint } from '../../nodes/VertexAiCreateDedicatedEndpoint/VertexAiCreateDedicatedEndpoint.node';
 import { VertexAiDeployModel } from '../../nodes/VertexAiDeployModel/VertexAiDeployModel.node';
 import { VertexAiInvoke } from '../../nodes/VertexAiInvoke/VertexAiInvoke.node';
@@ -183,4 +191,63 @@ export async function expectNoSecrets(
 	for (const secret of [...(await secretsOf(env)), ...extraSecrets]) expect(text.includes(secret)).toBe(false);
 	// Key material, not the words: a message may well say "paste it from its BEGIN PRIVATE KEY line".
 	expect(text).not.toMatch(/-----BEGIN|PRIVATE KEY-----/);
+}
+
+/** The description of a test's root node ("Probe") that takes one AI sub-node on its `connection` input. */
+export function probeDescription(
+	displayName: string,
+	name: string,
+	description: string,
+	connection: NodeConnectionType,
+	properties: INodeProperties[] = [],
+): INodeTypeDescription {
+	return {
+		displayName,
+		name,
+		group: ['transform'],
+		version: 1,
+		description,
+		defaults: { name: displayName },
+		inputs: [NodeConnectionTypes.Main, { type: connection, required: true, maxConnections: 1 }],
+		outputs: [NodeConnectionTypes.Main],
+		properties,
+	};
+}
+
+/**
+ * Runs Start -> Probe with one of this package's AI sub-nodes plugged into Probe's `connection` input, as an agent,
+ * chain or vector store takes one, so n8n-core itself calls the sub-node's supplyData. Probe is the test's own root
+ * node type, calling what the sub-node supplies. The environment's credential unless `credential` is given; the
+ * result is checked for secrets.
+ */
+export async function runSubNode(
+	env: NodeEnv,
+	{
+		connection,
+		probe,
+		subNode,
+		credential = env.credential,
+	}: {
+		connection: NodeConnectionType;
+		probe: { type: string; nodeType: NodeTypeEntry; parameters?: INodeParameters };
+		subNode: { name: string; type: string; nodeType: NodeTypeEntry; parameters: INodeParameters };
+		credential?: ICredentialDataDecryptedObject;
+	},
+): Promise<WorkflowRunResult> {
+	const result = await runWorkflow({
+		nodeTypes: { ...nodeTypes, [subNode.type]: subNode.nodeType, [probe.type]: probe.nodeType },
+		credentialTypes,
+		credentials: { googleVertexAiApi: credential },
+		nodes: [
+			sourceNode('Start'),
+			{ name: 'Probe', type: probe.type, ...(probe.parameters ? { parameters: probe.parameters } : {}) },
+			{ name: subNode.name, type: subNode.type, parameters: subNode.parameters },
+		],
+		connections: {
+			Start: { main: [[{ node: 'Probe', type: 'main', index: 0 }]] },
+			[subNode.name]: { [connection]: [[{ node: 'Probe', type: connection, index: 0 }]] },
+		},
+	});
+	await expectNoSecrets(env, result);
+	return result;
 }

@@ -2,6 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import {
 	collectPages,
+	deployedModelIds,
 	deploymentStageOf,
 	resourceId,
 	type Endpoint,
@@ -84,11 +85,6 @@ export function manageTrafficSplitProperty(description: string): INodeProperties
 
 // Output items
 
-/** The ids of the models deployed on an endpoint. */
-export function deployedModelIdsOf(endpoint: Endpoint): string[] {
-	return (endpoint.deployedModels ?? []).map((deployed) => deployed.id).filter((id): id is string => !!id);
-}
-
 /** An endpoint as Vertex returns it, with its bare id beside its name. */
 export function endpointJson(endpoint: Endpoint): IDataObject {
 	const { name, ...rest } = endpoint;
@@ -101,7 +97,7 @@ export function endpointSummary(endpoint: Endpoint): IDataObject {
 		endpoint: endpoint.name,
 		endpointId: resourceId(endpoint.name),
 		trafficSplit: (endpoint.trafficSplit ?? {}) as IDataObject,
-		deployedModelIds: deployedModelIdsOf(endpoint),
+		deployedModelIds: deployedModelIds(endpoint),
 	};
 }
 

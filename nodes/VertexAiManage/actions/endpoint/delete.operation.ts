@@ -1,10 +1,10 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { NO_RESULT, resourceId } from '../../../../lib';
+import { deployedModelIds, NO_RESULT, resourceId } from '../../../../lib';
 import { outputItem } from '../../../shared/items';
 import { operationFields, startOrResumeOperation, waitSettings } from '../../../shared/operation';
 import { waitParameters } from '../../../shared/parameters';
-import { deployedModelIdsOf, endpointParameter } from '../common';
+import { endpointParameter } from '../common';
 import type { ManageItem } from '../node.type';
 
 const DEFAULT_TIMEOUT_MINUTES = 60;
@@ -35,7 +35,7 @@ export async function execute(this: IExecuteFunctions, { index: itemIndex, signa
 
 	let undeployedModelIds: string[] = [];
 	const { operation, result } = await startOrResumeOperation(this, client, settings, NO_RESULT, signal, async () => {
-		if (undeployModels) undeployedModelIds = deployedModelIdsOf(await client.getEndpoint(name, { signal }));
+		if (undeployModels) undeployedModelIds = deployedModelIds(await client.getEndpoint(name, { signal }));
 		// Each undeploy is waited for even when the delete is not: the delete can only start once they are done.
 		return await client.deleteEndpoint(name, {
 			signal,

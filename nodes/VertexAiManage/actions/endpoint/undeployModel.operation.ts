@@ -3,41 +3,13 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, 
 import { NO_RESULT } from '../../../../lib';
 import { outputItem } from '../../../shared/items';
 import { operationFields, startOrResumeOperation, waitSettings } from '../../../shared/operation';
-import { trafficSplitOf, waitParameters } from '../../../shared/parameters';
+import { deployedModelLocator, trafficSplitOf, waitParameters } from '../../../shared/parameters';
 import { endpointParameter, endpointSummary, manageTrafficSplitProperty } from '../common';
 import type { ManageItem } from '../node.type';
 
 const properties: INodeProperties[] = [
 	endpointParameter,
-	{
-		displayName: 'Deployed Model',
-		name: 'deployedModel',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required: true,
-		description: 'The deployed model to remove from the endpoint; its machines are released (and no longer billed)',
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a deployed model...',
-				typeOptions: { searchListMethod: 'searchDeployedModels', searchable: true },
-			},
-			{
-				displayName: 'By ID',
-				name: 'id',
-				type: 'string',
-				placeholder: 'e.g. 1206978444030640128',
-				validation: [
-					{
-						type: 'regex',
-						properties: { regex: '^[0-9]{1,20}$', errorMessage: 'A deployed model ID is a number' },
-					},
-				],
-			},
-		],
-	},
+	deployedModelLocator('The deployed model to remove from the endpoint; its machines are released (and no longer billed)'),
 	{
 		displayName: 'Traffic',
 		name: 'trafficMode',
