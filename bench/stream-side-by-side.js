@@ -4,7 +4,8 @@
  * `stream: true`) through the emulator's invoke route:
  *
  * - 50,000 chunks of 16 characters: raw undici + eventsource-parser / the core's decodeStream / the Invoke node in
- *   n8n's engine giving one item per chunk / the node aggregating them into one item. CPU and wall time of this
+ *   n8n's engine giving one item per chunk (with and without the parsed data on text chunks) / the node aggregating
+ *   them into one item. CPU and wall time of this
  *   process, its peak RSS and heap (sampled), every run checked to have all the text.
  * - First chunk: a server that sends its first chunk and then pauses. Raw and core: from the call to the first decoded
  *   chunk. Node: from the moment n8n starts the node (its credential and client already loaded by earlier runs) to the
@@ -91,7 +92,7 @@ function coreStream(world) {
 }
 
 /** The Invoke node's parameters for the chat route, as a user sets them for a stream. */
-function invokeStreamNode(world, { chunks, delayMs = 0, streamOutput }) {
+function invokeStreamNode(world, { chunks, delayMs = 0, streamOutput, options = {} }) {
 	return {
 		type: 'n8n-nodes-vertex-invoke.vertexAiInvoke',
 		parameters: {
@@ -101,6 +102,7 @@ function invokeStreamNode(world, { chunks, delayMs = 0, streamOutput }) {
 			jsonBody: JSON.stringify(chatBody(chunks, delayMs)),
 			responseFormat: 'sse',
 			streamOutput,
+			options,
 		},
 	};
 }
@@ -111,9 +113,9 @@ async function runInvokeNode(setup, node, options = {}) {
 	return result;
 }
 
-function nodeStream(world, setup, streamOutput) {
+function nodeStream(world, setup, streamOutput, options) {
 	return async (chunks) => {
-		const result = await runInvokeNode(setup, invokeStreamNode(world, { chunks, streamOutput }));
+		const result = await runInvokeNode(setup, invokeStreamNode(world, { chunks, streamOutput, options }));
 		const items = result.lastNodeJson('Contender');
 		if (streamOutput === 'aggregate') return items[0]?.text?.length ?? 0;
 		return items.reduce((sum, json) => sum + (typeof json.text === 'string' ? json.text.length : 0), 0);
@@ -128,6 +130,10 @@ async function benchStreamsSideBySide(world, { chunks = CHUNKS, rounds = ROUNDS 
 		{ name: 'raw undici + eventsource-parser', stream: rawStream(raw, url) },
 		{ name: 'core client, decodeStream', stream: coreStream(world) },
 		{ name: 'Invoke node, one item per chunk (n8n engine)', stream: nodeStream(world, setup, 'chunks') },
+		{
+			name: 'the same, Include Parsed Data on Text Chunks off',
+			stream: nodeStream(world, setup, 'chunks', { dataOnTextChunks: false }),
+		},
 		{ name: 'Invoke node, one aggregated item (n8n engine)', stream: nodeStream(world, setup, 'aggregate') },
 	];
 	try {

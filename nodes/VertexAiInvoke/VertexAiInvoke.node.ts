@@ -187,6 +187,7 @@ async function requestOf(ctx: IExecuteFunctions, read: ParameterReader, node: No
 				rule: 'a field name of letters, digits, "_", "-" and "."',
 			}) || 'data',
 		detailsOnEveryChunk: read.boolean(i, 'options.responseDetailsOnEveryChunk'),
+		dataOnTextChunks: read.boolean(i, 'options.dataOnTextChunks'),
 		asTool: node.asTool,
 	};
 	input.body = await bodyOf(ctx, read, node, i, check);
@@ -212,15 +213,18 @@ function responseFields(response: InvokeResponse, includeHeaders: string[]): IDa
  * A chunk as an item: its text first (what the output table should show), then the chunk index, the SSE event and
  * id when the stream gave them, and the parsed data; nothing that is null. `details` (the response facts) follow on
  * the first chunk only, unless "Include Response Details on Every Chunk" asks for them on each: a 50,000-chunk
- * stream then carries them once, not 50,000 times.
+ * stream then carries them once, not 50,000 times. Without `dataOnTextChunks` a chunk that has its text leaves its
+ * parsed data out (an OpenAI chunk's data repeats the text among ids and timestamps): 50,000 chunks then make 3.8
+ * instead of 13.2 MiB of JSON (bench part 6b).
  */
-export function chunkItemJson(chunk: StreamChunk, details?: IDataObject): IDataObject {
+export function chunkItemJson(chunk: StreamChunk, details?: IDataObject, dataOnTextChunks = true): IDataObject {
 	const json: IDataObject = {};
 	if (chunk.text !== undefined && chunk.text !== null) json.text = chunk.text;
 	json.chunkIndex = chunk.index;
 	if (chunk.event !== undefined && chunk.event !== null) json.event = chunk.event;
 	if (chunk.id !== undefined && chunk.id !== null) json.id = chunk.id;
-	if (chunk.data !== undefined && chunk.data !== null) json.data = chunk.data as IDataObject;
+	const hasText = json.text !== undefined;
+	if (chunk.data !== undefined && chunk.data !== null && (dataOnTextChunks || !hasText)) json.data = chunk.data as IDataObject;
 	if (details) {
 		for (const [name, value] of Object.entries(details)) if (value !== null && value !== undefined) json[name] = value;
 	}
@@ -418,6 +422,14 @@ const properties: INodeProperties[] = [
 					'Whether to send chunks on to the caller as they arrive when the workflow streams its response (e.g. a Webhook in Streaming mode); see Coalesce Live Chunks (Ms)',
 			},
 			{
+				displayName: 'Include Parsed Data on Text Chunks',
+				name: 'dataOnTextChunks',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether a chunk item that has its text also carries the parsed event (data). Off: only chunks without text (tool calls, the finish reason, usage) carry it, and a long stream\'s execution data is a fraction of the size.',
+			},
+			{
 				displayName: 'Include Response Details on Every Chunk',
 				name: 'responseDetailsOnEveryChunk',
 				type: 'boolean',
@@ -544,7 +556,7 @@ export class VertexAiInvoke implements INodeType {
 				const items: INodeExecutionData[] = [];
 				for await (const chunk of forwarded) {
 					const details = items.length === 0 || output.detailsOnEveryChunk ? fields : undefined;
-					items.push(outputItem(i, chunkItemJson(chunk, details)));
+					items.push(outputItem(i, chunkItemJson(chunk, details, output.dataOnTextChunks)));
 				}
 				return items;
 			},

@@ -86,6 +86,20 @@ const CHAT_BODY = '{"messages":[{"role":"user","content":"Hello there"}],"stream
 const GENERATE_BODY = '{"chunks":3,"chunkSize":6}';
 
 describe('streamed responses', () => {
+	it('leaves the parsed data out of chunks that have their text when asked, and keeps it on the others', async () => {
+		const full = (await invoke({ path: '/v1/chat/completions', jsonBody: CHAT_BODY })).lastNodeJson('Invoke');
+		const result = await invoke({ path: '/v1/chat/completions', jsonBody: CHAT_BODY, options: { dataOnTextChunks: false } });
+		expect(result.error).toBeUndefined();
+		const chunks = result.lastNodeJson('Invoke');
+		expect(chunks.map((chunk) => chunk.text)).toEqual(full.map((chunk) => chunk.text));
+		// The role chunk and the 4 deltas have text; the stop chunk and the usage chunk have none and keep their data.
+		expect(chunks.map((chunk) => 'data' in chunk)).toEqual([false, false, false, false, false, true, true]);
+		expect(chunks[5].data).toMatchObject({ choices: [{ finish_reason: 'stop' }] });
+		expect(chunks[6].data).toMatchObject({ usage: { completion_tokens: 4 } });
+		expect(full.every((chunk) => 'data' in chunk)).toBe(true);
+		expect(chunks[0]).toMatchObject({ status: 200, deployedModelId: chat.deployedModelId });
+	});
+
 	it('turns an SSE chat stream into one item per chunk with the delta texts', async () => {
 		const result = await invoke({ path: '/v1/chat/completions', jsonBody: CHAT_BODY });
 		expect(result.error).toBeUndefined();
