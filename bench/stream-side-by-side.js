@@ -5,8 +5,8 @@
  *
  * - 50,000 chunks of 16 characters: raw undici + eventsource-parser / the core's decodeStream / the Invoke node in
  *   n8n's engine giving one item per chunk (with and without the parsed data on text chunks) / the node aggregating
- *   them into one item. CPU and wall time of this
- *   process, its peak RSS and heap (sampled), every run checked to have all the text.
+ *   them into one item. CPU and wall time of this process, its peak RSS and heap (sampled), every run checked to
+ *   have all the text.
  * - First chunk: a server that sends its first chunk and then pauses. Raw and core: from the call to the first decoded
  *   chunk. Node: from the moment n8n starts the node (its credential and client already loaded by earlier runs) to the
  *   first chunk it forwards live to the workflow's streaming caller.
