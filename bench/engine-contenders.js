@@ -167,22 +167,30 @@ function invokeNodeSetup(world) {
 /**
  * Our Invoke node with our credential. The node's core client is cached per process, so its token is minted in the
  * first run and reused after. `body`: 'expression' sends each item with JSON Body `={{ $json }}` (as a user maps an
- * item, and as the HTTP Request contenders do); 'fixed' sends one JSON Body written out, the same for every item.
+ * item, and as the HTTP Request contenders do); 'item' sends the item with Body: Input Item (no expression); 'fixed'
+ * sends one JSON Body written out, the same for every item.
  */
+const INVOKE_BODIES = {
+	fixed: { name: 'Invoke node, fixed JSON Body (n8n engine)', parameters: () => ({ bodyType: 'json', jsonBody: FIXED_BODY_TEXT }) },
+	expression: { name: 'Invoke node, JSON Body ={{ $json }} (n8n engine)', parameters: () => ({ bodyType: 'json', jsonBody: '={{ $json }}' }) },
+	item: { name: 'Invoke node, Body: Input Item (n8n engine)', parameters: () => ({ bodyType: 'item' }) },
+};
+
 async function invokeNodeContender(world, { body = 'expression' } = {}) {
 	const setup = invokeNodeSetup(world);
 	const fixed = body === 'fixed';
+	const variant = INVOKE_BODIES[body];
+	if (!variant) throw new Error(`invokeNodeContender: body is ${Object.keys(INVOKE_BODIES).join(', ')}, not ${JSON.stringify(body)}`);
 	return engineContender(world, {
-		name: fixed ? 'Invoke node, fixed JSON Body (n8n engine)' : 'Invoke node (n8n engine)',
+		name: variant.name,
 		...setup,
 		contenderNode: (concurrency) => ({
 			type: INVOKE_NODE_TYPE,
 			parameters: {
 				endpoint: { __rl: true, mode: 'id', value: world.endpoint },
 				path: ECHO_PATH,
-				bodyType: 'json',
-				// The item itself is the body ({"request": i}), or one body for all.
-				jsonBody: fixed ? FIXED_BODY_TEXT : '={{ $json }}',
+				// The item itself is the body ({"request": i}), by expression or as the input item, or one body for all.
+				...variant.parameters(),
 				responseFormat: 'json',
 				options: { concurrency: checkedInvokeConcurrency(concurrency) },
 			},
@@ -359,6 +367,7 @@ function engineContenderFactories({ batchIntervalMs = FASTEST_BATCH_INTERVAL_MS 
 	return [
 		(world) => invokeNodeContender(world, { body: 'fixed' }),
 		(world) => invokeNodeContender(world, { body: 'expression' }),
+		(world) => invokeNodeContender(world, { body: 'item' }),
 		(world) => httpRequestNodeContender(world, { auth: 'bearer', batchIntervalMs }),
 		(world) => httpRequestNodeContender(world, { auth: 'googleServiceAccount', batchIntervalMs }),
 	];

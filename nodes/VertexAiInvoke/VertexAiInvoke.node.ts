@@ -127,6 +127,9 @@ async function bodyOf(
 			// Text is sent as the user wrote it (key order, spacing), once it is known to be JSON at all.
 			return text === undefined ? { kind: 'json', value } : { kind: 'text', value: text, contentType: 'application/json' };
 		}
+		case 'item':
+			// The item itself: n8n hands the node its input items, so no expression has to build them again.
+			return { kind: 'json', value: ctx.getInputData()[i]?.json ?? {} };
 		case 'text':
 			return {
 				kind: 'text',
@@ -277,10 +280,15 @@ const properties: INodeProperties[] = [
 		name: 'bodyType',
 		type: 'options',
 		options: [
-			{ name: 'JSON', value: 'json', description: 'Send the JSON Body below, as written' },
-			{ name: 'Raw Text', value: 'text', description: 'Send text with the content type of your choice' },
 			{ name: 'Binary File', value: 'binary', description: 'Send a binary property of the input item' },
+			{
+				name: 'Input Item (JSON)',
+				value: 'item',
+				description: "Send each input item's JSON as the body, as it is: no expression to write (or to evaluate for every item)",
+			},
+			{ name: 'JSON', value: 'json', description: 'Send the JSON Body below, as written' },
 			{ name: 'None', value: 'none', description: 'Send an empty body' },
+			{ name: 'Raw Text', value: 'text', description: 'Send text with the content type of your choice' },
 		],
 		default: 'json',
 		description: 'What the request body is made of',

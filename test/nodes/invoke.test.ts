@@ -185,6 +185,15 @@ describe('streamed responses', () => {
 });
 
 describe('whole responses and request bodies', () => {
+	it('sends each input item\'s JSON as the body with Body: Input Item', async () => {
+		const items = [{ prompt: 'first', n: 1 }, { prompt: 'second', nested: { list: [1, 2] } }];
+		const result = await invoke({ path: '/echo', bodyType: 'item' }, items);
+		expect(result.error).toBeUndefined();
+		const echoed = result.lastNodeJson('Invoke').map((json) => json.body as { body: string; headers: Record<string, string> });
+		expect(echoed.map((answer) => JSON.parse(answer.body))).toEqual(items);
+		expect(echoed.every((answer) => answer.headers['content-type'] === 'application/json')).toBe(true);
+	});
+
 	it('gives one item with status, headers and the parsed JSON body of POST /echo; custom headers go through, authorization does not', async () => {
 		const jsonBody = '{"question": "why?",  "n": 1}';
 		const result = await invoke({
