@@ -322,7 +322,8 @@ describe('secrets pasted into the wrong field', () => {
 		['a Google access token', `ya29.${random(60)}`, ''],
 		['a bearer header', `Bearer ${random(30)}`, ''],
 		['a signed JWT', jwt, jwt],
-		['a long base64 run', random(48), ''],
+		// Padded standard base64 (47 bytes: one "="), so it is never by chance a valid id or version alias.
+		['a long base64 run', randomBytes(47).toString('base64'), ''],
 		['a long hex run', randomBytes(24).toString('hex').toUpperCase(), ''],
 	];
 	for (const entry of cores) if (!entry[2]) entry[2] = entry[1];
