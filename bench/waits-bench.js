@@ -59,7 +59,7 @@ async function simulatedWait(doneAtMs) {
 	}
 }
 
-/** Polls and lag of a schedule given as the pause after each poll (the first poll after `first`). */
+/** Polls and lag of a schedule given as the pauses before each poll, from the start of the wait. */
 function scheduleCounts(doneAtMs, pauses) {
 	let at = 0;
 	let polls = 0;

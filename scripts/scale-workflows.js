@@ -11,44 +11,64 @@ function sampleChatReply(prompt) {
 	return `Hello from the sample model server behind Vertex AI invoke! You said: "${prompt}"`;
 }
 
-function invokeNode(id, name, position, parameters) {
+/**
+ * Webhook -> Invoke on the chat route, the workflow's node ids made from `idPrefix` (one hex digit), the Invoke on the
+ * given endpoint with our credential.
+ */
+function webhookToInvoke({ id, name, idPrefix, endpointId, webhook, invoke }) {
+	const nodeId = (last) => `${idPrefix}0000000-0000-4000-8000-0000000000${last}`;
 	return {
 		id,
 		name,
-		type: 'n8n-nodes-vertex-invoke.vertexAiInvoke',
-		typeVersion: 1,
-		position,
-		parameters: { path: '/v1/chat/completions', bodyType: 'json', responseFormat: 'auto', ...parameters },
-		credentials: CREDENTIALS,
+		nodes: [
+			{
+				id: nodeId('01'),
+				name: webhook.name,
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2.1,
+				position: [0, 0],
+				webhookId: nodeId('ff'),
+				parameters: { httpMethod: 'POST', options: {}, ...webhook.parameters },
+			},
+			{
+				id: nodeId('02'),
+				name: invoke.name,
+				type: 'n8n-nodes-vertex-invoke.vertexAiInvoke',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: {
+					path: '/v1/chat/completions',
+					bodyType: 'json',
+					responseFormat: 'auto',
+					endpoint: { __rl: true, mode: 'id', value: endpointId },
+					...invoke.parameters,
+				},
+				credentials: CREDENTIALS,
+			},
+		],
+		connections: { [webhook.name]: { main: [[{ node: invoke.name, type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+		pinData: {},
 	};
-}
-
-function webhookNode(id, name, webhookId, parameters) {
-	return { id, name, type: 'n8n-nodes-base.webhook', typeVersion: 2.1, position: [0, 0], webhookId, parameters: { httpMethod: 'POST', options: {}, ...parameters } };
 }
 
 /** Webhook (answers with the last node's first item) at POST /webhook/queue-batch {prompt} -> Invoke, aggregated: one answer per call. */
 function batchWorkflow(endpointId) {
-	return {
+	return webhookToInvoke({
 		id: 'vertexQueueBatch',
 		name: 'Queue mode: one chat answer per webhook call',
-		nodes: [
-			webhookNode('a0000000-0000-4000-8000-000000000001', 'Batch Webhook', 'a0000000-0000-4000-8000-0000000000ff', {
-				path: 'queue-batch',
-				responseMode: 'lastNode',
-				responseData: 'firstEntryJson',
-			}),
-			invokeNode('a0000000-0000-4000-8000-000000000002', 'Invoke', [220, 0], {
-				endpoint: { __rl: true, mode: 'id', value: endpointId },
+		idPrefix: 'a',
+		endpointId,
+		webhook: { name: 'Batch Webhook', parameters: { path: 'queue-batch', responseMode: 'lastNode', responseData: 'firstEntryJson' } },
+		invoke: {
+			name: 'Invoke',
+			parameters: {
 				jsonBody: "={{ JSON.stringify({ messages: [{ role: 'user', content: $json.body.prompt }], stream: true }) }}",
 				streamOutput: 'aggregate',
 				options: {},
-			}),
-		],
-		connections: { 'Batch Webhook': { main: [[{ node: 'Invoke', type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-	};
+			},
+		},
+	});
 }
 
 /**
@@ -57,26 +77,22 @@ function batchWorkflow(endpointId) {
  * stream: one `item` line per forwarded message.
  */
 function liveStreamWorkflow(endpointId) {
-	return {
+	return webhookToInvoke({
 		id: 'vertexLiveStream',
 		name: 'Live forwarding: a long streamed answer',
-		nodes: [
-			webhookNode('c0000000-0000-4000-8000-000000000001', 'Stream Webhook', 'c0000000-0000-4000-8000-0000000000ff', {
-				path: 'live-stream',
-				responseMode: 'streaming',
-			}),
-			invokeNode('c0000000-0000-4000-8000-000000000002', 'Invoke Stream', [220, 0], {
-				endpoint: { __rl: true, mode: 'id', value: endpointId },
+		idPrefix: 'c',
+		endpointId,
+		webhook: { name: 'Stream Webhook', parameters: { path: 'live-stream', responseMode: 'streaming' } },
+		invoke: {
+			name: 'Invoke Stream',
+			parameters: {
 				jsonBody:
 					"={{ JSON.stringify({ messages: [{ role: 'user', content: 'go' }], stream: true, chunks: $json.body.chunks, chunkSize: $json.body.chunkSize, delayMs: $json.body.delayMs }) }}",
 				streamOutput: 'aggregate',
 				options: { forwardLive: true, coalesceLiveChunksMs: '={{ $json.body.coalesceMs }}', maxChunks: 1000000 },
-			}),
-		],
-		connections: { 'Stream Webhook': { main: [[{ node: 'Invoke Stream', type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-	};
+			},
+		},
+	});
 }
 
 module.exports = { batchWorkflow, liveStreamWorkflow, sampleChatReply };

@@ -1,4 +1,5 @@
 import { VertexValidationError } from '../errors';
+import { RememberedChecks } from '../remembered';
 import { quoteForMessage } from '../secrets';
 import { INVOKE_MAX_PATH_LENGTH } from './types';
 
@@ -149,22 +150,12 @@ function startsWithSegments(segments: string[], prefix: string[]): boolean {
 export function checkInvokePath(path: string, allowedPathPrefixes?: readonly string[]): string {
 	// A batch checks the same few paths thousands of times: a path that passed once (text only) passes again.
 	const prefixes = allowedPathPrefixes ?? [];
-	const key =
-		typeof path === 'string' && Array.isArray(prefixes) && prefixes.every((prefix) => typeof prefix === 'string')
-			? JSON.stringify([path, prefixes])
-			: undefined;
-	const known = key === undefined ? undefined : checkedPaths.get(key);
-	if (known !== undefined) return known;
-	const encoded = checkPathOnce(path, allowedPathPrefixes);
-	if (key !== undefined) {
-		if (checkedPaths.size >= MAX_CHECKED_PATHS) checkedPaths.clear();
-		checkedPaths.set(key, encoded);
-	}
-	return encoded;
+	const remembered = typeof path === 'string' && Array.isArray(prefixes) && prefixes.every((prefix) => typeof prefix === 'string');
+	if (!remembered) return checkPathOnce(path, allowedPathPrefixes);
+	return checkedPaths.get(JSON.stringify([path, prefixes]), () => checkPathOnce(path, allowedPathPrefixes));
 }
 
-const checkedPaths = new Map<string, string>();
-const MAX_CHECKED_PATHS = 1024;
+const checkedPaths = new RememberedChecks<string>(1024);
 
 function checkPathOnce(path: string, allowedPathPrefixes?: readonly string[]): string {
 	const validated = validateInvokePath(path);

@@ -2,6 +2,7 @@ import { VertexValidationError } from '../errors';
 import { assertRequestUrl, normalizeBaseUrl } from '../hosts';
 import { ENDPOINT_NAME_PATTERN } from '../resources/names';
 import { DEPLOYED_MODEL_ID_PATTERN } from '../schemas/common';
+import { RememberedChecks } from '../remembered';
 import { quoteForMessage } from '../secrets';
 import { checkInvokePath } from './path';
 
@@ -36,12 +37,7 @@ export function buildInvokeUrl(input: InvokeUrlInput): string {
 	// The path is checked (and encoded) by checkInvokePath, which remembers what passed; the URL check is remembered
 	// here by the encoded path, the only part of the URL that is not the checked target.
 	const encodedPath = checkInvokePath(input.path, input.allowedPathPrefixes);
-	const known = urls.get(encodedPath);
-	if (known !== undefined) return known;
-	const url = assertRequestUrl(`${target}invoke${encodedPath}`, prefix, 'path');
-	if (urls.size >= MAX_CHECKED_URLS) urls.clear();
-	urls.set(encodedPath, url);
-	return url;
+	return urls.get(encodedPath, () => assertRequestUrl(`${target}invoke${encodedPath}`, prefix, 'path'));
 }
 
 interface CheckedTarget {
@@ -50,16 +46,15 @@ interface CheckedTarget {
 	/** `{base}/{apiVersion}/projects/{p}/locations/{l}/`: what every URL built from it must stay under. */
 	prefix: string;
 	/** The URLs already built and checked under it, by encoded path. */
-	urls: Map<string, string>;
+	urls: RememberedChecks<string>;
 }
 
 /**
  * Checked targets by their inputs, and under each the checked URLs: a batch calls the same route of the same endpoint
  * thousands of times, and a URL that passed every check once passes them again (they depend on nothing else).
  */
-const checkedTargets = new Map<string, CheckedTarget>();
-const MAX_CHECKED_TARGETS = 256;
-const MAX_CHECKED_URLS = 256;
+const checkedTargets = new RememberedChecks<CheckedTarget>(256);
+const URLS_PER_TARGET = 256;
 
 const isTextOrUnset = (value: unknown) => value === undefined || typeof value === 'string';
 
@@ -68,14 +63,7 @@ function invokeTarget(input: InvokeUrlInput): CheckedTarget {
 	if (![input.baseUrl, input.apiVersion, input.endpointName, input.deployedModelId].every(isTextOrUnset)) return checkTarget(input);
 	// JSON keeps the parts apart whatever they hold (a separator inside a value cannot make two inputs one key).
 	const key = JSON.stringify([input.baseUrl, input.apiVersion ?? null, input.endpointName, input.deployedModelId ?? null]);
-	let checked = checkedTargets.get(key);
-	if (checked === undefined) {
-		checked = checkTarget(input);
-		// Only valid inputs are kept (a refusal throws above), and not without bound.
-		if (checkedTargets.size >= MAX_CHECKED_TARGETS) checkedTargets.clear();
-		checkedTargets.set(key, checked);
-	}
-	return checked;
+	return checkedTargets.get(key, () => checkTarget(input));
 }
 
 function checkTarget(input: InvokeUrlInput): CheckedTarget {
@@ -107,5 +95,5 @@ function checkTarget(input: InvokeUrlInput): CheckedTarget {
 		}
 		target = assertRequestUrl(`${target}deployedModels/${input.deployedModelId}/`, prefix, 'deployedModelId');
 	}
-	return { target, prefix, urls: new Map() };
+	return { target, prefix, urls: new RememberedChecks<string>(URLS_PER_TARGET) };
 }

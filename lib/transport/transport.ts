@@ -15,7 +15,7 @@ import { VertexValidationError } from '../errors';
 import type { TokenHostPolicy } from '../hosts';
 import { rememberSecret } from '../secrets';
 import type { HttpRequest, HttpResponse, HttpSender } from '../http';
-import { abortedError, raceAbort, sleep, throwIfAborted } from './abort';
+import { abortedError, sleep, throwIfAborted } from './abort';
 import { sharedAgent } from './agent';
 import { apiErrorFromResponse, type TokenRefreshOutcome } from './apiError';
 import { errorCodeOf, networkErrorFrom } from './networkError';
@@ -125,7 +125,7 @@ export class VertexTransport implements HttpSender {
 				} else {
 					let fresh: string;
 					try {
-						fresh = await raceAbort(this.options.getAccessToken(signal), signal);
+						fresh = await this.options.getAccessToken(signal);
 					} catch (error) {
 						release(response.body);
 						throw error;

@@ -77,7 +77,7 @@ export class ParameterReader {
 	private readonly found = new Map<string, Found | undefined>();
 	/** Per path: whether its parameter's value is the same for every item (it holds no expression). */
 	private readonly fixed = new Map<string, boolean>();
-	/** Fixed values already read (primitives only: an object could be changed by whoever got it). */
+	/** Values of fixed parameters already read (see readFixed), by path and what was read. */
 	private readonly fixedValues = new Map<string, unknown>();
 	private readonly allowed = new Map<string, readonly string[]>();
 	/** The last JSON text found valid, so a fixed JSON parameter is parsed once, not once per item. */
@@ -114,20 +114,9 @@ export class ParameterReader {
 	}
 
 	/**
-	 * Maps the core's field paths (`model.containerSpec.imageUri`, `trafficSplit.123`) to parameter labels for its
-	 * validation errors: `fields` gives the parameter path of a core field or of a prefix of it.
-	 */
-	fieldLabels(fields: Record<string, string>): (field: string) => string | undefined {
-		const pathOf = this.fieldPaths(fields);
-		return (field) => {
-			const path = pathOf(field);
-			return path === undefined ? undefined : this.label(path);
-		};
-	}
-
-	/**
 	 * How the node names the core's fields (labels, where they sit, the names of their choices), for errors in the
-	 * editor's words (see toNodeError): `fields` as for fieldLabels.
+	 * editor's words (see toNodeError): `fields` gives the parameter path of a core field (`model.containerSpec.imageUri`,
+	 * `trafficSplit.123`) or of a prefix of it.
 	 */
 	fieldWords(fields: Record<string, string>): FieldWords {
 		const pathOf = this.fieldPaths(fields);
@@ -166,11 +155,19 @@ export class ParameterReader {
 		// time, so it is read once per run. Kept: primitives read with the default or no fallback (an object could be
 		// changed by whoever got it, and another fallback could give another value for an unset path).
 		const withDefault = fallback === this.defaultOf(path);
-		const key = withDefault ? path : `${path}\u0000unset`;
-		const keep = (withDefault || fallback === null || fallback === undefined) && this.isFixed(path);
-		if (keep && this.fixedValues.has(key)) return this.fixedValues.get(key);
-		const value = this.ctx.getNodeParameter(path, itemIndex, (fallback ?? null) as never) as unknown;
-		if (keep && isPrimitive(value)) this.fixedValues.set(key, value);
+		const read = () => this.ctx.getNodeParameter(path, itemIndex, (fallback ?? null) as never) as unknown;
+		if (!withDefault && fallback !== null && fallback !== undefined) return read();
+		return this.readFixed(withDefault ? path : `${path}\u0000unset`, path, read, isPrimitive);
+	}
+
+	/**
+	 * `read()`, once per run when the parameter at `path` holds no expression (so it is the same for every item), and
+	 * when `keep` accepts the value; every time otherwise.
+	 */
+	private readFixed<T>(key: string, path: string, read: () => T, keep: (value: T) => boolean = () => true): T {
+		if (this.fixedValues.has(key)) return this.fixedValues.get(key) as T;
+		const value = read();
+		if (keep(value) && this.isFixed(path)) this.fixedValues.set(key, value);
 		return value;
 	}
 
@@ -305,12 +302,7 @@ export class ParameterReader {
 	 * validation pattern from the description, whatever the mode: ids from a list or an expression are ids too.
 	 */
 	locator(itemIndex: number, path: string): string {
-		const key = `${path}\u0000locator`;
-		const known = this.fixedValues.get(key);
-		if (known !== undefined) return known as string;
-		const id = this.checkedLocator(itemIndex, path);
-		if (this.isFixed(path)) this.fixedValues.set(key, id);
-		return id;
+		return this.readFixed(`${path}\u0000locator`, path, () => this.checkedLocator(itemIndex, path));
 	}
 
 	private checkedLocator(itemIndex: number, path: string): string {
@@ -338,13 +330,8 @@ export class ParameterReader {
 		const cut = path.lastIndexOf('.');
 		const parameter = path.slice(0, cut);
 		const group = path.slice(cut + 1);
-		const key = `${path}\u0000rows`;
-		const known = this.fixedValues.get(key) as IDataObject[] | undefined;
 		// Copies: the caller may change its rows.
-		if (known !== undefined) return known.map((row) => ({ ...row }));
-		const list = this.readRows(itemIndex, parameter, group);
-		if (this.isFixed(parameter)) this.fixedValues.set(key, list.map((row) => ({ ...row })));
-		return list;
+		return this.readFixed(`${path}\u0000rows`, parameter, () => this.readRows(itemIndex, parameter, group)).map((row) => ({ ...row }));
 	}
 
 	private readRows(itemIndex: number, parameter: string, group: string): IDataObject[] {
