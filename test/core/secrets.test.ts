@@ -322,8 +322,9 @@ describe('secrets pasted into the wrong field', () => {
 		['a Google access token', `ya29.${random(60)}`, ''],
 		['a bearer header', `Bearer ${random(30)}`, ''],
 		['a signed JWT', jwt, jwt],
-		// Padded standard base64 (47 bytes: one "="), so it is never by chance a valid id or version alias.
-		['a long base64 run', randomBytes(47).toString('base64'), ''],
+		// Starts with a capital, so it is never by chance a valid id or version alias (those start lower-case), and has
+		// no "/" (standard base64's "/" would cut it into path segments too short to look like a secret).
+		['a long base64 run', `K${random(48)}`, ''],
 		['a long hex run', randomBytes(24).toString('hex').toUpperCase(), ''],
 	];
 	for (const entry of cores) if (!entry[2]) entry[2] = entry[1];
