@@ -144,7 +144,7 @@ export class VertexAiCreateDedicatedEndpoint implements INodeType {
 				const { ids, about } = endpointFields(ready);
 				return [outputItem(i, withCarriedIds(this, i, ids, { ...about, existed: existing !== undefined, ...operationFields(operation) }))];
 			},
-			{ check: (i) => [createRequest(read, i), waitSettings(read, i)] },
+			{ prepare: (i) => [createRequest(read, i), waitSettings(read, i)] },
 		);
 	}
 }

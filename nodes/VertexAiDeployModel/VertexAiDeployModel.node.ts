@@ -339,7 +339,7 @@ export class VertexAiDeployModel implements INodeType {
 					...operationFields(operation),
 				});
 			},
-			{ check: prepare },
+			{ prepare },
 		);
 	}
 }

@@ -570,7 +570,7 @@ export class VertexAiInvoke implements INodeType {
 			},
 			{
 				concurrency: () => read.number(0, 'options.concurrency'),
-				check: async (i) => {
+				prepare: async (i) => {
 					const request = await requestOf(this, read, node, i, true);
 					if (request.input.body?.kind !== 'bytes') checked.set(i, request);
 				},

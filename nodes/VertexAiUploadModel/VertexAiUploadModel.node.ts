@@ -358,7 +358,7 @@ export class VertexAiUploadModel implements INodeType {
 					: {};
 				return [outputItem(i, withCarriedIds(this, i, ids, { existed: existing !== undefined, ...operationFields(operation) }))];
 			},
-			{ check: (i) => [waitSettings(read, i), uploadRequest(read, i)] },
+			{ prepare: (i) => [waitSettings(read, i), uploadRequest(read, i)] },
 		);
 	}
 }

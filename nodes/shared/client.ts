@@ -239,13 +239,17 @@ export function clientLoader(ctx: IExecuteFunctions): (itemIndex: number) => Pro
 }
 
 /** runForEachItem with the node's client handed to each item (see clientLoader). */
-export async function runWithClient(
+export async function runWithClient<Prepared = undefined>(
 	ctx: IExecuteFunctions,
-	handleItem: (itemIndex: number, signal: AbortSignal, client: VertexClient) => Promise<INodeExecutionData[]>,
-	options: PerItemOptions = {},
+	handleItem: (itemIndex: number, signal: AbortSignal, client: VertexClient, prepared: Prepared) => Promise<INodeExecutionData[]>,
+	options: PerItemOptions<Prepared> = {},
 ): Promise<INodeExecutionData[][]> {
 	const client = clientLoader(ctx);
-	return await runForEachItem(ctx, async (itemIndex, signal) => await handleItem(itemIndex, signal, await client(itemIndex)), options);
+	return await runForEachItem<Prepared>(
+		ctx,
+		async (itemIndex, signal, prepared) => await handleItem(itemIndex, signal, await client(itemIndex), prepared),
+		options,
+	);
 }
 
 /**
@@ -258,15 +262,17 @@ export function nodeRun(
 	coreFields: Record<string, string>,
 ): {
 	read: ParameterReader;
-	runItems: (
-		handleItem: (itemIndex: number, signal: AbortSignal, client: VertexClient) => Promise<INodeExecutionData[]>,
-		options?: Omit<PerItemOptions, 'parameterOf'>,
+	runItems: <Prepared = undefined>(
+		handleItem: (itemIndex: number, signal: AbortSignal, client: VertexClient, prepared: Prepared) => Promise<INodeExecutionData[]>,
+		options?: Omit<PerItemOptions<Prepared>, 'parameterOf'>,
 	) => Promise<INodeExecutionData[][]>;
 } {
 	const read = parameterReader(ctx, properties);
 	return {
 		read,
-		runItems: async (handleItem, options = {}) =>
-			await runWithClient(ctx, handleItem, { ...options, parameterOf: read.fieldWords(coreFields) }),
+		runItems: async <Prepared = undefined>(
+			handleItem: (itemIndex: number, signal: AbortSignal, client: VertexClient, prepared: Prepared) => Promise<INodeExecutionData[]>,
+			options: Omit<PerItemOptions<Prepared>, 'parameterOf'> = {},
+		) => await runWithClient<Prepared>(ctx, handleItem, { ...options, parameterOf: read.fieldWords(coreFields) }),
 	};
 }

@@ -36,7 +36,7 @@ export function withCarriedIds(ctx: IExecuteFunctions, itemIndex: number, ids: I
 	};
 }
 
-export interface PerItemOptions {
+export interface PerItemOptions<Prepared = unknown> {
 	/**
 	 * How many items run at once (a whole number of at least 1; anything else is refused, never coerced), or a
 	 * function reading it: a failure there becomes every item's outcome, as any item's failure would. Results keep
@@ -46,11 +46,13 @@ export interface PerItemOptions {
 	/** How the node names the core's fields (or only their labels), for errors in the editor's words. */
 	parameterOf?: ParameterNames;
 	/**
-	 * Checks an item's parameters without sending anything (e.g. builds its request and drops it). It runs for every
-	 * item before the first item is handled, so a bad value in any item stops the node before its first request;
-	 * under "Continue On Fail" that item gets the error as its outcome and is not handled, the others go on.
+	 * The check-first step: reads an item's parameters and builds what its handler will send, without sending
+	 * anything. It runs for every item before the first item is handled, so a bad value in any item stops the node
+	 * before its first request; under "Continue On Fail" that item gets the error as its outcome and is not handled,
+	 * the others go on. The handler receives what it returned, so the request that was checked is the one sent.
+	 * Keep it small (no file bytes): every item's prepared value is held until the node ends.
 	 */
-	check?: (itemIndex: number) => unknown;
+	prepare?: (itemIndex: number) => Prepared | Promise<Prepared>;
 }
 
 /**
@@ -59,10 +61,10 @@ export interface PerItemOptions {
  * and pass the given signal to their calls: it aborts when the execution is cancelled, and when another
  * item's failure stops the node, so no request runs on for a result that will be thrown away.
  */
-export async function runForEachItem(
+export async function runForEachItem<Prepared = undefined>(
 	ctx: IExecuteFunctions,
-	handleItem: (itemIndex: number, signal: AbortSignal) => Promise<INodeExecutionData[]>,
-	options: PerItemOptions = {},
+	handleItem: (itemIndex: number, signal: AbortSignal, prepared: Prepared) => Promise<INodeExecutionData[]>,
+	options: PerItemOptions<Prepared> = {},
 ): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
 	const outcomes: INodeExecutionData[][] = new Array(items.length);
@@ -77,10 +79,11 @@ export async function runForEachItem(
 	concurrency = Math.min(concurrency, items.length || 1);
 	// Every item's parameters are checked before any item sends a request.
 	const refused = new Set<number>();
-	if (options.check) {
+	const prepared: Prepared[] = new Array(items.length);
+	if (options.prepare) {
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			try {
-				await options.check(itemIndex);
+				prepared[itemIndex] = await options.prepare(itemIndex);
 			} catch (error) {
 				const nodeError = toNodeError(ctx.getNode(), error, itemIndex, options.parameterOf);
 				if (!ctx.continueOnFail()) throw nodeError;
@@ -96,7 +99,10 @@ export async function runForEachItem(
 
 	const runOne = async (itemIndex: number) => {
 		try {
-			outcomes[itemIndex] = await handleItem(itemIndex, signal);
+			const itemPrepared = prepared[itemIndex];
+			// Held only until the item starts: the handler owns it from here.
+			prepared[itemIndex] = undefined as Prepared;
+			outcomes[itemIndex] = await handleItem(itemIndex, signal, itemPrepared);
 		} catch (error) {
 			const nodeError = toNodeError(ctx.getNode(), error, itemIndex, options.parameterOf);
 			if (ctx.getExecutionCancelSignal()?.aborted) {

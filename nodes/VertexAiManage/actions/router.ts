@@ -65,7 +65,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				where: (field) => read.fieldWords(fields).where?.(field),
 				optionName: (field, value) => read.fieldWords(fields).optionName?.(field, value),
 			},
-			check: async (index) => {
+			prepare: async (index) => {
 				const chosen = chosenOperation(read, index);
 				fields = { ...COMMON_FIELDS, ...chosen.coreFields };
 				try {
