@@ -24,7 +24,8 @@ import {
 	type WaitOptions,
 } from './operations';
 import type { OperationType } from './operationTypes';
-import type { ControlPlane, ListOptions } from './resources/controlPlane';
+import type { ControlPlane } from './resources/controlPlane';
+import type { ListOptions } from './resources/listQuery';
 import { dedicatedInvokeBaseUrl } from './resources/dataPlane';
 import {
 	applyTrafficToDeployed,

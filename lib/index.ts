@@ -8,7 +8,7 @@
 export { clearVertexClientCache, getVertexClient, VertexClient, type VertexClientOptions } from './client';
 export type { VertexCredential } from './auth';
 export type { CallOptions } from './http';
-export type { ListOptions } from './resources/controlPlane';
+export type { ListOptions } from './resources/listQuery';
 export type { WaitOptions } from './operations';
 export type { DeleteEndpointOptions, WaitForDnsOptions } from './resources/endpoints';
 export { closeSharedAgent } from './transport';

@@ -5,8 +5,7 @@
 import { VertexOperationError, VertexValidationError } from './errors';
 import type { CallOptions, HttpSender } from './http';
 import type { OperationType } from './operationTypes';
-import type { ListOptions } from './resources/controlPlane';
-import { listQuery } from './resources/listQuery';
+import { listQuery, type ListOptions } from './resources/listQuery';
 import { OPERATION_NAME_PATTERN, OPERATION_OWNER_PATTERN, scopedApiUrl } from './resources/names';
 import { pollUntil } from './polling';
 import { GRPC_CODE_NAMES } from './schemas/common';

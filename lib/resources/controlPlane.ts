@@ -1,5 +1,4 @@
 /** What every control-plane call needs: who sends, where to, and for which project and location. */
-import type { CallOptions } from '../http';
 import type { OperationsContext } from '../operations';
 import { scopedApiUrl, type ResourceScope } from './names';
 
@@ -13,11 +12,4 @@ export interface ControlPlane extends OperationsContext, ResourceScope {
  */
 export function apiUrl(controlPlane: ControlPlane, resourcePath: string, field = 'name'): string {
 	return scopedApiUrl(controlPlane.baseUrl, resourcePath, field, controlPlane.location);
-}
-
-/** One page of a list call: the query, and the call's signal. */
-export interface ListOptions extends CallOptions {
-	pageSize?: number;
-	pageToken?: string;
-	filter?: string;
 }

@@ -1,4 +1,5 @@
-export { apiUrl, type ControlPlane, type ListOptions } from './controlPlane';
+export { apiUrl, type ControlPlane } from './controlPlane';
+export type { ListOptions } from './listQuery';
 export { dedicatedInvokeBaseUrl } from './dataPlane';
 export {
 	assertDedicated,

@@ -1,6 +1,13 @@
-/** pageSize / pageToken / filter, checked, as query parameters. */
+/** One page of a list call (pageSize / pageToken / filter), checked, as query parameters. */
 import { VertexValidationError } from '../errors';
-import type { ListOptions } from './controlPlane';
+import type { CallOptions } from '../http';
+
+/** One page of a list call: the query, and the call's signal. */
+export interface ListOptions extends CallOptions {
+	pageSize?: number;
+	pageToken?: string;
+	filter?: string;
+}
 
 export function listQuery(options: ListOptions): Record<string, string | number | undefined> {
 	const { pageSize, pageToken, filter } = options;

@@ -6,9 +6,9 @@ import { quoteForMessage } from '../secrets';
 import { listModelsResponseSchema, modelSchema, uploadModelInputSchema, type Model, type UploadModelInput } from '../schemas/model';
 import { operationSchema, type Operation } from '../schemas/operation';
 import { sendJson, withQuery } from '../transport/json';
-import { apiUrl, type ControlPlane, type ListOptions } from './controlPlane';
+import { apiUrl, type ControlPlane } from './controlPlane';
 import { parentName, resourceName } from './names';
-import { listQuery } from './listQuery';
+import { listQuery, type ListOptions } from './listQuery';
 import { collectPages } from './pages';
 import { createOrUseExisting } from './reuse';
 
