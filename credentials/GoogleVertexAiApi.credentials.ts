@@ -1,6 +1,6 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { VERTEX_LOCATIONS } from '../nodes/shared/locations';
+import { VERTEX_LOCATIONS } from '../lib';
 
 const authenticationOptions = [
 	{

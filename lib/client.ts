@@ -57,7 +57,7 @@ import type {
 	UndeployModelInput,
 	UpdateTrafficSplitInput,
 } from './schemas/endpoint';
-import { PROJECT_PATTERN } from './schemas/common';
+import { PROJECT } from './rules/ids';
 import type { Model, UploadModelInput } from './schemas/model';
 import type { Operation } from './schemas/operation';
 import { isAbortedError } from './transport/abort';
@@ -99,7 +99,7 @@ function resolveProjectId(options: VertexClientOptions, fromCredential: string |
 			'projectId',
 		);
 	}
-	if (!PROJECT_PATTERN.test(projectId)) {
+	if (!PROJECT.pattern.test(projectId)) {
 		throw new VertexValidationError(
 			`projectId ${quoteForMessage(projectId)} is not a Google Cloud project id (6-30 of a-z, 0-9 and "-", starting with a letter) or project number.`,
 			'projectId',

@@ -3,7 +3,7 @@
  * through here before a token is attached to it.
  */
 import { VertexValidationError } from './errors';
-import { LOCATION_PATTERN } from './schemas/common';
+import { LOCATION } from './rules/ids';
 import { quoteForMessage } from './secrets';
 
 const MULTI_REGIONS = new Set(['us', 'eu']);
@@ -11,7 +11,7 @@ const MULTI_REGIONS = new Set(['us', 'eu']);
 const TRUSTED_HOST_SUFFIXES = ['.googleapis.com', '.vertexai.goog'];
 
 export function assertLocation(location: string, field = 'location'): string {
-	if (typeof location !== 'string' || !LOCATION_PATTERN.test(location)) {
+	if (typeof location !== 'string' || !LOCATION.pattern.test(location)) {
 		throw new VertexValidationError(
 			`Location ${quoteForMessage(location)} is not valid: use a Vertex AI region such as "us-central1" or "europe-west4", or "global", "us", "eu".`,
 			field,

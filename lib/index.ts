@@ -13,6 +13,29 @@ export type { WaitOptions } from './operations';
 export type { DeleteEndpointOptions, WaitForDnsOptions } from './resources/endpoints';
 export { closeSharedAgent } from './transport';
 
+// Vertex's id grammar and locations, as data: each rule's pattern and the phrase that explains it, for editor
+// checks and hints built from the same rules the client enforces
+export {
+	CALLER_ID,
+	CONSOLE_URL,
+	DEPLOYED_MODEL_ID,
+	DEPLOYED_MODEL_NUMBER,
+	ENDPOINT_REF,
+	LABEL_KEY,
+	LABEL_VALUE,
+	LOCATION,
+	MODEL_NAME,
+	MODEL_REF,
+	MODEL_VERSION,
+	NEW_TRAFFIC_SPLIT_KEY,
+	OPERATION_NAME,
+	PROJECT,
+	SERVICE_ACCOUNT_EMAIL,
+	VERSION_ALIAS,
+	type IdRule,
+} from './rules/ids';
+export { VERTEX_LOCATIONS } from './rules/locations';
+
 // Inputs and results
 export { ACCELERATOR_TYPES, type AcceleratorType } from './schemas/common';
 export type { Model, ModelContainerSpecInput, ModelInput, UploadModelInput } from './schemas/model';

@@ -6,8 +6,9 @@ import { VertexOperationError, VertexValidationError } from './errors';
 import type { CallOptions, HttpSender } from './http';
 import type { OperationType } from './operationTypes';
 import { listQuery, type ListOptions } from './resources/listQuery';
-import { OPERATION_NAME_PATTERN, OPERATION_OWNER_PATTERN, scopedApiUrl } from './resources/names';
+import { scopedApiUrl } from './resources/names';
 import { pollUntil } from './polling';
+import { OPERATION_NAME, OPERATION_OWNER } from './rules/ids';
 import { GRPC_CODE_NAMES } from './schemas/common';
 import { deploymentStageOf, listOperationsResponseSchema, operationSchema, type Operation } from './schemas/operation';
 import { quoteForMessage } from './secrets';
@@ -52,13 +53,13 @@ const DEFAULT_INITIAL_DELAY_MS = 1_000;
 const DEFAULT_MAX_DELAY_MS = 20_000;
 
 /**
- * Checks an operation name against Vertex's grammar (lib/resources/names.ts: a project, a location, optionally a
+ * Checks an operation name against Vertex's grammar (lib/rules/ids.ts: a project, a location, optionally a
  * model, endpoint or other owner, then `operations/{number}`); it is then used verbatim (it carries the project
  * number, not the id).
  */
 export function assertOperationName(name: string, field = 'operationName'): string {
 	const trimmed = typeof name === 'string' ? name.trim() : '';
-	if (!OPERATION_NAME_PATTERN.test(trimmed)) {
+	if (!OPERATION_NAME.pattern.test(trimmed)) {
 		throw new VertexValidationError(
 			`${field} ${quoteForMessage(name)} is not an operation name: expected projects/{project}/locations/{location}/.../operations/{number}, as returned when the operation started.`,
 			field,
@@ -196,7 +197,7 @@ export async function listOperations(
 	/** `filter` e.g. `done=false`. */
 	options: ListOptions = {},
 ): Promise<{ operations: Operation[]; nextPageToken?: string }> {
-	if (typeof owner !== 'string' || !OPERATION_OWNER_PATTERN.test(owner)) {
+	if (typeof owner !== 'string' || !OPERATION_OWNER.pattern.test(owner)) {
 		throw new VertexValidationError(`${quoteForMessage(owner)} is not a model, endpoint or location name to list operations of.`, 'resource');
 	}
 	const url = withQuery(scopedApiUrl(context.baseUrl, `${owner}/operations`, 'resource', context.location), listQuery(options));

@@ -6,8 +6,12 @@ import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
 import { VertexValidationError } from '../errors';
-import { EMAIL_PATTERN } from '../schemas/common';
+import { PROJECT_ID, SERVICE_ACCOUNT_EMAIL } from '../rules/ids';
+
 import { quoteForMessage } from '../secrets';
+
+/** A service account's own project, from its email (name@{project}.iam.gserviceaccount.com). */
+const PROJECT_OF_SERVICE_ACCOUNT = new RegExp(`@(${PROJECT_ID.source})\\.iam\\.gserviceaccount\\.com$`);
 
 export type VertexCredential =
 	| { kind: 'serviceAccountKey'; keyJson?: string | Record<string, unknown>; clientEmail?: string; privateKey?: string }
@@ -90,7 +94,7 @@ function resolveServiceAccountKey(credential: Extract<VertexCredential, { kind: 
 			);
 		}
 		const clientEmail = text(json.client_email);
-		if (!clientEmail || !EMAIL_PATTERN.test(clientEmail)) {
+		if (!clientEmail || !SERVICE_ACCOUNT_EMAIL.pattern.test(clientEmail)) {
 			throw new VertexValidationError(`${field} has no valid client_email.`, `${field}.client_email`);
 		}
 		if (typeof json.private_key !== 'string') {
@@ -104,7 +108,7 @@ function resolveServiceAccountKey(credential: Extract<VertexCredential, { kind: 
 		};
 	}
 	const clientEmail = text(credential.clientEmail);
-	if (!clientEmail || !EMAIL_PATTERN.test(clientEmail)) {
+	if (!clientEmail || !SERVICE_ACCOUNT_EMAIL.pattern.test(clientEmail)) {
 		throw new VertexValidationError(
 			'credential.clientEmail must be the service account email (name@project.iam.gserviceaccount.com), or give the whole key as keyJson.',
 			'credential.clientEmail',
@@ -113,7 +117,7 @@ function resolveServiceAccountKey(credential: Extract<VertexCredential, { kind: 
 	if (!text(credential.privateKey)) {
 		throw new VertexValidationError('credential.privateKey is required with clientEmail.', 'credential.privateKey');
 	}
-	const projectFromEmail = /@([a-z][a-z0-9-]{4,28}[a-z0-9])\.iam\.gserviceaccount\.com$/.exec(clientEmail)?.[1];
+	const projectFromEmail = PROJECT_OF_SERVICE_ACCOUNT.exec(clientEmail)?.[1];
 	return {
 		clientEmail,
 		privateKey: normalizePrivateKey(credential.privateKey as string, 'credential.privateKey'),

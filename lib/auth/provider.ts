@@ -18,7 +18,7 @@ import {
 
 import { VertexApiError, VertexTransportError, VertexValidationError } from '../errors';
 import { normalizeBaseUrl, normalizeEndpointUrl } from '../hosts';
-import { EMAIL_PATTERN } from '../schemas/common';
+import { SERVICE_ACCOUNT_EMAIL } from '../rules/ids';
 import { quoteForMessage, rememberSecret, scrubSecrets } from '../secrets';
 import { raceAbort } from '../transport/abort';
 import { credentialSecrets, describeCredential, type ResolvedCredential } from './credentials';
@@ -231,7 +231,7 @@ export function createAccessTokenProvider(credential: ResolvedCredential, option
 	const secrets = credentialSecrets(credential);
 	rememberSecret(...secrets);
 	const target = options.impersonateServiceAccount?.trim();
-	if (target && !EMAIL_PATTERN.test(target)) {
+	if (target && !SERVICE_ACCOUNT_EMAIL.pattern.test(target)) {
 		throw new VertexValidationError(
 			'impersonateServiceAccount must be a service account email such as name@project.iam.gserviceaccount.com.',
 			'impersonateServiceAccount',

@@ -28,9 +28,6 @@ export { collectPages, type Page } from './pages';
 export { deleteModel, deleteModelVersion, getModel, listModels, listModelVersions, uploadModel } from './models';
 export {
 	ENDPOINT_NAME_PATTERN,
-	OPERATION_COLLECTIONS,
-	OPERATION_NAME_PATTERN,
-	OPERATION_OWNER_PATTERN,
 	parentName,
 	resourceId,
 	resourceName,

@@ -1,6 +1,6 @@
 /**
- * Resource names: from a bare id or a full name, checked against Vertex's id grammar (lib/schemas/common.ts) and
- * the client's project and location; the name patterns operations and invoke use; and the one builder of
+ * Resource names: from a bare id or a full name, checked against Vertex's id grammar (lib/rules/ids.ts) and
+ * the client's project and location; the endpoint name pattern invoke uses; and the one builder of
  * control-plane URLs, whose result is checked once more (lib/hosts.ts assertRequestUrl).
  *
  * Every segment of a name must match its grammar: a project id or number, a location, a model or endpoint id, a
@@ -9,15 +9,7 @@
  */
 import { VertexValidationError } from '../errors';
 import { assertRequestUrl } from '../hosts';
-import {
-	LOCATION_SOURCE,
-	MODEL_VERSION_PATTERN,
-	MODEL_VERSION_SOURCE,
-	OPERATION_ID_SOURCE,
-	PROJECT_SOURCE,
-	RESOURCE_ID_PATTERN,
-	RESOURCE_ID_SOURCE,
-} from '../schemas/common';
+import { LOCATION, MODEL_VERSION, PROJECT, RESOURCE_ID } from '../rules/ids';
 import { quoteForMessage } from '../secrets';
 
 export interface ResourceScope {
@@ -28,45 +20,15 @@ export interface ResourceScope {
 export type ResourceCollection = 'models' | 'endpoints';
 
 /** `projects/{project}/locations/{location}/` at the start of a name: the scope every request path starts with. */
-const SCOPE_PREFIX = new RegExp(`^projects/(${PROJECT_SOURCE})/locations/(${LOCATION_SOURCE})/`);
+const SCOPE_PREFIX = new RegExp(`^projects/(${PROJECT.source})/locations/(${LOCATION.source})/`);
 const FULL_NAME = new RegExp(
-	`^projects/(${PROJECT_SOURCE})/locations/(${LOCATION_SOURCE})/(models|endpoints)/(${RESOURCE_ID_SOURCE})(?:@(${MODEL_VERSION_SOURCE}))?$`,
+	`^projects/(${PROJECT.source})/locations/(${LOCATION.source})/(models|endpoints)/(${RESOURCE_ID.source})(?:@(${MODEL_VERSION.source}))?$`,
 );
 /** A name that starts like a full name, whatever follows (to tell "wrong kind" from "not a name"). */
 const NAME_SHAPE = /^projects\/[^/]*\/locations\/[^/]*\/([^/]*)\//;
 
-/** `projects/{p}/locations/{l}/endpoints/{id}`, as invoke needs it. */
-export const ENDPOINT_NAME_PATTERN = new RegExp(`^projects/(${PROJECT_SOURCE})/locations/(${LOCATION_SOURCE})/endpoints/${RESOURCE_ID_SOURCE}$`);
-
-/**
- * Collections Vertex starts aiplatform operations under (`.../{collection}/{id}/operations/{id}`): models and
- * endpoints for this package, and the other resources of the API that run long operations.
- */
-export const OPERATION_COLLECTIONS = [
-	'models',
-	'endpoints',
-	'datasets',
-	'trainingPipelines',
-	'customJobs',
-	'hyperparameterTuningJobs',
-	'batchPredictionJobs',
-	'pipelineJobs',
-	'indexes',
-	'indexEndpoints',
-	'featurestores',
-	'tensorboards',
-	'deploymentResourcePools',
-	'persistentResources',
-] as const;
-const OWNER_SEGMENT = `/(?:models/${RESOURCE_ID_SOURCE}(?:@${MODEL_VERSION_SOURCE})?|(?:${OPERATION_COLLECTIONS.filter((name) => name !== 'models').join('|')})/${RESOURCE_ID_SOURCE})`;
-/** `projects/{p}/locations/{l}(/{collection}/{id}){0,2}/operations/{number}`. */
-export const OPERATION_NAME_PATTERN = new RegExp(
-	`^projects/(${PROJECT_SOURCE})/locations/(${LOCATION_SOURCE})(?:${OWNER_SEGMENT}){0,2}/operations/${OPERATION_ID_SOURCE}$`,
-);
-/** What operations can be listed under: a location, a model or an endpoint. */
-export const OPERATION_OWNER_PATTERN = new RegExp(
-	`^projects/(${PROJECT_SOURCE})/locations/(${LOCATION_SOURCE})(?:/(?:models|endpoints)/${RESOURCE_ID_SOURCE})?$`,
-);
+/** `projects/{p}/locations/{l}/endpoints/{id}`, as invoke needs it: the project and location captured. */
+export const ENDPOINT_NAME_PATTERN = new RegExp(`^projects/(${PROJECT.source})/locations/(${LOCATION.source})/endpoints/${RESOURCE_ID.source}$`);
 
 export function parentName(scope: ResourceScope): string {
 	return `projects/${scope.projectId}/locations/${scope.location}`;
@@ -79,13 +41,13 @@ function kindOf(collection: ResourceCollection): string {
 function assertId(id: string, collection: ResourceCollection, field: string, allowVersion: boolean): void {
 	const [bare, version, ...extra] = id.split('@');
 	const kind = kindOf(collection);
-	if (!RESOURCE_ID_PATTERN.test(bare) || extra.length > 0) {
+	if (!RESOURCE_ID.pattern.test(bare) || extra.length > 0) {
 		throw new VertexValidationError(
 			`${field} ${quoteForMessage(id)} is not a ${kind} id or resource name: give the id (e.g. "my-${kind}" or a number) or projects/{project}/locations/{location}/${collection}/{id}.`,
 			field,
 		);
 	}
-	if (version !== undefined && (!allowVersion || !MODEL_VERSION_PATTERN.test(version))) {
+	if (version !== undefined && (!allowVersion || !MODEL_VERSION.pattern.test(version))) {
 		throw new VertexValidationError(
 			allowVersion
 				? `${field} ${quoteForMessage(id)} has an invalid version after "@": use a version id (e.g. 2) or alias.`

@@ -1,42 +1,11 @@
 /** Building blocks shared by the request schemas: ids, durations, int64, labels, enums. */
 import { z } from 'zod/v4';
 
+import { CALLER_ID, DEPLOYED_MODEL_ID, LABEL_KEY, LABEL_VALUE, SERVICE_ACCOUNT_EMAIL } from '../rules/ids';
 import { quoteForMessage } from '../secrets';
 
-/** Caller-chosen model / endpoint ids: letter first, up to 63 of [a-z0-9-], ending in a letter or digit; or 1-9 digits, no leading zero. */
-export const CALLER_ID_PATTERN = /^(?:[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?|[1-9][0-9]{0,8})$/;
-/** Any existing model / endpoint id: a caller-chosen one, or a server-made number (19 digits). */
-export const RESOURCE_ID_PATTERN = /^(?:[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?|[1-9][0-9]{0,19})$/;
-
-/*
- * Vertex's id grammar for the segments of a resource name, as regular expression sources (no anchors), so the
- * name patterns (lib/resources/names.ts) are built from one set. None of them can match ".", "..", "%", "?", "#",
- * "/", "\\", whitespace or anything a URL parser would rewrite.
- */
-/** A project id: 6-30 of a-z, 0-9 and "-", a letter first, no trailing hyphen. */
-export const PROJECT_ID_SOURCE = '[a-z][a-z0-9-]{4,28}[a-z0-9]';
-/** A project number. */
-export const PROJECT_NUMBER_SOURCE = '[1-9][0-9]{0,19}';
-/** A legacy domain-scoped project, "example.com:my-project": DNS labels joined by single dots. */
-export const DOMAIN_PROJECT_SOURCE = `[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*:${PROJECT_ID_SOURCE}`;
-export const PROJECT_SOURCE = `(?:${PROJECT_ID_SOURCE}|${PROJECT_NUMBER_SOURCE}|${DOMAIN_PROJECT_SOURCE})`;
-/** A location: us-central1, europe-west4, northamerica-northeast1, global, us, eu... */
-export const LOCATION_SOURCE = '[a-z][a-z0-9]{0,29}(?:-[a-z0-9]{1,29}){0,4}';
-/** A model or endpoint id (RESOURCE_ID_PATTERN). */
-export const RESOURCE_ID_SOURCE = RESOURCE_ID_PATTERN.source.slice(1, -1);
-/** A model version: its version id (a number) or one of its aliases. */
-export const MODEL_VERSION_SOURCE = '(?:[1-9][0-9]{0,19}|[a-z][a-zA-Z0-9-]{0,126}[a-z0-9])';
-/** Vertex operation ids are numbers. */
-export const OPERATION_ID_SOURCE = '[0-9]{1,20}';
-/** Deployed model ids are numbers (caller-chosen ones up to 10 digits, server-made ones 19). */
-export const DEPLOYED_MODEL_ID_SOURCE = '[0-9]{1,20}';
-
-export const PROJECT_PATTERN = new RegExp(`^${PROJECT_SOURCE}$`);
-export const LOCATION_PATTERN = new RegExp(`^${LOCATION_SOURCE}$`);
-export const MODEL_VERSION_PATTERN = new RegExp(`^${MODEL_VERSION_SOURCE}$`);
-export const DEPLOYED_MODEL_ID_PATTERN = new RegExp(`^${DEPLOYED_MODEL_ID_SOURCE}$`);
-const CALLER_ID_RULE =
-	'a letter first then up to 62 of a-z, 0-9 and "-", ending in a letter or digit (e.g. "my-model-1"); or 1 to 9 digits without a leading zero';
+/** Kept for lib/invoke/url.ts, which checks a deployed model id with it. */
+export const DEPLOYED_MODEL_ID_PATTERN = DEPLOYED_MODEL_ID.pattern;
 
 /** Vertex's display names: required, up to 128 characters. */
 export const displayNameSchema = z
@@ -46,7 +15,7 @@ export const displayNameSchema = z
 	.max(128, { error: 'displayName can be at most 128 characters.' });
 
 export function callerIdSchema(kind: 'modelId' | 'endpointId') {
-	return z.string().regex(CALLER_ID_PATTERN, { error: (issue) => `${kind} ${quoteForMessage(issue.input)} is not valid: use ${CALLER_ID_RULE}.` });
+	return z.string().regex(CALLER_ID.pattern, { error: (issue) => `${kind} ${quoteForMessage(issue.input)} is not valid: use ${CALLER_ID.rule}.` });
 }
 
 export const ACCELERATOR_TYPES = [
@@ -152,26 +121,23 @@ export const labelsSchema = z
 	.record(z.string(), z.string({ error: 'Label values must be strings.' }))
 	.superRefine((labels, ctx) => {
 		for (const [key, value] of Object.entries(labels)) {
-			if (!/^[\p{Ll}\p{Lo}][\p{Ll}\p{Lo}\p{N}_-]{0,62}$/u.test(key)) {
+			if (!LABEL_KEY.pattern.test(key)) {
 				ctx.addIssue({
 					code: 'custom',
 					path: [key],
-					message: `Label key ${quoteForMessage(key)} is not valid: start with a lowercase letter, then up to 62 lowercase letters, digits, "_" or "-".`,
+					message: `Label key ${quoteForMessage(key)} is not valid: use ${LABEL_KEY.rule}.`,
 				});
 			}
-			if (!/^[\p{Ll}\p{Lo}\p{N}_-]{0,63}$/u.test(value)) {
+			if (!LABEL_VALUE.pattern.test(value)) {
 				ctx.addIssue({
 					code: 'custom',
 					path: [key],
-					message: `Label value ${quoteForMessage(value)} of ${quoteForMessage(key)} is not valid: up to 63 lowercase letters, digits, "_" or "-".`,
+					message: `Label value ${quoteForMessage(value)} of ${quoteForMessage(key)} is not valid: use ${LABEL_VALUE.rule}.`,
 				});
 			}
 		}
 	});
 
-/** An email address as a service account has one (name@project.iam.gserviceaccount.com); shape only. */
-export const EMAIL_PATTERN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-
 export const serviceAccountEmailSchema = z
 	.string()
-	.regex(EMAIL_PATTERN, { error: 'serviceAccount must be a service account email like name@project.iam.gserviceaccount.com.' });
+	.regex(SERVICE_ACCOUNT_EMAIL.pattern, { error: `serviceAccount must be ${SERVICE_ACCOUNT_EMAIL.rule}.` });

@@ -1,6 +1,7 @@
 /** Endpoint, DeployedModel, DedicatedResources, MachineSpec and traffic splits. */
 import { z } from 'zod/v4';
 
+import { DEPLOYED_MODEL_NUMBER, NEW_TRAFFIC_SPLIT_KEY } from '../rules/ids';
 import { quoteForMessage } from '../secrets';
 import {
 	ACCELERATOR_TYPES,
@@ -25,7 +26,7 @@ const percentSchema = z
 /** A traffic split whose values are whole percentages adding up to 100 (keys: deployed model ids). */
 export const trafficSplitSchema = z.record(z.string(), percentSchema).superRefine((split, ctx) => {
 	for (const key of Object.keys(split)) {
-		if (!/^(0|[1-9][0-9]{0,19})$/.test(key)) {
+		if (!NEW_TRAFFIC_SPLIT_KEY.pattern.test(key)) {
 			ctx.addIssue({
 				code: 'custom',
 				path: [key],
@@ -164,7 +165,7 @@ export const deployModelInputSchema = z
 
 export const undeployModelInputSchema = z.strictObject({
 	endpoint: z.string().min(1, { error: 'endpoint is required.' }),
-	deployedModelId: z.string().regex(/^[1-9][0-9]{0,19}$/, {
+	deployedModelId: z.string().regex(DEPLOYED_MODEL_NUMBER.pattern, {
 		error: (issue) => `deployedModelId ${quoteForMessage(issue.input)} is not valid: it is the number Vertex gave the deployed model.`,
 	}),
 	trafficSplit: trafficSplitSchema.optional(),

@@ -1,6 +1,7 @@
 /** Model and ModelContainerSpec: strict request shapes (typos caught before sending), tolerant answers. */
 import { z } from 'zod/v4';
 
+import { VERSION_ALIAS } from '../rules/ids';
 import { quoteForMessage } from '../secrets';
 import { blankAsUnset, callerIdSchema, displayNameSchema, durationSchema, int64Schema, labelsSchema, optionalText, serviceAccountEmailSchema } from './common';
 
@@ -68,7 +69,7 @@ export const modelInputSchema = z.strictObject({
 	displayName: displayNameSchema,
 	description: optionalText,
 	versionDescription: optionalText,
-	versionAliases: z.array(z.string().regex(/^[a-z][a-zA-Z0-9-]{0,126}[a-z0-9]$/, { error: (issue) => `Version alias ${quoteForMessage(issue.input)} is not valid: a lowercase letter first, then letters, digits or "-", ending in a lowercase letter or digit.` })).optional(),
+	versionAliases: z.array(z.string().regex(VERSION_ALIAS.pattern, { error: (issue) => `Version alias ${quoteForMessage(issue.input)} is not valid: use ${VERSION_ALIAS.rule}.` })).optional(),
 	labels: labelsSchema.optional(),
 	artifactUri: optionalText,
 	containerSpec: modelContainerSpecInputSchema,

@@ -8,12 +8,12 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { CREATE_ENDPOINT, resourceId, type Endpoint } from '../../lib';
+import { CALLER_ID, CREATE_ENDPOINT, resourceId, type Endpoint } from '../../lib';
 import { nodeRun } from '../shared/client';
 import { outputItem, withCarriedIds } from '../shared/items';
 import { sharedMethods } from '../shared/methods';
-import { operationFields, startOrReuse, waitSettings } from '../shared/operation';
-import { CALLER_ID, CALLER_ID_RULE, formatNotice, labelsOf, labelsOption, resumeOperationOption, waitParameters } from '../shared/parameters';
+import { operationFields, resumeOperationOption, startOrReuse, waitParameters, waitSettings } from '../shared/operation';
+import { formatNotice, labelsOf, labelsOption } from '../shared/parameters';
 import type { ParameterReader } from '../shared/read';
 
 /** Core field paths (the Endpoint sits under `endpoint` in the create input) to the parameters that set them. */
@@ -57,7 +57,7 @@ const properties: INodeProperties[] = [
 	},
 	formatNotice(
 		'endpointId',
-		CALLER_ID.source.slice(1, -1),
+		CALLER_ID.source,
 		'An Endpoint ID is a lowercase letter first, then lowercase letters, digits and "-" (up to 63, not ending in "-"), or 1 to 9 digits: e.g. chat-endpoint',
 	),
 	{
@@ -151,7 +151,7 @@ export class VertexAiCreateDedicatedEndpoint implements INodeType {
 
 /** Parameters of one item to the core's create input, checked. */
 function createRequest(read: ParameterReader, i: number) {
-	const endpointId = read.text(i, 'endpointId', { pattern: CALLER_ID, rule: CALLER_ID_RULE }) || undefined;
+	const endpointId = read.text(i, 'endpointId', { pattern: CALLER_ID.pattern, rule: CALLER_ID.rule }) || undefined;
 	return {
 		endpointId,
 		ifExists: endpointId ? read.option<'fail' | 'use'>(i, 'ifExists') : ('fail' as const),

@@ -14,6 +14,7 @@ import {
 	DEPLOY_MODEL,
 	deploymentStageOf,
 	resourceId,
+	SERVICE_ACCOUNT_EMAIL,
 	type AcceleratorType,
 	type DeployModelInput,
 	type IfDeployed,
@@ -22,18 +23,14 @@ import {
 import { nodeRun } from '../shared/client';
 import { outputItem, withCarriedIds } from '../shared/items';
 import { sharedMethods } from '../shared/methods';
-import { nodeWaitOptions, operationFields, startOrReuse, waitSettings } from '../shared/operation';
+import { nodeWaitOptions, operationFields, resumeOperationOption, startOrReuse, waitParameters, waitSettings } from '../shared/operation';
 import {
-	EMAIL,
-	EMAIL_RULE,
 	endpointLocator,
 	fromIncomingItem,
 	modelLocator,
 	modelOfItem,
-	resumeOperationOption,
 	trafficSplitOf,
 	trafficSplitProperty,
-	waitParameters,
 	wiringNotice,
 } from '../shared/parameters';
 import type { ParameterReader } from '../shared/read';
@@ -363,7 +360,7 @@ function deployRequest(read: ParameterReader, i: number, endpoint: string, model
 		model,
 		deployedModel: {
 			displayName: read.text(i, 'deployedModelDisplayName', { maxLength: 128 }) || undefined,
-			serviceAccount: read.text(i, 'options.serviceAccount', { pattern: EMAIL, rule: EMAIL_RULE }) || undefined,
+			serviceAccount: read.text(i, 'options.serviceAccount', { pattern: SERVICE_ACCOUNT_EMAIL.pattern, rule: SERVICE_ACCOUNT_EMAIL.rule }) || undefined,
 			enableAccessLogging: read.boolean(i, 'options.enableAccessLogging') || undefined,
 			disableContainerLogging: read.boolean(i, 'options.disableContainerLogging') || undefined,
 			dedicatedResources: {

@@ -8,24 +8,17 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { resourceId, UPLOAD_MODEL, type IfExists, type UploadModelInput } from '../../lib';
+import { CALLER_ID, MODEL_NAME, resourceId, SERVICE_ACCOUNT_EMAIL, UPLOAD_MODEL, VERSION_ALIAS, type IfExists, type UploadModelInput } from '../../lib';
 import { nodeRun } from '../shared/client';
 import { outputItem, withCarriedIds } from '../shared/items';
 import { sharedMethods } from '../shared/methods';
-import { operationFields, startOrReuse, waitSettings } from '../shared/operation';
+import { operationFields, resumeOperationOption, startOrReuse, waitParameters, waitSettings } from '../shared/operation';
 import {
-	CALLER_ID,
-	CALLER_ID_RULE,
-	EMAIL,
-	EMAIL_RULE,
 	formatNotice,
 	labelsOf,
 	labelsOption,
-	MODEL_NAME,
-	resumeOperationOption,
 	SERVER_ROUTE,
 	SERVER_ROUTE_RULE,
-	waitParameters,
 } from '../shared/parameters';
 import type { ParameterReader } from '../shared/read';
 import { commaList, keyValuePairs } from '../shared/values';
@@ -104,7 +97,6 @@ const IMAGE_URI = /^[a-z0-9][a-z0-9._-]*(:[0-9]+)?(\/[a-z0-9._-]+)*(:[A-Za-z0-9_
 const IMAGE_URI_RULE = 'a container image such as us-docker.pkg.dev/my-project/repo/server:tag, without spaces or line breaks';
 const GCS_URI = /^gs:\/\/[a-z0-9][a-z0-9._-]{1,221}[a-z0-9](\/[^\s\p{Cc}]*)?$/u;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const VERSION_ALIAS = /^[a-z][a-zA-Z0-9-]{0,126}[a-z0-9]$/;
 
 const properties: INodeProperties[] = [
 	{
@@ -128,7 +120,7 @@ const properties: INodeProperties[] = [
 	},
 	formatNotice(
 		'modelId',
-		CALLER_ID.source.slice(1, -1),
+		CALLER_ID.source,
 		'A Model ID is a lowercase letter first, then lowercase letters, digits and "-" (up to 63, not ending in "-"), or 1 to 9 digits: e.g. my-model-1',
 	),
 	{
@@ -404,11 +396,11 @@ function uploadRequest(read: ParameterReader, i: number): UploadModelInput {
 	const aliases = commaList(read.text(i, 'options.versionAliases'));
 	for (const alias of aliases) {
 		read.checkText(i, 'options.versionAliases', alias, {
-			pattern: VERSION_ALIAS,
-			rule: 'aliases of a lowercase letter first, then letters, digits or "-", separated by commas',
+			pattern: VERSION_ALIAS.pattern,
+			rule: `aliases separated by commas, each ${VERSION_ALIAS.rule}`,
 		});
 	}
-	const modelId = read.text(i, 'modelId', { pattern: CALLER_ID, rule: CALLER_ID_RULE }) || undefined;
+	const modelId = read.text(i, 'modelId', { pattern: CALLER_ID.pattern, rule: CALLER_ID.rule }) || undefined;
 	return {
 		model: {
 			displayName: read.text(i, 'displayName', { required: true, maxLength: 128 }),
@@ -423,7 +415,7 @@ function uploadRequest(read: ParameterReader, i: number): UploadModelInput {
 		modelId,
 		ifExists: modelId ? read.option<IfExists>(i, 'ifExists') : 'fail',
 		parentModel:
-			read.text(i, 'options.parentModel', { pattern: MODEL_NAME, rule: 'a model ID or resource name, without @version' }) || undefined,
-		serviceAccount: read.text(i, 'options.serviceAccount', { pattern: EMAIL, rule: EMAIL_RULE }) || undefined,
+			read.text(i, 'options.parentModel', { pattern: MODEL_NAME.pattern, rule: MODEL_NAME.rule }) || undefined,
+		serviceAccount: read.text(i, 'options.serviceAccount', { pattern: SERVICE_ACCOUNT_EMAIL.pattern, rule: SERVICE_ACCOUNT_EMAIL.rule }) || undefined,
 	};
 }

@@ -10,6 +10,8 @@ import {
 import { GoogleVertexAiApi } from '../../credentials/GoogleVertexAiApi.credentials';
 import {
 	getVertexClient,
+	PROJECT,
+	SERVICE_ACCOUNT_EMAIL,
 	VertexValidationError,
 	type VertexClient,
 	type VertexClientOptions,
@@ -111,9 +113,6 @@ function credentialFieldOf(coreField: string): string | undefined {
 	return undefined;
 }
 
-const PROJECT_ID = /^(?:[a-z][a-z0-9-]{4,28}[a-z0-9]|[1-9][0-9]{0,19}|[a-z0-9.-]+:[a-z][a-z0-9-]{4,28}[a-z0-9])$/;
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-
 function isJsonObject(value: string): boolean {
 	try {
 		const parsed = JSON.parse(value) as unknown;
@@ -168,7 +167,7 @@ export function checkCredential(data: ICredentialDataDecryptedObject): void {
 			break;
 		case 'serviceAccountEmailKey':
 			required('clientEmail');
-			if (!EMAIL.test(value('clientEmail') as string)) fail('clientEmail', 'must be an email such as name@project.iam.gserviceaccount.com.');
+			if (!SERVICE_ACCOUNT_EMAIL.pattern.test(value('clientEmail') as string)) fail('clientEmail', `must be ${SERVICE_ACCOUNT_EMAIL.rule}.`);
 			required('privateKey');
 			break;
 		case 'externalAccount':
@@ -183,12 +182,12 @@ export function checkCredential(data: ICredentialDataDecryptedObject): void {
 			break;
 	}
 	const impersonate = value('impersonateServiceAccount');
-	if (impersonate && !EMAIL.test(impersonate)) {
-		fail('impersonateServiceAccount', 'must be a service account email such as deployer@project.iam.gserviceaccount.com.');
+	if (impersonate && !SERVICE_ACCOUNT_EMAIL.pattern.test(impersonate)) {
+		fail('impersonateServiceAccount', `must be ${SERVICE_ACCOUNT_EMAIL.rule}.`);
 	}
 	const projectId = value('projectId');
-	if (projectId && !PROJECT_ID.test(projectId)) {
-		fail('projectId', 'is not a Google Cloud project ID: 6 to 30 lowercase letters, digits and hyphens starting with a letter (e.g. my-project), or a project number.');
+	if (projectId && !PROJECT.pattern.test(projectId)) {
+		fail('projectId', `is not ${PROJECT.rule}.`);
 	}
 	for (const field of ['apiBaseUrl', 'tokenUrl', 'iamCredentialsBaseUrl']) {
 		const url = value(field);

@@ -1,8 +1,60 @@
-import type { IExecuteFunctions, NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties, NodeOperationError } from 'n8n-workflow';
 
-import { VertexValidationError, type Operation, type OperationType, type VertexClient, type WaitOptions } from '../../lib';
-import { OPERATION_NAME, OPERATION_NAME_RULE } from './parameters';
+import { OPERATION_NAME, VertexValidationError, type Operation, type OperationType, type VertexClient, type WaitOptions } from '../../lib';
 import type { ParameterReader } from './read';
+
+// The parameters of the nodes that start a long-running operation, and reading them
+
+const RESUME_DESCRIPTION =
+	'The operation name from an earlier run that stopped waiting (its output\'s operationName, or the name in its error): wait for that operation instead of starting a new one.';
+
+/** "Resume Operation" as an option (in the node's "Options"), for the nodes that start a long-running operation. */
+export const resumeOperationOption: INodeProperties = {
+	displayName: 'Resume Operation',
+	name: 'resumeOperationName',
+	type: 'string',
+	default: '',
+	placeholder: 'projects/123/locations/us-central1/.../operations/456',
+	description: RESUME_DESCRIPTION,
+};
+
+/**
+ * "Wait for completion" and its timeout, for the nodes that start a long-running operation, and "Resume Operation":
+ * at the top (`resume: 'top'`), or `'options'` when the node puts resumeOperationOption in its Options. Then the top
+ * one stays for workflows saved before the move: shown only while it holds a value, so it is still read (and can be
+ * cleared) there.
+ */
+export function waitParameters(defaultTimeoutMinutes: number, resume: 'top' | 'options' = 'top'): INodeProperties[] {
+	return [
+		{
+			displayName: 'Wait for Completion',
+			name: 'waitForCompletion',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether to wait until Vertex AI finishes. When off, the output carries the operation name; when the wait times out, the error names it. Either way a later run can resume it.',
+		},
+		{
+			displayName: 'Wait Timeout (Minutes)',
+			name: 'waitTimeoutMinutes',
+			type: 'number',
+			// The editor asks for at least 1; an expression may give any number above 0 (0.5 waits 30 s).
+			typeOptions: { minValue: 1, maxValue: 1440 },
+			default: defaultTimeoutMinutes,
+			description:
+				'How long to wait before giving up waiting. The operation itself goes on in Google Cloud; its name is in the error, for Resume Operation.',
+			displayOptions: { show: { waitForCompletion: [true] } },
+		},
+		resume === 'top'
+			? { ...resumeOperationOption, description: `Optional. ${RESUME_DESCRIPTION}` }
+			: {
+					...resumeOperationOption,
+					description: `Set in an earlier version of this node: it now sits under Options > Resume Operation. Still read here until cleared. ${RESUME_DESCRIPTION}`,
+					// Shown only while it holds a value (a parameter n8n hides has no value, so `hide: ['']` cannot do it).
+					displayOptions: { show: { resumeOperationName: [{ _cnd: { exists: true } }] } },
+				},
+	];
+}
 
 export interface WaitSettings {
 	/** Undefined when "Wait for Completion" is off. */
@@ -22,7 +74,7 @@ export interface WaitSettings {
 export function waitSettings(read: ParameterReader, itemIndex: number): WaitSettings {
 	const inOptions = read.property('options.resumeOperationName') !== undefined && read.isSet(itemIndex, 'options.resumeOperationName');
 	const path = inOptions ? 'options.resumeOperationName' : 'resumeOperationName';
-	const resumeName = read.text(itemIndex, path, { pattern: OPERATION_NAME, rule: OPERATION_NAME_RULE }) || undefined;
+	const resumeName = read.text(itemIndex, path, { pattern: OPERATION_NAME.pattern, rule: OPERATION_NAME.rule }) || undefined;
 	const refuseResume = (message: string) => read.error(itemIndex, path, message);
 	if (!read.boolean(itemIndex, 'waitForCompletion')) return { timeoutMs: undefined, resumeName, refuseResume };
 	const minutes = read.number(itemIndex, 'waitTimeoutMinutes', { above: 0, unit: 'minutes' });

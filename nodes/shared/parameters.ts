@@ -1,28 +1,15 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { CONSOLE_URL, DEPLOYED_MODEL_ID, DEPLOYED_MODEL_NUMBER, ENDPOINT_REF, LABEL_KEY, LABEL_VALUE, MODEL_REF, NEW_TRAFFIC_SPLIT_KEY } from '../../lib';
 import type { ParameterReader } from './read';
 import { nameValueMap } from './values';
 
-/** Parameters and fragments more than one node shows, defined once. */
+/**
+ * Parameters and fragments more than one node shows, defined once. Their checks are the core's id rules (lib's
+ * id grammar): n8n checks a validation regex against the whole value, so the URL ones end in `.*` for the query.
+ */
 
 export const CREDENTIAL_TYPE = 'googleVertexAiApi';
-
-/** A resource id: letter first (up to 63 of a-z, 0-9, -), or a number (server-made ids have 19 digits). */
-const RESOURCE_ID = '[a-z0-9][a-z0-9-]{0,62}';
-/** The project and location segments of a resource name: no "..", "%", "?", "#" or spaces can get through. */
-const PROJECT = '[a-z0-9][a-z0-9.:-]{0,62}';
-const LOCATION = '[a-z][a-z0-9-]{0,29}';
-
-/**
- * Console and REST URLs both name a resource as `.../locations/{l}/endpoints/{id}` or `.../locations/{l}/models/{id}`,
- * e.g. https://console.cloud.google.com/vertex-ai/online-prediction/locations/us-central1/endpoints/123?project=p and
- * https://console.cloud.google.com/vertex-ai/models/locations/us-central1/models/123/versions/1/deploy?project=p.
- * Anchoring on `/locations/{l}/` matters: the second URL also has `/vertex-ai/models/locations`. n8n checks a
- * validation regex against the whole value (`^...$`), so those end in `.*` to allow the query string.
- */
-const ENDPOINT_URL_ID = `/locations/[^/?#]+/endpoints/(${RESOURCE_ID})(?:[/?#]|$)`;
-const MODEL_URL_ID = `/locations/[^/?#]+/models/(${RESOURCE_ID})(?:[/?#]|$)`;
-const MODEL_URL_VERSION = `/locations/[^/?#]+/models/${RESOURCE_ID}/versions/([a-z0-9][a-z0-9-]{0,127})(?:[/?#]|$)`;
 
 /** Resource locator for an endpoint: picked from the project, typed as an id or resource name, or a console URL. */
 export const endpointLocator: INodeProperties = {
@@ -50,7 +37,7 @@ export const endpointLocator: INodeProperties = {
 				{
 					type: 'regex',
 					properties: {
-						regex: `^(projects/${PROJECT}/locations/${LOCATION}/endpoints/)?${RESOURCE_ID}$`,
+						regex: `^${ENDPOINT_REF.source}$`,
 						errorMessage: 'Not a valid endpoint ID or resource name',
 					},
 				},
@@ -62,12 +49,12 @@ export const endpointLocator: INodeProperties = {
 			type: 'string',
 			placeholder:
 				'e.g. https://console.cloud.google.com/vertex-ai/online-prediction/locations/us-central1/endpoints/1234567890?project=my-project',
-			extractValue: { type: 'regex', regex: ENDPOINT_URL_ID },
+			extractValue: { type: 'regex', regex: CONSOLE_URL.endpointId },
 			validation: [
 				{
 					type: 'regex',
 					properties: {
-						regex: `https?://[^/]+/.*${ENDPOINT_URL_ID}.*`,
+						regex: `https?://[^/]+/.*${CONSOLE_URL.endpointId}.*`,
 						errorMessage: 'Not a Vertex AI endpoint URL',
 					},
 				},
@@ -103,7 +90,7 @@ export const modelLocator: INodeProperties = {
 				{
 					type: 'regex',
 					properties: {
-						regex: `^(projects/${PROJECT}/locations/${LOCATION}/models/)?${RESOURCE_ID}(@[a-z0-9-]+)?$`,
+						regex: `^${MODEL_REF.source}$`,
 						errorMessage: 'Not a valid model ID or resource name',
 					},
 				},
@@ -115,12 +102,12 @@ export const modelLocator: INodeProperties = {
 			type: 'string',
 			placeholder:
 				'e.g. https://console.cloud.google.com/vertex-ai/models/locations/us-central1/models/1234567890/versions/1?project=my-project',
-			extractValue: { type: 'regex', regex: MODEL_URL_ID },
+			extractValue: { type: 'regex', regex: CONSOLE_URL.modelId },
 			validation: [
 				{
 					type: 'regex',
 					properties: {
-						regex: `https?://[^/]+/.*${MODEL_URL_ID}.*`,
+						regex: `https?://[^/]+/.*${CONSOLE_URL.modelId}.*`,
 						errorMessage: 'Not a Vertex AI model URL',
 					},
 				},
@@ -163,7 +150,7 @@ export function deployedModelLocator(
 				validation: [
 					{
 						type: 'regex',
-						properties: { regex: '^[0-9]{1,20}$', errorMessage: 'A deployed model ID is a number' },
+						properties: { regex: DEPLOYED_MODEL_ID.pattern.source, errorMessage: 'A deployed model ID is a number' },
 					},
 				],
 			},
@@ -199,6 +186,8 @@ export function targetParameters(byIdHint?: string): INodeProperties[] {
 	];
 }
 
+const MODEL_URL_VERSION = new RegExp(CONSOLE_URL.modelVersion);
+
 /**
  * The Model locator's value for the core: the id (or `id@version`, or resource name) as given, and for a console
  * URL of one version (`.../models/{id}/versions/{v}/...`) `id@v`, so the version the user looked at is deployed.
@@ -207,66 +196,8 @@ export function modelOfItem(read: ParameterReader, itemIndex: number, path = 'mo
 	const id = read.locator(itemIndex, path);
 	const locator = read.locatorValue(itemIndex, path);
 	if (locator?.mode !== 'url' || typeof locator.value !== 'string') return id;
-	const version = new RegExp(MODEL_URL_VERSION).exec(locator.value)?.[1];
+	const version = MODEL_URL_VERSION.exec(locator.value)?.[1];
 	return version ? `${id}@${version}` : id;
-}
-
-/** Operation names as Vertex gives them: `projects/{p}/locations/{l}/.../operations/{number}`. */
-export const OPERATION_NAME = new RegExp(
-	`^projects/${PROJECT}/locations/${LOCATION}(/[A-Za-z]+/[a-z0-9][a-z0-9@-]*){0,2}/operations/[0-9]{1,20}$`,
-);
-export const OPERATION_NAME_RULE =
-	'an operation name such as projects/123/locations/us-central1/endpoints/456/operations/789, as an earlier run output it';
-
-const RESUME_DESCRIPTION =
-	'The operation name from an earlier run that stopped waiting (its output\'s operationName, or the name in its error): wait for that operation instead of starting a new one.';
-
-/** "Resume Operation" as an option (in the node's "Options"), for the nodes that start a long-running operation. */
-export const resumeOperationOption: INodeProperties = {
-	displayName: 'Resume Operation',
-	name: 'resumeOperationName',
-	type: 'string',
-	default: '',
-	placeholder: 'projects/123/locations/us-central1/.../operations/456',
-	description: RESUME_DESCRIPTION,
-};
-
-/**
- * "Wait for completion" and its timeout, for the nodes that start a long-running operation, and "Resume Operation":
- * at the top (`resume: 'top'`), or `'options'` when the node puts resumeOperationOption in its Options. Then the top
- * one stays for workflows saved before the move: shown only while it holds a value, so it is still read (and can be
- * cleared) there.
- */
-export function waitParameters(defaultTimeoutMinutes: number, resume: 'top' | 'options' = 'top'): INodeProperties[] {
-	return [
-		{
-			displayName: 'Wait for Completion',
-			name: 'waitForCompletion',
-			type: 'boolean',
-			default: true,
-			description:
-				'Whether to wait until Vertex AI finishes. When off, the output carries the operation name; when the wait times out, the error names it. Either way a later run can resume it.',
-		},
-		{
-			displayName: 'Wait Timeout (Minutes)',
-			name: 'waitTimeoutMinutes',
-			type: 'number',
-			// The editor asks for at least 1; an expression may give any number above 0 (0.5 waits 30 s).
-			typeOptions: { minValue: 1, maxValue: 1440 },
-			default: defaultTimeoutMinutes,
-			description:
-				'How long to wait before giving up waiting. The operation itself goes on in Google Cloud; its name is in the error, for Resume Operation.',
-			displayOptions: { show: { waitForCompletion: [true] } },
-		},
-		resume === 'top'
-			? { ...resumeOperationOption, description: `Optional. ${RESUME_DESCRIPTION}` }
-			: {
-					...resumeOperationOption,
-					description: `Set in an earlier version of this node: it now sits under Options > Resume Operation. Still read here until cleared. ${RESUME_DESCRIPTION}`,
-					// Shown only while it holds a value (a parameter n8n hides has no value, so `hide: ['']` cannot do it).
-					displayOptions: { show: { resumeOperationName: [{ _cnd: { exists: true } }] } },
-				},
-	];
 }
 
 /**
@@ -331,21 +262,18 @@ export const labelsOption: INodeProperties = {
 	],
 };
 
-const LABEL_KEY = /^[\p{Ll}\p{Lo}][\p{Ll}\p{Lo}\p{N}_-]{0,62}$/u;
-const LABEL_VALUE = /^[\p{Ll}\p{Lo}\p{N}_-]{0,63}$/u;
-
 /** The Labels option (at `path`) as Vertex's `labels` map, every key and value checked; undefined when empty. */
 export function labelsOf(read: ParameterReader, itemIndex: number, path = 'options.labels'): Record<string, string> | undefined {
 	const labels: Array<[string, string]> = [];
 	const seen = new Set<string>();
 	for (const row of read.rows(itemIndex, `${path}.label`)) {
 		const key = read.checkText(itemIndex, `${path}.label.key`, row.key, {
-			pattern: LABEL_KEY,
-			rule: 'a lowercase letter, then up to 62 lowercase letters, digits, "_" or "-"',
+			pattern: LABEL_KEY.pattern,
+			rule: LABEL_KEY.rule,
 		});
 		const value = read.checkText(itemIndex, `${path}.label.value`, row.value, {
-			pattern: LABEL_VALUE,
-			rule: 'up to 63 lowercase letters, digits, "_" or "-"',
+			pattern: LABEL_VALUE.pattern,
+			rule: LABEL_VALUE.rule,
 		});
 		if (key === '') continue;
 		if (seen.has(key)) throw read.error(itemIndex, `${path}.label.key`, `Label ${JSON.stringify(key)} is given twice.`);
@@ -393,13 +321,13 @@ export function trafficSplitProperty(description: string, deployedModelIdField: 
 export function trafficSplitOf(read: ParameterReader, itemIndex: number, options: { newModel?: boolean } = {}): Record<string, number> {
 	const idPath = 'trafficSplit.share.deployedModelId';
 	const label = read.where('trafficSplit');
-	const idPattern = options.newModel ? /^(0|[1-9][0-9]{0,19})$/ : /^[1-9][0-9]{0,19}$/;
+	const idRule = options.newModel ? NEW_TRAFFIC_SPLIT_KEY : DEPLOYED_MODEL_NUMBER;
 	const split = Object.create(null) as Record<string, number>;
 	for (const row of read.rows(itemIndex, 'trafficSplit.share')) {
 		const id = read.checkText(itemIndex, idPath, row.deployedModelId, {
 			required: true,
-			pattern: idPattern,
-			rule: `the number Vertex AI gave a deployed model${options.newModel ? ' (or 0 for the model being deployed)' : ''}`,
+			pattern: idRule.pattern,
+			rule: idRule.rule,
 		});
 		if (id in split) throw read.error(itemIndex, 'trafficSplit', `Deployed model ${id} is named twice in ${label}.`);
 		split[id] = read.checkNumber(itemIndex, 'trafficSplit.share.percent', row.percent);
@@ -410,18 +338,6 @@ export function trafficSplitOf(read: ParameterReader, itemIndex: number, options
 	}
 	return { ...split };
 }
-
-/** Model and endpoint ids of the user's choice (as the core checks them): letter first, or 1 to 9 digits. */
-export const CALLER_ID = /^(?:[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?|[1-9][0-9]{0,8})$/;
-export const CALLER_ID_RULE =
-	'a letter first then up to 62 of a-z, 0-9 and "-", ending in a letter or digit (e.g. my-model-1), or 1 to 9 digits';
-
-/** A model's id or resource name (no version), as "Parent Model" takes it. */
-export const MODEL_NAME = new RegExp(`^(projects/${PROJECT}/locations/${LOCATION}/models/)?${RESOURCE_ID}$`);
-
-/** A service account's email (the core checks the same shape). */
-export const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-export const EMAIL_RULE = 'a service account email such as name@my-project.iam.gserviceaccount.com';
 
 /** A route of the model server as Vertex AI calls it: "/" first, no spaces or line breaks. */
 export const SERVER_ROUTE = /^\/[^\s\p{Cc}]*$/u;

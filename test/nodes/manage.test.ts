@@ -539,7 +539,7 @@ describe('a bad parameter is refused before any request, naming it', () => {
 		],
 		[
 			'Operation Wait with a timeout of 0',
-			{ resource: 'operation', operation: 'wait', operationName: 'projects/p/locations/us-central1/operations/1', waitTimeoutMinutes: 0 },
+			{ resource: 'operation', operation: 'wait', operationName: 'projects/my-project/locations/us-central1/operations/1', waitTimeoutMinutes: 0 },
 			'Wait Timeout (Minutes)',
 			/above 0/,
 		],

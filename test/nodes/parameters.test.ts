@@ -57,7 +57,7 @@ const BASE: Record<NodeKey, INodeParameters> = {
 		endpoint: locator('base-endpoint'),
 		model: locator('base-model'),
 		deployedModel: locator('123'),
-		operationName: 'projects/p/locations/us-central1/operations/1',
+		operationName: 'projects/my-project/locations/us-central1/operations/1',
 		version: '2',
 		trafficSplit: { share: [{ deployedModelId: '111', percent: 100 }] },
 	},

@@ -4,13 +4,14 @@ import {
 	collectPages,
 	deployedModelIds,
 	deploymentStageOf,
+	OPERATION_NAME,
 	resourceId,
 	type Endpoint,
 	type Model,
 	type Operation,
 	type Page,
 } from '../../../lib';
-import { endpointLocator, OPERATION_NAME, OPERATION_NAME_RULE, trafficSplitProperty } from '../../shared/parameters';
+import { endpointLocator, trafficSplitProperty } from '../../shared/parameters';
 import type { ParameterReader } from '../../shared/read';
 
 /** Parameters and helpers more than one operation of this node uses. */
@@ -141,5 +142,5 @@ export const operationNameProperty: INodeProperties = {
 
 /** The "Operation Name" of an item, in the form Vertex gives operation names (the core checks it again). */
 export function operationNameOf(read: ParameterReader, itemIndex: number): string {
-	return read.text(itemIndex, 'operationName', { required: true, pattern: OPERATION_NAME, rule: OPERATION_NAME_RULE });
+	return read.text(itemIndex, 'operationName', { required: true, pattern: OPERATION_NAME.pattern, rule: OPERATION_NAME.rule });
 }

@@ -2,8 +2,7 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, 
 
 import { deployedModelIds, NO_RESULT, resourceId } from '../../../../lib';
 import { outputItem } from '../../../shared/items';
-import { operationFields, startOrResumeOperation, waitSettings } from '../../../shared/operation';
-import { waitParameters } from '../../../shared/parameters';
+import { operationFields, startOrResumeOperation, waitParameters, waitSettings } from '../../../shared/operation';
 import { endpointParameter } from '../common';
 import type { ManageItem } from '../node.type';
 

@@ -2,8 +2,8 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, 
 
 import { NO_RESULT } from '../../../../lib';
 import { outputItem } from '../../../shared/items';
-import { operationFields, startOrResumeOperation, waitSettings } from '../../../shared/operation';
-import { deployedModelLocator, trafficSplitOf, waitParameters } from '../../../shared/parameters';
+import { operationFields, startOrResumeOperation, waitParameters, waitSettings } from '../../../shared/operation';
+import { deployedModelLocator, trafficSplitOf } from '../../../shared/parameters';
 import { endpointParameter, endpointSummary, manageTrafficSplitProperty } from '../common';
 import type { ManageItem } from '../node.type';
 

@@ -2,8 +2,8 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, 
 
 import { NO_RESULT, resourceId } from '../../../../lib';
 import { outputItem } from '../../../shared/items';
-import { operationFields, startOrResumeOperation, waitSettings } from '../../../shared/operation';
-import { modelLocator, waitParameters } from '../../../shared/parameters';
+import { operationFields, startOrResumeOperation, waitParameters, waitSettings } from '../../../shared/operation';
+import { modelLocator } from '../../../shared/parameters';
 import type { ManageItem } from '../node.type';
 
 const properties: INodeProperties[] = [

@@ -1,14 +1,11 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { NO_RESULT, resourceId } from '../../../../lib';
+import { MODEL_VERSION, NO_RESULT, resourceId } from '../../../../lib';
 import { outputItem } from '../../../shared/items';
-import { operationFields, startOrResumeOperation, waitSettings } from '../../../shared/operation';
-import { modelLocator, waitParameters } from '../../../shared/parameters';
+import { operationFields, startOrResumeOperation, waitParameters, waitSettings } from '../../../shared/operation';
+import { modelLocator } from '../../../shared/parameters';
 import { shown } from '../../../shared/read';
 import type { ManageItem } from '../node.type';
-
-/** A version id (e.g. 2) or an alias (e.g. staging). */
-const VERSION = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
 const properties: INodeProperties[] = [
 	{
@@ -38,8 +35,8 @@ export async function execute(this: IExecuteFunctions, { index: itemIndex, signa
 	}
 	const version = read.text(itemIndex, 'version', {
 		required: true,
-		pattern: VERSION,
-		rule: 'a version ID (e.g. 2) or alias: letters, digits, "-" and "_", starting with a letter or digit',
+		pattern: MODEL_VERSION.pattern,
+		rule: MODEL_VERSION.rule,
 	});
 	const settings = waitSettings(read, itemIndex);
 	const name = client.modelName(model);

@@ -1,4 +1,4 @@
-/** Vertex AI locations a credential can name. `global`, `us` and `eu` use their own hosts (see lib/hosts.ts). */
+/** Vertex AI locations a credential can name (a credential's Location list). `global`, `us` and `eu` use their own hosts (see lib/hosts.ts). */
 export const VERTEX_LOCATIONS = [
 	'us-central1',
 	'us-east1',
