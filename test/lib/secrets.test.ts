@@ -30,7 +30,7 @@ import {
 	VertexStreamError,
 	VertexValidationError,
 	type VertexClientOptions,
-} from '../lib-internals';
+} from './support/lib-internals';
 import { makeServiceAccountKey } from './support/fakeGoogle';
 
 const { key } = makeServiceAccountKey('test-project', 'canary');

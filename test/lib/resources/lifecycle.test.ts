@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 
-import { startEmulator, type RunningEmulator } from '../../emulator';
-import { DEPLOY_MODEL, NO_RESULT, UPLOAD_MODEL, VertexApiError, VertexClient, VertexValidationError } from '../../lib';
+import { startEmulator, type RunningEmulator } from '../../../emulator';
+import { DEPLOY_MODEL, NO_RESULT, UPLOAD_MODEL, VertexApiError, VertexClient, VertexValidationError } from '../../../lib';
 
 let emulator: RunningEmulator;
 let client: VertexClient;
