@@ -69,10 +69,29 @@ describe('emulator fidelity to the Vertex contract', () => {
 	});
 
 	it('keeps a model\'s etag until the model changes', async () => {
-		const first = (await api('GET', `/v1/${modelName}`)).json;
-		const again = (await api('GET', `/v1/${modelName}`)).json;
+		const model = (await uploadModel(api, emulator, { modelId: 'etag-model' })).modelName;
+		const uploadVersion = async (versionAliases: string[]) => {
+			const started = await api('POST', `/v1/projects/${emulator.projectId}/locations/${emulator.location}/models:upload`, {
+				parentModel: model,
+				model: { displayName: 'test model', versionAliases, containerSpec: { imageUri: 'emulator/sample-model-server', invokeRoutePrefix: '/*' } },
+			});
+			expect((await api('POST', `/v1/${started.json.name}:wait?timeout=30s`)).json.done).toBe(true);
+		};
+		const versionOne = async () => (await api('GET', `/v1/${model}@1`)).json;
+
+		const first = await versionOne();
 		expect(first.etag).toEqual(expect.any(String));
-		expect(again.etag).toBe(first.etag);
+		expect(first.versionAliases).toEqual(['default']);
+		// Reads, and a new version that leaves the default alias where it is, do not change version 1.
+		await uploadVersion([]);
+		expect((await versionOne()).etag).toBe(first.etag);
+		// A new version taking the default alias takes it off version 1: version 1 changed, so did its etag.
+		await uploadVersion(['default']);
+		const changed = await versionOne();
+		expect(changed).not.toHaveProperty('versionAliases');
+		expect(changed.etag).toEqual(expect.any(String));
+		expect(changed.etag).not.toBe(first.etag);
+		expect((await versionOne()).etag).toBe(changed.etag);
 	});
 
 	it('answers a missing or unknown token with 401 UNAUTHENTICATED carrying Google\'s ErrorInfo detail', async () => {

@@ -1,7 +1,7 @@
 /**
  * Proves scripts/n8n-run.js against a real n8n 2.40.7: the CLI path (import, execute) and the server
  * path (n8n start, owner session, webhooks, streaming), with n8n-nodes-base nodes and a tiny
- * community package installed the way n8n installs one. Needs the n8n install (about 3 minutes cold,
+ * community package installed the way n8n installs one. Needs the n8n install (slow the first time,
  * cached after), so it runs only with N8N_E2E=1.
  */
 import { randomUUID } from 'node:crypto';

@@ -1,7 +1,7 @@
 import { Agent } from 'undici';
 
-import { TokenHostPolicy, VertexTransport } from '../lib-internals';
-import type { HttpRequest, HttpResponse, HttpSender } from '../../lib/http';
+import { TokenHostPolicy, VertexTransport } from '../support/lib-internals';
+import type { HttpRequest, HttpResponse, HttpSender } from '../../../lib/http';
 
 /**
  * The real transport (token header, host policy, body release, error mapping) on an Agent of its own, for

@@ -30,7 +30,7 @@ import {
 	VertexStreamError,
 	VertexValidationError,
 	type VertexClientOptions,
-} from '../lib-internals';
+} from './support/lib-internals';
 import { makeServiceAccountKey } from './support/fakeGoogle';
 
 const { key } = makeServiceAccountKey('test-project', 'canary');
@@ -48,9 +48,14 @@ function send(response: ServerResponse, status: number, body: unknown, contentTy
 	response.end(text);
 }
 
-/** Everything the request carried that could be secret, as a server reflecting it would write it. */
+/**
+ * Everything the request carried that could be secret, as a server reflecting it would write it. The token also
+ * goes back bare, without its "Bearer " prefix: only the scrubber's memory of the tokens sent can catch it then.
+ */
 function echoOf(request: IncomingMessage, body: string): string {
-	return `authorization=${request.headers.authorization ?? ''} body=${body} headers=${JSON.stringify(request.headers)}`;
+	const authorization = request.headers.authorization ?? '';
+	const bareToken = authorization.replace(/^Bearer\s+/i, '');
+	return `authorization=${authorization} caller=${bareToken} body=${body} headers=${JSON.stringify(request.headers)}`;
 }
 
 function envelope(code: number, status: string, echo: string) {

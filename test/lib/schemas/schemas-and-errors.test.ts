@@ -5,7 +5,7 @@ import {
 	uploadModelInputSchema,
 	VertexApiError,
 	VertexValidationError,
-} from '../lib-internals';
+} from '../support/lib-internals';
 
 function fieldOf(run: () => unknown): string {
 	try {

@@ -5,8 +5,8 @@
  */
 import { Socket } from 'node:net';
 
-import { closeSharedAgent, TokenHostPolicy, VertexTransport } from '../lib-internals';
-import { FakeGoogle, sendJson } from './support/fakeGoogle';
+import { closeSharedAgent, TokenHostPolicy, VertexTransport } from '../support/lib-internals';
+import { FakeGoogle, sendJson } from '../support/fakeGoogle';
 
 let fake: FakeGoogle;
 let sender: VertexTransport;

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { FakeGoogle, sendJson } from './support/fakeGoogle';
-import { compileLib, runNode } from './support/libProcess';
+import { FakeGoogle, sendJson } from '../support/fakeGoogle';
+import { compileLib, runNode } from '../support/libProcess';
 
 const workDir = mkdtempSync(join(tmpdir(), 'vertex-wif-'));
 let libIndex: string;

@@ -2,7 +2,7 @@
  * Application Default Credentials on a Google Cloud VM: with no key file, google-auth-library asks the
  * metadata server for the default service account's token. GCE_METADATA_HOST points it at a loopback
  * server answering as the metadata server does (Metadata-Flavor: Google). Run in a plain Node process
- * (see support/libProcess.ts): the token it hands out is the one the API sees, fetched once for many calls.
+ * (see ../support/libProcess.ts): the token it hands out is the one the API sees, fetched once for many calls.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { FakeGoogle, sendJson } from './support/fakeGoogle';
-import { compileLib, runNode } from './support/libProcess';
+import { FakeGoogle, sendJson } from '../support/fakeGoogle';
+import { compileLib, runNode } from '../support/libProcess';
 
 const TOKEN_PATH = '/computeMetadata/v1/instance/service-accounts/default/token';
 

@@ -9,7 +9,7 @@ import {
 	readBodyBytes,
 	VertexStreamError,
 	type StreamChunk,
-} from '../../lib/stream';
+} from '../../../lib/stream';
 import { allSplits, byteByByte, collect, FakeBody, whole } from './body-fixtures';
 
 describe('detectStreamFormat', () => {

@@ -16,8 +16,8 @@ import {
 	VertexTransportError,
 	VertexValidationError,
 	type HttpRequest,
-} from '../lib-internals';
-import { FakeGoogle, sendGoogleError, sendJson, type RecordedRequest } from './support/fakeGoogle';
+} from '../support/lib-internals';
+import { FakeGoogle, sendGoogleError, sendJson, type RecordedRequest } from '../support/fakeGoogle';
 
 let fake: FakeGoogle;
 let token: string;

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { clearVertexClientCache, closeSharedAgent, getVertexClient, VertexApiError, VertexClient } from '../../lib';
-import { FakeGoogle, makeServiceAccountKey, sendJson } from './support/fakeGoogle';
+import { clearVertexClientCache, closeSharedAgent, getVertexClient, VertexApiError, VertexClient } from '../../../lib';
+import { FakeGoogle, makeServiceAccountKey, sendJson } from '../support/fakeGoogle';
 
 let fake: FakeGoogle;
 const { key, publicKey } = makeServiceAccountKey('test-project');
@@ -186,7 +186,7 @@ describe('Application Default Credentials', () => {
 	});
 });
 
-// The STS exchange itself runs in a real Node process: see external-account.process.test.ts.
+// The STS exchange itself runs in a real Node process: see external-account.test.ts.
 describe('external account (workload identity federation)', () => {
 	function config(tokenUrl: string) {
 		const subjectFile = join(tempDir, 'subject-token.txt');

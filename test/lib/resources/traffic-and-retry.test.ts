@@ -1,5 +1,5 @@
-import { parseRetryAfterMs, trafficSplitForDeploy, trafficSplitForUndeploy, trafficSplitGiving, VertexValidationError } from '../lib-internals';
-import { backoffDelayMs, DEFAULT_RETRY_POLICY } from '../../lib/transport/retry';
+import { parseRetryAfterMs, trafficSplitForDeploy, trafficSplitForUndeploy, trafficSplitGiving, VertexValidationError } from '../support/lib-internals';
+import { backoffDelayMs, DEFAULT_RETRY_POLICY } from '../../../lib/transport/retry';
 
 const total = (split: Record<string, number>) => Object.values(split).reduce((a, b) => a + b, 0);
 

@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { VertexValidationError } from '../../lib/errors';
-import { invokeModelServer } from '../../lib/invoke';
-import { aggregateChunks, VertexStreamError, type StreamChunk } from '../../lib/stream';
+import { VertexValidationError } from '../../../lib/errors';
+import { invokeModelServer } from '../../../lib/invoke';
+import { aggregateChunks, VertexStreamError, type StreamChunk } from '../../../lib/stream';
 import { RecordingTransport } from './recording-transport';
 
 /**

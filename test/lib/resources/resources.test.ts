@@ -10,8 +10,8 @@ import {
 	VertexClient,
 	VertexOperationError,
 	VertexValidationError,
-} from '../lib-internals';
-import { FakeGoogle, sendGoogleError, sendJson, type RecordedRequest } from './support/fakeGoogle';
+} from '../support/lib-internals';
+import { FakeGoogle, sendGoogleError, sendJson, type RecordedRequest } from '../support/fakeGoogle';
 
 let fake: FakeGoogle;
 let client: VertexClient;

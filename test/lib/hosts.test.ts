@@ -6,7 +6,7 @@ import {
 	normalizeBaseUrl,
 	TokenHostPolicy,
 	VertexValidationError,
-} from '../lib-internals';
+} from './support/lib-internals';
 
 describe('control-plane hosts', () => {
 	it.each([

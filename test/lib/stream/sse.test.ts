@@ -1,4 +1,4 @@
-import { decodeSse, decodeStream, VertexStreamError, type StreamChunk } from '../../lib/stream';
+import { decodeSse, decodeStream, VertexStreamError, type StreamChunk } from '../../../lib/stream';
 import { allSplits, collect, FakeBody, whole } from './body-fixtures';
 
 const OPENAI_STREAM =

@@ -4,14 +4,10 @@
  * wins; the poll schedule's counts and notice lag; and the two waits built on it (operation, endpoint DNS)
  * through a scripted HttpSender.
  *
- * Poll schedule measured here (defaults of waitForOperation: first poll after 1 s, then pause =
- * clamp(10 % of the time waited, 1 s, 20 s), shortened by up to 10 % jitter; reads take no time), for
- * operations done after (polls, notice lag; no jitter / most jitter / seeded jitter):
- *   2 s:     2, 0.0 s / 3, 0.8 s / 3, 1.0 s     (bound 1 s)
- *   60 s:   29, 1.2 s / 32, 1.1 s / 30, 0.1 s   (bound 6 s)
- *   30 min: 122, 11.2 s / 135, 6.4 s / 129, 13.2 s  (bound 20 s, the cap; 10 % would be 180 s)
- * The test prints what it measures ("poll schedule: ..."). The schedule before (1 s growing 1.5x to 30 s) took
- * 2 / 9 / 67 polls, but noticed these 60 s and 30 min operations 14.9 s late (up to 30 s in general).
+ * The poll schedule under test is waitForOperation's default: first poll after 1 s, then a pause of
+ * clamp(10 % of the time waited, 1 s, 20 s), shortened by up to 10 % jitter; reads take no time. The schedule
+ * test prints what it measures ("poll schedule: ..."); `npm run bench` (bench/waits-bench.js) measures it against
+ * the schedule before and an n8n Wait node loop.
  */
 import { VertexApiError, VertexOperationError, VertexTransportError, VertexValidationError } from '../../lib/errors';
 import type { HttpRequest, HttpResponse, HttpSender } from '../../lib/http';

@@ -1,4 +1,4 @@
-import { decodeLines, decodeNdjson, VertexStreamError } from '../../lib/stream';
+import { decodeLines, decodeNdjson, VertexStreamError } from '../../../lib/stream';
 import { allSplits, collect, FakeBody, whole } from './body-fixtures';
 
 const NDJSON =

@@ -1,11 +1,11 @@
-import { VertexValidationError } from '../../lib/errors';
+import { VertexValidationError } from '../../../lib/errors';
 import {
 	buildInvokeRequest,
 	buildInvokeUrl,
 	INVOKE_DEFAULT_TIMEOUT_MS,
 	INVOKE_MAX_BODY_BYTES,
 	type InvokeInput,
-} from '../../lib/invoke';
+} from '../../../lib/invoke';
 
 const ENDPOINT = 'projects/123456789012/locations/us-central1/endpoints/8123456789';
 const DNS_BASE = 'https://8123456789.us-central1-123456789012.prediction.vertexai.goog';

@@ -6,10 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 
-import { startEmulator, type RunningEmulator } from '../../emulator';
-import { DEPLOY_MODEL, UPLOAD_MODEL, VertexApiError, VertexClient } from '../../lib';
-import { closeSharedAgent, TokenHostPolicy, VertexTransport } from '../lib-internals';
-import { FakeGoogle, makeServiceAccountKey, sendGoogleError, sendJson } from './support/fakeGoogle';
+import { startEmulator, type RunningEmulator } from '../../../emulator';
+import { DEPLOY_MODEL, UPLOAD_MODEL, VertexApiError, VertexClient } from '../../../lib';
+import { closeSharedAgent, TokenHostPolicy, VertexTransport } from '../support/lib-internals';
+import { FakeGoogle, makeServiceAccountKey, sendGoogleError, sendJson } from '../support/fakeGoogle';
 
 const wait = { timeoutMs: 30_000, initialDelayMs: 20, maxDelayMs: 100 };
 

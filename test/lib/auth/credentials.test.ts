@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 
-import { normalizePrivateKey, resolveCredential, VertexClient, VertexValidationError } from '../lib-internals';
+import { normalizePrivateKey, resolveCredential, VertexClient, VertexValidationError } from '../support/lib-internals';
 
 const pem = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const keyBodyLine = pem.split('\n')[1];

@@ -18,8 +18,8 @@ import {
 	scopedApiUrl,
 	VertexClient,
 	VertexValidationError,
-} from '../lib-internals';
-import { FakeGoogle, type RecordedRequest } from './support/fakeGoogle';
+} from '../support/lib-internals';
+import { FakeGoogle, type RecordedRequest } from '../support/fakeGoogle';
 
 const PROJECT = 'test-project';
 const LOCATION = 'us-central1';

@@ -1,12 +1,13 @@
 /**
  * The core's life-cycle calls against the real emulator: deploys that reuse a deployment of the same model
  * version, typed operation results, undeploying several models with a valid split throughout, and the
- * refusals that keep billed resources from being half-removed.
+ * refusals that keep billed resources from being half-removed. Each test uploads and creates what it uses, so
+ * any one of them runs alone (jest -t) and none sees what another left.
  */
 import { readFileSync } from 'node:fs';
 
-import { startEmulator, type RunningEmulator } from '../../emulator';
-import { DEPLOY_MODEL, NO_RESULT, UPLOAD_MODEL, VertexApiError, VertexClient, VertexValidationError } from '../../lib';
+import { startEmulator, type RunningEmulator } from '../../../emulator';
+import { DEPLOY_MODEL, NO_RESULT, UPLOAD_MODEL, VertexApiError, VertexClient, VertexValidationError } from '../../../lib';
 
 let emulator: RunningEmulator;
 let client: VertexClient;
@@ -34,6 +35,15 @@ async function createEndpoint(endpointId: string) {
 	await client.waitForOperation(operation!, wait);
 }
 
+/** A model `${name}-m` (version 1) and an empty endpoint `${name}-e`, for one test alone. */
+async function modelAndEndpoint(name: string) {
+	const model = `${name}-m`;
+	const endpoint = `${name}-e`;
+	await upload(model);
+	await createEndpoint(endpoint);
+	return { model, endpoint };
+}
+
 const split = async (endpoint: string) => (await client.getEndpoint(endpoint)).trafficSplit ?? {};
 
 beforeAll(async () => {
@@ -44,8 +54,6 @@ beforeAll(async () => {
 		apiBaseUrl: emulator.baseUrl,
 		tokenUrl: emulator.tokenUrl,
 	});
-	await upload('m');
-	await createEndpoint('e');
 });
 
 afterAll(() => emulator.close());
@@ -65,84 +73,93 @@ it('types the upload and deploy results', async () => {
 });
 
 it('ifDeployed "use" reuses the same model version, applies the traffic, and deploys another version anew', async () => {
-	const first = await deploy('e', 'm', { ifDeployed: 'use', trafficPercentage: 100 });
+	const { model: m, endpoint: e } = await modelAndEndpoint('reuse');
+	const first = await deploy(e, m, { ifDeployed: 'use', trafficPercentage: 100 });
 	expect(first.reused).toBe(false);
-	const again = await deploy('e', 'm', { ifDeployed: 'use', trafficPercentage: 100 });
+	const again = await deploy(e, m, { ifDeployed: 'use', trafficPercentage: 100 });
 	expect(again).toEqual({ reused: true, deployedModelId: first.deployedModelId });
-	expect((await client.getEndpoint('e')).deployedModels?.map((model) => model.id)).toEqual([first.deployedModelId]);
+	expect((await client.getEndpoint(e)).deployedModels?.map((model) => model.id)).toEqual([first.deployedModelId]);
 	expect(emulator.processes().filter((process) => process.deployedModelId === first.deployedModelId)).toHaveLength(1);
 
 	// A second version of the model is another model version: deployed, not reused.
-	const v2 = await upload('m-v2', 'm');
+	const v2 = await upload(`${m}-v2`, m);
 	expect(v2.modelVersionId).toBe('2');
-	const second = await deploy('e', 'm@2', { ifDeployed: 'use', trafficPercentage: 30 });
+	const second = await deploy(e, `${m}@2`, { ifDeployed: 'use', trafficPercentage: 30 });
 	expect(second.reused).toBe(false);
-	expect(await split('e')).toEqual({ [first.deployedModelId]: 70, [second.deployedModelId]: 30 });
+	expect(await split(e)).toEqual({ [first.deployedModelId]: 70, [second.deployedModelId]: 30 });
 
 	// Reusing version 1 with 100 % moves the traffic back to it (an endpoint update, no deploy).
 	const deploysBefore = emulator.requestLog('forwarded').length;
-	const reused = await deploy('e', 'm@1', { ifDeployed: 'use', trafficPercentage: 100 });
+	const reused = await deploy(e, `${m}@1`, { ifDeployed: 'use', trafficPercentage: 100 });
 	expect(reused).toEqual({ reused: true, deployedModelId: first.deployedModelId });
-	expect(await split('e')).toEqual({ [first.deployedModelId]: 100, [second.deployedModelId]: 0 });
+	expect(await split(e)).toEqual({ [first.deployedModelId]: 100, [second.deployedModelId]: 0 });
 	expect(emulator.requestLog('forwarded').length).toBe(deploysBefore);
 });
 
 it('refuses to delete a model that is deployed, naming the endpoint, and changes nothing', async () => {
-	const error = await client.deleteModel('m').catch((caught: unknown) => caught);
+	const { model, endpoint } = await modelAndEndpoint('in-use');
+	const { deployedModelId } = await deploy(endpoint, model, { trafficPercentage: 100 });
+	const error = await client.deleteModel(model).catch((caught: unknown) => caught);
 	expect(error).toBeInstanceOf(VertexValidationError);
-	expect((error as Error).message).toMatch(/still deployed on projects\/\d+\/locations\/us-central1\/endpoints\/e \(deployed model \d{19}\)/);
-	expect((await client.getModel('m')).name).toMatch(/models\/m$/);
+	expect((error as Error).message).toMatch(/still deployed on projects\/\d+\/locations\/us-central1\/endpoints\/in-use-e \(deployed model \d{19}\)/);
+	expect((error as Error).message).toContain(deployedModelId);
+	expect((await client.getModel(model)).name).toMatch(/models\/in-use-m$/);
 });
 
 it('refuses to delete an endpoint with deployed models unless asked to undeploy them, then removes everything', async () => {
-	const deployed = (await client.getEndpoint('e')).deployedModels?.map((model) => model.id) ?? [];
+	const { model, endpoint: e } = await modelAndEndpoint('teardown');
+	await deploy(e, model, { trafficPercentage: 100 });
+	await deploy(e, model, { trafficPercentage: 0 });
+	const deployed = (await client.getEndpoint(e)).deployedModels?.map((deployedModel) => deployedModel.id) ?? [];
 	expect(deployed).toHaveLength(2);
-	const refused = await client.deleteEndpoint('e').catch((caught: unknown) => caught);
+	const refused = await client.deleteEndpoint(e).catch((caught: unknown) => caught);
 	expect(refused).toBeInstanceOf(VertexValidationError);
 	expect((refused as VertexValidationError).field).toBe('undeployModels');
 	for (const id of deployed) expect((refused as Error).message).toContain(id as string);
-	expect((await client.getEndpoint('e')).deployedModels).toHaveLength(2);
+	expect((await client.getEndpoint(e)).deployedModels).toHaveLength(2);
 
-	const operation = await client.deleteEndpoint('e', { undeployModels: true, undeployWait: wait });
+	const operation = await client.deleteEndpoint(e, { undeployModels: true, undeployWait: wait });
 	await client.waitForResult(NO_RESULT, operation, wait);
-	const gone = await client.getEndpoint('e').catch((caught: unknown) => caught);
+	const gone = await client.getEndpoint(e).catch((caught: unknown) => caught);
 	expect(gone).toBeInstanceOf(VertexApiError);
 	expect((gone as VertexApiError).httpStatus).toBe(404);
 	expect(emulator.processes().map((process) => process.deployedModelId)).not.toEqual(expect.arrayContaining(deployed));
 });
 
 it('undeploys several models in order, giving the traffic to the heir so the split stays valid', async () => {
-	await createEndpoint('heirs');
-	const a = await deploy('heirs', 'm', { trafficPercentage: 100 });
-	const b = await deploy('heirs', 'm', { trafficPercentage: 0 });
-	const c = await deploy('heirs', 'm', { trafficPercentage: 0 });
-	expect(await split('heirs')).toEqual({ [a.deployedModelId]: 100, [b.deployedModelId]: 0, [c.deployedModelId]: 0 });
-	await client.undeployModels('heirs', [a.deployedModelId, b.deployedModelId], { ...wait, heir: c.deployedModelId });
-	expect(await split('heirs')).toEqual({ [c.deployedModelId]: 100 });
-	expect((await client.getEndpoint('heirs')).deployedModels?.map((model) => model.id)).toEqual([c.deployedModelId]);
+	const { model: m, endpoint: e } = await modelAndEndpoint('heirs');
+	const a = await deploy(e, m, { trafficPercentage: 100 });
+	const b = await deploy(e, m, { trafficPercentage: 0 });
+	const c = await deploy(e, m, { trafficPercentage: 0 });
+	expect(await split(e)).toEqual({ [a.deployedModelId]: 100, [b.deployedModelId]: 0, [c.deployedModelId]: 0 });
+	await client.undeployModels(e, [a.deployedModelId, b.deployedModelId], { ...wait, heir: c.deployedModelId });
+	expect(await split(e)).toEqual({ [c.deployedModelId]: 100 });
+	expect((await client.getEndpoint(e)).deployedModels?.map((model) => model.id)).toEqual([c.deployedModelId]);
 });
 
 it('updates a traffic split, refusing ids not deployed there before sending anything', async () => {
-	await createEndpoint('split-e');
-	const a = await deploy('split-e', 'm', { trafficPercentage: 100 });
-	const b = await deploy('split-e', 'm', { trafficPercentage: 0 });
-	const updated = await client.updateTrafficSplit({ endpoint: 'split-e', trafficSplit: { [a.deployedModelId]: 25, [b.deployedModelId]: 75 } });
+	const { model: m, endpoint: e } = await modelAndEndpoint('split');
+	const a = await deploy(e, m, { trafficPercentage: 100 });
+	const b = await deploy(e, m, { trafficPercentage: 0 });
+	const updated = await client.updateTrafficSplit({ endpoint: e, trafficSplit: { [a.deployedModelId]: 25, [b.deployedModelId]: 75 } });
 	expect(updated.trafficSplit).toEqual({ [a.deployedModelId]: 25, [b.deployedModelId]: 75 });
 	const patchesBefore = emulator.requestLog().filter((entry) => entry.method === 'PATCH').length;
-	await expect(client.updateTrafficSplit({ endpoint: 'split-e', trafficSplit: { '1234567890123456789': 100 } })).rejects.toThrow(
+	await expect(client.updateTrafficSplit({ endpoint: e, trafficSplit: { '1234567890123456789': 100 } })).rejects.toThrow(
 		/names 1234567890123456789, not deployed on endpoint/,
 	);
-	await expect(client.updateTrafficSplit({ endpoint: 'split-e', trafficSplit: { [a.deployedModelId]: 50 } })).rejects.toThrow(/add up to 100/);
+	await expect(client.updateTrafficSplit({ endpoint: e, trafficSplit: { [a.deployedModelId]: 50 } })).rejects.toThrow(/add up to 100/);
 	expect(emulator.requestLog().filter((entry) => entry.method === 'PATCH').length).toBe(patchesBefore);
 });
 
 it('lists the versions and the operations of a model, and deletes a version that is not deployed', async () => {
-	const versions = await client.listModelVersions('m');
+	await upload('versions-m');
+	await upload('versions-m-v2', 'versions-m');
+	const versions = await client.listModelVersions('versions-m');
 	expect(versions.models.map((version) => version.versionId)).toEqual(['1', '2']);
-	const operations = await client.listOperations({ model: 'm' });
+	const operations = await client.listOperations({ model: 'versions-m' });
 	expect(operations.operations.length).toBeGreaterThanOrEqual(1);
-	expect(operations.operations.every((operation) => operation.name.includes('/models/m/operations/'))).toBe(true);
-	await client.waitForOperation(await client.deleteModelVersion('m@2'), wait);
-	expect((await client.listModelVersions('m')).models.map((version) => version.versionId)).toEqual(['1']);
-	await expect(client.deleteModelVersion('m')).rejects.toThrow(/names no version/);
+	expect(operations.operations.every((operation) => operation.name.includes('/models/versions-m/operations/'))).toBe(true);
+	await client.waitForOperation(await client.deleteModelVersion('versions-m@2'), wait);
+	expect((await client.listModelVersions('versions-m')).models.map((version) => version.versionId)).toEqual(['1']);
+	await expect(client.deleteModelVersion('versions-m')).rejects.toThrow(/names no version/);
 });

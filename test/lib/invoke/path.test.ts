@@ -1,5 +1,5 @@
-import { VertexValidationError } from '../../lib/errors';
-import { checkInvokePath, validateInvokePath } from '../../lib/invoke';
+import { VertexValidationError } from '../../../lib/errors';
+import { checkInvokePath, validateInvokePath } from '../../../lib/invoke';
 
 function rejection(call: () => unknown): VertexValidationError {
 	try {

@@ -11,8 +11,8 @@ import {
 	VertexClient,
 	VertexTransport,
 	waitForOperation,
-} from '../lib-internals';
-import { FakeGoogle, sendGoogleError, sendJson } from './support/fakeGoogle';
+} from '../support/lib-internals';
+import { FakeGoogle, sendGoogleError, sendJson } from '../support/fakeGoogle';
 
 const CALLS = 1000;
 let fake: FakeGoogle;
