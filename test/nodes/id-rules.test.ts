@@ -11,7 +11,7 @@ import { VertexAiUploadModel } from '../../nodes/VertexAiUploadModel/VertexAiUpl
 import { checkCredential } from '../../nodes/shared/client';
 import { deployedModelLocator, endpointLocator, modelLocator } from '../../nodes/shared/parameters';
 import { CALLER_ID, PROJECT, SERVICE_ACCOUNT_EMAIL, VERTEX_LOCATIONS } from '../../lib';
-import { buildInvokeUrl, resourceName, VertexClient } from '../lib-internals';
+import { buildInvokeUrl, resourceName, VertexClient } from '../lib/support/lib-internals';
 import { CORPUS, HOSTILE } from '../lib/rules/ids.corpus';
 
 const values = (...names: Array<keyof typeof CORPUS>) => [...new Set([...HOSTILE, ...names.flatMap((name) => [...CORPUS[name].good, ...CORPUS[name].bad])])];
