@@ -198,9 +198,9 @@ it('refuses bad parameters before any request, naming the parameter', async () =
 	expect(bad.status).toBe('error');
 	// n8n-core reports a failing sub-node as "Error in sub-node <name>", with the sub-node's message as description.
 	expect(bad.error?.message).toBe('Error in sub-node Chat Model');
-	expect(bad.error?.description).toContain('"Extra Body Fields" cannot set messages');
+	expect(bad.error?.description).toContain('"Extra Body Fields" in "Options" cannot set messages');
 	const prefix = await probe({ mode: 'invoke' }, { routePrefix: 'v1' });
-	expect(prefix.error?.description).toContain('route prefix must be a path');
+	expect(prefix.error?.description).toContain('"Route Prefix" must be a path starting with "/"');
 	expect(env.emulator.requestLog().length).toBe(before);
 });
 
