@@ -17,6 +17,7 @@ import {
 
 import { VertexAiChatModel } from '../../nodes/VertexAiChatModel/VertexAiChatModel.node';
 import type { WorkflowRunResult } from '../harness/n8n-engine';
+import { refusedOptions } from './description-ranges';
 import { PACKAGE, deployModel, emulatorWithCredential, locator, probeDescription, runSubNode, type DeployedModel, type NodeEnv } from './support';
 
 const CHAT_MODEL = `${PACKAGE}.vertexAiChatModel`;
@@ -203,6 +204,17 @@ it('refuses bad parameters before any request, naming the parameter', async () =
 	expect(prefix.error?.description).toContain('"Route Prefix" must be a path starting with "/"');
 	expect(env.emulator.requestLog().length).toBe(before);
 });
+
+it.each(refusedOptions(new VertexAiChatModel().description).map((refused) => [refused.name, refused.value, refused]))(
+	'refuses Options %s = %p before any request, with the label and range of the description',
+	async (name, value, { refusal }) => {
+		const before = env.emulator.requestLog().length;
+		const result = await probe({ mode: 'invoke' }, { options: { [name]: value } });
+		expect(result.status).toBe('error');
+		expect(result.error?.description).toContain(refusal);
+		expect(env.emulator.requestLog().length).toBe(before);
+	},
+);
 
 it('a credential field that is not usable fails the sub-node naming the field, quoting nothing, sending nothing', async () => {
 	const before = env.emulator.requestLog().length;
