@@ -205,6 +205,24 @@ it('refuses bad parameters before any request, naming the parameter', async () =
 	expect(env.emulator.requestLog().length).toBe(before);
 });
 
+it('checks the endpoint, the deployed model and the model name as the description says, before any request', async () => {
+	const before = env.emulator.requestLog().length;
+	const description = new VertexAiChatModel().description;
+	const byIdRule = (name: string) => {
+		const byId = description.properties.find((property) => property.name === name)?.modes?.find((mode) => mode.name === 'id');
+		return (byId?.validation?.[0] as unknown as { properties: { errorMessage: string } }).properties.errorMessage;
+	};
+	const endpoint = await probe({ mode: 'invoke' }, { endpoint: locator('Not An Id') });
+	expect(endpoint.error?.description).toContain(`"Endpoint": ${byIdRule('endpoint')} (it is "Not An Id")`);
+	const pinned = await probe({ mode: 'invoke' }, { target: 'deployedModel', deployedModel: locator('latest') });
+	expect(pinned.error?.description).toContain(`"Deployed Model": ${byIdRule('deployedModel')} (it is "latest")`);
+	const named = await probe({ mode: 'invoke' }, { modelSource: 'name', model: '  ' });
+	expect(named.error?.description).toContain('"Model" is required.');
+	const source = await probe({ mode: 'invoke' }, { modelSource: 'guess' });
+	expect(source.error?.description).toContain('"Model Name" must be one of: server, name, none (it is "guess")');
+	expect(env.emulator.requestLog().length).toBe(before);
+});
+
 it.each(refusedOptions(new VertexAiChatModel().description).map((refused) => [refused.name, refused.value, refused]))(
 	'refuses Options %s = %p before any request, with the label and range of the description',
 	async (name, value, { refusal }) => {
