@@ -9,16 +9,10 @@ import {
 } from 'n8n-workflow';
 
 import { sharedMethods } from '../shared/methods';
-import {
-	extraBodyOf,
-	maxRetriesOption,
-	modelNameProperties,
-	numberOption,
-	parameterError,
-	readSubNodeItem,
-	targetProperties,
-	timeoutOption,
-} from '../shared/openAi';
+import { maxRetriesOption, modelNameProperties, targetProperties, timeoutOption } from '../shared/openAi';
+import { parameterReader } from '../shared/read';
+import { extraBodyOf, readSubNodeItem, sentNumber } from '../shared/subNode';
+import { commaList } from '../shared/values';
 import { VertexInvokeChatModel } from './model';
 
 const properties: INodeProperties[] = [
@@ -51,7 +45,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Maximum Number of Tokens',
 				name: 'maxTokens',
 				type: 'number',
-				typeOptions: { minValue: -1, numberPrecision: 0 },
+				typeOptions: { minValue: -1, maxValue: Number.MAX_SAFE_INTEGER, numberPrecision: 0 },
 				default: -1,
 				description: 'The most tokens to generate (max_tokens). -1 sends none: the server decides.',
 			},
@@ -124,26 +118,23 @@ export class VertexAiChatModel implements INodeType {
 	methods = sharedMethods;
 
 	async supplyData(this: ISupplyDataFunctions, itemIndex: number): Promise<SupplyData> {
-		const { options, target, modelName, toError } = await readSubNodeItem(this, itemIndex);
-		const maxTokens = numberOption(this, options, 'maxTokens', 'Maximum Number of Tokens', itemIndex, [-1, Number.MAX_SAFE_INTEGER]);
-		const responseFormat = options.responseFormat ?? 'text';
-		if (responseFormat !== 'text' && responseFormat !== 'json_object') {
-			throw parameterError(this.getNode(), itemIndex, 'Response Format', '"Response Format" must be Text or JSON.');
-		}
-		const stop = typeof options.stop === 'string' ? options.stop.split(',').map((sequence) => sequence.trim()).filter(Boolean) : [];
+		const read = parameterReader(this, properties);
+		const { target, modelName, toError } = await readSubNodeItem(this, read, itemIndex);
+		const stop = commaList(read.text(itemIndex, 'options.stop'));
 		const chatModel = new VertexInvokeChatModel(
 			{
 				target,
 				modelName,
-				streaming: options.streaming !== false,
-				jsonMode: responseFormat === 'json_object',
-				extraBody: extraBodyOf(this, options, itemIndex, ['messages', 'tools', 'stream', 'stream_options']),
+				streaming: read.boolean(itemIndex, 'options.streaming'),
+				jsonMode: read.option(itemIndex, 'options.responseFormat') === 'json_object',
+				extraBody: extraBodyOf(read, itemIndex, ['messages', 'tools', 'stream', 'stream_options']),
 				toError,
 			},
 			{
-				temperature: numberOption(this, options, 'temperature', 'Sampling Temperature', itemIndex, [0, 2]),
-				topP: numberOption(this, options, 'topP', 'Top P', itemIndex, [0, 1]),
-				maxTokens: maxTokens === undefined || maxTokens < 0 ? undefined : Math.floor(maxTokens),
+				temperature: sentNumber(read, itemIndex, 'options.temperature'),
+				topP: sentNumber(read, itemIndex, 'options.topP'),
+				// -1 (the default) sends none: the server decides.
+				maxTokens: sentNumber(read, itemIndex, 'options.maxTokens', 0),
 				stopSequences: stop.length > 0 ? stop : undefined,
 			},
 		);

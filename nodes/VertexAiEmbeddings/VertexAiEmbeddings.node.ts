@@ -8,7 +8,9 @@ import {
 } from 'n8n-workflow';
 
 import { sharedMethods } from '../shared/methods';
-import { extraBodyOf, maxRetriesOption, modelNameProperties, numberOption, readSubNodeItem, targetProperties, timeoutOption } from '../shared/openAi';
+import { maxRetriesOption, modelNameProperties, targetProperties, timeoutOption } from '../shared/openAi';
+import { parameterReader } from '../shared/read';
+import { extraBodyOf, readSubNodeItem, sentNumber } from '../shared/subNode';
 import { VertexInvokeEmbeddings } from './embeddings';
 
 const properties: INodeProperties[] = [
@@ -40,7 +42,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Dimensions',
 				name: 'dimensions',
 				type: 'number',
-				typeOptions: { minValue: 0, numberPrecision: 0 },
+				typeOptions: { minValue: 0, maxValue: 1000000, numberPrecision: 0 },
 				default: 0,
 				description: 'The length of the vectors, for models that can shorten them (sent as "dimensions"). 0 sends none.',
 			},
@@ -77,14 +79,15 @@ export class VertexAiEmbeddings implements INodeType {
 	methods = sharedMethods;
 
 	async supplyData(this: ISupplyDataFunctions, itemIndex: number): Promise<SupplyData> {
-		const { options, target, modelName, toError } = await readSubNodeItem(this, itemIndex);
-		const dimensions = numberOption(this, options, 'dimensions', 'Dimensions', itemIndex, [0, 1_000_000]);
+		const read = parameterReader(this, properties);
+		const { target, modelName, toError } = await readSubNodeItem(this, read, itemIndex);
 		const embeddings = new VertexInvokeEmbeddings(this, {
 			target,
 			modelName,
-			batchSize: Math.floor(numberOption(this, options, 'batchSize', 'Batch Size', itemIndex, [1, 2048]) ?? 64),
-			dimensions: dimensions ? Math.floor(dimensions) : undefined,
-			extraBody: extraBodyOf(this, options, itemIndex, ['input']),
+			batchSize: read.number(itemIndex, 'options.batchSize'),
+			// 0 (the default) sends none.
+			dimensions: sentNumber(read, itemIndex, 'options.dimensions', 1),
+			extraBody: extraBodyOf(read, itemIndex, ['input']),
 			toError,
 		});
 		return { response: embeddings };

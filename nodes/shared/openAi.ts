@@ -1,9 +1,7 @@
-import { NodeOperationError, sleep, type INode, type INodeProperties, type ISupplyDataFunctions, type NodeApiError } from 'n8n-workflow';
+import { sleep, type INodeProperties } from 'n8n-workflow';
 
 import { VertexApiError, VertexTransportError, type InvokeResponse, type VertexClient } from '../../lib';
-import { checkedClient, credentialProblem } from './client';
-import { toNodeError } from './errors';
-import { CREDENTIAL_TYPE, endpointLocator, targetParameters } from './parameters';
+import { endpointLocator, targetParameters } from './parameters';
 
 /**
  * The OpenAI-compatible API of a model server (vLLM, TGI, SGLang...) behind a dedicated endpoint, for the AI
@@ -190,98 +188,3 @@ export const maxRetriesOption: INodeProperties = {
 	default: 2,
 	description: 'How many times to try a request again after a 408, 409, 429 or 5xx answer or a lost connection, before any answer was read',
 };
-
-// Reading them in supplyData
-
-const PREFIX = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
-
-/** A parameter problem, thrown before any request: it names the parameter. */
-export function parameterError(node: INode, itemIndex: number, parameter: string, message: string): NodeOperationError {
-	return new NodeOperationError(node, message, { itemIndex, description: `Check the parameter "${parameter}".` });
-}
-
-function text(ctx: ISupplyDataFunctions, name: string, itemIndex: number, fallback = ''): string {
-	const value = ctx.getNodeParameter(name, itemIndex, fallback, { extractValue: true });
-	return typeof value === 'string' ? value.trim() : String(value ?? '').trim();
-}
-
-export function numberOption(ctx: ISupplyDataFunctions, options: Json, name: string, label: string, itemIndex: number, range: [number, number]): number | undefined {
-	const value = options[name];
-	if (value === undefined || value === null || value === '') return undefined;
-	if (typeof value !== 'number' || !Number.isFinite(value) || value < range[0] || value > range[1]) {
-		throw parameterError(ctx.getNode(), itemIndex, label, `"${label}" must be a number from ${range[0]} to ${range[1]}.`);
-	}
-	return value;
-}
-
-/** The client of the node's credential, the endpoint and route, and the model name choice, checked. */
-async function readTarget(ctx: ISupplyDataFunctions, itemIndex: number, options: Json): Promise<{ target: OpenAiTarget; model: ModelChoice }> {
-	const node = ctx.getNode();
-	const endpoint = text(ctx, 'endpoint', itemIndex);
-	if (endpoint === '') throw parameterError(node, itemIndex, 'Endpoint', 'No endpoint is set: pick one, or give its ID.');
-	const pinned = text(ctx, 'target', itemIndex, 'trafficSplit') === 'deployedModel';
-	const deployedModelId = pinned ? text(ctx, 'deployedModel', itemIndex) : undefined;
-	if (pinned && !/^[0-9]{1,20}$/.test(deployedModelId ?? '')) {
-		throw parameterError(node, itemIndex, 'Deployed Model', 'A deployed model ID is a number, e.g. 1206978444030640128.');
-	}
-	const routePrefix = text(ctx, 'routePrefix', itemIndex, '/v1').replace(/\/+$/, '');
-	if (routePrefix !== '' && !PREFIX.test(routePrefix)) {
-		throw parameterError(node, itemIndex, 'Route Prefix', 'The route prefix must be a path starting with "/", e.g. /v1 (or empty for the root).');
-	}
-	const source = text(ctx, 'modelSource', itemIndex, 'server');
-	let model: ModelChoice = { kind: source === 'none' ? 'none' : 'server' };
-	if (source === 'name') {
-		const name = text(ctx, 'model', itemIndex);
-		if (name === '') throw parameterError(node, itemIndex, 'Model', 'Type the served model name, or pick another Model Name choice.');
-		model = { kind: 'name', name };
-	}
-	const timeoutSeconds = numberOption(ctx, options, 'timeoutSeconds', 'Timeout (Seconds)', itemIndex, [1, 3600]) ?? 600;
-	const maxRetries = numberOption(ctx, options, 'maxRetries', 'Max Retries', itemIndex, [0, 10]) ?? 2;
-
-	let client: VertexClient;
-	try {
-		// The credential's fields are checked first: a problem names the field, never its value.
-		client = checkedClient(await ctx.getCredentials(CREDENTIAL_TYPE, itemIndex));
-	} catch (error) {
-		const problem = credentialProblem(error);
-		throw problem ? new NodeOperationError(node, problem, { itemIndex, description: 'Nothing was sent.' }) : toNodeError(node, error, itemIndex);
-	}
-	const target: OpenAiTarget = { client, endpoint, deployedModelId, routePrefix, timeoutMs: timeoutSeconds * 1000, maxRetries: Math.floor(maxRetries) };
-	return { target, model };
-}
-
-/**
- * What both sub-nodes read first in supplyData: their Options, the endpoint to call (readTarget) with its model name,
- * and how an error of theirs becomes the node's error for this item.
- */
-export async function readSubNodeItem(
-	ctx: ISupplyDataFunctions,
-	itemIndex: number,
-): Promise<{ options: Json; target: OpenAiTarget; modelName: ModelName; toError: (error: unknown) => NodeApiError | NodeOperationError }> {
-	const node = ctx.getNode();
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as Json;
-	const { target, model } = await readTarget(ctx, itemIndex, options);
-	return { options, target, modelName: new ModelName(model, target), toError: (error) => toNodeError(node, error, itemIndex) };
-}
-
-/** The Extra Body Fields option: a JSON object, without the fields the node sets itself (`reserved`). */
-export function extraBodyOf(ctx: ISupplyDataFunctions, options: Json, itemIndex: number, reserved: string[]): Json {
-	const raw = options.extraBody;
-	if (raw === undefined || raw === null || raw === '') return {};
-	let value: unknown = raw;
-	if (typeof raw === 'string') {
-		try {
-			value = JSON.parse(raw);
-		} catch {
-			throw parameterError(ctx.getNode(), itemIndex, 'Extra Body Fields', '"Extra Body Fields" is not valid JSON: write a JSON object such as {"top_k": 20}.');
-		}
-	}
-	if (!isRecord(value)) {
-		throw parameterError(ctx.getNode(), itemIndex, 'Extra Body Fields', '"Extra Body Fields" must be a JSON object such as {"top_k": 20}.');
-	}
-	const taken = reserved.filter((field) => field in value);
-	if (taken.length > 0) {
-		throw parameterError(ctx.getNode(), itemIndex, 'Extra Body Fields', `"Extra Body Fields" cannot set ${taken.join(', ')}: the node sets them itself.`);
-	}
-	return value;
-}

@@ -1,20 +1,30 @@
 import {
-	NodeHelpers,
 	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeParameterResourceLocator,
 	type INodeProperties,
-	type INodePropertyCollection,
 	type INodePropertyOptions,
-	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { quoteForMessage } from '../../lib';
+import {
+	checkedBoolean,
+	checkedChoice,
+	checkedJsonText,
+	checkedNumber,
+	checkedText,
+	shown,
+	type Checked,
+	type NumberRule,
+	type TextRule,
+} from './checks';
 import type { FieldWords } from './errors';
+import { propertyAt, type FoundProperty } from './properties';
+
+export { shown, type NumberRule, type TextRule } from './checks';
 
 /**
- * The one typed reader of node parameters. It is built from the node's own description, so the labels in its
+ * The one typed reader of node parameters, for root nodes (execute) and sub-nodes (supplyData) alike. It is built from the node's own description, so the labels in its
  * errors and the values an options parameter allows come from the description itself: a parameter read with it
  * is checked (type, range, list, format) before any request, and a bad value gives a NodeOperationError that
  * names the parameter as the editor shows it. An expression can give anything; nothing is coerced to NaN or
@@ -24,44 +34,8 @@ import type { FieldWords } from './errors';
  * for a fixedCollection's fields `headers.header.name` (parameter, group, field).
  */
 
-export interface TextRule {
-	/** Blank (or only spaces) is refused. */
-	required?: boolean;
-	maxLength?: number;
-	/** The trimmed value must match (a blank optional value is not checked). */
-	pattern?: RegExp;
-	/** What the pattern asks for, completing `"Label" must be ...`. */
-	rule?: string;
-	/** Default true; false keeps surrounding spaces (values sent as written). */
-	trim?: boolean;
-}
-
-export interface NumberRule {
-	/** Whole numbers only. Default: the property's `typeOptions.numberPrecision === 0`. */
-	integer?: boolean;
-	/** Default: the property's `typeOptions.minValue`. */
-	min?: number;
-	/** Default: the property's `typeOptions.maxValue`. */
-	max?: number;
-	/** Strictly above this (instead of `min`). */
-	above?: number;
-	/** Named in the message: "a number of minutes". */
-	unit?: string;
-}
-
-/** A value for a message: the core's quoting (short, JSON-quoted, never a value that looks like a key or token). */
-export function shown(value: unknown): string {
-	if (value === null || value === undefined || value === '') return 'empty';
-	return quoteForMessage(value);
-}
-
-type Field = INodeProperties;
-
-interface Found {
-	property: Field;
-	/** Labels of the collections the property sits in, outermost first. */
-	within: string[];
-}
+/** Where a reader gets values and the node: a root node's execute context or a sub-node's supplyData context. */
+export type ParameterSource = Pick<IExecuteFunctions, 'getNodeParameter' | 'getNode'>;
 
 /** Whether a parameter value holds an expression anywhere (a string starting with "="), so it may differ per item. */
 function holdsExpression(value: unknown): boolean {
@@ -74,7 +48,7 @@ function holdsExpression(value: unknown): boolean {
 const isPrimitive = (value: unknown) => value === null || (typeof value !== 'object' && typeof value !== 'function');
 
 export class ParameterReader {
-	private readonly found = new Map<string, Found | undefined>();
+	private readonly found = new Map<string, FoundProperty | undefined>();
 	/** Per path: whether its parameter's value is the same for every item (it holds no expression). */
 	private readonly fixed = new Map<string, boolean>();
 	/** Values of fixed parameters already read (see readFixed), by path and what was read. */
@@ -84,7 +58,7 @@ export class ParameterReader {
 	private validJson: string | undefined;
 
 	constructor(
-		private readonly ctx: IExecuteFunctions,
+		private readonly ctx: ParameterSource,
 		private readonly properties: INodeProperties[],
 	) {}
 
@@ -103,6 +77,12 @@ export class ParameterReader {
 		const found = this.find(path);
 		const label = `"${found?.property.displayName ?? path}"`;
 		return found?.within.length ? `${label} in "${found.within.join(' > ')}"` : label;
+	}
+
+	/** A checked value, or the refusal of the parameter at `path` that its problem completes. */
+	accepted<T>(itemIndex: number, path: string, checked: Checked<T>): T {
+		if (checked.problem !== undefined) throw this.error(itemIndex, path, `${this.where(path)} ${checked.problem}`);
+		return checked.value;
 	}
 
 	/** A refusal of the parameter at `path` for item `itemIndex`, before anything was sent. */
@@ -196,24 +176,7 @@ export class ParameterReader {
 	 * take a value already read (a fixedCollection row's field); undefined stands for the property's default.
 	 */
 	checkText(itemIndex: number, path: string, given: unknown, rule: TextRule = {}): string {
-		const value = given === undefined ? this.defaultOf(path) : given;
-		let text: string;
-		if (value === null || value === undefined) text = '';
-		else if (typeof value === 'string') text = rule.trim === false && value.trim() !== '' ? value : value.trim();
-		else if (typeof value === 'number' && Number.isFinite(value)) text = String(value);
-		else throw this.error(itemIndex, path, `${this.where(path)} must be text (it is ${shown(value)}).`);
-		if (text === '') {
-			if (rule.required) throw this.error(itemIndex, path, `${this.where(path)} is required.`);
-			return '';
-		}
-		const length = Array.from(text).length;
-		if (rule.maxLength !== undefined && length > rule.maxLength) {
-			throw this.error(itemIndex, path, `${this.where(path)} can be at most ${rule.maxLength} characters (it has ${length}).`);
-		}
-		if (rule.pattern && !rule.pattern.test(text)) {
-			throw this.error(itemIndex, path, `${this.where(path)} must be ${rule.rule ?? 'in the documented form'} (it is ${shown(text)}).`);
-		}
-		return text;
+		return this.accepted(itemIndex, path, checkedText(given === undefined ? this.defaultOf(path) : given, rule));
 	}
 
 	number(itemIndex: number, path: string, rule: NumberRule = {}): number {
@@ -230,26 +193,18 @@ export class ParameterReader {
 	 * else, NaN included, is refused naming the parameter.
 	 */
 	checkNumber(itemIndex: number, path: string, given: unknown, rule: NumberRule = {}): number {
-		const value = given === undefined ? this.defaultOf(path) : given;
+		return this.accepted(itemIndex, path, checkedNumber(given === undefined ? this.defaultOf(path) : given, this.numberRule(path, rule)));
+	}
+
+	/** `rule` completed from the property's typeOptions: whole numbers when its numberPrecision is 0, its min and max. */
+	numberRule(path: string, rule: NumberRule = {}): NumberRule {
 		const typeOptions = this.property(path)?.typeOptions ?? {};
-		const integer = rule.integer ?? typeOptions.numberPrecision === 0;
-		const above = rule.above;
-		const min = above === undefined ? (rule.min ?? typeOptions.minValue) : undefined;
-		const max = rule.max ?? typeOptions.maxValue;
-		const number =
-			typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
-		const fits =
-			Number.isFinite(number) &&
-			(!integer || Number.isInteger(number)) &&
-			(above === undefined || number > above) &&
-			(min === undefined || number >= min) &&
-			(max === undefined || number <= max);
-		if (fits) return number;
-		const kind = `${integer ? 'a whole number' : 'a number'}${rule.unit ? ` of ${rule.unit}` : ''}`;
-		const lower = above !== undefined ? `above ${above}` : min !== undefined ? `${max !== undefined ? 'from' : 'of at least'} ${min}` : '';
-		const upper = max === undefined ? '' : lower === '' ? `of at most ${max}` : above !== undefined ? `and at most ${max}` : `to ${max}`;
-		const range = [lower, upper].filter(Boolean).join(' ');
-		throw this.error(itemIndex, path, `${this.where(path)} must be ${kind}${range ? ` ${range}` : ''} (it is ${shown(value)}).`);
+		return {
+			...rule,
+			integer: rule.integer ?? typeOptions.numberPrecision === 0,
+			min: rule.min ?? typeOptions.minValue,
+			max: rule.max ?? typeOptions.maxValue,
+		};
 	}
 
 	/** true or false; the texts "true" and "false" from an expression are read as such, anything else is refused. */
@@ -258,18 +213,12 @@ export class ParameterReader {
 	}
 
 	checkBoolean(itemIndex: number, path: string, given: unknown): boolean {
-		const value = given === undefined ? this.defaultOf(path) : given;
-		if (typeof value === 'boolean') return value;
-		if (value === 'true' || value === 'false') return value === 'true';
-		throw this.error(itemIndex, path, `${this.where(path)} must be true or false (it is ${shown(value)}).`);
+		return this.accepted(itemIndex, path, checkedBoolean(given === undefined ? this.defaultOf(path) : given));
 	}
 
 	/** One of the values the options parameter lists in the description. */
 	option<T extends string = string>(itemIndex: number, path: string): T {
-		const value = this.raw(itemIndex, path);
-		const allowed = this.allowedValues(path);
-		if (typeof value === 'string' && allowed.includes(value)) return value as T;
-		throw this.error(itemIndex, path, `${this.where(path)} must be one of: ${allowed.join(', ')} (it is ${shown(value)}).`);
+		return this.accepted(itemIndex, path, checkedChoice(this.raw(itemIndex, path), this.allowedValues(path))) as T;
 	}
 
 	/** The values an options parameter lists. */
@@ -287,13 +236,7 @@ export class ParameterReader {
 	json(itemIndex: number, path: string): { text?: string; value?: unknown } {
 		const value = this.raw(itemIndex, path);
 		if (typeof value !== 'string') return { value };
-		if (value === this.validJson) return { text: value };
-		try {
-			JSON.parse(value);
-		} catch (error) {
-			throw this.error(itemIndex, path, `${this.where(path)} is not valid JSON (${(error as Error).message}).`);
-		}
-		this.validJson = value;
+		if (value !== this.validJson) this.validJson = this.accepted(itemIndex, path, checkedJsonText(value));
 		return { text: value };
 	}
 
@@ -360,39 +303,15 @@ export class ParameterReader {
 		return property?.default ?? null;
 	}
 
-	private find(path: string): Found | undefined {
+	private find(path: string): FoundProperty | undefined {
 		if (this.found.has(path)) return this.found.get(path);
-		const result = this.lookUp(path);
+		const result = propertyAt(this.properties, this.ctx.getNode(), path);
 		this.found.set(path, result);
 		return result;
-	}
-
-	private lookUp(path: string): Found | undefined {
-		const [first, ...rest] = path.split('.');
-		const node = this.ctx.getNode();
-		const candidates = this.properties.filter((property) => property.name === first);
-		// `@tool` in displayOptions asks whether the node runs as its tool twin (type name ending in "Tool").
-		const description = { name: node.type } as INodeTypeDescription;
-		const shownOne = candidates.find((property) => NodeHelpers.displayParameter(node.parameters, property, node, description));
-		let property: Field | undefined = shownOne ?? candidates[0];
-		const within: string[] = [];
-		for (let index = 0; property && index < rest.length; index++) {
-			within.push(property.displayName);
-			if (property.type === 'collection') {
-				property = (property.options as INodeProperties[] | undefined)?.find((option) => option.name === rest[index]);
-			} else if (property.type === 'fixedCollection') {
-				const group = (property.options as INodePropertyCollection[] | undefined)?.find((option) => option.name === rest[index]);
-				index++;
-				property = group?.values.find((value) => value.name === rest[index]);
-			} else {
-				property = undefined;
-			}
-		}
-		return property ? { property, within } : undefined;
 	}
 }
 
 /** The reader for a node's parameters, built from its description's properties. */
-export function parameterReader(ctx: IExecuteFunctions, properties: INodeProperties[]): ParameterReader {
+export function parameterReader(ctx: ParameterSource, properties: INodeProperties[]): ParameterReader {
 	return new ParameterReader(ctx, properties);
 }

@@ -17,6 +17,7 @@ import {
 
 import { VertexAiChatModel } from '../../nodes/VertexAiChatModel/VertexAiChatModel.node';
 import type { WorkflowRunResult } from '../harness/n8n-engine';
+import { refusedOptions } from './description-ranges';
 import { PACKAGE, deployModel, emulatorWithCredential, locator, probeDescription, runSubNode, type DeployedModel, type NodeEnv } from './support';
 
 const CHAT_MODEL = `${PACKAGE}.vertexAiChatModel`;
@@ -198,11 +199,40 @@ it('refuses bad parameters before any request, naming the parameter', async () =
 	expect(bad.status).toBe('error');
 	// n8n-core reports a failing sub-node as "Error in sub-node <name>", with the sub-node's message as description.
 	expect(bad.error?.message).toBe('Error in sub-node Chat Model');
-	expect(bad.error?.description).toContain('"Extra Body Fields" cannot set messages');
+	expect(bad.error?.description).toContain('"Extra Body Fields" in "Options" cannot set messages');
 	const prefix = await probe({ mode: 'invoke' }, { routePrefix: 'v1' });
-	expect(prefix.error?.description).toContain('route prefix must be a path');
+	expect(prefix.error?.description).toContain('"Route Prefix" must be a path starting with "/"');
 	expect(env.emulator.requestLog().length).toBe(before);
 });
+
+it('checks the endpoint, the deployed model and the model name as the description says, before any request', async () => {
+	const before = env.emulator.requestLog().length;
+	const description = new VertexAiChatModel().description;
+	const byIdRule = (name: string) => {
+		const byId = description.properties.find((property) => property.name === name)?.modes?.find((mode) => mode.name === 'id');
+		return (byId?.validation?.[0] as unknown as { properties: { errorMessage: string } }).properties.errorMessage;
+	};
+	const endpoint = await probe({ mode: 'invoke' }, { endpoint: locator('Not An Id') });
+	expect(endpoint.error?.description).toContain(`"Endpoint": ${byIdRule('endpoint')} (it is "Not An Id")`);
+	const pinned = await probe({ mode: 'invoke' }, { target: 'deployedModel', deployedModel: locator('latest') });
+	expect(pinned.error?.description).toContain(`"Deployed Model": ${byIdRule('deployedModel')} (it is "latest")`);
+	const named = await probe({ mode: 'invoke' }, { modelSource: 'name', model: '  ' });
+	expect(named.error?.description).toContain('"Model" is required.');
+	const source = await probe({ mode: 'invoke' }, { modelSource: 'guess' });
+	expect(source.error?.description).toContain('"Model Name" must be one of: server, name, none (it is "guess")');
+	expect(env.emulator.requestLog().length).toBe(before);
+});
+
+it.each(refusedOptions(new VertexAiChatModel().description).map((refused) => [refused.name, refused.value, refused]))(
+	'refuses Options %s = %p before any request, with the label and range of the description',
+	async (name, value, { refusal }) => {
+		const before = env.emulator.requestLog().length;
+		const result = await probe({ mode: 'invoke' }, { options: { [name]: value } });
+		expect(result.status).toBe('error');
+		expect(result.error?.description).toContain(refusal);
+		expect(env.emulator.requestLog().length).toBe(before);
+	},
+);
 
 it('a credential field that is not usable fails the sub-node naming the field, quoting nothing, sending nothing', async () => {
 	const before = env.emulator.requestLog().length;

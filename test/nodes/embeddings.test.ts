@@ -14,6 +14,7 @@ import {
 
 import { VertexAiEmbeddings } from '../../nodes/VertexAiEmbeddings/VertexAiEmbeddings.node';
 import type { WorkflowRunResult } from '../harness/n8n-engine';
+import { refusedOptions } from './description-ranges';
 import { PACKAGE, deployModel, emulatorWithCredential, locator, probeDescription, runSubNode, type DeployedModel, type NodeEnv } from './support';
 
 const EMBEDDINGS = `${PACKAGE}.vertexAiEmbeddings`;
@@ -80,3 +81,14 @@ it('a route that answers no vectors fails with the server\'s status, recorded on
 	expect(`${result.error?.message} ${result.error?.description}`).toMatch(/404/);
 	expect(result.nodeError('Embeddings')).toBeDefined();
 });
+
+it.each(refusedOptions(new VertexAiEmbeddings().description).map((refused) => [refused.name, refused.value, refused]))(
+	'refuses Options %s = %p before any request, with the label and range of the description',
+	async (name, value, { refusal }) => {
+		const before = env.emulator.requestLog().length;
+		const result = await probe({ options: { [name]: value } });
+		expect(result.status).toBe('error');
+		expect(result.error?.description).toContain(refusal);
+		expect(env.emulator.requestLog().length).toBe(before);
+	},
+);
