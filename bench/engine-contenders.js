@@ -450,4 +450,6 @@ module.exports = {
 	assertEchoAnswer,
 	guardOutboundHttp,
 	FASTEST_BATCH_INTERVAL_MS,
+	FIXED_BODY_TEXT,
+	assertFixedEchoAnswer,
 };

@@ -47,6 +47,16 @@ async function rawClient(world, { connections }) {
 				headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
 				body: JSON.stringify(json),
 			}),
+		/** POSTs text as it is and reads the answer as text: the least work a program can do per call. */
+		postText: async (url, text) => {
+			const response = await request(url, {
+				dispatcher: agent,
+				method: 'POST',
+				headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+				body: text,
+			});
+			return { statusCode: response.statusCode, text: await response.body.text() };
+		},
 		token,
 		close: () => agent.close(),
 	};

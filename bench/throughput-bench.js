@@ -1,11 +1,11 @@
 'use strict';
 /**
  * Invoke throughput side by side: the same 10,000 small non-streamed calls (POST /echo with `{ request: i }`, 64 in
- * flight) through raw undici, the core client, the Invoke node in n8n-core's engine, and n8n's HTTP Request node
+ * flight) through raw undici (and, as the floor for a fixed body, undici sending one text and reading text), the core client, the Invoke node in n8n-core's engine, and n8n's HTTP Request node
  * with a fixed Bearer header and with n8n's Google Service Account credential. Every answer is checked against the
  * request it was sent with. Tokens minted are the emulator's own count over each contender's runs.
  */
-const { assertEchoAnswer, engineContenderFactories } = require('./engine-contenders');
+const { assertEchoAnswer, assertFixedEchoAnswer, engineContenderFactories, FIXED_BODY_TEXT } = require('./engine-contenders');
 const { invokeUrl, rawClient } = require('./raw-client');
 const { inParallel, sideBySide } = require('./side-by-side');
 
@@ -29,6 +29,22 @@ async function rawUndiciContender(world) {
 	};
 }
 
+/** The floor for a fixed body: undici `request()` sending the same text and reading the answer as text. */
+async function leanRawUndiciContender(world) {
+	const raw = await rawClient(world, { connections: CONCURRENCY });
+	const url = invokeUrl(world, '/echo');
+	return {
+		name: 'raw undici, fixed body, answer as text',
+		run: async ({ calls, concurrency }) =>
+			inParallel(calls, concurrency, async (i) => {
+				const response = await raw.postText(url, FIXED_BODY_TEXT);
+				if (response.statusCode !== 200) throw new Error(`lean raw undici: /echo answered ${response.statusCode}`);
+				assertFixedEchoAnswer(JSON.parse(response.text), i);
+			}),
+		close: () => raw.close(),
+	};
+}
+
 async function coreClientContender(world) {
 	return {
 		name: 'core client',
@@ -42,7 +58,7 @@ async function coreClientContender(world) {
 }
 
 async function benchThroughput(world, { calls = CALLS, concurrency = CONCURRENCY, rounds = ROUNDS } = {}) {
-	const factories = [rawUndiciContender, coreClientContender, ...engineContenderFactories()];
+	const factories = [rawUndiciContender, leanRawUndiciContender, coreClientContender, ...engineContenderFactories()];
 	const contenders = [];
 	try {
 		for (const factory of factories) contenders.push(await factory(world));
