@@ -16,7 +16,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 
-const { installCommunityPackage, packPackage } = require('../scripts/n8n-run');
+const { installCommunityPackage, packPackage } = require('../scripts/n8n-run/community-package');
 const { toMiB } = require('./stats');
 const { number, table } = require('./table');
 

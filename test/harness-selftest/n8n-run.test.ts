@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
-import { createUserFolder, freePort, parseExecuteOutput } from '../../scripts/n8n-run';
+import { freePort } from '../../scripts/n8n-run/processes';
+import { createUserFolder, parseExecuteOutput } from '../../scripts/n8n-run/instance';
 
 const logLine = (message: string) => JSON.stringify({ level: 'info', message, metadata: { file: 'x.js' } });
 

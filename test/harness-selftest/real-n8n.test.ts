@@ -9,22 +9,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import {
-	createUserFolder,
-	ensureN8n,
-	executeWorkflow,
-	importCredentials,
-	importWorkflow,
-	installCommunityPackage,
-	ownerSession,
-	packPackage,
-	publishWorkflow,
-	restRequest,
-	startN8n,
-	testCredential,
-	type N8nInstance,
-	type N8nServer,
-} from '../../scripts/n8n-run';
+import { ensureN8n } from '../../scripts/n8n-install';
+import { createUserFolder, executeWorkflow, importCredentials, importWorkflow, publishWorkflow, type N8nInstance } from '../../scripts/n8n-run/instance';
+import { installCommunityPackage, packPackage } from '../../scripts/n8n-run/community-package';
+import { startN8n, type N8nServer } from '../../scripts/n8n-run/server';
+import { ownerSession, restRequest, testCredential } from '../../scripts/n8n-run/rest';
 
 const describeE2e = process.env.N8N_E2E === '1' ? describe : describe.skip;
 
