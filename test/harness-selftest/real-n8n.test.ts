@@ -1,5 +1,5 @@
 /**
- * Proves scripts/n8n-run.js against a real n8n 2.40.7: the CLI path (import, execute) and the server
+ * Proves scripts/n8n-run/ against a real n8n 2.40.7: the CLI path (import, execute) and the server
  * path (n8n start, owner session, webhooks, streaming), with n8n-nodes-base nodes and a tiny
  * community package installed the way n8n installs one. Needs the n8n install (about 3 minutes cold,
  * cached after), so it runs only with N8N_E2E=1.
@@ -92,7 +92,7 @@ const WORKFLOWS = {
 	webhookStream: workflow('harnessWebhookStream', [webhookNode('harness-stream', 'streaming'), echoNode]),
 };
 
-describeE2e('a real n8n driven by scripts/n8n-run.js', () => {
+describeE2e('a real n8n driven by scripts/n8n-run/', () => {
 	let instance: N8nInstance;
 	let packageDir: string;
 	let packDir: string;
