@@ -2,7 +2,7 @@
 /**
  * Installed size of the package with its runtime dependencies, as an n8n user gets it: `npm pack` of the built
  * package, installed into a fresh temp folder the way n8n 2.40 installs a community package (`installCommunityPackage`
- * of scripts/n8n-run.js: devDependencies, peerDependencies and optionalDependencies dropped from the manifest, then
+ * of scripts/n8n-run/community-package.js: devDependencies, peerDependencies and optionalDependencies dropped from the manifest, then
  * `npm install --install-strategy=shallow --ignore-scripts=true --package-lock=false ...` inside the package folder,
  * the flags of n8n's CommunityPackagesService). Peers (n8n-workflow, @n8n/ai-node-sdk) are the user's n8n's, not counted.
  *
@@ -16,7 +16,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 
-const { installCommunityPackage, packPackage } = require('../scripts/n8n-run');
+const { installCommunityPackage, packPackage } = require('../scripts/n8n-run/community-package');
 const { toMiB } = require('./stats');
 const { number, table } = require('./table');
 

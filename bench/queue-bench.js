@@ -18,8 +18,14 @@ const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 
 const { CREDENTIAL } = require('../examples');
-const { n8nVersion } = require('../scripts/n8n-install');
-const { ensureN8n, importWorkflow, prepareInstance, publishWorkflow, startEmulatorProcess, startN8n, startPostgres, startQueueMode, startRedis } = require('../scripts/n8n-run');
+const { ensureN8n, n8nVersion } = require('../scripts/n8n-install');
+const { importWorkflow, publishWorkflow } = require('../scripts/n8n-run/instance');
+const { prepareInstance } = require('../scripts/n8n-run/community-package');
+const { startN8n } = require('../scripts/n8n-run/server');
+const { startQueueMode } = require('../scripts/n8n-run/queue-mode');
+const { startRedis } = require('../scripts/n8n-run/redis');
+const { startPostgres } = require('../scripts/n8n-run/postgres');
+const { startEmulatorProcess } = require('../scripts/n8n-run/emulator');
 const { batchWorkflow, liveStreamWorkflow, sampleChatReply } = require('../scripts/scale-workflows');
 const { median, round } = require('./stats');
 const { number, table } = require('./table');

@@ -13,19 +13,11 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 
-const { isInstalled, n8nVersion, nodeEnv } = require('./n8n-install');
-const {
-	createUserFolder,
-	ensureN8n,
-	executeWorkflow,
-	importCredentials,
-	importWorkflow,
-	installCommunityPackage,
-	keySecrets,
-	packPackage,
-	startEmulatorProcess,
-	stopChildren,
-} = require('./n8n-run');
+const { ensureN8n, isInstalled, n8nVersion, nodeEnv } = require('./n8n-install');
+const { stopChildren } = require('./n8n-run/processes');
+const { createUserFolder, executeWorkflow, importCredentials, importWorkflow } = require('./n8n-run/instance');
+const { installCommunityPackage, packPackage } = require('./n8n-run/community-package');
+const { keySecrets, startEmulatorProcess } = require('./n8n-run/emulator');
 const { CREDENTIAL, loadExample } = require('../examples');
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');

@@ -16,19 +16,11 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { loadExample, nodeNamed, type ExampleWorkflow } from '../../examples';
 import { VertexClient } from '../../lib';
 import { clientOptionsFromCredential } from '../../nodes/shared/client';
-import {
-	ensureN8n,
-	executeWorkflow,
-	importWorkflow,
-	ownerSession,
-	publishWorkflow,
-	restRequest,
-	startEmulatorProcess,
-	startN8n,
-	type EmulatorProcess,
-	type ExecuteResult,
-	type N8nServer,
-} from '../../scripts/n8n-run';
+import { ensureN8n } from '../../scripts/n8n-install';
+import { executeWorkflow, importWorkflow, publishWorkflow, type ExecuteResult } from '../../scripts/n8n-run/instance';
+import { startN8n, type N8nServer } from '../../scripts/n8n-run/server';
+import { ownerSession, restRequest } from '../../scripts/n8n-run/rest';
+import { startEmulatorProcess, type EmulatorProcess } from '../../scripts/n8n-run/emulator';
 import { describeE2e, prepareN8n, readStreamLines, requireFreshBuild, sampleChatReply, type PreparedN8n, type StreamLine } from './support';
 
 const ENDPOINT_ID = 'agent-endpoint';

@@ -8,7 +8,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { loadExample, nodeNamed, type ExampleWorkflow } from '../../examples';
-import { ensureN8n, executeWorkflow, importWorkflow, keySecrets, startEmulatorProcess, type EmulatorProcess } from '../../scripts/n8n-run';
+import { ensureN8n } from '../../scripts/n8n-install';
+import { executeWorkflow, importWorkflow } from '../../scripts/n8n-run/instance';
+import { keySecrets, startEmulatorProcess, type EmulatorProcess } from '../../scripts/n8n-run/emulator';
 import { describeE2e, prepareN8n, requireFreshBuild, sampleChatReply, sampleChunkText, type PreparedN8n } from './support';
 
 const ENDPOINT_ID = 'sample-chat-endpoint';

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 
 import { VertexClient } from '../../lib';
 import { clientOptionsFromCredential } from '../../nodes/shared/client';
-import type { EmulatorProcess } from '../../scripts/n8n-run';
+import type { EmulatorProcess } from '../../scripts/n8n-run/emulator';
 import { readStreamLines, type StreamLine } from './support';
 
 export interface GatedStream {

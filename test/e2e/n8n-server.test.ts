@@ -8,19 +8,11 @@
 import { generateKeyPairSync } from 'node:crypto';
 
 import { loadExample } from '../../examples';
-import {
-	ensureN8n,
-	importWorkflow,
-	ownerSession,
-	publishWorkflow,
-	keySecrets,
-	restRequest,
-	startEmulatorProcess,
-	startN8n,
-	testCredential,
-	type EmulatorProcess,
-	type N8nServer,
-} from '../../scripts/n8n-run';
+import { ensureN8n } from '../../scripts/n8n-install';
+import { importWorkflow, publishWorkflow } from '../../scripts/n8n-run/instance';
+import { startN8n, type N8nServer } from '../../scripts/n8n-run/server';
+import { ownerSession, restRequest, testCredential } from '../../scripts/n8n-run/rest';
+import { keySecrets, startEmulatorProcess, type EmulatorProcess } from '../../scripts/n8n-run/emulator';
 import { chatThroughGate, deltaText, deployGatedServer, startGatedChatServer, type GatedChatServer } from './gated-chat-server';
 import { NODE_NAMES, PACKAGE, SUB_NODE_NAMES, describeE2e, prepareN8n, requireFreshBuild, type PreparedN8n } from './support';
 

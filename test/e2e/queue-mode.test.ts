@@ -12,24 +12,14 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { loadExample, nodeNamed, type ExampleWorkflow } from '../../examples';
-import {
-	ensureN8n,
-	importWorkflow,
-	ownerSession,
-	publishWorkflow,
-	restRequest,
-	startEmulatorProcess,
-	startPostgres,
-	startQueueMode,
-	startRedis,
-	waitForExecutions,
-	type EmulatorProcess,
-	type N8nServer,
-	type N8nWorker,
-	type PostgresServer,
-	type QueueMode,
-	type RedisServer,
-} from '../../scripts/n8n-run';
+import { ensureN8n } from '../../scripts/n8n-install';
+import { importWorkflow, publishWorkflow } from '../../scripts/n8n-run/instance';
+import type { N8nServer } from '../../scripts/n8n-run/server';
+import { startQueueMode, type N8nWorker, type QueueMode } from '../../scripts/n8n-run/queue-mode';
+import { startRedis, type RedisServer } from '../../scripts/n8n-run/redis';
+import { startPostgres, type PostgresServer } from '../../scripts/n8n-run/postgres';
+import { ownerSession, restRequest, waitForExecutions } from '../../scripts/n8n-run/rest';
+import { startEmulatorProcess, type EmulatorProcess } from '../../scripts/n8n-run/emulator';
 import { batchWorkflow } from '../../scripts/scale-workflows';
 import { chatThroughGate, deltaText, deployGatedServer, startGatedChatServer, type GatedChatServer } from './gated-chat-server';
 import { describeE2e, prepareN8n, requireFreshBuild, sampleChatReply, type PreparedN8n } from './support';

@@ -6,7 +6,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { CREDENTIAL } from '../../examples';
-import { prepareInstance, type EmulatorProcess, type PreparedInstance } from '../../scripts/n8n-run';
+import { prepareInstance, type PreparedInstance } from '../../scripts/n8n-run/community-package';
+import type { EmulatorProcess } from '../../scripts/n8n-run/emulator';
 
 export const describeE2e = process.env.N8N_E2E === '1' ? describe : describe.skip;
 

@@ -16,7 +16,11 @@ import type { Page } from 'playwright-core';
 
 import { CREDENTIAL, loadExample, type ExampleWorkflow } from '../../examples';
 import { clientFromCredential } from '../../nodes/shared/client';
-import { ensureN8n, importWorkflow, ownerSession, startEmulatorProcess, startN8n, type EmulatorProcess, type N8nServer } from '../../scripts/n8n-run';
+import { ensureN8n } from '../../scripts/n8n-install';
+import { importWorkflow } from '../../scripts/n8n-run/instance';
+import { startN8n, type N8nServer } from '../../scripts/n8n-run/server';
+import { ownerSession } from '../../scripts/n8n-run/rest';
+import { startEmulatorProcess, type EmulatorProcess } from '../../scripts/n8n-run/emulator';
 import { describeE2e, PACKAGE, prepareN8n, requireFreshBuild, type PreparedN8n } from '../e2e/support';
 import { launchChromium, type HeadlessChromium } from './chromium';
 import {

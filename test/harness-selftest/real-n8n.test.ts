@@ -1,5 +1,5 @@
 /**
- * Proves scripts/n8n-run.js against a real n8n 2.40.7: the CLI path (import, execute) and the server
+ * Proves scripts/n8n-run/ against a real n8n 2.40.7: the CLI path (import, execute) and the server
  * path (n8n start, owner session, webhooks, streaming), with n8n-nodes-base nodes and a tiny
  * community package installed the way n8n installs one. Needs the n8n install (slow the first time,
  * cached after), so it runs only with N8N_E2E=1.
@@ -9,22 +9,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import {
-	createUserFolder,
-	ensureN8n,
-	executeWorkflow,
-	importCredentials,
-	importWorkflow,
-	installCommunityPackage,
-	ownerSession,
-	packPackage,
-	publishWorkflow,
-	restRequest,
-	startN8n,
-	testCredential,
-	type N8nInstance,
-	type N8nServer,
-} from '../../scripts/n8n-run';
+import { ensureN8n } from '../../scripts/n8n-install';
+import { createUserFolder, executeWorkflow, importCredentials, importWorkflow, publishWorkflow, type N8nInstance } from '../../scripts/n8n-run/instance';
+import { installCommunityPackage, packPackage } from '../../scripts/n8n-run/community-package';
+import { startN8n, type N8nServer } from '../../scripts/n8n-run/server';
+import { ownerSession, restRequest, testCredential } from '../../scripts/n8n-run/rest';
 
 const describeE2e = process.env.N8N_E2E === '1' ? describe : describe.skip;
 
@@ -103,7 +92,7 @@ const WORKFLOWS = {
 	webhookStream: workflow('harnessWebhookStream', [webhookNode('harness-stream', 'streaming'), echoNode]),
 };
 
-describeE2e('a real n8n driven by scripts/n8n-run.js', () => {
+describeE2e('a real n8n driven by scripts/n8n-run/', () => {
 	let instance: N8nInstance;
 	let packageDir: string;
 	let packDir: string;

@@ -39,7 +39,7 @@ export function createAdditionalData(
 			throw new UnexpectedError('Sub-workflows are not available in the in-process harness');
 		},
 		startRunnerTask: async () => {
-			// Code nodes run in n8n's task runner: cover them with a real n8n (scripts/n8n-run.js).
+			// Code nodes run in n8n's task runner: cover them with a real n8n (scripts/n8n-run/).
 			throw new UnexpectedError('The task runner (Code node) is not available in the in-process harness');
 		},
 		...extra,

@@ -12,7 +12,7 @@ import { GoogleVertexAiApi } from '../../credentials/GoogleVertexAiApi.credentia
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator';
 import { clearVertexClientCache, getVertexClient } from '../../lib';
 import { clientOptionsFromCredential } from '../../nodes/shared/client';
-import { keySecrets } from '../../scripts/n8n-run';
+import { keySecrets } from '../../scripts/n8n-run/emulator';
 import { captureLogs } from '../harness/log-capture';
 import { chain, runWorkflow, sourceNode, type NodeTypeEntry, type RunWorkflowOptions, type WorkflowRunResult } from '../harness/n8n-engine';
 import { VertexAiCreateDedicatedEndpoint } from '../../nodes/VertexAiCreateDedicatedEndpoint/VertexAiCreateDedicatedEndpoint.node';
