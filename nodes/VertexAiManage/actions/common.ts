@@ -1,14 +1,12 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import {
-	collectPages,
 	deployedModelIds,
 	deploymentStageOf,
 	resourceId,
 	type Endpoint,
 	type Model,
 	type Operation,
-	type Page,
 } from '../../../lib';
 import { endpointLocator, OPERATION_NAME, OPERATION_NAME_RULE, trafficSplitProperty } from '../../shared/parameters';
 import type { ParameterReader } from '../../shared/read';
@@ -58,15 +56,6 @@ export const returnAllProperties: INodeProperties[] = [
 /** How many entries to return: every one for "Return All", else "Limit" (a whole number of at least 1). */
 export function limitOf(read: ParameterReader, itemIndex: number): number {
 	return read.boolean(itemIndex, 'returnAll') ? Infinity : read.number(itemIndex, 'limit');
-}
-
-/** Reads pages of a list call until "Limit" entries are in (or all of them, for "Return All"). */
-export async function listEntries<Entry>(
-	read: ParameterReader,
-	itemIndex: number,
-	readPage: (pageToken: string | undefined, pageSize: number) => Promise<Page<Entry>>,
-): Promise<Entry[]> {
-	return await collectPages(readPage, limitOf(read, itemIndex));
 }
 
 // Traffic splits

@@ -2,9 +2,9 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, 
 
 import { NO_RESULT, resourceId } from '../../../../lib';
 import { outputItem } from '../../../shared/items';
-import { operationFields, startOrResumeOperation, waitSettings } from '../../../shared/operation';
+import { operationFields, startOrResumeOperation, waitSettings, type WaitSettings } from '../../../shared/operation';
 import { modelLocator, waitParameters } from '../../../shared/parameters';
-import { shown } from '../../../shared/read';
+import { shown, type ParameterReader } from '../../../shared/read';
 import type { ManageItem } from '../node.type';
 
 /** A version id (e.g. 2) or an alias (e.g. staging). */
@@ -30,8 +30,14 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['model'], operation: ['deleteVersion'] } }, properties);
 
-/** Deletes one version (`model@version`); refused by the core while it is deployed. */
-export async function execute(this: IExecuteFunctions, { index: itemIndex, signal, client, read }: ManageItem): Promise<INodeExecutionData[]> {
+interface DeleteVersionRequest {
+	model: string;
+	version: string;
+	settings: WaitSettings;
+}
+
+/** The model (without a version), the version, and the wait. */
+export function prepare(read: ParameterReader, itemIndex: number): DeleteVersionRequest {
 	const model = read.locator(itemIndex, 'model');
 	if (model.includes('@')) {
 		throw read.error(itemIndex, 'model', `"Model" must name the model without a version (got ${shown(model)}): put the version in "Version".`);
@@ -41,7 +47,15 @@ export async function execute(this: IExecuteFunctions, { index: itemIndex, signa
 		pattern: VERSION,
 		rule: 'a version ID (e.g. 2) or alias: letters, digits, "-" and "_", starting with a letter or digit',
 	});
-	const settings = waitSettings(read, itemIndex);
+	return { model, version, settings: waitSettings(read, itemIndex) };
+}
+
+/** Deletes one version (`model@version`); refused by the core while it is deployed. */
+export async function execute(
+	this: IExecuteFunctions,
+	{ index: itemIndex, signal, client, request }: ManageItem<DeleteVersionRequest>,
+): Promise<INodeExecutionData[]> {
+	const { model, version, settings } = request;
 	const name = client.modelName(model);
 	const { operation, result } = await startOrResumeOperation(this, client, settings, NO_RESULT, signal, () =>
 		client.deleteModelVersion(`${model}@${version}`, { signal }),
