@@ -1,6 +1,7 @@
 /**
  * Re-runs that don't duplicate deployments: finding the copies of a model version already deployed on an
- * endpoint, and reusing one of them with the traffic a deploy would have given.
+ * endpoint, reusing one of them with the traffic a deploy would have given ('use'), or replacing them with a
+ * new copy once it serves ('replace', in the whole deploy).
  */
 import { VertexValidationError } from '../errors';
 import type { CallOptions } from '../http';
