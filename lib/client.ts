@@ -29,9 +29,13 @@ import type { ListOptions } from './resources/listQuery';
 import { dedicatedInvokeBaseUrl } from './resources/dataPlane';
 import {
 	applyTrafficToDeployed,
+	deploy,
 	deployModelOrUseExisting,
 	findDeployedCopies,
 	type DeployedCopies,
+	type DeployInput,
+	type DeployOptions,
+	type DeployOutcome,
 	type IfDeployed,
 	type TrafficRequest,
 } from './resources/deployedCopies';
@@ -221,14 +225,23 @@ export class VertexClient {
 	}
 
 	/**
-	 * Deploys. `input.ifDeployed` 'use' reuses a deployment of the same model version already on the endpoint
-	 * (`existing`, with the traffic applied); 'add' (the default) and 'replace' always deploy.
+	 * Starts a deploy. `input.ifDeployed` 'use' reuses a deployment of the same model version already on the endpoint
+	 * (`existing`, with the traffic applied); 'add' (the default) always deploys; 'replace' is `deploy`'s.
 	 */
 	deployModel(
 		input: DeployModelInput & { ifDeployed?: IfDeployed },
 		options?: CallOptions,
 	): Promise<{ operation?: Operation; existing?: { deployedModel: DeployedModel; endpoint: Endpoint } }> {
 		return deployModelOrUseExisting(this.controlPlane, input, options);
+	}
+
+	/**
+	 * A whole deploy: starts it (or resumes `input.resumeOperation`, or reuses a copy for 'use'), waits for it unless
+	 * `options.wait` is false, undeploys the older copies for 'replace' (the split valid throughout), and reads the
+	 * endpoint after.
+	 */
+	deploy(input: DeployInput, options?: DeployOptions): Promise<DeployOutcome> {
+		return deploy(this.controlPlane, input, options);
 	}
 
 	/** Copies of a model version already deployed on an endpoint (see DeployedCopies for "same model"). */

@@ -50,7 +50,15 @@ export type {
 	UpdateTrafficSplitInput,
 } from './schemas/endpoint';
 export type { IfExists } from './resources/reuse';
-export { IF_DEPLOYED, type DeployedCopies, type IfDeployed, type TrafficRequest } from './resources/deployedCopies';
+export {
+	IF_DEPLOYED,
+	type DeployedCopies,
+	type DeployInput,
+	type DeployOptions,
+	type DeployOutcome,
+	type IfDeployed,
+	type TrafficRequest,
+} from './resources/deployedCopies';
 export { resourceId } from './resources/names';
 export { deployedModelIds } from './resources/endpoints';
 export { collectPages, type Page } from './resources/pages';

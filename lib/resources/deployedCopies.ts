@@ -1,9 +1,12 @@
 /**
  * Re-runs that don't duplicate deployments: finding the copies of a model version already deployed on an
- * endpoint, and reusing one of them with the traffic a deploy would have given.
+ * endpoint, reusing one of them with the traffic a deploy would have given ('use'), or replacing them with a
+ * new copy once it serves ('replace', in the whole deploy).
  */
 import { VertexValidationError } from '../errors';
 import type { CallOptions } from '../http';
+import { assertOperationName, getOperation, waitForResult, type WaitOptions } from '../operations';
+import { DEPLOY_MODEL, type DeployModelResult } from '../operationTypes';
 import {
 	deployModelInputSchema,
 	NEW_MODEL_TRAFFIC_KEY,
@@ -14,7 +17,7 @@ import {
 import type { Operation } from '../schemas/operation';
 import { parseInput } from '../schemas/validate';
 import type { Model } from '../schemas/model';
-import { deployModel, getEndpoint, updateTrafficSplit } from './endpoints';
+import { deployModel, getEndpoint, undeployModels, updateTrafficSplit } from './endpoints';
 import { getModel } from './models';
 import { resourceId } from './names';
 import type { ControlPlane } from './controlPlane';
@@ -86,20 +89,31 @@ export async function applyTrafficToDeployed(
 	return updateTrafficSplit(controlPlane, { endpoint: endpoint.name, trafficSplit: wanted }, options);
 }
 
+function checkedIfDeployed(ifDeployed: unknown): IfDeployed {
+	if (!IF_DEPLOYED.includes(ifDeployed as IfDeployed)) {
+		throw new VertexValidationError(`ifDeployed must be one of ${IF_DEPLOYED.join(', ')}.`, 'ifDeployed');
+	}
+	return ifDeployed as IfDeployed;
+}
+
 /**
- * Deploys (`ifDeployed` 'add', the default, and 'replace'), or with 'use', when the same model version is
- * already deployed on the endpoint, deploys nothing and gives that deployment as `existing`, with the
- * requested traffic applied to it. 'replace' leaves undeploying the older copies to the caller, once the
- * new one serves (see undeployModels). The input is checked before any request.
+ * Starts a deploy (`ifDeployed` 'add', the default), or with 'use', when the same model version is already
+ * deployed on the endpoint, deploys nothing and gives that deployment as `existing`, with the requested traffic
+ * applied to it. 'replace' is refused here: it has to wait for the new copy before undeploying the older ones,
+ * which `deploy` does. The input is checked before any request.
  */
 export async function deployModelOrUseExisting(
 	controlPlane: ControlPlane,
 	input: DeployModelInput & { ifDeployed?: IfDeployed },
 	options: CallOptions = {},
 ): Promise<{ operation?: Operation; existing?: { deployedModel: DeployedModel; endpoint: Endpoint } }> {
-	const { ifDeployed = 'add', ...request } = input ?? {};
-	if (!IF_DEPLOYED.includes(ifDeployed)) {
-		throw new VertexValidationError(`ifDeployed must be one of ${IF_DEPLOYED.join(', ')}.`, 'ifDeployed');
+	const { ifDeployed: given = 'add', ...request } = input ?? {};
+	const ifDeployed = checkedIfDeployed(given);
+	if (ifDeployed === 'replace') {
+		throw new VertexValidationError(
+			"ifDeployed 'replace' needs the deploy waited for (the older copies are undeployed only once the new one serves): use deploy, not deployModel.",
+			'ifDeployed',
+		);
 	}
 	const parsed = parseInput(deployModelInputSchema, request);
 	if (ifDeployed === 'use') {
@@ -116,4 +130,74 @@ export async function deployModelOrUseExisting(
 		}
 	}
 	return { operation: await deployModel(controlPlane, request, options) };
+}
+
+export interface DeployInput extends DeployModelInput {
+	/** What a deploy does when the same model version is already deployed on the endpoint; default 'add'. */
+	ifDeployed?: IfDeployed;
+	/** A deploy operation started earlier (its name): waited for instead of starting another deploy. */
+	resumeOperation?: string;
+}
+
+export interface DeployOptions extends WaitOptions {
+	/** false: give back the started operation without waiting for it ('replace' then refused); default true. */
+	wait?: boolean;
+}
+
+export interface DeployOutcome {
+	/** The deploy's operation; undefined when 'use' found the model version deployed already. */
+	operation?: Operation;
+	/** The finished deploy; set exactly when the operation is done. */
+	result?: DeployModelResult;
+	/** The deployment 'use' found (nothing was deployed), with the endpoint after its traffic was applied. */
+	existing?: { deployedModel: DeployedModel; endpoint: Endpoint };
+	/** The endpoint once the deploy (and, for 'replace', the undeploys) are done. */
+	endpoint?: Endpoint;
+	/** The older copies 'replace' undeployed, in the order they were undeployed. */
+	undeployedModelIds: string[];
+}
+
+/**
+ * A whole deploy, as a caller that does not want to orchestrate it sees it: starts it (or resumes
+ * `resumeOperation`, or with 'use' reuses a deployment of the same model version), waits for it unless
+ * `wait` is false, and with 'replace' then undeploys the older copies of the model version one by one, the new
+ * copy taking the traffic nobody else can (so the split stays valid throughout), and reads the endpoint again.
+ * Everything the input says is checked before the first request.
+ */
+export async function deploy(controlPlane: ControlPlane, input: DeployInput, options: DeployOptions = {}): Promise<DeployOutcome> {
+	const { ifDeployed: given = 'add', resumeOperation, ...request } = input ?? ({} as DeployInput);
+	const { wait = true, ...waitOptions } = options;
+	const ifDeployed = checkedIfDeployed(given);
+	if (ifDeployed === 'replace' && !wait) {
+		throw new VertexValidationError(
+			"ifDeployed 'replace' needs the deploy waited for: the older copies are undeployed only once the new one serves.",
+			'ifDeployed',
+		);
+	}
+	const parsed = parseInput(deployModelInputSchema, request);
+	if (resumeOperation !== undefined) assertOperationName(resumeOperation, 'resumeOperation');
+	const callOptions = { signal: waitOptions.signal };
+
+	let operation: Operation;
+	if (resumeOperation !== undefined) {
+		operation = await getOperation(controlPlane, resumeOperation, callOptions).catch((error: unknown) =>
+			Promise.reject(error instanceof VertexValidationError ? new VertexValidationError(error.message, 'resumeOperation') : error),
+		);
+	} else {
+		const started = await deployModelOrUseExisting(controlPlane, { ...parsed, ifDeployed: ifDeployed === 'use' ? 'use' : 'add' }, callOptions);
+		if (started.existing) return { existing: started.existing, undeployedModelIds: [] };
+		operation = started.operation as Operation;
+	}
+	if (!wait && !operation.done) return { operation, undeployedModelIds: [] };
+	const done = await waitForResult(controlPlane, DEPLOY_MODEL, operation, wait ? waitOptions : {});
+
+	let undeployedModelIds: string[] = [];
+	if (ifDeployed === 'replace') {
+		// Found after the deploy, so a resumed deploy replaces the copies that were there before it too.
+		const { copies } = await findDeployedCopies(controlPlane, parsed.endpoint, parsed.model, callOptions);
+		undeployedModelIds = copies.map((copy) => copy.id as string).filter((id) => id !== done.result.deployedModelId);
+		await undeployModels(controlPlane, parsed.endpoint, undeployedModelIds, { ...waitOptions, heir: done.result.deployedModelId });
+	}
+	const endpoint = await getEndpoint(controlPlane, parsed.endpoint, callOptions);
+	return { operation: done.operation, result: done.result, endpoint, undeployedModelIds };
 }

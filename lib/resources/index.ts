@@ -17,10 +17,14 @@ export {
 } from './endpoints';
 export {
 	applyTrafficToDeployed,
+	deploy,
 	deployModelOrUseExisting,
 	findDeployedCopies,
 	IF_DEPLOYED,
 	type DeployedCopies,
+	type DeployInput,
+	type DeployOptions,
+	type DeployOutcome,
 	type IfDeployed,
 	type TrafficRequest,
 } from './deployedCopies';

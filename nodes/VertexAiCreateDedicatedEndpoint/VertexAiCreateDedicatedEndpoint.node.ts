@@ -8,11 +8,11 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { CALLER_ID, CREATE_ENDPOINT, resourceId, type Endpoint } from '../../lib';
+import { CALLER_ID, CREATE_ENDPOINT, resourceId, type CreateEndpointInput, type Endpoint } from '../../lib';
 import { nodeRun } from '../shared/client';
 import { outputItem, withCarriedIds } from '../shared/items';
 import { sharedMethods } from '../shared/methods';
-import { operationFields, resumeOperationOption, startOrReuse, waitParameters, waitSettings } from '../shared/operation';
+import { operationFields, resumeOperationOption, startOrReuse, waitParameters, waitSettings, type WaitSettings } from '../shared/operation';
 import { formatNotice, labelsOf, labelsOption } from '../shared/parameters';
 import type { ParameterReader } from '../shared/read';
 
@@ -127,10 +127,8 @@ export class VertexAiCreateDedicatedEndpoint implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const { read, runItems } = nodeRun(this, properties, CORE_FIELDS);
-		return await runItems(
-			async (i, signal, client) => {
-				const request = createRequest(read, i);
-				const settings = waitSettings(read, i);
+		return await runItems<PreparedCreate>(
+			async (i, signal, client, { request, settings }) => {
 				const { operation, result, existing } = await startOrReuse(this, client, settings, CREATE_ENDPOINT, signal, () =>
 					client.createEndpoint(request, { signal }),
 				);
@@ -144,13 +142,19 @@ export class VertexAiCreateDedicatedEndpoint implements INodeType {
 				const { ids, about } = endpointFields(ready);
 				return [outputItem(i, withCarriedIds(this, i, ids, { ...about, existed: existing !== undefined, ...operationFields(operation) }))];
 			},
-			{ prepare: (i) => [createRequest(read, i), waitSettings(read, i)] },
+			{ prepare: (i) => ({ request: createRequest(read, i), settings: waitSettings(read, i) }) },
 		);
 	}
 }
 
+/** One item's create, read and checked before any item sends a request: exactly what its run sends. */
+interface PreparedCreate {
+	request: CreateEndpointInput;
+	settings: WaitSettings;
+}
+
 /** Parameters of one item to the core's create input, checked. */
-function createRequest(read: ParameterReader, i: number) {
+function createRequest(read: ParameterReader, i: number): CreateEndpointInput {
 	const endpointId = read.text(i, 'endpointId', { pattern: CALLER_ID.pattern, rule: CALLER_ID.rule }) || undefined;
 	return {
 		endpointId,

@@ -546,7 +546,7 @@ describe('a bad parameter is refused before any request, naming it', () => {
 		[
 			'Undeploy Model with a wait timeout of 0',
 			{ resource: 'endpoint', operation: 'undeployModel', endpoint: locator('pair-ep'), deployedModel: locator('333'), waitTimeoutMinutes: 0 },
-			'',
+			'Wait Timeout (Minutes)',
 			/"Wait Timeout \(Minutes\)" must be/,
 		],
 	];
@@ -558,7 +558,8 @@ describe('a bad parameter is refused before any request, naming it', () => {
 		const result = await runRaw(manage(parameters));
 		expect(result.error?.name).toBe('NodeOperationError');
 		expect(result.error?.message).toMatch(message);
-		if (label) expect(result.error?.description).toContain(`"${label}"`);
+		expect(label).not.toBe('');
+		expect(result.error?.description).toContain(`"${label}"`);
 		expect(env.emulator.tokensMinted()).toBe(0);
 		expect(env.emulator.requestLog()).toEqual([]);
 		await expectNoSecrets(env, result);

@@ -80,7 +80,8 @@ describe('a bad parameter is refused before any request', () => {
 					trafficSplit: { share: [{ deployedModelId: '0', percent: 60 }, { deployedModelId: '123', percent: 30 }] },
 				}),
 			'Traffic Split',
-			/100/,
+			// The node's own check (its wording, its parameter's label), not the core's answering in its place.
+			/^"Traffic Split" must add up to 100; its shares add up to 90\.$/,
 		],
 		['Deploy with a wait timeout of 0', () => deploy({ waitTimeoutMinutes: 0 }), 'Wait Timeout (Minutes)', /above 0/],
 		['Deploy with a negative wait timeout', () => deploy({ waitTimeoutMinutes: -5 }), 'Wait Timeout (Minutes)', /above 0/],

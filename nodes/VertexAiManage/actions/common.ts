@@ -1,7 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import {
-	collectPages,
 	deployedModelIds,
 	deploymentStageOf,
 	OPERATION_NAME,
@@ -9,7 +8,6 @@ import {
 	type Endpoint,
 	type Model,
 	type Operation,
-	type Page,
 } from '../../../lib';
 import { endpointLocator, trafficSplitProperty } from '../../shared/parameters';
 import type { ParameterReader } from '../../shared/read';
@@ -59,15 +57,6 @@ export const returnAllProperties: INodeProperties[] = [
 /** How many entries to return: every one for "Return All", else "Limit" (a whole number of at least 1). */
 export function limitOf(read: ParameterReader, itemIndex: number): number {
 	return read.boolean(itemIndex, 'returnAll') ? Infinity : read.number(itemIndex, 'limit');
-}
-
-/** Reads pages of a list call until "Limit" entries are in (or all of them, for "Return All"). */
-export async function listEntries<Entry>(
-	read: ParameterReader,
-	itemIndex: number,
-	readPage: (pageToken: string | undefined, pageSize: number) => Promise<Page<Entry>>,
-): Promise<Entry[]> {
-	return await collectPages(readPage, limitOf(read, itemIndex));
 }
 
 // Traffic splits

@@ -13,21 +13,31 @@ export type ManageNodeMap = {
 /** One `{ resource, operation }` pair the node can run. */
 export type VertexAiManageType = AllEntities<ManageNodeMap>;
 
-/** One input item as an operation runs it: its index, the signal to pass on, the client and the parameter reader. */
-export interface ManageItem {
+/** One input item as an operation runs it: its index, the signal to pass on, the client and its prepared request. */
+export interface ManageItem<Request> {
 	index: number;
 	signal: AbortSignal;
 	client: VertexClient;
-	read: ParameterReader;
+	request: Request;
+}
+
+/** A list's "Filter" and how many entries to return (Infinity for "Return All"). */
+export interface ListRequest {
+	filter: string | undefined;
+	limit: number;
 }
 
 /**
- * What every operation file exports: its parameters (shown only for its resource and operation), how it
- * runs for one input item, and which parameters set the core fields its validation errors can name.
+ * What every operation file exports: its parameters (shown only for its resource and operation), how it reads and
+ * checks one item's parameters into its request (before any item sends one), how it sends that request, and which
+ * parameters set the core fields its validation errors can name.
  */
-export interface ManageOperation {
+export interface ManageOperation<Request = unknown> {
 	description: INodeProperties[];
-	execute(this: IExecuteFunctions, item: ManageItem): Promise<INodeExecutionData[]>;
+	/** Reads and checks every parameter the operation uses; sends nothing. */
+	prepare(read: ParameterReader, itemIndex: number): Request;
+	/** Sends the prepared request, reading no parameter. */
+	execute(this: IExecuteFunctions, item: ManageItem<Request>): Promise<INodeExecutionData[]>;
 	/** Core field path (or a prefix of it) to the parameter that sets it; labels come from the description. */
 	coreFields?: Record<string, string>;
 }

@@ -1,9 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { VertexClient } from '../../../lib';
-
 import { runWithClient } from '../../shared/client';
-import { toNodeError } from '../../shared/errors';
 import { parameterReader, type ParameterReader } from '../../shared/read';
 import * as endpoint from './endpoint/Endpoint.resource';
 import * as model from './model/Model.resource';
@@ -24,19 +21,6 @@ const COMMON_FIELDS: Record<string, string> = {
 	operationName: 'operationName',
 };
 
-/** Thrown by the dry-run client at an operation's first call: its parameters read so far were all valid. */
-const FIRST_CALL = Symbol('first client call');
-
-/**
- * A client that sends nothing: an operation run with it reads and checks its parameters up to its first call of the
- * client, and stops there. That is how every item is checked before the first item sends a request.
- */
-const dryRunClient = new Proxy({} as VertexClient, {
-	get: () => () => {
-		throw FIRST_CALL;
-	},
-});
-
 /** The operation chosen in the node, each value checked against the description's lists. */
 function chosenOperation(read: ParameterReader, itemIndex: number): ManageOperation {
 	const resource = read.option<keyof ManageNodeMap>(itemIndex, 'resource');
@@ -45,19 +29,21 @@ function chosenOperation(read: ParameterReader, itemIndex: number): ManageOperat
 }
 
 /**
- * Runs the chosen operation once per input item with the shared item loop: one outcome per item with its
- * pairedItem, "Continue On Fail" giving an error item (for a credential problem too), core validation errors
- * naming the parameter.
+ * Runs the chosen operation once per input item with the shared item loop: every item's request prepared (read and
+ * checked) before the first is sent, then each item's own request sent; one outcome per item with its pairedItem,
+ * "Continue On Fail" giving an error item (for a credential problem too), core validation errors naming the parameter.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const read = parameterReader(this, versionProperties);
 	let fields = COMMON_FIELDS;
-	return await runWithClient(
+	const useFieldsOf = (chosen: ManageOperation) => {
+		fields = { ...COMMON_FIELDS, ...chosen.coreFields };
+	};
+	return await runWithClient<{ chosen: ManageOperation; request: unknown }>(
 		this,
-		async (index, signal, client) => {
-			const chosen = chosenOperation(read, index);
-			fields = { ...COMMON_FIELDS, ...chosen.coreFields };
-			return await chosen.execute.call(this, { index, signal, client, read });
+		async (index, signal, client, { chosen, request }) => {
+			useFieldsOf(chosen);
+			return await chosen.execute.call(this, { index, signal, client, request });
 		},
 		{
 			parameterOf: {
@@ -65,14 +51,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				where: (field) => read.fieldWords(fields).where?.(field),
 				optionName: (field, value) => read.fieldWords(fields).optionName?.(field, value),
 			},
-			prepare: async (index) => {
+			prepare: (index) => {
 				const chosen = chosenOperation(read, index);
-				fields = { ...COMMON_FIELDS, ...chosen.coreFields };
-				try {
-					await chosen.execute.call(this, { index, signal: new AbortController().signal, client: dryRunClient, read });
-				} catch (error) {
-					if (error !== FIRST_CALL) throw toNodeError(this.getNode(), error, index, read.fieldWords(fields));
-				}
+				useFieldsOf(chosen);
+				return { chosen, request: chosen.prepare(read, index) };
 			},
 		},
 	);

@@ -2,9 +2,10 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, 
 
 import { deployedModelIds, NO_RESULT, resourceId } from '../../../../lib';
 import { outputItem } from '../../../shared/items';
-import { operationFields, startOrResumeOperation, waitParameters, waitSettings } from '../../../shared/operation';
+import { operationFields, startOrResumeOperation, waitParameters, waitSettings, type WaitSettings } from '../../../shared/operation';
 import { endpointParameter } from '../common';
 import type { ManageItem } from '../node.type';
+import type { ParameterReader } from '../../../shared/read';
 
 const DEFAULT_TIMEOUT_MINUTES = 60;
 
@@ -25,12 +26,28 @@ export const description = updateDisplayOptions({ show: { resource: ['endpoint']
 
 export const coreFields: Record<string, string> = { undeployModels: 'undeployModels' };
 
+interface DeleteEndpointRequest {
+	endpoint: string;
+	undeployModels: boolean;
+	settings: WaitSettings;
+}
+
+/** The endpoint, whether to undeploy its models first, and the wait. */
+export function prepare(read: ParameterReader, itemIndex: number): DeleteEndpointRequest {
+	return {
+		endpoint: read.locator(itemIndex, 'endpoint'),
+		undeployModels: read.boolean(itemIndex, 'undeployModels'),
+		settings: waitSettings(read, itemIndex),
+	};
+}
+
 /** Deletes the endpoint (after undeploying its models, when asked). */
-export async function execute(this: IExecuteFunctions, { index: itemIndex, signal, client, read }: ManageItem): Promise<INodeExecutionData[]> {
-	const endpoint = read.locator(itemIndex, 'endpoint');
-	const undeployModels = read.boolean(itemIndex, 'undeployModels');
-	const settings = waitSettings(read, itemIndex);
-	const name = client.endpointName(endpoint);
+export async function execute(
+	this: IExecuteFunctions,
+	{ index: itemIndex, signal, client, request }: ManageItem<DeleteEndpointRequest>,
+): Promise<INodeExecutionData[]> {
+	const { undeployModels, settings } = request;
+	const name = client.endpointName(request.endpoint);
 
 	let undeployedModelIds: string[] = [];
 	const { operation, result } = await startOrResumeOperation(this, client, settings, NO_RESULT, signal, async () => {

@@ -1,11 +1,12 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { NO_RESULT } from '../../../../lib';
+import { NO_RESULT, type UndeployModelInput } from '../../../../lib';
 import { outputItem } from '../../../shared/items';
-import { operationFields, startOrResumeOperation, waitParameters, waitSettings } from '../../../shared/operation';
+import { operationFields, startOrResumeOperation, waitParameters, waitSettings, type WaitSettings } from '../../../shared/operation';
 import { deployedModelLocator, trafficSplitOf } from '../../../shared/parameters';
 import { endpointParameter, endpointSummary, manageTrafficSplitProperty } from '../common';
 import type { ManageItem } from '../node.type';
+import type { ParameterReader } from '../../../shared/read';
 
 const properties: INodeProperties[] = [
 	endpointParameter,
@@ -36,21 +37,33 @@ export const description = updateDisplayOptions({ show: { resource: ['endpoint']
 
 export const coreFields: Record<string, string> = { deployedModelId: 'deployedModel', trafficSplit: 'trafficSplit' };
 
-/** Undeploys one deployed model; the output is the endpoint after it (once waited for). */
-export async function execute(this: IExecuteFunctions, { index: itemIndex, signal, client, read }: ManageItem): Promise<INodeExecutionData[]> {
+interface UndeployRequest {
+	input: UndeployModelInput;
+	settings: WaitSettings;
+}
+
+/** The deployed model to undeploy, the split after it, and the wait. */
+export function prepare(read: ParameterReader, itemIndex: number): UndeployRequest {
 	const endpoint = read.locator(itemIndex, 'endpoint');
 	const deployedModelId = read.locator(itemIndex, 'deployedModel');
 	const trafficSplit = read.option(itemIndex, 'trafficMode') === 'split' ? trafficSplitOf(read, itemIndex) : undefined;
-	const settings = waitSettings(read, itemIndex);
+	return { input: { endpoint, deployedModelId, trafficSplit }, settings: waitSettings(read, itemIndex) };
+}
 
+/** Undeploys one deployed model; the output is the endpoint after it (once waited for). */
+export async function execute(
+	this: IExecuteFunctions,
+	{ index: itemIndex, signal, client, request }: ManageItem<UndeployRequest>,
+): Promise<INodeExecutionData[]> {
+	const { input, settings } = request;
 	const { operation } = await startOrResumeOperation(this, client, settings, NO_RESULT, signal, () =>
-		client.undeployModel({ endpoint, deployedModelId, trafficSplit }, { signal }),
+		client.undeployModel(input, { signal }),
 	);
-	const after = await client.getEndpoint(endpoint, { signal });
+	const after = await client.getEndpoint(input.endpoint, { signal });
 	return [
 		outputItem(itemIndex, {
 			...endpointSummary(after),
-			undeployedModelId: deployedModelId,
+			undeployedModelId: input.deployedModelId,
 			...operationFields(operation),
 		}),
 	];

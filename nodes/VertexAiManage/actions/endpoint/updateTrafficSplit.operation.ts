@@ -1,9 +1,11 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
+import type { UpdateTrafficSplitInput } from '../../../../lib';
 import { outputItem } from '../../../shared/items';
 import { trafficSplitOf } from '../../../shared/parameters';
 import { endpointJson, endpointParameter, manageTrafficSplitProperty } from '../common';
 import type { ManageItem } from '../node.type';
+import type { ParameterReader } from '../../../shared/read';
 
 const properties: INodeProperties[] = [
 	endpointParameter,
@@ -17,10 +19,15 @@ export const description = updateDisplayOptions({ show: { resource: ['endpoint']
 
 export const coreFields: Record<string, string> = { trafficSplit: 'trafficSplit' };
 
+/** The endpoint and its whole new split. */
+export function prepare(read: ParameterReader, itemIndex: number): UpdateTrafficSplitInput {
+	return { endpoint: read.locator(itemIndex, 'endpoint'), trafficSplit: trafficSplitOf(read, itemIndex) };
+}
+
 /** Sets the endpoint's whole traffic split; the output is the updated endpoint. */
-export async function execute(this: IExecuteFunctions, { index: itemIndex, signal, client, read }: ManageItem): Promise<INodeExecutionData[]> {
-	const endpoint = read.locator(itemIndex, 'endpoint');
-	const trafficSplit = trafficSplitOf(read, itemIndex);
-	const updated = await client.updateTrafficSplit({ endpoint, trafficSplit }, { signal });
-	return [outputItem(itemIndex, endpointJson(updated))];
+export async function execute(
+	this: IExecuteFunctions,
+	{ index: itemIndex, signal, client, request }: ManageItem<UpdateTrafficSplitInput>,
+): Promise<INodeExecutionData[]> {
+	return [outputItem(itemIndex, endpointJson(await client.updateTrafficSplit(request, { signal })))];
 }

@@ -2,9 +2,9 @@ import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, 
 
 import { MODEL_VERSION, NO_RESULT, resourceId } from '../../../../lib';
 import { outputItem } from '../../../shared/items';
-import { operationFields, startOrResumeOperation, waitParameters, waitSettings } from '../../../shared/operation';
+import { operationFields, startOrResumeOperation, waitParameters, waitSettings, type WaitSettings } from '../../../shared/operation';
 import { modelLocator } from '../../../shared/parameters';
-import { shown } from '../../../shared/read';
+import { shown, type ParameterReader } from '../../../shared/read';
 import type { ManageItem } from '../node.type';
 
 const properties: INodeProperties[] = [
@@ -27,8 +27,14 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['model'], operation: ['deleteVersion'] } }, properties);
 
-/** Deletes one version (`model@version`); refused by the core while it is deployed. */
-export async function execute(this: IExecuteFunctions, { index: itemIndex, signal, client, read }: ManageItem): Promise<INodeExecutionData[]> {
+interface DeleteVersionRequest {
+	model: string;
+	version: string;
+	settings: WaitSettings;
+}
+
+/** The model (without a version), the version, and the wait. */
+export function prepare(read: ParameterReader, itemIndex: number): DeleteVersionRequest {
 	const model = read.locator(itemIndex, 'model');
 	if (model.includes('@')) {
 		throw read.error(itemIndex, 'model', `"Model" must name the model without a version (got ${shown(model)}): put the version in "Version".`);
@@ -38,7 +44,15 @@ export async function execute(this: IExecuteFunctions, { index: itemIndex, signa
 		pattern: MODEL_VERSION.pattern,
 		rule: MODEL_VERSION.rule,
 	});
-	const settings = waitSettings(read, itemIndex);
+	return { model, version, settings: waitSettings(read, itemIndex) };
+}
+
+/** Deletes one version (`model@version`); refused by the core while it is deployed. */
+export async function execute(
+	this: IExecuteFunctions,
+	{ index: itemIndex, signal, client, request }: ManageItem<DeleteVersionRequest>,
+): Promise<INodeExecutionData[]> {
+	const { model, version, settings } = request;
 	const name = client.modelName(model);
 	const { operation, result } = await startOrResumeOperation(this, client, settings, NO_RESULT, signal, () =>
 		client.deleteModelVersion(`${model}@${version}`, { signal }),

@@ -4,6 +4,7 @@ import { outputItem } from '../../../shared/items';
 import { modelLocator, modelOfItem } from '../../../shared/parameters';
 import { modelJson } from '../common';
 import type { ManageItem } from '../node.type';
+import type { ParameterReader } from '../../../shared/read';
 
 const properties: INodeProperties[] = [
 	{
@@ -15,8 +16,12 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['model'], operation: ['get'] } }, properties);
 
+/** The model (with @version when one is asked for). */
+export function prepare(read: ParameterReader, itemIndex: number): string {
+	return modelOfItem(read, itemIndex);
+}
+
 /** The model (or the version asked for) as Vertex returns it. */
-export async function execute(this: IExecuteFunctions, { index: itemIndex, signal, client, read }: ManageItem): Promise<INodeExecutionData[]> {
-	const model = await client.getModel(modelOfItem(read, itemIndex), { signal });
-	return [outputItem(itemIndex, modelJson(model))];
+export async function execute(this: IExecuteFunctions, { index: itemIndex, signal, client, request: model }: ManageItem<string>): Promise<INodeExecutionData[]> {
+	return [outputItem(itemIndex, modelJson(await client.getModel(model, { signal })))];
 }

@@ -1,9 +1,11 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
+import { collectPages } from '../../../../lib';
 import { outputItem } from '../../../shared/items';
 import { modelLocator } from '../../../shared/parameters';
-import { endpointParameter, listEntries, operationJson, returnAllProperties } from '../common';
+import { endpointParameter, limitOf, operationJson, returnAllProperties } from '../common';
 import type { ManageItem } from '../node.type';
+import type { ParameterReader } from '../../../shared/read';
 
 const properties: INodeProperties[] = [
 	{
@@ -39,14 +41,29 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['operation'], operation: ['getAll'] } }, properties);
 
-/** One item per operation of the endpoint or model, newest first, each shaped as Get outputs it. */
-export async function execute(this: IExecuteFunctions, { index: itemIndex, signal, client, read }: ManageItem): Promise<INodeExecutionData[]> {
+interface ListOperationsRequest {
+	of: { model: string } | { endpoint: string };
+	filter: string | undefined;
+	limit: number;
+}
+
+/** Whose operations, whether only running ones, and how many to return. */
+export function prepare(read: ParameterReader, itemIndex: number): ListOperationsRequest {
 	const owner = read.option(itemIndex, 'operationsOf');
 	const of = owner === 'model' ? { model: read.locator(itemIndex, 'model') } : { endpoint: read.locator(itemIndex, 'endpoint') };
 	const filter = read.boolean(itemIndex, 'onlyRunning') ? 'done=false' : undefined;
-	const operations = await listEntries(read, itemIndex, async (pageToken, pageSize) => {
+	return { of, filter, limit: limitOf(read, itemIndex) };
+}
+
+/** One item per operation of the endpoint or model, newest first, each shaped as Get outputs it. */
+export async function execute(
+	this: IExecuteFunctions,
+	{ index: itemIndex, signal, client, request }: ManageItem<ListOperationsRequest>,
+): Promise<INodeExecutionData[]> {
+	const { of, filter, limit } = request;
+	const operations = await collectPages(async (pageToken, pageSize) => {
 		const page = await client.listOperations(of, { filter, pageSize, pageToken, signal });
 		return { entries: page.operations, nextPageToken: page.nextPageToken };
-	});
+	}, limit);
 	return operations.map((operation) => outputItem(itemIndex, operationJson(operation)));
 }

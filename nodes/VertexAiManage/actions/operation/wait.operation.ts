@@ -4,6 +4,7 @@ import { outputItem } from '../../../shared/items';
 import { nodeWaitOptions } from '../../../shared/operation';
 import { operationJson, operationNameOf, operationNameProperty } from '../common';
 import type { ManageItem } from '../node.type';
+import type { ParameterReader } from '../../../shared/read';
 
 const properties: INodeProperties[] = [
 	operationNameProperty,
@@ -20,13 +21,23 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['operation'], operation: ['wait'] } }, properties);
 
+interface WaitRequest {
+	name: string;
+	timeoutMs: number;
+}
+
+/** The operation and how long to wait for it. */
+export function prepare(read: ParameterReader, itemIndex: number): WaitRequest {
+	const name = operationNameOf(read, itemIndex);
+	const minutes = read.number(itemIndex, 'waitTimeoutMinutes', { above: 0, unit: 'minutes' });
+	return { name, timeoutMs: minutes * 60_000 };
+}
+
 /**
  * Waits until the operation is done, with the same polling the other nodes use (transient poll errors
  * retried, "stop execution" honoured), then outputs it as Get does. A failed operation is an error.
  */
-export async function execute(this: IExecuteFunctions, { index: itemIndex, signal, client, read }: ManageItem): Promise<INodeExecutionData[]> {
-	const name = operationNameOf(read, itemIndex);
-	const minutes = read.number(itemIndex, 'waitTimeoutMinutes', { above: 0, unit: 'minutes' });
-	const done = await client.waitForOperation(name, nodeWaitOptions(this, minutes * 60_000, signal));
+export async function execute(this: IExecuteFunctions, { index: itemIndex, signal, client, request }: ManageItem<WaitRequest>): Promise<INodeExecutionData[]> {
+	const done = await client.waitForOperation(request.name, nodeWaitOptions(this, request.timeoutMs, signal));
 	return [outputItem(itemIndex, operationJson(done))];
 }

@@ -1,0 +1,203 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { ACCELERATOR_TYPES } from '../../lib';
+import {
+	endpointLocator,
+	fromIncomingItem,
+	modelLocator,
+	trafficSplitProperty,
+	wiringNotice,
+} from '../shared/parameters';
+import { resumeOperationOption, waitParameters } from '../shared/operation';
+
+/** The parameters of Vertex AI Deploy Model. */
+
+const CPU_UTILIZATION = 'aiplatform.googleapis.com/prediction/online/cpu/utilization';
+
+export const IF_DEPLOYED_LABEL = 'If This Model Is Already Deployed on the Endpoint';
+
+export const properties: INodeProperties[] = [
+	fromIncomingItem(endpointLocator, 'endpointId'),
+	fromIncomingItem(modelLocator, 'modelId'),
+	wiringNotice(
+		'model',
+		'modelId',
+		'By default Endpoint and Model are the endpointId and modelId of the incoming item: Upload Model outputs the model, Create Dedicated Endpoint the endpoint and carries the model on. A new Model ID in Upload Model is deployed with no change here. Pick From List to always deploy one model.',
+	),
+	{
+		displayName: IF_DEPLOYED_LABEL,
+		name: 'ifDeployed',
+		type: 'options',
+		options: [
+			{
+				name: 'Use the Existing Deployment',
+				value: 'use',
+				description: 'Deploy nothing: output the deployment there, with the traffic below applied to it',
+			},
+			{
+				name: 'Replace It',
+				value: 'replace',
+				description: 'Deploy a new copy, move the traffic, then undeploy the older copies (once the new one serves)',
+			},
+			{
+				name: 'Deploy Another Copy',
+				value: 'add',
+				description: 'Always deploy, even if the same model version already runs there',
+			},
+		],
+		default: 'use',
+		description:
+			'Whether a re-run starts another (billed) deployment. Same model means the same model ID and version: the version after @ in the model, else its default version.',
+	},
+	{
+		displayName: 'Deployed Model Display Name',
+		name: 'deployedModelDisplayName',
+		type: 'string',
+		default: '',
+		description: "Name of this deployment as shown on the endpoint. Defaults to the model's display name.",
+	},
+	{
+		displayName: 'Machine Type',
+		name: 'machineType',
+		type: 'string',
+		default: 'n1-standard-4',
+		required: true,
+		placeholder: 'e.g. g2-standard-12',
+		description:
+			'Compute Engine machine type for each replica, e.g. n1-standard-4 for CPU serving, g2-standard-12 with one NVIDIA_L4 for a small LLM. Must be offered for Vertex AI prediction in the credential\'s location.',
+	},
+	{
+		displayName: 'Accelerator Type',
+		name: 'acceleratorType',
+		type: 'options',
+		options: [
+			{ name: 'None', value: 'none' },
+			...ACCELERATOR_TYPES.map((type) => ({ name: type, value: type })),
+		],
+		default: 'none',
+		description: 'GPU or TPU type attached to each replica; it must be available for the machine type in the location',
+	},
+	{
+		displayName: 'Accelerator Count',
+		name: 'acceleratorCount',
+		type: 'number',
+		typeOptions: { minValue: 1, numberPrecision: 0 },
+		default: 1,
+		description: 'Number of accelerators per replica',
+		displayOptions: { hide: { acceleratorType: ['none'] } },
+	},
+	{
+		displayName: 'Min Replicas',
+		name: 'minReplicaCount',
+		type: 'number',
+		typeOptions: { minValue: 1, numberPrecision: 0 },
+		default: 1,
+		description: 'Replicas that always run (and are always billed)',
+	},
+	{
+		displayName: 'Max Replicas',
+		name: 'maxReplicaCount',
+		type: 'number',
+		typeOptions: { minValue: 1, numberPrecision: 0 },
+		default: 1,
+		description: 'Upper bound for autoscaling; equal to Min Replicas means no autoscaling',
+	},
+	{
+		displayName: 'Traffic',
+		name: 'trafficMode',
+		type: 'options',
+		options: [
+			{
+				name: 'Percentage for This Model',
+				value: 'percentage',
+				description: "The other deployed models' shares are scaled to make room",
+			},
+			{ name: 'Explicit Split', value: 'split', description: 'Give every deployed model its share' },
+		],
+		default: 'percentage',
+		description: "How the endpoint's traffic is shared once this model is deployed",
+	},
+	{
+		displayName: 'Traffic Percentage',
+		name: 'trafficPercentage',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 100, numberPrecision: 0 },
+		default: 100,
+		description: 'Share of the traffic for the model being deployed; 100 moves all traffic to it',
+		displayOptions: { show: { trafficMode: ['percentage'] } },
+	},
+	{
+		...trafficSplitProperty('Shares that add up to 100; deployed model ID 0 stands for the model being deployed', {
+			displayName: 'Deployed Model ID',
+			name: 'deployedModelId',
+			type: 'string',
+			default: '0',
+			description: 'ID of a model already deployed on the endpoint, or 0 for the model being deployed',
+		}),
+		default: { share: [{ deployedModelId: '0', percent: 100 }] },
+		displayOptions: { show: { trafficMode: ['split'] } },
+	},
+	// Vertex AI allows a model server up to 2 hours to become healthy, after the machines are provisioned.
+	...waitParameters(120, 'options'),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Autoscaling Metric',
+				name: 'autoscalingMetric',
+				type: 'options',
+				options: [
+					{ name: 'CPU Utilization', value: CPU_UTILIZATION },
+					{
+						name: 'GPU Duty Cycle',
+						value: 'aiplatform.googleapis.com/prediction/online/accelerator/duty_cycle',
+					},
+				],
+				default: CPU_UTILIZATION,
+				description: 'What autoscaling between Min and Max Replicas follows',
+			},
+			{
+				displayName: 'Autoscaling Target (%)',
+				name: 'autoscalingTarget',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 100, numberPrecision: 0 },
+				default: 60,
+				description: 'Utilization (in percent) of the autoscaling metric that Vertex AI keeps replicas at',
+			},
+			{
+				displayName: 'Disable Container Logging',
+				name: 'disableContainerLogging',
+				type: 'boolean',
+				default: false,
+				description: "Whether to stop sending the server's stdout and stderr to Cloud Logging",
+			},
+			{
+				displayName: 'Enable Access Logging',
+				name: 'enableAccessLogging',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to log every request to Cloud Logging',
+			},
+			resumeOperationOption,
+			{
+				displayName: 'Service Account',
+				name: 'serviceAccount',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. model-server@my-project.iam.gserviceaccount.com',
+				description: "Service account the model server runs as; defaults to Vertex AI's service agent",
+			},
+			{
+				displayName: 'Spot VMs',
+				name: 'spot',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to run on Spot VMs (cheaper, can be preempted)',
+			},
+		],
+	},
+];

@@ -1,0 +1,110 @@
+import { CALLER_ID, MODEL_NAME, SERVICE_ACCOUNT_EMAIL, VERSION_ALIAS, type IfExists, type UploadModelInput } from '../../lib';
+import { waitSettings, type WaitSettings } from '../shared/operation';
+import { labelsOf, SERVER_ROUTE, SERVER_ROUTE_RULE } from '../shared/parameters';
+import type { ParameterReader } from '../shared/read';
+import { commaList, keyValuePairs } from '../shared/values';
+import { IMAGE_URI, IMAGE_URI_RULE } from './description';
+
+/** Core field paths to the parameters that set them, for the core's validation errors. */
+export const CORE_FIELDS: Record<string, string> = {
+	'model.displayName': 'displayName',
+	'model.description': 'options.description',
+	'model.artifactUri': 'options.artifactUri',
+	'model.labels': 'options.labels',
+	'model.versionAliases': 'options.versionAliases',
+	'model.containerSpec.imageUri': 'imageUri',
+	'model.containerSpec.command': 'command',
+	'model.containerSpec.args': 'args',
+	'model.containerSpec.predictRoute': 'predictRoute',
+	'model.containerSpec.healthRoute': 'healthRoute',
+	'model.containerSpec.invokeRoutePrefix': 'routeMode',
+	'model.containerSpec.ports': 'port',
+	'model.containerSpec.env': 'environmentVariables',
+	'model.containerSpec.deploymentTimeout': 'options.deploymentTimeoutSeconds',
+	'model.containerSpec.sharedMemorySizeMb': 'options.sharedMemorySizeMb',
+	'model.containerSpec.startupProbe': 'options.startupProbe',
+	'model.containerSpec.healthProbe': 'options.healthProbe',
+	modelId: 'modelId',
+	ifExists: 'ifExists',
+	parentModel: 'options.parentModel',
+	serviceAccount: 'options.serviceAccount',
+	resumeOperation: 'options.resumeOperationName',
+};
+
+const GCS_URI = /^gs:\/\/[a-z0-9][a-z0-9._-]{1,221}[a-z0-9](\/[^\s\p{Cc}]*)?$/u;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** One item's upload, read and checked before any item sends a request: exactly what its run sends. */
+export interface PreparedUpload {
+	request: UploadModelInput;
+	settings: WaitSettings;
+}
+
+export function prepareUpload(read: ParameterReader, i: number): PreparedUpload {
+	return { settings: waitSettings(read, i), request: uploadRequest(read, i) };
+}
+
+/** A probe option (`options.healthProbe`: { probe: { path, timings } }) to Vertex's Probe with an httpGet action. */
+function probeOf(read: ParameterReader, i: number, path: string): Record<string, unknown> | undefined {
+	const [probe] = read.rows(i, `${path}.probe`);
+	if (!probe) return undefined;
+	const field = (name: string) => `${path}.probe.${name}`;
+	return {
+		httpGet: { path: read.checkText(i, field('path'), probe.path, { required: true, pattern: SERVER_ROUTE, rule: SERVER_ROUTE_RULE }) },
+		periodSeconds: read.checkNumber(i, field('periodSeconds'), probe.periodSeconds),
+		timeoutSeconds: read.checkNumber(i, field('timeoutSeconds'), probe.timeoutSeconds),
+		failureThreshold: read.checkNumber(i, field('failureThreshold'), probe.failureThreshold),
+		initialDelaySeconds: read.checkNumber(i, field('initialDelaySeconds'), probe.initialDelaySeconds),
+	};
+}
+
+/** Parameters of one item to the body of models:upload, in Vertex's JSON names, every one checked. */
+function uploadRequest(read: ParameterReader, i: number): UploadModelInput {
+	const invoke = read.option(i, 'routeMode') === 'invoke';
+	const deploymentTimeout = read.optionalNumber(i, 'options.deploymentTimeoutSeconds');
+	const sharedMemory = read.optionalNumber(i, 'options.sharedMemorySizeMb');
+	const route = (name: string, required = false) =>
+		read.text(i, name, { required, pattern: SERVER_ROUTE, rule: SERVER_ROUTE_RULE }) || undefined;
+	const env = keyValuePairs(read, i, 'environmentVariables.variable', {
+		nameField: 'name',
+		name: { pattern: ENV_NAME, rule: 'letters, digits and "_", not starting with a digit' },
+	});
+	const containerSpec = {
+		imageUri: read.text(i, 'imageUri', { required: true, pattern: IMAGE_URI, rule: IMAGE_URI_RULE }),
+		command: read.list(i, 'command'),
+		args: read.list(i, 'args'),
+		env: env.map(([name, value]) => ({ name, value })),
+		ports: [{ containerPort: read.number(i, 'port') }],
+		healthRoute: route('healthRoute'),
+		...(invoke ? { invokeRoutePrefix: '/*' } : { predictRoute: route('predictRoute', true) }),
+		deploymentTimeout: deploymentTimeout === undefined ? undefined : `${deploymentTimeout}s`,
+		sharedMemorySizeMb: sharedMemory === undefined ? undefined : String(sharedMemory),
+		startupProbe: probeOf(read, i, 'options.startupProbe'),
+		healthProbe: probeOf(read, i, 'options.healthProbe'),
+	};
+	const aliases = commaList(read.text(i, 'options.versionAliases'));
+	for (const alias of aliases) {
+		read.checkText(i, 'options.versionAliases', alias, {
+			pattern: VERSION_ALIAS.pattern,
+			rule: `aliases separated by commas, each ${VERSION_ALIAS.rule}`,
+		});
+	}
+	const modelId = read.text(i, 'modelId', { pattern: CALLER_ID.pattern, rule: CALLER_ID.rule }) || undefined;
+	return {
+		model: {
+			displayName: read.text(i, 'displayName', { required: true, maxLength: 128 }),
+			description: read.text(i, 'options.description') || undefined,
+			artifactUri:
+				read.text(i, 'options.artifactUri', { pattern: GCS_URI, rule: 'a Cloud Storage folder such as gs://my-bucket/models/llm' }) ||
+				undefined,
+			labels: labelsOf(read, i),
+			versionAliases: aliases.length ? aliases : undefined,
+			containerSpec,
+		},
+		modelId,
+		ifExists: modelId ? read.option<IfExists>(i, 'ifExists') : 'fail',
+		parentModel:
+			read.text(i, 'options.parentModel', { pattern: MODEL_NAME.pattern, rule: MODEL_NAME.rule }) || undefined,
+		serviceAccount: read.text(i, 'options.serviceAccount', { pattern: SERVICE_ACCOUNT_EMAIL.pattern, rule: SERVICE_ACCOUNT_EMAIL.rule }) || undefined,
+	};
+}
