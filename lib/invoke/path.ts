@@ -1,7 +1,6 @@
 import { VertexValidationError } from '../errors';
-import { RememberedChecks } from '../remembered';
 import { quoteForMessage } from '../secrets';
-import { INVOKE_MAX_PATH_LENGTH } from './types';
+import { INVOKE_MAX_PATH_LENGTH } from './policy';
 
 /**
  * Request paths for Vertex's invoke route (`/invoke{path}` reaches the model server as `{path}`).
@@ -148,16 +147,6 @@ function startsWithSegments(segments: string[], prefix: string[]): boolean {
  * Prefixes are compared on decoded segments, so `/v%31/chat` falls under `/v1`.
  */
 export function checkInvokePath(path: string, allowedPathPrefixes?: readonly string[]): string {
-	// A batch checks the same few paths thousands of times: a path that passed once (text only) passes again.
-	const prefixes = allowedPathPrefixes ?? [];
-	const remembered = typeof path === 'string' && Array.isArray(prefixes) && prefixes.every((prefix) => typeof prefix === 'string');
-	if (!remembered) return checkPathOnce(path, allowedPathPrefixes);
-	return checkedPaths.get(JSON.stringify([path, prefixes]), () => checkPathOnce(path, allowedPathPrefixes));
-}
-
-const checkedPaths = new RememberedChecks<string>(1024);
-
-function checkPathOnce(path: string, allowedPathPrefixes?: readonly string[]): string {
 	const validated = validateInvokePath(path);
 	if (!allowedPathPrefixes || allowedPathPrefixes.length === 0) return validated.encoded;
 

@@ -13,6 +13,7 @@ import { request as undiciRequest, type Dispatcher } from 'undici';
 
 import { VertexValidationError } from '../errors';
 import type { TokenHostPolicy } from '../hosts';
+import { CLIENT_OWNED_HEADERS } from '../invoke/policy';
 import { rememberSecret } from '../secrets';
 import type { HttpRequest, HttpResponse, HttpSender } from '../http';
 import { abortedError, sleep, throwIfAborted } from './abort';
@@ -28,8 +29,6 @@ import {
 	type RetryPolicy,
 } from './retry';
 
-/** Headers only the transport sets. */
-const RESERVED_HEADERS = new Set(['authorization', 'host']);
 /** Error bodies are read up to this size to build the message; the rest is dropped. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 export const DEFAULT_HEADERS_TIMEOUT_MS = 120_000;
@@ -182,7 +181,7 @@ export class VertexTransport implements HttpSender {
 		const headers: Record<string, string> = {};
 		for (const [name, value] of Object.entries(request.headers ?? {})) {
 			const lower = name.toLowerCase();
-			if (RESERVED_HEADERS.has(lower)) {
+			if (CLIENT_OWNED_HEADERS.has(lower)) {
 				throw new VertexValidationError(
 					`The "${name}" header cannot be set by the caller: the client sets it itself.`,
 					`headers.${name}`,
