@@ -22,6 +22,8 @@ import { INVOKE_MAX_PATH_LENGTH } from './policy';
 const KEPT_AS_IS = new Set([':', '@']);
 const CONTROL_CHARACTER = /\p{Cc}/u;
 const MALFORMED_PERCENT = /%(?![0-9A-Fa-f]{2})/;
+/** A segment of only what encodeURIComponent keeps, plus KEPT_AS_IS: it is its own encoding and decoding. */
+const PLAIN_SEGMENT = /^[A-Za-z0-9\-_.!~*'():@]+$/;
 
 export interface ValidatedInvokePath {
 	/** The encoded path, starting with `/`, ready to append after `/invoke`. */
@@ -57,6 +59,11 @@ function problemInDecoded(decoded: string): string | undefined {
 }
 
 function encodeSegment(path: string, segment: string, field: string): { encoded: string; decoded: string } {
+	if (PLAIN_SEGMENT.test(segment)) {
+		const problem = problemInDecoded(segment);
+		if (problem) throw invalid(path, problem, field);
+		return { encoded: segment, decoded: segment };
+	}
 	if (segment.includes('?')) {
 		const problem = 'a query string ("?") is not supported by invoke; send parameters in the body, or write %3F';
 		throw invalid(path, problem, field);

@@ -60,7 +60,15 @@ export function checkDeployedModelId(deployedModelId: string | undefined): strin
 	return deployedModelId;
 }
 
-/** The invoke URL from parts already checked (path encoded by checkInvokePath), checked once more as a whole. */
+/** What an encoded path from path.ts is made of: URL-safe characters and %XX escapes, no empty segment but a last. */
+const ENCODED_PATH = /^(?:\/[A-Za-z0-9\-_.!~*'():@%]+)+\/?$/;
+
+/**
+ * The invoke URL from parts already checked (the path encoded by checkInvokePath). The target (base, version,
+ * endpoint, deployed model) is checked as every built URL is (assertRequestUrl); the path needs no second check:
+ * path.ts refuses every segment assertRequestUrl would (dot, empty, encoded-slash and control segments, once and
+ * twice decoded) and encodes the rest to characters the URL parser keeps as they are.
+ */
 export function invokeUrl(
 	baseUrl: string,
 	endpointName: string,
@@ -68,6 +76,35 @@ export function invokeUrl(
 	deployedModelId: string | undefined,
 	apiVersion: InvokeApiVersion,
 ): string {
+	if (!ENCODED_PATH.test(encodedPath)) {
+		throw new VertexValidationError('The invoke path was not encoded by checkInvokePath.', 'path');
+	}
+	return `${invokeTarget(baseUrl, endpointName, deployedModelId, apiVersion)}invoke${encodedPath}`;
+}
+
+/**
+ * Checked targets by their parts. Checking one takes two URL parses and a walk over its segments, about as long as
+ * the rest of building an invoke request, and a batch calls the same few targets for every item; only text parts
+ * that passed are kept, bounded (when full it starts over: a recheck, never a wrong answer).
+ */
+const checkedTargets = new Map<string, string>();
+const MAX_CHECKED_TARGETS = 256;
+
+function invokeTarget(baseUrl: string, endpointName: string, deployedModelId: string | undefined, apiVersion: InvokeApiVersion): string {
+	const textOnly = typeof baseUrl === 'string' && typeof endpointName === 'string';
+	// JSON keeps the parts apart whatever they hold (a separator inside a value cannot make two inputs one key).
+	const key = textOnly ? JSON.stringify([baseUrl, endpointName, deployedModelId ?? null, apiVersion]) : undefined;
+	const known = key === undefined ? undefined : checkedTargets.get(key);
+	if (known !== undefined) return known;
+	const target = checkTarget(baseUrl, endpointName, deployedModelId, apiVersion);
+	if (key !== undefined) {
+		if (checkedTargets.size >= MAX_CHECKED_TARGETS) checkedTargets.clear();
+		checkedTargets.set(key, target);
+	}
+	return target;
+}
+
+function checkTarget(baseUrl: string, endpointName: string, deployedModelId: string | undefined, apiVersion: InvokeApiVersion): string {
 	const scope = typeof endpointName === 'string' ? ENDPOINT_NAME_PATTERN.exec(endpointName) : null;
 	if (!scope) {
 		throw new VertexValidationError(
@@ -78,14 +115,7 @@ export function invokeUrl(
 	}
 	const base = `${normalizeBaseUrl(baseUrl, 'baseUrl')}/${apiVersion}`;
 	const prefix = `${base}/projects/${scope[1]}/locations/${scope[2]}/`;
-	const endpoint = `${base}/${endpointName}/`;
-	const target = deployedModelId === undefined ? endpoint : `${endpoint}deployedModels/${deployedModelId}/`;
-	try {
-		return assertRequestUrl(`${target}invoke${encodedPath}`, prefix, 'path');
-	} catch (error) {
-		// Name the part that moved the URL: the endpoint, the deployed model, else the path.
-		assertRequestUrl(endpoint, prefix, 'endpoint');
-		assertRequestUrl(target, prefix, 'deployedModelId');
-		throw error;
-	}
+	const endpoint = assertRequestUrl(`${base}/${endpointName}/`, prefix, 'endpoint');
+	if (deployedModelId === undefined) return endpoint;
+	return assertRequestUrl(`${endpoint}deployedModels/${deployedModelId}/`, prefix, 'deployedModelId');
 }
