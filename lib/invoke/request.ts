@@ -20,30 +20,31 @@ export interface InvokeTarget {
 	endpointName: string;
 }
 
-const PREPARED = Symbol('checked invoke request');
-
 /**
  * An invoke input checked against the whole policy once (prepareInvoke) and ready to send as it is: the path
  * encoded, the headers lower-cased, the body serialised. Only the endpoint's address is still to be resolved.
+ * Only prepareInvoke and withInvokeBody make one (the class is not exported), so holding one means it was checked.
  */
-export interface PreparedInvoke {
-	readonly [PREPARED]: true;
-	/** Endpoint id or full resource name, as given. */
-	readonly endpoint: string;
-	readonly method: InvokeMethod;
-	/** Percent-encoded, under the allowed prefixes. */
-	readonly encodedPath: string;
-	readonly deployedModelId: string | undefined;
-	readonly apiVersion: InvokeApiVersion;
-	/** The caller's headers, lower-cased (null prototype), without the body's content type. */
-	readonly callerHeaders: Readonly<Record<string, string>>;
-	/** What is sent: the caller's headers and the body's content type. */
-	readonly headers: Readonly<Record<string, string>>;
-	readonly body: Uint8Array | string | undefined;
-	readonly retry: boolean;
-	readonly timeoutMs: number;
-	readonly throwOnHttpError: boolean;
+class PreparedInvoke {
+	constructor(
+		/** Endpoint id or full resource name, as given. */
+		readonly endpoint: string,
+		readonly method: InvokeMethod,
+		/** Percent-encoded, under the allowed prefixes. */
+		readonly encodedPath: string,
+		readonly deployedModelId: string | undefined,
+		readonly apiVersion: InvokeApiVersion,
+		/** The caller's headers, lower-cased (null prototype), without the body's content type. */
+		readonly callerHeaders: Readonly<Record<string, string>>,
+		/** What is sent: the caller's headers and the body's content type. */
+		readonly headers: Readonly<Record<string, string>>,
+		readonly body: Uint8Array | string | undefined,
+		readonly retry: boolean,
+		readonly timeoutMs: number,
+		readonly throwOnHttpError: boolean,
+	) {}
 }
+export type { PreparedInvoke };
 
 const DEFAULT_CONTENT_TYPES: Record<InvokeBody['kind'], string> = {
 	json: 'application/json',
@@ -102,7 +103,7 @@ function serializeBody(body: InvokeBody): { bytes: Uint8Array | string; size: nu
 }
 
 /** The body's bytes and its content type (the caller's header wins), checked against the size limit. */
-function checkBody(body: InvokeBody, callerHeaders: Record<string, string>): { bytes: Uint8Array | string; contentType: string } {
+function checkBody(body: InvokeBody, callerHeaders: Readonly<Record<string, string>>): { bytes: Uint8Array | string; contentType: string } {
 	if (body === null || typeof body !== 'object') throw new VertexValidationError('The body must be { kind, value }.', 'body');
 	const serialized = serializeBody(body);
 	if (serialized.size > INVOKE_MAX_BODY_BYTES) {
@@ -152,21 +153,20 @@ export function prepareInvoke(input: InvokeInput): PreparedInvoke {
 	const apiVersion = checkApiVersion(input.apiVersion);
 	const callerHeaders = checkHeaders(input.headers);
 	const timeoutMs = checkTimeout(input.timeoutMs);
-	const prepared: PreparedInvoke = {
-		[PREPARED]: true,
-		endpoint: input.endpoint,
+	const body = input.body === undefined ? undefined : checkBody(input.body, callerHeaders);
+	return new PreparedInvoke(
+		input.endpoint,
 		method,
 		encodedPath,
 		deployedModelId,
 		apiVersion,
 		callerHeaders,
-		headers: callerHeaders,
-		body: undefined,
-		retry: input.retry ?? false,
+		body === undefined ? callerHeaders : withContentType(callerHeaders, body.contentType),
+		body?.bytes,
+		input.retry ?? false,
 		timeoutMs,
-		throwOnHttpError: input.throwOnHttpError ?? true,
-	};
-	return input.body === undefined ? prepared : withInvokeBody(prepared, input.body);
+		input.throwOnHttpError ?? true,
+	);
 }
 
 /**
@@ -174,15 +174,29 @@ export function prepareInvoke(input: InvokeInput): PreparedInvoke {
  * prepares every request first and loads a large body (a file) only when it sends it.
  */
 export function withInvokeBody(prepared: PreparedInvoke, body: InvokeBody | undefined): PreparedInvoke {
-	if (body === undefined) return { ...prepared, headers: prepared.callerHeaders, body: undefined };
-	const { bytes, contentType } = checkBody(body, prepared.callerHeaders as Record<string, string>);
-	const headers = Object.assign(Object.create(null) as Record<string, string>, prepared.callerHeaders, { 'content-type': contentType });
-	return { ...prepared, headers, body: bytes };
+	const checked = body === undefined ? undefined : checkBody(body, prepared.callerHeaders);
+	return new PreparedInvoke(
+		prepared.endpoint,
+		prepared.method,
+		prepared.encodedPath,
+		prepared.deployedModelId,
+		prepared.apiVersion,
+		prepared.callerHeaders,
+		checked === undefined ? prepared.callerHeaders : withContentType(prepared.callerHeaders, checked.contentType),
+		checked?.bytes,
+		prepared.retry,
+		prepared.timeoutMs,
+		prepared.throwOnHttpError,
+	);
+}
+
+function withContentType(headers: Readonly<Record<string, string>>, contentType: string): Record<string, string> {
+	return Object.assign(Object.create(null) as Record<string, string>, headers, { 'content-type': contentType });
 }
 
 /** True for what prepareInvoke returned (and nothing else, whatever its fields). */
 export function isPreparedInvoke(value: unknown): value is PreparedInvoke {
-	return typeof value === 'object' && value !== null && (value as Partial<PreparedInvoke>)[PREPARED] === true;
+	return value instanceof PreparedInvoke;
 }
 
 /** Turns an invoke input (checked now) or a prepared one (checked already) into the request the transport sends. */

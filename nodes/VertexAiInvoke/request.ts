@@ -10,6 +10,7 @@ import {
 	type StreamFormat,
 } from '../../lib';
 import { requestHeaders } from '../shared/headers';
+import { SERVER_ROUTE } from '../shared/parameters';
 import type { ParameterReader } from '../shared/read';
 import { commaList } from '../shared/values';
 
@@ -30,8 +31,6 @@ export const CORE_FIELDS: Record<string, string> = {
 	prompt: 'prompt',
 };
 
-/** An allowed path prefix as the editor reads it (the core checks its full grammar). */
-const PREFIX = /^\/[^\s\p{Cc}]*$/u;
 const MEDIA_TYPE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+(\s*;[^\p{Cc}]*)?$/u;
 /** An output binary field: a plain name (not "__proto__" or one with spaces). */
 const FIELD_NAME = /^(?!__proto__$)[A-Za-z0-9_.-]+$/;
@@ -139,7 +138,7 @@ export function prepareItem(ctx: IExecuteFunctions, read: ParameterReader, node:
 	const pinned = read.option(i, 'target') === 'deployedModel';
 	const prefixes = commaList(read.text(i, 'options.allowedPathPrefixes'));
 	for (const prefix of prefixes) {
-		read.checkText(i, 'options.allowedPathPrefixes', prefix, { pattern: PREFIX, rule: 'paths starting with "/", separated by commas' });
+		read.checkText(i, 'options.allowedPathPrefixes', prefix, { pattern: SERVER_ROUTE, rule: 'paths starting with "/", separated by commas' });
 	}
 	const endpoint = read.locator(i, 'endpoint');
 	const path = read.text(i, 'path', { required: true, pattern: INVOKE_PATH_LINE, rule: INVOKE_PATH_LINE_RULE });
