@@ -145,7 +145,7 @@ function checkMethod(method: InvokeMethod): InvokeMethod {
  */
 export function prepareInvoke(input: InvokeInput): PreparedInvoke {
 	if (input === null || typeof input !== 'object') {
-		throw new VertexValidationError('The invoke input must be an object such as { endpoint, path, body }.', 'endpoint');
+		throw new VertexValidationError('The invoke input must be an object such as { endpoint, path, body }.', 'input');
 	}
 	const method = checkMethod(input.method ?? 'POST');
 	const encodedPath = checkInvokePath(input.path, input.allowedPathPrefixes);

@@ -9,14 +9,17 @@ import type { AddressInfo } from 'node:net';
 
 import {
 	closeSharedAgent,
+	INVOKE_MAX_BODY_BYTES,
 	INVOKE_PATH_LINE,
 	INVOKE_REFUSED_PATH_PATTERN,
 	prepareInvoke,
 	REFUSED_INVOKE_HEADERS,
 	VertexClient,
 	VertexValidationError,
+	withInvokeBody,
 	type InvokeInput,
 } from '../../../lib';
+import { isPreparedInvoke } from '../../../lib/invoke';
 import { validateInvokePath } from '../../../lib/invoke';
 import { ACCEPTED_PATHS, REFUSED_PATHS } from './path-corpus';
 
@@ -112,6 +115,25 @@ describe('the invoke policy, through the public client', () => {
 		const field = await refusedField({ ...CLEAN, path });
 		expect(field).toBe('path');
 		expect(await client.invoke({ ...CLEAN, path }).catch((error: Error) => error.message)).toMatch(reason);
+	});
+});
+
+describe('a prepared request', () => {
+	it('is sent as it was checked, and a body added later is checked before it is sent', async () => {
+		const prepared = prepareInvoke({ ...CLEAN, headers: { 'X-Request-Id': 'r1' }, body: { kind: 'bytes', value: new Uint8Array(), contentType: 'audio/wav' } });
+		expect(prepared.headers).toEqual({ 'x-request-id': 'r1', 'content-type': 'audio/wav' });
+		const before = received;
+		const tooLarge = () => withInvokeBody(prepared, { kind: 'bytes', value: new Uint8Array(INVOKE_MAX_BODY_BYTES + 1), contentType: 'audio/wav' });
+		expect(tooLarge).toThrow(expect.objectContaining({ field: 'body' }) as Error);
+		const response = await client.invoke(withInvokeBody(prepared, { kind: 'bytes', value: new Uint8Array([1, 2, 3]), contentType: 'audio/wav' }));
+		await response.discard();
+		expect(received).toBe(before + 1);
+	});
+
+	it('is only what prepareInvoke made: a look-alike object is checked as an input', async () => {
+		const lookAlike = { ...prepareInvoke(CLEAN), path: '/a/../b', headers: { 'X-Goog-User-Project': 'other' } };
+		expect(isPreparedInvoke(lookAlike)).toBe(false);
+		expect(await refusedField(lookAlike as unknown as InvokeInput)).toBe('path');
 	});
 });
 
