@@ -78,8 +78,10 @@ export const REFUSED_INVOKE_HEADERS: readonly RefusedHeaderRule[] = [
 /** Headers the transport itself sets on every request (a subset of the refused ones), whoever builds the request. */
 export const CLIENT_OWNED_HEADERS: ReadonlySet<string> = new Set(['authorization', 'host']);
 
-/** An HTTP field name (RFC 9110 token). */
-export const HEADER_NAME_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** An RFC 9110 token (a header name, a media type's type and subtype), as regular expression source. */
+export const HTTP_TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+/** An HTTP field name. */
+export const HEADER_NAME_PATTERN = new RegExp(`^${HTTP_TOKEN}$`);
 export const HEADER_NAME_RULE = 'letters, digits and - (e.g. X-Request-Id)';
 /** Control characters but tab: CR/LF/NUL would split or end the header. */
 const HEADER_VALUE_CONTROL = /(?!\t)\p{Cc}/u;

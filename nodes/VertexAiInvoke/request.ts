@@ -1,6 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import {
+	HTTP_TOKEN,
 	INVOKE_PATH_LINE,
 	INVOKE_PATH_LINE_RULE,
 	prepareInvoke,
@@ -31,10 +32,10 @@ export const CORE_FIELDS: Record<string, string> = {
 	prompt: 'prompt',
 };
 
-const MEDIA_TYPE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+(\s*;[^\p{Cc}]*)?$/u;
+const MEDIA_TYPE = new RegExp(`^${HTTP_TOKEN}/${HTTP_TOKEN}(\\s*;[^\\p{Cc}]*)?$`, 'u');
 /** An output binary field: a plain name (not "__proto__" or one with spaces). */
 const FIELD_NAME = /^(?!__proto__$)[A-Za-z0-9_.-]+$/;
-const HEADER_LIST = /^(\*|[!#$%&'*+.^_`|~0-9A-Za-z-]+)(\s*,\s*(\*|[!#$%&'*+.^_`|~0-9A-Za-z-]+))*$/;
+const HEADER_LIST = new RegExp(`^(\\*|${HTTP_TOKEN})(\\s*,\\s*(\\*|${HTTP_TOKEN}))*$`);
 
 /** Whether the node runs as its tool twin (for an AI agent or an MCP client), where it answers in fewer words. */
 function runsAsTool(ctx: IExecuteFunctions): boolean {
