@@ -14,7 +14,14 @@ import {
 import { VertexApiError, VertexTransportError, VertexValidationError } from './errors';
 import { assertLocation, controlPlaneBaseUrl, normalizeBaseUrl, TokenHostPolicy } from './hosts';
 import type { CallOptions, HttpSender } from './http';
-import { checkInvokeInput, invokeModelServer, type InvokeInput, type InvokeResponse } from './invoke';
+import {
+	invokeModelServer,
+	isPreparedInvoke,
+	prepareInvoke,
+	type InvokeInput,
+	type InvokeResponse,
+	type PreparedInvoke,
+} from './invoke';
 import {
 	cancelOperation,
 	getOperation,
@@ -304,20 +311,17 @@ export class VertexClient {
 
 	/**
 	 * Calls a model-server route through the endpoint's invoke API. The base is the custom apiBaseUrl when
-	 * configured, else https://{dedicatedEndpointDns} read from the endpoint (cached a few minutes).
+	 * configured, else https://{dedicatedEndpointDns} read from the endpoint (cached a few minutes). `input` is
+	 * checked against the invoke policy before anything happens (a bad path or header sends nothing, not even the
+	 * endpoint look-up); a prepared input (prepareInvoke) was checked already and is sent as it is.
 	 */
-	async invoke(input: InvokeInput, options: CallOptions = {}): Promise<InvokeResponse> {
+	async invoke(input: InvokeInput | PreparedInvoke, options: CallOptions = {}): Promise<InvokeResponse> {
 		const { signal } = options;
 		const endpointName = this.endpointName(input?.endpoint);
-		let baseUrl = this.apiBaseUrl ?? this.cachedDedicatedBaseUrl(endpointName);
-		if (baseUrl === undefined) {
-			// Checked before the endpoint's DNS is looked up, so a bad path or header sends nothing at all. (With the
-			// base known, building the request checks the same, still before anything is sent.)
-			checkInvokeInput(input);
-			baseUrl = await this.dedicatedBaseUrl(endpointName, signal);
-		}
+		const prepared = isPreparedInvoke(input) ? input : prepareInvoke(input);
+		const baseUrl = this.apiBaseUrl ?? this.cachedDedicatedBaseUrl(endpointName) ?? (await this.dedicatedBaseUrl(endpointName, signal));
 		try {
-			return await invokeModelServer(this.transport, { baseUrl, endpointName }, input, signal);
+			return await invokeModelServer(this.transport, { baseUrl, endpointName }, prepared, signal);
 		} catch (error) {
 			// A stale DNS (endpoint recreated) shows up as an unreachable host or a 404: read it afresh next time.
 			// A cancelled call says nothing about the DNS.

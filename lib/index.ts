@@ -89,13 +89,24 @@ export {
 
 // Invoke and stream decoding
 export {
-	checkInvokeInput,
+	HEADER_NAME_PATTERN,
+	HEADER_NAME_RULE,
+	HTTP_TOKEN,
 	INVOKE_DEFAULT_MAX_RESPONSE_BYTES,
 	INVOKE_MAX_BODY_BYTES,
 	INVOKE_MAX_PATH_LENGTH,
+	INVOKE_PATH_LINE,
+	INVOKE_PATH_LINE_RULE,
+	INVOKE_REFUSED_PATH_PATTERN,
+	invokeHeaderProblem,
+	isPreparedInvoke,
+	prepareInvoke,
+	REFUSED_INVOKE_HEADERS,
+	withInvokeBody,
 	type InvokeBody,
 	type InvokeInput,
 	type InvokeResponse,
+	type PreparedInvoke,
 } from './invoke';
 export {
 	aggregateChunks,

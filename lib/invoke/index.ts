@@ -1,18 +1,18 @@
 import type { HttpSender } from '../http';
-import { buildInvokeRequest, type InvokeTarget } from './request';
+import { buildInvokeRequest, type InvokeTarget, type PreparedInvoke } from './request';
 import { toInvokeResponse } from './response';
 import type { InvokeInput, InvokeResponse } from './types';
 
 /**
  * Calls a route of the model server behind a dedicated endpoint through Vertex's invoke API and returns as soon as
- * the response headers arrive; the body streams from `response.body` or its helpers. The input is fully validated
- * before anything is sent (VertexValidationError naming the field). `input.endpoint` is for the client that resolves
- * `target`; the URL is built from `target`.
+ * the response headers arrive; the body streams from `response.body` or its helpers. An input is fully validated
+ * before anything is sent (VertexValidationError naming the field); a prepared one was (prepareInvoke).
+ * `input.endpoint` is for the client that resolves `target`; the URL is built from `target`.
  */
 export async function invokeModelServer(
 	sender: HttpSender,
 	target: InvokeTarget,
-	input: InvokeInput,
+	input: InvokeInput | PreparedInvoke,
 	signal?: AbortSignal,
 ): Promise<InvokeResponse> {
 	const request = buildInvokeRequest(target, input, signal);
@@ -20,17 +20,42 @@ export async function invokeModelServer(
 }
 
 export { checkInvokePath, validateInvokePath, type ValidatedInvokePath } from './path';
-export { buildInvokeRequest, checkInvokeInput, type InvokeTarget } from './request';
+export {
+	CLIENT_OWNED_HEADERS,
+	HEADER_NAME_PATTERN,
+	HEADER_NAME_RULE,
+	HTTP_TOKEN,
+	INVOKE_API_VERSIONS,
+	INVOKE_MAX_BODY_BYTES,
+	INVOKE_MAX_PATH_LENGTH,
+	INVOKE_METHODS,
+	INVOKE_PATH_LINE,
+	INVOKE_PATH_LINE_RULE,
+	INVOKE_PATH_REFUSALS,
+	INVOKE_REFUSED_PATH_PATTERN,
+	invokeHeaderProblem,
+	isHeaderValue,
+	REFUSED_INVOKE_HEADERS,
+	refusedHeaderRule,
+	type HeaderProblem,
+	type InvokeApiVersion,
+	type InvokeMethod,
+	type RefusedHeaderRule,
+} from './policy';
+export {
+	buildInvokeRequest,
+	isPreparedInvoke,
+	prepareInvoke,
+	withInvokeBody,
+	type InvokeTarget,
+	type PreparedInvoke,
+} from './request';
 export { toInvokeResponse } from './response';
 export {
 	INVOKE_DEFAULT_MAX_RESPONSE_BYTES,
 	INVOKE_DEFAULT_TIMEOUT_MS,
-	INVOKE_MAX_BODY_BYTES,
-	INVOKE_MAX_PATH_LENGTH,
-	INVOKE_METHODS,
 	type InvokeBody,
 	type InvokeInput,
-	type InvokeMethod,
 	type InvokeResponse,
 } from './types';
-export { buildInvokeUrl, INVOKE_API_VERSIONS, type InvokeApiVersion, type InvokeUrlInput } from './url';
+export { buildInvokeUrl, type InvokeUrlInput } from './url';

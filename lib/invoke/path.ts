@@ -1,7 +1,6 @@
 import { VertexValidationError } from '../errors';
-import { RememberedChecks } from '../remembered';
 import { quoteForMessage } from '../secrets';
-import { INVOKE_MAX_PATH_LENGTH } from './types';
+import { INVOKE_MAX_PATH_LENGTH } from './policy';
 
 /**
  * Request paths for Vertex's invoke route (`/invoke{path}` reaches the model server as `{path}`).
@@ -23,6 +22,8 @@ import { INVOKE_MAX_PATH_LENGTH } from './types';
 const KEPT_AS_IS = new Set([':', '@']);
 const CONTROL_CHARACTER = /\p{Cc}/u;
 const MALFORMED_PERCENT = /%(?![0-9A-Fa-f]{2})/;
+/** A segment of only what encodeURIComponent keeps, plus KEPT_AS_IS: it is its own encoding and decoding. */
+const PLAIN_SEGMENT = /^[A-Za-z0-9\-_.!~*'():@]+$/;
 
 export interface ValidatedInvokePath {
 	/** The encoded path, starting with `/`, ready to append after `/invoke`. */
@@ -58,6 +59,11 @@ function problemInDecoded(decoded: string): string | undefined {
 }
 
 function encodeSegment(path: string, segment: string, field: string): { encoded: string; decoded: string } {
+	if (PLAIN_SEGMENT.test(segment)) {
+		const problem = problemInDecoded(segment);
+		if (problem) throw invalid(path, problem, field);
+		return { encoded: segment, decoded: segment };
+	}
 	if (segment.includes('?')) {
 		const problem = 'a query string ("?") is not supported by invoke; send parameters in the body, or write %3F';
 		throw invalid(path, problem, field);
@@ -148,16 +154,6 @@ function startsWithSegments(segments: string[], prefix: string[]): boolean {
  * Prefixes are compared on decoded segments, so `/v%31/chat` falls under `/v1`.
  */
 export function checkInvokePath(path: string, allowedPathPrefixes?: readonly string[]): string {
-	// A batch checks the same few paths thousands of times: a path that passed once (text only) passes again.
-	const prefixes = allowedPathPrefixes ?? [];
-	const remembered = typeof path === 'string' && Array.isArray(prefixes) && prefixes.every((prefix) => typeof prefix === 'string');
-	if (!remembered) return checkPathOnce(path, allowedPathPrefixes);
-	return checkedPaths.get(JSON.stringify([path, prefixes]), () => checkPathOnce(path, allowedPathPrefixes));
-}
-
-const checkedPaths = new RememberedChecks<string>(1024);
-
-function checkPathOnce(path: string, allowedPathPrefixes?: readonly string[]): string {
 	const validated = validateInvokePath(path);
 	if (!allowedPathPrefixes || allowedPathPrefixes.length === 0) return validated.encoded;
 

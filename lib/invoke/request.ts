@@ -1,16 +1,17 @@
 import { VertexValidationError } from '../errors';
 import type { HttpRequest } from '../http';
 import { quoteForMessage } from '../secrets';
+import { checkInvokePath } from './path';
 import {
-	INVOKE_DEFAULT_TIMEOUT_MS,
 	INVOKE_MAX_BODY_BYTES,
 	INVOKE_METHODS,
-	type InvokeBody,
-	type InvokeInput,
+	invokeHeaderProblem,
+	isHeaderValue,
+	type InvokeApiVersion,
 	type InvokeMethod,
-} from './types';
-import { checkInvokePath } from './path';
-import { buildInvokeUrl } from './url';
+} from './policy';
+import { INVOKE_DEFAULT_TIMEOUT_MS, type InvokeBody, type InvokeInput } from './types';
+import { checkApiVersion, checkDeployedModelId, invokeUrl } from './url';
 
 export interface InvokeTarget {
 	/** `https://{dedicatedEndpointDns}` or a custom base URL. */
@@ -19,24 +20,31 @@ export interface InvokeTarget {
 	endpointName: string;
 }
 
-/** Headers the client owns: the credential's token and the host, and the ones that frame the HTTP message. */
-const REFUSED_HEADERS: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
-	authorization: 'it is set from the credential',
-	'proxy-authorization': 'it is set by the client',
-	host: 'it is set from the endpoint address',
-	'content-length': 'the HTTP client frames the body itself',
-	'transfer-encoding': 'the HTTP client frames the body itself',
-	connection: 'the HTTP client manages connections',
-	'keep-alive': 'the HTTP client manages connections',
-	upgrade: 'the HTTP client manages connections',
-	te: 'the HTTP client manages connections',
-	trailer: 'the HTTP client frames the body itself',
-	expect: 'the HTTP client does not support it',
-});
-
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-// Field values may hold visible characters, spaces and tabs; CR/LF/NUL would split or end the header.
-const BAD_HEADER_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
+/**
+ * An invoke input checked against the whole policy once (prepareInvoke) and ready to send as it is: the path
+ * encoded, the headers lower-cased, the body serialised. Only the endpoint's address is still to be resolved.
+ * Only prepareInvoke and withInvokeBody make one (the class is not exported), so holding one means it was checked.
+ */
+class PreparedInvoke {
+	constructor(
+		/** Endpoint id or full resource name, as given. */
+		readonly endpoint: string,
+		readonly method: InvokeMethod,
+		/** Percent-encoded, under the allowed prefixes. */
+		readonly encodedPath: string,
+		readonly deployedModelId: string | undefined,
+		readonly apiVersion: InvokeApiVersion,
+		/** The caller's headers, lower-cased (null prototype), without the body's content type. */
+		readonly callerHeaders: Readonly<Record<string, string>>,
+		/** What is sent: the caller's headers and the body's content type. */
+		readonly headers: Readonly<Record<string, string>>,
+		readonly body: Uint8Array | string | undefined,
+		readonly retry: boolean,
+		readonly timeoutMs: number,
+		readonly throwOnHttpError: boolean,
+	) {}
+}
+export type { PreparedInvoke };
 
 const DEFAULT_CONTENT_TYPES: Record<InvokeBody['kind'], string> = {
 	json: 'application/json',
@@ -44,30 +52,18 @@ const DEFAULT_CONTENT_TYPES: Record<InvokeBody['kind'], string> = {
 	bytes: 'application/octet-stream',
 };
 
-/** Lower-cases and checks caller headers. Values are never quoted in errors: they may hold API keys. */
+/** Lower-cases and checks caller headers against the policy. Values are never quoted in errors: they may hold API keys. */
 function checkHeaders(headers: Record<string, string> | undefined): Record<string, string> {
 	// Null prototype: names such as "constructor" or "__proto__" are plain keys here.
 	const checked = Object.create(null) as Record<string, string>;
-	for (const [name, value] of Object.entries(headers ?? {})) {
+	if (headers === undefined) return checked;
+	if (headers === null || typeof headers !== 'object') {
+		throw new VertexValidationError('The headers must be an object of header names to text values.', 'headers');
+	}
+	for (const [name, value] of Object.entries(headers)) {
+		const problem = invokeHeaderProblem(name, value);
+		if (problem) throw new VertexValidationError(problem.message, 'headers');
 		const lowerName = name.toLowerCase();
-		if (!HEADER_NAME.test(name)) {
-			throw new VertexValidationError(
-				`Header name ${quoteForMessage(name)} is not valid: use letters, digits and - (e.g. "x-request-id").`,
-				'headers',
-			);
-		}
-		if (lowerName in REFUSED_HEADERS) {
-			throw new VertexValidationError(
-				`The ${name} header cannot be set on an invoke request: ${REFUSED_HEADERS[lowerName]}.`,
-				'headers',
-			);
-		}
-		if (typeof value !== 'string' || BAD_HEADER_VALUE.test(value)) {
-			throw new VertexValidationError(
-				`The value of header ${name} must be text without line breaks or control characters.`,
-				'headers',
-			);
-		}
 		if (lowerName in checked) {
 			throw new VertexValidationError(`Header ${name} is given twice (header names ignore case).`, 'headers');
 		}
@@ -83,10 +79,7 @@ function serializeBody(body: InvokeBody): { bytes: Uint8Array | string; size: nu
 			try {
 				text = JSON.stringify(body.value);
 			} catch (error) {
-				throw new VertexValidationError(
-					`The JSON body cannot be serialised: ${(error as Error).message}.`,
-					'body',
-				);
+				throw new VertexValidationError(`The JSON body cannot be serialised: ${(error as Error).message}.`, 'body');
 			}
 			if (text === undefined) {
 				throw new VertexValidationError('The JSON body has no JSON value (it is undefined or a function).', 'body');
@@ -109,6 +102,24 @@ function serializeBody(body: InvokeBody): { bytes: Uint8Array | string; size: nu
 	}
 }
 
+/** The body's bytes and its content type (the caller's header wins), checked against the size limit. */
+function checkBody(body: InvokeBody, callerHeaders: Readonly<Record<string, string>>): { bytes: Uint8Array | string; contentType: string } {
+	if (body === null || typeof body !== 'object') throw new VertexValidationError('The body must be { kind, value }.', 'body');
+	const serialized = serializeBody(body);
+	if (serialized.size > INVOKE_MAX_BODY_BYTES) {
+		throw new VertexValidationError(
+			`The request body is ${serialized.size} bytes; Vertex dedicated endpoints accept at most ` +
+				`${INVOKE_MAX_BODY_BYTES} bytes (10 MB).`,
+			'body',
+		);
+	}
+	const contentType = body.kind === 'json' ? undefined : body.contentType;
+	if (contentType !== undefined && !isHeaderValue(contentType)) {
+		throw new VertexValidationError('The body content type must be one line of Latin-1 text.', 'body');
+	}
+	return { bytes: serialized.bytes, contentType: callerHeaders['content-type'] ?? (contentType || DEFAULT_CONTENT_TYPES[body.kind]) };
+}
+
 function checkTimeout(timeoutMs: number | undefined): number {
 	if (timeoutMs === undefined) return INVOKE_DEFAULT_TIMEOUT_MS;
 	if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
@@ -128,58 +139,78 @@ function checkMethod(method: InvokeMethod): InvokeMethod {
 }
 
 /**
- * The cheap checks of an invoke input (method, path and its allowed prefixes, headers, timeout), for a caller
- * that must look something up before it can build the request: a bad input then costs no request at all.
+ * Checks an invoke input against the whole policy (method, path and its allowed prefixes, deployed model id, API
+ * version, headers, body, timeout) and returns it ready to send, sending nothing. What it returns is what
+ * `client.invoke` sends: nothing is checked twice.
  */
-export function checkInvokeInput(input: InvokeInput): void {
-	checkMethod(input.method ?? 'POST');
-	checkInvokePath(input.path, input.allowedPathPrefixes);
-	checkHeaders(input.headers);
-	checkTimeout(input.timeoutMs);
+export function prepareInvoke(input: InvokeInput): PreparedInvoke {
+	if (input === null || typeof input !== 'object') {
+		throw new VertexValidationError('The invoke input must be an object such as { endpoint, path, body }.', 'input');
+	}
+	const method = checkMethod(input.method ?? 'POST');
+	const encodedPath = checkInvokePath(input.path, input.allowedPathPrefixes);
+	const deployedModelId = checkDeployedModelId(input.deployedModelId);
+	const apiVersion = checkApiVersion(input.apiVersion);
+	const callerHeaders = checkHeaders(input.headers);
+	const timeoutMs = checkTimeout(input.timeoutMs);
+	const body = input.body === undefined ? undefined : checkBody(input.body, callerHeaders);
+	return new PreparedInvoke(
+		input.endpoint,
+		method,
+		encodedPath,
+		deployedModelId,
+		apiVersion,
+		callerHeaders,
+		body === undefined ? callerHeaders : withContentType(callerHeaders, body.contentType),
+		body?.bytes,
+		input.retry ?? false,
+		timeoutMs,
+		input.throwOnHttpError ?? true,
+	);
 }
 
-/** Turns an invoke input into the request the transport sends; everything is checked before anything is sent. */
-export function buildInvokeRequest(target: InvokeTarget, input: InvokeInput, signal?: AbortSignal): HttpRequest {
-	const method = checkMethod(input.method ?? 'POST');
-	const url = buildInvokeUrl({
-		baseUrl: target.baseUrl,
-		endpointName: target.endpointName,
-		path: input.path,
-		deployedModelId: input.deployedModelId,
-		allowedPathPrefixes: input.allowedPathPrefixes,
-		apiVersion: input.apiVersion,
-	});
-	const headers = checkHeaders(input.headers);
-	const timeoutMs = checkTimeout(input.timeoutMs);
+/**
+ * The prepared request with `body` (checked: kind, size, content type) in place of its own: for a caller that
+ * prepares every request first and loads a large body (a file) only when it sends it.
+ */
+export function withInvokeBody(prepared: PreparedInvoke, body: InvokeBody | undefined): PreparedInvoke {
+	const checked = body === undefined ? undefined : checkBody(body, prepared.callerHeaders);
+	return new PreparedInvoke(
+		prepared.endpoint,
+		prepared.method,
+		prepared.encodedPath,
+		prepared.deployedModelId,
+		prepared.apiVersion,
+		prepared.callerHeaders,
+		checked === undefined ? prepared.callerHeaders : withContentType(prepared.callerHeaders, checked.contentType),
+		checked?.bytes,
+		prepared.retry,
+		prepared.timeoutMs,
+		prepared.throwOnHttpError,
+	);
+}
 
-	let body: Uint8Array | string | undefined;
-	const requestBody = input.body;
-	if (requestBody !== undefined) {
-		const serialized = serializeBody(requestBody);
-		if (serialized.size > INVOKE_MAX_BODY_BYTES) {
-			throw new VertexValidationError(
-				`The request body is ${serialized.size} bytes; Vertex dedicated endpoints accept at most ` +
-					`${INVOKE_MAX_BODY_BYTES} bytes (10 MB).`,
-				'body',
-			);
-		}
-		const contentType = requestBody.kind === 'json' ? undefined : requestBody.contentType;
-		if (contentType !== undefined && (typeof contentType !== 'string' || BAD_HEADER_VALUE.test(contentType))) {
-			throw new VertexValidationError('The body content type must be text without line breaks.', 'body');
-		}
-		headers['content-type'] ??= contentType || DEFAULT_CONTENT_TYPES[requestBody.kind];
-		body = serialized.bytes;
-	}
+function withContentType(headers: Readonly<Record<string, string>>, contentType: string): Record<string, string> {
+	return Object.assign(Object.create(null) as Record<string, string>, headers, { 'content-type': contentType });
+}
 
+/** True for what prepareInvoke returned (and nothing else, whatever its fields). */
+export function isPreparedInvoke(value: unknown): value is PreparedInvoke {
+	return value instanceof PreparedInvoke;
+}
+
+/** Turns an invoke input (checked now) or a prepared one (checked already) into the request the transport sends. */
+export function buildInvokeRequest(target: InvokeTarget, input: InvokeInput | PreparedInvoke, signal?: AbortSignal): HttpRequest {
+	const prepared = isPreparedInvoke(input) ? input : prepareInvoke(input);
 	return {
-		method,
-		url,
-		headers,
-		body,
+		method: prepared.method,
+		url: invokeUrl(target.baseUrl, target.endpointName, prepared.encodedPath, prepared.deployedModelId, prepared.apiVersion),
+		headers: prepared.headers,
+		body: prepared.body,
 		signal,
-		retry: input.retry ?? false,
-		headersTimeoutMs: timeoutMs,
-		bodyTimeoutMs: timeoutMs,
-		throwOnHttpError: input.throwOnHttpError ?? true,
+		retry: prepared.retry,
+		headersTimeoutMs: prepared.timeoutMs,
+		bodyTimeoutMs: prepared.timeoutMs,
+		throwOnHttpError: prepared.throwOnHttpError,
 	};
 }

@@ -1,15 +1,5 @@
 import type { DecodedStream, DecodeStreamOptions } from '../stream';
-import type { InvokeApiVersion } from './url';
-
-/** Methods the invoke route is known to carry. The contract establishes POST only; add others here once it does. */
-export const INVOKE_METHODS = ['POST'] as const;
-export type InvokeMethod = (typeof INVOKE_METHODS)[number];
-
-/** Vertex's payload limit for dedicated endpoints (10 MB), checked before sending. */
-export const INVOKE_MAX_BODY_BYTES = 10 * 1024 * 1024;
-
-/** Longest invoke path accepted (characters, as given and once percent-encoded), checked before sending. */
-export const INVOKE_MAX_PATH_LENGTH = 4096;
+import type { InvokeApiVersion, InvokeMethod } from './policy';
 
 /** Default cap on a whole response body read by readAll / text / json (64 MiB); larger answers fail clearly. */
 export const INVOKE_DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
@@ -31,7 +21,7 @@ export interface InvokeInput {
 	method?: InvokeMethod;
 	/** Sent as raw bytes. Content-Type: the caller's header, else `body.contentType`, else one for the kind. */
 	body?: InvokeBody;
-	/** Extra request headers. Authorization, Host and the message-framing headers are refused. */
+	/** Extra request headers; the ones policy.ts refuses (credentials, Host, X-Goog-*, framing, ...) are refused. */
 	headers?: Record<string, string>;
 	/** Call this deployed model directly, bypassing the traffic split. */
 	deployedModelId?: string;

@@ -2,12 +2,9 @@ import { VertexValidationError } from '../errors';
 import { assertRequestUrl, normalizeBaseUrl } from '../hosts';
 import { ENDPOINT_NAME_PATTERN } from '../resources/names';
 import { DEPLOYED_MODEL_ID_PATTERN } from '../schemas/common';
-import { RememberedChecks } from '../remembered';
 import { quoteForMessage } from '../secrets';
 import { checkInvokePath } from './path';
-
-export const INVOKE_API_VERSIONS = ['v1', 'v1beta1'] as const;
-export type InvokeApiVersion = (typeof INVOKE_API_VERSIONS)[number];
+import { INVOKE_API_VERSIONS, type InvokeApiVersion } from './policy';
 
 export interface InvokeUrlInput {
 	/** Data-plane base: `https://{dedicatedEndpointDns}`, or a custom base URL (Private Service Connect, emulator). */
@@ -23,7 +20,6 @@ export interface InvokeUrlInput {
 	apiVersion?: InvokeApiVersion;
 }
 
-
 /**
  * `{baseUrl}/{apiVersion}/{endpointName}/invoke{path}` for the traffic split, or
  * `{baseUrl}/{apiVersion}/{endpointName}/deployedModels/{id}/invoke{path}` for one deployed model.
@@ -33,67 +29,93 @@ export interface InvokeUrlInput {
  * naming the input field.
  */
 export function buildInvokeUrl(input: InvokeUrlInput): string {
-	const { target, prefix, urls } = invokeTarget(input);
-	// The path is checked (and encoded) by checkInvokePath, which remembers what passed; the URL check is remembered
-	// here by the encoded path, the only part of the URL that is not the checked target.
+	const apiVersion = checkApiVersion(input.apiVersion);
+	const deployedModelId = checkDeployedModelId(input.deployedModelId);
 	const encodedPath = checkInvokePath(input.path, input.allowedPathPrefixes);
-	return urls.get(encodedPath, () => assertRequestUrl(`${target}invoke${encodedPath}`, prefix, 'path'));
+	return invokeUrl(input.baseUrl, input.endpointName, encodedPath, deployedModelId, apiVersion);
 }
 
-interface CheckedTarget {
-	/** `{base}/{apiVersion}/{endpointName}/` or `.../deployedModels/{id}/`, checked. */
-	target: string;
-	/** `{base}/{apiVersion}/projects/{p}/locations/{l}/`: what every URL built from it must stay under. */
-	prefix: string;
-	/** The URLs already built and checked under it, by encoded path. */
-	urls: RememberedChecks<string>;
-}
-
-/**
- * Checked targets by their inputs, and under each the checked URLs: a batch calls the same route of the same endpoint
- * thousands of times, and a URL that passed every check once passes them again (they depend on nothing else).
- */
-const checkedTargets = new RememberedChecks<CheckedTarget>(256);
-const URLS_PER_TARGET = 256;
-
-const isTextOrUnset = (value: unknown) => value === undefined || typeof value === 'string';
-
-function invokeTarget(input: InvokeUrlInput): CheckedTarget {
-	// Only text is remembered: anything else is checked (and refused) every time.
-	if (![input.baseUrl, input.apiVersion, input.endpointName, input.deployedModelId].every(isTextOrUnset)) return checkTarget(input);
-	// JSON keeps the parts apart whatever they hold (a separator inside a value cannot make two inputs one key).
-	const key = JSON.stringify([input.baseUrl, input.apiVersion ?? null, input.endpointName, input.deployedModelId ?? null]);
-	return checkedTargets.get(key, () => checkTarget(input));
-}
-
-function checkTarget(input: InvokeUrlInput): CheckedTarget {
-	const apiVersion = input.apiVersion ?? 'v1';
-	if (!INVOKE_API_VERSIONS.includes(apiVersion)) {
+/** The API version to call, default 'v1'. */
+export function checkApiVersion(apiVersion: InvokeApiVersion | undefined): InvokeApiVersion {
+	const version = apiVersion ?? 'v1';
+	if (!INVOKE_API_VERSIONS.includes(version)) {
 		throw new VertexValidationError(
-			`Unknown API version ${quoteForMessage(apiVersion)}; use ${INVOKE_API_VERSIONS.join(' or ')}.`,
+			`Unknown API version ${quoteForMessage(version)}; use ${INVOKE_API_VERSIONS.join(' or ')}.`,
 			'apiVersion',
 		);
 	}
-	const scope = typeof input.endpointName === 'string' ? ENDPOINT_NAME_PATTERN.exec(input.endpointName) : null;
+	return version;
+}
+
+/** The deployed model id to pin, or undefined for the traffic split ('' = not set). */
+export function checkDeployedModelId(deployedModelId: string | undefined): string | undefined {
+	if (deployedModelId === undefined || deployedModelId === '') return undefined;
+	if (typeof deployedModelId !== 'string' || !DEPLOYED_MODEL_ID_PATTERN.test(deployedModelId)) {
+		throw new VertexValidationError(
+			`Invalid deployed model id ${quoteForMessage(deployedModelId)}: it is a number such as ` +
+				'"1206978444030640128" (see the endpoint\'s deployedModels).',
+			'deployedModelId',
+		);
+	}
+	return deployedModelId;
+}
+
+/** What an encoded path from path.ts is made of: URL-safe characters and %XX escapes, no empty segment but a last. */
+const ENCODED_PATH = /^(?:\/[A-Za-z0-9\-_.!~*'():@%]+)+\/?$/;
+
+/**
+ * The invoke URL from parts already checked (the path encoded by checkInvokePath). The target (base, version,
+ * endpoint, deployed model) is checked as every built URL is (assertRequestUrl); the path needs no second check:
+ * path.ts refuses every segment assertRequestUrl would (dot, empty, encoded-slash and control segments, once and
+ * twice decoded) and encodes the rest to characters the URL parser keeps as they are.
+ */
+export function invokeUrl(
+	baseUrl: string,
+	endpointName: string,
+	encodedPath: string,
+	deployedModelId: string | undefined,
+	apiVersion: InvokeApiVersion,
+): string {
+	if (!ENCODED_PATH.test(encodedPath)) {
+		throw new VertexValidationError('The invoke path was not encoded by checkInvokePath.', 'path');
+	}
+	return `${invokeTarget(baseUrl, endpointName, deployedModelId, apiVersion)}invoke${encodedPath}`;
+}
+
+/**
+ * Checked targets by their parts. Checking one takes two URL parses and a walk over its segments, about as long as
+ * the rest of building an invoke request, and a batch calls the same few targets for every item; only text parts
+ * that passed are kept, bounded (when full it starts over: a recheck, never a wrong answer).
+ */
+const checkedTargets = new Map<string, string>();
+const MAX_CHECKED_TARGETS = 256;
+
+function invokeTarget(baseUrl: string, endpointName: string, deployedModelId: string | undefined, apiVersion: InvokeApiVersion): string {
+	const textOnly = typeof baseUrl === 'string' && typeof endpointName === 'string';
+	// JSON keeps the parts apart whatever they hold (a separator inside a value cannot make two inputs one key).
+	const key = textOnly ? JSON.stringify([baseUrl, endpointName, deployedModelId ?? null, apiVersion]) : undefined;
+	const known = key === undefined ? undefined : checkedTargets.get(key);
+	if (known !== undefined) return known;
+	const target = checkTarget(baseUrl, endpointName, deployedModelId, apiVersion);
+	if (key !== undefined) {
+		if (checkedTargets.size >= MAX_CHECKED_TARGETS) checkedTargets.clear();
+		checkedTargets.set(key, target);
+	}
+	return target;
+}
+
+function checkTarget(baseUrl: string, endpointName: string, deployedModelId: string | undefined, apiVersion: InvokeApiVersion): string {
+	const scope = typeof endpointName === 'string' ? ENDPOINT_NAME_PATTERN.exec(endpointName) : null;
 	if (!scope) {
 		throw new VertexValidationError(
-			`Invalid endpoint name ${quoteForMessage(input.endpointName)}: expected ` +
+			`Invalid endpoint name ${quoteForMessage(endpointName)}: expected ` +
 				'"projects/{project}/locations/{location}/endpoints/{endpoint id}".',
 			'endpoint',
 		);
 	}
-	const base = `${normalizeBaseUrl(input.baseUrl, 'baseUrl')}/${apiVersion}`;
+	const base = `${normalizeBaseUrl(baseUrl, 'baseUrl')}/${apiVersion}`;
 	const prefix = `${base}/projects/${scope[1]}/locations/${scope[2]}/`;
-	let target = assertRequestUrl(`${base}/${input.endpointName}/`, prefix, 'endpoint');
-	if (input.deployedModelId !== undefined && input.deployedModelId !== '') {
-		if (typeof input.deployedModelId !== 'string' || !DEPLOYED_MODEL_ID_PATTERN.test(input.deployedModelId)) {
-			throw new VertexValidationError(
-				`Invalid deployed model id ${quoteForMessage(input.deployedModelId)}: it is a number such as ` +
-					'"1206978444030640128" (see the endpoint\'s deployedModels).',
-				'deployedModelId',
-			);
-		}
-		target = assertRequestUrl(`${target}deployedModels/${input.deployedModelId}/`, prefix, 'deployedModelId');
-	}
-	return { target, prefix, urls: new RememberedChecks<string>(URLS_PER_TARGET) };
+	const endpoint = assertRequestUrl(`${base}/${endpointName}/`, prefix, 'endpoint');
+	if (deployedModelId === undefined) return endpoint;
+	return assertRequestUrl(`${endpoint}deployedModels/${deployedModelId}/`, prefix, 'deployedModelId');
 }

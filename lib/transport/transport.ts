@@ -9,10 +9,11 @@
  * bodies are strings or byte arrays (never streams), so they can be sent again as they are.
  */
 import type { Readable } from 'node:stream';
-import { request as undiciRequest, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 
 import { VertexValidationError } from '../errors';
 import type { TokenHostPolicy } from '../hosts';
+import { CLIENT_OWNED_HEADERS } from '../invoke/policy';
 import { rememberSecret } from '../secrets';
 import type { HttpRequest, HttpResponse, HttpSender } from '../http';
 import { abortedError, sleep, throwIfAborted } from './abort';
@@ -28,8 +29,6 @@ import {
 	type RetryPolicy,
 } from './retry';
 
-/** Headers only the transport sets. */
-const RESERVED_HEADERS = new Set(['authorization', 'host']);
 /** Error bodies are read up to this size to build the message; the rest is dropped. */
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 export const DEFAULT_HEADERS_TIMEOUT_MS = 120_000;
@@ -80,7 +79,10 @@ export class VertexTransport implements HttpSender {
 		let tokenRefresh: TokenRefreshOutcome | undefined;
 		const rejectedTokens: string[] = [];
 
-		const action = `${request.method} ${url.origin}${url.pathname}`;
+		// Read once from the parsed URL: the dispatcher is given origin and path, so undici does not parse it again.
+		const { origin, pathname, search, host } = url;
+		const path = `${pathname}${search}`;
+		const action = `${request.method} ${origin}${pathname}`;
 		const headersTimeout = request.headersTimeoutMs ?? this.options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
 		const bodyTimeout = request.bodyTimeoutMs ?? this.options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
 		const canRetry = request.retry === true;
@@ -90,8 +92,9 @@ export class VertexTransport implements HttpSender {
 			const lastAttempt = !canRetry || attempt >= maxAttempts;
 			let response: UndiciResponse;
 			try {
-				response = await undiciRequest(url, {
-					dispatcher: this.options.dispatcher ?? sharedAgent(),
+				response = await (this.options.dispatcher ?? sharedAgent()).request({
+					origin,
+					path,
 					method: request.method,
 					headers,
 					body: request.body,
@@ -105,11 +108,11 @@ export class VertexTransport implements HttpSender {
 					await sleep(backoffDelayMs(attempt, this.retryPolicy, this.options.random), signal);
 					continue;
 				}
-				throw networkErrorFrom(error, { action, host: url.host, headersTimeoutMs: headersTimeout, bodyTimeoutMs: bodyTimeout });
+				throw networkErrorFrom(error, { action, host, headersTimeoutMs: headersTimeout, bodyTimeoutMs: bodyTimeout });
 			}
 
 			const status = response.statusCode;
-			if (status >= 200 && status < 300) return this.toHttpResponse(response, action, url.host, bodyTimeout, signal);
+			if (status >= 200 && status < 300) return this.toHttpResponse(response, action, host, bodyTimeout, signal);
 
 			if (!lastAttempt && isRetryableStatus(status)) {
 				const delay = this.retryDelayFor(response, attempt);
@@ -146,7 +149,7 @@ export class VertexTransport implements HttpSender {
 					}
 				}
 			}
-			if (request.throwOnHttpError === false) return this.toHttpResponse(response, action, url.host, bodyTimeout, signal);
+			if (request.throwOnHttpError === false) return this.toHttpResponse(response, action, host, bodyTimeout, signal);
 
 			const text = await readErrorBody(response.body, signal);
 			const retryAfterMs = parseRetryAfterMs(headerValue(response.headers['retry-after']));
@@ -182,7 +185,7 @@ export class VertexTransport implements HttpSender {
 		const headers: Record<string, string> = {};
 		for (const [name, value] of Object.entries(request.headers ?? {})) {
 			const lower = name.toLowerCase();
-			if (RESERVED_HEADERS.has(lower)) {
+			if (CLIENT_OWNED_HEADERS.has(lower)) {
 				throw new VertexValidationError(
 					`The "${name}" header cannot be set by the caller: the client sets it itself.`,
 					`headers.${name}`,

@@ -1,0 +1,130 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { Readable } from 'node:stream';
+
+import {
+	aggregateChunks,
+	DEFAULT_MAX_STREAM_BYTES,
+	detectStreamFormat,
+	type InvokeResponse,
+	type StreamChunk,
+	type StreamFormat,
+} from '../../lib';
+import { outputItem } from '../shared/items';
+
+import { forwardLive } from './live-forwarding';
+import type { OutputSettings } from './request';
+
+const STREAM_FORMATS: ReadonlySet<StreamFormat> = new Set(['sse', 'ndjson', 'lines']);
+
+/** The items of an item's answer: one for a whole body, one per chunk of a stream, or one aggregated item. */
+export async function answerItems(
+	ctx: IExecuteFunctions,
+	i: number,
+	response: InvokeResponse,
+	output: OutputSettings,
+): Promise<INodeExecutionData[]> {
+	// As a tool the answer is what counts: the text, or the body; status and headers stay out.
+	const fields = output.asTool ? {} : responseFields(response, output.includeHeaders);
+
+	const format = output.format === 'auto' ? detectStreamFormat(response.contentType) : output.format;
+	if (!STREAM_FORMATS.has(format)) {
+	return [await wholeBodyItem(ctx, i, response, format, fields, output.binaryProperty, output.limits.maxBytes)];
+	}
+
+	const decoded = response.chunks({
+	format,
+	maxChunks: output.limits.maxChunks,
+	maxStreamBytes: Math.max(DEFAULT_MAX_STREAM_BYTES, output.limits.maxBytes),
+	});
+	const live = output.forwardLive && ctx.isStreaming();
+	const forwarded = live ? forwardLive(ctx, i, decoded, { coalesceMs: output.coalesceMs }) : decoded;
+	if (output.aggregate) {
+	const summary = await aggregateChunks(forwarded);
+	if (output.asTool) return [outputItem(i, { text: summary.text })];
+	return [
+		outputItem(i, {
+			text: summary.text,
+			chunkCount: summary.chunkCount,
+			usage: (summary.usage as IDataObject) ?? null,
+			format: decoded.format,
+			...fields,
+		}),
+	];
+	}
+	const items: INodeExecutionData[] = [];
+	for await (const chunk of forwarded) {
+	const details = items.length === 0 || output.detailsOnEveryChunk ? fields : undefined;
+	items.push(outputItem(i, chunkItemJson(chunk, details, output.dataOnTextChunks)));
+	}
+	return items;
+}
+
+/** The response facts: status, the deployed model (when Vertex AI named it) and the headers asked for. */
+function responseFields(response: InvokeResponse, includeHeaders: string[]): IDataObject {
+	const all = includeHeaders.includes('*');
+	const wanted = new Set(includeHeaders.map((name) => name.toLowerCase()));
+	const headers = Object.fromEntries(
+		Object.entries(response.headers).filter(([name]) => all || wanted.has(name)),
+	);
+	return { status: response.status, deployedModelId: response.deployedModelId ?? null, headers };
+}
+
+/**
+ * A chunk as an item: its text first (what the output table should show), then the chunk index, the SSE event and
+ * id when the stream gave them, and the parsed data; nothing that is null. `details` (the response facts) follow on
+ * the first chunk only, unless "Include Response Details on Every Chunk" asks for them on each: a 50,000-chunk
+ * stream then carries them once, not 50,000 times. Without `dataOnTextChunks` a chunk that has its text leaves its
+ * parsed data out (an OpenAI chunk's data repeats the text among ids and timestamps): 50,000 chunks then make 3.8
+ * instead of 13.2 MiB of JSON (bench part 6b).
+ */
+export function chunkItemJson(chunk: StreamChunk, details?: IDataObject, dataOnTextChunks = true): IDataObject {
+	const json: IDataObject = {};
+	if (chunk.text !== undefined && chunk.text !== null) json.text = chunk.text;
+	json.chunkIndex = chunk.index;
+	if (chunk.event !== undefined && chunk.event !== null) json.event = chunk.event;
+	if (chunk.id !== undefined && chunk.id !== null) json.id = chunk.id;
+	const hasText = json.text !== undefined;
+	if (chunk.data !== undefined && chunk.data !== null && (dataOnTextChunks || !hasText)) json.data = chunk.data as IDataObject;
+	if (details) {
+		for (const [name, value] of Object.entries(details)) if (value !== null && value !== undefined) json[name] = value;
+	}
+	return json;
+}
+
+/** A response that is not a stream: one item with the parsed JSON, the text, or a binary property. */
+async function wholeBodyItem(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	response: InvokeResponse,
+	format: StreamFormat,
+	fields: IDataObject,
+	property: string,
+	maxBytes: number,
+): Promise<INodeExecutionData> {
+	if (format === 'json') return outputItem(itemIndex, { ...fields, body: (await response.json({ maxBytes })) as IDataObject });
+	if (format === 'text') return outputItem(itemIndex, { ...fields, body: await response.text({ maxBytes }) });
+	// A file streams into n8n's binary data (to disk or object storage when n8n is set up so), not through one Buffer.
+	const binary = await ctx.helpers.prepareBinaryData(
+		Readable.from(bytesOf(response.chunks({ format: 'binary', maxStreamBytes: maxBytes }))),
+		fileNameOf(response.headers['content-disposition']),
+		response.contentType || undefined,
+	);
+	return outputItem(itemIndex, { ...fields, binaryProperty: property }, { [property]: binary });
+}
+
+/** The bytes of binary chunks, for a Readable. */
+async function* bytesOf(chunks: AsyncIterable<StreamChunk>): AsyncGenerator<Buffer> {
+	for await (const chunk of chunks) yield chunk.data as Buffer;
+}
+
+/** The file name a model server gives in `Content-Disposition: attachment; filename="x.wav"`, if any. */
+function fileNameOf(contentDisposition: string | undefined): string | undefined {
+	const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(contentDisposition ?? '');
+	if (!match) return undefined;
+	try {
+		return decodeURIComponent(match[1]).trim() || undefined;
+	} catch {
+		return match[1].trim() || undefined;
+	}
+}
