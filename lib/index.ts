@@ -13,6 +13,18 @@ export type { WaitOptions } from './operations';
 export type { DeleteEndpointOptions, WaitForDnsOptions } from './resources/endpoints';
 export { closeSharedAgent } from './transport';
 
+// Retry: the one policy of the transport, the operation waits and the model-server requests
+export {
+	DEFAULT_RETRY_POLICY,
+	isTransientError,
+	MODEL_SERVER_RETRY_POLICY,
+	modelServerRetryPolicy,
+	retryDelayMs,
+	withRetries,
+	type RetryPolicy,
+	type TransientScope,
+} from './transport';
+
 // Inputs and results
 export { ACCELERATOR_TYPES, type AcceleratorType } from './schemas/common';
 export type { Model, ModelContainerSpecInput, ModelInput, UploadModelInput } from './schemas/model';
