@@ -60,12 +60,22 @@ export {
 // Errors, and quoting a user's value in a message without ever showing a secret
 export { quoteForMessage } from './secrets';
 export {
+	coreWords,
+	errorInfoReason,
+	fieldRef,
 	isAlreadyExists,
+	messageParts,
+	renderMessage,
+	settingRef,
 	VertexApiError,
 	VertexOperationError,
 	VertexTransportError,
 	VertexValidationError,
 	type FieldViolation,
+	type MessagePart,
+	type MessageWords,
+	type SuggestedSetting,
+	type ValidationRule,
 } from './errors';
 
 // Invoke and stream decoding

@@ -83,16 +83,22 @@ export function withMessagePrefix(error: unknown, prefix: string, context?: stri
 	Object.defineProperties(annotated, Object.getOwnPropertyDescriptors(error));
 	const hidden = { writable: true, configurable: true, enumerable: false };
 	const shown = { ...hidden, enumerable: true };
-	const own = error as { summary?: unknown; context?: unknown };
+	const own = error as { summary?: unknown; context?: unknown; summaryParts?: unknown; parts?: unknown };
 	let message: string;
 	if (typeof own.summary === 'string') {
 		const summary = `${prefix}: ${own.summary}`;
 		const contexts = [typeof own.context === 'string' ? own.context : undefined, context].filter(Boolean);
 		Object.defineProperty(annotated, 'summary', { ...shown, value: summary });
+		// The summary as data (VertexApiError.summaryParts) says the same as the summary.
+		if (Array.isArray(own.summaryParts)) Object.defineProperty(annotated, 'summaryParts', { ...shown, value: [`${prefix}: `, ...(own.summaryParts as unknown[])] });
 		Object.defineProperty(annotated, 'context', { ...shown, value: contexts.length ? contexts.join('; ') : undefined });
 		message = contexts.length ? `${summary} (${contexts.join('; ')})` : summary;
 	} else {
 		message = `${prefix}: ${error.message}${context ? ` (${context})` : ''}`;
+		// The message as data (VertexValidationError.parts) says the same as the message.
+		if (Array.isArray(own.parts)) {
+			Object.defineProperty(annotated, 'parts', { ...shown, value: [`${prefix}: `, ...(own.parts as unknown[]), ...(context ? [` (${context})`] : [])] });
+		}
 	}
 	Object.defineProperty(annotated, 'message', { ...hidden, value: message });
 	Object.defineProperty(annotated, 'cause', { ...hidden, value: error });
