@@ -20,23 +20,30 @@ export interface SuggestedSetting {
  * A message as data: text, the core input fields it names (`{ field }`) and the setting it suggests
  * (`{ setting }`), so a caller (a node) can say them in its own words without rewriting the text.
  */
-export type MessagePart = string | { field: string } | { setting: SuggestedSetting };
+export type MessagePart = string | FieldMention | { setting: SuggestedSetting };
+
+/** An input field named in a message: its path, and the words the core's text uses for it when not the path. */
+export interface FieldMention {
+	field: string;
+	/** e.g. `acceleratorCount` for the field `deployedModel.dedicatedResources.machineSpec.acceleratorCount`. */
+	as?: string;
+}
 
 /** How message parts name fields and settings; the core's own words are `coreWords`. */
 export interface MessageWords {
-	field(field: string): string;
+	field(mention: FieldMention): string;
 	setting(setting: SuggestedSetting): string;
 }
 
 /** The core's own words: a field by its input name (`modelId`), a setting as `(ifExists: 'use')`. */
 export const coreWords: MessageWords = {
-	field: (field) => field,
+	field: ({ field, as }) => as ?? field,
 	setting: ({ field, value }) => `(${field}: '${value}')`,
 };
 
 /** A field named in a message (see MessagePart). */
-export function fieldRef(field: string): MessagePart {
-	return { field };
+export function fieldRef(field: string, as?: string): MessagePart {
+	return as === undefined ? { field } : { field, as };
 }
 
 /** A suggested setting in a message (see MessagePart). */
@@ -63,14 +70,14 @@ export function messageParts(strings: TemplateStringsArray, ...values: Array<Mes
 /** The parts as one text, naming fields and settings with `words` (default: the core's own). */
 export function renderMessage(message: readonly MessagePart[], words: MessageWords = coreWords): string {
 	return message
-		.map((part) => (typeof part === 'string' ? part : 'field' in part ? words.field(part.field) : words.setting(part.setting)))
+		.map((part) => (typeof part === 'string' ? part : 'field' in part ? words.field(part) : words.setting(part.setting)))
 		.join('');
 }
 
 function scrubbedParts(message: readonly MessagePart[]): MessagePart[] {
 	return message.map((part) => {
 		if (typeof part === 'string') return scrubSecrets(part);
-		if ('field' in part) return { field: scrubSecrets(part.field) };
+		if ('field' in part) return part.as === undefined ? { field: scrubSecrets(part.field) } : { field: scrubSecrets(part.field), as: scrubSecrets(part.as) };
 		return { setting: scrubbedSetting(part.setting) };
 	});
 }

@@ -72,6 +72,7 @@ export {
 	VertexTransportError,
 	VertexValidationError,
 	type FieldViolation,
+	type FieldMention,
 	type MessagePart,
 	type MessageWords,
 	type SuggestedSetting,

@@ -2,7 +2,7 @@
  * Re-runs that don't duplicate deployments: finding the copies of a model version already deployed on an
  * endpoint, and reusing one of them with the traffic a deploy would have given.
  */
-import { VertexValidationError } from '../errors';
+import { fieldRef, messageParts, VertexValidationError } from '../errors';
 import type { CallOptions } from '../http';
 import {
 	deployModelInputSchema,
@@ -99,7 +99,9 @@ export async function deployModelOrUseExisting(
 ): Promise<{ operation?: Operation; existing?: { deployedModel: DeployedModel; endpoint: Endpoint } }> {
 	const { ifDeployed = 'add', ...request } = input ?? {};
 	if (!IF_DEPLOYED.includes(ifDeployed)) {
-		throw new VertexValidationError(`ifDeployed must be one of ${IF_DEPLOYED.join(', ')}.`, 'ifDeployed');
+		throw new VertexValidationError(messageParts`${fieldRef('ifDeployed')} must be one of ${IF_DEPLOYED.join(', ')}.`, 'ifDeployed', {
+			rule: `one of ${IF_DEPLOYED.join(', ')}`,
+		});
 	}
 	const parsed = parseInput(deployModelInputSchema, request);
 	if (ifDeployed === 'use') {

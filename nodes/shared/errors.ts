@@ -41,9 +41,9 @@ function wordsOf(names: ParameterNames | undefined): FieldWords {
 export function inUserWords(message: readonly MessagePart[], names?: ParameterNames): string {
 	const words = wordsOf(names);
 	return renderMessage(message, {
-		field: (field) => {
-			const label = words.label(field);
-			return label ? `"${label}"` : coreWords.field(field);
+		field: (mention) => {
+			const label = words.label(mention.field);
+			return label ? `"${label}"` : coreWords.field(mention);
 		},
 		setting: (setting) => {
 			const label = words.label(setting.field);
