@@ -2,7 +2,7 @@
  *  failures VertexApiError (the server answered something the client cannot use). */
 import type { z } from 'zod/v4';
 
-import { fieldRef, VertexApiError, VertexValidationError, type MessagePart } from '../errors';
+import { fieldRef, renderMessage, VertexApiError, VertexValidationError, type MessagePart } from '../errors';
 
 type Issue = z.core.$ZodIssue;
 
@@ -31,11 +31,28 @@ function describeIssue(issue: Issue, root: string): { field: string; message: Me
 		return { field, message: [fieldRef(field), ' is required.'] };
 	}
 	if (issue.message.startsWith('Invalid')) return { field, message: [fieldRef(field), `: ${issue.message}.`] };
+	const siblings = issue.code === 'custom' ? (issue.params as { parts?: unknown } | undefined)?.parts : undefined;
+	if (Array.isArray(siblings)) {
+		const parent = issue.path.slice(0, -1);
+		const message = (siblings as MessagePart[]).map((part) =>
+			typeof part !== 'string' && 'field' in part ? fieldRef(fieldPath([...parent, part.field], root), part.as ?? part.field) : part,
+		);
+		return { field, message };
+	}
 	const key = issue.path.at(-1);
 	if (typeof key === 'string' && issue.message.startsWith(`${key} `)) {
 		return { field, message: [fieldRef(field, key), issue.message.slice(key.length)] };
 	}
 	return { field, message: [issue.message] };
+}
+
+/**
+ * A custom issue's message whose field references (`fieldRef('acceleratorType')`) name keys next to the issue's
+ * own field: `ctx.addIssue({ code: 'custom', path: [key], ...siblingsMessage(parts) })`. parseInput turns them into
+ * references to the full field paths; the text keeps the keys.
+ */
+export function siblingsMessage(parts: MessagePart[]): { message: string; params: { parts: MessagePart[] } } {
+	return { message: renderMessage(parts), params: { parts } };
 }
 
 /** Parses caller input; throws a VertexValidationError naming the first bad field. */

@@ -89,6 +89,35 @@ describe('VertexValidationError', () => {
 	});
 });
 
+describe('schema messages that name other fields', () => {
+	it('name them as data by their full paths, keeping the keys in the text', () => {
+		const error = caught(() =>
+			parseInput(deployModelInputSchema, {
+				endpoint: 'e',
+				model: 'm',
+				deployedModel: { dedicatedResources: { machineSpec: { machineType: 'n1-standard-4' }, minReplicaCount: 3, maxReplicaCount: 2 } },
+			}),
+		) as VertexValidationError;
+		expect(error.message).toBe('maxReplicaCount (2) must be >= minReplicaCount (3).');
+		expect(error.parts).toContainEqual({ field: 'deployedModel.dedicatedResources.minReplicaCount', as: 'minReplicaCount' });
+		expect(error.field).toBe('deployedModel.dedicatedResources.maxReplicaCount');
+	});
+
+	it('at the top level too', () => {
+		const error = caught(() =>
+			parseInput(deployModelInputSchema, {
+				endpoint: 'e',
+				model: 'm',
+				deployedModel: { dedicatedResources: { machineSpec: { machineType: 'n1-standard-4' } } },
+				trafficPercentage: 50,
+				trafficSplit: { '0': 100 },
+			}),
+		) as VertexValidationError;
+		expect(error.message).toMatch(/^Give either trafficPercentage or trafficSplit, not both\./);
+		expect(error.parts).toContainEqual({ field: 'trafficPercentage', as: 'trafficPercentage' });
+	});
+});
+
 describe('VertexApiError', () => {
 	it("carries the ErrorInfo reason and the details as data", () => {
 		const body = JSON.stringify({
