@@ -11,7 +11,7 @@ import {
 	type AccessTokenProvider,
 	type VertexCredential,
 } from './auth';
-import { VertexApiError, VertexTransportError, VertexValidationError } from './errors';
+import { fieldRef, messageParts, VertexApiError, VertexTransportError, VertexValidationError } from './errors';
 import { assertLocation, controlPlaneBaseUrl, normalizeBaseUrl, TokenHostPolicy } from './hosts';
 import type { CallOptions, HttpSender } from './http';
 import {
@@ -76,6 +76,9 @@ import { quoteForMessage } from './secrets';
 import type { RetryPolicy } from './transport/retry';
 import { VertexTransport } from './transport/transport';
 
+/** What a project id is (a project number is accepted too). */
+const PROJECT_ID_RULE = '6-30 of a-z, 0-9 and "-", starting with a letter';
+
 export type { VertexCredential };
 
 export interface VertexClientOptions {
@@ -106,14 +109,15 @@ function resolveProjectId(options: VertexClientOptions, fromCredential: string |
 	const projectId = options.projectId?.trim() || fromCredential;
 	if (!projectId) {
 		throw new VertexValidationError(
-			'projectId is required: the credential does not name a project (only a service account key carries project_id). Set the project id.',
+			messageParts`${fieldRef('projectId')} is required: the credential does not name a project (only a service account key carries project_id). Set the project id.`,
 			'projectId',
 		);
 	}
 	if (!PROJECT.pattern.test(projectId)) {
 		throw new VertexValidationError(
-			`projectId ${quoteForMessage(projectId)} is not a Google Cloud project id (6-30 of a-z, 0-9 and "-", starting with a letter) or project number.`,
+			messageParts`${fieldRef('projectId')} ${quoteForMessage(projectId)} is not a Google Cloud project id (${PROJECT_ID_RULE}) or project number.`,
 			'projectId',
+			{ rule: `a Google Cloud project id (${PROJECT_ID_RULE}) or project number` },
 		);
 	}
 	return projectId;

@@ -10,6 +10,88 @@ export interface FieldViolation {
 	description: string;
 }
 
+/** A setting the core suggests: set the input field `field` to `value` (e.g. `ifExists` to `use`). */
+export interface SuggestedSetting {
+	field: string;
+	value: string;
+}
+
+/**
+ * A message as data: text, the core input fields it names (`{ field }`) and the setting it suggests
+ * (`{ setting }`), so a caller (a node) can say them in its own words without rewriting the text.
+ */
+export type MessagePart = string | FieldMention | { setting: SuggestedSetting };
+
+/** An input field named in a message: its path, and the words the core's text uses for it when not the path. */
+export interface FieldMention {
+	field: string;
+	/** e.g. `acceleratorCount` for the field `deployedModel.dedicatedResources.machineSpec.acceleratorCount`. */
+	as?: string;
+}
+
+/** How message parts name fields and settings; the core's own words are `coreWords`. */
+export interface MessageWords {
+	field(mention: FieldMention): string;
+	setting(setting: SuggestedSetting): string;
+}
+
+/** The core's own words: a field by its input name (`modelId`), a setting as `(ifExists: 'use')`. */
+export const coreWords: MessageWords = {
+	field: ({ field, as }) => as ?? field,
+	setting: ({ field, value }) => `(${field}: '${value}')`,
+};
+
+/** A field named in a message (see MessagePart). */
+export function fieldRef(field: string, as?: string): MessagePart {
+	return as === undefined ? { field } : { field, as };
+}
+
+/** A suggested setting in a message (see MessagePart). */
+export function settingRef(field: string, value: string): MessagePart {
+	return { setting: { field, value } };
+}
+
+/**
+ * Message parts from a template: `` messageParts`${fieldRef('projectId')} ${quoted} is not valid.` `` keeps the field as
+ * data and every other value as text.
+ */
+export function messageParts(strings: TemplateStringsArray, ...values: Array<MessagePart | number>): MessagePart[] {
+	const result: MessagePart[] = [];
+	strings.forEach((text, index) => {
+		if (text) result.push(text);
+		if (index < values.length) {
+			const value = values[index];
+			result.push(typeof value === 'number' ? String(value) : value);
+		}
+	});
+	return result;
+}
+
+/** The parts as one text, naming fields and settings with `words` (default: the core's own). */
+export function renderMessage(message: readonly MessagePart[], words: MessageWords = coreWords): string {
+	return message
+		.map((part) => (typeof part === 'string' ? part : 'field' in part ? words.field(part) : words.setting(part.setting)))
+		.join('');
+}
+
+function scrubbedParts(message: readonly MessagePart[]): MessagePart[] {
+	return message.map((part) => {
+		if (typeof part === 'string') return scrubSecrets(part);
+		if ('field' in part) return part.as === undefined ? { field: scrubSecrets(part.field) } : { field: scrubSecrets(part.field), as: scrubSecrets(part.as) };
+		return { setting: scrubbedSetting(part.setting) };
+	});
+}
+
+function scrubbedSetting(setting: SuggestedSetting): SuggestedSetting {
+	return { field: scrubSecrets(setting.field), value: scrubSecrets(setting.value) };
+}
+
+/** The suggested setting among `message`'s parts, if any. */
+function settingIn(message: readonly MessagePart[]): SuggestedSetting | undefined {
+	for (const part of message) if (typeof part !== 'string' && 'setting' in part) return part.setting;
+	return undefined;
+}
+
 /**
  * `summary (context)`: the human reason and what to do come first; what was being done (HTTP status, method and
  * URL, operation name) follows in parentheses. Callers that show the two apart read `summary` and `context`.
@@ -30,10 +112,16 @@ export class VertexApiError extends Error {
 	readonly summary: string;
 	/** What was being done, e.g. `HTTP 404 NOT_FOUND, GET https://host/v1/projects/p/...` (scrubbed); the message ends with it. */
 	readonly context: string | undefined;
+	/** The summary as data (see MessagePart): the input fields it names and the setting it suggests. */
+	readonly summaryParts: readonly MessagePart[];
+	/** The `reason` of the answer's google.rpc.ErrorInfo detail (e.g. SERVICE_DISABLED, IAM_PERMISSION_DENIED), when it had one. */
+	readonly reason: string | undefined;
+	/** A setting the core suggests to get past this error (e.g. `ifExists: 'use'` for an id that is taken). */
+	readonly suggestion: SuggestedSetting | undefined;
 
 	constructor(
-		/** The reason and what to do (the message is this, then the context in parentheses). */
-		summary: string,
+		/** The reason and what to do (the message is this, then the context in parentheses); parts keep named fields as data. */
+		summary: string | readonly MessagePart[],
 		readonly httpStatus: number,
 		status: string | undefined,
 		fieldViolations: FieldViolation[] = [],
@@ -41,11 +129,16 @@ export class VertexApiError extends Error {
 		/** The answer's Retry-After, in milliseconds, when it had a readable one. */
 		readonly retryAfterMs: number | undefined = undefined,
 		context: string | undefined = undefined,
+		/** The ErrorInfo reason, when not read from `details` (see errorInfoReason). */
+		reason: string | undefined = undefined,
 	) {
-		const scrubbedSummary = scrubSecrets(summary);
+		const summaryParts = scrubbedParts(typeof summary === 'string' ? [summary] : summary);
+		const scrubbedSummary = renderMessage(summaryParts);
 		const scrubbedContext = context === undefined ? undefined : scrubSecrets(context);
 		super(withContext(scrubbedSummary, scrubbedContext));
 		this.summary = scrubbedSummary;
+		this.summaryParts = summaryParts;
+		this.suggestion = settingIn(summaryParts);
 		this.context = scrubbedContext;
 		this.status = status === undefined ? undefined : scrubSecrets(status);
 		this.fieldViolations = fieldViolations.map(({ field, description }) => ({
@@ -53,7 +146,22 @@ export class VertexApiError extends Error {
 			description: scrubSecrets(description),
 		}));
 		this.details = scrubDeep(details);
+		const infoReason = reason ?? errorInfoReason(this.details);
+		this.reason = infoReason === undefined ? undefined : scrubSecrets(infoReason);
 	}
+}
+
+const ERROR_INFO_TYPE = 'type.googleapis.com/google.rpc.ErrorInfo';
+
+/** The `reason` of the first google.rpc.ErrorInfo in Google's error `details`. */
+export function errorInfoReason(details: unknown): string | undefined {
+	if (!Array.isArray(details)) return undefined;
+	for (const detail of details as unknown[]) {
+		if (!detail || typeof detail !== 'object') continue;
+		const { '@type': type, reason } = detail as { '@type'?: unknown; reason?: unknown };
+		if (type === ERROR_INFO_TYPE && typeof reason === 'string') return reason;
+	}
+	return undefined;
 }
 
 /** Whether an API call failed because the resource it would create is already there (409 ALREADY_EXISTS). */
@@ -61,14 +169,30 @@ export function isAlreadyExists(error: unknown): error is VertexApiError {
 	return error instanceof VertexApiError && (error.httpStatus === 409 || error.status === 'ALREADY_EXISTS');
 }
 
-/** Bad input caught before any request was sent. `field` names the parameter at fault. */
+/** What a validation error says as data, beyond its message and field. */
+export interface ValidationRule {
+	/** What is allowed, as a sentence fragment without the value given (e.g. `6-30 of a-z, 0-9 and "-", starting with a letter`). */
+	rule?: string;
+}
+
+/**
+ * Bad input caught before any request was sent. `field` names the input field at fault; `parts` is the message as
+ * data (the fields it names, the setting it suggests: see MessagePart), `rule` what is allowed, `suggestion` the
+ * setting the core suggests. `message` is the parts in the core's own words.
+ */
 export class VertexValidationError extends Error {
 	readonly name = 'VertexValidationError';
-	constructor(
-		message: string,
-		readonly field: string,
-	) {
-		super(scrubSecrets(message));
+	readonly field: string;
+	readonly parts: readonly MessagePart[];
+	readonly rule: string | undefined;
+	readonly suggestion: SuggestedSetting | undefined;
+	constructor(message: string | readonly MessagePart[], field: string, details: ValidationRule = {}) {
+		const scrubbed = scrubbedParts(typeof message === 'string' ? [message] : message);
+		super(renderMessage(scrubbed));
+		this.parts = scrubbed;
+		this.field = scrubSecrets(field);
+		this.rule = details.rule === undefined ? undefined : scrubSecrets(details.rule);
+		this.suggestion = settingIn(scrubbed);
 	}
 }
 

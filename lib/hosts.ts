@@ -2,7 +2,7 @@
  * Where requests go, and where a bearer token may go. Every URL the core builds or receives passes
  * through here before a token is attached to it.
  */
-import { VertexValidationError } from './errors';
+import { fieldRef, messageParts, VertexValidationError } from './errors';
 import { LOCATION } from './rules/ids';
 import { quoteForMessage } from './secrets';
 
@@ -10,11 +10,14 @@ const MULTI_REGIONS = new Set(['us', 'eu']);
 /** Google-owned domains a bearer token may be sent to. */
 const TRUSTED_HOST_SUFFIXES = ['.googleapis.com', '.vertexai.goog'];
 
+const LOCATION_RULE = 'a Vertex AI region such as "us-central1" or "europe-west4", or "global", "us", "eu"';
+
 export function assertLocation(location: string, field = 'location'): string {
 	if (typeof location !== 'string' || !LOCATION.pattern.test(location)) {
 		throw new VertexValidationError(
-			`Location ${quoteForMessage(location)} is not valid: use a Vertex AI region such as "us-central1" or "europe-west4", or "global", "us", "eu".`,
+			`Location ${quoteForMessage(location)} is not valid: use ${LOCATION_RULE}.`,
 			field,
+			{ rule: LOCATION_RULE },
 		);
 	}
 	return location;
@@ -49,17 +52,17 @@ function parseUrl(value: string, field: string): URL {
 	try {
 		url = new URL(value);
 	} catch {
-		throw new VertexValidationError(`${field} ${quoteForMessage(value)} is not an absolute URL (expected https://host[:port][/path]).`, field);
+		throw new VertexValidationError(messageParts`${fieldRef(field)} ${quoteForMessage(value)} is not an absolute URL (expected https://host[:port][/path]).`, field);
 	}
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-		throw new VertexValidationError(`${field} must use https:// (or http:// on a loopback address).`, field);
+		throw new VertexValidationError(messageParts`${fieldRef(field)} must use https:// (or http:// on a loopback address).`, field);
 	}
 	if (url.username || url.password) {
-		throw new VertexValidationError(`${field} must not carry a user name or password.`, field);
+		throw new VertexValidationError(messageParts`${fieldRef(field)} must not carry a user name or password.`, field);
 	}
 	if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
 		throw new VertexValidationError(
-			`${field} uses http:// on ${quoteForMessage(url.hostname)}: plain http is only allowed on loopback addresses (127.0.0.0/8, ::1, localhost); use https://.`,
+			messageParts`${fieldRef(field)} uses http:// on ${quoteForMessage(url.hostname)}: plain http is only allowed on loopback addresses (127.0.0.0/8, ::1, localhost); use https://.`,
 			field,
 		);
 	}
@@ -74,7 +77,7 @@ export function normalizeBaseUrl(value: string, field: string): string {
 	const url = parseUrl(value.trim(), field);
 	// `url.search` is empty for a bare trailing "?": look at the text too.
 	if (url.search || url.hash || /[?#]/.test(value)) {
-		throw new VertexValidationError(`${field} must not contain a query string or fragment.`, field);
+		throw new VertexValidationError(messageParts`${fieldRef(field)} must not contain a query string or fragment.`, field);
 	}
 	return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
@@ -172,7 +175,7 @@ function segmentProblem(decoded: string): string | undefined {
 export function assertRequestUrl(url: string, expectedPrefix: string, field: string): string {
 	const refuse = (problem: string) =>
 		new VertexValidationError(
-			`${field} would change where the request goes (${problem}); use the resource's id or its full name as Vertex AI gives it.`,
+			messageParts`${fieldRef(field)} would change where the request goes (${problem}); use the resource's id or its full name as Vertex AI gives it.`,
 			field,
 		);
 	let parsed: URL;

@@ -36,6 +36,18 @@ export {
 } from './rules/ids';
 export { VERTEX_LOCATIONS } from './rules/locations';
 
+// Retry: the one policy of the transport, the operation waits and the model-server requests
+export {
+	DEFAULT_RETRY_POLICY,
+	isTransientError,
+	MODEL_SERVER_RETRY_POLICY,
+	modelServerRetryPolicy,
+	retryDelayMs,
+	withRetries,
+	type RetryPolicy,
+	type TransientScope,
+} from './transport';
+
 // Inputs and results
 export { ACCELERATOR_TYPES, type AcceleratorType } from './schemas/common';
 export type { Model, ModelContainerSpecInput, ModelInput, UploadModelInput } from './schemas/model';
@@ -79,12 +91,23 @@ export {
 // Errors, and quoting a user's value in a message without ever showing a secret
 export { quoteForMessage } from './secrets';
 export {
+	coreWords,
+	errorInfoReason,
+	fieldRef,
 	isAlreadyExists,
+	messageParts,
+	renderMessage,
+	settingRef,
 	VertexApiError,
 	VertexOperationError,
 	VertexTransportError,
 	VertexValidationError,
 	type FieldViolation,
+	type FieldMention,
+	type MessagePart,
+	type MessageWords,
+	type SuggestedSetting,
+	type ValidationRule,
 } from './errors';
 
 // Invoke and stream decoding

@@ -2,7 +2,7 @@
  * Long-running operations: read, cancel, and wait with backoff under an explicit deadline. A wait that
  * stops (deadline, cancel) never stops the operation, and always says its name so it can be resumed.
  */
-import { VertexOperationError, VertexValidationError } from './errors';
+import { fieldRef, messageParts, VertexOperationError, VertexValidationError } from './errors';
 import type { CallOptions, HttpSender } from './http';
 import type { OperationType } from './operationTypes';
 import { listQuery, type ListOptions } from './resources/listQuery';
@@ -61,7 +61,7 @@ export function assertOperationName(name: string, field = 'operationName'): stri
 	const trimmed = typeof name === 'string' ? name.trim() : '';
 	if (!OPERATION_NAME.pattern.test(trimmed)) {
 		throw new VertexValidationError(
-			`${field} ${quoteForMessage(name)} is not an operation name: expected projects/{project}/locations/{location}/.../operations/{number}, as returned when the operation started.`,
+			messageParts`${fieldRef(field)} ${quoteForMessage(name)} is not an operation name: expected projects/{project}/locations/{location}/.../operations/{number}, as returned when the operation started.`,
 			field,
 		);
 	}

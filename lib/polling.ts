@@ -11,9 +11,8 @@
  * read comes after the schedule's pause or an exponential backoff, whichever is longer, and not before the
  * error's Retry-After. Any other error ends the wait at once, its message prefixed with `errors.failedPrefix`.
  */
-import { VertexApiError, VertexTransportError } from './errors';
-import { isAbortedError, sleep } from './transport/abort';
-import { isRetryableConnectionCode, isRetryableStatus } from './transport/retry';
+import { sleep } from './transport/abort';
+import { backoffCeilingMs, isTransientError, POLL_TRANSIENT, retryAfterOf } from './transport/retry';
 
 export interface PollOptions {
 	/** Overall time allowed, from the call. */
@@ -55,46 +54,13 @@ export const DEFAULT_POLL_FRACTION = 0.1;
 const JITTER = 0.1;
 
 /**
- * HTTP statuses worth polling again: the transport's own retryable ones (429, 503), plus 408 and every other
- * 5xx but 501 (UNIMPLEMENTED, which never clears), as gaxios retries them. Broader than the transport's set
- * because a failed poll costs nothing but the next poll, while the transport retries within one call.
- */
-function isTransientStatus(httpStatus: number): boolean {
-	return isRetryableStatus(httpStatus) || httpStatus === 408 || (httpStatus >= 500 && httpStatus <= 599 && httpStatus !== 501);
-}
-
-/** gRPC statuses in Google's envelope that clear by themselves (google-gax retries these). */
-const TRANSIENT_GRPC_STATUSES = new Set(['UNAVAILABLE', 'RESOURCE_EXHAUSTED', 'DEADLINE_EXCEEDED', 'INTERNAL', 'ABORTED']);
-
-/**
- * Network failures worth polling again: the transport's retryable connection codes (reset, refused, socket
- * closed, connect timeout, DNS try-again), plus read timeouts and other passing network trouble.
- */
-const TRANSIENT_NETWORK_CODES = new Set([
-	'UND_ERR_HEADERS_TIMEOUT',
-	'UND_ERR_BODY_TIMEOUT',
-	'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
-	'ETIMEDOUT',
-	'ECONNABORTED',
-	'EHOSTUNREACH',
-	'ENETUNREACH',
-	'ENETDOWN',
-]);
-
-/**
- * Whether a failed read may succeed if simply tried again later: 408, 429, 5xx (not 501), a transient gRPC
- * status, or a connection reset / refused / timed out. A cancelled request, 400, 401, 403, 404, bad input
- * and answers that do not parse are not.
+ * Whether a failed read may succeed if simply tried again later: the retry policy's transient failures under
+ * POLL_TRANSIENT (408, 429, 5xx but 501, a transient gRPC status, a connection reset / refused / timed out).
+ * Broader than the transport's own retries because a failed poll costs nothing but the next poll. A cancelled
+ * request, 400, 401, 403, 404, bad input and answers that do not parse are not.
  */
 export function isTransientPollError(error: unknown): boolean {
-	if (error instanceof VertexApiError) {
-		return isTransientStatus(error.httpStatus) || (error.status !== undefined && TRANSIENT_GRPC_STATUSES.has(error.status));
-	}
-	if (error instanceof VertexTransportError) {
-		if (isAbortedError(error)) return false;
-		return isRetryableConnectionCode(error.code) || (error.code !== undefined && TRANSIENT_NETWORK_CODES.has(error.code));
-	}
-	return false;
+	return isTransientError(error, POLL_TRANSIENT);
 }
 
 /** The pause before the next read, `waitedMs` into the wait, before jitter. */
@@ -117,16 +83,22 @@ export function withMessagePrefix(error: unknown, prefix: string, context?: stri
 	Object.defineProperties(annotated, Object.getOwnPropertyDescriptors(error));
 	const hidden = { writable: true, configurable: true, enumerable: false };
 	const shown = { ...hidden, enumerable: true };
-	const own = error as { summary?: unknown; context?: unknown };
+	const own = error as { summary?: unknown; context?: unknown; summaryParts?: unknown; parts?: unknown };
 	let message: string;
 	if (typeof own.summary === 'string') {
 		const summary = `${prefix}: ${own.summary}`;
 		const contexts = [typeof own.context === 'string' ? own.context : undefined, context].filter(Boolean);
 		Object.defineProperty(annotated, 'summary', { ...shown, value: summary });
+		// The summary as data (VertexApiError.summaryParts) says the same as the summary.
+		if (Array.isArray(own.summaryParts)) Object.defineProperty(annotated, 'summaryParts', { ...shown, value: [`${prefix}: `, ...(own.summaryParts as unknown[])] });
 		Object.defineProperty(annotated, 'context', { ...shown, value: contexts.length ? contexts.join('; ') : undefined });
 		message = contexts.length ? `${summary} (${contexts.join('; ')})` : summary;
 	} else {
 		message = `${prefix}: ${error.message}${context ? ` (${context})` : ''}`;
+		// The message as data (VertexValidationError.parts) says the same as the message.
+		if (Array.isArray(own.parts)) {
+			Object.defineProperty(annotated, 'parts', { ...shown, value: [`${prefix}: `, ...(own.parts as unknown[]), ...(context ? [` (${context})`] : [])] });
+		}
 	}
 	Object.defineProperty(annotated, 'message', { ...hidden, value: message });
 	Object.defineProperty(annotated, 'cause', { ...hidden, value: error });
@@ -177,8 +149,9 @@ export async function pollUntil<T>(
 				if (deadlineReached.signal.aborted) throw timedOut();
 				if (!transient) throw errors.failedPrefix ? withMessagePrefix(error, errors.failedPrefix, errors.failedContext) : error;
 				failures++;
-				const backoff = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** (failures - 1));
-				const retryAfter = error instanceof VertexApiError ? (error.retryAfterMs ?? 0) : 0;
+				// No Retry-After cap here: the wait's own deadline bounds it.
+				const backoff = backoffCeilingMs(failures, options);
+				const retryAfter = retryAfterOf(error) ?? 0;
 				delay = Math.max(jittered(Math.max(backoff, pollDelayMs(Date.now() - startedAt, options))), retryAfter);
 				continue;
 			}

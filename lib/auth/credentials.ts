@@ -5,13 +5,14 @@
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-import { VertexValidationError } from '../errors';
+import { fieldRef, messageParts, VertexValidationError } from '../errors';
 import { PROJECT_ID, SERVICE_ACCOUNT_EMAIL } from '../rules/ids';
-
 import { quoteForMessage } from '../secrets';
 
 /** A service account's own project, from its email (name@{project}.iam.gserviceaccount.com). */
 const PROJECT_OF_SERVICE_ACCOUNT = new RegExp(`@(${PROJECT_ID.source})\\.iam\\.gserviceaccount\\.com$`);
+
+const CREDENTIAL_KINDS_RULE = 'serviceAccountKey, applicationDefault, externalAccount or accessToken';
 
 export type VertexCredential =
 	| { kind: 'serviceAccountKey'; keyJson?: string | Record<string, unknown>; clientEmail?: string; privateKey?: string }
@@ -36,7 +37,7 @@ export type ResolvedCredential =
 function parseJsonObject(value: string | Record<string, unknown>, field: string, what: string): Record<string, unknown> {
 	if (typeof value !== 'string') {
 		if (value && typeof value === 'object' && !Array.isArray(value)) return value;
-		throw new VertexValidationError(`${field} must be the ${what} as a JSON object.`, field);
+		throw new VertexValidationError(messageParts`${fieldRef(field)} must be the ${what} as a JSON object.`, field);
 	}
 	let parsed: unknown;
 	try {
@@ -44,12 +45,12 @@ function parseJsonObject(value: string | Record<string, unknown>, field: string,
 	} catch {
 		// The parser's message quotes the input, which may hold a private key: say only what is wrong.
 		throw new VertexValidationError(
-			`${field} is not valid JSON: paste the whole ${what} file content, from the opening { to the closing }.`,
+			messageParts`${fieldRef(field)} is not valid JSON: paste the whole ${what} file content, from the opening { to the closing }.`,
 			field,
 		);
 	}
 	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-		throw new VertexValidationError(`${field} must be a JSON object (the ${what}).`, field);
+		throw new VertexValidationError(messageParts`${fieldRef(field)} must be a JSON object (the ${what}).`, field);
 	}
 	return parsed as Record<string, unknown>;
 }
@@ -64,7 +65,7 @@ export function normalizePrivateKey(value: string, field: string): string {
 	key = key.replace(/\\r\\n|\\n/g, '\n').replace(/\r\n/g, '\n').trim();
 	if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key)) {
 		throw new VertexValidationError(
-			`${field} is not a PEM private key: paste the whole private_key value of the service account key, from its BEGIN PRIVATE KEY line to its END PRIVATE KEY line.`,
+			messageParts`${fieldRef(field)} is not a PEM private key: paste the whole private_key value of the service account key, from its BEGIN PRIVATE KEY line to its END PRIVATE KEY line.`,
 			field,
 		);
 	}
@@ -72,7 +73,7 @@ export function normalizePrivateKey(value: string, field: string): string {
 		createPrivateKey(key);
 	} catch {
 		throw new VertexValidationError(
-			`${field} could not be read as a private key: copy the private_key value whole, including the BEGIN and END lines.`,
+			messageParts`${fieldRef(field)} could not be read as a private key: copy the private_key value whole, including the BEGIN and END lines.`,
 			field,
 		);
 	}
@@ -89,16 +90,16 @@ function resolveServiceAccountKey(credential: Extract<VertexCredential, { kind: 
 		const json = parseJsonObject(credential.keyJson, field, 'service account key');
 		if (json.type !== undefined && json.type !== 'service_account') {
 			throw new VertexValidationError(
-				`${field} is a ${quoteForMessage(json.type)} credential, not a service account key (type "service_account")${json.type === 'external_account' ? ': use the external account credential kind' : ''}.`,
+				messageParts`${fieldRef(field)} is a ${quoteForMessage(json.type)} credential, not a service account key (type "service_account")${json.type === 'external_account' ? ': use the external account credential kind' : ''}.`,
 				field,
 			);
 		}
 		const clientEmail = text(json.client_email);
 		if (!clientEmail || !SERVICE_ACCOUNT_EMAIL.pattern.test(clientEmail)) {
-			throw new VertexValidationError(`${field} has no valid client_email.`, `${field}.client_email`);
+			throw new VertexValidationError(messageParts`${fieldRef(field)} has no valid client_email.`, `${field}.client_email`);
 		}
 		if (typeof json.private_key !== 'string') {
-			throw new VertexValidationError(`${field} has no private_key.`, `${field}.private_key`);
+			throw new VertexValidationError(messageParts`${fieldRef(field)} has no private_key.`, `${field}.private_key`);
 		}
 		return {
 			clientEmail,
@@ -110,12 +111,12 @@ function resolveServiceAccountKey(credential: Extract<VertexCredential, { kind: 
 	const clientEmail = text(credential.clientEmail);
 	if (!clientEmail || !SERVICE_ACCOUNT_EMAIL.pattern.test(clientEmail)) {
 		throw new VertexValidationError(
-			'credential.clientEmail must be the service account email (name@project.iam.gserviceaccount.com), or give the whole key as keyJson.',
+			messageParts`${fieldRef('credential.clientEmail')} must be the service account email (name@project.iam.gserviceaccount.com), or give the whole key as ${fieldRef('credential.keyJson', 'keyJson')}.`,
 			'credential.clientEmail',
 		);
 	}
 	if (!text(credential.privateKey)) {
-		throw new VertexValidationError('credential.privateKey is required with clientEmail.', 'credential.privateKey');
+		throw new VertexValidationError(messageParts`${fieldRef('credential.privateKey')} is required with ${fieldRef('credential.clientEmail', 'clientEmail')}.`, 'credential.privateKey');
 	}
 	const projectFromEmail = PROJECT_OF_SERVICE_ACCOUNT.exec(clientEmail)?.[1];
 	return {
@@ -141,7 +142,7 @@ function adcProjectId(): string | undefined {
 
 export function resolveCredential(credential: VertexCredential): ResolvedCredential {
 	if (!credential || typeof credential !== 'object') {
-		throw new VertexValidationError('credential is required.', 'credential');
+		throw new VertexValidationError(messageParts`${fieldRef('credential')} is required.`, 'credential');
 	}
 	switch (credential.kind) {
 		case 'serviceAccountKey':
@@ -153,13 +154,13 @@ export function resolveCredential(credential: VertexCredential): ResolvedCredent
 			const config = parseJsonObject(credential.configJson, field, 'external account configuration');
 			if (config.type !== 'external_account') {
 				throw new VertexValidationError(
-					`${field} must be an external account (workload identity federation) configuration with "type": "external_account".`,
+					messageParts`${fieldRef(field)} must be an external account (workload identity federation) configuration with "type": "external_account".`,
 					field,
 				);
 			}
-			if (!text(config.audience)) throw new VertexValidationError(`${field} has no audience.`, `${field}.audience`);
+			if (!text(config.audience)) throw new VertexValidationError(messageParts`${fieldRef(field)} has no audience.`, `${field}.audience`);
 			if (!config.credential_source || typeof config.credential_source !== 'object') {
-				throw new VertexValidationError(`${field} has no credential_source.`, `${field}.credential_source`);
+				throw new VertexValidationError(messageParts`${fieldRef(field)} has no credential_source.`, `${field}.credential_source`);
 			}
 			return { kind: 'externalAccount', config };
 		}
@@ -167,7 +168,7 @@ export function resolveCredential(credential: VertexCredential): ResolvedCredent
 			const token = text(credential.accessToken)?.replace(/^Bearer\s+/i, '');
 			if (!token || /\s/.test(token)) {
 				throw new VertexValidationError(
-					'credential.accessToken must be an OAuth access token (for example from `gcloud auth print-access-token`), a single word without spaces.',
+					messageParts`${fieldRef('credential.accessToken')} must be an OAuth access token (for example from \`gcloud auth print-access-token\`), a single word without spaces.`,
 					'credential.accessToken',
 				);
 			}
@@ -175,8 +176,9 @@ export function resolveCredential(credential: VertexCredential): ResolvedCredent
 		}
 		default:
 			throw new VertexValidationError(
-				`credential.kind ${quoteForMessage((credential as { kind?: unknown }).kind)} is not known: use serviceAccountKey, applicationDefault, externalAccount or accessToken.`,
+				messageParts`${fieldRef('credential.kind')} ${quoteForMessage((credential as { kind?: unknown }).kind)} is not known: use ${CREDENTIAL_KINDS_RULE}.`,
 				'credential.kind',
+				{ rule: CREDENTIAL_KINDS_RULE },
 			);
 	}
 }

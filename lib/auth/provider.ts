@@ -16,7 +16,7 @@ import {
 	type AuthClient,
 } from 'google-auth-library';
 
-import { VertexApiError, VertexTransportError, VertexValidationError } from '../errors';
+import { fieldRef, messageParts, VertexApiError, VertexTransportError, VertexValidationError } from '../errors';
 import { normalizeBaseUrl, normalizeEndpointUrl } from '../hosts';
 import { SERVICE_ACCOUNT_EMAIL } from '../rules/ids';
 import { quoteForMessage, rememberSecret, scrubSecrets } from '../secrets';
@@ -144,7 +144,7 @@ function assertExternalAccountUrl(value: unknown, field: string, tokenUrl: strin
 	const configured = !!url && !!tokenUrl && url.origin === new URL(tokenUrl).origin;
 	if (!google && !configured) {
 		throw new VertexValidationError(
-			`${field} must be an https://*.googleapis.com URL (got ${quoteForMessage(text)}): credentials are only exchanged with Google.`,
+			messageParts`${fieldRef(field)} must be an https://*.googleapis.com URL (got ${quoteForMessage(text)}): credentials are only exchanged with Google.`,
 			field,
 		);
 	}
@@ -233,8 +233,9 @@ export function createAccessTokenProvider(credential: ResolvedCredential, option
 	const target = options.impersonateServiceAccount?.trim();
 	if (target && !SERVICE_ACCOUNT_EMAIL.pattern.test(target)) {
 		throw new VertexValidationError(
-			'impersonateServiceAccount must be a service account email such as name@project.iam.gserviceaccount.com.',
+			messageParts`${fieldRef('impersonateServiceAccount')} must be a service account email such as name@project.iam.gserviceaccount.com.`,
 			'impersonateServiceAccount',
+			{ rule: 'a service account email such as name@project.iam.gserviceaccount.com' },
 		);
 	}
 	const description = target

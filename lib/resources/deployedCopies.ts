@@ -3,7 +3,7 @@
  * endpoint, reusing one of them with the traffic a deploy would have given ('use'), or replacing them with a
  * new copy once it serves ('replace', in the whole deploy).
  */
-import { VertexValidationError } from '../errors';
+import { fieldRef, messageParts, VertexValidationError } from '../errors';
 import type { CallOptions } from '../http';
 import { assertOperationName, getOperation, waitForResult, type WaitOptions } from '../operations';
 import { DEPLOY_MODEL, type DeployModelResult } from '../operationTypes';
@@ -91,7 +91,9 @@ export async function applyTrafficToDeployed(
 
 function checkedIfDeployed(ifDeployed: unknown): IfDeployed {
 	if (!IF_DEPLOYED.includes(ifDeployed as IfDeployed)) {
-		throw new VertexValidationError(`ifDeployed must be one of ${IF_DEPLOYED.join(', ')}.`, 'ifDeployed');
+		throw new VertexValidationError(messageParts`${fieldRef('ifDeployed')} must be one of ${IF_DEPLOYED.join(', ')}.`, 'ifDeployed', {
+			rule: `one of ${IF_DEPLOYED.join(', ')}`,
+		});
 	}
 	return ifDeployed as IfDeployed;
 }
@@ -111,7 +113,7 @@ export async function deployModelOrUseExisting(
 	const ifDeployed = checkedIfDeployed(given);
 	if (ifDeployed === 'replace') {
 		throw new VertexValidationError(
-			"ifDeployed 'replace' needs the deploy waited for (the older copies are undeployed only once the new one serves): use deploy, not deployModel.",
+			messageParts`${fieldRef('ifDeployed')} 'replace' needs the deploy waited for (the older copies are undeployed only once the new one serves): use deploy, not deployModel.`,
 			'ifDeployed',
 		);
 	}

@@ -1,6 +1,6 @@
 /** Endpoints: create (caller-chosen id, 409 turned into "use the existing one" on request), get, list,
  *  delete, wait for the dedicated DNS, deploy and undeploy models. */
-import { VertexOperationError, VertexValidationError } from '../errors';
+import { fieldRef, messageParts, VertexOperationError, VertexValidationError } from '../errors';
 import type { CallOptions } from '../http';
 import { waitForOperation, type WaitOptions } from '../operations';
 import {
@@ -186,7 +186,7 @@ export async function undeployModel(
 	let split = trafficSplit;
 	if (split && (split[deployedModelId] ?? 0) > 0) {
 		throw new VertexValidationError(
-			`trafficSplit gives ${split[deployedModelId]}% to ${deployedModelId}, the model being undeployed: give it 0 or leave it out.`,
+			messageParts`${fieldRef(`trafficSplit.${deployedModelId}`, 'trafficSplit')} gives ${split[deployedModelId]}% to ${deployedModelId}, the model being undeployed: give it 0 or leave it out.`,
 			`trafficSplit.${deployedModelId}`,
 		);
 	}
@@ -247,7 +247,7 @@ export async function updateTrafficSplit(
 	const unknown = Object.keys(trafficSplit).filter((id) => !ids.includes(id));
 	if (unknown.length > 0) {
 		throw new VertexValidationError(
-			`trafficSplit names ${unknown.join(', ')}, not deployed on endpoint ${name} (deployed there: ${ids.join(', ') || 'none'}).`,
+			messageParts`${fieldRef('trafficSplit')} names ${unknown.join(', ')}, not deployed on endpoint ${name} (deployed there: ${ids.join(', ') || 'none'}).`,
 			'trafficSplit',
 		);
 	}

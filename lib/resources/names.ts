@@ -7,7 +7,7 @@
  * version id or alias, an operation number. So no name can hold a dot segment (raw or percent-encoded), a "?" or
  * "#", a backslash, an encoded slash or anything else that would send the request somewhere else.
  */
-import { VertexValidationError } from '../errors';
+import { fieldRef, messageParts, VertexValidationError } from '../errors';
 import { assertRequestUrl } from '../hosts';
 import { LOCATION, MODEL_VERSION, PROJECT, RESOURCE_ID } from '../rules/ids';
 import { quoteForMessage } from '../secrets';
@@ -38,20 +38,26 @@ function kindOf(collection: ResourceCollection): string {
 	return collection === 'models' ? 'model' : 'endpoint';
 }
 
+/** What names a resource: its id, or its full resource name. */
+function idRule(kind: string, collection: ResourceCollection): string {
+	return `the id (e.g. "my-${kind}" or a number) or projects/{project}/locations/{location}/${collection}/{id}`;
+}
+
 function assertId(id: string, collection: ResourceCollection, field: string, allowVersion: boolean): void {
 	const [bare, version, ...extra] = id.split('@');
 	const kind = kindOf(collection);
 	if (!RESOURCE_ID.pattern.test(bare) || extra.length > 0) {
 		throw new VertexValidationError(
-			`${field} ${quoteForMessage(id)} is not a ${kind} id or resource name: give the id (e.g. "my-${kind}" or a number) or projects/{project}/locations/{location}/${collection}/{id}.`,
+			messageParts`${fieldRef(field)} ${quoteForMessage(id)} is not a ${kind} id or resource name: give ${idRule(kind, collection)}.`,
 			field,
+			{ rule: idRule(kind, collection) },
 		);
 	}
 	if (version !== undefined && (!allowVersion || !MODEL_VERSION.pattern.test(version))) {
 		throw new VertexValidationError(
 			allowVersion
-				? `${field} ${quoteForMessage(id)} has an invalid version after "@": use a version id (e.g. 2) or alias.`
-				: `${field} ${quoteForMessage(id)} cannot carry a version ("@...") here.`,
+				? messageParts`${fieldRef(field)} ${quoteForMessage(id)} has an invalid version after "@": use a version id (e.g. 2) or alias.`
+				: messageParts`${fieldRef(field)} ${quoteForMessage(id)} cannot carry a version ("@...") here.`,
 			field,
 		);
 	}
@@ -69,7 +75,7 @@ export function resourceName(
 ): string {
 	const field = options.field ?? kindOf(collection);
 	const value = typeof idOrName === 'string' ? idOrName.trim() : '';
-	if (!value) throw new VertexValidationError(`${field} is required.`, field);
+	if (!value) throw new VertexValidationError(messageParts`${fieldRef(field)} is required.`, field);
 	if (!value.startsWith('projects/')) {
 		assertId(value, collection, field, options.allowVersion === true);
 		return `${parentName(scope)}/${collection}/${value}`;
@@ -82,19 +88,19 @@ export function resourceName(
 				? `is a ${shape[1] === 'models' ? 'model' : 'endpoint'} name, not a ${kindOf(collection)} name`
 				: `is not a ${kindOf(collection)} resource name (each part must be a valid project, location and id)`;
 		throw new VertexValidationError(
-			`${field} ${quoteForMessage(value)} ${problem}: expected projects/{project}/locations/{location}/${collection}/{id}.`,
+			messageParts`${fieldRef(field)} ${quoteForMessage(value)} ${problem}: expected projects/{project}/locations/{location}/${collection}/{id}.`,
 			field,
 		);
 	}
 	const [, , location, , , version] = match;
 	if (location !== scope.location) {
 		throw new VertexValidationError(
-			`${field} ${quoteForMessage(value)} is in location "${location}" but the client is set to "${scope.location}": use a credential/client for ${location}.`,
+			messageParts`${fieldRef(field)} ${quoteForMessage(value)} is in location "${location}" but the client is set to "${scope.location}": use a credential/client for ${location}.`,
 			field,
 		);
 	}
 	if (version !== undefined && options.allowVersion !== true) {
-		throw new VertexValidationError(`${field} ${quoteForMessage(value)} cannot carry a version ("@...") here.`, field);
+		throw new VertexValidationError(messageParts`${fieldRef(field)} ${quoteForMessage(value)} cannot carry a version ("@...") here.`, field);
 	}
 	return value;
 }
@@ -114,13 +120,13 @@ export function scopedApiUrl(baseUrl: string, resourcePath: string, field: strin
 	const scope = SCOPE_PREFIX.exec(resourcePath);
 	if (!scope) {
 		throw new VertexValidationError(
-			`${field} ${quoteForMessage(resourcePath)} is not under projects/{project}/locations/{location}/.`,
+			messageParts`${fieldRef(field)} ${quoteForMessage(resourcePath)} is not under projects/{project}/locations/{location}/.`,
 			field,
 		);
 	}
 	if (location !== undefined && scope[2] !== location) {
 		throw new VertexValidationError(
-			`${field} ${quoteForMessage(resourcePath)} is in location "${scope[2]}" but the client is set to "${location}": use a credential/client for ${scope[2]}.`,
+			messageParts`${fieldRef(field)} ${quoteForMessage(resourcePath)} is in location "${scope[2]}" but the client is set to "${location}": use a credential/client for ${scope[2]}.`,
 			field,
 		);
 	}

@@ -1,5 +1,5 @@
 /** "If the id exists": the one rule for creating a resource under a caller-chosen id. */
-import { isAlreadyExists, VertexApiError } from '../errors';
+import { fieldRef, isAlreadyExists, messageParts, settingRef, VertexApiError } from '../errors';
 
 export type IfExists = 'fail' | 'use';
 
@@ -31,7 +31,7 @@ export async function createOrUseExisting<Created, Existing>(
 		if (conflict.ifExists === 'use') return { existing: await readExisting(conflict.id) };
 		// The reason, then what to do; where it lives goes to the context. Fields are named as the input names them.
 		throw new VertexApiError(
-			`${conflict.kind} ${JSON.stringify(conflict.id)} already exists. Choose another ${conflict.idField}, or reuse the existing one (ifExists: 'use').`,
+			messageParts`${conflict.kind} ${JSON.stringify(conflict.id)} already exists. Choose another ${fieldRef(conflict.idField)}, or reuse the existing one ${settingRef('ifExists', 'use')}.`,
 			error.httpStatus,
 			error.status,
 			error.fieldViolations,

@@ -1,5 +1,5 @@
 /** Traffic-split arithmetic for deploy and undeploy, in whole percentages that always total 100. */
-import { VertexValidationError } from '../errors';
+import { fieldRef, messageParts, VertexValidationError } from '../errors';
 import { NEW_MODEL_TRAFFIC_KEY } from '../schemas/endpoint';
 
 /**
@@ -54,7 +54,7 @@ export function trafficSplitForUndeploy(
 	if (othersTotal === 0 && heir !== undefined && otherIds.includes(heir)) return { [heir]: 100 };
 	if (othersTotal === 0) {
 		throw new VertexValidationError(
-			`Deployed model ${deployedModelId} carries all the traffic: give a trafficSplit saying which remaining deployed model (${otherIds.join(', ')}) takes it.`,
+			messageParts`Deployed model ${deployedModelId} carries all the traffic: give a ${fieldRef('trafficSplit')} saying which remaining deployed model (${otherIds.join(', ')}) takes it.`,
 			'trafficSplit',
 		);
 	}

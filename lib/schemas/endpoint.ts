@@ -2,7 +2,9 @@
 import { z } from 'zod/v4';
 
 import { DEPLOYED_MODEL_NUMBER, NEW_TRAFFIC_SPLIT_KEY } from '../rules/ids';
+import { fieldRef, messageParts } from '../errors';
 import { quoteForMessage } from '../secrets';
+import { siblingsMessage } from './validate';
 import {
 	ACCELERATOR_TYPES,
 	type AcceleratorType,
@@ -65,14 +67,16 @@ export const machineSpecInputSchema = z
 			ctx.addIssue({
 				code: 'custom',
 				path: ['acceleratorCount'],
-				message: `acceleratorCount must be a whole number >= 1 when acceleratorType is set (${spec.acceleratorType}).`,
+				...siblingsMessage(
+					messageParts`${fieldRef('acceleratorCount')} must be a whole number >= 1 when ${fieldRef('acceleratorType')} is set (${spec.acceleratorType}).`,
+				),
 			});
 		}
 		if (spec.acceleratorType === undefined && spec.acceleratorCount !== undefined && spec.acceleratorCount !== 0) {
 			ctx.addIssue({
 				code: 'custom',
 				path: ['acceleratorType'],
-				message: 'acceleratorType is required when acceleratorCount is set.',
+				...siblingsMessage(messageParts`${fieldRef('acceleratorType')} is required when ${fieldRef('acceleratorCount')} is set.`),
 			});
 		}
 	});
@@ -95,7 +99,9 @@ export const dedicatedResourcesInputSchema = z
 			ctx.addIssue({
 				code: 'custom',
 				path: ['maxReplicaCount'],
-				message: `maxReplicaCount (${resources.maxReplicaCount}) must be >= minReplicaCount (${resources.minReplicaCount}).`,
+				...siblingsMessage(
+					messageParts`${fieldRef('maxReplicaCount')} (${resources.maxReplicaCount}) must be >= ${fieldRef('minReplicaCount')} (${resources.minReplicaCount}).`,
+				),
 			});
 		}
 	});
@@ -151,7 +157,7 @@ export const deployModelInputSchema = z
 			ctx.addIssue({
 				code: 'custom',
 				path: ['trafficSplit'],
-				message: 'Give either trafficPercentage or trafficSplit, not both.',
+				...siblingsMessage(messageParts`Give either ${fieldRef('trafficPercentage')} or ${fieldRef('trafficSplit')}, not both.`),
 			});
 		}
 		if (!(NEW_MODEL_TRAFFIC_KEY in input.trafficSplit)) {

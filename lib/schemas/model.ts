@@ -2,7 +2,9 @@
 import { z } from 'zod/v4';
 
 import { VERSION_ALIAS } from '../rules/ids';
+import { fieldRef, messageParts } from '../errors';
 import { quoteForMessage } from '../secrets';
+import { siblingsMessage } from './validate';
 import { blankAsUnset, callerIdSchema, displayNameSchema, durationSchema, int64Schema, labelsSchema, optionalText, serviceAccountEmailSchema } from './common';
 
 const routeSchema = (name: string) =>
@@ -59,8 +61,9 @@ export const modelContainerSpecInputSchema = z
 			ctx.addIssue({
 				code: 'custom',
 				path: ['predictRoute'],
-				message:
-					'predictRoute cannot be set together with invokeRoutePrefix: an invoke-enabled model serves every path through /invoke; remove predictRoute (or invokeRoutePrefix).',
+				...siblingsMessage(
+					messageParts`${fieldRef('predictRoute')} cannot be set together with ${fieldRef('invokeRoutePrefix')}: an invoke-enabled model serves every path through /invoke; remove ${fieldRef('predictRoute')} (or ${fieldRef('invokeRoutePrefix')}).`,
+				),
 			});
 		}
 	});

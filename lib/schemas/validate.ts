@@ -2,7 +2,7 @@
  *  failures VertexApiError (the server answered something the client cannot use). */
 import type { z } from 'zod/v4';
 
-import { VertexApiError, VertexValidationError } from '../errors';
+import { fieldRef, renderMessage, VertexApiError, VertexValidationError, type MessagePart } from '../errors';
 
 type Issue = z.core.$ZodIssue;
 
@@ -16,18 +16,43 @@ export function fieldPath(path: readonly PropertyKey[], root = ''): string {
 	return result;
 }
 
-function describeIssue(issue: Issue, root: string): { field: string; message: string } {
+/**
+ * An issue as message parts naming its field as data. The schemas' own messages start with the field's key
+ * (`acceleratorCount must be...`, the convention of lib/schemas): that key becomes a reference to the field's path.
+ */
+function describeIssue(issue: Issue, root: string): { field: string; message: MessagePart[] } {
 	if (issue.code === 'unrecognized_keys') {
 		const field = fieldPath([...issue.path, issue.keys[0]], root);
 		const where = fieldPath(issue.path, root);
-		return { field, message: `${field} is not a known field${where ? ` of ${where}` : ''} (check the spelling).` };
+		return { field, message: [fieldRef(field), ' is not a known field', ...(where ? [' of ', fieldRef(where)] : []), ' (check the spelling).'] };
 	}
 	const field = fieldPath(issue.path, root) || root || 'input';
 	if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
-		return { field, message: `${field} is required.` };
+		return { field, message: [fieldRef(field), ' is required.'] };
 	}
-	const message = issue.message.startsWith('Invalid') ? `${field}: ${issue.message}.` : issue.message;
-	return { field, message };
+	if (issue.message.startsWith('Invalid')) return { field, message: [fieldRef(field), `: ${issue.message}.`] };
+	const siblings = issue.code === 'custom' ? (issue.params as { parts?: unknown } | undefined)?.parts : undefined;
+	if (Array.isArray(siblings)) {
+		const parent = issue.path.slice(0, -1);
+		const message = (siblings as MessagePart[]).map((part) =>
+			typeof part !== 'string' && 'field' in part ? fieldRef(fieldPath([...parent, part.field], root), part.as ?? part.field) : part,
+		);
+		return { field, message };
+	}
+	const key = issue.path.at(-1);
+	if (typeof key === 'string' && issue.message.startsWith(`${key} `)) {
+		return { field, message: [fieldRef(field, key), issue.message.slice(key.length)] };
+	}
+	return { field, message: [issue.message] };
+}
+
+/**
+ * A custom issue's message whose field references (`fieldRef('acceleratorType')`) name keys next to the issue's
+ * own field: `ctx.addIssue({ code: 'custom', path: [key], ...siblingsMessage(parts) })`. parseInput turns them into
+ * references to the full field paths; the text keeps the keys.
+ */
+export function siblingsMessage(parts: MessagePart[]): { message: string; params: { parts: MessagePart[] } } {
+	return { message: renderMessage(parts), params: { parts } };
 }
 
 /** Parses caller input; throws a VertexValidationError naming the first bad field. */
@@ -35,8 +60,8 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, root 
 	const result = schema.safeParse(value);
 	if (result.success) return result.data;
 	const [first, ...rest] = result.error.issues.map((issue) => describeIssue(issue, root));
-	const more = rest.length ? ` Also: ${rest.map((issue) => issue.message).join(' ')}` : '';
-	throw new VertexValidationError(`${first.message}${more}`, first.field);
+	const more: MessagePart[] = rest.length ? [' Also: ', ...rest.flatMap((issue, index) => (index ? [' ', ...issue.message] : issue.message))] : [];
+	throw new VertexValidationError([...first.message, ...more], first.field);
 }
 
 /** Parses a server answer with a tolerant schema; a mismatch means the answer is unusable. */

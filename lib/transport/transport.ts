@@ -23,9 +23,11 @@ import { errorCodeOf, networkErrorFrom } from './networkError';
 import {
 	backoffDelayMs,
 	DEFAULT_RETRY_POLICY,
-	isRetryableConnectionCode,
-	isRetryableStatus,
+	isTransientGrpcStatus,
+	isTransientNetworkCode,
+	isTransientStatus,
 	parseRetryAfterMs,
+	retryDelayMs,
 	type RetryPolicy,
 } from './retry';
 
@@ -86,7 +88,7 @@ export class VertexTransport implements HttpSender {
 		const headersTimeout = request.headersTimeoutMs ?? this.options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
 		const bodyTimeout = request.bodyTimeoutMs ?? this.options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
 		const canRetry = request.retry === true;
-		const { maxAttempts } = this.retryPolicy;
+		const { maxAttempts, transient } = this.retryPolicy;
 
 		for (let attempt = 1; ; attempt++) {
 			const lastAttempt = !canRetry || attempt >= maxAttempts;
@@ -104,7 +106,7 @@ export class VertexTransport implements HttpSender {
 				});
 			} catch (error) {
 				if (signal?.aborted) throw abortedError(signal);
-				if (!lastAttempt && isRetryableConnectionCode(errorCodeOf(error))) {
+				if (!lastAttempt && isTransientNetworkCode(errorCodeOf(error), transient)) {
 					await sleep(backoffDelayMs(attempt, this.retryPolicy, this.options.random), signal);
 					continue;
 				}
@@ -114,7 +116,7 @@ export class VertexTransport implements HttpSender {
 			const status = response.statusCode;
 			if (status >= 200 && status < 300) return this.toHttpResponse(response, action, host, bodyTimeout, signal);
 
-			if (!lastAttempt && isRetryableStatus(status)) {
+			if (!lastAttempt && isTransientStatus(status, transient)) {
 				const delay = this.retryDelayFor(response, attempt);
 				if (delay !== undefined) {
 					release(response.body);
@@ -160,7 +162,7 @@ export class VertexTransport implements HttpSender {
 				[token, ...rejectedTokens],
 			);
 			// UNAVAILABLE can come on a status other than 503; it is only visible in the envelope.
-			if (!lastAttempt && !isRetryableStatus(status) && error.status === 'UNAVAILABLE') {
+			if (!lastAttempt && !isTransientStatus(status, transient) && isTransientGrpcStatus(error.status, transient)) {
 				const delay = this.retryDelayFor(response, attempt);
 				if (delay !== undefined) {
 					await sleep(delay, signal);
@@ -176,9 +178,7 @@ export class VertexTransport implements HttpSender {
 	 * Undefined when the server asks for a longer pause than the policy allows: the error is then final.
 	 */
 	private retryDelayFor(response: UndiciResponse, attempt: number): number | undefined {
-		const retryAfter = parseRetryAfterMs(headerValue(response.headers['retry-after']));
-		if (retryAfter === undefined) return backoffDelayMs(attempt, this.retryPolicy, this.options.random);
-		return retryAfter > this.retryPolicy.maxRetryAfterMs ? undefined : retryAfter;
+		return retryDelayMs(attempt, this.retryPolicy, parseRetryAfterMs(headerValue(response.headers['retry-after'])), this.options.random);
 	}
 
 	private requestHeaders(request: HttpRequest): Record<string, string> {

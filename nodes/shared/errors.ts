@@ -1,11 +1,20 @@
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
 
-import { VertexApiError, VertexOperationError, VertexStreamError, VertexTransportError, VertexValidationError } from '../../lib';
+import {
+	coreWords,
+	renderMessage,
+	VertexApiError,
+	VertexOperationError,
+	VertexStreamError,
+	VertexTransportError,
+	VertexValidationError,
+	type MessagePart,
+} from '../../lib';
 
 /**
- * How a node names the core's fields: the core says `modelId` or `(ifExists: 'use')`, the editor shows "Model ID"
- * and "If the Model ID Exists: Use the Existing Model". Built by the parameter reader from the node's description
- * (`read.fieldWords(CORE_FIELDS)`).
+ * How a node names the core's fields: an error names the field `modelId` or suggests setting `ifExists` to `use`
+ * (as data, see MessagePart), the editor shows "Model ID" and "If the Model ID Exists: Use the Existing Model".
+ * Built by the parameter reader from the node's description (`read.fieldWords(CORE_FIELDS)`).
  */
 export interface FieldWords {
 	/** The label of the parameter that sets a core field (a field path such as `containerSpec.healthRoute`). */
@@ -24,28 +33,24 @@ function wordsOf(names: ParameterNames | undefined): FieldWords {
 	return typeof names === 'function' ? { label: names } : names;
 }
 
-/** `(ifExists: 'use')`: a core field set to a value, as the core suggests a setting. */
-const SETTING = /\(([a-zA-Z][\w.]*): '([^']*)'\)/g;
-/** A camelCase identifier (`modelId`, `trafficSplit`): how the core names its input fields in messages. */
-const CAMEL_CASE = /\b[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+\b/g;
-
 /**
- * The core's text in the editor's words: a suggested setting `(ifExists: 'use')` becomes
- * `(set "If the Model ID Exists" to "Use the Existing Model")`, and a field name the node knows (`modelId`) its
- * label in quotes (`"Model ID"`). Words the node does not know stay as they are.
+ * The core's message in the editor's words, from its parts (see MessagePart): a field the node knows (`modelId`) is
+ * its label in quotes (`"Model ID"`), a suggested setting (`ifExists` to `use`) is
+ * `(set "If the Model ID Exists" to "Use the Existing Model")`. Fields the node does not know keep the core's words.
  */
-export function inUserWords(text: string, names?: ParameterNames): string {
+export function inUserWords(message: readonly MessagePart[], names?: ParameterNames): string {
 	const words = wordsOf(names);
-	return text
-		.replace(SETTING, (whole, field: string, value: string) => {
-			const label = words.label(field);
-			if (!label) return whole;
-			return `(set "${label}" to "${words.optionName?.(field, value) ?? value}")`;
-		})
-		.replace(CAMEL_CASE, (word) => {
-			const label = words.label(word);
-			return label ? `"${label}"` : word;
-		});
+	return renderMessage(message, {
+		field: (mention) => {
+			const label = words.label(mention.field);
+			return label ? `"${label}"` : coreWords.field(mention);
+		},
+		setting: (setting) => {
+			const label = words.label(setting.field);
+			if (!label) return coreWords.setting(setting);
+			return `(set "${label}" to "${words.optionName?.(setting.field, setting.value) ?? setting.value}")`;
+		},
+	});
 }
 
 /** A wait that stopped but whose operation goes on: how to pick it up again, naming the node's parameter. */
@@ -72,7 +77,7 @@ export function toNodeError(
 
 	if (error instanceof VertexValidationError) {
 		const parameter = words.label(error.field);
-		return new NodeOperationError(node, inUserWords(error.message, words), {
+		return new NodeOperationError(node, inUserWords(error.parts, words), {
 			itemIndex,
 			description: parameter
 				? `Check the parameter "${parameter}".`
@@ -85,13 +90,14 @@ export function toNodeError(
 		const response: JsonObject = {
 			httpStatus: error.httpStatus,
 			status: error.status ?? null,
+			reason: error.reason ?? null,
 			message: error.message,
 		};
 		const details = [error.context ?? error.status, violations && `Invalid fields: ${violations}`].filter(Boolean);
 		return new NodeApiError(node, response, {
 			itemIndex,
 			httpCode: String(error.httpStatus),
-			message: inUserWords(error.summary, words),
+			message: inUserWords(error.summaryParts, words),
 			description: details.length ? `${details.join('. ')}.` : undefined,
 		});
 	}
@@ -108,7 +114,7 @@ export function toNodeError(
 
 	if (error instanceof VertexOperationError) {
 		const context = error.context ?? `operation ${error.operationName}`;
-		return new NodeOperationError(node, inUserWords(error.summary, words), {
+		return new NodeOperationError(node, error.summary, {
 			itemIndex,
 			description: `${context.charAt(0).toUpperCase()}${context.slice(1)}.${resumeAdvice(error, words)}`,
 		});

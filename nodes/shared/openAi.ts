@@ -1,6 +1,6 @@
-import { sleep, type INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { VertexApiError, VertexTransportError, type InvokeResponse, type VertexClient } from '../../lib';
+import { modelServerRetryPolicy, withRetries, type InvokeResponse, type VertexClient } from '../../lib';
 import { endpointLocator, targetParameters } from './parameters';
 
 /**
@@ -18,7 +18,7 @@ export interface OpenAiTarget {
 	routePrefix: string;
 	/** Time allowed for the answer to start, and between two streamed chunks. */
 	timeoutMs: number;
-	/** Further attempts after a 408, 409, 429, 5xx or a connection failure before any answer. */
+	/** Further attempts after a failure the core's model-server retry policy calls transient (MODEL_SERVER_RETRY_POLICY). */
 	maxRetries: number;
 }
 
@@ -31,33 +31,18 @@ export function isRecord(value: unknown): value is Json {
 	return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-const RETRY_STATUSES = new Set([408, 409, 429, 500, 502, 503, 504]);
-const MAX_RETRY_AFTER_MS = 60_000;
-const MAX_BACKOFF_MS = 20_000;
 /** Largest `/models` answer read. */
 const MAX_MODELS_BYTES = 1024 * 1024;
 
-function retryable(error: unknown): boolean {
-	if (error instanceof VertexApiError) return RETRY_STATUSES.has(error.httpStatus);
-	return error instanceof VertexTransportError;
-}
-
-/** Retry-After when the server gave one (up to a minute), else 1 s, 2 s, 4 s... up to 20 s, with jitter. */
-function retryDelayMs(error: unknown, retry: number): number {
-	const retryAfter = error instanceof VertexApiError ? error.retryAfterMs : undefined;
-	if (retryAfter !== undefined && retryAfter <= MAX_RETRY_AFTER_MS) return retryAfter;
-	const ceiling = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** retry);
-	return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
-}
-
 /**
  * POSTs a JSON body to `{routePrefix}{route}` and returns once the answer's headers are in (a non-2xx answer is
- * thrown as VertexApiError). Retries up to `maxRetries` times what failed before any answer byte was read.
+ * thrown as VertexApiError). Retries up to `maxRetries` times, under the core's model-server retry policy, what
+ * failed before any answer byte was read.
  */
 export async function postJson(target: OpenAiTarget, route: string, body: Json, signal?: AbortSignal): Promise<InvokeResponse> {
-	for (let retry = 0; ; retry++) {
-		const attempt = await target.client
-			.invoke(
+	return await withRetries(
+		async () =>
+			await target.client.invoke(
 				{
 					endpoint: target.endpoint,
 					deployedModelId: target.deployedModelId,
@@ -66,12 +51,10 @@ export async function postJson(target: OpenAiTarget, route: string, body: Json, 
 					timeoutMs: target.timeoutMs,
 				},
 				{ signal },
-			)
-			.then((response) => ({ response }), (error: unknown) => ({ error }));
-		if ('response' in attempt) return attempt.response;
-		if (signal?.aborted || retry >= target.maxRetries || !retryable(attempt.error)) throw attempt.error;
-		await sleep(retryDelayMs(attempt.error, retry), signal);
-	}
+			),
+		modelServerRetryPolicy(target.maxRetries),
+		{ signal },
+	);
 }
 
 /**
