@@ -21,7 +21,7 @@ const TARGETS = [
 			'dist/nodes/VertexAiInvoke/VertexAiInvoke.node.js',
 			'dist/credentials/GoogleVertexAiApi.credentials.js',
 			'emulator/dist/index.js',
-			'emulator/dist/sample-model-server.js',
+			'emulator/dist/sampleModelServer.js',
 		],
 		steps: ['the emulator package (emulator/build.js), then tsc -p tsconfig.build.json', [path.join(ROOT, 'emulator', 'build.js')], ['tsc', '-p', 'tsconfig.build.json']],
 	},

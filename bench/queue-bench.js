@@ -61,7 +61,7 @@ function check(condition, message) {
 /** The Invoke node's build must be newer than its sources: the bench installs dist/ as a community package. */
 function requireFreshBuild() {
 	const root = path.resolve(__dirname, '..');
-	for (const name of ['VertexAiInvoke.node', 'description', 'request', 'output', 'live-forwarding']) {
+	for (const name of ['VertexAiInvoke.node', 'description', 'request', 'output', 'liveForwarding']) {
 		const built = path.join(root, 'dist/nodes/VertexAiInvoke', `${name}.js`);
 		const source = path.join(root, 'nodes/VertexAiInvoke', `${name}.ts`);
 		if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < fs.statSync(source).mtimeMs) {

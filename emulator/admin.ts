@@ -1,8 +1,8 @@
 /** The admin API under /emulator/: counters, faults, the request log, reset. Loopback only, no token. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorContext } from './context';
-import { ApiError } from './google-errors';
-import { asRecord, isLoopback, parseJsonObject, readBody, sendJson } from './http-util';
+import { ApiError } from './googleErrors';
+import { asRecord, isLoopback, parseJsonObject, readBody, sendJson } from './httpUtil';
 
 export interface AdminActions {
 	info: () => Record<string, unknown>;

@@ -1,9 +1,9 @@
 /** Everything the emulator's handlers share for one running instance. */
 import type { FaultRegistry } from './faults';
 import type { ImageRegistry } from './images';
-import type { ModelServerProcess } from './model-servers';
+import type { ModelServerProcess } from './modelServers';
 import type { OperationStore } from './operations';
-import type { RequestLog } from './request-log';
+import type { RequestLog } from './requestLog';
 import type { ResourceStore } from './resources';
 import type { TokenIssuer } from './tokens';
 

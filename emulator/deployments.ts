@@ -1,13 +1,13 @@
 /** :deployModel and :undeployModel, and the deploy that starts a real model-server process. */
 import { typeUrl, type ApiCall, type EmulatorContext } from './context';
-import { requireEndpoint, validateTrafficSplit } from './endpoints-api';
-import { ApiError, fieldViolations, type FieldViolation } from './google-errors';
-import { asRecord } from './http-util';
+import { requireEndpoint, validateTrafficSplit } from './endpointsApi';
+import { ApiError, fieldViolations, type FieldViolation } from './googleErrors';
+import { asRecord } from './httpUtil';
 import { newNumericId, parseDuration } from './ids';
 import { launchPlan } from './images';
-import { freePort, startModelServer, waitUntilHealthy, type ModelServerProcess } from './model-servers';
-import { parseModelName, requireModel } from './models-api';
-import { cancelOperation, injectedOperationFailure } from './operations-api';
+import { freePort, startModelServer, waitUntilHealthy, type ModelServerProcess } from './modelServers';
+import { parseModelName, requireModel } from './modelsApi';
+import { cancelOperation, injectedOperationFailure } from './operationsApi';
 import type { OperationRecord } from './operations';
 import type { DeployedModelRecord, EndpointRecord, ModelVersionRecord } from './resources';
 

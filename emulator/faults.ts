@@ -1,6 +1,6 @@
 /** Fault injection: rules armed through the admin API and consumed by matching requests. */
 import { randomInt } from 'node:crypto';
-import { ApiError } from './google-errors';
+import { ApiError } from './googleErrors';
 
 export const FAULT_KINDS = [
 	'rate-limit',

@@ -6,7 +6,7 @@
  * Host (127.0.0.1, localhost, a Private Service Connect name) reaches both, path-based, for simple clients.
  */
 import type { IncomingMessage } from 'node:http';
-import { ApiError } from './google-errors';
+import { ApiError } from './googleErrors';
 import type { EndpointRecord, ResourceStore } from './resources';
 
 /** Where a connection came in: the main listener, the regional one, or one dedicated endpoint's. */

@@ -26,7 +26,7 @@ export const FALLBACK_IMAGE_KEY = '*';
 type LaunchPlan = { kind: 'process'; argv: string[]; env: Record<string, string>; cwd?: string } | { kind: 'url'; url: string };
 
 function builtInImage(): ImageSpec {
-	const file = path.join(__dirname, 'sample-model-server' + path.extname(__filename));
+	const file = path.join(__dirname, 'sampleModelServer' + path.extname(__filename));
 	// From source (.ts) Node parses the file as an ES module; say so up front instead of a warning per start.
 	const flags = file.endsWith('.ts') ? ['--disable-warning=MODULE_TYPELESS_PACKAGE_JSON'] : [];
 	return { command: [process.execPath, ...flags, file] };

@@ -5,24 +5,24 @@ import * as path from 'node:path';
 import { processList } from './admin';
 import type { EmulatorContext } from './context';
 import { Deployments } from './deployments';
-import { requireEndpoint } from './endpoints-api';
+import { requireEndpoint } from './endpointsApi';
 import { FaultRegistry, type FaultRule } from './faults';
-import { ApiError } from './google-errors';
+import { ApiError } from './googleErrors';
 import { regionalHost } from './hosts';
 import { randomDigits } from './ids';
 import { BUILT_IN_IMAGE, ImageRegistry, type ImageSpec } from './images';
 import { Listeners } from './listeners';
-import { DEFAULT_STOP_GRACE_MS } from './model-servers';
+import { DEFAULT_STOP_GRACE_MS } from './modelServers';
 import { OperationStore } from './operations';
-import { RequestLog, type RequestLogEntry } from './request-log';
+import { RequestLog, type RequestLogEntry } from './requestLog';
 import { ResourceStore } from './resources';
 import { Router } from './router';
-import { prepareServiceAccount } from './service-account';
+import { prepareServiceAccount } from './serviceAccount';
 import { TokenIssuer } from './tokens';
 
 export { BUILT_IN_IMAGE, FALLBACK_IMAGE_KEY, type ImageSpec } from './images';
 export { FAULT_KINDS, type FaultKind, type FaultRule } from './faults';
-export type { RequestLogEntry, ForwardedEntry, RejectedEntry } from './request-log';
+export type { RequestLogEntry, ForwardedEntry, RejectedEntry } from './requestLog';
 
 export interface EmulatorOptions {
 	/** 0 (the default) picks a free port. The emulator always binds 127.0.0.1. */

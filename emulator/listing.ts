@@ -1,5 +1,5 @@
 /** List paging (pageSize / pageToken) and the simple `filter` expressions Vertex lists accept. */
-import { ApiError } from './google-errors';
+import { ApiError } from './googleErrors';
 
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 1000;

@@ -1,5 +1,5 @@
 /** Long-running operations: what GET, :wait and :cancel see while the emulator works in the background. */
-import { ApiError, operationStatus } from './google-errors';
+import { ApiError, operationStatus } from './googleErrors';
 import { newNumericId, timestamp } from './ids';
 
 export interface OperationRecord {

@@ -1,7 +1,7 @@
 /** The emulator's models and endpoints, and how they render as Vertex JSON. */
 import { randomBytes } from 'node:crypto';
 import { timestamp } from './ids';
-import type { ModelServerProcess } from './model-servers';
+import type { ModelServerProcess } from './modelServers';
 
 export interface ModelVersionRecord {
 	versionId: string;

@@ -6,20 +6,20 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleAdmin, type AdminActions } from './admin';
-import { controlMethods, endpointIdOf, type ControlHandler } from './api-methods';
-import { parseRequest, responseFormat } from './api-request';
-import { generateAccessToken, handleMetadataRequest, handleTokenRequest, type AuthFacts } from './auth-routes';
+import { controlMethods, endpointIdOf, type ControlHandler } from './apiMethods';
+import { parseRequest, responseFormat } from './apiRequest';
+import { generateAccessToken, handleMetadataRequest, handleTokenRequest, type AuthFacts } from './authRoutes';
 import type { ApiCall, ApiVersion, EmulatorContext } from './context';
 import { contract, type MethodSpec } from './contract';
-import { DataPlane, INVOKE_METHOD, invokeBindings } from './data-plane';
+import { DataPlane, INVOKE_METHOD, invokeBindings } from './dataPlane';
 import type { Deployments } from './deployments';
-import { requireEndpoint } from './endpoints-api';
-import { ApiError, fieldViolations } from './google-errors';
+import { requireEndpoint } from './endpointsApi';
+import { ApiError, fieldViolations } from './googleErrors';
 import { checkControlPlaneHost, checkDataPlaneHost, hostRole, regionalHost, type Listener } from './hosts';
-import { RouteTable, type RouteMatch } from './http-rules';
-import { parseJsonObject, readBody, sendApiError, sendJson } from './http-util';
+import { RouteTable, type RouteMatch } from './httpRules';
+import { parseJsonObject, readBody, sendApiError, sendJson } from './httpUtil';
 import { timestamp } from './ids';
-import { writeMessage } from './proto-json';
+import { writeMessage } from './protoJson';
 
 const MAX_CONTROL_BODY_BYTES = 10 * 1024 * 1024;
 const AUTH_HELP = 'Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.';

@@ -40,7 +40,7 @@ class DecodedBodyStream implements DecodedStream {
 			throw new VertexStreamError('A response stream can be read only once.', 'already-consumed');
 		}
 		this.started = true;
-		// Each decoder stops at maxChunks itself (chunk-count.ts); the body is refused past maxStreamBytes.
+		// Each decoder stops at maxChunks itself (chunkCount.ts); the body is refused past maxStreamBytes.
 		return this.decoder(limitBytes(this.body, this.options.maxStreamBytes ?? DEFAULT_MAX_STREAM_BYTES))[Symbol.asyncIterator]();
 	}
 

@@ -1,7 +1,7 @@
 export { aggregateChunks, type StreamSummary } from './aggregate';
 export { readBodyBytes } from './body';
 export { decodeStream, type DecodedStream, type DecodeStreamOptions } from './decode';
-export { extractDeltaText } from './delta-text';
+export { extractDeltaText } from './deltaText';
 export { VertexStreamError } from './errors';
 export { detectStreamFormat } from './format';
 export { decodeLines, decodeNdjson } from './lines';

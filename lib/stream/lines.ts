@@ -1,7 +1,7 @@
-import { chunkIndexes } from './chunk-count';
+import { chunkIndexes } from './chunkCount';
 import { excerpt, jsonSyntaxProblem, VertexStreamError } from './errors';
-import { extractDeltaText } from './delta-text';
-import { LineSplitter, type SplitLine } from './line-splitter';
+import { extractDeltaText } from './deltaText';
+import { LineSplitter, type SplitLine } from './lineSplitter';
 import { DEFAULT_MAX_LINE_LENGTH, type StreamChunk, type StreamDecodeOptions } from './types';
 import { decodeUtf8 } from './utf8';
 

@@ -1,6 +1,6 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { chunkIndexes } from './chunk-count';
-import { extractDeltaText } from './delta-text';
+import { chunkIndexes } from './chunkCount';
+import { extractDeltaText } from './deltaText';
 import { VertexStreamError } from './errors';
 import { DEFAULT_MAX_LINE_LENGTH, type StreamChunk, type StreamDecodeOptions } from './types';
 import { decodeUtf8 } from './utf8';

@@ -1,6 +1,6 @@
 import { parseJsonBody, readBodyBytes } from './body';
-import { chunkIndexes } from './chunk-count';
-import { extractDeltaText } from './delta-text';
+import { chunkIndexes } from './chunkCount';
+import { extractDeltaText } from './deltaText';
 import { DEFAULT_MAX_JSON_BYTES, type StreamChunk, type StreamDecodeOptions } from './types';
 import { decodeUtf8 } from './utf8';
 

@@ -12,7 +12,7 @@ import {
 } from '../../lib';
 import { outputItem } from '../shared/items';
 
-import { forwardLive } from './live-forwarding';
+import { forwardLive } from './liveForwarding';
 import type { OutputSettings } from './request';
 
 const STREAM_FORMATS: ReadonlySet<StreamFormat> = new Set(['sse', 'ndjson', 'lines']);

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { controlMethods } from '../../emulator/api-methods';
+import { controlMethods } from '../../emulator/apiMethods';
 import { contract } from '../../emulator/contract';
 
 const { extractContract, serialize, OUTPUT } = require('../../emulator/contract/extract.js') as {

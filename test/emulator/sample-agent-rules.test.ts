@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
 
-const SERVER = path.resolve(__dirname, '../../emulator/sample-model-server.ts');
+const SERVER = path.resolve(__dirname, '../../emulator/sampleModelServer.ts');
 
 const CALCULATOR = {
 	type: 'function',

@@ -1,6 +1,6 @@
 /** google.longrunning.Operations: get, list, :wait, :cancel, delete; and finishing the quick operations. */
 import { typeUrl, type ApiCall, type EmulatorContext } from './context';
-import { ApiError, GRPC_CODES, type GrpcStatus } from './google-errors';
+import { ApiError, GRPC_CODES, type GrpcStatus } from './googleErrors';
 import { parseDuration } from './ids';
 import { filterPredicate, listResponse, page } from './listing';
 import type { OperationRecord } from './operations';

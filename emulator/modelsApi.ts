@@ -1,10 +1,10 @@
 /** ModelService: models:upload, get, list, delete, and the versions of a model (list, delete). */
 import { typeUrl, type ApiCall, type EmulatorContext } from './context';
-import { ApiError, fieldViolations, notFound, type FieldViolation } from './google-errors';
+import { ApiError, fieldViolations, notFound, type FieldViolation } from './googleErrors';
 import { isValidResourceId, newFreeId, parseDuration } from './ids';
-import { asRecord } from './http-util';
+import { asRecord } from './httpUtil';
 import { filterPredicate, listResponse, page } from './listing';
-import { completeQuickOperation, finishedDeleteOperation } from './operations-api';
+import { completeQuickOperation, finishedDeleteOperation } from './operationsApi';
 import { newEtag, type ModelRecord, type ModelVersionRecord } from './resources';
 
 const MAX_DEPLOYMENT_TIMEOUT_MS = 2 * 60 * 60 * 1000;

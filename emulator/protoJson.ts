@@ -8,7 +8,7 @@
  * left out, enums as names or (for `$alt=json;enum-encoding=int`) numbers, int64 as strings.
  */
 import { contract, fieldIndex, hasBehavior, isEnum, isMessage, type FieldSpec } from './contract';
-import type { FieldViolation } from './google-errors';
+import type { FieldViolation } from './googleErrors';
 
 const SIGNED_32 = new Set(['int32', 'sint32', 'sfixed32']);
 const UNSIGNED_32 = new Set(['uint32', 'fixed32']);

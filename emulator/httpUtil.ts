@@ -1,6 +1,6 @@
 /** Small helpers for answering over node:http. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError } from './google-errors';
+import { ApiError } from './googleErrors';
 
 export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}, pretty = true): void {
 	const text = pretty ? JSON.stringify(value, null, 2) : JSON.stringify(value);

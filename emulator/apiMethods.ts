@@ -5,10 +5,10 @@
  */
 import type { ApiCall, EmulatorContext } from './context';
 import type { Deployments } from './deployments';
-import { createEndpoint, deleteEndpoint, getEndpoint, listEndpoints, requireEndpoint, updateEndpoint } from './endpoints-api';
-import { notFound } from './google-errors';
-import { deleteModel, deleteModelVersion, getModel, listModels, listModelVersions, requireModel, uploadModel, type ModelRef } from './models-api';
-import { cancelOperation, deleteOperation, getOperation, listOperations, waitOperation } from './operations-api';
+import { createEndpoint, deleteEndpoint, getEndpoint, listEndpoints, requireEndpoint, updateEndpoint } from './endpointsApi';
+import { notFound } from './googleErrors';
+import { deleteModel, deleteModelVersion, getModel, listModels, listModelVersions, requireModel, uploadModel, type ModelRef } from './modelsApi';
+import { cancelOperation, deleteOperation, getOperation, listOperations, waitOperation } from './operationsApi';
 
 export type ControlHandler = (call: ApiCall) => Record<string, unknown> | Promise<Record<string, unknown>>;
 

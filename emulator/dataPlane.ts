@@ -6,11 +6,11 @@ import { randomInt } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import type { EmulatorContext } from './context';
 import type { Binding } from './contract';
-import { requireEndpoint } from './endpoints-api';
-import { ApiError } from './google-errors';
+import { requireEndpoint } from './endpointsApi';
+import { ApiError } from './googleErrors';
 import { timestamp } from './ids';
-import { readBody } from './http-util';
-import type { ForwardedEntry } from './request-log';
+import { readBody } from './httpUtil';
+import type { ForwardedEntry } from './requestLog';
 import type { DeployedModelRecord, EndpointRecord } from './resources';
 
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;

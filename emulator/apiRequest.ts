@@ -4,8 +4,8 @@
  * checked against the request message before the method runs.
  */
 import { contract, fieldIndex, isMessage, type Binding, type FieldSpec } from './contract';
-import { ApiError, fieldViolations, invalidPayload, type FieldViolation } from './google-errors';
-import { missingRequired, ProtoJsonReader } from './proto-json';
+import { ApiError, fieldViolations, invalidPayload, type FieldViolation } from './googleErrors';
+import { missingRequired, ProtoJsonReader } from './protoJson';
 
 /** Google's system parameters (each also spelled with a leading `$`), which bind to no request field. */
 const SYSTEM_PARAMETERS = new Set(['alt', 'fields', 'key', 'prettyPrint', 'quotaUser', 'callback', 'upload_protocol', 'uploadType', 'access_token', 'oauth_token', '.xgafv', 'userIp', 'trace']);

@@ -1,10 +1,10 @@
 /** EndpointService: create, get, list, update, delete, and traffic splits. Deploy and undeploy live in deployments.ts. */
 import { typeUrl, type ApiCall, type EmulatorContext } from './context';
-import { ApiError, fieldViolations, notFound, type FieldViolation } from './google-errors';
+import { ApiError, fieldViolations, notFound, type FieldViolation } from './googleErrors';
 import { isValidResourceId, newFreeId, parseDuration } from './ids';
-import { asRecord } from './http-util';
+import { asRecord } from './httpUtil';
 import { filterPredicate, listResponse, page } from './listing';
-import { completeQuickOperation, finishedDeleteOperation } from './operations-api';
+import { completeQuickOperation, finishedDeleteOperation } from './operationsApi';
 import { newEtag, type EndpointRecord } from './resources';
 
 const DEFAULT_INFERENCE_TIMEOUT_MS = 600_000;

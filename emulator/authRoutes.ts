@@ -1,9 +1,9 @@
 /** The token endpoints: OAuth JWT-bearer grant, the metadata server, and IAM :generateAccessToken. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorContext } from './context';
-import { ApiError } from './google-errors';
-import { readBody, sendJson } from './http-util';
-import type { ServiceAccount } from './service-account';
+import { ApiError } from './googleErrors';
+import { readBody, sendJson } from './httpUtil';
+import type { ServiceAccount } from './serviceAccount';
 import { CLOUD_PLATFORM_SCOPE, OAuthError, verifyAssertion } from './tokens';
 import { parseDuration } from './ids';
 
