@@ -32,7 +32,7 @@ import {
 } from './operations';
 import type { OperationType } from './operationTypes';
 import type { ControlPlane } from './resources/controlPlane';
-import type { ListOptions } from './resources/listQuery';
+import type { ListOptions } from './listQuery';
 import { dedicatedInvokeBaseUrl } from './resources/dataPlane';
 import {
 	applyTrafficToDeployed,
@@ -59,7 +59,7 @@ import {
 	type WaitForDnsOptions,
 } from './resources/endpoints';
 import { deleteModel, deleteModelVersion, getModel, listModels, listModelVersions, uploadModel } from './resources/models';
-import { resourceName } from './resources/names';
+import { resourceName } from './names';
 import type {
 	CreateEndpointInput,
 	DeployedModel,

@@ -8,7 +8,7 @@
 export { clearVertexClientCache, getVertexClient, VertexClient, type VertexClientOptions } from './client';
 export type { VertexCredential } from './auth';
 export type { CallOptions } from './http';
-export type { ListOptions } from './resources/listQuery';
+export type { ListOptions } from './listQuery';
 export type { WaitOptions } from './operations';
 export type { DeleteEndpointOptions, WaitForDnsOptions } from './resources/endpoints';
 export { closeSharedAgent } from './transport';
@@ -71,7 +71,7 @@ export {
 	type IfDeployed,
 	type TrafficRequest,
 } from './resources/deployedCopies';
-export { resourceId } from './resources/names';
+export { resourceId } from './names';
 export { deployedModelIds } from './resources/endpoints';
 export { collectPages, type Page } from './resources/pages';
 

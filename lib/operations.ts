@@ -5,8 +5,8 @@
 import { fieldRef, messageParts, VertexOperationError, VertexValidationError } from './errors';
 import type { CallOptions, HttpSender } from './http';
 import type { OperationType } from './operationTypes';
-import { listQuery, type ListOptions } from './resources/listQuery';
-import { scopedApiUrl } from './resources/names';
+import { listQuery, type ListOptions } from './listQuery';
+import { scopedApiUrl } from './names';
 import { pollUntil } from './polling';
 import { OPERATION_NAME, OPERATION_OWNER } from './rules/ids';
 import { GRPC_CODE_NAMES } from './schemas/common';

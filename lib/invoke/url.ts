@@ -1,6 +1,6 @@
 import { VertexValidationError } from '../errors';
 import { assertRequestUrl, normalizeBaseUrl } from '../hosts';
-import { ENDPOINT_NAME_PATTERN } from '../resources/names';
+import { ENDPOINT_NAME_PATTERN } from '../names';
 import { DEPLOYED_MODEL_ID_PATTERN } from '../schemas/common';
 import { quoteForMessage } from '../secrets';
 import { checkInvokePath } from './path';

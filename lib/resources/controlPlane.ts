@@ -1,6 +1,6 @@
 /** What every control-plane call needs: who sends, where to, and for which project and location. */
 import type { OperationsContext } from '../operations';
-import { scopedApiUrl, type ResourceScope } from './names';
+import { scopedApiUrl, type ResourceScope } from '../names';
 
 export interface ControlPlane extends OperationsContext, ResourceScope {
 	location: string;

@@ -19,7 +19,7 @@ import { parseInput } from '../schemas/validate';
 import type { Model } from '../schemas/model';
 import { deployModel, getEndpoint, undeployModels, updateTrafficSplit } from './endpoints';
 import { getModel } from './models';
-import { resourceId } from './names';
+import { resourceId } from '../names';
 import type { ControlPlane } from './controlPlane';
 import { trafficSplitGiving } from './traffic';
 

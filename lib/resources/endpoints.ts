@@ -21,8 +21,8 @@ import { parseInput } from '../schemas/validate';
 import { pollUntil } from '../polling';
 import { sendJson, withQuery } from '../transport/json';
 import { apiUrl, type ControlPlane } from './controlPlane';
-import { listQuery, type ListOptions } from './listQuery';
-import { parentName, resourceName } from './names';
+import { listQuery, type ListOptions } from '../listQuery';
+import { parentName, resourceName } from '../names';
 import { createOrUseExisting } from './reuse';
 import { trafficSplitForDeploy, trafficSplitForUndeploy } from './traffic';
 

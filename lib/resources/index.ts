@@ -1,5 +1,5 @@
 export { apiUrl, type ControlPlane } from './controlPlane';
-export type { ListOptions } from './listQuery';
+export type { ListOptions } from '../listQuery';
 export { dedicatedInvokeBaseUrl } from './dataPlane';
 export {
 	assertDedicated,
@@ -37,6 +37,6 @@ export {
 	resourceName,
 	scopedApiUrl,
 	type ResourceScope,
-} from './names';
+} from '../names';
 export { createOrUseExisting, type IfExists } from './reuse';
 export { trafficSplitForDeploy, trafficSplitForUndeploy, trafficSplitGiving } from './traffic';

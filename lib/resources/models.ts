@@ -7,8 +7,8 @@ import { listModelsResponseSchema, modelSchema, uploadModelInputSchema, type Mod
 import { operationSchema, type Operation } from '../schemas/operation';
 import { sendJson, withQuery } from '../transport/json';
 import { apiUrl, type ControlPlane } from './controlPlane';
-import { parentName, resourceName } from './names';
-import { listQuery, type ListOptions } from './listQuery';
+import { parentName, resourceName } from '../names';
+import { listQuery, type ListOptions } from '../listQuery';
 import { collectPages } from './pages';
 import { createOrUseExisting } from './reuse';
 

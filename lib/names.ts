@@ -7,10 +7,10 @@
  * version id or alias, an operation number. So no name can hold a dot segment (raw or percent-encoded), a "?" or
  * "#", a backslash, an encoded slash or anything else that would send the request somewhere else.
  */
-import { fieldRef, messageParts, VertexValidationError } from '../errors';
-import { assertRequestUrl } from '../hosts';
-import { LOCATION, MODEL_VERSION, PROJECT, RESOURCE_ID } from '../rules/ids';
-import { quoteForMessage } from '../secrets';
+import { fieldRef, messageParts, VertexValidationError } from './errors';
+import { assertRequestUrl } from './hosts';
+import { LOCATION, MODEL_VERSION, PROJECT, RESOURCE_ID } from './rules/ids';
+import { quoteForMessage } from './secrets';
 
 export interface ResourceScope {
 	projectId: string;

@@ -1,6 +1,6 @@
 /** One page of a list call (pageSize / pageToken / filter), checked, as query parameters. */
-import { fieldRef, messageParts, VertexValidationError } from '../errors';
-import type { CallOptions } from '../http';
+import { fieldRef, messageParts, VertexValidationError } from './errors';
+import type { CallOptions } from './http';
 
 /** One page of a list call: the query, and the call's signal. */
 export interface ListOptions extends CallOptions {
