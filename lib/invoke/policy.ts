@@ -99,25 +99,38 @@ export function refusedHeaderRule(name: string): RefusedHeaderRule | undefined {
 export interface HeaderProblem {
 	part: 'name' | 'value';
 	message: string;
+	/** What is allowed (VertexValidationError's rule). */
+	rule: string;
 }
+
+/** What a header value may be. */
+export const HEADER_VALUE_RULE = 'one line of Latin-1 text, without control characters';
 
 /** Checks one header against the policy; undefined when it may be sent. */
 export function invokeHeaderProblem(name: string, value: unknown): HeaderProblem | undefined {
 	if (typeof name !== 'string' || !HEADER_NAME_PATTERN.test(name)) {
-		return { part: 'name', message: `Header name ${quoteForMessage(name)} is not valid: use ${HEADER_NAME_RULE}.` };
+		return { part: 'name', message: `Header name ${quoteForMessage(name)} is not valid: use ${HEADER_NAME_RULE}.`, rule: HEADER_NAME_RULE };
 	}
 	const refused = refusedHeaderRule(name);
-	if (refused) return { part: 'name', message: `The ${name} header cannot be set on an invoke request: ${refused.reason}.` };
+	if (refused) {
+		return {
+			part: 'name',
+			message: `The ${name} header cannot be set on an invoke request: ${refused.reason}.`,
+			rule: `a header other than ${refused.shown}`,
+		};
+	}
 	if (typeof value !== 'string' || HEADER_VALUE_CONTROL.test(value)) {
 		return {
 			part: 'value',
 			message: `The value of header ${name} must be one line of text, without line breaks or control characters.`,
+			rule: HEADER_VALUE_RULE,
 		};
 	}
 	if (BEYOND_LATIN_1.test(value)) {
 		return {
 			part: 'value',
 			message: `The value of header ${name} has characters beyond Latin-1 (such as emoji or most non-Latin scripts), which an HTTP header cannot carry: percent-encode or base64 the value.`,
+			rule: HEADER_VALUE_RULE,
 		};
 	}
 	return undefined;
@@ -132,6 +145,9 @@ export function isHeaderValue(value: unknown): value is string {
 
 /** A path as the editor reads it: "/" first, one line. The full grammar is checked by the core. */
 export const INVOKE_PATH_LINE = /^\/[^\p{Cc}]*$/u;
+/** What the core's path grammar allows, in the user's words (the whole grammar is lib/invoke/path.ts). */
+export const INVOKE_PATH_RULE =
+	'a path starting with "/" that names a route of the model server (e.g. "/v1/chat/completions"), without "." or ".." segments, empty segments, "?", "#", backslashes or encoded slashes';
 export const INVOKE_PATH_LINE_RULE = 'a path starting with "/", on one line, e.g. /v1/chat/completions';
 
 /**

@@ -4,7 +4,7 @@ import { z } from 'zod/v4';
 import { VERSION_ALIAS } from '../rules/ids';
 import { fieldRef, messageParts } from '../errors';
 import { quoteForMessage } from '../secrets';
-import { siblingsMessage } from './validate';
+import { siblingsMessage, textMatching } from './validate';
 import { blankAsUnset, callerIdSchema, displayNameSchema, durationSchema, int64Schema, labelsSchema, optionalText, serviceAccountEmailSchema } from './common';
 
 const routeSchema = (name: string) =>
@@ -72,7 +72,7 @@ export const modelInputSchema = z.strictObject({
 	displayName: displayNameSchema,
 	description: optionalText,
 	versionDescription: optionalText,
-	versionAliases: z.array(z.string().regex(VERSION_ALIAS.pattern, { error: (issue) => `Version alias ${quoteForMessage(issue.input)} is not valid: use ${VERSION_ALIAS.rule}.` })).optional(),
+	versionAliases: z.array(textMatching(VERSION_ALIAS, (value) => `Version alias ${quoteForMessage(value)} is not valid: use ${VERSION_ALIAS.rule}.`)).optional(),
 	labels: labelsSchema.optional(),
 	artifactUri: optionalText,
 	containerSpec: modelContainerSpecInputSchema,
