@@ -1,6 +1,6 @@
 import { fieldRef, messageParts, VertexValidationError } from '../errors';
 import { quoteForMessage } from '../secrets';
-import { INVOKE_MAX_PATH_LENGTH, INVOKE_PATH_RULE } from './policy';
+import { INVOKE_MAX_PATH_LENGTH, INVOKE_PATH_RULE, LONE_PERCENT } from './policy';
 
 /**
  * Request paths for Vertex's invoke route (`/invoke{path}` reaches the model server as `{path}`).
@@ -21,7 +21,7 @@ import { INVOKE_MAX_PATH_LENGTH, INVOKE_PATH_RULE } from './policy';
 /** Characters encodeURIComponent escapes that a path segment may carry as they are. */
 const KEPT_AS_IS = new Set([':', '@']);
 const CONTROL_CHARACTER = /\p{Cc}/u;
-const MALFORMED_PERCENT = /%(?![0-9A-Fa-f]{2})/;
+const MALFORMED_PERCENT = new RegExp(LONE_PERCENT);
 /** A segment of only what encodeURIComponent keeps, plus KEPT_AS_IS: it is its own encoding and decoding. */
 const PLAIN_SEGMENT = /^[A-Za-z0-9\-_.!~*'():@]+$/;
 

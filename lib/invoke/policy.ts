@@ -150,6 +150,9 @@ export const INVOKE_PATH_RULE =
 	'a path starting with "/" that names a route of the model server (e.g. "/v1/chat/completions"), without "." or ".." segments, empty segments, "?", "#", backslashes or encoded slashes';
 export const INVOKE_PATH_LINE_RULE = 'a path starting with "/", on one line, e.g. /v1/chat/completions';
 
+/** A "%" that starts no %XX escape (source): the path grammar refuses it. */
+export const LONE_PERCENT = '%(?![0-9A-Fa-f]{2})';
+
 /**
  * The refusals of the path grammar that a pattern over the raw text can see, each with what it stands for. Not
  * seen here (checked by the core only): control characters (the editor's one-line check sees raw ones), invalid
@@ -162,7 +165,7 @@ export const INVOKE_PATH_REFUSALS: ReadonlyArray<{ pattern: string; refuses: str
 	{ pattern: String.raw`/(?:\.|%2[eE]){1,2}(?:[/;]|$)`, refuses: '"." and ".." segments, also as %2e' },
 	{ pattern: String.raw`[?#\\]`, refuses: 'a query string, a fragment, a backslash' },
 	{ pattern: '%(?:2[fF]|5[cC])', refuses: 'an encoded slash or backslash' },
-	{ pattern: '%(?![0-9A-Fa-f]{2})', refuses: 'a "%" that starts no escape' },
+	{ pattern: LONE_PERCENT, refuses: 'a "%" that starts no escape' },
 ];
 
 /** One regular expression (source, no flags) that matches a path the core refuses, for an editor check. */

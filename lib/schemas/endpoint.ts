@@ -1,7 +1,7 @@
 /** Endpoint, DeployedModel, DedicatedResources, MachineSpec and traffic splits. */
 import { z } from 'zod/v4';
 
-import { DEPLOYED_MODEL_NUMBER, NEW_TRAFFIC_SPLIT_KEY } from '../rules/ids';
+import { DEPLOYED_MODEL_NUMBER, MACHINE_TYPE, NEW_TRAFFIC_SPLIT_KEY } from '../rules/ids';
 import { fieldRef, messageParts } from '../errors';
 import { quoteForMessage } from '../secrets';
 import { siblingsMessage, textMatching, withRule } from './validate';
@@ -52,7 +52,7 @@ export const machineSpecInputSchema = z
 		machineType: z
 			.string()
 			.trim()
-			.regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'machineType must be a Compute Engine machine type such as "n1-standard-4" or "g2-standard-12".' }),
+			.pipe(textMatching(MACHINE_TYPE, () => `machineType must be ${MACHINE_TYPE.rule}.`)),
 		// Typed as string on input (forms hold strings); the enum is enforced at run time with a clear message.
 		acceleratorType: blankAsUnset(
 			z.enum(ACCELERATOR_TYPES, {

@@ -1,7 +1,7 @@
 /** Model and ModelContainerSpec: strict request shapes (typos caught before sending), tolerant answers. */
 import { z } from 'zod/v4';
 
-import { VERSION_ALIAS } from '../rules/ids';
+import { ENV_VAR_NAME, VERSION_ALIAS } from '../rules/ids';
 import { fieldRef, messageParts } from '../errors';
 import { quoteForMessage } from '../secrets';
 import { siblingsMessage, textMatching } from './validate';
@@ -19,9 +19,7 @@ const portSchema = z.strictObject({
 });
 
 const envVarSchema = z.strictObject({
-	name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
-		error: (issue) => `Environment variable name ${quoteForMessage(issue.input)} is not valid: letters, digits and "_", not starting with a digit.`,
-	}),
+	name: textMatching(ENV_VAR_NAME, (value) => `Environment variable name ${quoteForMessage(value)} is not valid: ${ENV_VAR_NAME.rule}.`),
 	value: z.string({ error: 'Environment variable values must be strings.' }),
 });
 
