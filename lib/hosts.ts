@@ -10,14 +10,12 @@ const MULTI_REGIONS = new Set(['us', 'eu']);
 /** Google-owned domains a bearer token may be sent to. */
 const TRUSTED_HOST_SUFFIXES = ['.googleapis.com', '.vertexai.goog'];
 
-const LOCATION_RULE = 'a Vertex AI region such as "us-central1" or "europe-west4", or "global", "us", "eu"';
-
 export function assertLocation(location: string, field = 'location'): string {
 	if (typeof location !== 'string' || !LOCATION.pattern.test(location)) {
 		throw new VertexValidationError(
-			`Location ${quoteForMessage(location)} is not valid: use ${LOCATION_RULE}.`,
+			`Location ${quoteForMessage(location)} is not valid: use ${LOCATION.rule}.`,
 			field,
-			{ rule: LOCATION_RULE },
+			{ rule: LOCATION.rule },
 		);
 	}
 	return location;

@@ -39,8 +39,6 @@ export interface WaitOptions extends CallOptions {
 	initialDelayMs?: number;
 	/** Longest pause between polls (and between retries after transient poll errors); default 20 s. */
 	maxDelayMs?: number;
-	/** @deprecated Ignored: the pause follows the time waited (see initialDelayMs); still accepted. */
-	backoffFactor?: number;
 	/** Called with every polled state. */
 	onProgress?: (operation: Operation) => void;
 	/** Called when a deploy's metadata.deploymentStage changes (once per stage, the first seen included). */

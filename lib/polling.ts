@@ -28,8 +28,6 @@ export interface PollOptions {
 	pauseFirst: boolean;
 	/** Source of jitter in [0, 1); tests pin it. */
 	random?: () => number;
-	/** @deprecated Ignored (the pause follows the time waited); accepted so older callers still compile. */
-	backoffFactor?: number;
 }
 
 export interface PollErrors {

@@ -1,6 +1,6 @@
-import { VertexValidationError } from '../errors';
+import { fieldRef, messageParts, VertexValidationError } from '../errors';
 import { quoteForMessage } from '../secrets';
-import { INVOKE_MAX_PATH_LENGTH } from './policy';
+import { INVOKE_MAX_PATH_LENGTH, INVOKE_PATH_RULE, LONE_PERCENT } from './policy';
 
 /**
  * Request paths for Vertex's invoke route (`/invoke{path}` reaches the model server as `{path}`).
@@ -21,7 +21,7 @@ import { INVOKE_MAX_PATH_LENGTH } from './policy';
 /** Characters encodeURIComponent escapes that a path segment may carry as they are. */
 const KEPT_AS_IS = new Set([':', '@']);
 const CONTROL_CHARACTER = /\p{Cc}/u;
-const MALFORMED_PERCENT = /%(?![0-9A-Fa-f]{2})/;
+const MALFORMED_PERCENT = new RegExp(LONE_PERCENT);
 /** A segment of only what encodeURIComponent keeps, plus KEPT_AS_IS: it is its own encoding and decoding. */
 const PLAIN_SEGMENT = /^[A-Za-z0-9\-_.!~*'():@]+$/;
 
@@ -34,9 +34,9 @@ export interface ValidatedInvokePath {
 
 function invalid(path: string, problem: string, field = 'path'): VertexValidationError {
 	return new VertexValidationError(
-		`Invalid invoke path ${quoteForMessage(path)}: ${problem}. A path starts with "/" and names a route of the ` +
-			'model server, e.g. "/v1/chat/completions".',
+		messageParts`Invalid ${fieldRef(field, 'invoke path')} ${quoteForMessage(path)}: ${problem}. A path starts with "/" and names a route of the model server, e.g. "/v1/chat/completions".`,
 		field,
+		{ rule: INVOKE_PATH_RULE },
 	);
 }
 
@@ -107,8 +107,9 @@ function encodeSegment(path: string, segment: string, field: string): { encoded:
 export function validateInvokePath(path: string, field = 'path'): ValidatedInvokePath {
 	if (typeof path !== 'string' || !path.startsWith('/')) {
 		throw new VertexValidationError(
-			`Invalid invoke path ${quoteForMessage(path)}: it must start with "/", e.g. "/v1/chat/completions".`,
+			messageParts`Invalid ${fieldRef(field, 'invoke path')} ${quoteForMessage(path)}: it must start with "/", e.g. "/v1/chat/completions".`,
 			field,
+			{ rule: INVOKE_PATH_RULE },
 		);
 	}
 	if (path === '/') {
@@ -116,8 +117,9 @@ export function validateInvokePath(path: string, field = 'path'): ValidatedInvok
 	}
 	if (path.length > INVOKE_MAX_PATH_LENGTH) {
 		throw new VertexValidationError(
-			`The invoke path is ${path.length} characters long; at most ${INVOKE_MAX_PATH_LENGTH} are sent (servers refuse longer request lines). Put long data in the body.`,
+			messageParts`The ${fieldRef(field, 'invoke path')} is ${path.length} characters long; at most ${INVOKE_MAX_PATH_LENGTH} are sent (servers refuse longer request lines). Put long data in the body.`,
 			field,
+			{ rule: INVOKE_PATH_RULE },
 		);
 	}
 
@@ -136,8 +138,9 @@ export function validateInvokePath(path: string, field = 'path'): ValidatedInvok
 	const encodedPath = `/${encoded.join('/')}${trailingSlash ? '/' : ''}`;
 	if (encodedPath.length > INVOKE_MAX_PATH_LENGTH) {
 		throw new VertexValidationError(
-			`The invoke path is ${encodedPath.length} characters long once percent-encoded; at most ${INVOKE_MAX_PATH_LENGTH} are sent. Put long data in the body.`,
+			messageParts`The ${fieldRef(field, 'invoke path')} is ${encodedPath.length} characters long once percent-encoded; at most ${INVOKE_MAX_PATH_LENGTH} are sent. Put long data in the body.`,
 			field,
+			{ rule: INVOKE_PATH_RULE },
 		);
 	}
 	return { encoded: encodedPath, segments };
@@ -163,9 +166,10 @@ export function checkInvokePath(path: string, allowedPathPrefixes?: readonly str
 		return segments[segments.length - 1] === '' ? segments.slice(0, -1) : segments;
 	});
 	if (prefixes.some((prefix) => startsWithSegments(validated.segments, prefix))) return validated.encoded;
+	const allowed = allowedPathPrefixes.map((prefix) => quoteForMessage(prefix)).join(', ');
 	throw new VertexValidationError(
-		`The invoke path ${quoteForMessage(path)} is not allowed: it must be one of, or lie under one of, ` +
-			`${allowedPathPrefixes.map((prefix) => quoteForMessage(prefix)).join(', ')}.`,
+		messageParts`The ${fieldRef('path', 'invoke path')} ${quoteForMessage(path)} is not allowed: it must be one of, or lie under one of, the ${fieldRef('allowedPathPrefixes', 'allowed path prefixes')} ${allowed}.`,
 		'path',
+		{ rule: `one of, or under one of, ${allowed}` },
 	);
 }

@@ -99,25 +99,38 @@ export function refusedHeaderRule(name: string): RefusedHeaderRule | undefined {
 export interface HeaderProblem {
 	part: 'name' | 'value';
 	message: string;
+	/** What is allowed (VertexValidationError's rule). */
+	rule: string;
 }
+
+/** What a header value may be. */
+export const HEADER_VALUE_RULE = 'one line of Latin-1 text, without control characters';
 
 /** Checks one header against the policy; undefined when it may be sent. */
 export function invokeHeaderProblem(name: string, value: unknown): HeaderProblem | undefined {
 	if (typeof name !== 'string' || !HEADER_NAME_PATTERN.test(name)) {
-		return { part: 'name', message: `Header name ${quoteForMessage(name)} is not valid: use ${HEADER_NAME_RULE}.` };
+		return { part: 'name', message: `Header name ${quoteForMessage(name)} is not valid: use ${HEADER_NAME_RULE}.`, rule: HEADER_NAME_RULE };
 	}
 	const refused = refusedHeaderRule(name);
-	if (refused) return { part: 'name', message: `The ${name} header cannot be set on an invoke request: ${refused.reason}.` };
+	if (refused) {
+		return {
+			part: 'name',
+			message: `The ${name} header cannot be set on an invoke request: ${refused.reason}.`,
+			rule: `a header other than ${refused.shown}`,
+		};
+	}
 	if (typeof value !== 'string' || HEADER_VALUE_CONTROL.test(value)) {
 		return {
 			part: 'value',
 			message: `The value of header ${name} must be one line of text, without line breaks or control characters.`,
+			rule: HEADER_VALUE_RULE,
 		};
 	}
 	if (BEYOND_LATIN_1.test(value)) {
 		return {
 			part: 'value',
 			message: `The value of header ${name} has characters beyond Latin-1 (such as emoji or most non-Latin scripts), which an HTTP header cannot carry: percent-encode or base64 the value.`,
+			rule: HEADER_VALUE_RULE,
 		};
 	}
 	return undefined;
@@ -132,7 +145,13 @@ export function isHeaderValue(value: unknown): value is string {
 
 /** A path as the editor reads it: "/" first, one line. The full grammar is checked by the core. */
 export const INVOKE_PATH_LINE = /^\/[^\p{Cc}]*$/u;
+/** What the core's path grammar allows, in the user's words (the whole grammar is lib/invoke/path.ts). */
+export const INVOKE_PATH_RULE =
+	'a path starting with "/" that names a route of the model server (e.g. "/v1/chat/completions"), without "." or ".." segments, empty segments, "?", "#", backslashes or encoded slashes';
 export const INVOKE_PATH_LINE_RULE = 'a path starting with "/", on one line, e.g. /v1/chat/completions';
+
+/** A "%" that starts no %XX escape (source): the path grammar refuses it. */
+export const LONE_PERCENT = '%(?![0-9A-Fa-f]{2})';
 
 /**
  * The refusals of the path grammar that a pattern over the raw text can see, each with what it stands for. Not
@@ -146,7 +165,7 @@ export const INVOKE_PATH_REFUSALS: ReadonlyArray<{ pattern: string; refuses: str
 	{ pattern: String.raw`/(?:\.|%2[eE]){1,2}(?:[/;]|$)`, refuses: '"." and ".." segments, also as %2e' },
 	{ pattern: String.raw`[?#\\]`, refuses: 'a query string, a fragment, a backslash' },
 	{ pattern: '%(?:2[fF]|5[cC])', refuses: 'an encoded slash or backslash' },
-	{ pattern: '%(?![0-9A-Fa-f]{2})', refuses: 'a "%" that starts no escape' },
+	{ pattern: LONE_PERCENT, refuses: 'a "%" that starts no escape' },
 ];
 
 /** One regular expression (source, no flags) that matches a path the core refuses, for an editor check. */

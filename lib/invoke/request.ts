@@ -1,8 +1,9 @@
-import { VertexValidationError } from '../errors';
+import { fieldRef, messageParts, VertexValidationError } from '../errors';
 import type { HttpRequest } from '../http';
 import { quoteForMessage } from '../secrets';
 import { checkInvokePath } from './path';
 import {
+	HEADER_VALUE_RULE,
 	INVOKE_MAX_BODY_BYTES,
 	INVOKE_METHODS,
 	invokeHeaderProblem,
@@ -46,6 +47,10 @@ class PreparedInvoke {
 }
 export type { PreparedInvoke };
 
+const HEADERS_RULE = 'an object of header names to text values';
+const BODY_RULE = '{ kind: json, text or bytes, value }';
+const JSON_BODY_RULE = 'a value JSON.stringify can write';
+
 const DEFAULT_CONTENT_TYPES: Record<InvokeBody['kind'], string> = {
 	json: 'application/json',
 	text: 'text/plain; charset=utf-8',
@@ -58,14 +63,14 @@ function checkHeaders(headers: Record<string, string> | undefined): Record<strin
 	const checked = Object.create(null) as Record<string, string>;
 	if (headers === undefined) return checked;
 	if (headers === null || typeof headers !== 'object') {
-		throw new VertexValidationError('The headers must be an object of header names to text values.', 'headers');
+		throw new VertexValidationError(messageParts`The ${fieldRef('headers')} must be an object of header names to text values.`, 'headers', { rule: HEADERS_RULE });
 	}
 	for (const [name, value] of Object.entries(headers)) {
 		const problem = invokeHeaderProblem(name, value);
-		if (problem) throw new VertexValidationError(problem.message, 'headers');
+		if (problem) throw new VertexValidationError(problem.message, 'headers', { rule: problem.rule });
 		const lowerName = name.toLowerCase();
 		if (lowerName in checked) {
-			throw new VertexValidationError(`Header ${name} is given twice (header names ignore case).`, 'headers');
+			throw new VertexValidationError(messageParts`Header ${name} is given twice in the ${fieldRef('headers')} (header names ignore case).`, 'headers', { rule: 'each header name once' });
 		}
 		checked[lowerName] = value;
 	}
@@ -79,43 +84,44 @@ function serializeBody(body: InvokeBody): { bytes: Uint8Array | string; size: nu
 			try {
 				text = JSON.stringify(body.value);
 			} catch (error) {
-				throw new VertexValidationError(`The JSON body cannot be serialised: ${(error as Error).message}.`, 'body');
+				throw new VertexValidationError(messageParts`The JSON ${fieldRef('body')} cannot be serialised: ${(error as Error).message}.`, 'body', { rule: JSON_BODY_RULE });
 			}
 			if (text === undefined) {
-				throw new VertexValidationError('The JSON body has no JSON value (it is undefined or a function).', 'body');
+				throw new VertexValidationError(messageParts`The JSON ${fieldRef('body')} has no JSON value (it is undefined or a function).`, 'body', { rule: JSON_BODY_RULE });
 			}
 			return { bytes: text, size: Buffer.byteLength(text) };
 		}
 		case 'text':
-			if (typeof body.value !== 'string') throw new VertexValidationError('A text body must be a string.', 'body');
+			if (typeof body.value !== 'string') throw new VertexValidationError(messageParts`A text ${fieldRef('body')} must be a string.`, 'body', { rule: 'a string' });
 			return { bytes: body.value, size: Buffer.byteLength(body.value) };
 		case 'bytes':
 			if (!(body.value instanceof Uint8Array)) {
-				throw new VertexValidationError('A bytes body must be a Uint8Array or Buffer.', 'body');
+				throw new VertexValidationError(messageParts`A bytes ${fieldRef('body')} must be a Uint8Array or Buffer.`, 'body', { rule: 'a Uint8Array or Buffer' });
 			}
 			return { bytes: body.value, size: body.value.byteLength };
 		default:
 			throw new VertexValidationError(
-				`Unknown body kind ${quoteForMessage((body as { kind?: unknown }).kind)}; use json, text or bytes.`,
+				messageParts`Unknown ${fieldRef('body', 'body')} kind ${quoteForMessage((body as { kind?: unknown }).kind)}; use json, text or bytes.`,
 				'body',
+				{ rule: BODY_RULE },
 			);
 	}
 }
 
 /** The body's bytes and its content type (the caller's header wins), checked against the size limit. */
 function checkBody(body: InvokeBody, callerHeaders: Readonly<Record<string, string>>): { bytes: Uint8Array | string; contentType: string } {
-	if (body === null || typeof body !== 'object') throw new VertexValidationError('The body must be { kind, value }.', 'body');
+	if (body === null || typeof body !== 'object') throw new VertexValidationError(messageParts`The ${fieldRef('body')} must be { kind, value }.`, 'body', { rule: BODY_RULE });
 	const serialized = serializeBody(body);
 	if (serialized.size > INVOKE_MAX_BODY_BYTES) {
 		throw new VertexValidationError(
-			`The request body is ${serialized.size} bytes; Vertex dedicated endpoints accept at most ` +
-				`${INVOKE_MAX_BODY_BYTES} bytes (10 MB).`,
+			messageParts`The request ${fieldRef('body')} is ${serialized.size} bytes; Vertex dedicated endpoints accept at most ${INVOKE_MAX_BODY_BYTES} bytes (10 MB).`,
 			'body',
+			{ rule: `at most ${INVOKE_MAX_BODY_BYTES} bytes` },
 		);
 	}
 	const contentType = body.kind === 'json' ? undefined : body.contentType;
 	if (contentType !== undefined && !isHeaderValue(contentType)) {
-		throw new VertexValidationError('The body content type must be one line of Latin-1 text.', 'body');
+		throw new VertexValidationError(messageParts`The ${fieldRef('body')} content type must be one line of Latin-1 text.`, 'body', { rule: HEADER_VALUE_RULE });
 	}
 	return { bytes: serialized.bytes, contentType: callerHeaders['content-type'] ?? (contentType || DEFAULT_CONTENT_TYPES[body.kind]) };
 }
@@ -123,7 +129,7 @@ function checkBody(body: InvokeBody, callerHeaders: Readonly<Record<string, stri
 function checkTimeout(timeoutMs: number | undefined): number {
 	if (timeoutMs === undefined) return INVOKE_DEFAULT_TIMEOUT_MS;
 	if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-		throw new VertexValidationError('The timeout must be a positive number of milliseconds.', 'timeoutMs');
+		throw new VertexValidationError(messageParts`The ${fieldRef('timeoutMs', 'timeout')} must be a positive number of milliseconds.`, 'timeoutMs', { rule: 'a positive number of milliseconds' });
 	}
 	return timeoutMs;
 }
@@ -131,8 +137,9 @@ function checkTimeout(timeoutMs: number | undefined): number {
 function checkMethod(method: InvokeMethod): InvokeMethod {
 	if (!INVOKE_METHODS.includes(method)) {
 		throw new VertexValidationError(
-			`Method ${quoteForMessage(method)} is not supported by invoke; use ${INVOKE_METHODS.join(', ')}.`,
+			messageParts`${fieldRef('method', 'Method')} ${quoteForMessage(method)} is not supported by invoke; use ${INVOKE_METHODS.join(', ')}.`,
 			'method',
+			{ rule: INVOKE_METHODS.join(', ') },
 		);
 	}
 	return method;
@@ -145,7 +152,7 @@ function checkMethod(method: InvokeMethod): InvokeMethod {
  */
 export function prepareInvoke(input: InvokeInput): PreparedInvoke {
 	if (input === null || typeof input !== 'object') {
-		throw new VertexValidationError('The invoke input must be an object such as { endpoint, path, body }.', 'input');
+		throw new VertexValidationError('The invoke input must be an object such as { endpoint, path, body }.', 'input', { rule: 'an object such as { endpoint, path, body }' });
 	}
 	const method = checkMethod(input.method ?? 'POST');
 	const encodedPath = checkInvokePath(input.path, input.allowedPathPrefixes);

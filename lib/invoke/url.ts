@@ -1,7 +1,7 @@
-import { VertexValidationError } from '../errors';
+import { fieldRef, messageParts, VertexValidationError } from '../errors';
 import { assertRequestUrl, normalizeBaseUrl } from '../hosts';
 import { ENDPOINT_NAME_PATTERN } from '../names';
-import { DEPLOYED_MODEL_ID_PATTERN } from '../schemas/common';
+import { DEPLOYED_MODEL_ID, ENDPOINT_REF } from '../rules/ids';
 import { quoteForMessage } from '../secrets';
 import { checkInvokePath } from './path';
 import { INVOKE_API_VERSIONS, type InvokeApiVersion } from './policy';
@@ -40,8 +40,9 @@ export function checkApiVersion(apiVersion: InvokeApiVersion | undefined): Invok
 	const version = apiVersion ?? 'v1';
 	if (!INVOKE_API_VERSIONS.includes(version)) {
 		throw new VertexValidationError(
-			`Unknown API version ${quoteForMessage(version)}; use ${INVOKE_API_VERSIONS.join(' or ')}.`,
+			messageParts`Unknown ${fieldRef('apiVersion', 'API version')} ${quoteForMessage(version)}; use ${INVOKE_API_VERSIONS.join(' or ')}.`,
 			'apiVersion',
+			{ rule: INVOKE_API_VERSIONS.join(' or ') },
 		);
 	}
 	return version;
@@ -50,11 +51,11 @@ export function checkApiVersion(apiVersion: InvokeApiVersion | undefined): Invok
 /** The deployed model id to pin, or undefined for the traffic split ('' = not set). */
 export function checkDeployedModelId(deployedModelId: string | undefined): string | undefined {
 	if (deployedModelId === undefined || deployedModelId === '') return undefined;
-	if (typeof deployedModelId !== 'string' || !DEPLOYED_MODEL_ID_PATTERN.test(deployedModelId)) {
+	if (typeof deployedModelId !== 'string' || !DEPLOYED_MODEL_ID.pattern.test(deployedModelId)) {
 		throw new VertexValidationError(
-			`Invalid deployed model id ${quoteForMessage(deployedModelId)}: it is a number such as ` +
-				'"1206978444030640128" (see the endpoint\'s deployedModels).',
+			messageParts`Invalid ${fieldRef('deployedModelId', 'deployed model id')} ${quoteForMessage(deployedModelId)}: it is a number such as "1206978444030640128" (see the endpoint's deployedModels).`,
 			'deployedModelId',
+			{ rule: DEPLOYED_MODEL_ID.rule },
 		);
 	}
 	return deployedModelId;
@@ -77,7 +78,7 @@ export function invokeUrl(
 	apiVersion: InvokeApiVersion,
 ): string {
 	if (!ENCODED_PATH.test(encodedPath)) {
-		throw new VertexValidationError('The invoke path was not encoded by checkInvokePath.', 'path');
+		throw new VertexValidationError(messageParts`The ${fieldRef('path', 'invoke path')} was not encoded by checkInvokePath.`, 'path', { rule: 'a path encoded by checkInvokePath' });
 	}
 	return `${invokeTarget(baseUrl, endpointName, deployedModelId, apiVersion)}invoke${encodedPath}`;
 }
@@ -108,9 +109,9 @@ function checkTarget(baseUrl: string, endpointName: string, deployedModelId: str
 	const scope = typeof endpointName === 'string' ? ENDPOINT_NAME_PATTERN.exec(endpointName) : null;
 	if (!scope) {
 		throw new VertexValidationError(
-			`Invalid endpoint name ${quoteForMessage(endpointName)}: expected ` +
-				'"projects/{project}/locations/{location}/endpoints/{endpoint id}".',
+			messageParts`Invalid ${fieldRef('endpoint', 'endpoint name')} ${quoteForMessage(endpointName)}: expected "projects/{project}/locations/{location}/endpoints/{endpoint id}".`,
 			'endpoint',
+			{ rule: ENDPOINT_REF.rule },
 		);
 	}
 	const base = `${normalizeBaseUrl(baseUrl, 'baseUrl')}/${apiVersion}`;

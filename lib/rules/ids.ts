@@ -54,7 +54,10 @@ export const PROJECT = idRule(
 );
 
 /** A location: us-central1, europe-west4, northamerica-northeast1, global, us, eu... */
-export const LOCATION = idRule('[a-z][a-z0-9]{0,29}(?:-[a-z0-9]{1,29}){0,4}', 'a Google Cloud location such as us-central1');
+export const LOCATION = idRule(
+	'[a-z][a-z0-9]{0,29}(?:-[a-z0-9]{1,29}){0,4}',
+	'a Vertex AI region such as "us-central1" or "europe-west4", or "global", "us", "eu"',
+);
 
 /** A model version id: a number Vertex counts up from 1. */
 export const MODEL_VERSION_ID = idRule(NUMBER, 'a model version number such as 2');
@@ -81,6 +84,12 @@ export const OPERATION_ID = idRule('[0-9]{1,20}', 'an operation number');
 
 /** A service account's email (name@project.iam.gserviceaccount.com); its shape only, IAM checks the rest. */
 export const SERVICE_ACCOUNT_EMAIL = idRule('[^@\\s]+@[^@\\s]+\\.[^@\\s]+', 'a service account email such as name@my-project.iam.gserviceaccount.com');
+
+/** Compute Engine machine types: n1-standard-4, g2-standard-12, a3-highgpu-8g, ct5lp-hightpu-4t... */
+export const MACHINE_TYPE = idRule('[a-z0-9]+(?:-[a-z0-9]+)+', 'a Compute Engine machine type such as n1-standard-4 or g2-standard-12');
+
+/** A container's environment variable name (ModelContainerSpec.env): a C identifier. */
+export const ENV_VAR_NAME = idRule('[A-Za-z_][A-Za-z0-9_]*', 'letters, digits and "_", not starting with a digit');
 
 /** Label keys: a lowercase letter first, up to 63 lowercase letters, digits, "_" or "-" (international letters allowed). */
 export const LABEL_KEY = idRule('[\\p{Ll}\\p{Lo}][\\p{Ll}\\p{Lo}\\p{N}_-]{0,62}', 'a lowercase letter, then up to 62 lowercase letters, digits, "_" or "-"', 'u');

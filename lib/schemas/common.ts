@@ -1,11 +1,11 @@
 /** Building blocks shared by the request schemas: ids, durations, int64, labels, enums. */
 import { z } from 'zod/v4';
 
-import { CALLER_ID, DEPLOYED_MODEL_ID, LABEL_KEY, LABEL_VALUE, SERVICE_ACCOUNT_EMAIL } from '../rules/ids';
+import { CALLER_ID, LABEL_KEY, LABEL_VALUE, SERVICE_ACCOUNT_EMAIL } from '../rules/ids';
 import { quoteForMessage } from '../secrets';
 
-/** Kept for lib/invoke/url.ts, which checks a deployed model id with it. */
-export const DEPLOYED_MODEL_ID_PATTERN = DEPLOYED_MODEL_ID.pattern;
+import { textMatching, withRule } from './validate';
+
 
 /** Vertex's display names: required, up to 128 characters. */
 export const displayNameSchema = z
@@ -15,7 +15,7 @@ export const displayNameSchema = z
 	.max(128, { error: 'displayName can be at most 128 characters.' });
 
 export function callerIdSchema(kind: 'modelId' | 'endpointId') {
-	return z.string().regex(CALLER_ID.pattern, { error: (issue) => `${kind} ${quoteForMessage(issue.input)} is not valid: use ${CALLER_ID.rule}.` });
+	return textMatching(CALLER_ID, (value) => `${kind} ${quoteForMessage(value)} is not valid: use ${CALLER_ID.rule}.`);
 }
 
 export const ACCELERATOR_TYPES = [
@@ -74,13 +74,14 @@ export function durationSeconds(value: string): number | undefined {
  * `name` appears in the message.
  */
 export function durationSchema(name: string, minSeconds: number, maxSeconds: number) {
-	const rule = `${name} must be a duration like "600s" (or a number of seconds) between ${minSeconds} and ${maxSeconds} seconds`;
+	const allowed = `a duration like "600s" (or a number of seconds) between ${minSeconds} and ${maxSeconds} seconds`;
+	const rule = `${name} must be ${allowed}`;
 	return z
 		.union([z.string(), z.number()], { error: `${rule}.` })
 		.transform((value, ctx) => {
 			const seconds = typeof value === 'number' ? value : durationSeconds(value);
 			if (seconds === undefined || !Number.isFinite(seconds) || seconds < minSeconds || seconds > maxSeconds) {
-				ctx.addIssue({ code: 'custom', message: `${rule}; got ${quoteForMessage(value)}.` });
+				ctx.addIssue({ code: 'custom', message: `${rule}; got ${quoteForMessage(value)}.`, ...withRule(allowed) });
 				return z.NEVER;
 			}
 			return `${seconds}s`;
@@ -93,7 +94,7 @@ export function int64Schema(name: string) {
 	return z.union([z.string(), z.number()], { error: `${rule}.` }).transform((value, ctx) => {
 		const text = typeof value === 'number' ? (Number.isSafeInteger(value) ? String(value) : '') : value.trim();
 		if (!/^\d+$/.test(text)) {
-			ctx.addIssue({ code: 'custom', message: `${rule}; got ${quoteForMessage(value)}.` });
+			ctx.addIssue({ code: 'custom', message: `${rule}; got ${quoteForMessage(value)}.`, ...withRule('a whole number') });
 			return z.NEVER;
 		}
 		return text;
@@ -126,6 +127,7 @@ export const labelsSchema = z
 					code: 'custom',
 					path: [key],
 					message: `Label key ${quoteForMessage(key)} is not valid: use ${LABEL_KEY.rule}.`,
+					...withRule(LABEL_KEY.rule),
 				});
 			}
 			if (!LABEL_VALUE.pattern.test(value)) {
@@ -133,11 +135,10 @@ export const labelsSchema = z
 					code: 'custom',
 					path: [key],
 					message: `Label value ${quoteForMessage(value)} of ${quoteForMessage(key)} is not valid: use ${LABEL_VALUE.rule}.`,
+					...withRule(LABEL_VALUE.rule),
 				});
 			}
 		}
 	});
 
-export const serviceAccountEmailSchema = z
-	.string()
-	.regex(SERVICE_ACCOUNT_EMAIL.pattern, { error: `serviceAccount must be ${SERVICE_ACCOUNT_EMAIL.rule}.` });
+export const serviceAccountEmailSchema = textMatching(SERVICE_ACCOUNT_EMAIL, () => `serviceAccount must be ${SERVICE_ACCOUNT_EMAIL.rule}.`);

@@ -1,10 +1,10 @@
 /** Endpoint, DeployedModel, DedicatedResources, MachineSpec and traffic splits. */
 import { z } from 'zod/v4';
 
-import { DEPLOYED_MODEL_NUMBER, NEW_TRAFFIC_SPLIT_KEY } from '../rules/ids';
+import { DEPLOYED_MODEL_NUMBER, MACHINE_TYPE, NEW_TRAFFIC_SPLIT_KEY } from '../rules/ids';
 import { fieldRef, messageParts } from '../errors';
 import { quoteForMessage } from '../secrets';
-import { siblingsMessage } from './validate';
+import { siblingsMessage, textMatching, withRule } from './validate';
 import {
 	ACCELERATOR_TYPES,
 	type AcceleratorType,
@@ -33,6 +33,7 @@ export const trafficSplitSchema = z.record(z.string(), percentSchema).superRefin
 				code: 'custom',
 				path: [key],
 				message: `Traffic split key ${quoteForMessage(key)} is not a deployed model id (digits; "0" means the model being deployed).`,
+				...withRule(NEW_TRAFFIC_SPLIT_KEY.rule),
 			});
 		}
 	}
@@ -41,6 +42,7 @@ export const trafficSplitSchema = z.record(z.string(), percentSchema).superRefin
 		ctx.addIssue({
 			code: 'custom',
 			message: `trafficSplit must add up to 100; its values add up to ${total}.`,
+			...withRule('whole percentages adding up to 100'),
 		});
 	}
 });
@@ -50,7 +52,7 @@ export const machineSpecInputSchema = z
 		machineType: z
 			.string()
 			.trim()
-			.regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'machineType must be a Compute Engine machine type such as "n1-standard-4" or "g2-standard-12".' }),
+			.pipe(textMatching(MACHINE_TYPE, () => `machineType must be ${MACHINE_TYPE.rule}.`)),
 		// Typed as string on input (forms hold strings); the enum is enforced at run time with a clear message.
 		acceleratorType: blankAsUnset(
 			z.enum(ACCELERATOR_TYPES, {
@@ -171,9 +173,10 @@ export const deployModelInputSchema = z
 
 export const undeployModelInputSchema = z.strictObject({
 	endpoint: z.string().min(1, { error: 'endpoint is required.' }),
-	deployedModelId: z.string().regex(DEPLOYED_MODEL_NUMBER.pattern, {
-		error: (issue) => `deployedModelId ${quoteForMessage(issue.input)} is not valid: it is the number Vertex gave the deployed model.`,
-	}),
+	deployedModelId: textMatching(
+		DEPLOYED_MODEL_NUMBER,
+		(value) => `deployedModelId ${quoteForMessage(value)} is not valid: it is the number Vertex gave the deployed model.`,
+	),
 	trafficSplit: trafficSplitSchema.optional(),
 });
 

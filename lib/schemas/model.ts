@@ -1,10 +1,10 @@
 /** Model and ModelContainerSpec: strict request shapes (typos caught before sending), tolerant answers. */
 import { z } from 'zod/v4';
 
-import { VERSION_ALIAS } from '../rules/ids';
+import { ENV_VAR_NAME, VERSION_ALIAS } from '../rules/ids';
 import { fieldRef, messageParts } from '../errors';
 import { quoteForMessage } from '../secrets';
-import { siblingsMessage } from './validate';
+import { siblingsMessage, textMatching } from './validate';
 import { blankAsUnset, callerIdSchema, displayNameSchema, durationSchema, int64Schema, labelsSchema, optionalText, serviceAccountEmailSchema } from './common';
 
 const routeSchema = (name: string) =>
@@ -19,9 +19,7 @@ const portSchema = z.strictObject({
 });
 
 const envVarSchema = z.strictObject({
-	name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
-		error: (issue) => `Environment variable name ${quoteForMessage(issue.input)} is not valid: letters, digits and "_", not starting with a digit.`,
-	}),
+	name: textMatching(ENV_VAR_NAME, (value) => `Environment variable name ${quoteForMessage(value)} is not valid: ${ENV_VAR_NAME.rule}.`),
 	value: z.string({ error: 'Environment variable values must be strings.' }),
 });
 
@@ -72,7 +70,7 @@ export const modelInputSchema = z.strictObject({
 	displayName: displayNameSchema,
 	description: optionalText,
 	versionDescription: optionalText,
-	versionAliases: z.array(z.string().regex(VERSION_ALIAS.pattern, { error: (issue) => `Version alias ${quoteForMessage(issue.input)} is not valid: use ${VERSION_ALIAS.rule}.` })).optional(),
+	versionAliases: z.array(textMatching(VERSION_ALIAS, (value) => `Version alias ${quoteForMessage(value)} is not valid: use ${VERSION_ALIAS.rule}.`)).optional(),
 	labels: labelsSchema.optional(),
 	artifactUri: optionalText,
 	containerSpec: modelContainerSpecInputSchema,

@@ -1,6 +1,6 @@
 import { NodeOperationError, type INode } from 'n8n-workflow';
 
-import { SERVICE_ACCOUNT_EMAIL, type AcceleratorType, type DeployInput, type DeployModelInput, type IfDeployed, type TrafficRequest } from '../../lib';
+import { MACHINE_TYPE, SERVICE_ACCOUNT_EMAIL, type AcceleratorType, type DeployInput, type DeployModelInput, type IfDeployed, type TrafficRequest } from '../../lib';
 import { waitSettings, type WaitSettings } from '../shared/operation';
 import { modelOfItem, trafficSplitOf } from '../shared/parameters';
 import type { ParameterReader } from '../shared/read';
@@ -23,9 +23,6 @@ export const CORE_FIELDS: Record<string, string> = {
 	trafficSplit: 'trafficSplit',
 	resumeOperation: 'options.resumeOperationName',
 };
-
-/** Compute Engine machine types: n1-standard-4, g2-standard-12, a3-highgpu-8g, ct5lp-hightpu-4t... */
-const MACHINE_TYPE = /^[a-z0-9]+(-[a-z0-9]+)+$/;
 
 /** One item's deploy, read and checked before any item sends a request: exactly what its run sends. */
 export interface PreparedDeploy {
@@ -75,8 +72,8 @@ function deployRequest(read: ParameterReader, i: number, endpoint: string, model
 				machineSpec: {
 					machineType: read.text(i, 'machineType', {
 						required: true,
-						pattern: MACHINE_TYPE,
-						rule: 'a Compute Engine machine type such as n1-standard-4 or g2-standard-12',
+						pattern: MACHINE_TYPE.pattern,
+						rule: MACHINE_TYPE.rule,
 					}),
 					...(acceleratorType === 'none'
 						? {}

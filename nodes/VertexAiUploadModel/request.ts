@@ -1,4 +1,4 @@
-import { CALLER_ID, MODEL_NAME, SERVICE_ACCOUNT_EMAIL, VERSION_ALIAS, type IfExists, type UploadModelInput } from '../../lib';
+import { CALLER_ID, ENV_VAR_NAME, MODEL_NAME, SERVICE_ACCOUNT_EMAIL, VERSION_ALIAS, type IfExists, type UploadModelInput } from '../../lib';
 import { waitSettings, type WaitSettings } from '../shared/operation';
 import { labelsOf, SERVER_ROUTE, SERVER_ROUTE_RULE } from '../shared/parameters';
 import type { ParameterReader } from '../shared/read';
@@ -32,7 +32,6 @@ export const CORE_FIELDS: Record<string, string> = {
 };
 
 const GCS_URI = /^gs:\/\/[a-z0-9][a-z0-9._-]{1,221}[a-z0-9](\/[^\s\p{Cc}]*)?$/u;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** One item's upload, read and checked before any item sends a request: exactly what its run sends. */
 export interface PreparedUpload {
@@ -67,7 +66,7 @@ function uploadRequest(read: ParameterReader, i: number): UploadModelInput {
 		read.text(i, name, { required, pattern: SERVER_ROUTE, rule: SERVER_ROUTE_RULE }) || undefined;
 	const env = keyValuePairs(read, i, 'environmentVariables.variable', {
 		nameField: 'name',
-		name: { pattern: ENV_NAME, rule: 'letters, digits and "_", not starting with a digit' },
+		name: { pattern: ENV_VAR_NAME.pattern, rule: ENV_VAR_NAME.rule },
 	});
 	const containerSpec = {
 		imageUri: read.text(i, 'imageUri', { required: true, pattern: IMAGE_URI, rule: IMAGE_URI_RULE }),

@@ -55,6 +55,14 @@ export const CORPUS = {
 		good: ['name@my-project.iam.gserviceaccount.com', 'deployer@p.iam.gserviceaccount.com', 'a@b.c'],
 		bad: ['name', 'a b@c.d', 'a@b', '@b.c', 'a@@b.c', 'a@b .c'],
 	},
+	MACHINE_TYPE: {
+		good: ['n1-standard-4', 'g2-standard-12', 'a3-highgpu-8g', 'ct5lp-hightpu-4t', 'e2-micro'],
+		bad: ['n1', 'N1-standard-4', 'n1-standard-', '-n1-standard', 'n1--standard', 'n1_standard_4', long(5000, 'a') + '!'],
+	},
+	ENV_VAR_NAME: {
+		good: ['A', '_', 'MODEL_PATH', 'port_2', `A${long(300, 'b')}`],
+		bad: ['1A', 'A-B', 'A.B', 'A=B', long(5000, 'A') + '-'],
+	},
 	LABEL_KEY: {
 		good: ['env', 'é-x', 'a_b', 'a1', `a${long(62)}`],
 		bad: ['1a', 'Env', '_a', long(64), 'a.b'],
