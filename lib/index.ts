@@ -125,6 +125,7 @@ export {
 	INVOKE_REFUSED_PATH_PATTERN,
 	invokeHeaderProblem,
 	isPreparedInvoke,
+	checkInvokeInput,
 	prepareInvoke,
 	REFUSED_INVOKE_HEADERS,
 	withInvokeBody,

@@ -45,6 +45,7 @@ export {
 export {
 	buildInvokeRequest,
 	isPreparedInvoke,
+	checkInvokeInput,
 	prepareInvoke,
 	withInvokeBody,
 	type InvokeTarget,

@@ -221,3 +221,8 @@ export function buildInvokeRequest(target: InvokeTarget, input: InvokeInput | Pr
 		throwOnHttpError: prepared.throwOnHttpError,
 	};
 }
+
+/** Checks an invoke input against the whole policy and sends nothing: prepareInvoke for a caller that only asks. */
+export function checkInvokeInput(input: InvokeInput): void {
+	prepareInvoke(input);
+}
