@@ -32,14 +32,6 @@ const properties: INodeProperties[] = [
 				description: 'The endpoint\'s labels after the change: they replace all its labels (added with no label, they clear them)',
 			},
 			{
-				displayName: 'Logging Sampling Rate',
-				name: 'loggingSamplingRate',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 4 },
-				default: 1,
-				description: 'Fraction of requests logged, above 0 and at most 1 (1 logs every request). For Request-Response Logging: On.',
-			},
-			{
 				displayName: 'Logging BigQuery Destination',
 				name: 'loggingBigQueryUri',
 				type: 'string',
@@ -47,6 +39,14 @@ const properties: INodeProperties[] = [
 				placeholder: 'e.g. bq://my-project.my_dataset.my_table',
 				description:
 					'Where the logs go: bq://project (a dataset and table are created), bq://project.dataset (a table is created) or bq://project.dataset.table (the dataset must exist, the table must not). For Request-Response Logging: On.',
+			},
+			{
+				displayName: 'Logging Sampling Rate',
+				name: 'loggingSamplingRate',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 4 },
+				default: 1,
+				description: 'Fraction of requests logged, above 0 and at most 1 (1 logs every request). For Request-Response Logging: On.',
 			},
 			{
 				displayName: 'Request-Response Logging',
