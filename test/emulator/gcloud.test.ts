@@ -86,7 +86,7 @@ describe('emulator driven like gcloud', () => {
 		try {
 			const tokenFile = join(config, 'access-token');
 			writeFileSync(tokenFile, token);
-			const env = { ...process.env, CLOUDSDK_CONFIG: config, CLOUDSDK_CORE_DISABLE_PROMPTS: '1', CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: '1' };
+			const env: NodeJS.ProcessEnv = { ...process.env, CLOUDSDK_CONFIG: config, CLOUDSDK_CORE_DISABLE_PROMPTS: '1', CLOUDSDK_CORE_DISABLE_USAGE_REPORTING: '1' };
 			delete env.GOOGLE_APPLICATION_CREDENTIALS;
 			const run = (args: string[]): Promise<string> =>
 				new Promise((resolve, reject) => {
