@@ -50,7 +50,7 @@ export class Router {
 		deployments: Deployments,
 		private readonly admin: AdminActions,
 	) {
-		this.dataPlane = new DataPlane(ctx);
+		this.dataPlane = new DataPlane(ctx, deployments);
 		this.control = controlMethods(ctx, deployments);
 		const methods = Object.entries(contract().methods).map(([method, spec]) => ({ method, bindings: spec.bindings }));
 		this.routes = new RouteTable([...methods, { method: INVOKE_METHOD, bindings: invokeBindings() }]);
