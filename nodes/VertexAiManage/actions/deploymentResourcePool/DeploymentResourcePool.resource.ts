@@ -18,7 +18,7 @@ export const description: INodeProperties[] = [
 		options: [
 			{ name: 'Create', value: 'create', description: 'Create a pool of machines several deployed models share', action: 'Create a deployment resource pool' },
 			{ name: 'Delete', value: 'delete', description: 'Delete a pool no deployed model uses', action: 'Delete a deployment resource pool' },
-			{ name: 'Get', value: 'get', description: 'Get a pool with the deployed models using it', action: 'Get a deployment resource pool' },
+			{ name: 'Get', value: 'get', description: 'Get a pool with its machines and replicas', action: 'Get a deployment resource pool' },
 			{ name: 'Get Many', value: 'getAll', description: 'List the pools of the project and location', action: 'List deployment resource pools' },
 		],
 		default: 'get',

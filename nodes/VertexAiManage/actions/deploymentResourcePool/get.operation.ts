@@ -13,9 +13,7 @@ export function prepare(read: ParameterReader, itemIndex: number): string {
 	return read.locator(itemIndex, 'deploymentResourcePool');
 }
 
-/** The pool as Vertex returns it, with the deployed models using it. */
+/** The pool as Vertex returns it. */
 export async function execute(this: IExecuteFunctions, { index: itemIndex, signal, client, request: pool }: ManageItem<string>): Promise<INodeExecutionData[]> {
-	const found = await client.getDeploymentResourcePool(pool, { signal });
-	const deployedModels = await client.queryPoolDeployedModels(found.name, { signal });
-	return [outputItem(itemIndex, { ...poolJson(found), deployedModels })];
+	return [outputItem(itemIndex, poolJson(await client.getDeploymentResourcePool(pool, { signal })))];
 }
