@@ -81,6 +81,8 @@ describe('emulator live changes, preview API and scale to zero', () => {
 			expect(violations(await mutate('dedicated_resources.machine_spec', { dedicatedResources: { machineSpec: MACHINE, minReplicaCount: 1 } })).map((v) => v.field)).toEqual(['update_mask']);
 			expect(violations(await mutate('enable_container_logging', { dedicatedResources: { machineSpec: MACHINE, minReplicaCount: 1 } })).map((v) => v.field)).toEqual(['update_mask']);
 			expect(violations(await mutate('dedicated_resources.autoscaling_metric_specs', { dedicatedResources: { machineSpec: MACHINE, autoscalingMetricSpecs: [{ metricName: 'x', target: 1 }] } })).map((v) => v.field)).toEqual(['deployed_model.dedicated_resources.autoscaling_metric_specs[0].metric_name']);
+			// v1 has no scale to zero: a mutate's 0 is refused by the method (its REQUIRED check skips the masked resource).
+			expect(violations(await mutate('dedicated_resources.min_replica_count', { dedicatedResources: { machineSpec: MACHINE, minReplicaCount: 0 } })).map((v) => v.field)).toEqual(['deployed_model.dedicated_resources.min_replica_count']);
 			expect(violations(await mutate('dedicated_resources.min_replica_count', { dedicatedResources: { machineSpec: MACHINE, minReplicaCount: 9 } })).map((v) => v.field)).toEqual(['deployed_model.dedicated_resources.max_replica_count']);
 			expect(violations(await api('POST', `/v1/${endpointName}:mutateDeployedModel`, { deployedModel: { id, model: modelName } })).map((v) => v.field)).toEqual(['update_mask']);
 			expect((await api('POST', `/v1/${endpointName}:mutateDeployedModel`, { updateMask: 'disable_container_logging', deployedModel: { id: '999', model: modelName } })).status).toBe(404);
@@ -126,7 +128,7 @@ describe('emulator live changes, preview API and scale to zero', () => {
 			['a scale-to-zero spec with min replicas 1', { ...scaleToZero, minReplicaCount: 1 }, 'deployed_model.dedicated_resources.scale_to_zero_spec'],
 			['min replicas 0 without max replicas', { machineSpec: MACHINE, minReplicaCount: 0 }, 'deployed_model.dedicated_resources.max_replica_count'],
 			['negative min replicas', { ...scaleToZero, minReplicaCount: -1 }, 'deployed_model.dedicated_resources.min_replica_count'],
-			['Pub/Sub labels without the subscription', { minReplicaCount: 1, autoscalingMetricSpecs: [{ metricName: 'pubsub.googleapis.com/subscription/num_undelivered_messages', target: 5, monitoredResourceLabels: { topic: 't' } }] }, 'deployed_model.dedicated_resources.autoscaling_metric_specs[0].monitored_resource_labels'],
+			['Pub/Sub labels without the subscription', { minReplicaCount: 1, autoscalingMetricSpecs: [{ metricName: 'pubsub.googleapis.com/subscription/num_undelivered_messages', target: 5, monitoredResourceLabels: { project_id: 'p' } }] }, 'deployed_model.dedicated_resources.autoscaling_metric_specs[0].monitored_resource_labels'],
 			['labels on a metric other than Pub/Sub', { minReplicaCount: 1, autoscalingMetricSpecs: [{ metricName: 'aiplatform.googleapis.com/prediction/online/cpu/utilization', target: 5, monitoredResourceLabels: { subscription_id: 's' } }] }, 'deployed_model.dedicated_resources.autoscaling_metric_specs[0].monitored_resource_labels'],
 		])('refuses %s under /v1beta1/', async (_what, resources, field) => {
 			const answer = await api('POST', `/v1beta1/${endpointName}:deployModel`, { deployedModel: { model: modelName, dedicatedResources: { machineSpec: MACHINE, ...resources } } });
