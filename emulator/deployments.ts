@@ -372,7 +372,7 @@ export class Deployments {
 	mutate(call: ApiCall, endpointId: string): Record<string, unknown> {
 		const ctx = this.ctx;
 		const endpoint = requireEndpoint(ctx, endpointId);
-		const fields = maskedFields(call.query, call.version === 'v1' ? MUTABLE_FIELDS_V1 : MUTABLE_FIELDS_V1BETA1);
+		const fields = maskedFields(call.body.updateMask, call.version === 'v1' ? MUTABLE_FIELDS_V1 : MUTABLE_FIELDS_V1BETA1);
 		const requested = call.body.deployedModel as Record<string, unknown>;
 		const id = typeof requested.id === 'string' ? requested.id : '';
 		if (id === '') throw fieldViolations([{ field: 'deployed_model.id', description: 'Required field is not set: the id of the deployed model to mutate.' }]);

@@ -147,7 +147,7 @@ export function validateTrafficSplit(raw: unknown, endpoint: EndpointRecord, rul
  * body leaves out is cleared, as FieldMask updates do; a new split takes effect on the next invoke.
  */
 export function updateEndpoint(ctx: EmulatorContext, call: ApiCall, id: string): Record<string, unknown> {
-	const fields = maskedFields(call.query, UPDATABLE_FIELDS);
+	const fields = maskedFields(call.query.get('updateMask'), UPDATABLE_FIELDS);
 	const endpoint = requireEndpoint(ctx, id);
 	// A null in the body was read as "not set" (proto3 JSON), like a field left out.
 	const given = (field: UpdatableField): unknown => call.body[field];

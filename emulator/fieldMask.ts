@@ -2,11 +2,12 @@
 import { fieldViolations } from './googleErrors';
 
 /**
- * The fields an `updateMask` names, each mapped by `allowed` (path in either spelling -> the field it
- * sets). No mask, or a path not allowed, is INVALID_ARGUMENT naming the paths that are.
+ * The fields an update mask names (from the query, or the body when the binding's body is `*`), each
+ * mapped by `allowed` (path in either spelling -> the field it sets). No mask, or a path not allowed, is
+ * INVALID_ARGUMENT naming the paths that are.
  */
-export function maskedFields<F extends string>(query: URLSearchParams, allowed: Record<string, F>, field = 'update_mask'): Set<F> {
-	const paths = (query.get('updateMask') ?? '')
+export function maskedFields<F extends string>(mask: unknown, allowed: Record<string, F>, field = 'update_mask'): Set<F> {
+	const paths = (typeof mask === 'string' ? mask : '')
 		.split(',')
 		.map((path) => path.trim())
 		.filter((path) => path !== '');

@@ -217,7 +217,7 @@ const VERSION_ALIAS = /^[a-z][a-zA-Z0-9-]{0,126}[a-z0-9]$/;
  * updates that version (version description, labels). One request cannot do both, as the proto says.
  */
 export function updateModel(ctx: EmulatorContext, call: ApiCall, ref: ModelRef): Record<string, unknown> {
-	const fields = maskedFields(call.query, UPDATABLE_MODEL_FIELDS);
+	const fields = maskedFields(call.query.get('updateMask'), UPDATABLE_MODEL_FIELDS);
 	const versionSpecific = ref.version !== undefined && ref.version !== '-';
 	const { model, version } = requireModel(ctx, versionSpecific ? ref : { modelId: ref.modelId });
 	const violations: FieldViolation[] = [];
