@@ -157,9 +157,7 @@ describe('Deployed Model > Update', () => {
 		expect(await requestsCounted(counter)).toBe(0);
 	});
 
-	// The emulator reads MutateDeployedModel's update mask from the query; the HTTP rule (body: "*") puts it in the
-	// body, where the core sends it. Until the emulator reads it there, this run fails with "update_mask: Required".
-	it.failing('changes the replicas and autoscaling of the live deployment and waits for it', async () => {
+	it('changes the replicas and autoscaling of the live deployment and waits for it', async () => {
 		const [changed] = await output(
 			manage({
 				resource: 'deployedModel',
