@@ -58,6 +58,18 @@ import {
 	type DeleteEndpointOptions,
 	type WaitForDnsOptions,
 } from './resources/endpoints';
+import { mutateDeployedModel, updateEndpoint } from './resources/endpointChanges';
+import { updateModel, type UpdateModelOutcome } from './resources/modelChanges';
+import {
+	createDeploymentResourcePool,
+	deleteDeploymentResourcePool,
+	getDeploymentResourcePool,
+	listDeploymentResourcePools,
+	queryPoolDeployedModels,
+} from './resources/deploymentResourcePools';
+import type { CreateDeploymentResourcePoolInput, DeployedModelRef, DeploymentResourcePool } from './schemas/deploymentResourcePool';
+import type { MutateDeployedModelInput, UpdateEndpointInput } from './schemas/endpointUpdate';
+import type { UpdateModelInput } from './schemas/modelUpdate';
 import { deleteModel, deleteModelVersion, getModel, listModels, listModelVersions, uploadModel } from './resources/models';
 import { resourceName } from './names';
 import type {
@@ -210,7 +222,25 @@ export class VertexClient {
 		return deleteModelVersion(this.controlPlane, versionName, options);
 	}
 
+	/**
+	 * Changes the model's display name, description or labels (one PATCH, masked to those) and adds or removes version
+	 * aliases on the version `model@version` names (the default version without it), merged by Vertex.
+	 */
+	updateModel(input: UpdateModelInput, options?: CallOptions): Promise<UpdateModelOutcome> {
+		return updateModel(this.controlPlane, input, options);
+	}
+
 	// endpoints
+
+	/** Changes exactly the given fields of an endpoint (PATCH, update mask of those fields); gives the endpoint after. */
+	updateEndpoint(input: UpdateEndpointInput, options?: CallOptions): Promise<Endpoint> {
+		return updateEndpoint(this.controlPlane, input, options);
+	}
+
+	/** Starts changing a deployed model's replicas, autoscaling or container logging; wait with MUTATE_DEPLOYED_MODEL. */
+	mutateDeployedModel(input: MutateDeployedModelInput, options?: CallOptions): Promise<Operation> {
+		return mutateDeployedModel(this.controlPlane, input, options);
+	}
 
 	/** Creates; `input.ifExists` says what a taken `endpointId` means ('fail', the default, or 'use' it). */
 	createEndpoint(input: CreateEndpointInput, options?: CallOptions): Promise<{ operation?: Operation; existing?: Endpoint }> {
@@ -277,6 +307,40 @@ export class VertexClient {
 
 	updateTrafficSplit(input: UpdateTrafficSplitInput, options?: CallOptions): Promise<Endpoint> {
 		return updateTrafficSplit(this.controlPlane, input, options);
+	}
+
+	// deployment resource pools
+
+	deploymentResourcePoolName(idOrName: string): string {
+		return resourceName('deploymentResourcePools', idOrName, this.controlPlane, { field: 'deploymentResourcePool' });
+	}
+
+	/** Starts creating a pool (wait with CREATE_DEPLOYMENT_RESOURCE_POOL); 'use' for a taken id gives `existing`. */
+	createDeploymentResourcePool(
+		input: CreateDeploymentResourcePoolInput,
+		options?: CallOptions,
+	): Promise<{ operation?: Operation; existing?: DeploymentResourcePool }> {
+		return createDeploymentResourcePool(this.controlPlane, input, options);
+	}
+
+	getDeploymentResourcePool(idOrName: string, options?: CallOptions): Promise<DeploymentResourcePool> {
+		return getDeploymentResourcePool(this.controlPlane, idOrName, options);
+	}
+
+	listDeploymentResourcePools(
+		options?: Omit<ListOptions, 'filter'>,
+	): Promise<{ deploymentResourcePools: DeploymentResourcePool[]; nextPageToken?: string }> {
+		return listDeploymentResourcePools(this.controlPlane, options);
+	}
+
+	/** The deployed models using a pool (every page). */
+	queryPoolDeployedModels(idOrName: string, options?: CallOptions): Promise<DeployedModelRef[]> {
+		return queryPoolDeployedModels(this.controlPlane, idOrName, options);
+	}
+
+	/** Refused (before any change) while deployed models use the pool, naming them. */
+	deleteDeploymentResourcePool(idOrName: string, options?: CallOptions): Promise<Operation> {
+		return deleteDeploymentResourcePool(this.controlPlane, idOrName, options);
 	}
 
 	// operations

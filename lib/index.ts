@@ -31,6 +31,8 @@ export {
 	MODEL_VERSION,
 	NEW_TRAFFIC_SPLIT_KEY,
 	OPERATION_NAME,
+	POOL_ID,
+	POOL_REF,
 	PROJECT,
 	SERVICE_ACCOUNT_EMAIL,
 	VERSION_ALIAS,
@@ -64,6 +66,22 @@ export type {
 	UpdateTrafficSplitInput,
 } from './schemas/endpoint';
 export type { IfExists } from './resources/reuse';
+// Live changes and deployment resource pools
+export {
+	DEPLOYED_MODEL_CHANGES,
+	ENDPOINT_CHANGES,
+	type MutateDeployedModelInput,
+	type RequestResponseLoggingInput,
+	type UpdateEndpointInput,
+} from './schemas/endpointUpdate';
+export { MODEL_CHANGES, type UpdateModelInput } from './schemas/modelUpdate';
+export type { UpdateModelOutcome, VersionAliasChange } from './resources/modelChanges';
+export type {
+	CreateDeploymentResourcePoolInput,
+	DeployedModelRef,
+	DeploymentResourcePool,
+	DeploymentResourcePoolInput,
+} from './schemas/deploymentResourcePool';
 export {
 	IF_DEPLOYED,
 	type DeployedCopies,
@@ -81,8 +99,10 @@ export { collectPages, type Page } from './resources/pages';
 export { deploymentStageOf, type Operation } from './schemas/operation';
 export { DEFAULT_OPERATION_TIMEOUT_MS } from './operations';
 export {
+	CREATE_DEPLOYMENT_RESOURCE_POOL,
 	CREATE_ENDPOINT,
 	DEPLOY_MODEL,
+	MUTATE_DEPLOYED_MODEL,
 	NO_RESULT,
 	UPLOAD_MODEL,
 	type DeployModelResult,

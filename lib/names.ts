@@ -17,12 +17,12 @@ export interface ResourceScope {
 	location: string;
 }
 
-export type ResourceCollection = 'models' | 'endpoints';
+export type ResourceCollection = 'models' | 'endpoints' | 'deploymentResourcePools';
 
 /** `projects/{project}/locations/{location}/` at the start of a name: the scope every request path starts with. */
 const SCOPE_PREFIX = new RegExp(`^projects/(${PROJECT.source})/locations/(${LOCATION.source})/`);
 const FULL_NAME = new RegExp(
-	`^projects/(${PROJECT.source})/locations/(${LOCATION.source})/(models|endpoints)/(${RESOURCE_ID.source})(?:@(${MODEL_VERSION.source}))?$`,
+	`^projects/(${PROJECT.source})/locations/(${LOCATION.source})/(models|endpoints|deploymentResourcePools)/(${RESOURCE_ID.source})(?:@(${MODEL_VERSION.source}))?$`,
 );
 /** A name that starts like a full name, whatever follows (to tell "wrong kind" from "not a name"). */
 const NAME_SHAPE = /^projects\/[^/]*\/locations\/[^/]*\/([^/]*)\//;
@@ -34,13 +34,21 @@ export function parentName(scope: ResourceScope): string {
 	return `projects/${scope.projectId}/locations/${scope.location}`;
 }
 
+/** The words for one resource of a collection, as messages say it. */
+const KIND_OF: Record<ResourceCollection, string> = {
+	models: 'model',
+	endpoints: 'endpoint',
+	deploymentResourcePools: 'deployment resource pool',
+};
+
 function kindOf(collection: ResourceCollection): string {
-	return collection === 'models' ? 'model' : 'endpoint';
+	return KIND_OF[collection];
 }
 
 /** What names a resource: its id, or its full resource name. */
 function idRule(kind: string, collection: ResourceCollection): string {
-	return `the id (e.g. "my-${kind}" or a number) or projects/{project}/locations/{location}/${collection}/{id}`;
+	const example = collection === 'deploymentResourcePools' ? 'my-pool' : `my-${kind}`;
+	return `the id (e.g. "${example}" or a number) or projects/{project}/locations/{location}/${collection}/{id}`;
 }
 
 function assertId(id: string, collection: ResourceCollection, field: string, allowVersion: boolean): void {
@@ -84,8 +92,8 @@ export function resourceName(
 	if (!match || match[3] !== collection) {
 		const shape = NAME_SHAPE.exec(value);
 		const problem =
-			shape && shape[1] !== collection && (shape[1] === 'models' || shape[1] === 'endpoints')
-				? `is a ${shape[1] === 'models' ? 'model' : 'endpoint'} name, not a ${kindOf(collection)} name`
+			shape && shape[1] !== collection && Object.hasOwn(KIND_OF, shape[1])
+				? `is a ${KIND_OF[shape[1] as ResourceCollection]} name, not a ${kindOf(collection)} name`
 				: `is not a ${kindOf(collection)} resource name (each part must be a valid project, location and id)`;
 		throw new VertexValidationError(
 			messageParts`${fieldRef(field)} ${quoteForMessage(value)} ${problem}: expected projects/{project}/locations/{location}/${collection}/{id}.`,

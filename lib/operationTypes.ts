@@ -5,7 +5,8 @@
 import { z } from 'zod/v4';
 
 import { VertexOperationError } from './errors';
-import { deployedModelSchema, endpointSchema, type Endpoint } from './schemas/endpoint';
+import { deploymentResourcePoolSchema, type DeploymentResourcePool } from './schemas/deploymentResourcePool';
+import { deployedModelSchema, endpointSchema, type DeployedModel, type Endpoint } from './schemas/endpoint';
 import type { Operation } from './schemas/operation';
 import { parseResponse } from './schemas/validate';
 
@@ -96,4 +97,16 @@ export const NO_RESULT: OperationType<Record<string, never>> = {
 		responseOf(operation, z.looseObject({}), 'operation');
 		return {};
 	},
+};
+
+/** The deployed model a MutateDeployedModel changed (MutateDeployedModelResponse.deployedModel). */
+export const MUTATE_DEPLOYED_MODEL: OperationType<DeployedModel> = {
+	label: 'mutate deployed model',
+	resultOf: (operation) => responseOf(operation, z.looseObject({ deployedModel: deployedModelSchema }), 'mutate deployed model').deployedModel,
+};
+
+/** The pool a CreateDeploymentResourcePool made. */
+export const CREATE_DEPLOYMENT_RESOURCE_POOL: OperationType<DeploymentResourcePool> = {
+	label: 'create deployment resource pool',
+	resultOf: (operation) => responseOf(operation, deploymentResourcePoolSchema, 'create deployment resource pool'),
 };

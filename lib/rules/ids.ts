@@ -79,6 +79,9 @@ export const DEPLOYED_MODEL_NUMBER = idRule(NUMBER, 'the number Vertex AI gave a
 /** A traffic split key when deploying: a deployed model's number, or "0" for the model being deployed. */
 export const NEW_TRAFFIC_SPLIT_KEY = idRule(`0|${NUMBER}`, 'the number Vertex AI gave a deployed model (or 0 for the model being deployed)');
 
+/** A deployment resource pool id a caller chooses (CreateDeploymentResourcePoolRequest.deployment_resource_pool_id). */
+export const POOL_ID = idRule(LETTER_FIRST_ID, 'a lowercase letter first, then up to 62 of a-z, 0-9 and "-", ending in a letter or digit (e.g. "gpu-pool-1")');
+
 /** A long-running operation's id: a number. */
 export const OPERATION_ID = idRule('[0-9]{1,20}', 'an operation number');
 
@@ -112,6 +115,12 @@ export const MODEL_REF = idRule(
 export const ENDPOINT_REF = idRule(
 	`(?:${SCOPE_SOURCE}/endpoints/)?${RESOURCE_ID.source}`,
 	'an endpoint ID (e.g. 1234567890) or projects/{project}/locations/{location}/endpoints/{id}',
+);
+
+/** A deployment resource pool's id or resource name. */
+export const POOL_REF = idRule(
+	`(?:${SCOPE_SOURCE}/deploymentResourcePools/)?${RESOURCE_ID.source}`,
+	'a deployment resource pool ID (e.g. gpu-pool-1) or projects/{project}/locations/{location}/deploymentResourcePools/{id}',
 );
 
 /**

@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { sharedMethods } from '../shared/methods';
+import { searchDeploymentResourcePools, sharedMethods } from '../shared/methods';
 import { CREDENTIAL_TYPE } from '../shared/parameters';
 import { router } from './actions/router';
 import { versionProperties } from './actions/versionDescription';
@@ -30,7 +30,7 @@ export class VertexAiManage implements INodeType {
 		properties: versionProperties,
 	};
 
-	methods = sharedMethods;
+	methods = { ...sharedMethods, listSearch: { ...sharedMethods.listSearch, searchDeploymentResourcePools } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

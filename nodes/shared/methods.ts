@@ -61,6 +61,17 @@ export async function searchModels(
 	return resultsPage(page.models, filter, page.nextPageToken);
 }
 
+/** The location's deployment resource pools, by id (pools have no display name). */
+export async function searchDeploymentResourcePools(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const client = await clientFor(this);
+	const page = await client.listDeploymentResourcePools({ pageSize: PAGE_SIZE, pageToken: paginationToken });
+	return resultsPage(page.deploymentResourcePools, filter, page.nextPageToken);
+}
+
 /** The models deployed on the endpoint chosen in the same node, for pinning an invoke to one of them. */
 export async function searchDeployedModels(
 	this: ILoadOptionsFunctions,

@@ -60,6 +60,8 @@ const BASE: Record<NodeKey, INodeParameters> = {
 		operationName: 'projects/my-project/locations/us-central1/operations/1',
 		version: '2',
 		trafficSplit: { share: [{ deployedModelId: '111', percent: 100 }] },
+		deploymentResourcePool: locator('base-pool'),
+		deploymentResourcePoolId: 'base-pool',
 	},
 };
 
@@ -70,6 +72,9 @@ const ROW_VALID: Record<string, IDataObject> = {
 	'create.options.labels.label': { key: 'team', value: 'a' },
 	'deploy.trafficSplit.share': { deployedModelId: '0', percent: 100 },
 	'manage.trafficSplit.share': { deployedModelId: '111', percent: 100 },
+	'manage.updateFields.labels.label': { key: 'team', value: 'a' },
+	'manage.updateFields.autoscalingMetrics.metric': { metricName: 'custom', customMetricName: 'aiplatform.googleapis.com/prediction/online/request_count', target: 60 },
+	'manage.options.autoscalingMetrics.metric': { metricName: 'custom', customMetricName: 'aiplatform.googleapis.com/prediction/online/request_count', target: 60 },
 	'invoke.headers.header': { name: 'X-Test', value: 'v' },
 };
 
@@ -133,6 +138,17 @@ const MALFORMED: Record<string, unknown[]> = {
 	'manage.operationName': ['operations/123', 'projects/p/locations/us-central1/operations/x'],
 	'manage.resumeOperationName': BAD_OPERATION,
 	'manage.trafficSplit.share.deployedModelId': ['abc', '0'],
+	'manage.updateFields.displayName': [LONG_NAME],
+	'manage.updateFields.labels.label.key': ['Bad Key'],
+	'manage.updateFields.labels.label.value': ['Bad Value!'],
+	'manage.updateFields.loggingBigQueryUri': ['gs://bucket/table', 'bq://Bad Project'],
+	'manage.updateFields.addVersionAliases': ['Bad Alias', 'default!'],
+	'manage.updateFields.removeVersionAliases': ['Bad Alias'],
+	'manage.updateFields.autoscalingMetrics.metric.customMetricName': ['not a metric', 'request_count'],
+	'manage.options.autoscalingMetrics.metric.customMetricName': ['not a metric'],
+	'manage.deploymentResourcePoolId': ['Bad_Pool', '-pool', 'x'.repeat(64)],
+	'manage.machineType': ['n1 standard 4'],
+	'manage.options.serviceAccount': ['not-an-email'],
 };
 
 /** Parameters no value of which is invalid, with the reason. */
@@ -145,6 +161,7 @@ const EXEMPT: Record<string, string> = {
 	'invoke.textBody': 'the body is sent byte for byte, whatever it holds',
 	'invoke.prompt': "any text is a valid prompt (a tool's input, shown only in the tool twin: test/nodes/tool.test.ts)",
 	'manage.filter': "a Vertex AI list filter, passed on as written: Vertex AI checks its syntax",
+	'manage.updateFields.description': 'free text: any description is valid, an empty one clears it',
 };
 
 interface Parameter {

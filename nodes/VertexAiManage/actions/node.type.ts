@@ -5,8 +5,10 @@ import type { ParameterReader } from '../../shared/read';
 
 /** The operations of each resource, by their `operation` values. */
 export type ManageNodeMap = {
-	endpoint: 'get' | 'getAll' | 'undeployModel' | 'updateTrafficSplit' | 'delete';
-	model: 'get' | 'getAll' | 'listVersions' | 'delete' | 'deleteVersion';
+	endpoint: 'get' | 'getAll' | 'undeployModel' | 'update' | 'updateTrafficSplit' | 'delete';
+	deployedModel: 'update';
+	deploymentResourcePool: 'create' | 'get' | 'getAll' | 'delete';
+	model: 'get' | 'getAll' | 'listVersions' | 'update' | 'delete' | 'deleteVersion';
 	operation: 'get' | 'wait' | 'cancel' | 'getAll';
 };
 

@@ -2,6 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { runWithClient } from '../../shared/client';
 import { parameterReader, type ParameterReader } from '../../shared/read';
+import * as deployedModel from './deployedModel/DeployedModel.resource';
+import * as deploymentResourcePool from './deploymentResourcePool/DeploymentResourcePool.resource';
 import * as endpoint from './endpoint/Endpoint.resource';
 import * as model from './model/Model.resource';
 import type { ManageNodeMap, ManageOperation } from './node.type';
@@ -10,6 +12,8 @@ import { versionProperties } from './versionDescription';
 
 const resources: { [R in keyof ManageNodeMap]: Record<ManageNodeMap[R], ManageOperation> } = {
 	endpoint: endpoint.operations,
+	deployedModel: deployedModel.operations,
+	deploymentResourcePool: deploymentResourcePool.operations,
 	model: model.operations,
 	operation: operation.operations,
 };
@@ -18,6 +22,7 @@ const resources: { [R in keyof ManageNodeMap]: Record<ManageNodeMap[R], ManageOp
 const COMMON_FIELDS: Record<string, string> = {
 	endpoint: 'endpoint',
 	model: 'model',
+	deploymentResourcePool: 'deploymentResourcePool',
 	operationName: 'operationName',
 };
 

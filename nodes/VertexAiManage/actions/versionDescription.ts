@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as deployedModel from './deployedModel/DeployedModel.resource';
+import * as deploymentResourcePool from './deploymentResourcePool/DeploymentResourcePool.resource';
 import * as endpoint from './endpoint/Endpoint.resource';
 import * as model from './model/Model.resource';
 import * as operation from './operation/Operation.resource';
@@ -16,12 +18,16 @@ export const versionProperties: INodeProperties[] = [
 		type: 'options',
 		noDataExpression: true,
 		options: [
+			{ name: 'Deployed Model', value: 'deployedModel' },
+			{ name: 'Deployment Resource Pool', value: 'deploymentResourcePool' },
 			{ name: 'Endpoint', value: 'endpoint' },
 			{ name: 'Model', value: 'model' },
 			{ name: 'Operation', value: 'operation' },
 		],
 		default: 'endpoint',
 	},
+	...deployedModel.description,
+	...deploymentResourcePool.description,
 	...endpoint.description,
 	...model.description,
 	...operation.description,

@@ -159,6 +159,8 @@ const get = (url: string) => ({ method: 'GET', url });
 const post = (url: string) => ({ method: 'POST', url });
 const bareModel = (value: string) => (value.startsWith('projects/') ? value : `${PARENT}/models/${value}`);
 const bareEndpoint = (value: string) => (value.startsWith('projects/') ? value : `${PARENT}/endpoints/${value}`);
+const barePool = (value: string) => (value.startsWith('projects/') ? value : `${PARENT}/deploymentResourcePools/${value}`);
+const patch = (url: string) => ({ method: 'PATCH', url });
 
 const nameSlots = { project, location, id };
 const operationSlots = { project, location, id, operationId };
@@ -252,6 +254,68 @@ const TEMPLATES: Template[] = [
 		render: (x) => `${x.id}@${x.version}`,
 		call: (v) => client.deployModel({ endpoint: 'ep', model: v, deployedModel: { dedicatedResources: { machineSpec: { machineType: 'n1-standard-4' } } }, trafficSplit: { '0': 100 } }),
 		expect: () => post(`/v1/${PARENT}/endpoints/ep:deployModel`),
+	},
+	// live changes
+	{
+		method: 'updateEndpoint',
+		field: 'endpoint',
+		slots: nameSlots,
+		render: fullName('endpoints'),
+		call: (v) => client.updateEndpoint({ endpoint: v, displayName: 'x' }),
+		expect: (v) => patch(`/v1/${v}?updateMask=displayName`),
+		insertable: true,
+	},
+	{
+		method: 'mutateDeployedModel',
+		field: 'endpoint',
+		slots: { id },
+		render: (x) => x.id,
+		call: (v) => client.mutateDeployedModel({ endpoint: v, deployedModelId: '1', minReplicaCount: 1 }),
+		expect: (v) => get(`/v1/${bareEndpoint(v)}`),
+	},
+	{
+		method: 'updateModel',
+		field: 'model',
+		slots: nameSlots,
+		render: fullName('models'),
+		call: (v) => client.updateModel({ model: v, displayName: 'x' }),
+		expect: (v) => patch(`/v1/${v}?updateMask=displayName`),
+		insertable: true,
+	},
+	{
+		method: 'updateModel(aliases)',
+		field: 'model',
+		slots: { id, version },
+		render: (x) => `${x.id}@${x.version}`,
+		call: (v) => client.updateModel({ model: v, addVersionAliases: ['canary'] }),
+		expect: (v) => get(`/v1/${bareModel(v)}`),
+	},
+	// deployment resource pools
+	{
+		method: 'getDeploymentResourcePool',
+		field: 'deploymentResourcePool',
+		slots: nameSlots,
+		render: fullName('deploymentResourcePools'),
+		call: (v) => client.getDeploymentResourcePool(v),
+		expect: (v) => get(`/v1/${v}`),
+		insertable: true,
+	},
+	{
+		method: 'getDeploymentResourcePool',
+		field: 'deploymentResourcePool',
+		slots: { id },
+		render: (x) => x.id,
+		call: (v) => client.getDeploymentResourcePool(v),
+		expect: (v) => get(`/v1/${barePool(v)}`),
+	},
+	{
+		method: 'deleteDeploymentResourcePool',
+		field: 'deploymentResourcePool',
+		slots: nameSlots,
+		render: fullName('deploymentResourcePools'),
+		call: (v) => client.deleteDeploymentResourcePool(v),
+		expect: (v) => get(`/v1/${v}:queryDeployedModels?pageSize=100`),
+		insertable: true,
 	},
 	// operations
 	{

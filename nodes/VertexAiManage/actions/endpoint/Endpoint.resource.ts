@@ -4,10 +4,12 @@ import type { ResourceOperations } from '../node.type';
 import * as deleteEndpoint from './delete.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
+import * as update from './update.operation';
 import * as undeployModel from './undeployModel.operation';
 import * as updateTrafficSplit from './updateTrafficSplit.operation';
 
 export const operations: ResourceOperations<'endpoint'> = {
+	update,
 	delete: deleteEndpoint,
 	get,
 	getAll,
@@ -48,6 +50,12 @@ export const description: INodeProperties[] = [
 				action: 'Undeploy a model from an endpoint',
 			},
 			{
+				name: 'Update',
+				value: 'update',
+				description: "Change an endpoint's name, description, labels, inference timeout or request-response logging",
+				action: 'Update an endpoint',
+			},
+			{
 				name: 'Update Traffic Split',
 				value: 'updateTrafficSplit',
 				description: "Set how an endpoint's traffic is shared among its deployed models",
@@ -60,5 +68,6 @@ export const description: INodeProperties[] = [
 	...get.description,
 	...getAll.description,
 	...undeployModel.description,
+	...update.description,
 	...updateTrafficSplit.description,
 ];

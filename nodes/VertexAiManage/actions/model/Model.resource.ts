@@ -5,9 +5,11 @@ import * as deleteModel from './delete.operation';
 import * as deleteVersion from './deleteVersion.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
+import * as update from './update.operation';
 import * as listVersions from './listVersions.operation';
 
 export const operations: ResourceOperations<'model'> = {
+	update,
 	delete: deleteModel,
 	deleteVersion,
 	get,
@@ -53,6 +55,12 @@ export const description: INodeProperties[] = [
 				description: 'List the versions of a model',
 				action: 'List the versions of a model',
 			},
+			{
+				name: 'Update',
+				value: 'update',
+				description: "Change a model's name, description or labels, or a version's aliases",
+				action: 'Update a model',
+			},
 		],
 		default: 'get',
 	},
@@ -61,4 +69,5 @@ export const description: INodeProperties[] = [
 	...get.description,
 	...getAll.description,
 	...listVersions.description,
+	...update.description,
 ];

@@ -1,0 +1,120 @@
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+
+import { CREATE_DEPLOYMENT_RESOURCE_POOL, POOL_ID, SERVICE_ACCOUNT_EMAIL, type CreateDeploymentResourcePoolInput } from '../../../../lib';
+import { outputItem } from '../../../shared/items';
+import { operationFields, startOrReuse, waitParameters, waitSettings, type WaitSettings } from '../../../shared/operation';
+import type { ManageItem } from '../node.type';
+import type { ParameterReader } from '../../../shared/read';
+import { autoscalingMetricsProperty, dedicatedResourcesOf, machineProperties } from '../scaling';
+import { poolJson } from './common';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Pool ID',
+		name: 'deploymentResourcePoolId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. gpu-pool-1',
+		description: `The ID of the new pool, the last part of its name: ${POOL_ID.rule}`,
+	},
+	...machineProperties,
+	...waitParameters(30),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			autoscalingMetricsProperty('The metrics the pool\'s replicas scale on, each with its target (Vertex AI\'s default: CPU, and the accelerators\' duty cycle, at 60%)'),
+			{
+				displayName: 'Disable Container Logging',
+				name: 'disableContainerLogging',
+				type: 'boolean',
+				default: false,
+				description: "Whether to keep the containers' stdout and stderr out of Cloud Logging",
+			},
+			{
+				displayName: 'If the Pool ID Exists',
+				name: 'ifExists',
+				type: 'options',
+				options: [
+					{ name: 'Fail', value: 'fail' },
+					{ name: 'Use the Existing Pool', value: 'use', description: 'Output the existing pool as it is, creating nothing' },
+				],
+				default: 'fail',
+			},
+			{
+				displayName: 'Service Account',
+				name: 'serviceAccount',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. serving@my-project.iam.gserviceaccount.com',
+				description: "The service account the pool's containers run as; deploying to the pool needs iam.serviceAccounts.actAs on it",
+			},
+			{
+				displayName: 'Spot VMs',
+				name: 'spot',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to run the replicas on Spot VMs (cheaper, can be taken back at any time)',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['deploymentResourcePool'], operation: ['create'] } }, properties);
+
+export const coreFields: Record<string, string> = {
+	deploymentResourcePoolId: 'deploymentResourcePoolId',
+	'deploymentResourcePool.dedicatedResources.machineSpec.machineType': 'machineType',
+	'deploymentResourcePool.dedicatedResources.machineSpec.acceleratorType': 'acceleratorType',
+	'deploymentResourcePool.dedicatedResources.machineSpec.acceleratorCount': 'acceleratorCount',
+	'deploymentResourcePool.dedicatedResources.minReplicaCount': 'minReplicaCount',
+	'deploymentResourcePool.dedicatedResources.maxReplicaCount': 'maxReplicaCount',
+	'deploymentResourcePool.dedicatedResources.autoscalingMetricSpecs': 'options.autoscalingMetrics',
+	'deploymentResourcePool.serviceAccount': 'options.serviceAccount',
+};
+
+interface CreatePoolRequest {
+	input: CreateDeploymentResourcePoolInput;
+	settings: WaitSettings;
+}
+
+/** The pool's id, machines, replicas and options, and the wait. */
+export function prepare(read: ParameterReader, itemIndex: number): CreatePoolRequest {
+	const serviceAccount = read.text(itemIndex, 'options.serviceAccount', { pattern: SERVICE_ACCOUNT_EMAIL.pattern, rule: SERVICE_ACCOUNT_EMAIL.rule });
+	return {
+		input: {
+			deploymentResourcePoolId: read.text(itemIndex, 'deploymentResourcePoolId', { required: true, pattern: POOL_ID.pattern, rule: POOL_ID.rule }),
+			deploymentResourcePool: {
+				dedicatedResources: dedicatedResourcesOf(read, itemIndex, { spot: read.boolean(itemIndex, 'options.spot'), autoscalingPath: 'options.autoscalingMetrics' }),
+				...(serviceAccount ? { serviceAccount } : {}),
+				...(read.boolean(itemIndex, 'options.disableContainerLogging') ? { disableContainerLogging: true } : {}),
+			},
+			ifExists: read.option<'fail' | 'use'>(itemIndex, 'options.ifExists'),
+		},
+		settings: waitSettings(read, itemIndex),
+	};
+}
+
+/** Creates the pool (or finds it, for Use the Existing Pool) and, when asked, waits; the output is the pool. */
+export async function execute(
+	this: IExecuteFunctions,
+	{ index: itemIndex, signal, client, request }: ManageItem<CreatePoolRequest>,
+): Promise<INodeExecutionData[]> {
+	const { input, settings } = request;
+	const { operation, result, existing } = await startOrReuse(this, client, settings, CREATE_DEPLOYMENT_RESOURCE_POOL, signal, () =>
+		client.createDeploymentResourcePool(input, { signal }),
+	);
+	const pool = result ?? existing;
+	const name = client.deploymentResourcePoolName(input.deploymentResourcePoolId);
+	return [
+		outputItem(itemIndex, {
+			...(pool ? poolJson(pool) : { name, deploymentResourcePoolId: input.deploymentResourcePoolId }),
+			existed: existing !== undefined,
+			...operationFields(operation),
+		}),
+	];
+}
