@@ -5,13 +5,16 @@
  */
 
 // The client
-export { clearVertexClientCache, getVertexClient, VertexClient, type VertexClientOptions } from './client';
+export { clearVertexClientCache, getVertexClient, VertexClient, type InvokeCallOptions, type VertexClientOptions } from './client';
 export type { VertexCredential } from './auth';
 export type { CallOptions } from './http';
 export type { ListOptions } from './listQuery';
 export type { WaitOptions } from './operations';
 export type { DeleteEndpointOptions, WaitForDnsOptions } from './resources/endpoints';
 export { closeSharedAgent } from './transport';
+// Private Service Connect: the private address an invoke goes to and how its certificate is checked
+export { checkPrivateEndpoint, type PrivateEndpointOptions } from './transport/privateEndpoint';
+export { PRIVATE_ADDRESS_RULE } from './hosts';
 
 // Vertex's id grammar and locations, as data: each rule's pattern and the phrase that explains it, for editor
 // checks and hints built from the same rules the client enforces

@@ -12,7 +12,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 
 import { VertexValidationError } from '../errors';
-import type { TokenHostPolicy } from '../hosts';
+import type { TokenDestinationPolicy } from '../hosts';
 import { CLIENT_OWNED_HEADERS } from '../invoke/policy';
 import { rememberSecret } from '../secrets';
 import type { HttpRequest, HttpResponse, HttpSender } from '../http';
@@ -47,7 +47,7 @@ export interface VertexTransportOptions {
 	 * is final.
 	 */
 	invalidateAccessToken?: (token: string) => boolean;
-	hostPolicy: TokenHostPolicy;
+	hostPolicy: TokenDestinationPolicy;
 	userAgent?: string;
 	retry?: Partial<RetryPolicy>;
 	/** Defaults to the process-wide shared Agent. */
