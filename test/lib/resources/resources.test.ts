@@ -170,6 +170,41 @@ describe('validation happens before any request', () => {
 		],
 		['an endpointId with a leading zero', () => client.createEndpoint({ endpointId: '0123', endpoint: { displayName: 'e' } }), 'endpointId'],
 		[
+			'a PSC allowlist entry that is not a project',
+			() => client.createEndpoint({ endpoint: { displayName: 'e', privateServiceConnectConfig: { enablePrivateServiceConnect: true, projectAllowlist: ['My Project'] } } }),
+			'endpoint.privateServiceConnectConfig.projectAllowlist[0]',
+		],
+		[
+			'a PSC automation network that is not a full network name',
+			() =>
+				client.createEndpoint({
+					endpoint: {
+						displayName: 'e',
+						privateServiceConnectConfig: { enablePrivateServiceConnect: true, pscAutomationConfigs: [{ projectId: 'my-proj', network: 'default' }] },
+					},
+				}),
+			'endpoint.privateServiceConnectConfig.pscAutomationConfigs[0].network',
+		],
+		[
+			'a PSC automation config without its project',
+			() =>
+				client.createEndpoint({
+					endpoint: {
+						displayName: 'e',
+						privateServiceConnectConfig: {
+							enablePrivateServiceConnect: true,
+							pscAutomationConfigs: [{ network: 'projects/my-proj/global/networks/default' } as never],
+						},
+					},
+				}),
+			'endpoint.privateServiceConnectConfig.pscAutomationConfigs[0].projectId',
+		],
+		[
+			'an allowlist with Private Service Connect off',
+			() => client.createEndpoint({ endpoint: { displayName: 'e', privateServiceConnectConfig: { enablePrivateServiceConnect: false, projectAllowlist: ['my-proj'] } } }),
+			'endpoint.privateServiceConnectConfig.enablePrivateServiceConnect',
+		],
+		[
 			'an unknown accelerator',
 			() =>
 				client.deployModel({
@@ -274,6 +309,16 @@ describe('endpoints', () => {
 		expect(error.httpStatus).toBe(409);
 		expect(error.summary).toBe('Endpoint "ep-exists" already exists. Choose another endpointId, or reuse the existing one (ifExists: \'use\').');
 		expect(error.context).toBe('HTTP 409 ALREADY_EXISTS, in projects/my-proj/locations/us-central1');
+	});
+
+	it('creates a Private Service Connect endpoint with its allowlist and automation configs, without a public DNS unless asked', async () => {
+		const privateServiceConnectConfig = {
+			enablePrivateServiceConnect: true,
+			projectAllowlist: ['my-proj', '123456789012'],
+			pscAutomationConfigs: [{ projectId: 'my-proj', network: 'projects/my-proj/global/networks/default' }],
+		};
+		await client.createEndpoint({ endpointId: 'ep-psc', endpoint: { displayName: 'private', dedicatedEndpointEnabled: false, privateServiceConnectConfig } });
+		expect(bodyOf(lastRequest('POST', /\/endpoints$/))).toEqual({ displayName: 'private', dedicatedEndpointEnabled: false, privateServiceConnectConfig });
 	});
 
 	it('waits until dedicatedEndpointDns is set', async () => {
@@ -386,6 +431,20 @@ describe('invoke', () => {
 
 		endpoints.set('ep-nodns2', { displayName: 'x', dedicatedEndpointEnabled: true });
 		await expect(dedicatedInvokeBaseUrl(controlPlane, client.endpointName('ep-nodns2'))).rejects.toThrow(/no dedicatedEndpointDns yet/);
+		// A Private Service Connect endpoint: its public DNS only when it was created with one.
+		const psc = { enablePrivateServiceConnect: true, serviceAttachment: 'projects/t/regions/us-central1/serviceAttachments/sa' };
+		endpoints.set('ep-psc-only', { displayName: 'x', privateServiceConnectConfig: psc, dedicatedEndpointDns: '1.us-central1-2.prediction.vertexai.goog' });
+		await expect(dedicatedInvokeBaseUrl(controlPlane, client.endpointName('ep-psc-only'))).rejects.toMatchObject({
+			field: 'privateEndpoint',
+			message: expect.stringMatching(/Private Service Connect endpoint without a public DNS name/),
+		});
+		endpoints.set('ep-psc-public', {
+			displayName: 'x',
+			privateServiceConnectConfig: psc,
+			dedicatedEndpointEnabled: true,
+			dedicatedEndpointDns: '1.us-central1-2.prediction.vertexai.goog',
+		});
+		expect(await dedicatedInvokeBaseUrl(controlPlane, client.endpointName('ep-psc-public'))).toBe('https://1.us-central1-2.prediction.vertexai.goog');
 		endpoints.set('ep-shared2', { displayName: 'x' });
 		await expect(dedicatedInvokeBaseUrl(controlPlane, client.endpointName('ep-shared2'))).rejects.toThrow(/not a dedicated endpoint/);
 	});
