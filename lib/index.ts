@@ -35,6 +35,7 @@ export {
 	PROJECT,
 	SERVICE_ACCOUNT_EMAIL,
 	VERSION_ALIAS,
+	VPC_NETWORK,
 	type IdRule,
 } from './rules/ids';
 export { VERTEX_LOCATIONS } from './rules/locations';
@@ -61,6 +62,7 @@ export type {
 	DeployModelInput,
 	Endpoint,
 	EndpointInput,
+	PrivateServiceConnectConfigInput,
 	UndeployModelInput,
 	UpdateTrafficSplitInput,
 } from './schemas/endpoint';
@@ -76,6 +78,7 @@ export {
 } from './resources/deployedCopies';
 export { resourceId } from './names';
 export { deployedModelIds } from './resources/endpoints';
+export { isPrivateServiceConnect } from './schemas/endpoint';
 export { collectPages, type Page } from './resources/pages';
 
 // Long-running operations

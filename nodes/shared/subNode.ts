@@ -5,6 +5,7 @@ import { checkedClient, credentialProblem } from './client';
 import { toNodeError } from './errors';
 import { ModelName, isRecord, type ModelChoice, type OpenAiTarget } from './openAi';
 import { CREDENTIAL_TYPE } from './parameters';
+import { privateEndpointOf } from './privateEndpoint';
 import type { ParameterReader } from './read';
 
 /**
@@ -25,7 +26,8 @@ function targetParametersOf(read: ParameterReader, itemIndex: number): Omit<Open
 	const model: ModelChoice = source === 'name' ? { kind: 'name', name: read.text(itemIndex, 'model', { required: true }) } : { kind: source };
 	const timeoutSeconds = read.number(itemIndex, 'options.timeoutSeconds');
 	const maxRetries = read.number(itemIndex, 'options.maxRetries');
-	return { endpoint, deployedModelId, routePrefix, model, timeoutMs: timeoutSeconds * 1000, maxRetries };
+	const privateEndpoint = privateEndpointOf(read, itemIndex);
+	return { endpoint, deployedModelId, routePrefix, model, timeoutMs: timeoutSeconds * 1000, maxRetries, privateEndpoint };
 }
 
 /**
