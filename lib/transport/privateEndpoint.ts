@@ -37,7 +37,8 @@ export interface CheckedPrivateEndpoint {
 const FIELD = 'privateEndpoint';
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----\r?\n[\s\S]*?\r?\n-----END CERTIFICATE-----/g;
 const DNS_NAME = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-const CA_RULE = 'one or more PEM certificates, each from "-----BEGIN CERTIFICATE-----" to "-----END CERTIFICATE-----"';
+// Named without the dashes: error texts are scrubbed of anything shaped like a PEM block.
+const CA_RULE = 'one or more PEM certificates, each from its BEGIN CERTIFICATE line to its END CERTIFICATE line';
 
 /**
  * The certificates of a pasted CA field, each parsed. A private key (or a text holding one) is refused without
