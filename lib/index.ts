@@ -95,7 +95,7 @@ export {
 } from './operationTypes';
 
 // Errors, and quoting a user's value in a message without ever showing a secret
-export { quoteForMessage } from './secrets';
+export { quoteForMessage, REDACTED } from './secrets';
 export {
 	coreWords,
 	errorInfoReason,

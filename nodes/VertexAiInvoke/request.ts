@@ -174,7 +174,7 @@ export function prepareItem(ctx: IExecuteFunctions, read: ParameterReader, node:
 	const { body, binaryProperty } = bodyOf(ctx, read, node, i);
 	const prepared = prepareInvoke({ endpoint, path, headers, deployedModelId, allowedPathPrefixes: prefixes, retry, timeoutMs, body });
 	const binary = binaryProperty === undefined ? undefined : { property: binaryProperty, contentType: (body as { contentType?: string }).contentType };
-	return { prepared, binary, output, privateEndpoint: privateEndpointOf(read, i) };
+	return { prepared, binary, output, privateEndpoint: privateEndpointOf(ctx, read, i) };
 }
 
 /** The request to send: the prepared one, with a binary body's bytes loaded now (the core checks their size). */

@@ -1,6 +1,6 @@
-import type { INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { checkPrivateEndpoint, PRIVATE_ADDRESS_RULE, VertexValidationError, type PrivateEndpointOptions } from '../../lib';
+import { checkPrivateEndpoint, PRIVATE_ADDRESS_RULE, REDACTED, VertexValidationError, type PrivateEndpointOptions } from '../../lib';
 import { inUserWords } from './errors';
 import type { ParameterReader } from './read';
 
@@ -97,7 +97,11 @@ export const connectionProperties: INodeProperties[] = [
  * The private endpoint of an item when the connection is Private Service Connect, checked by the core (address,
  * CA, the self-signed choice, server name) before anything is sent; a refusal names the parameter, never the value.
  */
-export function privateEndpointOf(read: ParameterReader, itemIndex: number): PrivateEndpointOptions | undefined {
+export function privateEndpointOf(
+	ctx: Pick<IExecuteFunctions, 'getNode'>,
+	read: ParameterReader,
+	itemIndex: number,
+): PrivateEndpointOptions | undefined {
 	if (read.option(itemIndex, 'connection') !== 'privateServiceConnect') return undefined;
 	const options: PrivateEndpointOptions = {
 		address: read.text(itemIndex, 'privateAddress', { required: true }),
@@ -110,7 +114,14 @@ export function privateEndpointOf(read: ParameterReader, itemIndex: number): Pri
 	} catch (error) {
 		const refusal = error instanceof VertexValidationError ? error : undefined;
 		const message = refusal ? inUserWords(refusal.parts, read.fieldWords(PRIVATE_ENDPOINT_FIELDS)) : String((error as Error).message);
-		throw read.error(itemIndex, PRIVATE_ENDPOINT_FIELDS[refusal?.field ?? 'privateEndpoint'] ?? 'connection', message);
+		const parameter = PRIVATE_ENDPOINT_FIELDS[refusal?.field ?? 'privateEndpoint'] ?? 'connection';
+		if (parameter !== 'caCertificate') throw read.error(itemIndex, parameter, message);
+		// n8n keeps the node (its parameters included) on the error, and logs it: a key pasted as CA must not ride along.
+		const node = ctx.getNode();
+		throw new NodeOperationError({ ...node, parameters: { ...node.parameters, caCertificate: REDACTED } }, message, {
+			itemIndex,
+			description: `Check the parameter ${read.where(parameter)}. Nothing was sent.`,
+		});
 	}
 	return options;
 }

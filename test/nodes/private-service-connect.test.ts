@@ -1,0 +1,277 @@
+/**
+ * Private Service Connect through n8n-core's engine against the emulator: Create Dedicated Endpoint makes a PSC
+ * endpoint and says what Vertex reports of it; Invoke, the Embeddings and the Chat Model reach the deployed model
+ * through a private address over TLS checked against a pasted CA, while every control-plane call stays on the
+ * credential's API host.
+ *
+ * The private address is a TLS listener on 127.0.0.1 with a certificate from a CA made for the test, passing what it
+ * receives on to the emulator's data plane (as a PSC forwarding rule passes it to the service attachment): it records
+ * what arrived, so a test sees the token and the invoke paths went there and nowhere else.
+ */
+import { request as httpRequest } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeParameters,
+	type INodeType,
+} from 'n8n-workflow';
+
+import { VertexAiEmbeddings } from '../../nodes/VertexAiEmbeddings/VertexAiEmbeddings.node';
+import { chain, sourceNode } from '../harness/n8n-engine';
+import { makeTestPki, OPENSSL_MISSING } from '../lib/support/testCertificates';
+import {
+	PACKAGE,
+	TYPE,
+	deployModel,
+	emulatorWithCredential,
+	expectNoSecrets,
+	locator,
+	logsOf,
+	probeDescription,
+	runNodes,
+	runSubNode,
+	type DeployedModel,
+	type NodeEnv,
+} from './support';
+
+const SERVER_NAME = 'psc.test.internal';
+const pki = makeTestPki({ dnsNames: [SERVER_NAME] });
+const ENDPOINT_ID = 'psc-endpoint';
+
+interface Arrival {
+	method?: string;
+	url?: string;
+	authorization?: string;
+}
+
+let env: NodeEnv;
+let sample: DeployedModel;
+let listener: Server;
+let privateAddress = '';
+const arrivals: Arrival[] = [];
+
+/** A TLS listener that passes each request on to the emulator (path, headers, body), recording it. */
+async function startPrivateListener(target: string): Promise<Server> {
+	const upstream = new URL(target);
+	const server = createServer({ cert: pki!.serverCertPem, key: pki!.serverKeyPem }, (incoming, outgoing) => {
+		arrivals.push({ method: incoming.method, url: incoming.url, authorization: incoming.headers.authorization });
+		const forwarded = httpRequest(
+			{ host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers: { ...incoming.headers, host: upstream.host } },
+			(answer) => {
+				outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+				answer.pipe(outgoing);
+			},
+		);
+		forwarded.on('error', () => outgoing.destroy());
+		incoming.pipe(forwarded);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return server;
+}
+
+const maybe = pki ? describe : describe.skip;
+if (!pki) describe(`Private Service Connect through the engine (${OPENSSL_MISSING})`, () => it.skip('needs openssl', () => undefined));
+
+beforeAll(async () => {
+	if (!pki) return;
+	env = await emulatorWithCredential();
+	listener = await startPrivateListener(env.emulator.baseUrl);
+	privateAddress = `127.0.0.1:${(listener.address() as AddressInfo).port}`;
+}, 60_000);
+
+afterAll(async () => {
+	if (!pki) return;
+	await new Promise((resolve) => listener.close(resolve));
+	await env?.close();
+});
+
+beforeEach(() => {
+	arrivals.length = 0;
+});
+
+/** What the emulator has seen so far: tokens minted and requests logged. */
+function sentSoFar(): { tokens: number; requests: number } {
+	return { tokens: env.emulator.tokensMinted(), requests: env.emulator.requestLog().length };
+}
+
+/** Nothing reached the emulator (no token minted, no request) since `before`. */
+function expectNothingSentSince(before: { tokens: number; requests: number }): void {
+	expect(sentSoFar()).toEqual(before);
+}
+
+/** The Connection parameters of a node reaching the endpoint through the private listener. */
+function privateConnection(extra: IDataObject = {}): IDataObject {
+	return { connection: 'privateServiceConnect', privateAddress, caCertificate: pki!.caPem, tlsServerName: SERVER_NAME, ...extra };
+}
+
+maybe('Create Dedicated Endpoint with Private Service Connect', () => {
+	it('sends the allowlist and automation configs, and outputs the service attachment and each automated endpoint', async () => {
+		const result = await runNodes(env, {
+			nodes: [
+				sourceNode('Start'),
+				{
+					name: 'Create',
+					type: TYPE.create,
+					parameters: {
+						displayName: 'private',
+						endpointId: ENDPOINT_ID,
+						networkAccess: 'privateServiceConnect',
+						projectAllowlist: 'my-project, 123456789012',
+						pscAutomationConfigs: { config: [{ projectId: 'my-project', network: 'projects/my-project/global/networks/default' }] },
+						// The emulator serves invoke on endpoints with a public DNS name; the calls below still go to the private address.
+						publicDnsToo: true,
+					},
+				},
+			],
+			connections: chain('Start', 'Create'),
+		});
+		if (result.error) throw new Error(`${result.error.message} ${result.error.description ?? ''}`);
+		const [item] = result.lastNodeJson('Create');
+		expect(item.endpointId).toBe(ENDPOINT_ID);
+		const psc = item.privateServiceConnect as IDataObject;
+		expect(psc).toEqual({
+			serviceAttachment: psc.serviceAttachment === null ? null : expect.any(String),
+			projectAllowlist: ['my-project', '123456789012'],
+			automatedEndpoints: [expect.objectContaining({ projectId: 'my-project', network: 'projects/my-project/global/networks/default' })],
+		});
+		const endpoint = await env.client().getEndpoint(ENDPOINT_ID);
+		expect(endpoint.privateServiceConnectConfig).toMatchObject({ enablePrivateServiceConnect: true, projectAllowlist: ['my-project', '123456789012'] });
+		await expectNoSecrets(env, result);
+		sample = await deployModel(env, { modelId: 'psc-model', endpointId: ENDPOINT_ID });
+	});
+
+	it('refuses a network that is not a full network name before anything is sent, naming the field', async () => {
+		const before = sentSoFar();
+		const result = await runNodes(env, {
+			nodes: [
+				sourceNode('Start'),
+				{
+					name: 'Create',
+					type: TYPE.create,
+					parameters: {
+						displayName: 'private',
+						networkAccess: 'privateServiceConnect',
+						projectAllowlist: 'my-project',
+						pscAutomationConfigs: { config: [{ projectId: 'my-project', network: 'default' }] },
+					},
+				},
+			],
+			connections: chain('Start', 'Create'),
+		});
+		expect(result.error?.message).toContain('"Network"');
+		expectNothingSentSince(before);
+	});
+});
+
+maybe('Invoke through the private address', () => {
+	async function invoke(connection: IDataObject, extra: IDataObject = {}) {
+		return await runNodes(env, {
+			nodes: [
+				sourceNode('Start'),
+				{
+					name: 'Invoke',
+					type: TYPE.invoke,
+					parameters: { endpoint: locator(ENDPOINT_ID), path: '/echo', jsonBody: '{"hello":"psc"}', ...connection, ...extra } as INodeParameters,
+				},
+			],
+			connections: chain('Start', 'Invoke'),
+		});
+	}
+
+	it('reaches the model server through the private address, with the token there only and the same invoke path', async () => {
+		const result = await invoke(privateConnection());
+		if (result.error) throw new Error(`${result.error.message} ${result.error.description ?? ''}`);
+		expect(JSON.stringify(result.lastNodeJson('Invoke'))).toContain('psc');
+		expect(arrivals).toEqual([
+			{ method: 'POST', url: `/v1/projects/${env.emulator.projectId}/locations/${env.emulator.location}/endpoints/${ENDPOINT_ID}/invoke/echo`, authorization: expect.stringMatching(/^Bearer /) as unknown },
+		]);
+		await expectNoSecrets(env, result);
+	});
+
+	it('pins one deployed model under the deployedModels path', async () => {
+		const result = await invoke(privateConnection(), { target: 'deployedModel', deployedModel: locator(sample.deployedModelId) });
+		if (result.error) throw new Error(`${result.error.message} ${result.error.description ?? ''}`);
+		expect(arrivals.map((arrival) => arrival.url)).toEqual([
+			`/v1/projects/${env.emulator.projectId}/locations/${env.emulator.location}/endpoints/${ENDPOINT_ID}/deployedModels/${sample.deployedModelId}/invoke/echo`,
+		]);
+	});
+
+	it('fails on a certificate the pasted CA did not sign, and nothing (no token) arrives', async () => {
+		const result = await invoke(privateConnection({ caCertificate: makeTestPki({ dnsNames: [SERVER_NAME] })!.caPem }));
+		expect(result.error?.message).toMatch(/TLS certificate of 127\.0\.0\.1:\d+ could not be verified/);
+		expect(arrivals).toEqual([]);
+	});
+
+	it('accepts the self-signed certificate only when chosen', async () => {
+		const result = await invoke(privateConnection({ caCertificate: '', acceptSelfSignedCertificate: true }));
+		if (result.error) throw new Error(`${result.error.message} ${result.error.description ?? ''}`);
+		expect(arrivals).toHaveLength(1);
+	});
+
+	it('refuses the self-signed choice with a CA pasted: a conflict naming both, before anything is sent', async () => {
+		const before = sentSoFar();
+		const result = await invoke(privateConnection({ acceptSelfSignedCertificate: true }));
+		expect(result.error?.name).toBe('NodeOperationError');
+		expect(result.error?.message).toContain('"Accept Self-Signed Certificate"');
+		expect(result.error?.message).toContain('"CA Certificate (PEM)"');
+		expect(result.error?.message).toMatch(/conflict/);
+		expectNothingSentSince(before);
+		expect(arrivals).toEqual([]);
+	});
+
+	it('refuses a private key pasted as the CA, and the key appears in no error, item or log line', async () => {
+		const before = sentSoFar();
+		const keyLines = pki!.caKeyPem.split('\n').filter((line) => line && !line.startsWith('-----'));
+		for (const pasted of [pki!.caKeyPem, keyLines.join('\n')]) {
+			const result = await invoke(privateConnection({ caCertificate: pasted }));
+			expect(result.error?.message).toContain('"CA Certificate (PEM)" holds a private key');
+			const error = result.error as { message?: string; description?: string | null } | undefined;
+			const shown = [error?.message, error?.description, JSON.stringify(result.lastNodeJson('Start')), ...logsOf(result)].join('\n');
+			for (const line of keyLines) expect(shown).not.toContain(line);
+			expect(shown).not.toMatch(/-----BEGIN|PRIVATE KEY-----/);
+		}
+		expectNothingSentSince(before);
+		expect(arrivals).toEqual([]);
+	});
+
+	it('refuses an address with a path, naming Private Address', async () => {
+		const before = sentSoFar();
+		const result = await invoke(privateConnection({ privateAddress: `${privateAddress}/v1` }));
+		expect(result.error?.message).toContain('"Private Address"');
+		expectNothingSentSince(before);
+	});
+});
+
+const EMBEDDINGS = `${PACKAGE}.vertexAiEmbeddings`;
+
+class EmbeddingsProbe implements INodeType {
+	description = probeDescription('Embeddings Probe', 'embeddingsProbe', 'Calls the connected embeddings', NodeConnectionTypes.AiEmbedding);
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const embeddings = (await this.getInputConnectionData(NodeConnectionTypes.AiEmbedding, 0)) as { embedQuery(text: string): Promise<number[]> };
+		return [[{ json: { query: await embeddings.embedQuery('private') }, pairedItem: { item: 0 } }]];
+	}
+}
+
+maybe('the Embeddings sub-node through the private address', () => {
+	it('sends its /v1/models and /v1/embeddings calls to the private address', async () => {
+		const result = await runSubNode(env, {
+			connection: NodeConnectionTypes.AiEmbedding,
+			probe: { type: 'test.embeddingsProbe', nodeType: EmbeddingsProbe },
+			subNode: {
+				name: 'Embeddings',
+				type: EMBEDDINGS,
+				nodeType: VertexAiEmbeddings,
+				parameters: { endpoint: locator(ENDPOINT_ID), ...privateConnection() } as INodeParameters,
+			},
+		});
+		if (result.error) throw new Error(`${result.error.message} ${result.error.description ?? ''}`);
+		expect((result.lastNodeJson('Probe')[0].query as number[]).length).toBeGreaterThan(0);
+		expect(arrivals.map((arrival) => arrival.url?.replace(/^.*\/invoke/, ''))).toEqual(['/v1/models', '/v1/embeddings']);
+	});
+});
