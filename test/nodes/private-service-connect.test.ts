@@ -21,6 +21,7 @@ import {
 	type INodeType,
 } from 'n8n-workflow';
 
+import { VertexAiChatModel } from '../../nodes/VertexAiChatModel/VertexAiChatModel.node';
 import { VertexAiEmbeddings } from '../../nodes/VertexAiEmbeddings/VertexAiEmbeddings.node';
 import { chain, sourceNode } from '../harness/n8n-engine';
 import { makeTestPki, OPENSSL_MISSING } from '../lib/support/testCertificates';
@@ -273,5 +274,54 @@ maybe('the Embeddings sub-node through the private address', () => {
 		if (result.error) throw new Error(`${result.error.message} ${result.error.description ?? ''}`);
 		expect((result.lastNodeJson('Probe')[0].query as number[]).length).toBeGreaterThan(0);
 		expect(arrivals.map((arrival) => arrival.url?.replace(/^.*\/invoke/, ''))).toEqual(['/v1/models', '/v1/embeddings']);
+	});
+});
+
+class ChatProbe implements INodeType {
+	description = probeDescription('Chat Probe', 'chatProbe', 'Calls the connected chat model', NodeConnectionTypes.AiLanguageModel);
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const model = (await this.getInputConnectionData(NodeConnectionTypes.AiLanguageModel, 0)) as { invoke(prompt: string): Promise<{ text: string }> };
+		return [[{ json: { text: (await model.invoke('Say hello')).text }, pairedItem: { item: 0 } }]];
+	}
+}
+
+maybe('the Chat Model sub-node through the private address', () => {
+	it('sends its /v1/models and /v1/chat/completions calls to the private address', async () => {
+		const result = await runSubNode(env, {
+			connection: NodeConnectionTypes.AiLanguageModel,
+			probe: { type: 'test.chatProbe', nodeType: ChatProbe },
+			subNode: {
+				name: 'Chat Model',
+				type: `${PACKAGE}.vertexAiChatModel`,
+				nodeType: VertexAiChatModel,
+				parameters: { endpoint: locator(ENDPOINT_ID), ...privateConnection() } as INodeParameters,
+			},
+		});
+		if (result.error) throw new Error(`${result.error.message} ${result.error.description ?? ''}`);
+		expect(typeof result.lastNodeJson('Probe')[0].text).toBe('string');
+		expect(arrivals.map((arrival) => arrival.url?.replace(/^.*\/invoke/, ''))).toEqual(['/v1/models', '/v1/chat/completions']);
+	});
+});
+
+maybe('a Private Service Connect endpoint without a public DNS name', () => {
+	it('is created without waiting for a DNS name, and says so in its output', async () => {
+		const result = await runNodes(env, {
+			nodes: [
+				sourceNode('Start'),
+				{
+					name: 'Create',
+					type: TYPE.create,
+					parameters: { displayName: 'private only', networkAccess: 'privateServiceConnect', projectAllowlist: 'my-project' },
+				},
+			],
+			connections: chain('Start', 'Create'),
+		});
+		if (result.error) throw new Error(`${result.error.message} ${result.error.description ?? ''}`);
+		const [item] = result.lastNodeJson('Create');
+		expect(item.dedicatedEndpointDns).toBeNull();
+		expect(item.privateServiceConnect).toMatchObject({ projectAllowlist: ['my-project'], automatedEndpoints: [] });
+		const endpoint = await env.client().getEndpoint(item.endpointId as string);
+		expect(endpoint.dedicatedEndpointEnabled).not.toBe(true);
 	});
 });
