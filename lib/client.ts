@@ -377,7 +377,8 @@ export class VertexClient {
 			hostPolicy: new PrivateAddressPolicy(endpoint.origin),
 			userAgent: this.userAgent,
 			retry: this.retry,
-			dispatcher: privateEndpointAgent(endpoint),
+			// Looked up at each request: the Agent may have been closed (closeSharedAgent) or evicted since.
+			dispatcher: () => privateEndpointAgent(endpoint),
 		});
 		this.privateDataPlanes.set(endpoint.key, transport);
 		if (this.privateDataPlanes.size > MAX_PRIVATE_DATA_PLANES) this.privateDataPlanes.delete(this.privateDataPlanes.keys().next().value as string);

@@ -50,8 +50,11 @@ export interface VertexTransportOptions {
 	hostPolicy: TokenDestinationPolicy;
 	userAgent?: string;
 	retry?: Partial<RetryPolicy>;
-	/** Defaults to the process-wide shared Agent. */
-	dispatcher?: Dispatcher;
+	/**
+	 * Defaults to the process-wide shared Agent. A function is asked for the dispatcher at each request, so an Agent
+	 * closed meanwhile (closeSharedAgent) is replaced rather than reused.
+	 */
+	dispatcher?: Dispatcher | (() => Dispatcher);
 	headersTimeoutMs?: number;
 	bodyTimeoutMs?: number;
 	/** Source of jitter; tests pin it. */
@@ -94,7 +97,7 @@ export class VertexTransport implements HttpSender {
 			const lastAttempt = !canRetry || attempt >= maxAttempts;
 			let response: UndiciResponse;
 			try {
-				response = await (this.options.dispatcher ?? sharedAgent()).request({
+				response = await this.dispatcher().request({
 					origin,
 					path,
 					method: request.method,
@@ -171,6 +174,12 @@ export class VertexTransport implements HttpSender {
 			}
 			throw error;
 		}
+	}
+
+	private dispatcher(): Dispatcher {
+		const { dispatcher } = this.options;
+		if (dispatcher === undefined) return sharedAgent();
+		return typeof dispatcher === 'function' ? dispatcher() : dispatcher;
 	}
 
 	/**

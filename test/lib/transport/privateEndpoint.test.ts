@@ -106,6 +106,16 @@ maybe('invoke through a private address with a pasted CA', () => {
 		expect(controlPlaneSeen).toEqual([]);
 	});
 
+	it('keeps working after the Agents were closed: the private Agent is looked up at each request', async () => {
+		const shared = client();
+		const privateEndpoint = { address, caCertificate: pki!.caPem, tlsServerName: SERVER_NAME };
+		const call = async () => await (await shared.invoke({ endpoint: '1234567', path: '/x' }, { privateEndpoint })).json();
+		await call();
+		await closeSharedAgent();
+		await call();
+		expect(seen).toHaveLength(2);
+	});
+
 	it('keeps the deployedModels path to call one deployed model', async () => {
 		await invoke({ address: `https://${address}/`, caCertificate: pki!.caPem, tlsServerName: SERVER_NAME }, { deployedModelId: '42' });
 		expect(seen.map((request) => request.url)).toEqual([`/v1/${ENDPOINT}/deployedModels/42/invoke/v1/chat/completions`]);
