@@ -139,7 +139,16 @@ export const privateServiceConnectConfigInputSchema = z
 			});
 		}
 		const seen = new Set<string>();
+		const allowlist = config.projectAllowlist ?? [];
 		for (const [index, automation] of (config.pscAutomationConfigs ?? []).entries()) {
+			// Vertex creates the forwarding rule in that project: it must be allowed to connect.
+			if (allowlist.length > 0 && !allowlist.includes(automation.projectId)) {
+				ctx.addIssue({
+					code: 'custom',
+					path: ['pscAutomationConfigs', index, 'projectId'],
+					message: `pscAutomationConfigs project ${automation.projectId} is not in projectAllowlist (${allowlist.join(', ')}): add it there.`,
+				});
+			}
 			const key = `${automation.projectId} ${automation.network}`;
 			if (seen.has(key)) {
 				ctx.addIssue({
@@ -170,11 +179,23 @@ export const endpointInputSchema = z.strictObject({
 	predictRequestResponseLoggingConfig: z.looseObject({}).optional(),
 });
 
-export const createEndpointInputSchema = z.strictObject({
-	endpointId: blankAsUnset(callerIdSchema('endpointId')),
-	endpoint: endpointInputSchema,
-	ifExists: z.enum(['fail', 'use'], { error: 'ifExists must be "fail" or "use".' }).default('fail'),
-});
+export const createEndpointInputSchema = z
+	.strictObject({
+		endpointId: blankAsUnset(callerIdSchema('endpointId')),
+		endpoint: endpointInputSchema,
+		ifExists: z.enum(['fail', 'use'], { error: 'ifExists must be "fail" or "use".' }).default('fail'),
+	})
+	.superRefine(({ endpoint }, ctx) => {
+		if (endpoint.network && endpoint.privateServiceConnectConfig?.enablePrivateServiceConnect) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['endpoint', 'network'],
+				...siblingsMessage(
+					messageParts`An endpoint uses either VPC peering (${fieldRef('endpoint.network')}) or Private Service Connect (${fieldRef('endpoint.privateServiceConnectConfig')}), not both.`,
+				),
+			});
+		}
+	});
 
 /** The DeployedModel part of a deploy request; `model` is given beside it (an id or name, optionally @version). */
 export const deployedModelInputSchema = z.strictObject({

@@ -200,6 +200,29 @@ describe('validation happens before any request', () => {
 			'endpoint.privateServiceConnectConfig.pscAutomationConfigs[0].projectId',
 		],
 		[
+			'a PSC automation project missing from the allowlist',
+			() =>
+				client.createEndpoint({
+					endpoint: {
+						displayName: 'e',
+						privateServiceConnectConfig: {
+							enablePrivateServiceConnect: true,
+							projectAllowlist: ['my-proj'],
+							pscAutomationConfigs: [{ projectId: 'other-proj', network: 'projects/other-proj/global/networks/default' }],
+						},
+					},
+				}),
+			'endpoint.privateServiceConnectConfig.pscAutomationConfigs[0].projectId',
+		],
+		[
+			'VPC peering together with Private Service Connect',
+			() =>
+				client.createEndpoint({
+					endpoint: { displayName: 'e', network: 'projects/1/global/networks/n', privateServiceConnectConfig: { enablePrivateServiceConnect: true } },
+				}),
+			'endpoint.network',
+		],
+		[
 			'an allowlist with Private Service Connect off',
 			() => client.createEndpoint({ endpoint: { displayName: 'e', privateServiceConnectConfig: { enablePrivateServiceConnect: false, projectAllowlist: ['my-proj'] } } }),
 			'endpoint.privateServiceConnectConfig.enablePrivateServiceConnect',
