@@ -145,8 +145,10 @@ export const privateServiceConnectConfigInputSchema = z
 			if (allowlist.length > 0 && !allowlist.includes(automation.projectId)) {
 				ctx.addIssue({
 					code: 'custom',
-					path: ['pscAutomationConfigs', index, 'projectId'],
-					message: `pscAutomationConfigs project ${automation.projectId} is not in projectAllowlist (${allowlist.join(', ')}): add it there.`,
+					path: ['projectAllowlist'],
+					...siblingsMessage(
+						messageParts`${fieldRef('pscAutomationConfigs')} ${index + 1} is in project ${quoteForMessage(automation.projectId)}, which is not in ${fieldRef('projectAllowlist')} (${allowlist.join(', ')}): add it there.`,
+					),
 				});
 			}
 			const key = `${automation.projectId} ${automation.network}`;
@@ -191,7 +193,7 @@ export const createEndpointInputSchema = z
 				code: 'custom',
 				path: ['endpoint', 'network'],
 				...siblingsMessage(
-					messageParts`An endpoint uses either VPC peering (${fieldRef('endpoint.network')}) or Private Service Connect (${fieldRef('endpoint.privateServiceConnectConfig')}), not both.`,
+					messageParts`An endpoint uses either VPC peering (${fieldRef('network')}) or Private Service Connect (${fieldRef('privateServiceConnectConfig')}), not both.`,
 				),
 			});
 		}

@@ -169,6 +169,30 @@ maybe('Create Dedicated Endpoint with Private Service Connect', () => {
 	});
 });
 
+maybe('Create Dedicated Endpoint refuses what Vertex would', () => {
+	it('an automated endpoint in a project missing from Allowed Projects, naming the parameter, before anything is sent', async () => {
+		const before = sentSoFar();
+		const result = await runNodes(env, {
+			nodes: [
+				sourceNode('Start'),
+				{
+					name: 'Create',
+					type: TYPE.create,
+					parameters: {
+						displayName: 'private',
+						networkAccess: 'privateServiceConnect',
+						projectAllowlist: 'my-project',
+						pscAutomationConfigs: { config: [{ projectId: 'other-project', network: 'projects/other-project/global/networks/default' }] },
+					},
+				},
+			],
+			connections: chain('Start', 'Create'),
+		});
+		expect(result.error?.message).toMatch(/"Automated PSC Endpoints" 1 is in project "other-project", which is not in "Allowed Projects" \(my-project\)/);
+		expect(env.emulator.requestLog().length).toBe(before.requests);
+	});
+});
+
 maybe('Invoke through the private address', () => {
 	async function invoke(connection: IDataObject, extra: IDataObject = {}) {
 		return await runNodes(env, {
@@ -301,6 +325,31 @@ maybe('the Chat Model sub-node through the private address', () => {
 		if (result.error) throw new Error(`${result.error.message} ${result.error.description ?? ''}`);
 		expect(typeof result.lastNodeJson('Probe')[0].text).toBe('string');
 		expect(arrivals.map((arrival) => arrival.url?.replace(/^.*\/invoke/, ''))).toEqual(['/v1/models', '/v1/chat/completions']);
+	});
+});
+
+maybe('the sub-nodes check their connection before anything is sent', () => {
+	// Without a CA pasted: n8n keeps a failed sub-node's parameters on the error it wraps around it, and the secret
+	// scan of runSubNode refuses PEM text anywhere (the conflict with a CA is an Invoke case above).
+	it.each([
+		['an address with a path', { privateAddress: '10.128.0.3/v1' }, '"Private Address"'],
+		['a server name that is an IP', { tlsServerName: '10.128.0.3' }, '"TLS Server Name"'],
+		['a CA that is no certificate', { caCertificate: 'not a certificate', acceptSelfSignedCertificate: false }, '"CA Certificate (PEM)"'],
+	])('the Embeddings refuse %s, naming it', async (_case, connection, label) => {
+		const before = sentSoFar();
+		const result = await runSubNode(env, {
+			connection: NodeConnectionTypes.AiEmbedding,
+			probe: { type: 'test.embeddingsProbe', nodeType: EmbeddingsProbe },
+			subNode: {
+				name: 'Embeddings',
+				type: EMBEDDINGS,
+				nodeType: VertexAiEmbeddings,
+				parameters: { endpoint: locator(ENDPOINT_ID), ...privateConnection({ caCertificate: '', acceptSelfSignedCertificate: true, ...connection }) } as INodeParameters,
+			},
+		});
+		expect(result.nodeError('Embeddings')?.message).toContain(label);
+		expectNothingSentSince(before);
+		expect(arrivals).toEqual([]);
 	});
 });
 

@@ -212,7 +212,7 @@ describe('validation happens before any request', () => {
 						},
 					},
 				}),
-			'endpoint.privateServiceConnectConfig.pscAutomationConfigs[0].projectId',
+			'endpoint.privateServiceConnectConfig.projectAllowlist',
 		],
 		[
 			'VPC peering together with Private Service Connect',
