@@ -116,6 +116,9 @@ async function main(): Promise<void> {
 			iamCredentialsBaseUrl: emulator.iamCredentialsBaseUrl,
 			builtInImage: emulator.builtInImage,
 			stateDir: emulator.stateDir,
+			pscUrl: emulator.pscUrl,
+			pscCaFile: emulator.pscCaFile,
+			pscCaCertificate: emulator.pscCaCertificate,
 		})}\n`,
 	);
 	let stopping = false;
