@@ -195,7 +195,7 @@ const properties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			"Whether the endpoint also gets a public dedicated DNS name (dedicatedEndpointEnabled). Off, it is reached only through Private Service Connect, and the node does not wait for a DNS name.",
+			'Whether to ask for a public dedicated DNS name too (dedicatedEndpointEnabled). Off, the endpoint is reached only through Private Service Connect. The node does not wait for a DNS name either way: the output shows the one Vertex AI reports, if any.',
 		displayOptions: { show: { networkAccess: ['privateServiceConnect'] } },
 	},
 	...waitParameters(15, 'options'),
@@ -249,10 +249,12 @@ export class VertexAiCreateDedicatedEndpoint implements INodeType {
 				if (operation && !operation.done) return [outputItem(i, withCarriedIds(this, i, {}, operationFields(operation)))];
 
 				const endpoint = (existing ?? result) as Endpoint;
-				// A private endpoint without a public name has no DNS to wait for.
-				const hasPublicDns = request.endpoint.dedicatedEndpointEnabled !== false;
+				// A PSC endpoint is reached through its private address; whether Vertex also gives it a public DNS name is
+				// not documented, so the node does not wait for one (what Vertex reports is in the output).
+				const waitsForDns =
+					settings.timeoutMs !== undefined && request.endpoint.privateServiceConnectConfig === undefined && !isPrivateServiceConnect(endpoint);
 				const ready =
-					settings.timeoutMs !== undefined && hasPublicDns
+					waitsForDns
 						? await client.waitForDedicatedEndpointDns(endpoint.name, { timeoutMs: settings.timeoutMs, signal })
 						: endpoint;
 				const { ids, about } = endpointFields(ready);

@@ -1,17 +1,10 @@
 /**
  * Private Service Connect through n8n-core's engine against the emulator: Create Dedicated Endpoint makes a PSC
  * endpoint and says what Vertex reports of it; Invoke, the Embeddings and the Chat Model reach the deployed model
- * through a private address over TLS checked against a pasted CA, while every control-plane call stays on the
- * credential's API host.
- *
- * The private address is a TLS listener on 127.0.0.1 with a certificate from a CA made for the test, passing what it
- * receives on to the emulator's data plane (as a PSC forwarding rule passes it to the service attachment): it records
- * what arrived, so a test sees the token and the invoke paths went there and nowhere else.
+ * through the emulator's PSC TLS listener (the private address) over TLS checked against its CA pasted into the
+ * node, while every control-plane call stays on the credential's API host. The emulator's PSC endpoints have no
+ * public dedicated DNS (its default, as Google's client assumes).
  */
-import { request as httpRequest } from 'node:http';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
-
 import {
 	NodeConnectionTypes,
 	type IDataObject,
@@ -24,7 +17,7 @@ import {
 import { VertexAiChatModel } from '../../nodes/VertexAiChatModel/VertexAiChatModel.node';
 import { VertexAiEmbeddings } from '../../nodes/VertexAiEmbeddings/VertexAiEmbeddings.node';
 import { chain, sourceNode } from '../harness/n8n-engine';
-import { makeTestPki, OPENSSL_MISSING } from '../lib/support/testCertificates';
+import { makeTestPki } from '../lib/support/testCertificates';
 import {
 	PACKAGE,
 	TYPE,
@@ -40,59 +33,21 @@ import {
 	type NodeEnv,
 } from './support';
 
-const SERVER_NAME = 'psc.test.internal';
-const pki = makeTestPki({ dnsNames: [SERVER_NAME] });
 const ENDPOINT_ID = 'psc-endpoint';
-
-interface Arrival {
-	method?: string;
-	url?: string;
-	authorization?: string;
-}
+/** A private key and an unrelated CA, to paste where the endpoint's CA belongs. */
+const stray = makeTestPki(['other.test.internal']);
 
 let env: NodeEnv;
 let sample: DeployedModel;
-let listener: Server;
 let privateAddress = '';
-const arrivals: Arrival[] = [];
-
-/** A TLS listener that passes each request on to the emulator (path, headers, body), recording it. */
-async function startPrivateListener(target: string): Promise<Server> {
-	const upstream = new URL(target);
-	const server = createServer({ cert: pki!.serverCertPem, key: pki!.serverKeyPem }, (incoming, outgoing) => {
-		arrivals.push({ method: incoming.method, url: incoming.url, authorization: incoming.headers.authorization });
-		const forwarded = httpRequest(
-			{ host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers: { ...incoming.headers, host: upstream.host } },
-			(answer) => {
-				outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-				answer.pipe(outgoing);
-			},
-		);
-		forwarded.on('error', () => outgoing.destroy());
-		incoming.pipe(forwarded);
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	return server;
-}
-
-const maybe = pki ? describe : describe.skip;
-if (!pki) describe(`Private Service Connect through the engine (${OPENSSL_MISSING})`, () => it.skip('needs openssl', () => undefined));
 
 beforeAll(async () => {
-	if (!pki) return;
 	env = await emulatorWithCredential();
-	listener = await startPrivateListener(env.emulator.baseUrl);
-	privateAddress = `127.0.0.1:${(listener.address() as AddressInfo).port}`;
+	privateAddress = new URL(env.emulator.pscUrl).host;
 }, 60_000);
 
 afterAll(async () => {
-	if (!pki) return;
-	await new Promise((resolve) => listener.close(resolve));
 	await env?.close();
-});
-
-beforeEach(() => {
-	arrivals.length = 0;
 });
 
 /** What the emulator has seen so far: tokens minted and requests logged. */
@@ -105,12 +60,21 @@ function expectNothingSentSince(before: { tokens: number; requests: number }): v
 	expect(sentSoFar()).toEqual(before);
 }
 
-/** The Connection parameters of a node reaching the endpoint through the private listener. */
-function privateConnection(extra: IDataObject = {}): IDataObject {
-	return { connection: 'privateServiceConnect', privateAddress, caCertificate: pki!.caPem, tlsServerName: SERVER_NAME, ...extra };
+/** The model-server paths the emulator forwarded since `before`, with the deployed model that answered. */
+function forwardedSince(before: { requests: number }): Array<{ path: string; deployedModelId: string }> {
+	return env.emulator
+		.requestLog()
+		.slice(before.requests)
+		.filter((entry) => entry.outcome === 'forwarded')
+		.map((entry) => ({ path: entry.path, deployedModelId: (entry as { deployedModelId: string }).deployedModelId }));
 }
 
-maybe('Create Dedicated Endpoint with Private Service Connect', () => {
+/** The Connection parameters of a node reaching the endpoint through the private listener. */
+function privateConnection(extra: IDataObject = {}): IDataObject {
+	return { connection: 'privateServiceConnect', privateAddress, caCertificate: env.emulator.pscCaCertificate, ...extra };
+}
+
+describe('Create Dedicated Endpoint with Private Service Connect', () => {
 	it('sends the allowlist and automation configs, and outputs the service attachment and each automated endpoint', async () => {
 		const result = await runNodes(env, {
 			nodes: [
@@ -124,8 +88,6 @@ maybe('Create Dedicated Endpoint with Private Service Connect', () => {
 						networkAccess: 'privateServiceConnect',
 						projectAllowlist: 'my-project, 123456789012',
 						pscAutomationConfigs: { config: [{ projectId: 'my-project', network: 'projects/my-project/global/networks/default' }] },
-						// The emulator serves invoke on endpoints with a public DNS name; the calls below still go to the private address.
-						publicDnsToo: true,
 					},
 				},
 			],
@@ -134,6 +96,8 @@ maybe('Create Dedicated Endpoint with Private Service Connect', () => {
 		if (result.error) throw new Error(`${result.error.message} ${result.error.description ?? ''}`);
 		const [item] = result.lastNodeJson('Create');
 		expect(item.endpointId).toBe(ENDPOINT_ID);
+		// Private only (Also Public Dedicated DNS off): no DNS name, and no wait for one.
+		expect(item.dedicatedEndpointDns).toBeNull();
 		const psc = item.privateServiceConnect as IDataObject;
 		expect(psc).toEqual({
 			serviceAttachment: psc.serviceAttachment === null ? null : expect.any(String),
@@ -142,6 +106,7 @@ maybe('Create Dedicated Endpoint with Private Service Connect', () => {
 		});
 		const endpoint = await env.client().getEndpoint(ENDPOINT_ID);
 		expect(endpoint.privateServiceConnectConfig).toMatchObject({ enablePrivateServiceConnect: true, projectAllowlist: ['my-project', '123456789012'] });
+		expect(endpoint.dedicatedEndpointEnabled).not.toBe(true);
 		await expectNoSecrets(env, result);
 		sample = await deployModel(env, { modelId: 'psc-model', endpointId: ENDPOINT_ID });
 	});
@@ -169,7 +134,7 @@ maybe('Create Dedicated Endpoint with Private Service Connect', () => {
 	});
 });
 
-maybe('Create Dedicated Endpoint refuses what Vertex would', () => {
+describe('Create Dedicated Endpoint refuses what Vertex would', () => {
 	it('an automated endpoint in a project missing from Allowed Projects, naming the parameter, before anything is sent', async () => {
 		const before = sentSoFar();
 		const result = await runNodes(env, {
@@ -193,7 +158,7 @@ maybe('Create Dedicated Endpoint refuses what Vertex would', () => {
 	});
 });
 
-maybe('Invoke through the private address', () => {
+describe('Invoke through the private address', () => {
 	async function invoke(connection: IDataObject, extra: IDataObject = {}) {
 		return await runNodes(env, {
 			nodes: [
@@ -208,34 +173,44 @@ maybe('Invoke through the private address', () => {
 		});
 	}
 
-	it('reaches the model server through the private address, with the token there only and the same invoke path', async () => {
+	it('reaches the model server through the private address, with the same invoke path', async () => {
+		const before = sentSoFar();
 		const result = await invoke(privateConnection());
 		if (result.error) throw new Error(`${result.error.message} ${result.error.description ?? ''}`);
 		expect(JSON.stringify(result.lastNodeJson('Invoke'))).toContain('psc');
-		expect(arrivals).toEqual([
-			{ method: 'POST', url: `/v1/projects/${env.emulator.projectId}/locations/${env.emulator.location}/endpoints/${ENDPOINT_ID}/invoke/echo`, authorization: expect.stringMatching(/^Bearer /) as unknown },
-		]);
+		expect(forwardedSince(before)).toEqual([{ path: '/echo', deployedModelId: sample.deployedModelId }]);
 		await expectNoSecrets(env, result);
 	});
 
 	it('pins one deployed model under the deployedModels path', async () => {
+		const before = sentSoFar();
 		const result = await invoke(privateConnection(), { target: 'deployedModel', deployedModel: locator(sample.deployedModelId) });
 		if (result.error) throw new Error(`${result.error.message} ${result.error.description ?? ''}`);
-		expect(arrivals.map((arrival) => arrival.url)).toEqual([
-			`/v1/projects/${env.emulator.projectId}/locations/${env.emulator.location}/endpoints/${ENDPOINT_ID}/deployedModels/${sample.deployedModelId}/invoke/echo`,
-		]);
+		expect(forwardedSince(before)).toEqual([{ path: '/echo', deployedModelId: sample.deployedModelId }]);
+	});
+
+	it('verifies the certificate against a TLS server name the emulator\'s certificate holds, instead of the IP', async () => {
+		const before = sentSoFar();
+		const tlsServerName = `${ENDPOINT_ID}.${env.emulator.location}-${env.emulator.projectNumber}.prediction.vertexai.goog`;
+		const result = await invoke(privateConnection({ tlsServerName }));
+		if (result.error) throw new Error(`${result.error.message} ${result.error.description ?? ''}`);
+		expect(forwardedSince(before)).toHaveLength(1);
+		const wrongName = await invoke(privateConnection({ tlsServerName: 'psc.example.internal' }));
+		expect(wrongName.error?.message).toMatch(/TLS certificate of 127\.0\.0\.1:\d+ could not be verified \(ERR_TLS_CERT_ALTNAME_INVALID\)/);
 	});
 
 	it('fails on a certificate the pasted CA did not sign, and nothing (no token) arrives', async () => {
-		const result = await invoke(privateConnection({ caCertificate: makeTestPki({ dnsNames: [SERVER_NAME] })!.caPem }));
+		const before = sentSoFar();
+		const result = await invoke(privateConnection({ caCertificate: stray.otherCaPem }));
 		expect(result.error?.message).toMatch(/TLS certificate of 127\.0\.0\.1:\d+ could not be verified/);
-		expect(arrivals).toEqual([]);
+		expect(env.emulator.requestLog().slice(before.requests)).toEqual([]);
 	});
 
 	it('accepts the self-signed certificate only when chosen', async () => {
+		const before = sentSoFar();
 		const result = await invoke(privateConnection({ caCertificate: '', acceptSelfSignedCertificate: true }));
 		if (result.error) throw new Error(`${result.error.message} ${result.error.description ?? ''}`);
-		expect(arrivals).toHaveLength(1);
+		expect(forwardedSince(before)).toHaveLength(1);
 	});
 
 	it('refuses the self-signed choice with a CA pasted: a conflict naming both, before anything is sent', async () => {
@@ -246,13 +221,12 @@ maybe('Invoke through the private address', () => {
 		expect(result.error?.message).toContain('"CA Certificate (PEM)"');
 		expect(result.error?.message).toMatch(/conflict/);
 		expectNothingSentSince(before);
-		expect(arrivals).toEqual([]);
 	});
 
 	it('refuses a private key pasted as the CA, and the key appears in no error, item or log line', async () => {
 		const before = sentSoFar();
-		const keyLines = pki!.caKeyPem.split('\n').filter((line) => line && !line.startsWith('-----'));
-		for (const pasted of [pki!.caKeyPem, keyLines.join('\n')]) {
+		const keyLines = stray.strayKeyPem.split('\n').filter((line) => line && !line.startsWith('-----'));
+		for (const pasted of [stray.strayKeyPem, keyLines.join('\n')]) {
 			const result = await invoke(privateConnection({ caCertificate: pasted }));
 			expect(result.error?.message).toContain('"CA Certificate (PEM)" holds a private key');
 			const error = result.error as { message?: string; description?: string | null } | undefined;
@@ -261,7 +235,11 @@ maybe('Invoke through the private address', () => {
 			expect(shown).not.toMatch(/-----BEGIN|PRIVATE KEY-----/);
 		}
 		expectNothingSentSince(before);
-		expect(arrivals).toEqual([]);
+	});
+
+	it('over the public connection, gets the error Vertex gives for a PSC endpoint without public DNS', async () => {
+		const result = await invoke({ connection: 'dedicatedDns' });
+		expect(result.error?.message).toMatch(/Private Service Connect/);
 	});
 
 	it('refuses an address with a path, naming Private Address', async () => {
@@ -283,8 +261,9 @@ class EmbeddingsProbe implements INodeType {
 	}
 }
 
-maybe('the Embeddings sub-node through the private address', () => {
+describe('the Embeddings sub-node through the private address', () => {
 	it('sends its /v1/models and /v1/embeddings calls to the private address', async () => {
+		const before = sentSoFar();
 		const result = await runSubNode(env, {
 			connection: NodeConnectionTypes.AiEmbedding,
 			probe: { type: 'test.embeddingsProbe', nodeType: EmbeddingsProbe },
@@ -297,7 +276,7 @@ maybe('the Embeddings sub-node through the private address', () => {
 		});
 		if (result.error) throw new Error(`${result.error.message} ${result.error.description ?? ''}`);
 		expect((result.lastNodeJson('Probe')[0].query as number[]).length).toBeGreaterThan(0);
-		expect(arrivals.map((arrival) => arrival.url?.replace(/^.*\/invoke/, ''))).toEqual(['/v1/models', '/v1/embeddings']);
+		expect(forwardedSince(before).map((entry) => entry.path)).toEqual(['/v1/models', '/v1/embeddings']);
 	});
 });
 
@@ -310,8 +289,9 @@ class ChatProbe implements INodeType {
 	}
 }
 
-maybe('the Chat Model sub-node through the private address', () => {
+describe('the Chat Model sub-node through the private address', () => {
 	it('sends its /v1/models and /v1/chat/completions calls to the private address', async () => {
+		const before = sentSoFar();
 		const result = await runSubNode(env, {
 			connection: NodeConnectionTypes.AiLanguageModel,
 			probe: { type: 'test.chatProbe', nodeType: ChatProbe },
@@ -324,11 +304,11 @@ maybe('the Chat Model sub-node through the private address', () => {
 		});
 		if (result.error) throw new Error(`${result.error.message} ${result.error.description ?? ''}`);
 		expect(typeof result.lastNodeJson('Probe')[0].text).toBe('string');
-		expect(arrivals.map((arrival) => arrival.url?.replace(/^.*\/invoke/, ''))).toEqual(['/v1/models', '/v1/chat/completions']);
+		expect(forwardedSince(before).map((entry) => entry.path)).toEqual(['/v1/models', '/v1/chat/completions']);
 	});
 });
 
-maybe('the sub-nodes check their connection before anything is sent', () => {
+describe('the sub-nodes check their connection before anything is sent', () => {
 	// Without a CA pasted: n8n keeps a failed sub-node's parameters on the error it wraps around it, and the secret
 	// scan of runSubNode refuses PEM text anywhere (the conflict with a CA is an Invoke case above).
 	it.each([
@@ -349,28 +329,5 @@ maybe('the sub-nodes check their connection before anything is sent', () => {
 		});
 		expect(result.nodeError('Embeddings')?.message).toContain(label);
 		expectNothingSentSince(before);
-		expect(arrivals).toEqual([]);
-	});
-});
-
-maybe('a Private Service Connect endpoint without a public DNS name', () => {
-	it('is created without waiting for a DNS name, and says so in its output', async () => {
-		const result = await runNodes(env, {
-			nodes: [
-				sourceNode('Start'),
-				{
-					name: 'Create',
-					type: TYPE.create,
-					parameters: { displayName: 'private only', networkAccess: 'privateServiceConnect', projectAllowlist: 'my-project' },
-				},
-			],
-			connections: chain('Start', 'Create'),
-		});
-		if (result.error) throw new Error(`${result.error.message} ${result.error.description ?? ''}`);
-		const [item] = result.lastNodeJson('Create');
-		expect(item.dedicatedEndpointDns).toBeNull();
-		expect(item.privateServiceConnect).toMatchObject({ projectAllowlist: ['my-project'], automatedEndpoints: [] });
-		const endpoint = await env.client().getEndpoint(item.endpointId as string);
-		expect(endpoint.dedicatedEndpointEnabled).not.toBe(true);
 	});
 });

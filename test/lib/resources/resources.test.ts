@@ -344,6 +344,13 @@ describe('endpoints', () => {
 		expect(bodyOf(lastRequest('POST', /\/endpoints$/))).toEqual({ displayName: 'private', dedicatedEndpointEnabled: false, privateServiceConnectConfig });
 	});
 
+	it('does not wait for the DNS name of a Private Service Connect endpoint created without one', async () => {
+		endpoints.set('ep-psc-wait', { displayName: 'x', privateServiceConnectConfig: { enablePrivateServiceConnect: true } });
+		await expect(client.waitForDedicatedEndpointDns('ep-psc-wait', { timeoutMs: 5_000 })).rejects.toThrow(
+			/Private Service Connect endpoint without a public DNS name: there is no DNS name to wait for/,
+		);
+	});
+
 	it('waits until dedicatedEndpointDns is set', async () => {
 		endpoints.set('ep-dns', { displayName: 'd', dedicatedEndpointEnabled: true });
 		let reads = 0;

@@ -17,10 +17,10 @@ import {
 	VertexValidationError,
 	type PrivateEndpointOptions,
 } from '../support/lib-internals';
-import { makeTestPki, OPENSSL_MISSING } from '../support/testCertificates';
+import { makeTestPki } from '../support/testCertificates';
 
 const SERVER_NAME = 'psc.test.internal';
-const pki = makeTestPki({ dnsNames: [SERVER_NAME] });
+const pki = makeTestPki([SERVER_NAME]);
 const TOKEN = 'ya29.private-endpoint-test-token';
 const ENDPOINT = 'projects/my-project/locations/us-central1/endpoints/1234567';
 
@@ -39,7 +39,6 @@ const seen: Seen[] = [];
 const controlPlaneSeen: string[] = [];
 
 beforeAll(async () => {
-	if (!pki) return;
 	server = createServer({ cert: pki.serverCertPem, key: pki.serverKeyPem }, (request, response) => {
 		seen.push({ method: request.method, url: request.url, authorization: request.headers.authorization, host: request.headers.host });
 		response.writeHead(200, { 'content-type': 'application/json' });
@@ -63,7 +62,6 @@ beforeEach(() => {
 afterAll(async () => {
 	await closeSharedAgent();
 	forgetSecrets();
-	if (!pki) return;
 	await new Promise((resolve) => server.close(resolve));
 	await new Promise((resolve) => controlPlane.close(resolve));
 });
@@ -95,12 +93,10 @@ async function failure(call: () => Promise<unknown>): Promise<Error> {
 	throw new Error('expected the call to fail');
 }
 
-const maybe = pki ? describe : describe.skip;
-if (!pki) describe(`Private Service Connect TLS (${OPENSSL_MISSING})`, () => it.skip('needs openssl', () => undefined));
 
-maybe('invoke through a private address with a pasted CA', () => {
+describe('invoke through a private address with a pasted CA', () => {
 	it('sends the invoke path to the named address with the token, and nothing to the control plane', async () => {
-		const body = await invoke({ address, caCertificate: pki!.caPem, tlsServerName: SERVER_NAME });
+		const body = await invoke({ address, caCertificate: pki.caPem, tlsServerName: SERVER_NAME });
 		expect(body).toEqual({ reached: `/v1/${ENDPOINT}/invoke/v1/chat/completions` });
 		expect(seen).toEqual([{ method: 'POST', url: `/v1/${ENDPOINT}/invoke/v1/chat/completions`, authorization: `Bearer ${TOKEN}`, host: address }]);
 		expect(controlPlaneSeen).toEqual([]);
@@ -108,7 +104,7 @@ maybe('invoke through a private address with a pasted CA', () => {
 
 	it('keeps working after the Agents were closed: the private Agent is looked up at each request', async () => {
 		const shared = client();
-		const privateEndpoint = { address, caCertificate: pki!.caPem, tlsServerName: SERVER_NAME };
+		const privateEndpoint = { address, caCertificate: pki.caPem, tlsServerName: SERVER_NAME };
 		const call = async () => await (await shared.invoke({ endpoint: '1234567', path: '/x' }, { privateEndpoint })).json();
 		await call();
 		await closeSharedAgent();
@@ -117,12 +113,12 @@ maybe('invoke through a private address with a pasted CA', () => {
 	});
 
 	it('keeps the deployedModels path to call one deployed model', async () => {
-		await invoke({ address: `https://${address}/`, caCertificate: pki!.caPem, tlsServerName: SERVER_NAME }, { deployedModelId: '42' });
+		await invoke({ address: `https://${address}/`, caCertificate: pki.caPem, tlsServerName: SERVER_NAME }, { deployedModelId: '42' });
 		expect(seen.map((request) => request.url)).toEqual([`/v1/${ENDPOINT}/deployedModels/42/invoke/v1/chat/completions`]);
 	});
 
 	it('refuses a certificate the pasted CA did not sign: the connection fails, no request (so no token) arrives', async () => {
-		const error = await failure(() => invoke({ address, caCertificate: pki!.otherCaPem, tlsServerName: SERVER_NAME }));
+		const error = await failure(() => invoke({ address, caCertificate: pki.otherCaPem, tlsServerName: SERVER_NAME }));
 		expect(error).toBeInstanceOf(VertexTransportError);
 		expect(error.message).toMatch(/TLS certificate of 127\.0\.0\.1:\d+ could not be verified/);
 		expect(seen).toEqual([]);
@@ -135,14 +131,14 @@ maybe('invoke through a private address with a pasted CA', () => {
 	});
 
 	it('checks the certificate against the address when no TLS server name is given (an IP the certificate does not name)', async () => {
-		const error = await failure(() => invoke({ address, caCertificate: pki!.caPem }));
+		const error = await failure(() => invoke({ address, caCertificate: pki.caPem }));
 		expect(error).toBeInstanceOf(VertexTransportError);
 		expect((error as VertexTransportError).code).toBe('ERR_TLS_CERT_ALTNAME_INVALID');
 		expect(seen).toEqual([]);
 	});
 });
 
-maybe('accepting a self-signed certificate, only when chosen', () => {
+describe('accepting a self-signed certificate, only when chosen', () => {
 	it('connects whatever the certificate when acceptSelfSignedCertificate is true', async () => {
 		await invoke({ address, acceptSelfSignedCertificate: true });
 		expect(seen).toHaveLength(1);
@@ -150,7 +146,7 @@ maybe('accepting a self-signed certificate, only when chosen', () => {
 	});
 
 	it('is a conflict together with a pasted CA, refused before anything is sent', async () => {
-		const error = await failure(() => invoke({ address, caCertificate: pki!.caPem, acceptSelfSignedCertificate: true }));
+		const error = await failure(() => invoke({ address, caCertificate: pki.caPem, acceptSelfSignedCertificate: true }));
 		expect(error).toBeInstanceOf(VertexValidationError);
 		expect(error).toMatchObject({ field: 'privateEndpoint.acceptSelfSignedCertificate' });
 		expect(error.message).toMatch(/conflict/);
@@ -158,10 +154,10 @@ maybe('accepting a self-signed certificate, only when chosen', () => {
 	});
 });
 
-maybe('what the CA field accepts', () => {
+describe('what the CA field accepts', () => {
 	it('refuses a private key pasted as the CA, never quoting it, and blanks its lines from later errors', async () => {
-		const keyLines = pki!.caKeyPem.split('\n').filter((line) => line && !line.startsWith('-----'));
-		for (const pasted of [pki!.caKeyPem, `${pki!.caPem}\n${pki!.caKeyPem}`, keyLines.join('\n')]) {
+		const keyLines = pki.strayKeyPem.split('\n').filter((line) => line && !line.startsWith('-----'));
+		for (const pasted of [pki.strayKeyPem, `${pki.caPem}\n${pki.strayKeyPem}`, keyLines.join('\n')]) {
 			const error = await failure(() => invoke({ address, caCertificate: pasted }));
 			expect(error).toBeInstanceOf(VertexValidationError);
 			expect(error).toMatchObject({ field: 'privateEndpoint.caCertificate' });
@@ -195,7 +191,7 @@ maybe('what the CA field accepts', () => {
 	});
 
 	it('refuses an IP address as the TLS server name', async () => {
-		const error = await failure(() => invoke({ address, caCertificate: pki!.caPem, tlsServerName: '10.0.0.3' }));
+		const error = await failure(() => invoke({ address, caCertificate: pki.caPem, tlsServerName: '10.0.0.3' }));
 		expect(error).toMatchObject({ field: 'privateEndpoint.tlsServerName' });
 	});
 });
