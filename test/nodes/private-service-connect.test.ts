@@ -100,9 +100,18 @@ describe('Create Dedicated Endpoint with Private Service Connect', () => {
 		expect(item.dedicatedEndpointDns).toBeNull();
 		const psc = item.privateServiceConnect as IDataObject;
 		expect(psc).toEqual({
-			serviceAttachment: psc.serviceAttachment === null ? null : expect.any(String),
+			serviceAttachment: expect.stringMatching(/^projects\/[^/]+\/regions\/[^/]+\/serviceAttachments\/[^/]+$/),
 			projectAllowlist: ['my-project', '123456789012'],
-			automatedEndpoints: [expect.objectContaining({ projectId: 'my-project', network: 'projects/my-project/global/networks/default' })],
+			automatedEndpoints: [
+				{
+					projectId: 'my-project',
+					network: 'projects/my-project/global/networks/default',
+					ipAddress: expect.stringMatching(/^\d+\.\d+\.\d+\.\d+$/),
+					forwardingRule: expect.any(String),
+					state: 'PSC_AUTOMATION_STATE_SUCCESSFUL',
+					errorMessage: null,
+				},
+			],
 		});
 		const endpoint = await env.client().getEndpoint(ENDPOINT_ID);
 		expect(endpoint.privateServiceConnectConfig).toMatchObject({ enablePrivateServiceConnect: true, projectAllowlist: ['my-project', '123456789012'] });
