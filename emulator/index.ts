@@ -204,6 +204,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 			for (const id of ctx.store.endpoints.keys()) deployments.cancelFor(id);
 			ctx.store.endpoints.clear();
 			ctx.store.models.clear();
+			ctx.store.pools.clear();
 			await stopAllProcesses();
 		},
 	});
