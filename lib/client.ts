@@ -12,7 +12,7 @@ import {
 	type VertexCredential,
 } from './auth';
 import { fieldRef, messageParts, VertexApiError, VertexTransportError, VertexValidationError } from './errors';
-import { assertLocation, controlPlaneBaseUrl, normalizeBaseUrl, TokenHostPolicy } from './hosts';
+import { assertLocation, controlPlaneBaseUrl, normalizeBaseUrl, PrivateAddressPolicy, TokenHostPolicy } from './hosts';
 import type { CallOptions, HttpSender } from './http';
 import {
 	invokeModelServer,
@@ -86,6 +86,12 @@ import type { Operation } from './schemas/operation';
 import { isAbortedError } from './transport/abort';
 import { quoteForMessage } from './secrets';
 import type { RetryPolicy } from './transport/retry';
+import {
+	checkPrivateEndpoint,
+	privateEndpointAgent,
+	type CheckedPrivateEndpoint,
+	type PrivateEndpointOptions,
+} from './transport/privateEndpoint';
 import { VertexTransport } from './transport/transport';
 
 /** What a project id is (a project number is accepted too). */
@@ -114,7 +120,18 @@ export interface VertexClientOptions {
 	tokenRefreshMarginMs?: number;
 }
 
+/** Options of one invoke call. */
+export interface InvokeCallOptions extends CallOptions {
+	/**
+	 * Send the call to a Private Service Connect address (the forwarding rule's IP or a private DNS name) instead of
+	 * the endpoint's dedicated DNS or the custom API base. Only this call's data plane goes there; the token goes to
+	 * that address and nowhere else, and the control plane stays where it was.
+	 */
+	privateEndpoint?: PrivateEndpointOptions;
+}
+
 const DATA_PLANE_CACHE_MS = 5 * 60_000;
+const MAX_PRIVATE_DATA_PLANES = 32;
 const DEFAULT_USER_AGENT = 'n8n-nodes-vertex-invoke';
 
 function resolveProjectId(options: VertexClientOptions, fromCredential: string | undefined): string {
@@ -143,6 +160,10 @@ export class VertexClient {
 	private readonly controlPlane: ControlPlane;
 	private readonly apiBaseUrl: string | undefined;
 	private readonly dataPlaneBases = new Map<string, { baseUrl: string; expiresAt: number }>();
+	/** One transport per private address and TLS choice: its host policy lets the token go to that address only. */
+	private readonly privateDataPlanes = new Map<string, VertexTransport>();
+	private readonly userAgent: string;
+	private readonly retry: Partial<RetryPolicy> | undefined;
 
 	constructor(options: VertexClientOptions) {
 		this.location = assertLocation(options.location?.trim());
@@ -155,12 +176,14 @@ export class VertexClient {
 			impersonateServiceAccount: options.impersonateServiceAccount?.trim() || undefined,
 			eagerRefreshThresholdMillis: options.tokenRefreshMarginMs,
 		});
+		this.userAgent = options.userAgent?.trim() || DEFAULT_USER_AGENT;
+		this.retry = options.retry;
 		this.transport = new VertexTransport({
 			getAccessToken: (signal) => this.tokens.getAccessToken(signal),
 			invalidateAccessToken: (token) => this.tokens.invalidate(token),
 			hostPolicy: new TokenHostPolicy([this.apiBaseUrl]),
-			userAgent: options.userAgent?.trim() || DEFAULT_USER_AGENT,
-			retry: options.retry,
+			userAgent: this.userAgent,
+			retry: this.retry,
 		});
 		this.controlPlane = {
 			sender: this.transport,
@@ -378,15 +401,22 @@ export class VertexClient {
 	// data plane
 
 	/**
-	 * Calls a model-server route through the endpoint's invoke API. The base is the custom apiBaseUrl when
-	 * configured, else https://{dedicatedEndpointDns} read from the endpoint (cached a few minutes). `input` is
-	 * checked against the invoke policy before anything happens (a bad path or header sends nothing, not even the
-	 * endpoint look-up); a prepared input (prepareInvoke) was checked already and is sent as it is.
+	 * Calls a model-server route through the endpoint's invoke API. The base is `options.privateEndpoint`'s address
+	 * when given (Private Service Connect), else the custom apiBaseUrl when configured, else
+	 * https://{dedicatedEndpointDns} read from the endpoint (cached a few minutes; a Private Service Connect endpoint
+	 * is refused there, see dedicatedInvokeBaseUrl). `input` and the private endpoint are checked before anything
+	 * happens (a bad path, header, address or certificate sends nothing, not even the endpoint look-up); a prepared
+	 * input (prepareInvoke) was checked already and is sent as it is.
 	 */
-	async invoke(input: InvokeInput | PreparedInvoke, options: CallOptions = {}): Promise<InvokeResponse> {
+	async invoke(input: InvokeInput | PreparedInvoke, options: InvokeCallOptions = {}): Promise<InvokeResponse> {
 		const { signal } = options;
 		const endpointName = this.endpointName(input?.endpoint);
 		const prepared = isPreparedInvoke(input) ? input : prepareInvoke(input);
+		if (options.privateEndpoint !== undefined) {
+			const privateEndpoint = checkPrivateEndpoint(options.privateEndpoint);
+			const target = { baseUrl: privateEndpoint.origin, endpointName };
+			return await invokeModelServer(this.privateDataPlane(privateEndpoint), target, prepared, signal);
+		}
 		const baseUrl = this.apiBaseUrl ?? this.cachedDedicatedBaseUrl(endpointName) ?? (await this.dedicatedBaseUrl(endpointName, signal));
 		try {
 			return await invokeModelServer(this.transport, { baseUrl, endpointName }, prepared, signal);
@@ -399,6 +429,24 @@ export class VertexClient {
 			}
 			throw error;
 		}
+	}
+
+	/** The data-plane transport of a private address: its own Agent (the TLS choice) and a policy for that origin only. */
+	private privateDataPlane(endpoint: CheckedPrivateEndpoint): VertexTransport {
+		const known = this.privateDataPlanes.get(endpoint.key);
+		if (known) return known;
+		const transport = new VertexTransport({
+			getAccessToken: (signal) => this.tokens.getAccessToken(signal),
+			invalidateAccessToken: (token) => this.tokens.invalidate(token),
+			hostPolicy: new PrivateAddressPolicy(endpoint.origin),
+			userAgent: this.userAgent,
+			retry: this.retry,
+			// Looked up at each request: the Agent may have been closed (closeSharedAgent) or evicted since.
+			dispatcher: () => privateEndpointAgent(endpoint),
+		});
+		this.privateDataPlanes.set(endpoint.key, transport);
+		if (this.privateDataPlanes.size > MAX_PRIVATE_DATA_PLANES) this.privateDataPlanes.delete(this.privateDataPlanes.keys().next().value as string);
+		return transport;
 	}
 
 	private cachedDedicatedBaseUrl(endpointName: string): string | undefined {

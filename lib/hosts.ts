@@ -4,7 +4,7 @@
  */
 import { fieldRef, messageParts, VertexValidationError } from './errors';
 import { LOCATION } from './rules/ids';
-import { quoteForMessage } from './secrets';
+import { looksLikeSecret, quoteForMessage } from './secrets';
 
 const MULTI_REGIONS = new Set(['us', 'eu']);
 /** Google-owned domains a bearer token may be sent to. */
@@ -103,11 +103,78 @@ export function dedicatedEndpointBaseUrl(dns: string): string {
 	return `https://${host}`;
 }
 
+/** What a private address is, for messages. */
+export const PRIVATE_ADDRESS_RULE =
+	'an IP address (10.128.0.3, [fd00::3]) or a DNS name (vertex-psc.internal), optionally with :port, without a path';
+
+/**
+ * The data-plane origin of a Private Service Connect address the user names: the forwarding rule's IP or a private
+ * DNS name pointing at it, as https://host[:port]. Only https: a PSC endpoint always answers over TLS. An
+ * `https://` prefix and a trailing slash are tolerated (pasted from a browser); a path, query or user is refused.
+ */
+export function privateAddressOrigin(address: string, field: string): string {
+	const refuse = (problem: string) =>
+		new VertexValidationError(
+			messageParts`${fieldRef(field)} ${quoteForMessage(address)} ${problem}: use ${PRIVATE_ADDRESS_RULE}.`,
+			field,
+			{ rule: PRIVATE_ADDRESS_RULE },
+		);
+	if (typeof address !== 'string' || address.trim() === '') throw refuse('is empty');
+	const text = address.trim();
+	if (looksLikeSecret(text)) throw refuse('looks like a key or token, not an address');
+	if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text) && !/^https:\/\//i.test(text)) throw refuse('is not https (a private endpoint only answers over TLS)');
+	const hostAndPort = text.replace(/^https:\/\//i, '').replace(/\/$/, '');
+	// Letters, digits, "-" and "." for names and IPv4; a bracketed IPv6 literal; then an optional port.
+	if (!/^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(hostAndPort)) {
+		throw refuse('is not a host name or IP address');
+	}
+	let url: URL;
+	try {
+		url = new URL(`https://${hostAndPort}`);
+	} catch {
+		throw refuse('is not a host name or IP address');
+	}
+	if (url.port !== '' && Number(url.port) === 0) throw refuse('has port 0');
+	return url.origin;
+}
+
+/** Where a bearer token may go: refuses (VertexValidationError, field `url`) a URL it must not be attached to. */
+export interface TokenDestinationPolicy {
+	assertAllowed(target: string): URL;
+}
+
+function parseTarget(target: string): URL {
+	try {
+		return new URL(target);
+	} catch {
+		throw new VertexValidationError(`Refusing to send a request to ${quoteForMessage(target)}: not an absolute URL.`, 'url');
+	}
+}
+
+/**
+ * The data plane of a Private Service Connect address: the token goes to that one origin (https, the port included)
+ * and nowhere else, not even to Google's hosts. Control-plane calls never use this policy.
+ */
+export class PrivateAddressPolicy implements TokenDestinationPolicy {
+	constructor(readonly origin: string) {}
+
+	assertAllowed(target: string): URL {
+		const url = parseTarget(target);
+		if (url.protocol !== 'https:' || url.origin !== this.origin) {
+			throw new VertexValidationError(
+				`Refusing to send credentials to ${quoteForMessage(url.origin)}: this client's data-plane calls go only to the named private address ${this.origin}.`,
+				'url',
+			);
+		}
+		return url;
+	}
+}
+
 /**
  * Decides whether a bearer token may be attached to a URL: Google's API domains over https, or the
  * origins the user configured (custom API base). http:// is only ever allowed on loopback.
  */
-export class TokenHostPolicy {
+export class TokenHostPolicy implements TokenDestinationPolicy {
 	private readonly configuredOrigins: Set<string>;
 
 	constructor(configuredBaseUrls: Array<string | undefined> = []) {
@@ -118,12 +185,7 @@ export class TokenHostPolicy {
 
 	/** Throws a VertexValidationError (field `url`) when the token must not go to this URL. */
 	assertAllowed(target: string): URL {
-		let url: URL;
-		try {
-			url = new URL(target);
-		} catch {
-			throw new VertexValidationError(`Refusing to send a request to ${quoteForMessage(target)}: not an absolute URL.`, 'url');
-		}
+		const url = parseTarget(target);
 		if (this.configuredOrigins.has(url.origin)) return url;
 		if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
 			throw new VertexValidationError(

@@ -5,13 +5,16 @@
  */
 
 // The client
-export { clearVertexClientCache, getVertexClient, VertexClient, type VertexClientOptions } from './client';
+export { clearVertexClientCache, getVertexClient, VertexClient, type InvokeCallOptions, type VertexClientOptions } from './client';
 export type { VertexCredential } from './auth';
 export type { CallOptions } from './http';
 export type { ListOptions } from './listQuery';
 export type { WaitOptions } from './operations';
 export type { DeleteEndpointOptions, WaitForDnsOptions } from './resources/endpoints';
 export { closeSharedAgent } from './transport';
+// Private Service Connect: the private address an invoke goes to and how its certificate is checked
+export { checkPrivateEndpoint, type PrivateEndpointOptions } from './transport/privateEndpoint';
+export { PRIVATE_ADDRESS_RULE } from './hosts';
 
 // Vertex's id grammar and locations, as data: each rule's pattern and the phrase that explains it, for editor
 // checks and hints built from the same rules the client enforces
@@ -36,6 +39,7 @@ export {
 	PROJECT,
 	SERVICE_ACCOUNT_EMAIL,
 	VERSION_ALIAS,
+	VPC_NETWORK,
 	type IdRule,
 } from './rules/ids';
 export { VERTEX_LOCATIONS } from './rules/locations';
@@ -62,6 +66,7 @@ export type {
 	DeployModelInput,
 	Endpoint,
 	EndpointInput,
+	PrivateServiceConnectConfigInput,
 	UndeployModelInput,
 	UpdateTrafficSplitInput,
 } from './schemas/endpoint';
@@ -93,6 +98,7 @@ export {
 } from './resources/deployedCopies';
 export { resourceId } from './names';
 export { deployedModelIds } from './resources/endpoints';
+export { isPrivateServiceConnect } from './schemas/endpoint';
 export { collectPages, type Page } from './resources/pages';
 
 // Long-running operations
@@ -111,7 +117,7 @@ export {
 } from './operationTypes';
 
 // Errors, and quoting a user's value in a message without ever showing a secret
-export { quoteForMessage } from './secrets';
+export { quoteForMessage, REDACTED } from './secrets';
 export {
 	coreWords,
 	errorInfoReason,

@@ -13,6 +13,8 @@
  *   (pasted into the wrong field), and never more than a short prefix.
  */
 
+import { createPrivateKey } from 'node:crypto';
+
 export const REDACTED = '[redacted]';
 export const SECRET_NOT_SHOWN = '(the value looks like a secret and is not shown)';
 
@@ -30,6 +32,48 @@ export function rememberSecret(...values: Array<string | undefined | null>): voi
 		remembered.add(value);
 		if (remembered.size > MAX_REMEMBERED) remembered.delete(remembered.values().next().value as string);
 	}
+}
+
+/**
+ * Remembers every line of a PEM-like text (and its base64 body joined) as a secret: used for a value pasted where a
+ * certificate belongs and refused, so a server or log echoing part of it cannot carry it out.
+ */
+export function rememberPemLines(text: string): void {
+	if (typeof text !== 'string') return;
+	const lines = text
+		.split(/\r?\n/)
+		.map((line) => line.trim())
+		.filter((line) => line !== '' && !/^-----(?:BEGIN|END) /.test(line));
+	rememberSecret(...lines, lines.join(''), text.trim());
+}
+
+/** A PEM private key block of any kind (PKCS#8, RSA, EC, encrypted, OpenSSH). */
+const PRIVATE_KEY_PEM = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
+const JSON_PRIVATE_KEY = /"private_key"\s*:/;
+
+/** Whether base64 text decodes to a DER private key (PKCS#8, PKCS#1 or SEC1), as a key pasted without its PEM lines. */
+function isBareDerPrivateKey(text: string): boolean {
+	const body = text.replace(/-----[A-Z0-9 ]+-----/g, '').replace(/\s+/g, '');
+	if (body.length < 64 || !/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return false;
+	const der = Buffer.from(body, 'base64');
+	for (const type of ['pkcs8', 'pkcs1', 'sec1'] as const) {
+		try {
+			createPrivateKey({ key: der, format: 'der', type });
+			return true;
+		} catch {
+			// not this kind of key
+		}
+	}
+	return false;
+}
+
+/**
+ * Whether a text holds a private key: a PEM private key block, a key file's JSON `private_key`, or the base64 of a
+ * DER key without its PEM lines. Used to refuse a key pasted where a certificate belongs.
+ */
+export function holdsPrivateKey(text: string): boolean {
+	if (typeof text !== 'string') return false;
+	return PRIVATE_KEY_PEM.test(text) || JSON_PRIVATE_KEY.test(text) || isBareDerPrivateKey(text);
 }
 
 /** Forgets every remembered secret (tests). */

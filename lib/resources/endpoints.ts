@@ -7,6 +7,7 @@ import {
 	createEndpointInputSchema,
 	deployModelInputSchema,
 	endpointSchema,
+	isPrivateServiceConnect,
 	listEndpointsResponseSchema,
 	undeployModelInputSchema,
 	type CreateEndpointInput,
@@ -121,6 +122,12 @@ export async function waitForDedicatedEndpointDns(
 	return pollUntil(
 		async (signal) => {
 			const endpoint = await getEndpoint(controlPlane, name, { signal });
+			if (isPrivateServiceConnect(endpoint) && endpoint.dedicatedEndpointEnabled !== true) {
+				throw new VertexValidationError(
+					`Endpoint ${name} is a Private Service Connect endpoint without a public DNS name: there is no DNS name to wait for. Call it through its private address.`,
+					'endpoint',
+				);
+			}
 			assertDedicated(endpoint);
 			return endpoint;
 		},

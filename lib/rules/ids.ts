@@ -53,6 +53,12 @@ export const PROJECT = idRule(
 	'a Google Cloud project ID: 6 to 30 lowercase letters, digits and hyphens starting with a letter (e.g. my-project), or a project number',
 );
 
+/** A VPC network by its full name, as PSC automation configs take it: projects/{project}/global/networks/{network}. */
+export const VPC_NETWORK = idRule(
+	`projects/(?:${PROJECT_ID.source}|${PROJECT_NUMBER.source})/global/networks/[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?`,
+	'a VPC network\'s full name such as projects/my-project/global/networks/default',
+);
+
 /** A location: us-central1, europe-west4, northamerica-northeast1, global, us, eu... */
 export const LOCATION = idRule(
 	'[a-z][a-z0-9]{0,29}(?:-[a-z0-9]{1,29}){0,4}',

@@ -1,7 +1,7 @@
 /** Endpoint, DeployedModel, DedicatedResources, MachineSpec and traffic splits. */
 import { z } from 'zod/v4';
 
-import { DEPLOYED_MODEL_NUMBER, MACHINE_TYPE, NEW_TRAFFIC_SPLIT_KEY } from '../rules/ids';
+import { DEPLOYED_MODEL_NUMBER, MACHINE_TYPE, NEW_TRAFFIC_SPLIT_KEY, PROJECT, VPC_NETWORK } from '../rules/ids';
 import { fieldRef, messageParts } from '../errors';
 import { quoteForMessage } from '../secrets';
 import { siblingsMessage, textMatching, withRule } from './validate';
@@ -108,26 +108,98 @@ export const dedicatedResourcesInputSchema = z
 		}
 	});
 
+const projectInList = (list: string) =>
+	z.string().trim().regex(PROJECT.pattern, {
+		error: (issue) => `${list}: ${quoteForMessage(issue.input)} is not ${PROJECT.rule}.`,
+	});
+
+/** Where Vertex creates a PSC endpoint (forwarding rule) by itself: a project and a VPC network of it. */
+export const pscAutomationConfigInputSchema = z.strictObject({
+	projectId: projectInList('pscAutomationConfigs.projectId'),
+	network: z.string().trim().regex(VPC_NETWORK.pattern, {
+		error: (issue) => `pscAutomationConfigs.network ${quoteForMessage(issue.input)} is not ${VPC_NETWORK.rule}.`,
+	}),
+});
+
+/**
+ * A Private Service Connect endpoint: reachable through a service attachment from the allowed projects (forwarding
+ * rules made by hand, or by Vertex for each automation config) instead of the public internet.
+ */
+export const privateServiceConnectConfigInputSchema = z
+	.strictObject({
+		enablePrivateServiceConnect: z.boolean({ error: 'enablePrivateServiceConnect must be true or false.' }),
+		projectAllowlist: z.array(projectInList('projectAllowlist')).optional(),
+		pscAutomationConfigs: z.array(pscAutomationConfigInputSchema).optional(),
+	})
+	.superRefine((config, ctx) => {
+		const set = (config.projectAllowlist?.length ?? 0) > 0 || (config.pscAutomationConfigs?.length ?? 0) > 0;
+		if (!config.enablePrivateServiceConnect && set) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['enablePrivateServiceConnect'],
+				message: 'projectAllowlist and pscAutomationConfigs only apply with enablePrivateServiceConnect: true.',
+			});
+		}
+		const seen = new Set<string>();
+		const allowlist = config.projectAllowlist ?? [];
+		for (const [index, automation] of (config.pscAutomationConfigs ?? []).entries()) {
+			// Vertex creates the forwarding rule in that project: it must be allowed to connect.
+			if (allowlist.length > 0 && !allowlist.includes(automation.projectId)) {
+				ctx.addIssue({
+					code: 'custom',
+					path: ['projectAllowlist'],
+					...siblingsMessage(
+						messageParts`${fieldRef('pscAutomationConfigs')} ${index + 1} is in project ${quoteForMessage(automation.projectId)}, which is not in ${fieldRef('projectAllowlist')} (${allowlist.join(', ')}): add it there.`,
+					),
+				});
+			}
+			const key = `${automation.projectId} ${automation.network}`;
+			if (seen.has(key)) {
+				ctx.addIssue({
+					code: 'custom',
+					path: ['pscAutomationConfigs', index],
+					message: `pscAutomationConfigs lists project ${automation.projectId} with network ${automation.network} twice.`,
+				});
+			}
+			seen.add(key);
+		}
+	});
+
 export const endpointInputSchema = z.strictObject({
 	displayName: displayNameSchema,
 	description: optionalText,
 	labels: labelsSchema.optional(),
-	/** Invoke needs a dedicated endpoint, so this is the default. */
+	/**
+	 * Invoke needs a dedicated endpoint, so this is the default. A Private Service Connect endpoint is reached through
+	 * its private address; whether it also gets a public dedicated DNS name is the caller's explicit choice.
+	 */
 	dedicatedEndpointEnabled: z.boolean().default(true),
 	clientConnectionConfig: z
 		.strictObject({ inferenceTimeout: durationSchema('inferenceTimeout', 1, 3600).optional() })
 		.optional(),
 	encryptionSpec: z.strictObject({ kmsKeyName: z.string().min(1) }).optional(),
 	network: optionalText,
-	privateServiceConnectConfig: z.looseObject({}).optional(),
+	privateServiceConnectConfig: privateServiceConnectConfigInputSchema.optional(),
 	predictRequestResponseLoggingConfig: z.looseObject({}).optional(),
 });
 
-export const createEndpointInputSchema = z.strictObject({
-	endpointId: blankAsUnset(callerIdSchema('endpointId')),
-	endpoint: endpointInputSchema,
-	ifExists: z.enum(['fail', 'use'], { error: 'ifExists must be "fail" or "use".' }).default('fail'),
-});
+export const createEndpointInputSchema = z
+	.strictObject({
+		endpointId: blankAsUnset(callerIdSchema('endpointId')),
+		endpoint: endpointInputSchema,
+		ifExists: z.enum(['fail', 'use'], { error: 'ifExists must be "fail" or "use".' }).default('fail'),
+	})
+	.superRefine(({ endpoint }, ctx) => {
+		if (endpoint.network && endpoint.privateServiceConnectConfig?.enablePrivateServiceConnect) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['endpoint', 'network'],
+				...siblingsMessage(
+					messageParts`An endpoint uses either VPC peering (${fieldRef('network')}) or Private Service Connect (${fieldRef('privateServiceConnectConfig')}), not both.`,
+				),
+			});
+		}
+	});
 
 /** The DeployedModel part of a deploy request; `model` is given beside it (an id or name, optionally @version). */
 export const deployedModelInputSchema = z.strictObject({
@@ -192,6 +264,7 @@ export type UpdateTrafficSplitInput = z.input<typeof updateTrafficSplitInputSche
 export type MachineSpecInput = z.input<typeof machineSpecInputSchema>;
 export type DedicatedResourcesInput = z.input<typeof dedicatedResourcesInputSchema>;
 export type EndpointInput = z.input<typeof endpointInputSchema>;
+export type PrivateServiceConnectConfigInput = z.input<typeof privateServiceConnectConfigInputSchema>;
 export type CreateEndpointInput = z.input<typeof createEndpointInputSchema>;
 export type DeployedModelInput = z.input<typeof deployedModelInputSchema>;
 export type DeployModelInput = z.input<typeof deployModelInputSchema>;
@@ -221,8 +294,22 @@ export const endpointSchema = z.looseObject({
 	dedicatedEndpointEnabled: z.boolean().optional(),
 	dedicatedEndpointDns: z.string().optional(),
 	clientConnectionConfig: z.looseObject({ inferenceTimeout: z.string().optional() }).optional(),
+	privateServiceConnectConfig: z
+		.looseObject({
+			enablePrivateServiceConnect: z.boolean().optional(),
+			projectAllowlist: z.array(z.string()).optional(),
+			/** Each with, once Vertex made it, its forwarding rule's ipAddress, forwardingRule, state and errorMessage. */
+			pscAutomationConfigs: z.array(z.looseObject({})).optional(),
+			serviceAttachment: z.string().optional(),
+		})
+		.optional(),
 });
 export type Endpoint = z.output<typeof endpointSchema>;
+
+/** Whether Vertex serves this endpoint through Private Service Connect. */
+export function isPrivateServiceConnect(endpoint: Endpoint): boolean {
+	return endpoint.privateServiceConnectConfig?.enablePrivateServiceConnect === true;
+}
 
 export const listEndpointsResponseSchema = z.looseObject({
 	endpoints: z.array(endpointSchema).optional(),

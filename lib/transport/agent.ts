@@ -4,6 +4,8 @@
  */
 import { Agent } from 'undici';
 
+import { closePrivateEndpointAgents } from './privateEndpoint';
+
 /** First TCP keep-alive probe after this much silence on a socket (below common 2-5 min NAT idle limits). */
 const TCP_KEEPALIVE_INITIAL_DELAY_MS = 30_000;
 
@@ -21,9 +23,9 @@ export function sharedAgent(): Agent {
 	return shared;
 }
 
-/** Closes the shared Agent (tests, process shutdown). A later request opens a new one. */
+/** Closes the shared Agent and the private endpoints' Agents (tests, process shutdown). A later request opens new ones. */
 export async function closeSharedAgent(): Promise<void> {
 	const agent = shared;
 	shared = undefined;
-	if (agent) await agent.close();
+	await Promise.all([agent?.close(), closePrivateEndpointAgents()]);
 }

@@ -14,3 +14,11 @@ export {
 	type TransientScope,
 } from './retry';
 export { VertexTransport, type AccessTokenSource, type VertexTransportOptions } from './transport';
+export {
+	checkCaCertificate,
+	checkPrivateEndpoint,
+	closePrivateEndpointAgents,
+	privateEndpointAgent,
+	type CheckedPrivateEndpoint,
+	type PrivateEndpointOptions,
+} from './privateEndpoint';

@@ -12,7 +12,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 
 import { VertexValidationError } from '../errors';
-import type { TokenHostPolicy } from '../hosts';
+import type { TokenDestinationPolicy } from '../hosts';
 import { CLIENT_OWNED_HEADERS } from '../invoke/policy';
 import { rememberSecret } from '../secrets';
 import type { HttpRequest, HttpResponse, HttpSender } from '../http';
@@ -47,11 +47,14 @@ export interface VertexTransportOptions {
 	 * is final.
 	 */
 	invalidateAccessToken?: (token: string) => boolean;
-	hostPolicy: TokenHostPolicy;
+	hostPolicy: TokenDestinationPolicy;
 	userAgent?: string;
 	retry?: Partial<RetryPolicy>;
-	/** Defaults to the process-wide shared Agent. */
-	dispatcher?: Dispatcher;
+	/**
+	 * Defaults to the process-wide shared Agent. A function is asked for the dispatcher at each request, so an Agent
+	 * closed meanwhile (closeSharedAgent) is replaced rather than reused.
+	 */
+	dispatcher?: Dispatcher | (() => Dispatcher);
 	headersTimeoutMs?: number;
 	bodyTimeoutMs?: number;
 	/** Source of jitter; tests pin it. */
@@ -94,7 +97,7 @@ export class VertexTransport implements HttpSender {
 			const lastAttempt = !canRetry || attempt >= maxAttempts;
 			let response: UndiciResponse;
 			try {
-				response = await (this.options.dispatcher ?? sharedAgent()).request({
+				response = await this.dispatcher().request({
 					origin,
 					path,
 					method: request.method,
@@ -171,6 +174,12 @@ export class VertexTransport implements HttpSender {
 			}
 			throw error;
 		}
+	}
+
+	private dispatcher(): Dispatcher {
+		const { dispatcher } = this.options;
+		if (dispatcher === undefined) return sharedAgent();
+		return typeof dispatcher === 'function' ? dispatcher() : dispatcher;
 	}
 
 	/**

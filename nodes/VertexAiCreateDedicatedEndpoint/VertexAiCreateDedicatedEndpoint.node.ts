@@ -8,13 +8,24 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { CALLER_ID, CREATE_ENDPOINT, resourceId, type CreateEndpointInput, type Endpoint } from '../../lib';
+import {
+	CALLER_ID,
+	CREATE_ENDPOINT,
+	isPrivateServiceConnect,
+	PROJECT,
+	resourceId,
+	VPC_NETWORK,
+	type CreateEndpointInput,
+	type Endpoint,
+	type PrivateServiceConnectConfigInput,
+} from '../../lib';
 import { nodeRun } from '../shared/client';
 import { outputItem, withCarriedIds } from '../shared/items';
 import { sharedMethods } from '../shared/methods';
 import { operationFields, resumeOperationOption, startOrReuse, waitParameters, waitSettings, type WaitSettings } from '../shared/operation';
 import { formatNotice, labelsOf, labelsOption } from '../shared/parameters';
 import type { ParameterReader } from '../shared/read';
+import { commaList } from '../shared/values';
 
 /** Core field paths (the Endpoint sits under `endpoint` in the create input) to the parameters that set them. */
 const CORE_FIELDS: Record<string, string> = {
@@ -25,13 +36,47 @@ const CORE_FIELDS: Record<string, string> = {
 	'endpoint.clientConnectionConfig.inferenceTimeout': 'inferenceTimeoutSeconds',
 	ifExists: 'ifExists',
 	resumeOperation: 'options.resumeOperationName',
+	'endpoint.privateServiceConnectConfig.projectAllowlist': 'projectAllowlist',
+	'endpoint.privateServiceConnectConfig.pscAutomationConfigs': 'pscAutomationConfigs',
+	'endpoint.privateServiceConnectConfig': 'networkAccess',
+	'endpoint.dedicatedEndpointEnabled': 'publicDnsToo',
 };
+
+/**
+ * What the output says about a Private Service Connect endpoint: its service attachment (set once Vertex made it,
+ * which can be at the first deploy) and, for each automation config, the forwarding rule Vertex created: its
+ * address (what Invoke's Private Address takes), state and error.
+ */
+function privateServiceConnectFields(endpoint: Endpoint): IDataObject | undefined {
+	const config = endpoint.privateServiceConnectConfig;
+	if (!isPrivateServiceConnect(endpoint) || !config) return undefined;
+	const automatedEndpoints = (config.pscAutomationConfigs ?? []).map((automation) => {
+		const field = (name: string) => (typeof automation[name] === 'string' && automation[name] !== '' ? (automation[name] as string) : null);
+		return {
+			projectId: field('projectId'),
+			network: field('network'),
+			ipAddress: field('ipAddress'),
+			forwardingRule: field('forwardingRule'),
+			state: field('state'),
+			errorMessage: field('errorMessage'),
+		};
+	});
+	return {
+		serviceAttachment: config.serviceAttachment || null,
+		projectAllowlist: config.projectAllowlist ?? [],
+		automatedEndpoints,
+	};
+}
 
 /** The endpoint's ids (first in the output), then what else the output says about it. */
 function endpointFields(endpoint: Endpoint): { ids: IDataObject; about: IDataObject } {
 	return {
 		ids: { endpointId: resourceId(endpoint.name), endpoint: endpoint.name },
-		about: { displayName: endpoint.displayName ?? null, dedicatedEndpointDns: endpoint.dedicatedEndpointDns ?? null },
+		about: {
+			displayName: endpoint.displayName ?? null,
+			dedicatedEndpointDns: endpoint.dedicatedEndpointDns ?? null,
+			...(isPrivateServiceConnect(endpoint) ? { privateServiceConnect: privateServiceConnectFields(endpoint) } : {}),
+		},
 	};
 }
 
@@ -84,6 +129,75 @@ const properties: INodeProperties[] = [
 		default: 600,
 		description: 'How long one invoke request may take before Vertex AI ends it (at most 3600)',
 	},
+	{
+		displayName: 'Network Access',
+		name: 'networkAccess',
+		type: 'options',
+		options: [
+			{ name: 'Public Dedicated DNS', value: 'public', description: 'Reachable over the internet at its own DNS name' },
+			{
+				name: 'Private Service Connect',
+				value: 'privateServiceConnect',
+				description: 'Reachable only from VPC networks of the allowed projects, through a PSC forwarding rule',
+			},
+		],
+		default: 'public',
+		description: 'How the endpoint is reached for invoke calls',
+	},
+	{
+		displayName: 'Allowed Projects',
+		name: 'projectAllowlist',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. my-project, my-network-project',
+		description: 'Projects (IDs or numbers, separated by commas) whose forwarding rules may connect to the endpoint\'s service attachment',
+		displayOptions: { show: { networkAccess: ['privateServiceConnect'] } },
+	},
+	{
+		displayName: 'Automated PSC Endpoints',
+		name: 'pscAutomationConfigs',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Network',
+		default: {},
+		description:
+			'Networks where Vertex AI creates the forwarding rule (the private address) by itself. Without any, create the forwarding rule to the service attachment yourself.',
+		displayOptions: { show: { networkAccess: ['privateServiceConnect'] } },
+		options: [
+			{
+				displayName: 'Network',
+				name: 'config',
+				values: [
+					{
+						displayName: 'Project ID',
+						name: 'projectId',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. my-network-project',
+						description: 'Project the forwarding rule is created in',
+					},
+					{
+						displayName: 'Network',
+						name: 'network',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. projects/my-network-project/global/networks/default',
+						description: 'Full name of the VPC network: projects/{project}/global/networks/{network}',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Also Public Dedicated DNS',
+		name: 'publicDnsToo',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to ask for a public dedicated DNS name too (dedicatedEndpointEnabled). Off, the endpoint is reached only through Private Service Connect. The node does not wait for a DNS name either way: the output shows the one Vertex AI reports, if any.',
+		displayOptions: { show: { networkAccess: ['privateServiceConnect'] } },
+	},
 	...waitParameters(15, 'options'),
 	{
 		displayName: 'Options',
@@ -135,8 +249,12 @@ export class VertexAiCreateDedicatedEndpoint implements INodeType {
 				if (operation && !operation.done) return [outputItem(i, withCarriedIds(this, i, {}, operationFields(operation)))];
 
 				const endpoint = (existing ?? result) as Endpoint;
+				// A PSC endpoint is reached through its private address; whether Vertex also gives it a public DNS name is
+				// not documented, so the node does not wait for one (what Vertex reports is in the output).
+				const waitsForDns =
+					settings.timeoutMs !== undefined && request.endpoint.privateServiceConnectConfig === undefined && !isPrivateServiceConnect(endpoint);
 				const ready =
-					settings.timeoutMs !== undefined
+					waitsForDns
 						? await client.waitForDedicatedEndpointDns(endpoint.name, { timeoutMs: settings.timeoutMs, signal })
 						: endpoint;
 				const { ids, about } = endpointFields(ready);
@@ -156,6 +274,7 @@ interface PreparedCreate {
 /** Parameters of one item to the core's create input, checked. */
 function createRequest(read: ParameterReader, i: number): CreateEndpointInput {
 	const endpointId = read.text(i, 'endpointId', { pattern: CALLER_ID.pattern, rule: CALLER_ID.rule }) || undefined;
+	const privateServiceConnectConfig = privateServiceConnectOf(read, i);
 	return {
 		endpointId,
 		ifExists: endpointId ? read.option<'fail' | 'use'>(i, 'ifExists') : ('fail' as const),
@@ -163,8 +282,26 @@ function createRequest(read: ParameterReader, i: number): CreateEndpointInput {
 			displayName: read.text(i, 'displayName', { required: true, maxLength: 128 }),
 			description: read.text(i, 'options.description') || undefined,
 			labels: labelsOf(read, i),
-			dedicatedEndpointEnabled: true,
+			dedicatedEndpointEnabled: privateServiceConnectConfig ? read.boolean(i, 'publicDnsToo') : true,
 			clientConnectionConfig: { inferenceTimeout: `${read.number(i, 'inferenceTimeoutSeconds')}s` },
+			...(privateServiceConnectConfig ? { privateServiceConnectConfig } : {}),
 		},
 	};
+}
+
+/** The Private Service Connect part of the request, each project and network checked; undefined for a public endpoint. */
+function privateServiceConnectOf(read: ParameterReader, i: number): PrivateServiceConnectConfigInput | undefined {
+	if (read.option(i, 'networkAccess') !== 'privateServiceConnect') return undefined;
+	const projectAllowlist = commaList(read.text(i, 'projectAllowlist', { required: true })).map((project) =>
+		read.checkText(i, 'projectAllowlist', project, { pattern: PROJECT.pattern, rule: `${PROJECT.rule}, separated by commas` }),
+	);
+	const pscAutomationConfigs = read.rows(i, 'pscAutomationConfigs.config').map((row) => ({
+		projectId: read.checkText(i, 'pscAutomationConfigs.config.projectId', row.projectId, { required: true, pattern: PROJECT.pattern, rule: PROJECT.rule }),
+		network: read.checkText(i, 'pscAutomationConfigs.config.network', row.network, {
+			required: true,
+			pattern: VPC_NETWORK.pattern,
+			rule: VPC_NETWORK.rule,
+		}),
+	}));
+	return { enablePrivateServiceConnect: true, projectAllowlist, ...(pscAutomationConfigs.length > 0 ? { pscAutomationConfigs } : {}) };
 }

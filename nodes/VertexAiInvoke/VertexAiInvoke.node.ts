@@ -42,7 +42,7 @@ export class VertexAiInvoke implements INodeType {
 		// Every item's request is read and checked by the core before the first is sent; that request is what is sent.
 		return await runItems<ItemRequest>(
 			async (i, signal, client, item) => {
-				const response = await client.invoke(await requestToSend(this, i, item), { signal });
+				const response = await client.invoke(await requestToSend(this, i, item), { signal, privateEndpoint: item.privateEndpoint });
 				return await answerItems(this, i, response, item.output);
 			},
 			{

@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_MAX_CHUNKS, INVOKE_DEFAULT_MAX_RESPONSE_BYTES, INVOKE_REFUSED_PATH_PATTERN } from '../../lib';
 import { endpointLocator, formatNotice, fromIncomingItem, targetParameters, wiringNotice } from '../shared/parameters';
+import { connectionProperties } from '../shared/privateEndpoint';
 
 export const MB = 1024 * 1024;
 const DEFAULT_MAX_RESPONSE_MB = INVOKE_DEFAULT_MAX_RESPONSE_BYTES / MB;
@@ -51,6 +52,7 @@ export const invokeProperties: INodeProperties[] = [
 		'This path would be refused: it must start with "/" and name a route other than "/", without "//", "." or ".." segments, "?", "#", backslashes or encoded slashes (%2F, %5C); write %25 for a "%".',
 	),
 	...targetParameters('The deployedModelId that Deploy Model outputs'),
+	...connectionProperties,
 	{
 		displayName: 'Body',
 		name: 'bodyType',

@@ -8,10 +8,12 @@ import {
 	withInvokeBody,
 	type InvokeBody,
 	type PreparedInvoke,
+	type PrivateEndpointOptions,
 	type StreamFormat,
 } from '../../lib';
 import { requestHeaders } from '../shared/headers';
 import { SERVER_ROUTE } from '../shared/parameters';
+import { PRIVATE_ENDPOINT_FIELDS, privateEndpointOf } from '../shared/privateEndpoint';
 import type { ParameterReader } from '../shared/read';
 import { commaList } from '../shared/values';
 
@@ -30,6 +32,7 @@ export const CORE_FIELDS: Record<string, string> = {
 	maxStreamBytes: 'options.maxResponseMb',
 	maxChunks: 'options.maxChunks',
 	prompt: 'prompt',
+	...PRIVATE_ENDPOINT_FIELDS,
 };
 
 const MEDIA_TYPE = new RegExp(`^${HTTP_TOKEN}/${HTTP_TOKEN}(\\s*;[^\\p{Cc}]*)?$`, 'u');
@@ -74,6 +77,8 @@ export interface OutputSettings {
  */
 export interface ItemRequest {
 	prepared: PreparedInvoke;
+	/** The Private Service Connect address (and its TLS choice) to call instead of the dedicated DNS. */
+	privateEndpoint?: PrivateEndpointOptions;
 	binary?: { property: string; contentType?: string };
 	output: OutputSettings;
 }
@@ -169,7 +174,7 @@ export function prepareItem(ctx: IExecuteFunctions, read: ParameterReader, node:
 	const { body, binaryProperty } = bodyOf(ctx, read, node, i);
 	const prepared = prepareInvoke({ endpoint, path, headers, deployedModelId, allowedPathPrefixes: prefixes, retry, timeoutMs, body });
 	const binary = binaryProperty === undefined ? undefined : { property: binaryProperty, contentType: (body as { contentType?: string }).contentType };
-	return { prepared, binary, output };
+	return { prepared, binary, output, privateEndpoint: privateEndpointOf(ctx, read, i) };
 }
 
 /** The request to send: the prepared one, with a binary body's bytes loaded now (the core checks their size). */

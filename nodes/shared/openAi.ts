@@ -1,7 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { modelServerRetryPolicy, withRetries, type InvokeResponse, type VertexClient } from '../../lib';
+import { modelServerRetryPolicy, withRetries, type InvokeResponse, type PrivateEndpointOptions, type VertexClient } from '../../lib';
 import { endpointLocator, targetParameters } from './parameters';
+import { connectionProperties } from './privateEndpoint';
 
 /**
  * The OpenAI-compatible API of a model server (vLLM, TGI, SGLang...) behind a dedicated endpoint, for the AI
@@ -18,6 +19,8 @@ export interface OpenAiTarget {
 	routePrefix: string;
 	/** Time allowed for the answer to start, and between two streamed chunks. */
 	timeoutMs: number;
+	/** The Private Service Connect address (and its TLS choice) to call instead of the dedicated DNS. */
+	privateEndpoint?: PrivateEndpointOptions;
 	/** Further attempts after a failure the core's model-server retry policy calls transient (MODEL_SERVER_RETRY_POLICY). */
 	maxRetries: number;
 }
@@ -50,7 +53,7 @@ export async function postJson(target: OpenAiTarget, route: string, body: Json, 
 					body: { kind: 'json', value: body },
 					timeoutMs: target.timeoutMs,
 				},
-				{ signal },
+				{ signal, privateEndpoint: target.privateEndpoint },
 			),
 		modelServerRetryPolicy(target.maxRetries),
 		{ signal },
@@ -71,7 +74,7 @@ export async function firstServedModel(target: OpenAiTarget, signal?: AbortSigna
 			timeoutMs: target.timeoutMs,
 			throwOnHttpError: false,
 		},
-		{ signal },
+		{ signal, privateEndpoint: target.privateEndpoint },
 	);
 	if (response.status < 200 || response.status >= 300) {
 		await response.discard();
@@ -113,7 +116,7 @@ export class ModelName {
 
 // Parameters shared by the chat model and embeddings sub-nodes
 
-export const targetProperties: INodeProperties[] = [endpointLocator, ...targetParameters()];
+export const targetProperties: INodeProperties[] = [endpointLocator, ...targetParameters(), ...connectionProperties];
 
 export function modelNameProperties(route: string): INodeProperties[] {
 	return [

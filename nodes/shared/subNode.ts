@@ -5,6 +5,7 @@ import { checkedClient, credentialProblem } from './client';
 import { toNodeError } from './errors';
 import { ModelName, isRecord, type ModelChoice, type OpenAiTarget } from './openAi';
 import { CREDENTIAL_TYPE } from './parameters';
+import { privateEndpointOf } from './privateEndpoint';
 import type { ParameterReader } from './read';
 
 /**
@@ -16,7 +17,11 @@ const ROUTE_PREFIX = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
 const ROUTE_PREFIX_RULE = 'a path starting with "/", e.g. /v1 (or empty for the root)';
 
 /** The endpoint, route and model name choice of an item, checked. */
-function targetParametersOf(read: ParameterReader, itemIndex: number): Omit<OpenAiTarget, 'client'> & { model: ModelChoice } {
+function targetParametersOf(
+	ctx: ISupplyDataFunctions,
+	read: ParameterReader,
+	itemIndex: number,
+): Omit<OpenAiTarget, 'client'> & { model: ModelChoice } {
 	const endpoint = read.locator(itemIndex, 'endpoint');
 	const deployedModelId = read.option(itemIndex, 'target') === 'deployedModel' ? read.locator(itemIndex, 'deployedModel') : undefined;
 	// "/v1/" and "/v1" are the same prefix; "/" alone is the server's root.
@@ -25,7 +30,8 @@ function targetParametersOf(read: ParameterReader, itemIndex: number): Omit<Open
 	const model: ModelChoice = source === 'name' ? { kind: 'name', name: read.text(itemIndex, 'model', { required: true }) } : { kind: source };
 	const timeoutSeconds = read.number(itemIndex, 'options.timeoutSeconds');
 	const maxRetries = read.number(itemIndex, 'options.maxRetries');
-	return { endpoint, deployedModelId, routePrefix, model, timeoutMs: timeoutSeconds * 1000, maxRetries };
+	const privateEndpoint = privateEndpointOf(ctx, read, itemIndex);
+	return { endpoint, deployedModelId, routePrefix, model, timeoutMs: timeoutSeconds * 1000, maxRetries, privateEndpoint };
 }
 
 /**
@@ -38,7 +44,7 @@ export async function readSubNodeItem(
 	itemIndex: number,
 ): Promise<{ target: OpenAiTarget; modelName: ModelName; toError: (error: unknown) => NodeApiError | NodeOperationError }> {
 	const node = ctx.getNode();
-	const { model, ...parameters } = targetParametersOf(read, itemIndex);
+	const { model, ...parameters } = targetParametersOf(ctx, read, itemIndex);
 	let client: VertexClient;
 	try {
 		// The credential's fields are checked first: a problem names the field, never its value.

@@ -4,6 +4,8 @@ import {
 	googleControlPlaneOrigin,
 	isLoopbackHost,
 	normalizeBaseUrl,
+	PrivateAddressPolicy,
+	privateAddressOrigin,
 	TokenHostPolicy,
 	VertexValidationError,
 } from './support/lib-internals';
@@ -72,5 +74,51 @@ describe('token host policy', () => {
 		'not a url',
 	])('refuses %s', (url) => {
 		expect(() => policy.assertAllowed(url)).toThrow(expect.objectContaining({ field: 'url' }));
+	});
+});
+
+describe('private service connect addresses', () => {
+	it.each([
+		['10.128.0.3', 'https://10.128.0.3'],
+		['10.128.0.3:8443', 'https://10.128.0.3:8443'],
+		['https://vertex-psc.internal/', 'https://vertex-psc.internal'],
+		['1234.us-central1-567.prediction.vertexai.goog', 'https://1234.us-central1-567.prediction.vertexai.goog'],
+		['[fd00::3]:443', 'https://[fd00::3]'],
+	])('%s is the origin %s', (address, origin) => {
+		expect(privateAddressOrigin(address, 'privateEndpoint.address')).toBe(origin);
+	});
+
+	it.each(['http://10.0.0.3', 'ftp://10.0.0.3', '10.0.0.3/v1', 'user@10.0.0.3', '10.0.0.3?x=1', 'a b', '', '10.0.0.3:0', '-host'])(
+		'refuses %p, naming the field',
+		(address) => {
+			expect(() => privateAddressOrigin(address, 'privateEndpoint.address')).toThrow(
+				expect.objectContaining({ field: 'privateEndpoint.address' }),
+			);
+		},
+	);
+});
+
+describe('the token goes to the named private address and nowhere else', () => {
+	const privateOrigin = 'https://10.128.0.3';
+
+	it('the data-plane policy of a private address allows that origin only: not Google, not another port, not http', () => {
+		const dataPlane = new PrivateAddressPolicy(privateOrigin);
+		expect(dataPlane.assertAllowed(`${privateOrigin}/v1/projects/p/locations/l/endpoints/e/invoke/x`).origin).toBe(privateOrigin);
+		for (const url of [
+			'https://us-central1-aiplatform.googleapis.com/v1/x',
+			'https://1.us-central1-2.prediction.vertexai.goog/v1/x',
+			'https://10.128.0.3:8443/v1/x',
+			'http://10.128.0.3/v1/x',
+			'https://10.128.0.4/v1/x',
+		]) {
+			expect(() => dataPlane.assertAllowed(url)).toThrow(expect.objectContaining({ field: 'url' }));
+		}
+	});
+
+	it('the control-plane policy never allows the private address: only Google hosts or the custom API endpoint', () => {
+		const controlPlane = new TokenHostPolicy(['https://api.example.internal']);
+		expect(() => controlPlane.assertAllowed(`${privateOrigin}/v1/projects/p`)).toThrow(expect.objectContaining({ field: 'url' }));
+		expect(controlPlane.assertAllowed('https://api.example.internal/v1/projects/p').origin).toBe('https://api.example.internal');
+		expect(controlPlane.assertAllowed('https://us-central1-aiplatform.googleapis.com/v1/projects/p').protocol).toBe('https:');
 	});
 });

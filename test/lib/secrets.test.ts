@@ -13,7 +13,7 @@
  * Then: secrets pasted into the wrong field (project id, location, URLs, ids, names, paths) are never quoted back,
  * and ordinary values are quoted at most 60 characters long.
  */
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
@@ -21,6 +21,7 @@ import { inspect } from 'node:util';
 import { GoogleVertexAiApi } from '../../credentials/GoogleVertexAiApi.credentials';
 import {
 	closeSharedAgent,
+	holdsPrivateKey,
 	quoteForMessage,
 	scrubSecrets,
 	SECRET_NOT_SHOWN,
@@ -348,6 +349,8 @@ describe('secrets pasted into the wrong field', () => {
 		['path', (value) => clientWith().invoke({ endpoint: 'ep', path: `/v1/${value}/../x` })],
 		['deployedModelId', (value) => clientWith().invoke({ endpoint: 'ep', path: '/a', deployedModelId: value })],
 		['model', (value) => clientWith().deleteModelVersion(`m@${value}`)],
+		['privateEndpoint.address', (value) => clientWith().invoke({ endpoint: 'ep', path: '/a' }, { privateEndpoint: { address: value, acceptSelfSignedCertificate: true } })],
+		['privateEndpoint.tlsServerName', (value) => clientWith().invoke({ endpoint: 'ep', path: '/a' }, { privateEndpoint: { address: '10.0.0.3', tlsServerName: value } })],
 		['modelId', (value) => clientWith().uploadModel({ modelId: value, model: { displayName: 'm', containerSpec: { imageUri: 'i' } } })],
 	];
 
@@ -360,6 +363,33 @@ describe('secrets pasted into the wrong field', () => {
 		const texts = textsOf(error).join('\n');
 		expect(fragmentsOf(core).filter((fragment) => texts.includes(fragment))).toEqual([]);
 		expect(error.message).toContain(SECRET_NOT_SHOWN);
+	});
+
+	// The CA field takes PEM, so it never quotes anything back; a key pasted there is refused as a key.
+	it.each(cores)('privateEndpoint.caCertificate: %s is refused and not shown', async (_what, value, core) => {
+		const error = await failureOf(() =>
+			clientWith().invoke({ endpoint: 'ep', path: '/a' }, { privateEndpoint: { address: '10.0.0.3', caCertificate: value } }),
+		);
+		expect(error).toBeInstanceOf(VertexValidationError);
+		expect((error as VertexValidationError).field).toBe('privateEndpoint.caCertificate');
+		const texts = textsOf(error).join('\n');
+		expect(fragmentsOf(core).filter((fragment) => texts.includes(fragment))).toEqual([]);
+		// Once refused, the pasted value is remembered: a later echo of one of its lines is blanked too.
+		const echoed = scrubSecrets(`a server echoed: ${value}`);
+		expect(fragmentsOf(core).filter((fragment) => echoed.includes(fragment))).toEqual([]);
+	});
+
+	it('knows a private key in any form it is pasted in, and a certificate as no key', () => {
+		const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+		const sec1 = privateKey.export({ format: 'pem', type: 'sec1' }).toString();
+		const pkcs8Body = (privateKey.export({ format: 'der', type: 'pkcs8' }) as Buffer).toString('base64');
+		for (const pasted of [key.private_key, sec1, JSON.stringify(key), KEY_BODY, pkcs8Body, `${pkcs8Body.slice(0, 64)}\n${pkcs8Body.slice(64)}`]) {
+			expect(holdsPrivateKey(pasted)).toBe(true);
+		}
+		const spki = publicKey.export({ format: 'pem', type: 'spki' }).toString();
+		for (const pasted of [spki, '-----BEGIN CERTIFICATE-----\nTUlJQ2RlYWRiZWVm\n-----END CERTIFICATE-----', 'plain words']) {
+			expect(holdsPrivateKey(pasted)).toBe(false);
+		}
 	});
 
 	it('quotes an ordinary bad value, but at most its first 60 characters', async () => {

@@ -50,9 +50,10 @@ const NOT_WALKED: Record<string, string> = {
 /** Valid parameters of each node: a case changes only the parameter it is about (and what shows it). */
 const BASE: Record<NodeKey, INodeParameters> = {
 	upload: { displayName: 'x', imageUri: BUILT_IN_IMAGE },
-	create: { displayName: 'x' },
+	// Allowed Projects and Private Address are required only where Private Service Connect shows them.
+	create: { displayName: 'x', projectAllowlist: 'my-project' },
 	deploy: { endpoint: locator('base-endpoint'), model: locator('base-model'), machineType: 'n1-standard-4' },
-	invoke: { endpoint: locator('base-endpoint'), path: '/echo', deployedModel: locator('123') },
+	invoke: { endpoint: locator('base-endpoint'), path: '/echo', deployedModel: locator('123'), privateAddress: '10.128.0.3' },
 	manage: {
 		endpoint: locator('base-endpoint'),
 		model: locator('base-model'),
@@ -70,6 +71,7 @@ const ROW_VALID: Record<string, IDataObject> = {
 	'upload.environmentVariables.variable': { name: 'MY_VAR', value: 'v' },
 	'upload.options.labels.label': { key: 'team', value: 'a' },
 	'create.options.labels.label': { key: 'team', value: 'a' },
+	'create.pscAutomationConfigs.config': { projectId: 'my-project', network: 'projects/my-project/global/networks/default' },
 	'deploy.trafficSplit.share': { deployedModelId: '0', percent: 100 },
 	'manage.trafficSplit.share': { deployedModelId: '111', percent: 100 },
 	'manage.updateFields.labels.label': { key: 'team', value: 'a' },
@@ -108,6 +110,9 @@ const MALFORMED: Record<string, unknown[]> = {
 	'create.options.resumeOperationName': BAD_OPERATION,
 	'create.options.labels.label.key': ['Bad Key'],
 	'create.options.labels.label.value': ['Bad Value!'],
+	'create.projectAllowlist': ['My Project', 'my-project, ../x'],
+	'create.pscAutomationConfigs.config.projectId': ['My Project'],
+	'create.pscAutomationConfigs.config.network': ['default', 'projects/my-project/global/networks/../x', 'https://www.googleapis.com/compute/v1/projects/p/global/networks/n'],
 	'deploy.deployedModelDisplayName': [LONG_NAME],
 	'deploy.machineType': ['n1 standard 4'],
 	'deploy.trafficSplit.share.deployedModelId': ['abc', '-1'],
@@ -132,6 +137,11 @@ const MALFORMED: Record<string, unknown[]> = {
 	],
 	'invoke.headers.header.value': ['a\r\nb', 'check ✓ 🚀'],
 	'invoke.options.allowedPathPrefixes': ['v1/chat'],
+	'invoke.privateAddress': ['10.128.0.3/v1', 'http://10.128.0.3', 'user@10.128.0.3', 'a b'],
+	// PEM values (a key, a damaged certificate) are cases of test/nodes/private-service-connect.test.ts: a run's data holds
+	// the node's parameters, so this suite's check for PEM text anywhere would catch the pasted value itself.
+	'invoke.caCertificate': ['not a certificate', 'MIIBkTCB+wIBADANBgkqhkiG9w0BAQEFAASC'],
+	'invoke.tlsServerName': ['10.128.0.3', 'bad name!'],
 	'invoke.options.includeHeaders': ['bad header'],
 	'invoke.options.outputBinaryPropertyName': ['bad field', '__proto__'],
 	'manage.version': ['../x'],

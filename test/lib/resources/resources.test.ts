@@ -170,6 +170,64 @@ describe('validation happens before any request', () => {
 		],
 		['an endpointId with a leading zero', () => client.createEndpoint({ endpointId: '0123', endpoint: { displayName: 'e' } }), 'endpointId'],
 		[
+			'a PSC allowlist entry that is not a project',
+			() => client.createEndpoint({ endpoint: { displayName: 'e', privateServiceConnectConfig: { enablePrivateServiceConnect: true, projectAllowlist: ['My Project'] } } }),
+			'endpoint.privateServiceConnectConfig.projectAllowlist[0]',
+		],
+		[
+			'a PSC automation network that is not a full network name',
+			() =>
+				client.createEndpoint({
+					endpoint: {
+						displayName: 'e',
+						privateServiceConnectConfig: { enablePrivateServiceConnect: true, pscAutomationConfigs: [{ projectId: 'my-proj', network: 'default' }] },
+					},
+				}),
+			'endpoint.privateServiceConnectConfig.pscAutomationConfigs[0].network',
+		],
+		[
+			'a PSC automation config without its project',
+			() =>
+				client.createEndpoint({
+					endpoint: {
+						displayName: 'e',
+						privateServiceConnectConfig: {
+							enablePrivateServiceConnect: true,
+							pscAutomationConfigs: [{ network: 'projects/my-proj/global/networks/default' } as never],
+						},
+					},
+				}),
+			'endpoint.privateServiceConnectConfig.pscAutomationConfigs[0].projectId',
+		],
+		[
+			'a PSC automation project missing from the allowlist',
+			() =>
+				client.createEndpoint({
+					endpoint: {
+						displayName: 'e',
+						privateServiceConnectConfig: {
+							enablePrivateServiceConnect: true,
+							projectAllowlist: ['my-proj'],
+							pscAutomationConfigs: [{ projectId: 'other-proj', network: 'projects/other-proj/global/networks/default' }],
+						},
+					},
+				}),
+			'endpoint.privateServiceConnectConfig.projectAllowlist',
+		],
+		[
+			'VPC peering together with Private Service Connect',
+			() =>
+				client.createEndpoint({
+					endpoint: { displayName: 'e', network: 'projects/1/global/networks/n', privateServiceConnectConfig: { enablePrivateServiceConnect: true } },
+				}),
+			'endpoint.network',
+		],
+		[
+			'an allowlist with Private Service Connect off',
+			() => client.createEndpoint({ endpoint: { displayName: 'e', privateServiceConnectConfig: { enablePrivateServiceConnect: false, projectAllowlist: ['my-proj'] } } }),
+			'endpoint.privateServiceConnectConfig.enablePrivateServiceConnect',
+		],
+		[
 			'an unknown accelerator',
 			() =>
 				client.deployModel({
@@ -274,6 +332,23 @@ describe('endpoints', () => {
 		expect(error.httpStatus).toBe(409);
 		expect(error.summary).toBe('Endpoint "ep-exists" already exists. Choose another endpointId, or reuse the existing one (ifExists: \'use\').');
 		expect(error.context).toBe('HTTP 409 ALREADY_EXISTS, in projects/my-proj/locations/us-central1');
+	});
+
+	it('creates a Private Service Connect endpoint with its allowlist and automation configs, without a public DNS unless asked', async () => {
+		const privateServiceConnectConfig = {
+			enablePrivateServiceConnect: true,
+			projectAllowlist: ['my-proj', '123456789012'],
+			pscAutomationConfigs: [{ projectId: 'my-proj', network: 'projects/my-proj/global/networks/default' }],
+		};
+		await client.createEndpoint({ endpointId: 'ep-psc', endpoint: { displayName: 'private', dedicatedEndpointEnabled: false, privateServiceConnectConfig } });
+		expect(bodyOf(lastRequest('POST', /\/endpoints$/))).toEqual({ displayName: 'private', dedicatedEndpointEnabled: false, privateServiceConnectConfig });
+	});
+
+	it('does not wait for the DNS name of a Private Service Connect endpoint created without one', async () => {
+		endpoints.set('ep-psc-wait', { displayName: 'x', privateServiceConnectConfig: { enablePrivateServiceConnect: true } });
+		await expect(client.waitForDedicatedEndpointDns('ep-psc-wait', { timeoutMs: 5_000 })).rejects.toThrow(
+			/Private Service Connect endpoint without a public DNS name: there is no DNS name to wait for/,
+		);
 	});
 
 	it('waits until dedicatedEndpointDns is set', async () => {
@@ -386,6 +461,20 @@ describe('invoke', () => {
 
 		endpoints.set('ep-nodns2', { displayName: 'x', dedicatedEndpointEnabled: true });
 		await expect(dedicatedInvokeBaseUrl(controlPlane, client.endpointName('ep-nodns2'))).rejects.toThrow(/no dedicatedEndpointDns yet/);
+		// A Private Service Connect endpoint: its public DNS only when it was created with one.
+		const psc = { enablePrivateServiceConnect: true, serviceAttachment: 'projects/t/regions/us-central1/serviceAttachments/sa' };
+		endpoints.set('ep-psc-only', { displayName: 'x', privateServiceConnectConfig: psc, dedicatedEndpointDns: '1.us-central1-2.prediction.vertexai.goog' });
+		await expect(dedicatedInvokeBaseUrl(controlPlane, client.endpointName('ep-psc-only'))).rejects.toMatchObject({
+			field: 'privateEndpoint',
+			message: expect.stringMatching(/Private Service Connect endpoint without a public DNS name/),
+		});
+		endpoints.set('ep-psc-public', {
+			displayName: 'x',
+			privateServiceConnectConfig: psc,
+			dedicatedEndpointEnabled: true,
+			dedicatedEndpointDns: '1.us-central1-2.prediction.vertexai.goog',
+		});
+		expect(await dedicatedInvokeBaseUrl(controlPlane, client.endpointName('ep-psc-public'))).toBe('https://1.us-central1-2.prediction.vertexai.goog');
 		endpoints.set('ep-shared2', { displayName: 'x' });
 		await expect(dedicatedInvokeBaseUrl(controlPlane, client.endpointName('ep-shared2'))).rejects.toThrow(/not a dedicated endpoint/);
 	});
