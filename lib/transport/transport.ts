@@ -15,7 +15,7 @@ import { VertexValidationError } from '../errors';
 import type { TokenHostPolicy } from '../hosts';
 import { CLIENT_OWNED_HEADERS } from '../invoke/policy';
 import { rememberSecret } from '../secrets';
-import type { HttpRequest, HttpResponse, HttpSender } from '../http';
+import type { HttpRequest, HttpResponse, HttpResponseBody, HttpSender } from '../http';
 import { abortedError, sleep, throwIfAborted } from './abort';
 import { sharedAgent } from './agent';
 import { apiErrorFromResponse, type TokenRefreshOutcome } from './apiError';
@@ -212,7 +212,7 @@ export class VertexTransport implements HttpSender {
 		return {
 			status: response.statusCode,
 			headers,
-			body: guardedBody(response.body, (error) =>
+			body: new GuardedBody(response.body, headers['content-length'], (error) =>
 				signal?.aborted ? abortedError(signal) : networkErrorFrom(error, { action, host, bodyTimeoutMs }),
 			),
 		};
@@ -235,32 +235,68 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 	return Array.isArray(value) ? value.join(', ') : value;
 }
 
+/** A Content-Length value the body can be read whole by: one plain decimal number. */
+const DECIMAL = /^\d{1,15}$/;
+
 /**
  * The response body as a one-shot async iterable whose errors are readable VertexTransportErrors.
- * Stopping early (break / return) releases the connection.
+ * Stopping early (break / return) releases the connection. A body of a declared length can also be read whole in
+ * one go (undici collects it without an async step per chunk); the HTTP parser never gives more bytes than
+ * declared, so the declared length bounds what is read. A class, not closures: one object per response.
  */
-function guardedBody(readable: Readable, mapError: (error: unknown) => Error): AsyncIterable<Uint8Array> {
-	let taken = false;
-	return {
-		[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-			if (taken) throw new Error('The response body can only be read once.');
-			taken = true;
-			const inner = readable[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
-			return {
-				async next() {
-					try {
-						return await inner.next();
-					} catch (error) {
-						throw mapError(error);
-					}
-				},
-				async return() {
-					release(readable);
-					return { done: true, value: undefined };
-				},
-			};
-		},
-	};
+class GuardedBody implements HttpResponseBody {
+	private taken = false;
+
+	constructor(
+		private readonly readable: UndiciResponse['body'],
+		private readonly contentLength: string | undefined,
+		private readonly mapError: (error: unknown) => Error,
+	) {}
+
+	private take(): void {
+		if (this.taken) throw new Error('The response body can only be read once.');
+		this.taken = true;
+	}
+
+	[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+		this.take();
+		const { readable, mapError } = this;
+		const inner = readable[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+		return {
+			async next() {
+				try {
+					return await inner.next();
+				} catch (error) {
+					throw mapError(error);
+				}
+			},
+			async return() {
+				release(readable);
+				return { done: true, value: undefined };
+			},
+		};
+	}
+
+	readDeclared(maxBytes: number): Promise<Buffer> | undefined {
+		const { contentLength, readable } = this;
+		if (this.taken || contentLength === undefined || !DECIMAL.test(contentLength) || Number(contentLength) > maxBytes) return undefined;
+		this.take();
+		return readable.bytes().then(
+			// Settled once the body has closed, as an iterated one is: undici drops its abort listener on close.
+			(bytes) => closed(readable).then(() => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
+			(error: unknown) => {
+				throw this.mapError(error);
+			},
+		);
+	}
+
+	release(): void {
+		release(this.readable);
+	}
+}
+
+function closed(readable: Readable): Promise<void> {
+	return readable.closed ? Promise.resolve() : new Promise((resolve) => readable.once('close', () => resolve()));
 }
 
 async function readErrorBody(body: Readable, signal?: AbortSignal): Promise<string> {

@@ -11,7 +11,7 @@ import { sharedMethods } from '../shared/methods';
 
 import { invokeProperties } from './description';
 import { answerItems } from './output';
-import { CORE_FIELDS, nodeFacts, prepareItem, requestToSend, type ItemRequest } from './request';
+import { CORE_FIELDS, itemPreparer, nodeFacts, requestToSend, type ItemRequest } from './request';
 
 export { chunkItemJson } from './output';
 
@@ -38,7 +38,7 @@ export class VertexAiInvoke implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const { read, runItems } = nodeRun(this, invokeProperties, CORE_FIELDS);
-		const node = nodeFacts(this);
+		const prepare = itemPreparer(this, read, nodeFacts(this));
 		// Every item's request is read and checked by the core before the first is sent; that request is what is sent.
 		return await runItems<ItemRequest>(
 			async (i, signal, client, item) => {
@@ -47,7 +47,7 @@ export class VertexAiInvoke implements INodeType {
 			},
 			{
 				concurrency: () => read.number(0, 'options.concurrency'),
-				prepare: (i) => prepareItem(this, read, node, i),
+				prepare,
 			},
 		);
 	}
