@@ -60,8 +60,25 @@ export interface VertexTransportOptions {
 
 type UndiciResponse = Dispatcher.ResponseData;
 
+/** The parts of a URL the dispatcher is given, read once from the parsed URL. */
+interface Target {
+	method: string;
+	url: string;
+	origin: string;
+	/** Path and query. */
+	path: string;
+	host: string;
+	/** `METHOD origin/pathname`, for errors. */
+	action: string;
+}
+
 export class VertexTransport implements HttpSender {
 	private readonly retryPolicy: RetryPolicy;
+	/**
+	 * The last target the host policy allowed: a batch sends to one URL again and again, and the policy of a
+	 * transport never changes, so the same URL text gets the same answer without parsing it again.
+	 */
+	private lastTarget?: Target;
 
 	constructor(private readonly options: VertexTransportOptions) {
 		this.retryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
@@ -69,7 +86,7 @@ export class VertexTransport implements HttpSender {
 
 	async send(request: HttpRequest): Promise<HttpResponse> {
 		// Refusals come first: nothing (not even a token fetch) happens for a request that is not allowed.
-		const url = this.options.hostPolicy.assertAllowed(request.url);
+		const { origin, path, host, action } = this.allowedTarget(request.method, request.url);
 		const headers = this.requestHeaders(request);
 		const { signal } = request;
 		throwIfAborted(signal);
@@ -81,10 +98,6 @@ export class VertexTransport implements HttpSender {
 		let tokenRefresh: TokenRefreshOutcome | undefined;
 		const rejectedTokens: string[] = [];
 
-		// Read once from the parsed URL: the dispatcher is given origin and path, so undici does not parse it again.
-		const { origin, pathname, search, host } = url;
-		const path = `${pathname}${search}`;
-		const action = `${request.method} ${origin}${pathname}`;
 		const headersTimeout = request.headersTimeoutMs ?? this.options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
 		const bodyTimeout = request.bodyTimeoutMs ?? this.options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
 		const canRetry = request.retry === true;
@@ -171,6 +184,16 @@ export class VertexTransport implements HttpSender {
 			}
 			throw error;
 		}
+	}
+
+	/** The host policy's answer for `url` (it throws for a URL the token must not go to), as the dispatcher takes it. */
+	private allowedTarget(method: string, url: string): Target {
+		const last = this.lastTarget;
+		if (last !== undefined && last.url === url && last.method === method) return last;
+		// The dispatcher is given origin and path, so undici does not parse the URL again.
+		const { origin, pathname, search, host } = this.options.hostPolicy.assertAllowed(url);
+		this.lastTarget = { method, url, origin, path: `${pathname}${search}`, host, action: `${method} ${origin}${pathname}` };
+		return this.lastTarget;
 	}
 
 	/**

@@ -42,7 +42,9 @@ export class VertexAiInvoke implements INodeType {
 		// Every item's request is read and checked by the core before the first is sent; that request is what is sent.
 		return await runItems<ItemRequest>(
 			async (i, signal, client, item) => {
-				const response = await client.invoke(await requestToSend(this, i, item), { signal });
+				// A request without a file is sent as prepared, with no await before it.
+				const request = item.binary ? await requestToSend(this, i, item) : item.prepared;
+				const response = await client.invoke(request, { signal });
 				return await answerItems(this, i, response, item.output);
 			},
 			{
