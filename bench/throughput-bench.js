@@ -87,4 +87,4 @@ async function benchThroughput(world, { calls = CALLS, concurrency = CONCURRENCY
 	}
 }
 
-module.exports = { benchThroughput, CONCURRENCY };
+module.exports = { benchThroughput, coreClientContender, leanRawUndiciContender, rawUndiciContender, CALLS, CONCURRENCY };

@@ -31,7 +31,18 @@ export interface HttpResponse {
 	/** Lower-case header names; repeated headers joined with ", ". */
 	headers: Record<string, string>;
 	/** The body as it arrives; can be consumed once. */
-	body: AsyncIterable<Uint8Array>;
+	body: HttpResponseBody;
+}
+
+/** A response body: its chunks as they arrive, and what a sender may offer beyond them. */
+export interface HttpResponseBody extends AsyncIterable<Uint8Array> {
+	/**
+	 * The whole body in one read, when the server declared its length (Content-Length) and that length is at most
+	 * `maxBytes`; undefined otherwise (the body is then iterated). A read started here is the body's one read.
+	 */
+	readDeclared?(maxBytes: number): Promise<Buffer> | undefined;
+	/** Stops reading, whether or not it started, and frees the connection. */
+	release?(): void;
 }
 
 export interface HttpSender {

@@ -206,12 +206,26 @@ export function isPreparedInvoke(value: unknown): value is PreparedInvoke {
 	return value instanceof PreparedInvoke;
 }
 
+/**
+ * The URL last built for a prepared request, with the target it was built for: a batch sends one prepared request
+ * to one target for every item, and building the URL checks the target again.
+ */
+const builtUrls = new WeakMap<PreparedInvoke, { target: InvokeTarget; url: string }>();
+
+function urlOf(target: InvokeTarget, prepared: PreparedInvoke): string {
+	const built = builtUrls.get(prepared);
+	if (built !== undefined && built.target.baseUrl === target.baseUrl && built.target.endpointName === target.endpointName) return built.url;
+	const url = invokeUrl(target.baseUrl, target.endpointName, prepared.encodedPath, prepared.deployedModelId, prepared.apiVersion);
+	builtUrls.set(prepared, { target: { baseUrl: target.baseUrl, endpointName: target.endpointName }, url });
+	return url;
+}
+
 /** Turns an invoke input (checked now) or a prepared one (checked already) into the request the transport sends. */
 export function buildInvokeRequest(target: InvokeTarget, input: InvokeInput | PreparedInvoke, signal?: AbortSignal): HttpRequest {
 	const prepared = isPreparedInvoke(input) ? input : prepareInvoke(input);
 	return {
 		method: prepared.method,
-		url: invokeUrl(target.baseUrl, target.endpointName, prepared.encodedPath, prepared.deployedModelId, prepared.apiVersion),
+		url: urlOf(target, prepared),
 		headers: prepared.headers,
 		body: prepared.body,
 		signal,

@@ -1,22 +1,32 @@
-import type { HttpResponse } from '../http';
+import type { HttpResponse, HttpResponseBody } from '../http';
 import { decodeStream, VertexStreamError } from '../stream';
 import { parseJsonBody, readBodyBytes } from '../stream/body';
 import { INVOKE_DEFAULT_MAX_RESPONSE_BYTES, type InvokeResponse } from './types';
 
 const DEPLOYED_MODEL_HEADER = 'x-vertex-ai-deployed-model-id';
 
-/** Lets the body be iterated once; a second reader gets a clear error instead of an empty or broken stream. */
+/** Lets the body be read once; a second reader gets a clear error instead of an empty or broken stream. */
 class BodyReadOnce implements AsyncIterable<Uint8Array> {
 	private iterator?: AsyncIterator<Uint8Array>;
+	/** Read whole through the sender's readDeclared. */
+	private readWhole = false;
 
-	constructor(private readonly source: AsyncIterable<Uint8Array>) {}
+	constructor(private readonly source: HttpResponseBody) {}
 
 	[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-		if (this.iterator) {
+		if (this.iterator || this.readWhole) {
 			throw new VertexStreamError('The invoke response body can be read only once.', 'already-consumed');
 		}
 		this.iterator = this.source[Symbol.asyncIterator]();
 		return this.iterator;
+	}
+
+	/** The whole body, failing past `maxBytes`: in one read when the sender can, else chunk by chunk. */
+	readAll(maxBytes: number): Promise<Buffer> {
+		const whole = this.iterator || this.readWhole ? undefined : this.source.readDeclared?.(maxBytes);
+		if (whole === undefined) return readBodyBytes(this, maxBytes);
+		this.readWhole = true;
+		return whole;
 	}
 
 	/**
@@ -24,14 +34,15 @@ class BodyReadOnce implements AsyncIterable<Uint8Array> {
 	 * even before the first read.
 	 */
 	async release(): Promise<void> {
-		await (this.iterator ?? this[Symbol.asyncIterator]()).return?.();
+		if (this.readWhole) this.source.release?.();
+		else await (this.iterator ?? this[Symbol.asyncIterator]()).return?.();
 	}
 }
 
 /** Wraps the transport's answer with the invoke-specific fields and the body helpers. */
 export function toInvokeResponse(response: HttpResponse): InvokeResponse {
 	const body = new BodyReadOnce(response.body);
-	const readAll = (options?: { maxBytes?: number }) => readBodyBytes(body, options?.maxBytes ?? INVOKE_DEFAULT_MAX_RESPONSE_BYTES);
+	const readAll = (options?: { maxBytes?: number }) => body.readAll(options?.maxBytes ?? INVOKE_DEFAULT_MAX_RESPONSE_BYTES);
 	const text = async (options?: { maxBytes?: number }) => (await readAll(options)).toString('utf8');
 	const invokeResponse: InvokeResponse = {
 		status: response.status,

@@ -15,7 +15,7 @@ import { VertexValidationError } from '../errors';
 import type { TokenDestinationPolicy } from '../hosts';
 import { CLIENT_OWNED_HEADERS } from '../invoke/policy';
 import { rememberSecret } from '../secrets';
-import type { HttpRequest, HttpResponse, HttpSender } from '../http';
+import type { HttpRequest, HttpResponse, HttpResponseBody, HttpSender } from '../http';
 import { abortedError, sleep, throwIfAborted } from './abort';
 import { sharedAgent } from './agent';
 import { apiErrorFromResponse, type TokenRefreshOutcome } from './apiError';
@@ -63,8 +63,25 @@ export interface VertexTransportOptions {
 
 type UndiciResponse = Dispatcher.ResponseData;
 
+/** The parts of a URL the dispatcher is given, read once from the parsed URL. */
+interface Target {
+	method: string;
+	url: string;
+	origin: string;
+	/** Path and query. */
+	path: string;
+	host: string;
+	/** `METHOD origin/pathname`, for errors. */
+	action: string;
+}
+
 export class VertexTransport implements HttpSender {
 	private readonly retryPolicy: RetryPolicy;
+	/**
+	 * The last target the host policy allowed: a batch sends to one URL again and again, and the policy of a
+	 * transport never changes, so the same URL text gets the same answer without parsing it again.
+	 */
+	private lastTarget?: Target;
 
 	constructor(private readonly options: VertexTransportOptions) {
 		this.retryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
@@ -72,7 +89,7 @@ export class VertexTransport implements HttpSender {
 
 	async send(request: HttpRequest): Promise<HttpResponse> {
 		// Refusals come first: nothing (not even a token fetch) happens for a request that is not allowed.
-		const url = this.options.hostPolicy.assertAllowed(request.url);
+		const { origin, path, host, action } = this.allowedTarget(request.method, request.url);
 		const headers = this.requestHeaders(request);
 		const { signal } = request;
 		throwIfAborted(signal);
@@ -84,10 +101,6 @@ export class VertexTransport implements HttpSender {
 		let tokenRefresh: TokenRefreshOutcome | undefined;
 		const rejectedTokens: string[] = [];
 
-		// Read once from the parsed URL: the dispatcher is given origin and path, so undici does not parse it again.
-		const { origin, pathname, search, host } = url;
-		const path = `${pathname}${search}`;
-		const action = `${request.method} ${origin}${pathname}`;
 		const headersTimeout = request.headersTimeoutMs ?? this.options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
 		const bodyTimeout = request.bodyTimeoutMs ?? this.options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
 		const canRetry = request.retry === true;
@@ -182,6 +195,16 @@ export class VertexTransport implements HttpSender {
 		return typeof dispatcher === 'function' ? dispatcher() : dispatcher;
 	}
 
+	/** The host policy's answer for `url` (it throws for a URL the token must not go to), as the dispatcher takes it. */
+	private allowedTarget(method: string, url: string): Target {
+		const last = this.lastTarget;
+		if (last !== undefined && last.url === url && last.method === method) return last;
+		// The dispatcher is given origin and path, so undici does not parse the URL again.
+		const { origin, pathname, search, host } = this.options.hostPolicy.assertAllowed(url);
+		this.lastTarget = { method, url, origin, path: `${pathname}${search}`, host, action: `${method} ${origin}${pathname}` };
+		return this.lastTarget;
+	}
+
 	/**
 	 * Milliseconds to wait before retrying a retryable answer: its Retry-After, else jittered backoff.
 	 * Undefined when the server asks for a longer pause than the policy allows: the error is then final.
@@ -221,7 +244,7 @@ export class VertexTransport implements HttpSender {
 		return {
 			status: response.statusCode,
 			headers,
-			body: guardedBody(response.body, (error) =>
+			body: new GuardedBody(response.body, headers['content-length'], (error) =>
 				signal?.aborted ? abortedError(signal) : networkErrorFrom(error, { action, host, bodyTimeoutMs }),
 			),
 		};
@@ -244,32 +267,68 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 	return Array.isArray(value) ? value.join(', ') : value;
 }
 
+/** A Content-Length value the body can be read whole by: one plain decimal number. */
+const DECIMAL = /^\d{1,15}$/;
+
 /**
  * The response body as a one-shot async iterable whose errors are readable VertexTransportErrors.
- * Stopping early (break / return) releases the connection.
+ * Stopping early (break / return) releases the connection. A body of a declared length can also be read whole in
+ * one go (undici collects it without an async step per chunk); the HTTP parser never gives more bytes than
+ * declared, so the declared length bounds what is read. A class, not closures: one object per response.
  */
-function guardedBody(readable: Readable, mapError: (error: unknown) => Error): AsyncIterable<Uint8Array> {
-	let taken = false;
-	return {
-		[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
-			if (taken) throw new Error('The response body can only be read once.');
-			taken = true;
-			const inner = readable[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
-			return {
-				async next() {
-					try {
-						return await inner.next();
-					} catch (error) {
-						throw mapError(error);
-					}
-				},
-				async return() {
-					release(readable);
-					return { done: true, value: undefined };
-				},
-			};
-		},
-	};
+class GuardedBody implements HttpResponseBody {
+	private taken = false;
+
+	constructor(
+		private readonly readable: UndiciResponse['body'],
+		private readonly contentLength: string | undefined,
+		private readonly mapError: (error: unknown) => Error,
+	) {}
+
+	private take(): void {
+		if (this.taken) throw new Error('The response body can only be read once.');
+		this.taken = true;
+	}
+
+	[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+		this.take();
+		const { readable, mapError } = this;
+		const inner = readable[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+		return {
+			async next() {
+				try {
+					return await inner.next();
+				} catch (error) {
+					throw mapError(error);
+				}
+			},
+			async return() {
+				release(readable);
+				return { done: true, value: undefined };
+			},
+		};
+	}
+
+	readDeclared(maxBytes: number): Promise<Buffer> | undefined {
+		const { contentLength, readable } = this;
+		if (this.taken || contentLength === undefined || !DECIMAL.test(contentLength) || Number(contentLength) > maxBytes) return undefined;
+		this.take();
+		return readable.bytes().then(
+			// Settled once the body has closed, as an iterated one is: undici drops its abort listener on close.
+			(bytes) => closed(readable).then(() => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
+			(error: unknown) => {
+				throw this.mapError(error);
+			},
+		);
+	}
+
+	release(): void {
+		release(this.readable);
+	}
+}
+
+function closed(readable: Readable): Promise<void> {
+	return readable.closed ? Promise.resolve() : new Promise((resolve) => readable.once('close', () => resolve()));
 }
 
 async function readErrorBody(body: Readable, signal?: AbortSignal): Promise<string> {

@@ -11,7 +11,7 @@ import { sharedMethods } from '../shared/methods';
 
 import { invokeProperties } from './description';
 import { answerItems } from './output';
-import { CORE_FIELDS, nodeFacts, prepareItem, requestToSend, type ItemRequest } from './request';
+import { CORE_FIELDS, itemPreparer, nodeFacts, requestToSend, type ItemRequest } from './request';
 
 export { chunkItemJson } from './output';
 
@@ -38,16 +38,18 @@ export class VertexAiInvoke implements INodeType {
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const { read, runItems } = nodeRun(this, invokeProperties, CORE_FIELDS);
-		const node = nodeFacts(this);
+		const prepare = itemPreparer(this, read, nodeFacts(this));
 		// Every item's request is read and checked by the core before the first is sent; that request is what is sent.
 		return await runItems<ItemRequest>(
 			async (i, signal, client, item) => {
-				const response = await client.invoke(await requestToSend(this, i, item), { signal, privateEndpoint: item.privateEndpoint });
+				// A request without a file is sent as prepared, with no await before it.
+				const request = item.binary ? await requestToSend(this, i, item) : item.prepared;
+				const response = await client.invoke(request, { signal, privateEndpoint: item.privateEndpoint });
 				return await answerItems(this, i, response, item.output);
 			},
 			{
 				concurrency: () => read.number(0, 'options.concurrency'),
-				prepare: (i) => prepareItem(this, read, node, i),
+				prepare,
 			},
 		);
 	}

@@ -62,6 +62,7 @@ export async function answerItems(
 
 /** The response facts: status, the deployed model (when Vertex AI named it) and the headers asked for. */
 function responseFields(response: InvokeResponse, includeHeaders: string[]): IDataObject {
+	if (includeHeaders.length === 0) return { status: response.status, deployedModelId: response.deployedModelId ?? null, headers: {} };
 	const all = includeHeaders.includes('*');
 	const wanted = new Set(includeHeaders.map((name) => name.toLowerCase()));
 	const headers = Object.fromEntries(

@@ -177,6 +177,26 @@ export function prepareItem(ctx: IExecuteFunctions, read: ParameterReader, node:
 	return { prepared, binary, output, privateEndpoint: privateEndpointOf(ctx, read, i) };
 }
 
+/** Bodies that are the same for every item when the parameters are (not the item itself, not its file). */
+const PARAMETER_BODIES: ReadonlySet<string> = new Set(['json', 'text', 'none']);
+
+/**
+ * The check-first step of a run: prepareItem per item, or, when no parameter holds an expression and the body is
+ * made of parameters alone, the first request that passes for every item (every item would read and check the same
+ * values). A request that fails is not kept: each item then fails with its own index, as before.
+ */
+export function itemPreparer(ctx: IExecuteFunctions, read: ParameterReader, node: NodeFacts): (i: number) => ItemRequest {
+	let sameForEveryItem: boolean | undefined;
+	let same: ItemRequest | undefined;
+	return (i) => {
+		if (same) return same;
+		const request = prepareItem(ctx, read, node, i);
+		sameForEveryItem ??= read.everyParameterFixed() && PARAMETER_BODIES.has(read.option(i, 'bodyType'));
+		if (sameForEveryItem) same = request;
+		return request;
+	};
+}
+
 /** The request to send: the prepared one, with a binary body's bytes loaded now (the core checks their size). */
 export async function requestToSend(ctx: IExecuteFunctions, i: number, item: ItemRequest): Promise<PreparedInvoke> {
 	if (!item.binary) return item.prepared;

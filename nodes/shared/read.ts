@@ -161,6 +161,11 @@ export class ParameterReader {
 		return fixed;
 	}
 
+	/** Whether no parameter of the node holds an expression, so every item reads the same values. */
+	everyParameterFixed(): boolean {
+		return !holdsExpression(this.ctx.getNode().parameters);
+	}
+
 	/** Whether a collection option (or any parameter) has a value at all. */
 	isSet(itemIndex: number, path: string): boolean {
 		const value = this.raw(itemIndex, path, null);

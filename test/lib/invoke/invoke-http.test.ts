@@ -295,6 +295,26 @@ describe('invokeModelServer over a loopback model server', () => {
 		expect(await response.json()).toEqual({ error: 'warming up' });
 	});
 
+	it('reads a body of declared length whole: once, within maxBytes, and a larger declared one is still refused', async () => {
+		const target = { baseUrl, endpointName: ENDPOINT_NAME };
+		const answer = JSON.stringify({ text: 'Grüße', pad: 'x'.repeat(100) });
+		handler = async (_request, response) => {
+			response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer) });
+			await writeSlowly(response, bytePieces(answer, 7));
+			response.end();
+		};
+		const whole = await invokeModelServer(sender, target, { endpoint: 'e', path: '/declared' });
+		expect(await whole.json()).toEqual(JSON.parse(answer));
+		await expect(whole.text()).rejects.toMatchObject({ reason: 'already-consumed' });
+		expect(() => whole.body[Symbol.asyncIterator]()).toThrow(expect.objectContaining({ reason: 'already-consumed' }));
+		await whole.discard();
+
+		const small = await invokeModelServer(sender, target, { endpoint: 'e', path: '/declared' });
+		await expect(small.readAll({ maxBytes: 50 })).rejects.toMatchObject({ reason: 'too-large', message: expect.stringContaining('50 bytes allowed') });
+		const exact = await invokeModelServer(sender, target, { endpoint: 'e', path: '/declared' });
+		expect((await exact.readAll({ maxBytes: Buffer.byteLength(answer) })).toString('utf8')).toBe(answer);
+	});
+
 	it('caps what it holds in memory: whole bodies at 64 MiB by default, streams by chunk count and bytes', async () => {
 		const target = { baseUrl, endpointName: ENDPOINT_NAME };
 		handler = async (_request, response) => {

@@ -3,6 +3,7 @@ import {
 	buildInvokeRequest,
 	buildInvokeUrl,
 	INVOKE_DEFAULT_TIMEOUT_MS,
+	prepareInvoke,
 	INVOKE_MAX_BODY_BYTES,
 	type InvokeInput,
 } from '../../../lib/invoke';
@@ -70,6 +71,18 @@ describe('buildInvokeUrl', () => {
 });
 
 describe('buildInvokeRequest', () => {
+	it('builds the URL of each target a prepared request is sent to, again and again', () => {
+		const prepared = prepareInvoke({ endpoint: '8123456789', path: '/v1/chat', body: { kind: 'json', value: {} } });
+		const other = { baseUrl: 'http://127.0.0.1:8080', endpointName: 'projects/my-project/locations/europe-west4/endpoints/4242' };
+		const urls = [TARGET, other, TARGET, other].map((target) => buildInvokeRequest(target, prepared).url);
+		expect(urls).toEqual([
+			`${DNS_BASE}/v1/${ENDPOINT}/invoke/v1/chat`,
+			`http://127.0.0.1:8080/v1/${other.endpointName}/invoke/v1/chat`,
+			`${DNS_BASE}/v1/${ENDPOINT}/invoke/v1/chat`,
+			`http://127.0.0.1:8080/v1/${other.endpointName}/invoke/v1/chat`,
+		]);
+	});
+
 	const base: InvokeInput = { endpoint: '8123456789', path: '/v1/chat/completions' };
 
 	it('sends a JSON body as POST with application/json, no retry, and the default timeouts', () => {

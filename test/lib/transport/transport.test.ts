@@ -363,6 +363,24 @@ describe('token host policy', () => {
 	});
 });
 
+describe('one transport sending to several URLs', () => {
+	it('checks each URL it is given: an allowed one does not let the next through, nor send it to the last one', async () => {
+		const sender = transport();
+		const first = await sender.send({ method: 'GET', url: `${fake.url}/echo` });
+		expect(JSON.parse(await readBodyText(first.body))).toMatchObject({ auth: `Bearer ${token}` });
+		const fetchesBefore = tokenFetches;
+		for (const url of ['https://attacker.example.com/v1/x', 'http://127.0.0.1:1/v1/x']) {
+			await expect(sender.send({ method: 'GET', url })).rejects.toMatchObject({ field: 'url', message: expect.stringMatching(/Refusing/) });
+		}
+		expect(tokenFetches).toBe(fetchesBefore);
+		const seen = scripted('/another-path', [ok]);
+		const second = await sender.send({ method: 'POST', url: `${fake.url}/another-path?x=1`, body: '{}' });
+		await readBodyText(second.body);
+		expect(seen()).toHaveLength(1);
+		expect(seen()[0]).toMatchObject({ method: 'POST', url: '/another-path?x=1' });
+	});
+});
+
 function destroySocketOf(request: RecordedRequest): void {
 	request.socket.destroy();
 }
