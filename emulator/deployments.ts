@@ -1,4 +1,4 @@
-/** :deployModel and :undeployModel, and the deploy that starts a real model-server process. */
+/** :deployModel, :undeployModel and :mutateDeployedModel; the model-server replicas each deployment runs, and scale to zero. */
 import { typeUrl, type ApiCall, type EmulatorContext } from './context';
 import { checkDedicatedResources, type ReplicaPlan } from './deploymentRules';
 import { requireEndpoint, validateTrafficSplit } from './endpointsApi';
