@@ -1,4 +1,4 @@
-/** :deployModel and :undeployModel, and the deploy that starts a real model-server process. */
+/** :deployModel, :undeployModel and :mutateDeployedModel; the model-server replicas each deployment runs, and scale to zero. */
 import { typeUrl, type ApiCall, type EmulatorContext } from './context';
 import { checkDedicatedResources, type ReplicaPlan } from './deploymentRules';
 import { requireEndpoint, validateTrafficSplit } from './endpointsApi';
@@ -177,6 +177,8 @@ export class Deployments {
 			const wanted = Math.max(deployed.plan.min, 1);
 			const outcome = await this.startReplicas(deployed, endpoint, version, wanted, deployed.plan.required, stopped, healthNeverOk);
 			if (typeof outcome === 'string') {
+				// Replicas that did come up are not kept for a deploy that failed.
+				await this.stopReplicas(deployed);
 				if (stopped()) return;
 				return fail(new ApiError('INVALID_ARGUMENT', `${outcome} Please validate that your container configuration is valid.`));
 			}
@@ -230,7 +232,8 @@ export class Deployments {
 			let failed = 0;
 			let settled = false;
 			for (let i = 0; i < count; i++) {
-				void this.startReplica(deployed, endpoint, version, cancelled, healthNeverOk).then((result) => {
+				const settle = async (): Promise<void> => {
+					const result = await this.startReplica(deployed, endpoint, version, cancelled, healthNeverOk);
 					if (typeof result === 'string') {
 						failed++;
 						if (!settled && count - failed < required) {
@@ -239,17 +242,17 @@ export class Deployments {
 						}
 						return;
 					}
-					if (settled && (cancelled() || this.ctx.closing)) {
-						void this.stopReplica(result);
-						return;
-					}
+					// A replica that comes up after the caller gave up (cancelled, failed, closing) is stopped.
+					if (settled && (cancelled() || this.ctx.closing)) return this.stopReplica(result);
 					deployed.replicas.push(result);
 					healthy++;
 					if (!settled && healthy >= required) {
 						settled = true;
 						resolve(true);
 					}
-				});
+				};
+				// close() waits for every start, also those past required_replica_count that nobody awaits.
+				this.ctx.background(settle);
 			}
 		});
 	}

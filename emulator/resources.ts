@@ -1,4 +1,4 @@
-/** The emulator's models and endpoints, and how they render as Vertex JSON. */
+/** The emulator's models, endpoints and deployment resource pools, and how they render as Vertex JSON. */
 import { randomBytes } from 'node:crypto';
 import { timestamp } from './ids';
 import type { ReplicaPlan } from './deploymentRules';

@@ -275,5 +275,12 @@ describe('emulator enterprise deployment fields', () => {
 			const answer = await api('POST', `${parent}/deploymentResourcePools`, body);
 			expect(refusedFields(answer)).toEqual(expect.arrayContaining(fields));
 		});
+
+		it('is dropped, with every other resource, by POST /emulator/reset?resources=true', async () => {
+			await pollOperation(api, (await api('POST', `${parent}/deploymentResourcePools`, poolBody('pool-reset'))).json.name);
+			expect(((await (await fetch(`${emulator.baseUrl}/emulator/stats`)).json()) as { deploymentResourcePools: number }).deploymentResourcePools).toBe(1);
+			expect((await fetch(`${emulator.baseUrl}/emulator/reset?resources=true`, { method: 'POST' })).status).toBe(200);
+			expect((await api('GET', `${parent}/deploymentResourcePools/pool-reset`)).status).toBe(404);
+		});
 	});
 });

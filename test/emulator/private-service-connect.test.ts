@@ -86,6 +86,16 @@ describe('emulator Private Service Connect', () => {
 		expect((await api('POST', `/v1/${publicEndpoint}/invoke/echo`, {})).status).toBe(200);
 	});
 
+	it('takes an invoke-enabled model on a PSC endpoint that is not dedicated, and invokes it through PSC', async () => {
+		const { modelName } = await uploadModel(api, emulator, { modelId: 'psc-only-model' });
+		const endpoint = await createEndpoint(api, emulator, { dedicatedEndpointEnabled: false, privateServiceConnectConfig: PSC }, 'psc-only');
+		await deploy(api, endpoint.name, modelName);
+		expect((await pscCall(emulator, token, `/v1/${endpoint.name}/invoke/echo`, emulator.pscCaCertificate)).status).toBe(200);
+		const plain = await createEndpoint(api, emulator, { dedicatedEndpointEnabled: false }, 'plain-shared');
+		const refused = await api('POST', `/v1/${plain.name}:deployModel`, { deployedModel: { model: modelName, dedicatedResources: { machineSpec: { machineType: 'g2-standard-12' }, minReplicaCount: 1 } } });
+		expect(refused.json.error.status).toBe('FAILED_PRECONDITION');
+	});
+
 	it('keeps the public dedicated DNS of a PSC endpoint when pscPublicDedicatedDns is set', async () => {
 		const open = await startEmulator({ operationStepMs: 5, pscPublicDedicatedDns: true });
 		try {
