@@ -149,3 +149,24 @@ export const CONSOLE_URL = {
 	modelId: `/locations/[^/?#]+/models/(${RESOURCE_ID.source})(?:[/?#]|$)`,
 	modelVersion: `/locations/[^/?#]+/models/${RESOURCE_ID.source}/versions/(${MODEL_VERSION.source})(?:[/?#]|$)`,
 } as const;
+
+/** A deployment resource pool's id (lowercase letters, digits and "-", a letter first, up to 63). */
+export const DEPLOYMENT_RESOURCE_POOL_ID = idRule(LETTER_FIRST_ID, 'a letter first then up to 62 of a-z, 0-9 and "-", ending in a letter or digit');
+
+/** A deployment resource pool by id or full name (what DeployedModel.sharedResources holds, as the full name). */
+export const DEPLOYMENT_RESOURCE_POOL = idRule(
+	`(?:${SCOPE_SOURCE}/deploymentResourcePools/)?${DEPLOYMENT_RESOURCE_POOL_ID.source}`,
+	'a deployment resource pool ID (e.g. "my-pool") or projects/{project}/locations/{location}/deploymentResourcePools/{id}',
+);
+
+/** A Cloud KMS key for customer-managed encryption (encryptionSpec.kmsKeyName). */
+export const KMS_KEY_NAME = idRule(
+	`projects/${PROJECT.source}/locations/${LOCATION.source}/keyRings/[A-Za-z0-9_-]{1,63}/cryptoKeys/[A-Za-z0-9_-]{1,63}`,
+	'projects/{project}/locations/{location}/keyRings/{key ring}/cryptoKeys/{key}, the key in the same region as the resource',
+);
+
+/** A Compute Engine reservation: its name, or projects/{project}/zones/{zone}/reservations/{name}. */
+export const RESERVATION_NAME = idRule(
+	`(?:projects/${PROJECT.source}/zones/[a-z]+-[a-z]+[0-9]+-[a-z]/reservations/)?[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?`,
+	'a reservation name (e.g. "my-h100s") or projects/{project}/zones/{zone}/reservations/{name}',
+);
