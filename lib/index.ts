@@ -20,7 +20,13 @@ export {
 	CONSOLE_URL,
 	DEPLOYED_MODEL_ID,
 	DEPLOYED_MODEL_NUMBER,
+	DEPLOYMENT_RESOURCE_POOL,
 	ENDPOINT_REF,
+	GPU_PARTITION_SIZE,
+	MONITORING_METRIC_TYPE,
+	PUBSUB_SUBSCRIPTION_ID,
+	TPU_TOPOLOGY,
+	KMS_KEY_NAME,
 	LABEL_KEY,
 	LABEL_VALUE,
 	LOCATION,
@@ -30,6 +36,7 @@ export {
 	NEW_TRAFFIC_SPLIT_KEY,
 	OPERATION_NAME,
 	PROJECT,
+	RESERVATION_NAME,
 	SERVICE_ACCOUNT_EMAIL,
 	VERSION_ALIAS,
 	type IdRule,
@@ -50,6 +57,15 @@ export {
 
 // Inputs and results
 export { ACCELERATOR_TYPES, type AcceleratorType } from './schemas/common';
+export { API_VERSIONS, DEFAULT_API_VERSION, type ApiVersion } from './apiVersion';
+export { ADDITIONAL_FIELDS_MESSAGES, checkAdditionalFields, withAdditionalFields, type AdditionalFieldsTarget } from './schemas/additionalFields';
+export { PROTO_FIELDS } from './schemas/protoFields';
+export {
+	AUTOSCALING_METRICS,
+	PUBSUB_SUBSCRIPTION_LABELS,
+	RESERVATION_AFFINITY_TYPES,
+	RESERVATION_NAME_KEY,
+} from './schemas/endpoint';
 export type { Model, ModelContainerSpecInput, ModelInput, UploadModelInput } from './schemas/model';
 export type {
 	CreateEndpointInput,

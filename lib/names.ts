@@ -122,6 +122,18 @@ export function deploymentResourcePoolName(idOrName: string, scope: ResourceScop
 	return idOrName;
 }
 
+/** A customer-managed key must be in the resource's own location (Vertex AI refuses a key elsewhere). */
+export function assertKeyInLocation(kmsKeyName: string | undefined, scope: ResourceScope, field: string): void {
+	if (kmsKeyName === undefined) return;
+	const location = /^projects\/[^/]+\/locations\/([^/]+)\//.exec(kmsKeyName)?.[1];
+	if (location !== scope.location) {
+		throw new VertexValidationError(
+			messageParts`${fieldRef(field)} ${quoteForMessage(kmsKeyName)} is a key in "${location ?? '?'}": the key must be in the resource's location, "${scope.location}".`,
+			field,
+		);
+	}
+}
+
 /** The last segment of a resource name (the id), version suffix dropped. */
 export function resourceId(name: string): string {
 	return (name.split('/').pop() ?? name).split('@')[0];

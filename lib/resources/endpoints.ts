@@ -24,7 +24,7 @@ import { sendJson, withQuery } from '../transport/json';
 import { withAdditionalFields } from '../schemas/additionalFields';
 import { apiUrl, inApiVersion, type ControlPlane } from './controlPlane';
 import { listQuery, type ListOptions } from '../listQuery';
-import { deploymentResourcePoolName, parentName, resourceName } from '../names';
+import { assertKeyInLocation, deploymentResourcePoolName, parentName, resourceName } from '../names';
 import { createOrUseExisting } from './reuse';
 import { trafficSplitForDeploy, trafficSplitForUndeploy } from './traffic';
 
@@ -44,6 +44,7 @@ export async function createEndpoint(
 	options: CallOptions = {},
 ): Promise<{ operation?: Operation; existing?: Endpoint }> {
 	const { endpointId, endpoint: named, ifExists, apiVersion, additionalFields } = parseInput(createEndpointInputSchema, input);
+	assertKeyInLocation(named.encryptionSpec?.kmsKeyName, controlPlane, 'endpoint.encryptionSpec.kmsKeyName');
 	const endpoint = withAdditionalFields(named, additionalFields, 'createEndpoint', apiVersion);
 	controlPlane = inApiVersion(controlPlane, apiVersion);
 	const url = withQuery(apiUrl(controlPlane, `${parentName(controlPlane)}/endpoints`, 'projectId'), { endpointId });

@@ -8,7 +8,7 @@ import { operationSchema, type Operation } from '../schemas/operation';
 import { sendJson, withQuery } from '../transport/json';
 import { withAdditionalFields } from '../schemas/additionalFields';
 import { apiUrl, inApiVersion, type ControlPlane } from './controlPlane';
-import { parentName, resourceName } from '../names';
+import { assertKeyInLocation, parentName, resourceName } from '../names';
 import { listQuery, type ListOptions } from '../listQuery';
 import { collectPages } from './pages';
 import { createOrUseExisting } from './reuse';
@@ -31,6 +31,7 @@ export async function uploadModel(
 			: {}),
 		...(request.serviceAccount ? { serviceAccount: request.serviceAccount } : {}),
 	};
+	assertKeyInLocation(request.model.encryptionSpec?.kmsKeyName, controlPlane, 'model.encryptionSpec.kmsKeyName');
 	const body = withAdditionalFields(named, request.additionalFields, 'upload', request.apiVersion);
 	controlPlane = inApiVersion(controlPlane, request.apiVersion);
 	const url = apiUrl(controlPlane, `${parentName(controlPlane)}/models:upload`, 'projectId');

@@ -170,3 +170,18 @@ export const RESERVATION_NAME = idRule(
 	`(?:projects/${PROJECT.source}/zones/[a-z]+-[a-z]+[0-9]+-[a-z]/reservations/)?[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?`,
 	'a reservation name (e.g. "my-h100s") or projects/{project}/zones/{zone}/reservations/{name}',
 );
+
+/** A GPU partition: an NVIDIA multi-instance GPU profile such as 1g.10gb. */
+export const GPU_PARTITION_SIZE = idRule('[1-9][0-9]?g\\.[1-9][0-9]{0,3}gb', 'a GPU partition size (a multi-instance GPU profile) such as 1g.10gb or 3g.40gb');
+
+/** A TPU slice's shape: chips per dimension, such as 2x2 or 2x2x1. */
+export const TPU_TOPOLOGY = idRule('[1-9][0-9]{0,2}x[1-9][0-9]{0,2}(?:x[1-9][0-9]{0,2})?', 'a TPU topology (chips per dimension) such as 2x2 or 2x2x1');
+
+/** A Cloud Monitoring metric type, what an autoscaling metric spec names. */
+export const MONITORING_METRIC_TYPE = idRule(
+	'[a-z0-9-]+(?:\\.[a-z0-9-]+)*\\.googleapis\\.com/[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*',
+	'a Cloud Monitoring metric type such as prometheus.googleapis.com/vertex_vllm_num_requests_waiting',
+);
+
+/** A Pub/Sub subscription id: a letter first, 3 to 255 letters, digits and - _ . ~ + %. */
+export const PUBSUB_SUBSCRIPTION_ID = idRule('[A-Za-z][A-Za-z0-9_.~+%-]{2,254}', 'a Pub/Sub subscription ID (a letter first, 3 to 255 letters, digits and - _ . ~ + %)');

@@ -1,7 +1,15 @@
 /** Endpoint, DeployedModel, DedicatedResources, MachineSpec and traffic splits. */
 import { z } from 'zod/v4';
 
-import { DEPLOYED_MODEL_NUMBER, DEPLOYMENT_RESOURCE_POOL, NEW_TRAFFIC_SPLIT_KEY, RESERVATION_NAME } from '../rules/ids';
+import {
+	DEPLOYED_MODEL_NUMBER,
+	DEPLOYMENT_RESOURCE_POOL,
+	GPU_PARTITION_SIZE,
+	MONITORING_METRIC_TYPE,
+	NEW_TRAFFIC_SPLIT_KEY,
+	RESERVATION_NAME,
+	TPU_TOPOLOGY,
+} from '../rules/ids';
 import { fieldRef, messageParts, settingRef } from '../errors';
 import { quoteForMessage } from '../secrets';
 import { siblingsMessage } from './validate';
@@ -100,13 +108,13 @@ export const machineSpecInputSchema = z
 		),
 		acceleratorCount: z.int({ error: 'acceleratorCount must be a whole number >= 1.' }).optional(),
 		gpuPartitionSize: blankAsUnset(
-			z.string().regex(/^\d+g\.\d+gb$/, {
-				error: (issue) => `gpuPartitionSize ${quoteForMessage(issue.input)} is not a GPU partition size: use a MIG profile such as "1g.10gb" or "3g.40gb".`,
+			z.string().regex(GPU_PARTITION_SIZE.pattern, {
+				error: (issue) => `gpuPartitionSize ${quoteForMessage(issue.input)} is not a GPU partition size: use ${GPU_PARTITION_SIZE.rule}.`,
 			}),
 		),
 		tpuTopology: blankAsUnset(
-			z.string().regex(/^\d+x\d+(x\d+)?$/, {
-				error: (issue) => `tpuTopology ${quoteForMessage(issue.input)} is not a TPU topology: use chips per dimension such as "2x2" or "2x2x1".`,
+			z.string().regex(TPU_TOPOLOGY.pattern, {
+				error: (issue) => `tpuTopology ${quoteForMessage(issue.input)} is not a TPU topology: use ${TPU_TOPOLOGY.rule}.`,
 			}),
 		),
 		reservationAffinity: reservationAffinitySchema.optional(),
@@ -157,9 +165,8 @@ export const autoscalingMetricSpecSchema = z
 		metricName: z
 			.string()
 			.trim()
-			.regex(/^[a-z0-9.-]+\.googleapis\.com\/[A-Za-z0-9_./-]+$/, {
-				error: (issue) =>
-					`metricName ${quoteForMessage(issue.input)} is not a Cloud Monitoring metric type such as "${AUTOSCALING_METRICS.cpuUtilization}".`,
+			.regex(MONITORING_METRIC_TYPE.pattern, {
+				error: (issue) => `metricName ${quoteForMessage(issue.input)} is not ${MONITORING_METRIC_TYPE.rule}.`,
 			}),
 		target: z.int({ error: 'target must be a whole number >= 1.' }).min(1, { error: 'target must be a whole number >= 1.' }).optional(),
 		/** Preview (v1beta1). */

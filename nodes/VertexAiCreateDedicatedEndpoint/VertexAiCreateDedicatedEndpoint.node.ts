@@ -15,12 +15,15 @@ import { sharedMethods } from '../shared/methods';
 import { operationFields, resumeOperationOption, startOrReuse, waitParameters, waitSettings, type WaitSettings } from '../shared/operation';
 import { formatNotice, labelsOf, labelsOption } from '../shared/parameters';
 import type { ParameterReader } from '../shared/read';
+import { additionalFieldsOf, additionalFieldsOption, encryptionSpecOf, kmsKeyOption } from '../shared/requestFields';
 
 /** Core field paths (the Endpoint sits under `endpoint` in the create input) to the parameters that set them. */
 const CORE_FIELDS: Record<string, string> = {
 	'endpoint.displayName': 'displayName',
 	'endpoint.description': 'options.description',
 	'endpoint.labels': 'options.labels',
+	'endpoint.encryptionSpec': 'options.kmsKeyName',
+	additionalFields: 'options.additionalFields',
 	endpointId: 'endpointId',
 	'endpoint.clientConnectionConfig.inferenceTimeout': 'inferenceTimeoutSeconds',
 	ifExists: 'ifExists',
@@ -99,6 +102,8 @@ const properties: INodeProperties[] = [
 				default: '',
 				description: 'Description of the endpoint',
 			},
+			additionalFieldsOption('Endpoint', '{"predictRequestResponseLoggingConfig": {"enabled": true, "samplingRate": 0.1}}'),
+			kmsKeyOption('endpoint'),
 			labelsOption,
 			resumeOperationOption,
 		],
@@ -165,6 +170,8 @@ function createRequest(read: ParameterReader, i: number): CreateEndpointInput {
 			labels: labelsOf(read, i),
 			dedicatedEndpointEnabled: true,
 			clientConnectionConfig: { inferenceTimeout: `${read.number(i, 'inferenceTimeoutSeconds')}s` },
+			encryptionSpec: encryptionSpecOf(read, i),
 		},
+		additionalFields: additionalFieldsOf(read, i),
 	};
 }

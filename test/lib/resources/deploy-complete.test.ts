@@ -266,5 +266,9 @@ describe('additional fields', () => {
 		expect((await refusal(() => client.createEndpoint({ endpoint: { displayName: 'e', encryptionSpec: { kmsKeyName: 'my-key' } } }))).message).toContain(
 			'kmsKeyName "my-key" is not a Cloud KMS key name',
 		);
+		const elsewhere = 'projects/my-proj/locations/europe-west4/keyRings/r/cryptoKeys/k';
+		const error = await refusal(() => client.createEndpoint({ endpoint: { displayName: 'e', encryptionSpec: { kmsKeyName: elsewhere } } }));
+		expect(error.message).toContain('is a key in "europe-west4": the key must be in the resource\'s location, "us-central1"');
+		expect(error.field).toBe('endpoint.encryptionSpec.kmsKeyName');
 	});
 });
