@@ -7,7 +7,8 @@ import type { ApiCall, EmulatorContext } from './context';
 import type { Deployments } from './deployments';
 import { createEndpoint, deleteEndpoint, getEndpoint, listEndpoints, requireEndpoint, updateEndpoint } from './endpointsApi';
 import { notFound } from './googleErrors';
-import { deleteModel, deleteModelVersion, getModel, listModels, listModelVersions, requireModel, uploadModel, type ModelRef } from './modelsApi';
+import { deleteModel, deleteModelVersion, getModel, listModels, listModelVersions, mergeVersionAliases, requireModel, updateModel, uploadModel, type ModelRef } from './modelsApi';
+import { createPool, deletePool, getPool, listPools, requirePool } from './poolsApi';
 import { cancelOperation, deleteOperation, getOperation, listOperations, waitOperation } from './operationsApi';
 
 export type ControlHandler = (call: ApiCall) => Record<string, unknown> | Promise<Record<string, unknown>>;
@@ -17,13 +18,17 @@ export function resourceTail(vars: Record<string, string>, field: string): strin
 	return (vars[field] ?? '').replace(/^projects\/[^/]+\/locations\/[^/]+\/?/, '');
 }
 
-function modelRef(call: ApiCall): ModelRef {
-	const [, idAndVersion = ''] = resourceTail(call.vars, 'name').split('/');
+function modelRef(call: ApiCall, field = 'name'): ModelRef {
+	const [, idAndVersion = ''] = resourceTail(call.vars, field).split('/');
 	const at = idAndVersion.indexOf('@');
 	return at < 0 ? { modelId: idAndVersion } : { modelId: idAndVersion.slice(0, at), version: idAndVersion.slice(at + 1) };
 }
 
 export function endpointIdOf(vars: Record<string, string>, field: string): string {
+	return resourceTail(vars, field).split('/')[1] ?? '';
+}
+
+function poolIdOf(vars: Record<string, string>, field: string): string {
 	return resourceTail(vars, field).split('/')[1] ?? '';
 }
 
@@ -37,6 +42,8 @@ export function controlMethods(ctx: EmulatorContext, deployments: Deployments): 
 		'ModelService.ListModels': (call) => listModels(ctx, call),
 		'ModelService.ListModelVersions': (call) => listModelVersions(ctx, call, modelRef(call).modelId),
 		'ModelService.DeleteModel': (call) => deleteModel(ctx, call, modelRef(call), deploying),
+		'ModelService.UpdateModel': (call) => updateModel(ctx, call, modelRef(call, 'model.name')),
+		'ModelService.MergeVersionAliases': (call) => mergeVersionAliases(ctx, call, modelRef(call)),
 		'ModelService.DeleteModelVersion': (call) => deleteModelVersion(ctx, call, modelRef(call), deploying),
 		'EndpointService.CreateEndpoint': (call) => createEndpoint(ctx, call),
 		'EndpointService.GetEndpoint': (call) => getEndpoint(ctx, endpointIdOf(call.vars, 'name')),
@@ -45,6 +52,11 @@ export function controlMethods(ctx: EmulatorContext, deployments: Deployments): 
 		'EndpointService.DeleteEndpoint': (call) => deleteEndpoint(ctx, call, endpointIdOf(call.vars, 'name'), (id) => deployments.cancelFor(id)),
 		'EndpointService.DeployModel': (call) => deployments.deploy(call, endpointIdOf(call.vars, 'endpoint')),
 		'EndpointService.UndeployModel': (call) => deployments.undeploy(call, endpointIdOf(call.vars, 'endpoint')),
+		'DeploymentResourcePoolService.CreateDeploymentResourcePool': (call) => createPool(ctx, call),
+		'DeploymentResourcePoolService.GetDeploymentResourcePool': (call) => getPool(ctx, poolIdOf(call.vars, 'name')),
+		'DeploymentResourcePoolService.ListDeploymentResourcePools': (call) => listPools(ctx, call),
+		'DeploymentResourcePoolService.DeleteDeploymentResourcePool': (call) => deletePool(ctx, call, poolIdOf(call.vars, 'name')),
+		'EndpointService.MutateDeployedModel': (call) => deployments.mutate(call, endpointIdOf(call.vars, 'endpoint')),
 		'Operations.GetOperation': (call) => getOperation(ctx, operationName(call)),
 		'Operations.ListOperations': (call) => {
 			const owner = resourceTail(call.vars, 'name');
@@ -52,6 +64,7 @@ export function controlMethods(ctx: EmulatorContext, deployments: Deployments): 
 			// Like any list, one under a model or endpoint that does not exist is a 404; the emulator has no other owners.
 			if (kind === 'models') requireModel(ctx, { modelId: id });
 			else if (kind === 'endpoints') requireEndpoint(ctx, id);
+			else if (kind === 'deploymentResourcePools') requirePool(ctx, id);
 			else if (owner !== '') throw notFound('resource', `${ctx.store.parent}/${owner}`);
 			return listOperations(ctx, call, owner === '' ? ctx.store.parent : `${ctx.store.parent}/${owner}`);
 		},

@@ -29,6 +29,29 @@ function systemName(key: string): string | undefined {
 	return SYSTEM_PARAMETERS.has(name) ? name : undefined;
 }
 
+/**
+ * A raw query string without Google's system parameters (`alt`, `$alt`, `prettyPrint`, `key`...), each
+ * other parameter kept byte for byte: what the data plane forwards to a model server, which never sees
+ * the parameters Google's front end consumes.
+ */
+export function withoutSystemParameters(rawQuery: string): string {
+	if (rawQuery === '') return '';
+	return rawQuery
+		.split('&')
+		.filter((part) => {
+			if (part === '') return false;
+			const rawKey = part.split('=')[0] as string;
+			let key: string;
+			try {
+				key = decodeURIComponent(rawKey.replace(/\+/g, ' '));
+			} catch {
+				return true;
+			}
+			return systemName(key) === undefined;
+		})
+		.join('&');
+}
+
 /** What the system parameters ask of the answer. Only JSON is spoken (alt=proto and alt=media are not emulated). */
 export function responseFormat(query: URLSearchParams): ResponseFormat {
 	const format: ResponseFormat = { numericEnums: false, pretty: true };

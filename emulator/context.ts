@@ -17,6 +17,7 @@ export interface EmulatorContext {
 	dnsDelayMs: number;
 	stopGraceMs: number;
 	store: ResourceStore;
+	scaleToZero: ScaleToZeroSettings;
 	operations: OperationStore;
 	faults: FaultRegistry;
 	requestLog: RequestLog;
@@ -31,6 +32,16 @@ export interface EmulatorContext {
 	background: (task: () => Promise<void>) => void;
 	/** Waits (between operation steps, for delay faults); ends early when the emulator closes. */
 	pause: (ms: number) => Promise<void>;
+}
+
+/** How scale to zero plays out here (see README "Scale to zero"). */
+export interface ScaleToZeroSettings {
+	/** Multiplies ScaleToZeroSpec's periods (300 s minimum): 0.01 makes 5 minutes 3 s. */
+	timeScale: number;
+	/** Extra time a cold start takes before the model server is started (the node being provisioned). */
+	coldStartMs: number;
+	/** A request to a scaled-down deployment: `queue` waits for the cold start, `error` answers 503 UNAVAILABLE at once (and starts one). */
+	requests: 'queue' | 'error';
 }
 
 /** One parsed control-plane call, already checked against its request message (canonical proto3 JSON). */

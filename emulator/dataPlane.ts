@@ -11,7 +11,7 @@ import { ApiError } from './googleErrors';
 import { timestamp } from './ids';
 import { readBody } from './httpUtil';
 import type { ForwardedEntry } from './requestLog';
-import type { DeployedModelRecord, EndpointRecord } from './resources';
+import type { DeployedModelRecord, EndpointRecord, Replica } from './resources';
 
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 export const DEPLOYED_MODEL_HEADER = 'x-vertex-ai-deployed-model-id';
@@ -55,8 +55,17 @@ export interface InvokeTarget {
 	rawQuery: string;
 }
 
+/** Where a request to a deployed model goes: one of its replicas (started again when scaled to zero). */
+export interface ReplicaSource {
+	replicaFor(deployed: DeployedModelRecord): Promise<Replica>;
+	requestDone(deployed: DeployedModelRecord): void;
+}
+
 export class DataPlane {
-	constructor(private readonly ctx: EmulatorContext) {}
+	constructor(
+		private readonly ctx: EmulatorContext,
+		private readonly replicas: ReplicaSource,
+	) {}
 
 	async invoke(req: IncomingMessage, res: ServerResponse, target: InvokeTarget): Promise<void> {
 		const endpoint = requireEndpoint(this.ctx, target.endpointId);
@@ -103,11 +112,31 @@ export class DataPlane {
 		return (weighted[weighted.length - 1] as { deployed: DeployedModelRecord }).deployed;
 	}
 
-	private forward(
+	private async forward(
 		req: IncomingMessage,
 		res: ServerResponse,
 		endpoint: EndpointRecord,
 		deployed: DeployedModelRecord,
+		path: string,
+		rawQuery: string,
+		body: Buffer,
+	): Promise<void> {
+		deployed.inFlight++;
+		try {
+			const replica = await this.replicas.replicaFor(deployed);
+			await this.send(req, res, endpoint, deployed, replica, path, rawQuery, body);
+		} finally {
+			deployed.inFlight--;
+			this.replicas.requestDone(deployed);
+		}
+	}
+
+	private send(
+		req: IncomingMessage,
+		res: ServerResponse,
+		endpoint: EndpointRecord,
+		deployed: DeployedModelRecord,
+		replica: Replica,
 		path: string,
 		rawQuery: string,
 		body: Buffer,
@@ -127,7 +156,7 @@ export class DataPlane {
 		};
 		ctx.requestLog.add(entry);
 		const streamFault = ctx.faults.take('stream', req.url ?? '', req.method);
-		const url = new URL(`${deployed.serverUrl}${path}${rawQuery ? `?${rawQuery}` : ''}`);
+		const url = new URL(`${replica.url}${path}${rawQuery ? `?${rawQuery}` : ''}`);
 
 		return new Promise((resolve) => {
 			let settled = false;

@@ -1,18 +1,37 @@
 /** :deployModel and :undeployModel, and the deploy that starts a real model-server process. */
 import { typeUrl, type ApiCall, type EmulatorContext } from './context';
+import { checkDedicatedResources, type ReplicaPlan } from './deploymentRules';
 import { requireEndpoint, validateTrafficSplit } from './endpointsApi';
+import { maskedFields } from './fieldMask';
 import { ApiError, fieldViolations, type FieldViolation } from './googleErrors';
 import { asRecord } from './httpUtil';
 import { newNumericId, parseDuration } from './ids';
-import { launchPlan } from './images';
-import { freePort, startModelServer, waitUntilHealthy, type ModelServerProcess } from './modelServers';
+import { launchPlan, type ImageSpec } from './images';
+import { freePort, startModelServer, waitUntilHealthy } from './modelServers';
 import { parseModelName, requireModel } from './modelsApi';
 import { cancelOperation, injectedOperationFailure } from './operationsApi';
+import { requirePool } from './poolsApi';
 import type { OperationRecord } from './operations';
-import type { DeployedModelRecord, EndpointRecord, ModelVersionRecord } from './resources';
+import type { DeployedModelRecord, EndpointRecord, ModelVersionRecord, Replica } from './resources';
 
 /** Vertex's DeploymentStage values in the order a deploy goes through them. */
 const STAGES_BEFORE_SERVER = ['STARTING_DEPLOYMENT', 'PREPARING_MODEL', 'CREATING_SERVING_CLUSTER', 'ADDING_NODES_TO_CLUSTER', 'GETTING_CONTAINER_IMAGE'] as const;
+/**
+ * MutateDeployedModelRequest.deployed_model: "Only the following fields can be mutated": min/max/required
+ * replica counts, autoscaling_metric_specs, and disable_container_logging (v1) / enable_container_logging (v1beta1).
+ */
+const MUTABLE_RESOURCES = {
+	'dedicated_resources.min_replica_count': 'dedicatedResources.minReplicaCount',
+	'dedicatedResources.minReplicaCount': 'dedicatedResources.minReplicaCount',
+	'dedicated_resources.max_replica_count': 'dedicatedResources.maxReplicaCount',
+	'dedicatedResources.maxReplicaCount': 'dedicatedResources.maxReplicaCount',
+	'dedicated_resources.required_replica_count': 'dedicatedResources.requiredReplicaCount',
+	'dedicatedResources.requiredReplicaCount': 'dedicatedResources.requiredReplicaCount',
+	'dedicated_resources.autoscaling_metric_specs': 'dedicatedResources.autoscalingMetricSpecs',
+	'dedicatedResources.autoscalingMetricSpecs': 'dedicatedResources.autoscalingMetricSpecs',
+} as const;
+const MUTABLE_FIELDS_V1 = { ...MUTABLE_RESOURCES, disable_container_logging: 'disableContainerLogging', disableContainerLogging: 'disableContainerLogging' } as const;
+const MUTABLE_FIELDS_V1BETA1 = { ...MUTABLE_RESOURCES, enable_container_logging: 'enableContainerLogging', enableContainerLogging: 'enableContainerLogging' } as const;
 /** Vertex's own default when the container spec sets no deploymentTimeout. */
 const DEFAULT_DEPLOYMENT_TIMEOUT_MS = 20 * 60 * 1000;
 
@@ -51,16 +70,7 @@ export class Deployments {
 		const violations: FieldViolation[] = [];
 		const modelRef = typeof requested.model === 'string' ? parseModelName(ctx, requested.model) : undefined;
 		if (!modelRef) violations.push({ field: 'deployed_model.model', description: 'Must be a model resource name in this project and location.' });
-		const resources = asRecord(requested.dedicatedResources);
-		const machine = asRecord(resources?.machineSpec);
-		if (!resources) violations.push({ field: 'deployed_model.dedicated_resources', description: 'Required field is not set: models with a custom container need dedicated resources.' });
-		else {
-			if (!machine?.machineType) violations.push({ field: 'deployed_model.dedicated_resources.machine_spec.machine_type', description: 'Required field is not set.' });
-			const min = resources.minReplicaCount as number;
-			if (min < 1) violations.push({ field: 'deployed_model.dedicated_resources.min_replica_count', description: 'Must be at least 1.' });
-			const max = resources.maxReplicaCount as number | undefined;
-			if (max !== undefined && max !== 0 && max < min) violations.push({ field: 'deployed_model.dedicated_resources.max_replica_count', description: 'Must be at least min_replica_count.' });
-		}
+		const plan = this.resourcesOf(call, requested, violations);
 		const split = validateTrafficSplit(call.body.trafficSplit, endpoint, { field: 'traffic_split', placeholder: '0' }, violations);
 		if (violations.length > 0) throw fieldViolations(violations);
 		const ref = modelRef as NonNullable<typeof modelRef>;
@@ -92,7 +102,12 @@ export class Deployments {
 			invokeEnabled,
 			healthRoute: typeof containerSpec.healthRoute === 'string' && containerSpec.healthRoute !== '' ? containerSpec.healthRoute : `/v1/endpoints/${endpoint.id}/deployedModels/${id}`,
 			predictRoute: typeof containerSpec.predictRoute === 'string' && containerSpec.predictRoute !== '' ? containerSpec.predictRoute : `/v1/endpoints/${endpoint.id}/deployedModels/${id}:predict`,
-			serverUrl: '',
+			plan: plan as ReplicaPlan,
+			replicas: [],
+			nextReplica: 0,
+			inFlight: 0,
+			lastRequestAt: Date.now(),
+			scaledUpAt: Date.now(),
 		};
 		const op = ctx.operations.create(ctx.store.endpointName(endpoint.id), typeUrl(call.version, 'DeployModelOperationMetadata'), { deploymentStage: 'STARTING_DEPLOYMENT' });
 		this.inflight.set(op.name, { endpointId: endpoint.id, modelId: model.id, versionId: version.versionId, op });
@@ -108,6 +123,30 @@ export class Deployments {
 		return ctx.operations.toJson(op);
 	}
 
+	/**
+	 * The resources a DeployedModel asks for: its dedicated resources (checked by deploymentRules), or a
+	 * deployment resource pool's (shared_resources, a oneof with them in the proto). Undefined after violations.
+	 */
+	private resourcesOf(call: ApiCall, requested: Record<string, unknown>, violations: FieldViolation[]): ReplicaPlan | undefined {
+		const ctx = this.ctx;
+		if (typeof requested.sharedResources === 'string') {
+			const match = /^projects\/([^/]+)\/locations\/([^/]+)\/deploymentResourcePools\/([^/]+)$/.exec(requested.sharedResources);
+			const sameProject = match && (match[1] === ctx.projectId || match[1] === ctx.projectNumber) && match[2] === ctx.location;
+			if (!match || !sameProject) {
+				violations.push({ field: 'deployed_model.shared_resources', description: `Must be a deployment resource pool of this project and location: ${ctx.store.parent}/deploymentResourcePools/{pool}.` });
+				return undefined;
+			}
+			const pool = requirePool(ctx, match[3] as string);
+			return checkDedicatedResources(pool.spec.dedicatedResources as Record<string, unknown>, 'deployed_model.shared_resources', call.version, violations);
+		}
+		const resources = asRecord(requested.dedicatedResources);
+		if (!resources) {
+			violations.push({ field: 'deployed_model.dedicated_resources', description: 'Required field is not set: models with a custom container need dedicated_resources or shared_resources.' });
+			return undefined;
+		}
+		return checkDedicatedResources(resources, 'deployed_model.dedicated_resources', call.version, violations);
+	}
+
 	private async run(
 		call: ApiCall,
 		op: OperationRecord,
@@ -121,12 +160,6 @@ export class Deployments {
 		const ctx = this.ctx;
 		const stopped = (): boolean => op.done || ctx.closing;
 		const fail = (error: ApiError): void => ctx.operations.fail(op, error, { deploymentStage: 'FAILED_TO_DEPLOY' });
-		let server: ModelServerProcess | undefined;
-		const release = async (): Promise<void> => {
-			if (!server) return;
-			await server.stop(ctx.stopGraceMs);
-			ctx.processes.delete(server);
-		};
 		try {
 			for (const stage of STAGES_BEFORE_SERVER) {
 				ctx.operations.setMetadata(op, { deploymentStage: stage });
@@ -134,53 +167,29 @@ export class Deployments {
 				if (stopped()) return;
 			}
 			if (failure) return fail(failure);
-			const containerSpec = version.containerSpec;
-			const imageUri = String(containerSpec.imageUri);
-			const image = ctx.images.resolve(imageUri);
-			if (!image) {
+			const imageUri = String(version.containerSpec.imageUri);
+			if (!ctx.images.resolve(imageUri)) {
 				return fail(new ApiError('INVALID_ARGUMENT', `Failed to pull image ${imageUri}: the emulator has no mapping for this image URI. Map it with --image ${imageUri}=<command or http://127.0.0.1:PORT>.`));
 			}
 			ctx.operations.setMetadata(op, { deploymentStage: 'STARTING_MODEL_SERVER' });
-			const port = await freePort();
-			const plan = launchPlan(image, {
-				command: containerSpec.command as string[] | undefined,
-				args: containerSpec.args as string[] | undefined,
-				env: (containerSpec.env as Array<{ name: string; value: string }> | undefined)?.map((e) => ({ name: e.name, value: String(e.value ?? '') })) ?? [],
-				aipEnv: this.aipEnv(endpoint, deployed, version, port),
-			});
-			if (plan.kind === 'url') deployed.serverUrl = plan.url;
-			else {
-				deployed.serverUrl = `http://127.0.0.1:${port}`;
-				server = startModelServer(plan.argv, plan.env, plan.cwd, `model-server ${deployed.id}`, ctx.log);
-				ctx.processes.set(server, deployed.id);
-				ctx.log(`deployed model ${deployed.id}: started ${imageUri} as pid ${server.pid} on port ${port}`);
+			// min_replica_count replicas (one for a scale-to-zero deployment, which starts up and idles down);
+			// the deploy succeeds once required_replica_count of them are healthy, the rest join as they come up.
+			const wanted = Math.max(deployed.plan.min, 1);
+			const outcome = await this.startReplicas(deployed, endpoint, version, wanted, deployed.plan.required, stopped, healthNeverOk);
+			if (typeof outcome === 'string') {
+				if (stopped()) return;
+				return fail(new ApiError('INVALID_ARGUMENT', `${outcome} Please validate that your container configuration is valid.`));
 			}
-			const timeoutMs = parseDuration(containerSpec.deploymentTimeout) ?? DEFAULT_DEPLOYMENT_TIMEOUT_MS;
-			const health = await waitUntilHealthy({
-				url: `${deployed.serverUrl}${deployed.healthRoute}`,
-				timeoutMs,
-				process: server,
-				cancelled: stopped,
-				ignoreSuccess: healthNeverOk,
-			});
-			if (health !== 'healthy') {
-				const lastLines = server ? server.recentLines.slice(-5).join(' | ') : '';
-				await release();
-				if (health === 'cancelled') return;
-				const why =
-					health === 'exited'
-						? `Model server exited before it became healthy${lastLines ? ` (last output: ${lastLines})` : ''}.`
-						: `Model server never became ready: health route ${deployed.healthRoute} did not answer 200 within the deployment timeout of ${Math.round(timeoutMs / 1000)}s.`;
-				return fail(new ApiError('INVALID_ARGUMENT', `${why} Please validate that your container configuration is valid.`));
-			}
+			if (stopped()) return this.stopReplicas(deployed);
 			ctx.operations.setMetadata(op, { deploymentStage: 'FINISHING_UP' });
 			await ctx.pause(ctx.operationStepMs);
 			if (stopped() || ctx.store.endpoints.get(endpoint.id) !== endpoint) {
-				await release();
+				await this.stopReplicas(deployed);
 				if (!op.done) fail(new ApiError('ABORTED', `The endpoint ${ctx.store.endpointName(endpoint.id)} was deleted during the deployment.`));
 				return;
 			}
-			deployed.process = server;
+			deployed.scaledUpAt = Date.now();
+			deployed.lastRequestAt = Date.now();
 			endpoint.deployedModels.push(deployed);
 			// As DeployModelRequest.traffic_split says: an empty or absent split leaves the endpoint's
 			// split as it was, so a deploy without one gets no traffic until the split names it.
@@ -189,17 +198,228 @@ export class Deployments {
 				for (const [key, percent] of Object.entries(split)) endpoint.trafficSplit[key === '0' ? deployed.id : key] = percent;
 			}
 			ctx.store.touch(endpoint);
+			this.scheduleIdleCheck(deployed);
 			ctx.operations.succeed(
 				op,
 				{ '@type': typeUrl(call.version, 'DeployModelResponse'), deployedModel: ctx.store.deployedModelJson(deployed) },
 				{ deploymentStage: 'SUCCESSFULLY_DEPLOYED' },
 			);
 		} catch (error) {
-			await release();
+			await this.stopReplicas(deployed);
 			fail(new ApiError('INTERNAL', `Deployment failed: ${error instanceof Error ? error.message : String(error)}`));
 		} finally {
 			if (op.cancelRequested) ctx.operations.setMetadata(op, { deploymentStage: 'DEPLOYMENT_TERMINATED' });
 		}
+	}
+
+	/**
+	 * Starts `count` replicas at once; resolves when `required` are healthy (the others are added as they
+	 * become healthy), or with why not once that can no longer happen.
+	 */
+	private startReplicas(
+		deployed: DeployedModelRecord,
+		endpoint: EndpointRecord,
+		version: ModelVersionRecord,
+		count: number,
+		required: number,
+		cancelled: () => boolean,
+		healthNeverOk = false,
+	): Promise<true | string> {
+		return new Promise((resolve) => {
+			let healthy = 0;
+			let failed = 0;
+			let settled = false;
+			for (let i = 0; i < count; i++) {
+				void this.startReplica(deployed, endpoint, version, cancelled, healthNeverOk).then((result) => {
+					if (typeof result === 'string') {
+						failed++;
+						if (!settled && count - failed < required) {
+							settled = true;
+							resolve(result);
+						}
+						return;
+					}
+					if (settled && (cancelled() || this.ctx.closing)) {
+						void this.stopReplica(result);
+						return;
+					}
+					deployed.replicas.push(result);
+					healthy++;
+					if (!settled && healthy >= required) {
+						settled = true;
+						resolve(true);
+					}
+				});
+			}
+		});
+	}
+
+	/** One model-server replica, started and healthy, or why it is not. */
+	private async startReplica(deployed: DeployedModelRecord, endpoint: EndpointRecord, version: ModelVersionRecord, cancelled: () => boolean, healthNeverOk = false): Promise<Replica | string> {
+		const ctx = this.ctx;
+		const containerSpec = version.containerSpec;
+		const imageUri = String(containerSpec.imageUri);
+		const image = ctx.images.resolve(imageUri) as ImageSpec;
+		const port = await freePort();
+		const plan = launchPlan(image, {
+			command: containerSpec.command as string[] | undefined,
+			args: containerSpec.args as string[] | undefined,
+			env: (containerSpec.env as Array<{ name: string; value: string }> | undefined)?.map((e) => ({ name: e.name, value: String(e.value ?? '') })) ?? [],
+			aipEnv: this.aipEnv(endpoint, deployed, version, port),
+		});
+		let replica: Replica;
+		if (plan.kind === 'url') replica = { url: plan.url };
+		else {
+			const server = startModelServer(plan.argv, plan.env, plan.cwd, `model-server ${deployed.id}`, ctx.log);
+			ctx.processes.set(server, deployed.id);
+			ctx.log(`deployed model ${deployed.id}: started ${imageUri} as pid ${server.pid} on port ${port}`);
+			replica = { url: `http://127.0.0.1:${port}`, process: server };
+		}
+		const timeoutMs = parseDuration(containerSpec.deploymentTimeout) ?? DEFAULT_DEPLOYMENT_TIMEOUT_MS;
+		const health = await waitUntilHealthy({ url: `${replica.url}${deployed.healthRoute}`, timeoutMs, process: replica.process, cancelled, ignoreSuccess: healthNeverOk });
+		if (health === 'healthy') return replica;
+		const lastLines = replica.process ? replica.process.recentLines.slice(-5).join(' | ') : '';
+		await this.stopReplica(replica);
+		if (health === 'cancelled') return 'Cancelled.';
+		return health === 'exited'
+			? `Model server exited before it became healthy${lastLines ? ` (last output: ${lastLines})` : ''}.`
+			: `Model server never became ready: health route ${deployed.healthRoute} did not answer 200 within the deployment timeout of ${Math.round(timeoutMs / 1000)}s.`;
+	}
+
+	private async stopReplica(replica: Replica): Promise<void> {
+		if (!replica.process) return;
+		await replica.process.stop(this.ctx.stopGraceMs);
+		this.ctx.processes.delete(replica.process);
+	}
+
+	/** Stops every replica of a deployed model (undeploy, scale to zero). */
+	async stopReplicas(deployed: DeployedModelRecord, keep = 0): Promise<void> {
+		const leaving = deployed.replicas.splice(keep);
+		await Promise.all(leaving.map((replica) => this.stopReplica(replica)));
+	}
+
+	/**
+	 * The replica a request goes to, round robin. A deployment scaled to zero is started again (after the
+	 * cold-start time): the request waits for it, or with `scaleToZeroRequests: 'error'` gets 503 at once.
+	 */
+	async replicaFor(deployed: DeployedModelRecord): Promise<Replica> {
+		deployed.lastRequestAt = Date.now();
+		if (deployed.replicas.length === 0) {
+			const coldStart = (deployed.coldStart ??= this.coldStart(deployed));
+			if (this.ctx.scaleToZero.requests === 'error') {
+				throw new ApiError('UNAVAILABLE', `Deployed model ${deployed.id} is scaled to zero and is starting a replica. Retry the request shortly.`, [], undefined, { 'retry-after': '1' });
+			}
+			const replica = await coldStart;
+			if (!replica) throw new ApiError('UNAVAILABLE', `Deployed model ${deployed.id} could not start a replica from zero.`);
+		}
+		const replica = deployed.replicas[deployed.nextReplica++ % deployed.replicas.length] as Replica;
+		return replica;
+	}
+
+	private async coldStart(deployed: DeployedModelRecord): Promise<Replica | undefined> {
+		const ctx = this.ctx;
+		try {
+			const endpoint = ctx.store.endpoints.get(deployed.endpointId);
+			const version = ctx.store.models.get(deployed.modelId)?.versions.get(deployed.versionId);
+			if (!endpoint || !version) return undefined;
+			ctx.log(`deployed model ${deployed.id}: scaling up from zero`);
+			await ctx.pause(ctx.scaleToZero.coldStartMs);
+			const result = await this.startReplica(deployed, endpoint, version, () => ctx.closing || !endpoint.deployedModels.includes(deployed));
+			if (typeof result === 'string') {
+				ctx.log(`deployed model ${deployed.id}: scale-up failed: ${result}`);
+				return undefined;
+			}
+			deployed.replicas.push(result);
+			deployed.scaledUpAt = Date.now();
+			this.scheduleIdleCheck(deployed);
+			return result;
+		} finally {
+			deployed.coldStart = undefined;
+		}
+	}
+
+	/** A request finished: the idle period counts from now. */
+	requestDone(deployed: DeployedModelRecord): void {
+		deployed.lastRequestAt = Date.now();
+		this.scheduleIdleCheck(deployed);
+	}
+
+	/**
+	 * Scale to zero: once no request came for idle_scaledown_period and the replicas have been up for
+	 * min_scaleup_period (both times the emulator's time scale), every replica is stopped.
+	 */
+	private scheduleIdleCheck(deployed: DeployedModelRecord): void {
+		const periods = deployed.plan.scaleToZero;
+		if (!periods || this.ctx.closing) return;
+		clearTimeout(deployed.idleTimer);
+		const scale = this.ctx.scaleToZero.timeScale;
+		const dueAt = Math.max(deployed.lastRequestAt + periods.idleMs * scale, deployed.scaledUpAt + periods.minScaleupMs * scale);
+		deployed.idleTimer = setTimeout(() => {
+			const endpoint = this.ctx.store.endpoints.get(deployed.endpointId);
+			if (this.ctx.closing || !endpoint?.deployedModels.includes(deployed) || deployed.replicas.length === 0) return;
+			if (deployed.inFlight > 0 || Date.now() < dueAt) return this.scheduleIdleCheck(deployed);
+			this.ctx.log(`deployed model ${deployed.id}: idle, scaling to zero`);
+			this.ctx.background(() => this.stopReplicas(deployed));
+		}, Math.max(0, dueAt - Date.now()) + 1);
+		deployed.idleTimer.unref();
+	}
+
+	/**
+	 * :mutateDeployedModel: replica counts, autoscaling metrics and container logging of a running
+	 * deployed model (the fields MutateDeployedModelRequest.deployed_model lists). The running replicas
+	 * follow the new min_replica_count when the operation finishes.
+	 */
+	mutate(call: ApiCall, endpointId: string): Record<string, unknown> {
+		const ctx = this.ctx;
+		const endpoint = requireEndpoint(ctx, endpointId);
+		const fields = maskedFields(call.body.updateMask, call.version === 'v1' ? MUTABLE_FIELDS_V1 : MUTABLE_FIELDS_V1BETA1);
+		const requested = call.body.deployedModel as Record<string, unknown>;
+		const id = typeof requested.id === 'string' ? requested.id : '';
+		if (id === '') throw fieldViolations([{ field: 'deployed_model.id', description: 'Required field is not set: the id of the deployed model to mutate.' }]);
+		const deployed = endpoint.deployedModels.find((d) => d.id === id);
+		if (!deployed) throw new ApiError('NOT_FOUND', `Deployed model ${id} not found in ${ctx.store.endpointName(endpoint.id)}.`);
+		const resourceFields = [...fields].filter((field) => field.startsWith('dedicatedResources.'));
+		if (resourceFields.length > 0 && typeof deployed.spec.sharedResources === 'string') {
+			throw new ApiError('FAILED_PRECONDITION', `Deployed model ${id} runs on the deployment resource pool ${deployed.spec.sharedResources}: change the pool's resources instead.`);
+		}
+		const merged = structuredClone(deployed.spec);
+		const current = (merged.dedicatedResources ?? {}) as Record<string, unknown>;
+		const given = asRecord(requested.dedicatedResources) ?? {};
+		for (const field of resourceFields) {
+			const key = field.slice('dedicatedResources.'.length);
+			if (given[key] === undefined) delete current[key];
+			else current[key] = given[key];
+		}
+		if (resourceFields.length > 0) merged.dedicatedResources = current;
+		for (const field of fields) {
+			if (field.startsWith('dedicatedResources.')) continue;
+			if (requested[field] === undefined) delete merged[field];
+			else merged[field] = requested[field];
+		}
+		const violations: FieldViolation[] = [];
+		const plan = resourceFields.length > 0 ? checkDedicatedResources(current, 'deployed_model.dedicated_resources', call.version, violations) : deployed.plan;
+		if (violations.length > 0 || !plan) throw fieldViolations(violations);
+		const failure = injectedOperationFailure(ctx, call);
+		const op = ctx.operations.create(ctx.store.endpointName(endpoint.id), typeUrl(call.version, 'MutateDeployedModelOperationMetadata'));
+		ctx.background(async () => {
+			await ctx.pause(ctx.operationStepMs);
+			if (op.done) return;
+			if (failure) return ctx.operations.fail(op, failure);
+			const version = ctx.store.models.get(deployed.modelId)?.versions.get(deployed.versionId);
+			// A scaled-to-zero deployment stays at zero; otherwise the replicas follow min_replica_count.
+			const wanted = deployed.replicas.length === 0 && plan.scaleToZero ? 0 : Math.max(plan.min, 1);
+			const missing = wanted - deployed.replicas.length;
+			if (missing > 0 && version) {
+				const started = await this.startReplicas(deployed, endpoint, version, missing, Math.min(missing, plan.required), () => op.done || ctx.closing);
+				if (typeof started === 'string') return ctx.operations.fail(op, new ApiError('INVALID_ARGUMENT', `Mutation failed: ${started}`));
+			} else if (missing < 0) await this.stopReplicas(deployed, wanted);
+			deployed.spec = merged;
+			deployed.plan = plan;
+			ctx.store.touch(endpoint);
+			this.scheduleIdleCheck(deployed);
+			ctx.operations.succeed(op, { '@type': typeUrl(call.version, 'MutateDeployedModelResponse'), deployedModel: ctx.store.deployedModelJson(deployed) });
+		});
+		return ctx.operations.toJson(op);
 	}
 
 	private aipEnv(endpoint: EndpointRecord, deployed: DeployedModelRecord, version: ModelVersionRecord, port: number): Record<string, string> {
@@ -248,10 +468,8 @@ export class Deployments {
 			else if (split) endpoint.trafficSplit = split;
 			else delete endpoint.trafficSplit[deployedModelId];
 			ctx.store.touch(endpoint);
-			if (deployed.process) {
-				await deployed.process.stop(ctx.stopGraceMs);
-				ctx.processes.delete(deployed.process);
-			}
+			clearTimeout(deployed.idleTimer);
+			await this.stopReplicas(deployed);
 			ctx.operations.succeed(op, { '@type': typeUrl(call.version, 'UndeployModelResponse') });
 		});
 		return ctx.operations.toJson(op);

@@ -1,14 +1,15 @@
 /** EndpointService: create, get, list, update, delete, and traffic splits. Deploy and undeploy live in deployments.ts. */
 import { typeUrl, type ApiCall, type EmulatorContext } from './context';
 import { ApiError, fieldViolations, notFound, type FieldViolation } from './googleErrors';
-import { isValidResourceId, newFreeId, parseDuration } from './ids';
+import { isValidResourceId, newFreeId } from './ids';
 import { asRecord } from './httpUtil';
+import { maskedFields } from './fieldMask';
+import { checkEncryptionSpec, checkInferenceTimeout, checkLabels, checkPrivateServiceConnect, checkRequestResponseLogging } from './resourceRules';
 import { filterPredicate, listResponse, page } from './listing';
 import { completeQuickOperation, finishedDeleteOperation } from './operationsApi';
 import { newEtag, type EndpointRecord } from './resources';
 
 const DEFAULT_INFERENCE_TIMEOUT_MS = 600_000;
-const MAX_INFERENCE_TIMEOUT_MS = 3_600_000;
 /** UpdateEndpoint's mask paths, in either spelling, and the Endpoint field each one sets. */
 const UPDATABLE_FIELDS = {
 	display_name: 'displayName',
@@ -17,6 +18,12 @@ const UPDATABLE_FIELDS = {
 	labels: 'labels',
 	traffic_split: 'trafficSplit',
 	trafficSplit: 'trafficSplit',
+	predict_request_response_logging_config: 'predictRequestResponseLoggingConfig',
+	predictRequestResponseLoggingConfig: 'predictRequestResponseLoggingConfig',
+	client_connection_config: 'clientConnectionConfig',
+	clientConnectionConfig: 'clientConnectionConfig',
+	'client_connection_config.inference_timeout': 'clientConnectionConfig',
+	'clientConnectionConfig.inferenceTimeout': 'clientConnectionConfig',
 } as const;
 type UpdatableField = (typeof UPDATABLE_FIELDS)[keyof typeof UPDATABLE_FIELDS];
 
@@ -28,14 +35,11 @@ export function createEndpoint(ctx: EmulatorContext, call: ApiCall): Record<stri
 	if (requestedId !== undefined && !isValidResourceId(requestedId)) {
 		violations.push({ field: 'endpoint_id', description: 'Invalid endpoint_id: use up to 63 of [a-z0-9-] starting with a letter and ending with a letter or digit, or up to 9 digits without a leading zero.' });
 	}
-	let inferenceTimeoutMs = DEFAULT_INFERENCE_TIMEOUT_MS;
-	const connection = asRecord(body.clientConnectionConfig);
-	if (connection?.inferenceTimeout !== undefined) {
-		const ms = parseDuration(connection.inferenceTimeout);
-		if (ms === undefined || ms <= 0 || ms > MAX_INFERENCE_TIMEOUT_MS) {
-			violations.push({ field: 'endpoint.client_connection_config.inference_timeout', description: 'Inference timeout must be a duration greater than 0s and at most 3600s.' });
-		} else inferenceTimeoutMs = ms;
-	}
+	const inferenceTimeoutMs = checkInferenceTimeout(body.clientConnectionConfig, 'endpoint.client_connection_config', violations) ?? DEFAULT_INFERENCE_TIMEOUT_MS;
+	checkLabels(body.labels, 'endpoint.labels', violations);
+	checkEncryptionSpec(body.encryptionSpec, 'endpoint.encryption_spec', ctx.location, violations);
+	checkRequestResponseLogging(body.predictRequestResponseLoggingConfig, 'endpoint.predict_request_response_logging_config', violations);
+	checkPrivateServiceConnect(body, violations);
 	const split = asRecord(body.trafficSplit);
 	if (split && Object.keys(split).length > 0) violations.push({ field: 'endpoint.traffic_split', description: 'An endpoint without deployed models cannot have a traffic split.' });
 	if (violations.length > 0) throw fieldViolations(violations);
@@ -138,26 +142,12 @@ export function validateTrafficSplit(raw: unknown, endpoint: EndpointRecord, rul
 	return out;
 }
 
-/** The fields an `updateMask` (comma separated, snake_case or camelCase paths) names; unknown paths are refused. */
-function parseUpdateMask(query: URLSearchParams): Set<UpdatableField> {
-	const paths = (query.get('updateMask') ?? '')
-		.split(',')
-		.map((path) => path.trim())
-		.filter((path) => path !== '');
-	if (paths.length === 0) throw fieldViolations([{ field: 'update_mask', description: 'Required field is not set.' }]);
-	const unknown = paths.filter((path) => !Object.hasOwn(UPDATABLE_FIELDS, path));
-	if (unknown.length > 0) {
-		throw fieldViolations(unknown.map((path) => ({ field: 'update_mask', description: `Unsupported update_mask path "${path}": display_name, description, labels and traffic_split can be updated.` })));
-	}
-	return new Set(paths.map((path) => UPDATABLE_FIELDS[path as keyof typeof UPDATABLE_FIELDS]));
-}
-
 /**
  * UpdateEndpoint (PATCH, answered with the Endpoint itself, not an operation). A masked field the
  * body leaves out is cleared, as FieldMask updates do; a new split takes effect on the next invoke.
  */
 export function updateEndpoint(ctx: EmulatorContext, call: ApiCall, id: string): Record<string, unknown> {
-	const fields = parseUpdateMask(call.query);
+	const fields = maskedFields(call.query.get('updateMask'), UPDATABLE_FIELDS);
 	const endpoint = requireEndpoint(ctx, id);
 	// A null in the body was read as "not set" (proto3 JSON), like a field left out.
 	const given = (field: UpdatableField): unknown => call.body[field];
@@ -165,14 +155,18 @@ export function updateEndpoint(ctx: EmulatorContext, call: ApiCall, id: string):
 	// The body's types are checked; of its REQUIRED fields, an update asks only for those the mask names.
 	if (fields.has('displayName') && !given('displayName')) violations.push({ field: 'endpoint.display_name', description: 'Required field is not set.' });
 	const split = fields.has('trafficSplit') ? (validateTrafficSplit(given('trafficSplit'), endpoint, { field: 'endpoint.traffic_split' }, violations) ?? {}) : undefined;
+	if (fields.has('labels')) checkLabels(given('labels'), 'endpoint.labels', violations);
+	if (fields.has('predictRequestResponseLoggingConfig')) checkRequestResponseLogging(given('predictRequestResponseLoggingConfig'), 'endpoint.predict_request_response_logging_config', violations);
+	const timeoutMs = fields.has('clientConnectionConfig') ? checkInferenceTimeout(given('clientConnectionConfig'), 'endpoint.client_connection_config', violations) : undefined;
 	if (violations.length > 0) throw fieldViolations(violations);
 
-	for (const field of ['displayName', 'description', 'labels'] as const) {
+	for (const field of ['displayName', 'description', 'labels', 'predictRequestResponseLoggingConfig', 'clientConnectionConfig'] as const) {
 		if (!fields.has(field)) continue;
 		const value = given(field);
 		if (value === undefined) delete endpoint.spec[field];
-		else endpoint.spec[field] = field === 'labels' ? { ...(value as Record<string, string>) } : value;
+		else endpoint.spec[field] = typeof value === 'object' ? structuredClone(value) : value;
 	}
+	if (fields.has('clientConnectionConfig')) endpoint.inferenceTimeoutMs = timeoutMs ?? DEFAULT_INFERENCE_TIMEOUT_MS;
 	if (split) endpoint.trafficSplit = split;
 	ctx.store.touch(endpoint);
 	return ctx.store.endpointJson(endpoint);

@@ -42,6 +42,12 @@ export interface EmulatorOptions {
 	dnsDelayMs?: number;
 	/** Time between deploy stages and before quick operations finish. */
 	operationStepMs?: number;
+	/** Multiplies scale-to-zero periods (default 1; 0.01 makes the 5 minute minimum 3 s). */
+	scaleToZeroTimeScale?: number;
+	/** Extra time a cold start from zero replicas takes before the model server starts (default 0). */
+	coldStartMs?: number;
+	/** A request to a deployment scaled to zero: `queue` (default) waits for a replica, `error` gets 503 UNAVAILABLE and starts one. */
+	scaleToZeroRequests?: 'queue' | 'error';
 	/** Grace between SIGTERM and SIGKILL when a model server is stopped. */
 	stopGraceMs?: number;
 	log?: (line: string) => void;
@@ -102,6 +108,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 		dnsDelayMs: options.dnsDelayMs ?? 0,
 		stopGraceMs: options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS,
 		store: new ResourceStore(projectNumber, location),
+		scaleToZero: { timeScale: options.scaleToZeroTimeScale ?? 1, coldStartMs: options.coldStartMs ?? 0, requests: options.scaleToZeroRequests ?? 'queue' },
 		operations: new OperationStore(),
 		faults: new FaultRegistry(),
 		requestLog: new RequestLog(),

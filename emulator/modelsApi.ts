@@ -1,5 +1,7 @@
 /** ModelService: models:upload, get, list, delete, and the versions of a model (list, delete). */
 import { typeUrl, type ApiCall, type EmulatorContext } from './context';
+import { maskedFields } from './fieldMask';
+import { checkEncryptionSpec, checkLabels } from './resourceRules';
 import { ApiError, fieldViolations, notFound, type FieldViolation } from './googleErrors';
 import { isValidResourceId, newFreeId, parseDuration } from './ids';
 import { asRecord } from './httpUtil';
@@ -59,6 +61,8 @@ export function uploadModel(ctx: EmulatorContext, call: ApiCall): Record<string,
 	const containerSpec = asRecord(model.containerSpec);
 	if (!containerSpec) violations.push({ field: 'model.container_spec', description: 'Required field is not set: the emulator serves custom containers.' });
 	else validateContainerSpec(containerSpec, violations);
+	checkLabels(model.labels, 'model.labels', violations);
+	checkEncryptionSpec(model.encryptionSpec, 'model.encryption_spec', ctx.location, violations);
 	const modelId = call.body.modelId as string | undefined;
 	if (modelId !== undefined && !isValidResourceId(modelId)) {
 		violations.push({ field: 'model_id', description: 'Invalid model_id: use up to 63 of [a-z0-9-] starting with a letter and ending with a letter or digit, or up to 9 digits without a leading zero.' });
@@ -191,4 +195,82 @@ export function listModelVersions(ctx: EmulatorContext, call: ApiCall, modelId: 
 	const keep = filterPredicate(call.query);
 	const all = [...model.versions.values()].map((version) => ctx.store.modelJson(model, version)).filter(keep);
 	return listResponse('models', page(all, call.query));
+}
+
+/** UpdateModel's mask paths (UpdateModelRequest.model: display_name, description, version_description, labels). */
+const UPDATABLE_MODEL_FIELDS = {
+	display_name: 'displayName',
+	displayName: 'displayName',
+	description: 'description',
+	version_description: 'versionDescription',
+	versionDescription: 'versionDescription',
+	labels: 'labels',
+} as const;
+type UpdatableModelField = (typeof UPDATABLE_MODEL_FIELDS)[keyof typeof UPDATABLE_MODEL_FIELDS];
+const MODEL_LEVEL: ReadonlySet<UpdatableModelField> = new Set(['displayName', 'description']);
+/** Version aliases: `[a-z][a-zA-Z0-9-]{0,126}[a-z0-9]` (Model.version_aliases); a leading `-` removes one in a merge. */
+const VERSION_ALIAS = /^[a-z][a-zA-Z0-9-]{0,126}[a-z0-9]$/;
+
+/**
+ * UpdateModel (PATCH, answered with the Model). `models/m` or `models/m@-` updates the model (display
+ * name, description, labels: on every version here, since versions carry the model's fields); `models/m@v`
+ * updates that version (version description, labels). One request cannot do both, as the proto says.
+ */
+export function updateModel(ctx: EmulatorContext, call: ApiCall, ref: ModelRef): Record<string, unknown> {
+	const fields = maskedFields(call.query.get('updateMask'), UPDATABLE_MODEL_FIELDS);
+	const versionSpecific = ref.version !== undefined && ref.version !== '-';
+	const { model, version } = requireModel(ctx, versionSpecific ? ref : { modelId: ref.modelId });
+	const violations: FieldViolation[] = [];
+	for (const field of fields) {
+		if (versionSpecific && MODEL_LEVEL.has(field)) violations.push({ field: 'update_mask', description: `${field} is a model field: update it on models/${model.id} without a version.` });
+		if (!versionSpecific && field === 'versionDescription') violations.push({ field: 'update_mask', description: 'version_description is a version field: name the version (models/{model}@{version}).' });
+	}
+	if (fields.has('displayName') && !call.body.displayName) violations.push({ field: 'model.display_name', description: 'Required field is not set.' });
+	if (fields.has('labels')) checkLabels(call.body.labels, 'model.labels', violations);
+	if (violations.length > 0) throw fieldViolations(violations);
+	const targets = versionSpecific ? [version] : [...model.versions.values()];
+	const now = Date.now();
+	for (const target of targets) {
+		for (const field of fields) {
+			const value = call.body[field];
+			if (value === undefined) delete target.spec[field];
+			else target.spec[field] = typeof value === 'object' ? structuredClone(value) : value;
+		}
+		target.updateTime = now;
+		target.etag = newEtag();
+	}
+	return ctx.store.modelJson(model, version);
+}
+
+/** MergeVersionAliases: `alias` adds (moving it from another version), `-alias` removes; `default` cannot be removed. */
+export function mergeVersionAliases(ctx: EmulatorContext, call: ApiCall, ref: ModelRef): Record<string, unknown> {
+	if (ref.version === undefined) throw fieldViolations([{ field: 'name', description: 'Must name a version: models/{model}@{version id or alias}.' }]);
+	const { model, version } = requireModel(ctx, ref);
+	const requested = (call.body.versionAliases as string[] | undefined) ?? [];
+	const violations: FieldViolation[] = [];
+	requested.forEach((alias, i) => {
+		const name = alias.startsWith('-') ? alias.slice(1) : alias;
+		if (!VERSION_ALIAS.test(name)) violations.push({ field: `version_aliases[${i}]`, description: `Invalid alias "${alias}": [a-z][a-zA-Z0-9-]{0,126}[a-z0-9], with a leading "-" to remove it.` });
+		else if (alias === '-default') violations.push({ field: `version_aliases[${i}]`, description: 'The default alias cannot be removed: make another version the default instead.' });
+		if (requested.includes(`-${alias}`)) violations.push({ field: `version_aliases[${i}]`, description: `"${alias}" is both added and removed.` });
+	});
+	if (violations.length > 0) throw fieldViolations(violations);
+	const now = Date.now();
+	for (const alias of requested) {
+		if (alias.startsWith('-')) {
+			version.aliases = version.aliases.filter((existing) => existing !== alias.slice(1));
+			continue;
+		}
+		for (const other of model.versions.values()) {
+			if (other !== version && other.aliases.includes(alias)) {
+				other.aliases = other.aliases.filter((existing) => existing !== alias);
+				other.updateTime = now;
+				other.etag = newEtag();
+			}
+		}
+		if (!version.aliases.includes(alias)) version.aliases.push(alias);
+	}
+	version.updateTime = now;
+	version.etag = newEtag();
+	return ctx.store.modelJson(model, version);
 }

@@ -35,8 +35,20 @@ export class OperationStore {
 		return op;
 	}
 
+	/**
+	 * By its full name, or by its location-level name (`projects/{p}/locations/{l}/operations/{id}`), which
+	 * Vertex also answers for an operation of a model or endpoint (`gcloud ai operations describe` asks it so).
+	 */
 	get(name: string): OperationRecord | undefined {
-		return this.operations.get(name);
+		const exact = this.operations.get(name);
+		if (exact) return exact;
+		const locationLevel = /^(projects\/[^/]+\/locations\/[^/]+)\/operations\/([^/]+)$/.exec(name);
+		if (!locationLevel) return undefined;
+		const [, location, id] = locationLevel as unknown as [string, string, string];
+		for (const op of this.operations.values()) {
+			if (op.name.startsWith(`${location}/`) && op.name.endsWith(`/operations/${id}`)) return op;
+		}
+		return undefined;
 	}
 
 	/** The operations directly under `parent` (not those of its sub-resources), newest first. */

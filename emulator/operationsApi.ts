@@ -88,7 +88,6 @@ export function cancelOperation(ctx: EmulatorContext, name: string): Record<stri
 }
 
 export function deleteOperation(ctx: EmulatorContext, name: string): Record<string, unknown> {
-	requireOperation(ctx, name);
-	ctx.operations.delete(name);
+	ctx.operations.delete(requireOperation(ctx, name).name);
 	return {};
 }

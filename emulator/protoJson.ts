@@ -243,6 +243,12 @@ function isDefault(type: string, value: Json): boolean {
 }
 
 /**
+ * REQUIRED fields whose default value Vertex takes when given: v1beta1's min_replica_count 0 asks for
+ * scale to zero (Vertex's scale-to-zero guide), though the field is marked REQUIRED.
+ */
+const DEFAULT_ALLOWED_WHEN_GIVEN = new Set(['google.cloud.aiplatform.v1beta1.DedicatedResources#min_replica_count']);
+
+/**
  * REQUIRED fields not set in a request, as Vertex lists them ("Required field is not set."). `partial`
  * skips the nested messages: an update's resource only has the fields its update_mask names.
  */
@@ -252,7 +258,8 @@ export function missingRequired(typeName: string, value: Record<string, Json>, a
 	const missing: FieldViolation[] = [];
 	for (const field of spec.fields) {
 		const given = value[field.json];
-		if (hasBehavior(field, 'REQUIRED') && !hasBehavior(field, 'OUTPUT_ONLY') && (isDefault(field.type, given) || (field.map && isObject(given) && Object.keys(given).length === 0))) {
+		const defaultTaken = given !== undefined && DEFAULT_ALLOWED_WHEN_GIVEN.has(`${typeName}#${field.name}`);
+		if (hasBehavior(field, 'REQUIRED') && !hasBehavior(field, 'OUTPUT_ONLY') && !defaultTaken && (isDefault(field.type, given) || (field.map && isObject(given) && Object.keys(given).length === 0))) {
 			missing.push({ field: child(at, field.name), description: 'Required field is not set.' });
 			continue;
 		}
@@ -273,7 +280,11 @@ export function writeMessage(typeName: string, value: Record<string, Json>, nume
 	for (const [key, item] of Object.entries(value)) {
 		if (item === undefined) continue;
 		const field = index.get(key);
-		if (!field || field.json !== key) throw new Error(`the emulator answered ${typeName} with a field it does not have: ${key}`);
+		if (!field || field.json !== key) {
+			// A resource made through the other API version keeps its fields; this version's answer leaves them out.
+			if (otherVersionHas(typeName, key)) continue;
+			throw new Error(`the emulator answered ${typeName} with a field it does not have: ${key}`);
+		}
 		if (field.map) {
 			const entries = Object.entries(item as Record<string, Json>).map(([mapKey, entry]) => [mapKey, writeSingle(field.type, entry, numericEnums)]);
 			if (entries.length > 0) out[key] = Object.fromEntries(entries);
@@ -288,6 +299,13 @@ export function writeMessage(typeName: string, value: Record<string, Json>, nume
 		}
 	}
 	return out;
+}
+
+/** True when the same message of the other API version (v1 <-> v1beta1) has this JSON field. */
+function otherVersionHas(typeName: string, jsonName: string): boolean {
+	const other = typeName.replace(/^google\.cloud\.aiplatform\.(v1beta1|v1)\./, (_all, version: string) => `google.cloud.aiplatform.${version === 'v1' ? 'v1beta1' : 'v1'}.`);
+	if (other === typeName || !isMessage(contract().types[other])) return false;
+	return fieldIndex(other).get(jsonName)?.json === jsonName;
 }
 
 function writeSingle(type: string, value: Json, numericEnums: boolean): Json {

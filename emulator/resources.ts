@@ -1,6 +1,7 @@
 /** The emulator's models and endpoints, and how they render as Vertex JSON. */
 import { randomBytes } from 'node:crypto';
 import { timestamp } from './ids';
+import type { ReplicaPlan } from './deploymentRules';
 import type { ModelServerProcess } from './modelServers';
 
 export interface ModelVersionRecord {
@@ -33,8 +34,25 @@ export interface DeployedModelRecord {
 	invokeEnabled: boolean;
 	healthRoute: string;
 	predictRoute: string;
-	/** Where the model server listens: http://127.0.0.1:PORT. */
-	serverUrl: string;
+	/** What the deployment asks for: replica counts, scale to zero. */
+	plan: ReplicaPlan;
+	/** The model servers running now, each at its own http://127.0.0.1:PORT (none while scaled to zero). */
+	replicas: Replica[];
+	/** Round robin over the replicas. */
+	nextReplica: number;
+	/** Requests being served now; a deployment is not scaled down under them. */
+	inFlight: number;
+	lastRequestAt: number;
+	/** When the last replica came up from zero (ScaleToZeroSpec.min_scaleup_period counts from it). */
+	scaledUpAt: number;
+	/** A cold start in progress, which requests to a scaled-down deployment wait for. */
+	coldStart?: Promise<Replica | undefined>;
+	idleTimer?: NodeJS.Timeout;
+}
+
+/** One model-server replica: a process the emulator started, or an image mapped to a URL (no process). */
+export interface Replica {
+	url: string;
 	process?: ModelServerProcess;
 }
 
@@ -50,6 +68,14 @@ export interface EndpointRecord {
 	trafficSplit: Record<string, number>;
 }
 
+/** A DeploymentResourcePool: machines that several deployed models share (DeployedModel.shared_resources). */
+export interface PoolRecord {
+	id: string;
+	/** The DeploymentResourcePool as created (input fields only). */
+	spec: Record<string, unknown>;
+	createTime: number;
+}
+
 export function newEtag(): string {
 	return randomBytes(24).toString('base64url');
 }
@@ -57,6 +83,7 @@ export function newEtag(): string {
 export class ResourceStore {
 	readonly models = new Map<string, ModelRecord>();
 	readonly endpoints = new Map<string, EndpointRecord>();
+	readonly pools = new Map<string, PoolRecord>();
 
 	constructor(
 		readonly projectNumber: string,
@@ -73,6 +100,20 @@ export class ResourceStore {
 
 	endpointName(id: string): string {
 		return `${this.parent}/endpoints/${id}`;
+	}
+
+	poolName(id: string): string {
+		return `${this.parent}/deploymentResourcePools/${id}`;
+	}
+
+	poolJson(pool: PoolRecord): Record<string, unknown> {
+		return { ...pool.spec, name: this.poolName(pool.id), createTime: timestamp(pool.createTime) };
+	}
+
+	/** The deployed models that run on a pool. */
+	poolUsers(poolId: string): DeployedModelRecord[] {
+		const name = this.poolName(poolId);
+		return [...this.endpoints.values()].flatMap((endpoint) => endpoint.deployedModels.filter((deployed) => typeof deployed.spec.sharedResources === 'string' && deployed.spec.sharedResources.replace(/^projects\/[^/]+\//, '') === name.replace(/^projects\/[^/]+\//, '')));
 	}
 
 	dedicatedDns(endpoint: EndpointRecord): string {
@@ -130,6 +171,7 @@ export class ResourceStore {
 			model: this.modelName(deployed.modelId),
 			modelVersionId: deployed.versionId,
 			createTime: timestamp(deployed.createTime),
+			status: { availableReplicaCount: deployed.replicas.length, lastUpdateTime: timestamp(deployed.scaledUpAt) },
 		};
 	}
 
@@ -144,7 +186,27 @@ export class ResourceStore {
 		if (endpoint.deployedModels.length > 0) json.deployedModels = endpoint.deployedModels.map((d) => this.deployedModelJson(d));
 		if (Object.keys(endpoint.trafficSplit).length > 0) json.trafficSplit = { ...endpoint.trafficSplit };
 		if (endpoint.spec.dedicatedEndpointEnabled === true && Date.now() >= endpoint.dnsReadyAt) json.dedicatedEndpointDns = this.dedicatedDns(endpoint);
+		const psc = endpoint.spec.privateServiceConnectConfig as Record<string, unknown> | undefined;
+		if (psc?.enablePrivateServiceConnect === true) json.privateServiceConnectConfig = this.pscJson(endpoint, psc);
 		return json;
+	}
+
+	/**
+	 * A PSC endpoint's output-only facts, as Vertex fills them in: the service attachment in Google's tenant
+	 * project, and for each automation config the forwarding rule and address made in the consumer's network.
+	 */
+	private pscJson(endpoint: EndpointRecord, psc: Record<string, unknown>): Record<string, unknown> {
+		const automations = (psc.pscAutomationConfigs as Array<Record<string, unknown>> | undefined) ?? [];
+		return {
+			...psc,
+			serviceAttachment: `projects/tenant-${this.projectNumber}/regions/${this.location}/serviceAttachments/gkedpm-${endpoint.id}`,
+			pscAutomationConfigs: automations.map((automation, i) => ({
+				...automation,
+				ipAddress: `10.128.${Math.floor(i / 250)}.${(i % 250) + 2}`,
+				forwardingRule: `https://www.googleapis.com/compute/v1/projects/${String(automation.projectId)}/regions/${this.location}/forwardingRules/sca-auto-fr-${endpoint.id}-${i}`,
+				state: 'PSC_AUTOMATION_STATE_SUCCESSFUL',
+			})),
+		};
 	}
 
 	touch(endpoint: EndpointRecord): void {

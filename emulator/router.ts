@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleAdmin, type AdminActions } from './admin';
 import { controlMethods, endpointIdOf, type ControlHandler } from './apiMethods';
-import { parseRequest, responseFormat } from './apiRequest';
+import { parseRequest, responseFormat, withoutSystemParameters } from './apiRequest';
 import { generateAccessToken, handleMetadataRequest, handleTokenRequest, type AuthFacts } from './authRoutes';
 import type { ApiCall, ApiVersion, EmulatorContext } from './context';
 import { contract, type MethodSpec } from './contract';
@@ -50,7 +50,7 @@ export class Router {
 		deployments: Deployments,
 		private readonly admin: AdminActions,
 	) {
-		this.dataPlane = new DataPlane(ctx);
+		this.dataPlane = new DataPlane(ctx, deployments);
 		this.control = controlMethods(ctx, deployments);
 		const methods = Object.entries(contract().methods).map(([method, spec]) => ({ method, bindings: spec.bindings }));
 		this.routes = new RouteTable([...methods, { method: INVOKE_METHOD, bindings: invokeBindings() }]);
@@ -117,16 +117,18 @@ export class Router {
 		const rawQuery = url.search.replace(/^\?/, '');
 
 		if (data) {
+			// Google's front end consumes its system parameters (`alt=json`...): the model server never sees them.
+			const forwardedQuery = withoutSystemParameters(rawQuery);
 			const field = Object.keys(route.vars).find((name) => /^projects\/[^/]+\/locations\/[^/]+\/endpoints\/[^/]+$/.test(route.vars[name] as string));
 			if (!field) throw this.notEmulated(route.method);
 			const endpoint = requireEndpoint(this.ctx, endpointIdOf(route.vars, field));
 			checkDataPlaneHost(role, endpoint, this.ctx.store, path);
 			if (route.method === INVOKE_METHOD) {
 				const rest = route.vars['**'];
-				return this.dataPlane.invoke(req, res, { endpointId: endpoint.id, pinnedDeployedModelId: route.vars.deployed_model_id, path: rest === undefined ? '' : `/${rest}`, rawQuery });
+				return this.dataPlane.invoke(req, res, { endpointId: endpoint.id, pinnedDeployedModelId: route.vars.deployed_model_id, path: rest === undefined ? '' : `/${rest}`, rawQuery: forwardedQuery });
 			}
 			const verb = route.method.slice(route.method.lastIndexOf('.') + 1);
-			return this.dataPlane.predict(req, res, endpoint.id, verb[0]?.toLowerCase() + verb.slice(1), rawQuery);
+			return this.dataPlane.predict(req, res, endpoint.id, verb[0]?.toLowerCase() + verb.slice(1), forwardedQuery);
 		}
 
 		const spec = contract().methods[route.method] as MethodSpec;

@@ -28,6 +28,7 @@ const VERSIONS = ['v1', 'v1beta1'];
 const SERVICES = [
 	{ name: 'ModelService', types: true },
 	{ name: 'EndpointService', types: true },
+	{ name: 'DeploymentResourcePoolService', types: true },
 	{ name: 'PredictionService', types: false },
 ];
 /** The generated clients with long-running methods, whose mixin rules are read (they must agree). */
