@@ -165,10 +165,10 @@ export const KMS_KEY_NAME = idRule(
 	'projects/{project}/locations/{location}/keyRings/{key ring}/cryptoKeys/{key}, the key in the same region as the resource',
 );
 
-/** A Compute Engine reservation: its name, or projects/{project}/zones/{zone}/reservations/{name}. */
+/** A Compute Engine reservation by its full name (ReservationAffinity.values: "the full name of the reservation"). */
 export const RESERVATION_NAME = idRule(
-	`(?:projects/${PROJECT.source}/zones/[a-z]+-[a-z]+[0-9]+-[a-z]/reservations/)?[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?`,
-	'a reservation name (e.g. "my-h100s") or projects/{project}/zones/{zone}/reservations/{name}',
+	`projects/${PROJECT.source}/zones/[a-z]+-[a-z]+[0-9]+-[a-z]/reservations/[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?`,
+	"a reservation's full name, projects/{project}/zones/{zone}/reservations/{name}",
 );
 
 /** A GPU partition: an NVIDIA multi-instance GPU profile such as 1g.10gb. */

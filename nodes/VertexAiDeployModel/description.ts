@@ -372,8 +372,8 @@ export const properties: INodeProperties[] = [
 				name: 'reservationNames',
 				type: 'string',
 				default: '',
-				placeholder: 'e.g. my-h100s, projects/my-project/zones/us-central1-a/reservations/other',
-				description: 'For Specific Reservations: reservation names or resource names, comma-separated',
+				placeholder: 'e.g. projects/my-project/zones/us-central1-a/reservations/my-h100s',
+				description: "For Specific Reservations: the reservations' full names, comma-separated",
 			},
 			resumeOperationOption,
 			{

@@ -10,6 +10,7 @@ let fake: FakeGoogle;
 let client: VertexClient;
 const PARENT = 'projects/my-proj/locations/us-central1';
 const OPERATION = 'projects/123456789012/locations/us-central1/operations/42';
+const RESERVATION = 'projects/my-proj/zones/us-central1-a/reservations/my-h100s';
 const KMS = 'projects/my-proj/locations/us-central1/keyRings/ring/cryptoKeys/key';
 
 const deployDone = (_request: RecordedRequest, response: ServerResponse) =>
@@ -79,7 +80,7 @@ describe('deploy, complete', () => {
 					machineSpec: {
 						...machines,
 						gpuPartitionSize: '1g.10gb',
-						reservationAffinity: { reservationAffinityType: 'SPECIFIC_RESERVATION', key: 'compute.googleapis.com/reservation-name', values: ['my-h100s'] },
+						reservationAffinity: { reservationAffinityType: 'SPECIFIC_RESERVATION', key: 'compute.googleapis.com/reservation-name', values: [RESERVATION] },
 					},
 					minReplicaCount: 2,
 					maxReplicaCount: 4,
@@ -101,7 +102,7 @@ describe('deploy, complete', () => {
 				machineSpec: {
 					...machines,
 					gpuPartitionSize: '1g.10gb',
-					reservationAffinity: { reservationAffinityType: 'SPECIFIC_RESERVATION', key: 'compute.googleapis.com/reservation-name', values: ['my-h100s'] },
+					reservationAffinity: { reservationAffinityType: 'SPECIFIC_RESERVATION', key: 'compute.googleapis.com/reservation-name', values: [RESERVATION] },
 				},
 				minReplicaCount: 2,
 				maxReplicaCount: 4,
@@ -161,9 +162,9 @@ describe('deploy, complete', () => {
 		[{ sharedResources: 'Pool!' }, 'sharedResources "Pool!" is not a deployment resource pool ID'],
 		[{ sharedResources: 'projects/my-proj/locations/europe-west4/deploymentResourcePools/p' }, 'a deployment resource pool serves its own location only'],
 		[{ dedicatedResources: { machineSpec: { ...machines, reservationAffinity: { reservationAffinityType: 'SPECIFIC_RESERVATION' } } } }, 'SPECIFIC_RESERVATION needs key'],
-		[{ dedicatedResources: { machineSpec: { ...machines, reservationAffinity: { reservationAffinityType: 'ANY_RESERVATION', values: ['r'] } } } }, 'they go only with reservationAffinityType SPECIFIC_RESERVATION'],
+		[{ dedicatedResources: { machineSpec: { ...machines, reservationAffinity: { reservationAffinityType: 'ANY_RESERVATION', values: [RESERVATION] } } } }, 'they go only with reservationAffinityType SPECIFIC_RESERVATION'],
 		[{ dedicatedResources: { machineSpec: { ...machines, reservationAffinity: { reservationAffinityType: 'SOME' } } } }, 'reservationAffinityType "SOME" is not known'],
-		[{ dedicatedResources: { machineSpec: { ...machines, reservationAffinity: { reservationAffinityType: 'SPECIFIC_RESERVATION', key: 'k', values: ['../x'] } } } }, 'is not a reservation name'],
+		[{ dedicatedResources: { machineSpec: { ...machines, reservationAffinity: { reservationAffinityType: 'SPECIFIC_RESERVATION', key: 'k', values: ['../x'] } } } }, "is not a reservation's full name"],
 		[{ dedicatedResources: { machineSpec: { ...machines, gpuPartitionSize: 'half' } } }, 'gpuPartitionSize "half" is not a GPU partition size'],
 		[{ dedicatedResources: { machineSpec: { ...machines, tpuTopology: '2by2' } } }, 'tpuTopology "2by2" is not a TPU topology'],
 		[{ dedicatedResources: { machineSpec: machines, minReplicaCount: 1, maxReplicaCount: 2, requiredReplicaCount: 3 } }, 'requiredReplicaCount (3) cannot be more than'],
