@@ -179,7 +179,7 @@ export const TPU_TOPOLOGY = idRule('[1-9][0-9]{0,2}x[1-9][0-9]{0,2}(?:x[1-9][0-9
 
 /** A Cloud Monitoring metric type, what an autoscaling metric spec names. */
 export const MONITORING_METRIC_TYPE = idRule(
-	'[a-z0-9-]+(?:\\.[a-z0-9-]+)*\\.googleapis\\.com/[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*',
+	'[a-z0-9-]+(?:\\.[a-z0-9-]+)*\\.googleapis\\.com/[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.-]*)*',
 	'a Cloud Monitoring metric type such as prometheus.googleapis.com/vertex_vllm_num_requests_waiting',
 );
 

@@ -94,7 +94,6 @@ export const properties: INodeProperties[] = [
 		name: 'deploymentResourcePool',
 		type: 'string',
 		default: '',
-		required: true,
 		placeholder: 'e.g. my-pool',
 		description: "The pool's ID, or projects/{project}/locations/{location}/deploymentResourcePools/{ID}, in the credential's location",
 		displayOptions: { show: { resources: ['pool'] } },
@@ -178,8 +177,7 @@ export const properties: INodeProperties[] = [
 						type: 'string',
 						default: '',
 						placeholder: 'e.g. prometheus.googleapis.com/vertex_vllm_num_requests_waiting',
-						description: 'The Cloud Monitoring metric type',
-						displayOptions: { show: { metric: ['custom'] } },
+						description: 'For Custom Metric: the Cloud Monitoring metric type',
 					},
 					{
 						displayName: 'Subscription ID',
@@ -187,8 +185,7 @@ export const properties: INodeProperties[] = [
 						type: 'string',
 						default: '',
 						placeholder: 'e.g. requests-sub',
-						description: 'The Pub/Sub subscription whose undelivered messages are counted',
-						displayOptions: { show: { metric: [AUTOSCALING_METRICS.pubsubBacklog] } },
+						description: 'For the Pub/Sub backlog: the subscription whose undelivered messages are counted',
 					},
 					{
 						displayName: 'Subscription Project',
@@ -196,8 +193,7 @@ export const properties: INodeProperties[] = [
 						type: 'string',
 						default: '',
 						placeholder: 'e.g. my-project',
-						description: "Project of the Pub/Sub subscription; defaults to the credential's project",
-						displayOptions: { show: { metric: [AUTOSCALING_METRICS.pubsubBacklog] } },
+						description: "For the Pub/Sub backlog: the subscription's project; defaults to the endpoint's project",
 					},
 					{
 						displayName: 'Target',

@@ -192,18 +192,27 @@ function autoscalingOf(read: ParameterReader, i: number) {
 	const path = 'autoscalingMetrics.metric';
 	for (const row of read.rows(i, path)) {
 		const preset = read.accepted(i, `${path}.metric`, checkedChoice(row.metric ?? AUTOSCALING_METRICS.cpuUtilization, read.allowedValues(`${path}.metric`)));
-		const metricName =
-			preset === 'custom'
-				? read.checkText(i, `${path}.customMetricName`, row.customMetricName, { required: true, pattern: MONITORING_METRIC_TYPE.pattern, rule: MONITORING_METRIC_TYPE.rule })
-				: preset;
+		const custom = preset === 'custom';
+		const pubsub = preset === AUTOSCALING_METRICS.pubsubBacklog;
+		// Every field of the row is checked, also one its metric does not use.
+		const customName = read.checkText(i, `${path}.customMetricName`, row.customMetricName, {
+			required: custom,
+			pattern: MONITORING_METRIC_TYPE.pattern,
+			rule: MONITORING_METRIC_TYPE.rule,
+		});
 		const target = read.checkNumber(i, `${path}.target`, row.target);
-		if (preset !== AUTOSCALING_METRICS.pubsubBacklog) {
-			specs.push({ metricName, target });
-			continue;
-		}
-		const subscription = read.checkText(i, `${path}.subscriptionId`, row.subscriptionId, { required: true, pattern: PUBSUB_SUBSCRIPTION_ID.pattern, rule: PUBSUB_SUBSCRIPTION_ID.rule });
+		const subscription = read.checkText(i, `${path}.subscriptionId`, row.subscriptionId, {
+			required: pubsub,
+			pattern: PUBSUB_SUBSCRIPTION_ID.pattern,
+			rule: PUBSUB_SUBSCRIPTION_ID.rule,
+		});
 		const project = read.checkText(i, `${path}.subscriptionProject`, row.subscriptionProject, { pattern: PROJECT.pattern, rule: PROJECT.rule });
-		specs.push({ metricName, target, monitoredResourceLabels: { ...(project ? { project_id: project } : {}), subscription_id: subscription } });
+		const metricName = custom ? customName : preset;
+		specs.push(
+			pubsub
+				? { metricName, target, monitoredResourceLabels: { ...(project ? { project_id: project } : {}), subscription_id: subscription } }
+				: { metricName, target },
+		);
 	}
 	return specs.length > 0 ? specs : undefined;
 }
