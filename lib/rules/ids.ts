@@ -183,5 +183,5 @@ export const MONITORING_METRIC_TYPE = idRule(
 	'a Cloud Monitoring metric type such as prometheus.googleapis.com/vertex_vllm_num_requests_waiting',
 );
 
-/** A Pub/Sub subscription id: a letter first, 3 to 255 letters, digits and - _ . ~ + %. */
-export const PUBSUB_SUBSCRIPTION_ID = idRule('[A-Za-z][A-Za-z0-9_.~+%-]{2,254}', 'a Pub/Sub subscription ID (a letter first, 3 to 255 letters, digits and - _ . ~ + %)');
+/** A Pub/Sub subscription id: a letter first, 3 to 255 letters, digits and - _ . ~ + (Pub/Sub also allows %, left out here: no escapes). */
+export const PUBSUB_SUBSCRIPTION_ID = idRule('[A-Za-z][A-Za-z0-9_.~+-]{2,254}', 'a Pub/Sub subscription ID (a letter first, then 2 to 254 letters, digits and - _ . ~ +)');
