@@ -5,6 +5,7 @@ import type { ServerResponse } from 'node:http';
 
 import { closeSharedAgent, VertexClient, VertexValidationError } from '../support/lib-internals';
 import { FakeGoogle, sendJson, type RecordedRequest } from '../support/fakeGoogle';
+import { HOSTILE } from '../rules/ids.corpus';
 
 let fake: FakeGoogle;
 let client: VertexClient;
@@ -200,6 +201,19 @@ describe('deploy, complete', () => {
 		[{ dedicatedResources: { machineSpec: machines }, rolloutOptions: { maxUnavailablePercentage: 101 } }, 'maxUnavailablePercentage must be a whole number between 0 and 100'],
 	])('refuses bad preview values before any request (%#)', async (deployedModel, words) => {
 		expect((await refusal(() => client.deployModel(deployOf(deployedModel, { apiVersion: 'v1beta1' })))).message).toContain(words);
+	});
+
+	it('refuses every hostile pool and reservation name before any request, naming the field', async () => {
+		const hostile = [...HOSTILE.filter((value) => value.trim() !== ''), 'my-pool#x', 'my-pool/../x', 'projects/my-proj/locations/us-central1/deploymentResourcePools/../x'];
+		for (const value of hostile) {
+			// A pool name is trimmed as typed names are (" a" is the pool "a"); every other hostile value is refused.
+			if (value.trim() === value) {
+				expect((await refusal(() => client.deployModel(deployOf({ sharedResources: value })))).field).toBe('deployedModel.sharedResources');
+			}
+			const affinity = { reservationAffinityType: 'SPECIFIC_RESERVATION', key: 'compute.googleapis.com/reservation-name', values: [value] };
+			const error = await refusal(() => client.deployModel(deployOf({ dedicatedResources: { machineSpec: { ...machines, reservationAffinity: affinity } } })));
+			expect(error.field).toBe('deployedModel.dedicatedResources.machineSpec.reservationAffinity.values[0]');
+		}
 	});
 
 	it('refuses an unknown API version', async () => {
