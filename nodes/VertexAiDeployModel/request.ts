@@ -96,16 +96,7 @@ function deployRequest(read: ParameterReader, i: number, endpoint: string, model
 		disableContainerLogging: read.boolean(i, 'options.disableContainerLogging') || undefined,
 		fasterDeploymentConfig: read.boolean(i, 'options.fastTryout') ? { fastTryoutEnabled: true } : undefined,
 		rolloutOptions: rolloutOf(read, i),
-		// A pool sets the machines: the machine parameters (hidden then) are not read, so none can go with it.
-		...(pooled
-			? {
-					sharedResources: read.text(i, 'deploymentResourcePool', {
-						required: true,
-						pattern: DEPLOYMENT_RESOURCE_POOL.pattern,
-						rule: DEPLOYMENT_RESOURCE_POOL.rule,
-					}),
-				}
-			: { dedicatedResources: dedicatedResourcesOf(read, i) }),
+		...(pooled ? { sharedResources: poolOf(read, i) } : { dedicatedResources: dedicatedResourcesOf(read, i) }),
 	};
 	return {
 		endpoint,
@@ -115,6 +106,34 @@ function deployRequest(read: ParameterReader, i: number, endpoint: string, model
 		apiVersion: read.boolean(i, 'usePreviewApi') ? 'v1beta1' : 'v1',
 		additionalFields: additionalFieldsOf(read, i),
 	};
+}
+
+/** Options that describe dedicated machines: with a pool, which sets the machines, each one is refused. */
+const MACHINE_OPTIONS = [
+	'options.autoscalingMetric',
+	'options.autoscalingTarget',
+	'options.gpuPartitionSize',
+	'options.idleScaledownMinutes',
+	'options.minScaleupMinutes',
+	'options.requiredReplicaCount',
+	'options.reservationAffinity',
+	'options.reservationNames',
+	'options.spot',
+	'options.tpuTopology',
+];
+
+/** The pool to deploy to; the machine parameters are hidden then (and not read), the machine options refused. */
+function poolOf(read: ParameterReader, i: number): string {
+	const pool = read.text(i, 'deploymentResourcePool', { required: true, pattern: DEPLOYMENT_RESOURCE_POOL.pattern, rule: DEPLOYMENT_RESOURCE_POOL.rule });
+	const given = MACHINE_OPTIONS.find((path) => read.isSet(i, path));
+	if (given !== undefined) {
+		throw read.error(
+			i,
+			given,
+			`${read.where(given)} describes dedicated machines; a deployment resource pool sets its own machines. Remove the option, or set "Machines" to "Dedicated to This Model".`,
+		);
+	}
+	return pool;
 }
 
 function dedicatedResourcesOf(read: ParameterReader, i: number): DeployedModelInput['dedicatedResources'] {

@@ -169,6 +169,13 @@ describe('Deploy Model, complete', () => {
 		expect(deployed.dedicatedResources).toBeUndefined();
 	});
 
+	it('refuses an option for dedicated machines beside a pool, naming it, before any request', async () => {
+		const result = await deployAlone({ resources: 'pool', deploymentResourcePool: 'shared-pool', options: { gpuPartitionSize: '1g.10gb' } });
+		expect(result.error?.message).toBe(
+			'"GPU Partition Size" in "Options" describes dedicated machines; a deployment resource pool sets its own machines. Remove the option, or set "Machines" to "Dedicated to This Model".',
+		);
+	});
+
 	it('sends a specific reservation with the Compute Engine key', async () => {
 		const reservation = `projects/${project()}/zones/us-central1-a/reservations/my-h100s`;
 		const result = await runNodes(
