@@ -193,7 +193,7 @@ export const properties: INodeProperties[] = [
 						type: 'string',
 						default: '',
 						placeholder: 'e.g. my-project',
-						description: "For the Pub/Sub backlog: the subscription's project; defaults to the endpoint's project",
+						description: "For the Pub/Sub backlog: the subscription's project, sent as the project_id label (empty: only subscription_id is sent)",
 					},
 					{
 						displayName: 'Target',
