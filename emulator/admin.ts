@@ -31,6 +31,7 @@ export async function handleAdmin(ctx: EmulatorContext, actions: AdminActions, r
 				tokensMinted: ctx.tokens.minted,
 				models: ctx.store.models.size,
 				endpoints: ctx.store.endpoints.size,
+				deploymentResourcePools: ctx.store.pools.size,
 				processes: processList(ctx),
 			});
 		case 'GET /emulator/processes':

@@ -6,7 +6,8 @@
 import { startEmulator, type EmulatorOptions } from './index';
 
 const USAGE = `Usage: vertex-ai-emulator [--port N] [--regional-port N] [--state-dir DIR] [--image URI=COMMAND_OR_URL]... [--token-lifetime SECONDS]
-                          [--location LOCATION] [--project-id ID] [--project-number 12DIGITS] [--operation-step-ms MS] [--dns-delay-ms MS]`;
+                          [--location LOCATION] [--project-id ID] [--project-number 12DIGITS] [--operation-step-ms MS] [--dns-delay-ms MS]
+                          [--psc-port N] [--psc-public-dns] [--scale-to-zero-time-scale F] [--cold-start-ms MS] [--scale-to-zero-requests queue|error]`;
 
 function parseArgs(argv: string[]): EmulatorOptions {
 	const options: EmulatorOptions = { images: {}, operationStepMs: 500 };
@@ -60,6 +61,24 @@ function parseArgs(argv: string[]): EmulatorOptions {
 			case '--dns-delay-ms':
 				options.dnsDelayMs = number();
 				break;
+			case '--psc-port':
+				options.pscPort = number();
+				break;
+			case '--psc-public-dns':
+				options.pscPublicDedicatedDns = true;
+				break;
+			case '--scale-to-zero-time-scale':
+				options.scaleToZeroTimeScale = number();
+				break;
+			case '--cold-start-ms':
+				options.coldStartMs = number();
+				break;
+			case '--scale-to-zero-requests': {
+				const mode = value();
+				if (mode !== 'queue' && mode !== 'error') throw new Error('--scale-to-zero-requests takes queue or error');
+				options.scaleToZeroRequests = mode;
+				break;
+			}
 			case '--help':
 			case '-h':
 				process.stdout.write(`${USAGE}\n`);
@@ -97,6 +116,9 @@ async function main(): Promise<void> {
 			iamCredentialsBaseUrl: emulator.iamCredentialsBaseUrl,
 			builtInImage: emulator.builtInImage,
 			stateDir: emulator.stateDir,
+			pscUrl: emulator.pscUrl,
+			pscCaFile: emulator.pscCaFile,
+			pscCaCertificate: emulator.pscCaCertificate,
 		})}\n`,
 	);
 	let stopping = false;

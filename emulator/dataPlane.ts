@@ -11,7 +11,7 @@ import { ApiError } from './googleErrors';
 import { timestamp } from './ids';
 import { readBody } from './httpUtil';
 import type { ForwardedEntry } from './requestLog';
-import type { DeployedModelRecord, EndpointRecord, Replica } from './resources';
+import { usesPrivateServiceConnect, type DeployedModelRecord, type EndpointRecord, type Replica } from './resources';
 
 const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 export const DEPLOYED_MODEL_HEADER = 'x-vertex-ai-deployed-model-id';
@@ -72,7 +72,7 @@ export class DataPlane {
 		if (target.path === '' || target.path === '/') {
 			throw new ApiError('INVALID_ARGUMENT', 'The invoke path must name a container route: the root path "/" is not exposed. Use /invoke${container_request_path} with a non-root path.');
 		}
-		if (endpoint.spec.dedicatedEndpointEnabled !== true) {
+		if (endpoint.spec.dedicatedEndpointEnabled !== true && !usesPrivateServiceConnect(endpoint)) {
 			throw new ApiError('FAILED_PRECONDITION', 'Invoke is only supported on dedicated endpoints. Make sure the endpoint and model are correctly configured.');
 		}
 		const deployed = this.pick(endpoint, target.pinnedDeployedModelId);

@@ -12,7 +12,7 @@ import { parseModelName, requireModel } from './modelsApi';
 import { cancelOperation, injectedOperationFailure } from './operationsApi';
 import { requirePool } from './poolsApi';
 import type { OperationRecord } from './operations';
-import type { DeployedModelRecord, EndpointRecord, ModelVersionRecord, Replica } from './resources';
+import { usesPrivateServiceConnect, type DeployedModelRecord, type EndpointRecord, type ModelVersionRecord, type Replica } from './resources';
 
 /** Vertex's DeploymentStage values in the order a deploy goes through them. */
 const STAGES_BEFORE_SERVER = ['STARTING_DEPLOYMENT', 'PREPARING_MODEL', 'CREATING_SERVING_CLUSTER', 'ADDING_NODES_TO_CLUSTER', 'GETTING_CONTAINER_IMAGE'] as const;
@@ -76,8 +76,8 @@ export class Deployments {
 		const ref = modelRef as NonNullable<typeof modelRef>;
 		const { model, version } = requireModel(ctx, ref);
 		const invokeEnabled = version.containerSpec.invokeRoutePrefix === '/*';
-		if (invokeEnabled && endpoint.spec.dedicatedEndpointEnabled !== true) {
-			throw new ApiError('FAILED_PRECONDITION', 'Models with container_spec.invoke_route_prefix can only be deployed to dedicated endpoints (dedicatedEndpointEnabled: true).');
+		if (invokeEnabled && endpoint.spec.dedicatedEndpointEnabled !== true && !usesPrivateServiceConnect(endpoint)) {
+			throw new ApiError('FAILED_PRECONDITION', 'Models with container_spec.invoke_route_prefix can only be deployed to dedicated endpoints (dedicatedEndpointEnabled: true) or Private Service Connect endpoints.');
 		}
 		let id = newNumericId();
 		// proto3: an empty id is no id.

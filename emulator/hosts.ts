@@ -7,12 +7,13 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { ApiError } from './googleErrors';
-import type { EndpointRecord, ResourceStore } from './resources';
+import { usesPrivateServiceConnect, type EndpointRecord, type ResourceStore } from './resources';
 
 /** Where a connection came in: the main listener, the regional one, or one dedicated endpoint's. */
-export type Listener = { kind: 'main' } | { kind: 'regional' } | { kind: 'dedicated'; endpointId: string };
+export type Listener = { kind: 'main' } | { kind: 'regional' } | { kind: 'dedicated'; endpointId: string } | { kind: 'psc' };
 
-export type HostRole = { kind: 'regional'; host: string } | { kind: 'dedicated'; host: string; endpointId: string } | { kind: 'both' };
+/** `psc`: the TLS listener that plays the Private Service Connect address (the data plane of PSC endpoints only). */
+export type HostRole = { kind: 'regional'; host: string } | { kind: 'dedicated'; host: string; endpointId: string } | { kind: 'both' } | { kind: 'psc' };
 
 /** The control plane's host for a location, as Vertex names it (the discovery document's locational endpoints). */
 export function regionalHost(location: string): string {
@@ -28,6 +29,7 @@ function hostName(req: IncomingMessage): string {
 }
 
 export function hostRole(req: IncomingMessage, listener: Listener, store: ResourceStore): HostRole {
+	if (listener.kind === 'psc') return { kind: 'psc' };
 	if (listener.kind === 'regional') return { kind: 'regional', host: regionalHost(store.location) };
 	if (listener.kind === 'dedicated') {
 		const endpoint = store.endpoints.get(listener.endpointId);
@@ -36,7 +38,7 @@ export function hostRole(req: IncomingMessage, listener: Listener, store: Resour
 	const host = hostName(req);
 	if (host === regionalHost(store.location)) return { kind: 'regional', host };
 	if (host.endsWith(DEDICATED_SUFFIX)) {
-		const endpoint = [...store.endpoints.values()].find((e) => e.spec.dedicatedEndpointEnabled === true && store.dedicatedDns(e) === host);
+		const endpoint = [...store.endpoints.values()].find((e) => store.hasPublicDns(e) && store.dedicatedDns(e) === host);
 		// No such name resolves: the nearest a local server can answer is "not found".
 		if (!endpoint) throw new ApiError('NOT_FOUND', `No dedicated endpoint has the domain name ${host}.`);
 		return { kind: 'dedicated', host, endpointId: endpoint.id };
@@ -46,7 +48,7 @@ export function hostRole(req: IncomingMessage, listener: Listener, store: Resour
 
 /** A control-plane call must reach the regional host (or a host that serves both). */
 export function checkControlPlaneHost(role: HostRole, path: string): void {
-	if (role.kind === 'dedicated') throw new ApiError('NOT_FOUND', `The requested URL ${path} was not found on this server.`);
+	if (role.kind === 'dedicated' || role.kind === 'psc') throw new ApiError('NOT_FOUND', `The requested URL ${path} was not found on this server.`);
 }
 
 /**
@@ -55,6 +57,15 @@ export function checkControlPlaneHost(role: HostRole, path: string): void {
  * own endpoint.
  */
 export function checkDataPlaneHost(role: HostRole, endpoint: EndpointRecord, store: ResourceStore, path: string): void {
+	const psc = usesPrivateServiceConnect(endpoint);
+	// The PSC address serves PSC endpoints only; a PSC endpoint is private unless its public DNS is kept.
+	if (role.kind === 'psc') {
+		if (!psc) throw new ApiError('NOT_FOUND', `The requested URL ${path} was not found on this server.`);
+		return;
+	}
+	if (psc && !store.hasPublicDns(endpoint)) {
+		throw new ApiError('FAILED_PRECONDITION', `Endpoint ${store.endpointName(endpoint.id)} uses Private Service Connect: reach it through its PSC endpoint address, not a public host.`);
+	}
 	if (role.kind === 'regional' && endpoint.spec.dedicatedEndpointEnabled === true) {
 		throw new ApiError(
 			'FAILED_PRECONDITION',

@@ -1,5 +1,5 @@
 /** The local Vertex AI emulator: `startEmulator(options)` for tests and tools; emulator/cli.ts for people. */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { processList } from './admin';
@@ -19,6 +19,7 @@ import { ResourceStore } from './resources';
 import { Router } from './router';
 import { prepareServiceAccount } from './serviceAccount';
 import { TokenIssuer } from './tokens';
+import { generateTlsIdentity } from './x509';
 
 export { BUILT_IN_IMAGE, FALLBACK_IMAGE_KEY, type ImageSpec } from './images';
 export { FAULT_KINDS, type FaultKind, type FaultRule } from './faults';
@@ -48,6 +49,10 @@ export interface EmulatorOptions {
 	coldStartMs?: number;
 	/** A request to a deployment scaled to zero: `queue` (default) waits for a replica, `error` gets 503 UNAVAILABLE and starts one. */
 	scaleToZeroRequests?: 'queue' | 'error';
+	/** Port of the Private Service Connect TLS listener (0, the default: any free one). */
+	pscPort?: number;
+	/** Whether a PSC endpoint that is also dedicated keeps its public dedicated DNS name (default false: PSC only). */
+	pscPublicDedicatedDns?: boolean;
 	/** Grace between SIGTERM and SIGKILL when a model server is stopped. */
 	stopGraceMs?: number;
 	log?: (line: string) => void;
@@ -73,6 +78,11 @@ export interface RunningEmulator {
 	/** Base URL to give google-auth-library's Impersonated client as `endpoint`. */
 	iamCredentialsBaseUrl: string;
 	builtInImage: string;
+	/** The Private Service Connect listener, https://127.0.0.1:PORT: the data plane of PSC endpoints, over TLS. */
+	pscUrl: string;
+	/** The CA that signed the PSC listener's certificate (PEM), made at start; also written to pscCaFile. */
+	pscCaCertificate: string;
+	pscCaFile: string;
 	tokensMinted(): number;
 	processes(): Array<{ pid: number | undefined; deployedModelId: string }>;
 	requestLog(outcome?: 'forwarded' | 'rejected'): RequestLogEntry[];
@@ -107,7 +117,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 		operationStepMs: options.operationStepMs ?? 1000,
 		dnsDelayMs: options.dnsDelayMs ?? 0,
 		stopGraceMs: options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS,
-		store: new ResourceStore(projectNumber, location),
+		store: new ResourceStore(projectNumber, location, options.pscPublicDedicatedDns ?? false),
 		scaleToZero: { timeScale: options.scaleToZeroTimeScale ?? 1, coldStartMs: options.coldStartMs ?? 0, requests: options.scaleToZeroRequests ?? 'queue' },
 		operations: new OperationStore(),
 		faults: new FaultRegistry(),
@@ -146,6 +156,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 	});
 	const baseUrl = await listeners.open({ kind: 'main' }, options.port ?? 0);
 	const regionalUrl = await listeners.open({ kind: 'regional' }, options.regionalPort ?? 0);
+	// Private Service Connect: a TLS listener with a certificate from a CA made at this start, for the
+	// loopback address (the PSC endpoint's IP here) and the endpoints' private DNS names.
+	const pscTls = generateTlsIdentity(['127.0.0.1', 'localhost', `*.${location}-${projectNumber}.prediction.vertexai.goog`]);
+	const pscUrl = await listeners.openTls({ kind: 'psc' }, options.pscPort ?? 0, { cert: pscTls.certPem, key: pscTls.keyPem });
+	const pscCaFile = path.join(stateDir, 'psc-ca.pem');
+	writeFileSync(pscCaFile, pscTls.caPem);
 	const port = Number(new URL(baseUrl).port);
 	const tokenUrl = `${baseUrl}/token`;
 	const account = prepareServiceAccount(stateDir, projectId, tokenUrl);
@@ -157,7 +173,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 	};
 	const dedicatedEndpointUrl = async (endpointId: string): Promise<string> => {
 		const endpoint = requireEndpoint(ctx, endpointId);
-		if (endpoint.spec.dedicatedEndpointEnabled !== true) {
+		if (!ctx.store.hasPublicDns(endpoint)) {
 			throw new ApiError('FAILED_PRECONDITION', `Endpoint ${ctx.store.endpointName(endpointId)} is not a dedicated endpoint: it has no DNS name of its own.`);
 		}
 		return listeners.dedicatedUrl(endpointId);
@@ -177,6 +193,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 		metadataHost: `127.0.0.1:${port}`,
 		iamCredentialsBaseUrl: baseUrl,
 		builtInImage: BUILT_IN_IMAGE,
+		pscUrl,
+		pscCaFile,
+		pscCaCertificate: pscTls.caPem,
 	};
 	router = new Router(ctx, { account, tokenUrl }, deployments, {
 		info: () => ({ ...facts, knownImages: ctx.images.known() }),
@@ -185,6 +204,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 			for (const id of ctx.store.endpoints.keys()) deployments.cancelFor(id);
 			ctx.store.endpoints.clear();
 			ctx.store.models.clear();
+			ctx.store.pools.clear();
 			await stopAllProcesses();
 		},
 	});

@@ -5,6 +5,7 @@
  * dedicated host" with no DNS or Host header of its own).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { Listener } from './hosts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, listener: Listener) => void;
@@ -34,6 +35,15 @@ export class Listeners {
 		server.keepAliveTimeout = 65_000;
 		this.servers.push(server);
 		return `http://127.0.0.1:${await listen(server, port)}`;
+	}
+
+	/** A TLS listener (the Private Service Connect address) with this certificate and key; answers its https base URL. */
+	async openTls(listener: Listener, port: number, tls: { cert: string; key: string }): Promise<string> {
+		const server = createTlsServer(tls, (req, res) => this.handler(req, res, listener));
+		server.requestTimeout = 0;
+		server.keepAliveTimeout = 65_000;
+		this.servers.push(server);
+		return `https://127.0.0.1:${await listen(server, port)}`;
 	}
 
 	/** The URL of the listener that plays this endpoint's dedicated DNS name, opened on first use. */

@@ -76,6 +76,11 @@ export interface PoolRecord {
 	createTime: number;
 }
 
+/** An endpoint created with Private Service Connect enabled. */
+export function usesPrivateServiceConnect(endpoint: EndpointRecord): boolean {
+	return (endpoint.spec.privateServiceConnectConfig as Record<string, unknown> | undefined)?.enablePrivateServiceConnect === true;
+}
+
 export function newEtag(): string {
 	return randomBytes(24).toString('base64url');
 }
@@ -88,7 +93,14 @@ export class ResourceStore {
 	constructor(
 		readonly projectNumber: string,
 		readonly location: string,
+		/** Whether a PSC endpoint also has its public dedicated DNS name (see README "Private Service Connect"). */
+		readonly pscPublicDedicatedDns = false,
 	) {}
+
+	/** Whether this endpoint's data plane answers on its public dedicated DNS name. */
+	hasPublicDns(endpoint: EndpointRecord): boolean {
+		return endpoint.spec.dedicatedEndpointEnabled === true && (this.pscPublicDedicatedDns || !usesPrivateServiceConnect(endpoint));
+	}
 
 	get parent(): string {
 		return `projects/${this.projectNumber}/locations/${this.location}`;
@@ -185,7 +197,7 @@ export class ResourceStore {
 		};
 		if (endpoint.deployedModels.length > 0) json.deployedModels = endpoint.deployedModels.map((d) => this.deployedModelJson(d));
 		if (Object.keys(endpoint.trafficSplit).length > 0) json.trafficSplit = { ...endpoint.trafficSplit };
-		if (endpoint.spec.dedicatedEndpointEnabled === true && Date.now() >= endpoint.dnsReadyAt) json.dedicatedEndpointDns = this.dedicatedDns(endpoint);
+		if (this.hasPublicDns(endpoint) && Date.now() >= endpoint.dnsReadyAt) json.dedicatedEndpointDns = this.dedicatedDns(endpoint);
 		const psc = endpoint.spec.privateServiceConnectConfig as Record<string, unknown> | undefined;
 		if (psc?.enablePrivateServiceConnect === true) json.privateServiceConnectConfig = this.pscJson(endpoint, psc);
 		return json;

@@ -37,7 +37,8 @@ describe('vertex-ai-emulator CLI', () => {
 			cli!.once('exit', () => reject(new Error(`CLI exited early: ${stderr}`)));
 		});
 		const facts = JSON.parse(firstLine) as RunningEmulator;
-		expect(Object.keys(facts)).toEqual(expect.arrayContaining(['baseUrl', 'regionalUrl', 'regionalHost', 'tokenUrl', 'serviceAccountKeyFile', 'projectId', 'projectNumber', 'location']));
+		expect(Object.keys(facts)).toEqual(expect.arrayContaining(['baseUrl', 'regionalUrl', 'regionalHost', 'tokenUrl', 'serviceAccountKeyFile', 'projectId', 'projectNumber', 'location', 'pscUrl', 'pscCaFile', 'pscCaCertificate']));
+		expect(facts.pscCaCertificate).toMatch(/^-----BEGIN CERTIFICATE-----\n/);
 		expect(facts.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 		expect(facts.projectId).toBe('cli-project');
 		expect(facts.projectNumber).toMatch(/^\d{12}$/);

@@ -48,7 +48,9 @@ describe('emulator live changes, preview API and scale to zero', () => {
 	}
 
 	async function undeploy(id: string): Promise<void> {
-		await pollOperation(api, (await api('POST', `/v1/${endpointName}:undeployModel`, { deployedModelId: id })).json.name);
+		const started = await api('POST', `/v1/${endpointName}:undeployModel`, { deployedModelId: id });
+		if (started.status !== 200) throw new Error(`undeploy refused: ${started.text}`);
+		await pollOperation(api, started.json.name);
 	}
 
 	describe(':mutateDeployedModel', () => {
