@@ -23,8 +23,14 @@ export {
 	CONSOLE_URL,
 	DEPLOYED_MODEL_ID,
 	DEPLOYED_MODEL_NUMBER,
+	DEPLOYMENT_RESOURCE_POOL,
 	ENDPOINT_REF,
 	ENV_VAR_NAME,
+	GPU_PARTITION_SIZE,
+	MONITORING_METRIC_TYPE,
+	PUBSUB_SUBSCRIPTION_ID,
+	TPU_TOPOLOGY,
+	KMS_KEY_NAME,
 	LABEL_KEY,
 	LABEL_VALUE,
 	LOCATION,
@@ -37,6 +43,7 @@ export {
 	POOL_ID,
 	POOL_REF,
 	PROJECT,
+	RESERVATION_NAME,
 	SERVICE_ACCOUNT_EMAIL,
 	VERSION_ALIAS,
 	VPC_NETWORK,
@@ -58,6 +65,15 @@ export {
 
 // Inputs and results
 export { ACCELERATOR_TYPES, type AcceleratorType } from './schemas/common';
+export { API_VERSIONS, DEFAULT_API_VERSION, type ApiVersion } from './apiVersion';
+export { ADDITIONAL_FIELDS_MESSAGES, checkAdditionalFields, withAdditionalFields, type AdditionalFieldsTarget } from './schemas/additionalFields';
+export { PROTO_FIELDS } from './schemas/protoFields';
+export {
+	AUTOSCALING_METRICS,
+	PUBSUB_SUBSCRIPTION_LABELS,
+	RESERVATION_AFFINITY_TYPES,
+	RESERVATION_NAME_KEY,
+} from './schemas/endpoint';
 export type { Model, ModelContainerSpecInput, ModelInput, UploadModelInput } from './schemas/model';
 export type {
 	CreateEndpointInput,

@@ -8,6 +8,7 @@
  * "#", a backslash, an encoded slash or anything else that would send the request somewhere else.
  */
 import { fieldRef, messageParts, VertexValidationError } from './errors';
+import { DEFAULT_API_VERSION, type ApiVersion } from './apiVersion';
 import { assertRequestUrl } from './hosts';
 import { LOCATION, MODEL_VERSION, PROJECT, RESOURCE_ID } from './rules/ids';
 import { quoteForMessage } from './secrets';
@@ -113,18 +114,52 @@ export function resourceName(
 	return value;
 }
 
+/**
+ * `projects/{p}/locations/{l}/deploymentResourcePools/{id}` for a pool id or full name (already checked against
+ * DEPLOYMENT_RESOURCE_POOL); a full name must be in the client's location, whose machines it pools.
+ */
+export function deploymentResourcePoolName(idOrName: string, scope: ResourceScope, field = 'sharedResources'): string {
+	if (!idOrName.startsWith('projects/')) return `${parentName(scope)}/deploymentResourcePools/${idOrName}`;
+	const location = SCOPE_PREFIX.exec(idOrName)?.[2];
+	if (location !== scope.location) {
+		throw new VertexValidationError(
+			messageParts`${fieldRef(field)} ${quoteForMessage(idOrName)} is in location "${location ?? '?'}" but the client is set to "${scope.location}": a deployment resource pool serves its own location only.`,
+			field,
+		);
+	}
+	return idOrName;
+}
+
+/** A customer-managed key must be in the resource's own location (Vertex AI refuses a key elsewhere). */
+export function assertKeyInLocation(kmsKeyName: string | undefined, scope: ResourceScope, field: string): void {
+	if (kmsKeyName === undefined) return;
+	const location = /^projects\/[^/]+\/locations\/([^/]+)\//.exec(kmsKeyName)?.[1];
+	if (location !== scope.location) {
+		throw new VertexValidationError(
+			messageParts`${fieldRef(field)} ${quoteForMessage(kmsKeyName)} is a key in "${location ?? '?'}": the key must be in the resource's location, "${scope.location}".`,
+			field,
+		);
+	}
+}
+
 /** The last segment of a resource name (the id), version suffix dropped. */
 export function resourceId(name: string): string {
 	return (name.split('/').pop() ?? name).split('@')[0];
 }
 
 /**
- * `{baseUrl}/v1/{resourcePath}` for a path that starts with `projects/{p}/locations/{l}/` (in `location`, when
+ * `{baseUrl}/{apiVersion}/{resourcePath}` (apiVersion default v1) for a path that starts with `projects/{p}/locations/{l}/` (in `location`, when
  * given), checked by assertRequestUrl: the URL must start with `{baseUrl}/v1/projects/{p}/locations/{l}/` and stay
  * exactly as built once parsed (no dot segment removed, nothing re-encoded, no query or fragment). Every
  * control-plane and operation URL is built here. Throws VertexValidationError naming `field`.
  */
-export function scopedApiUrl(baseUrl: string, resourcePath: string, field: string, location?: string): string {
+export function scopedApiUrl(
+	baseUrl: string,
+	resourcePath: string,
+	field: string,
+	location?: string,
+	apiVersion: ApiVersion = DEFAULT_API_VERSION,
+): string {
 	const scope = SCOPE_PREFIX.exec(resourcePath);
 	if (!scope) {
 		throw new VertexValidationError(
@@ -138,5 +173,5 @@ export function scopedApiUrl(baseUrl: string, resourcePath: string, field: strin
 			field,
 		);
 	}
-	return assertRequestUrl(`${baseUrl}/v1/${resourcePath}`, `${baseUrl}/v1/${scope[0]}`, field);
+	return assertRequestUrl(`${baseUrl}/${apiVersion}/${resourcePath}`, `${baseUrl}/${apiVersion}/${scope[0]}`, field);
 }

@@ -2,6 +2,7 @@
  * Long-running operations: read, cancel, and wait with backoff under an explicit deadline. A wait that
  * stops (deadline, cancel) never stops the operation, and always says its name so it can be resumed.
  */
+import type { ApiVersion } from './apiVersion';
 import { fieldRef, messageParts, VertexOperationError, VertexValidationError } from './errors';
 import type { CallOptions, HttpSender } from './http';
 import type { OperationType } from './operationTypes';
@@ -20,6 +21,8 @@ export interface OperationsContext {
 	baseUrl: string;
 	/** The location the host serves (a client's); when set, operation names elsewhere are refused. */
 	location?: string;
+	/** The API version of the calls (default v1): an operation is read in the version that started it. */
+	apiVersion?: ApiVersion;
 }
 
 export interface WaitOptions extends CallOptions {
@@ -68,7 +71,7 @@ export function assertOperationName(name: string, field = 'operationName'): stri
 
 /** The URL of an operation (with `suffix`, e.g. ":cancel"), built and checked as every control-plane URL is. */
 function operationUrl(context: OperationsContext, name: string, suffix = ''): string {
-	return scopedApiUrl(context.baseUrl, `${assertOperationName(name)}${suffix}`, 'operationName', context.location);
+	return scopedApiUrl(context.baseUrl, `${assertOperationName(name)}${suffix}`, 'operationName', context.location, context.apiVersion);
 }
 
 export async function getOperation(context: OperationsContext, name: string, options: CallOptions = {}): Promise<Operation> {

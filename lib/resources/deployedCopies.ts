@@ -8,19 +8,17 @@ import type { CallOptions } from '../http';
 import { assertOperationName, getOperation, waitForResult, type WaitOptions } from '../operations';
 import { DEPLOY_MODEL, type DeployModelResult } from '../operationTypes';
 import {
-	deployModelInputSchema,
 	NEW_MODEL_TRAFFIC_KEY,
 	type DeployedModel,
 	type DeployModelInput,
 	type Endpoint,
 } from '../schemas/endpoint';
 import type { Operation } from '../schemas/operation';
-import { parseInput } from '../schemas/validate';
 import type { Model } from '../schemas/model';
-import { deployModel, getEndpoint, undeployModels, updateTrafficSplit } from './endpoints';
+import { checkDeployModelInput, deployModel, getEndpoint, undeployModels, updateTrafficSplit } from './endpoints';
 import { getModel } from './models';
 import { resourceId } from '../names';
-import type { ControlPlane } from './controlPlane';
+import { inApiVersion, type ControlPlane } from './controlPlane';
 import { trafficSplitGiving } from './traffic';
 
 /** What a deploy does when the same model version is already deployed on the endpoint. */
@@ -117,7 +115,8 @@ export async function deployModelOrUseExisting(
 			'ifDeployed',
 		);
 	}
-	const parsed = parseInput(deployModelInputSchema, request);
+	const { input: parsed } = checkDeployModelInput(controlPlane, request);
+	controlPlane = inApiVersion(controlPlane, parsed.apiVersion);
 	if (ifDeployed === 'use') {
 		const { endpoint, copies } = await findDeployedCopies(controlPlane, parsed.endpoint, parsed.model, options);
 		const [kept] = copies;
@@ -176,8 +175,10 @@ export async function deploy(controlPlane: ControlPlane, input: DeployInput, opt
 			'ifDeployed',
 		);
 	}
-	const parsed = parseInput(deployModelInputSchema, request);
+	const { input: parsed } = checkDeployModelInput(controlPlane, request);
 	if (resumeOperation !== undefined) assertOperationName(resumeOperation, 'resumeOperation');
+	// Every call of this deploy, the waits included, in the API version chosen.
+	controlPlane = inApiVersion(controlPlane, parsed.apiVersion);
 	const callOptions = { signal: waitOptions.signal };
 
 	let operation: Operation;
@@ -186,7 +187,7 @@ export async function deploy(controlPlane: ControlPlane, input: DeployInput, opt
 			Promise.reject(error instanceof VertexValidationError ? new VertexValidationError(error.message, 'resumeOperation') : error),
 		);
 	} else {
-		const started = await deployModelOrUseExisting(controlPlane, { ...parsed, ifDeployed: ifDeployed === 'use' ? 'use' : 'add' }, callOptions);
+		const started = await deployModelOrUseExisting(controlPlane, { ...request, ifDeployed: ifDeployed === 'use' ? 'use' : 'add' }, callOptions);
 		if (started.existing) return { existing: started.existing, undeployedModelIds: [] };
 		operation = started.operation as Operation;
 	}

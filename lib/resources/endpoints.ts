@@ -12,6 +12,7 @@ import {
 	undeployModelInputSchema,
 	type CreateEndpointInput,
 	type DeployModelInput,
+	type DeployModelParsed,
 	type Endpoint,
 	type UndeployModelInput,
 	type UpdateTrafficSplitInput,
@@ -21,9 +22,10 @@ import { operationSchema, type Operation } from '../schemas/operation';
 import { parseInput } from '../schemas/validate';
 import { pollUntil } from '../polling';
 import { sendJson, withQuery } from '../transport/json';
-import { apiUrl, type ControlPlane } from './controlPlane';
+import { withAdditionalFields } from '../schemas/additionalFields';
+import { apiUrl, inApiVersion, type ControlPlane } from './controlPlane';
 import { listQuery, type ListOptions } from '../listQuery';
-import { parentName, resourceName } from '../names';
+import { assertKeyInLocation, deploymentResourcePoolName, parentName, resourceName } from '../names';
 import { createOrUseExisting } from './reuse';
 import { trafficSplitForDeploy, trafficSplitForUndeploy } from './traffic';
 
@@ -42,7 +44,10 @@ export async function createEndpoint(
 	input: CreateEndpointInput,
 	options: CallOptions = {},
 ): Promise<{ operation?: Operation; existing?: Endpoint }> {
-	const { endpointId, endpoint, ifExists } = parseInput(createEndpointInputSchema, input);
+	const { endpointId, endpoint: named, ifExists, apiVersion, additionalFields } = parseInput(createEndpointInputSchema, input);
+	assertKeyInLocation(named.encryptionSpec?.kmsKeyName, controlPlane, 'endpoint.encryptionSpec.kmsKeyName');
+	const endpoint = withAdditionalFields(named, additionalFields, 'createEndpoint', apiVersion);
+	controlPlane = inApiVersion(controlPlane, apiVersion);
 	const url = withQuery(apiUrl(controlPlane, `${parentName(controlPlane)}/endpoints`, 'projectId'), { endpointId });
 	const { created, existing } = await createOrUseExisting(
 		() =>
@@ -158,10 +163,29 @@ export async function waitForDedicatedEndpointDns(
 	);
 }
 
-export async function deployModel(controlPlane: ControlPlane, input: DeployModelInput, options: CallOptions = {}): Promise<Operation> {
-	const { endpoint, model, deployedModel, trafficPercentage, trafficSplit } = parseInput(deployModelInputSchema, input);
+/** A deploy's input, checked whole (additional fields included) before any request, and its body but for the split. */
+export interface CheckedDeploy {
+	input: DeployModelParsed;
+	endpointName: string;
+	/** The DeployModelRequest body without trafficSplit (which may need the endpoint read first). */
+	body: { deployedModel: Record<string, unknown> } & Record<string, unknown>;
+}
+
+export function checkDeployModelInput(controlPlane: ControlPlane, input: DeployModelInput): CheckedDeploy {
+	const parsed = parseInput(deployModelInputSchema, input);
+	const { endpoint, model, deployedModel, apiVersion, additionalFields } = parsed;
 	const endpointName = resourceName('endpoints', endpoint, controlPlane);
 	const modelName = resourceName('models', model, controlPlane, { allowVersion: true });
+	const sharedResources = deployedModel.sharedResources && deploymentResourcePoolName(deployedModel.sharedResources, controlPlane);
+	const named = { deployedModel: { ...deployedModel, model: modelName, sharedResources }, trafficSplit: parsed.trafficSplit };
+	const body = withAdditionalFields(named, additionalFields, 'deploy', apiVersion);
+	return { input: parsed, endpointName, body };
+}
+
+export async function deployModel(controlPlane: ControlPlane, input: DeployModelInput, options: CallOptions = {}): Promise<Operation> {
+	const { input: parsed, endpointName, body: checkedBody } = checkDeployModelInput(controlPlane, input);
+	const { trafficPercentage, trafficSplit, apiVersion } = parsed;
+	controlPlane = inApiVersion(controlPlane, apiVersion);
 	let split = trafficSplit;
 	if (!split) {
 		const current = await getEndpoint(controlPlane, endpointName, options);
@@ -169,7 +193,7 @@ export async function deployModel(controlPlane: ControlPlane, input: DeployModel
 		// Without a percentage: the only model takes everything; a further model starts at 0 (existing traffic untouched).
 		split = trafficSplitForDeploy(current.trafficSplit, trafficPercentage ?? (hasModels ? 0 : 100));
 	}
-	const body = { deployedModel: { ...deployedModel, model: modelName }, trafficSplit: split };
+	const body = { ...checkedBody, trafficSplit: split };
 	return sendJson(
 		controlPlane.sender,
 		{ method: 'POST', url: apiUrl(controlPlane, `${endpointName}:deployModel`, 'endpoint'), body, signal: options.signal },

@@ -6,8 +6,9 @@ import { quoteForMessage } from '../secrets';
 import { listModelsResponseSchema, modelSchema, uploadModelInputSchema, type Model, type UploadModelInput } from '../schemas/model';
 import { operationSchema, type Operation } from '../schemas/operation';
 import { sendJson, withQuery } from '../transport/json';
-import { apiUrl, type ControlPlane } from './controlPlane';
-import { parentName, resourceName } from '../names';
+import { withAdditionalFields } from '../schemas/additionalFields';
+import { apiUrl, inApiVersion, type ControlPlane } from './controlPlane';
+import { assertKeyInLocation, parentName, resourceName } from '../names';
 import { listQuery, type ListOptions } from '../listQuery';
 import { collectPages } from './pages';
 import { createOrUseExisting } from './reuse';
@@ -22,7 +23,7 @@ export async function uploadModel(
 	options: CallOptions = {},
 ): Promise<{ operation?: Operation; existing?: Model }> {
 	const request = parseInput(uploadModelInputSchema, input);
-	const body = {
+	const named = {
 		model: request.model,
 		...(request.modelId ? { modelId: request.modelId } : {}),
 		...(request.parentModel
@@ -30,6 +31,9 @@ export async function uploadModel(
 			: {}),
 		...(request.serviceAccount ? { serviceAccount: request.serviceAccount } : {}),
 	};
+	assertKeyInLocation(request.model.encryptionSpec?.kmsKeyName, controlPlane, 'model.encryptionSpec.kmsKeyName');
+	const body = withAdditionalFields(named, request.additionalFields, 'upload', request.apiVersion);
+	controlPlane = inApiVersion(controlPlane, request.apiVersion);
 	const url = apiUrl(controlPlane, `${parentName(controlPlane)}/models:upload`, 'projectId');
 	const { created, existing } = await createOrUseExisting(
 		() => sendJson(controlPlane.sender, { method: 'POST', url, body, signal: options.signal }, operationSchema, 'upload operation'),

@@ -173,3 +173,39 @@ export const CONSOLE_URL = {
 	modelId: `/locations/[^/?#]+/models/(${RESOURCE_ID.source})(?:[/?#]|$)`,
 	modelVersion: `/locations/[^/?#]+/models/${RESOURCE_ID.source}/versions/(${MODEL_VERSION.source})(?:[/?#]|$)`,
 } as const;
+
+/** A deployment resource pool's id (lowercase letters, digits and "-", a letter first, up to 63). */
+export const DEPLOYMENT_RESOURCE_POOL_ID = idRule(LETTER_FIRST_ID, 'a letter first then up to 62 of a-z, 0-9 and "-", ending in a letter or digit');
+
+/** A deployment resource pool by id or full name (what DeployedModel.sharedResources holds, as the full name). */
+export const DEPLOYMENT_RESOURCE_POOL = idRule(
+	`(?:${SCOPE_SOURCE}/deploymentResourcePools/)?${DEPLOYMENT_RESOURCE_POOL_ID.source}`,
+	'a deployment resource pool ID (e.g. "my-pool") or projects/{project}/locations/{location}/deploymentResourcePools/{id}',
+);
+
+/** A Cloud KMS key for customer-managed encryption (encryptionSpec.kmsKeyName). */
+export const KMS_KEY_NAME = idRule(
+	`projects/${PROJECT.source}/locations/${LOCATION.source}/keyRings/[A-Za-z0-9_-]{1,63}/cryptoKeys/[A-Za-z0-9_-]{1,63}`,
+	'projects/{project}/locations/{location}/keyRings/{key ring}/cryptoKeys/{key}, the key in the same region as the resource',
+);
+
+/** A Compute Engine reservation by its full name (ReservationAffinity.values: "the full name of the reservation"). */
+export const RESERVATION_NAME = idRule(
+	`projects/${PROJECT.source}/zones/[a-z]+-[a-z]+[0-9]+-[a-z]/reservations/[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?`,
+	"a reservation's full name, projects/{project}/zones/{zone}/reservations/{name}",
+);
+
+/** A GPU partition: an NVIDIA multi-instance GPU profile such as 1g.10gb. */
+export const GPU_PARTITION_SIZE = idRule('[1-9][0-9]?g\\.[1-9][0-9]{0,3}gb', 'a GPU partition size (a multi-instance GPU profile) such as 1g.10gb or 3g.40gb');
+
+/** A TPU slice's shape: chips per dimension, such as 2x2 or 2x2x1. */
+export const TPU_TOPOLOGY = idRule('[1-9][0-9]{0,2}x[1-9][0-9]{0,2}(?:x[1-9][0-9]{0,2})?', 'a TPU topology (chips per dimension) such as 2x2 or 2x2x1');
+
+/** A Cloud Monitoring metric type, what an autoscaling metric spec names. */
+export const MONITORING_METRIC_TYPE = idRule(
+	'[a-z0-9-]+(?:\\.[a-z0-9-]+)*\\.googleapis\\.com/[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.-]*)*',
+	'a Cloud Monitoring metric type such as prometheus.googleapis.com/vertex_vllm_num_requests_waiting',
+);
+
+/** A Pub/Sub subscription id: a letter first, 3 to 255 letters, digits and - _ . ~ + (Pub/Sub also allows %, left out here: no escapes). */
+export const PUBSUB_SUBSCRIPTION_ID = idRule('[A-Za-z][A-Za-z0-9_.~+-]{2,254}', 'a Pub/Sub subscription ID (a letter first, then 2 to 254 letters, digits and - _ . ~ +)');

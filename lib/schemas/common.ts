@@ -1,7 +1,8 @@
 /** Building blocks shared by the request schemas: ids, durations, int64, labels, enums. */
 import { z } from 'zod/v4';
 
-import { CALLER_ID, LABEL_KEY, LABEL_VALUE, SERVICE_ACCOUNT_EMAIL } from '../rules/ids';
+import { API_VERSIONS } from '../apiVersion';
+import { CALLER_ID, KMS_KEY_NAME, LABEL_KEY, LABEL_VALUE, SERVICE_ACCOUNT_EMAIL } from '../rules/ids';
 import { quoteForMessage } from '../secrets';
 
 import { textMatching, withRule } from './validate';
@@ -142,3 +143,13 @@ export const labelsSchema = z
 	});
 
 export const serviceAccountEmailSchema = textMatching(SERVICE_ACCOUNT_EMAIL, () => `serviceAccount must be ${SERVICE_ACCOUNT_EMAIL.rule}.`);
+
+/** Customer-managed encryption (CMEK): the Cloud KMS key Vertex AI encrypts the resource with. */
+export const encryptionSpecSchema = z.strictObject({
+	kmsKeyName: z.string().trim().pipe(textMatching(KMS_KEY_NAME, (input) => `kmsKeyName ${quoteForMessage(input)} is not a Cloud KMS key name: use ${KMS_KEY_NAME.rule}.`)),
+});
+
+/** The control-plane API version of a request: v1 unless the caller chooses v1beta1 (Preview). */
+export const apiVersionSchema = z.enum(API_VERSIONS, { error: `apiVersion must be one of ${API_VERSIONS.join(', ')}.` }).default('v1');
+/** A JSON object of further request fields, checked against the request's proto message (see additionalFields.ts). */
+export const additionalFieldsSchema = z.record(z.string(), z.unknown(), { error: 'additionalFields must be a JSON object.' }).optional();

@@ -1,12 +1,26 @@
 /** Endpoint, DeployedModel, DedicatedResources, MachineSpec and traffic splits. */
 import { z } from 'zod/v4';
 
-import { DEPLOYED_MODEL_NUMBER, MACHINE_TYPE, NEW_TRAFFIC_SPLIT_KEY, PROJECT, VPC_NETWORK } from '../rules/ids';
-import { fieldRef, messageParts } from '../errors';
+import {
+	DEPLOYED_MODEL_NUMBER,
+	DEPLOYMENT_RESOURCE_POOL,
+	GPU_PARTITION_SIZE,
+	MACHINE_TYPE,
+	MONITORING_METRIC_TYPE,
+	NEW_TRAFFIC_SPLIT_KEY,
+	PROJECT,
+	RESERVATION_NAME,
+	TPU_TOPOLOGY,
+	VPC_NETWORK,
+} from '../rules/ids';
+import { fieldRef, messageParts, settingRef } from '../errors';
 import { quoteForMessage } from '../secrets';
 import { siblingsMessage, textMatching, withRule } from './validate';
 import {
 	ACCELERATOR_TYPES,
+	additionalFieldsSchema,
+	apiVersionSchema,
+	encryptionSpecSchema,
 	type AcceleratorType,
 	blankAsUnset,
 	callerIdSchema,
@@ -47,6 +61,44 @@ export const trafficSplitSchema = z.record(z.string(), percentSchema).superRefin
 	}
 });
 
+/** Which Compute Engine reservations replicas may use (ReservationAffinity.Type, without its UNSPECIFIED). */
+export const RESERVATION_AFFINITY_TYPES = ['NO_RESERVATION', 'ANY_RESERVATION', 'SPECIFIC_RESERVATION'] as const;
+/** The key a specific reservation is named by (Compute Engine's; Google's Python SDK's default). */
+export const RESERVATION_NAME_KEY = 'compute.googleapis.com/reservation-name';
+
+export const reservationAffinitySchema = z
+	.strictObject({
+		reservationAffinityType: z.enum(RESERVATION_AFFINITY_TYPES, {
+			error: (issue) =>
+				`reservationAffinityType ${quoteForMessage(issue.input)} is not known: use one of ${RESERVATION_AFFINITY_TYPES.join(', ')}.`,
+		}),
+		key: blankAsUnset(z.string()),
+		values: z
+			.array(z.string().regex(RESERVATION_NAME.pattern, { error: (issue) => `values: ${quoteForMessage(issue.input)} is not ${RESERVATION_NAME.rule}.` }))
+			.optional(),
+	})
+	.superRefine((affinity, ctx) => {
+		const specific = affinity.reservationAffinityType === 'SPECIFIC_RESERVATION';
+		if (specific && (affinity.key === undefined || !affinity.values?.length)) {
+			ctx.addIssue({
+				code: 'custom',
+				path: [affinity.key === undefined ? 'key' : 'values'],
+				...siblingsMessage(
+					messageParts`${fieldRef('reservationAffinityType')} SPECIFIC_RESERVATION needs ${fieldRef('key')} (e.g. "${RESERVATION_NAME_KEY}") and at least one reservation in ${fieldRef('values')}.`,
+				),
+			});
+		}
+		if (!specific && (affinity.key !== undefined || (affinity.values?.length ?? 0) > 0)) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['values'],
+				...siblingsMessage(
+					messageParts`${fieldRef('key')} and ${fieldRef('values')} name a reservation: they go only with ${fieldRef('reservationAffinityType')} SPECIFIC_RESERVATION, not ${affinity.reservationAffinityType}.`,
+				),
+			});
+		}
+	});
+
 export const machineSpecInputSchema = z
 	.strictObject({
 		machineType: z
@@ -60,9 +112,17 @@ export const machineSpecInputSchema = z
 			}) as unknown as z.ZodType<AcceleratorType, string>,
 		),
 		acceleratorCount: z.int({ error: 'acceleratorCount must be a whole number >= 1.' }).optional(),
-		gpuPartitionSize: optionalText,
-		tpuTopology: optionalText,
-		reservationAffinity: z.looseObject({}).optional(),
+		gpuPartitionSize: blankAsUnset(
+			z.string().regex(GPU_PARTITION_SIZE.pattern, {
+				error: (issue) => `gpuPartitionSize ${quoteForMessage(issue.input)} is not a GPU partition size: use ${GPU_PARTITION_SIZE.rule}.`,
+			}),
+		),
+		tpuTopology: blankAsUnset(
+			z.string().regex(TPU_TOPOLOGY.pattern, {
+				error: (issue) => `tpuTopology ${quoteForMessage(issue.input)} is not a TPU topology: use ${TPU_TOPOLOGY.rule}.`,
+			}),
+		),
+		reservationAffinity: reservationAffinitySchema.optional(),
 	})
 	.superRefine((spec, ctx) => {
 		if (spec.acceleratorType !== undefined && (spec.acceleratorCount === undefined || spec.acceleratorCount < 1)) {
@@ -85,18 +145,113 @@ export const machineSpecInputSchema = z
 
 const replicaCount = (name: string) => z.int({ error: `${name} must be a whole number >= 1.` }).min(1, { error: `${name} must be >= 1.` });
 
+/** The autoscaling metrics Vertex AI documents for online prediction (any other name is passed as given). */
+export const AUTOSCALING_METRICS = {
+	cpuUtilization: 'aiplatform.googleapis.com/prediction/online/cpu/utilization',
+	acceleratorDutyCycle: 'aiplatform.googleapis.com/prediction/online/accelerator/duty_cycle',
+	requestCount: 'aiplatform.googleapis.com/prediction/online/request_count',
+	vllmGpuCacheUsage: 'prometheus.googleapis.com/vertex_vllm_gpu_cache_usage_perc',
+	vllmRequestsWaiting: 'prometheus.googleapis.com/vertex_vllm_num_requests_waiting',
+	dcgmGpuUtilization: 'prometheus.googleapis.com/vertex_dcgm_fi_dev_gpu_util',
+	pubsubBacklog: 'pubsub.googleapis.com/subscription/num_undelivered_messages',
+} as const;
+/** Metrics whose target is a percentage (1 to 100); the others count requests or messages per replica. */
+const PERCENT_METRICS: readonly string[] = [
+	AUTOSCALING_METRICS.cpuUtilization,
+	AUTOSCALING_METRICS.acceleratorDutyCycle,
+	AUTOSCALING_METRICS.vllmGpuCacheUsage,
+	AUTOSCALING_METRICS.dcgmGpuUtilization,
+];
+/** The Pub/Sub backlog metric is read for one subscription, named by these monitored-resource labels. */
+export const PUBSUB_SUBSCRIPTION_LABELS = ['project_id', 'subscription_id'] as const;
+
+export const autoscalingMetricSpecSchema = z
+	.strictObject({
+		metricName: z
+			.string()
+			.trim()
+			.regex(MONITORING_METRIC_TYPE.pattern, {
+				error: (issue) => `metricName ${quoteForMessage(issue.input)} is not ${MONITORING_METRIC_TYPE.rule}.`,
+			}),
+		target: z.int({ error: 'target must be a whole number >= 1.' }).min(1, { error: 'target must be a whole number >= 1.' }).optional(),
+		/** Preview (v1beta1). */
+		monitoredResourceLabels: z.record(z.string().min(1), z.string().min(1)).optional(),
+	})
+	.superRefine((spec, ctx) => {
+		if (spec.target !== undefined && spec.target > 100 && PERCENT_METRICS.includes(spec.metricName)) {
+			ctx.addIssue({ code: 'custom', path: ['target'], message: `target must be a percentage between 1 and 100 for ${spec.metricName}; got ${spec.target}.` });
+		}
+		if (spec.metricName === AUTOSCALING_METRICS.pubsubBacklog && !spec.monitoredResourceLabels?.subscription_id) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['monitoredResourceLabels'],
+				message: `monitoredResourceLabels must name the subscription (${PUBSUB_SUBSCRIPTION_LABELS.join(', ')}) for the Pub/Sub backlog metric.`,
+			});
+		}
+	});
+
+/** Scale to zero (preview): both periods between 5 minutes and 8 hours. */
+export const scaleToZeroSpecSchema = z.strictObject({
+	minScaleupPeriod: durationSchema('minScaleupPeriod', 300, 28_800).optional(),
+	idleScaledownPeriod: durationSchema('idleScaledownPeriod', 300, 28_800).optional(),
+});
+
 export const dedicatedResourcesInputSchema = z
 	.strictObject({
 		machineSpec: machineSpecInputSchema,
-		minReplicaCount: replicaCount('minReplicaCount').default(1),
+		// 0 is scale to zero, a preview feature: allowed here, refused in v1 by the deploy's check.
+		minReplicaCount: z
+			.int({ error: 'minReplicaCount must be a whole number >= 1 (0 for scale to zero).' })
+			.min(0, { error: 'minReplicaCount must be a whole number >= 1 (0 for scale to zero).' })
+			.default(1),
 		maxReplicaCount: replicaCount('maxReplicaCount').optional(),
-		requiredReplicaCount: z.int().min(0).optional(),
-		autoscalingMetricSpecs: z
-			.array(z.strictObject({ metricName: z.string().min(1), target: z.int().min(1).optional() }))
-			.optional(),
+		requiredReplicaCount: replicaCount('requiredReplicaCount').optional(),
+		/** Preview (v1beta1): replicas started first when minReplicaCount is 0. */
+		initialReplicaCount: replicaCount('initialReplicaCount').optional(),
+		autoscalingMetricSpecs: z.array(autoscalingMetricSpecSchema).optional(),
 		spot: z.boolean().optional(),
+		/** Preview (v1beta1). */
+		scaleToZeroSpec: scaleToZeroSpecSchema.optional(),
 	})
 	.superRefine((resources, ctx) => {
+		const upper = resources.maxReplicaCount ?? resources.minReplicaCount;
+		if (resources.minReplicaCount === 0 && resources.maxReplicaCount === undefined) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['maxReplicaCount'],
+				...siblingsMessage(messageParts`${fieldRef('maxReplicaCount')} is required (>= 1) when ${fieldRef('minReplicaCount')} is 0 (scale to zero).`),
+			});
+		}
+		if (resources.scaleToZeroSpec !== undefined && resources.minReplicaCount !== 0) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['scaleToZeroSpec'],
+				...siblingsMessage(messageParts`${fieldRef('scaleToZeroSpec')} only applies with ${fieldRef('minReplicaCount')} 0; it is ${resources.minReplicaCount}.`),
+			});
+		}
+		if (resources.initialReplicaCount !== undefined && (resources.minReplicaCount !== 0 || resources.initialReplicaCount > upper)) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['initialReplicaCount'],
+				...siblingsMessage(
+					messageParts`${fieldRef('initialReplicaCount')} is only for ${fieldRef('minReplicaCount')} 0 (scale to zero), and at most ${fieldRef('maxReplicaCount')}.`,
+				),
+			});
+		}
+		if (resources.requiredReplicaCount !== undefined && resources.requiredReplicaCount > upper) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['requiredReplicaCount'],
+				...siblingsMessage(
+					messageParts`${fieldRef('requiredReplicaCount')} (${resources.requiredReplicaCount}) cannot be more than the replicas that may run (${fieldRef('maxReplicaCount')}, ${upper}).`,
+				),
+			});
+		}
+		const names = (resources.autoscalingMetricSpecs ?? []).map((spec) => spec.metricName);
+		const repeated = names.find((name, index) => names.indexOf(name) !== index);
+		if (repeated !== undefined) {
+			ctx.addIssue({ code: 'custom', path: ['autoscalingMetricSpecs'], message: `autoscalingMetricSpecs has ${repeated} more than once: at most one target per metric.` });
+		}
 		if (resources.maxReplicaCount !== undefined && resources.maxReplicaCount < resources.minReplicaCount) {
 			ctx.addIssue({
 				code: 'custom',
@@ -177,7 +332,7 @@ export const endpointInputSchema = z.strictObject({
 	clientConnectionConfig: z
 		.strictObject({ inferenceTimeout: durationSchema('inferenceTimeout', 1, 3600).optional() })
 		.optional(),
-	encryptionSpec: z.strictObject({ kmsKeyName: z.string().min(1) }).optional(),
+	encryptionSpec: encryptionSpecSchema.optional(),
 	network: optionalText,
 	privateServiceConnectConfig: privateServiceConnectConfigInputSchema.optional(),
 	predictRequestResponseLoggingConfig: z.looseObject({}).optional(),
@@ -187,6 +342,8 @@ export const createEndpointInputSchema = z
 	.strictObject({
 		endpointId: blankAsUnset(callerIdSchema('endpointId')),
 		endpoint: endpointInputSchema,
+		apiVersion: apiVersionSchema,
+		additionalFields: additionalFieldsSchema,
 		ifExists: z.enum(['fail', 'use'], { error: 'ifExists must be "fail" or "use".' }).default('fail'),
 	})
 	.superRefine(({ endpoint }, ctx) => {
@@ -202,9 +359,49 @@ export const createEndpointInputSchema = z
 	});
 
 /** The DeployedModel part of a deploy request; `model` is given beside it (an id or name, optionally @version). */
+/** Rollout options (preview): at most one way to bound each of unavailable and surge replicas. */
+const rolloutCount = (name: string) => z.int({ error: `${name} must be a whole number >= 0.` }).min(0, { error: `${name} must be a whole number >= 0.` });
+const rolloutPercent = (name: string) =>
+	z
+		.int({ error: `${name} must be a whole number between 0 and 100.` })
+		.min(0, { error: `${name} must be a whole number between 0 and 100.` })
+		.max(100, { error: `${name} must be a whole number between 0 and 100.` });
+export const rolloutOptionsSchema = z
+	.strictObject({
+		maxUnavailableReplicas: rolloutCount('maxUnavailableReplicas').optional(),
+		maxUnavailablePercentage: rolloutPercent('maxUnavailablePercentage').optional(),
+		maxSurgeReplicas: rolloutCount('maxSurgeReplicas').optional(),
+		maxSurgePercentage: rolloutPercent('maxSurgePercentage').optional(),
+		previousDeployedModel: blankAsUnset(
+			z.string().regex(DEPLOYED_MODEL_NUMBER.pattern, { error: `previousDeployedModel must be ${DEPLOYED_MODEL_NUMBER.rule}.` }),
+		),
+	})
+	.superRefine((options, ctx) => {
+		for (const [count, percent] of [
+			['maxUnavailableReplicas', 'maxUnavailablePercentage'],
+			['maxSurgeReplicas', 'maxSurgePercentage'],
+		] as const) {
+			if (options[count] !== undefined && options[percent] !== undefined) {
+				ctx.addIssue({ code: 'custom', path: [percent], ...siblingsMessage(messageParts`Give ${fieldRef(count)} or ${fieldRef(percent)}, not both.`) });
+			}
+		}
+	});
+
 export const deployedModelInputSchema = z.strictObject({
 	displayName: optionalText,
-	dedicatedResources: dedicatedResourcesInputSchema,
+	/** Dedicated machines, or `sharedResources` (a deployment resource pool): exactly one. */
+	dedicatedResources: dedicatedResourcesInputSchema.optional(),
+	/** A deployment resource pool's id or full name (the resources layer expands an id). */
+	sharedResources: blankAsUnset(
+		z
+			.string()
+			.trim()
+			.regex(DEPLOYMENT_RESOURCE_POOL.pattern, {
+				error: (issue) => `sharedResources ${quoteForMessage(issue.input)} is not ${DEPLOYMENT_RESOURCE_POOL.rule}.`,
+			}),
+	),
+	/** Preview (v1beta1). */
+	rolloutOptions: rolloutOptionsSchema.optional(),
 	serviceAccount: blankAsUnset(serviceAccountEmailSchema),
 	disableContainerLogging: z.boolean().optional(),
 	enableAccessLogging: z.boolean().optional(),
@@ -212,6 +409,55 @@ export const deployedModelInputSchema = z.strictObject({
 	systemLabels: z.record(z.string(), z.string()).optional(),
 	checkpointId: optionalText,
 });
+
+type DeployedModelParsed = z.output<typeof deployedModelInputSchema>;
+type RefineContext = z.RefinementCtx;
+
+/** Exactly one of dedicated machines and a deployment resource pool. */
+function checkResourcesChoice(deployed: DeployedModelParsed, ctx: RefineContext): void {
+	const dedicated = deployed.dedicatedResources !== undefined;
+	const shared = deployed.sharedResources !== undefined;
+	if (dedicated !== shared) return;
+	ctx.addIssue({
+		code: 'custom',
+		path: ['deployedModel', shared ? 'sharedResources' : 'dedicatedResources'],
+		...siblingsMessage(
+			shared
+				? messageParts`${fieldRef('sharedResources')} (a deployment resource pool) cannot be given with ${fieldRef('dedicatedResources')} (machine type, accelerators, replicas): the pool sets the machines. Give one of them.`
+				: messageParts`${fieldRef('dedicatedResources')} is required: the machines to deploy on (or a deployment resource pool in ${fieldRef('sharedResources')}).`,
+		),
+	});
+}
+
+/** The preview (v1beta1) fields among the deploy's: each one set in v1 is refused, naming the API version choice. */
+function checkNoPreviewFields(deployed: DeployedModelParsed, ctx: RefineContext): void {
+	const resources = deployed.dedicatedResources;
+	const preview: Array<[Array<string | number>, string, boolean]> = [
+		[['dedicatedResources', 'minReplicaCount'], ' 0 (scale to zero)', resources?.minReplicaCount === 0],
+		[['dedicatedResources', 'scaleToZeroSpec'], '', resources?.scaleToZeroSpec !== undefined],
+		[['dedicatedResources', 'initialReplicaCount'], '', resources?.initialReplicaCount !== undefined],
+		[['rolloutOptions'], '', deployed.rolloutOptions !== undefined],
+		...(resources?.autoscalingMetricSpecs ?? []).map((spec, index): [Array<string | number>, string, boolean] => [
+			['dedicatedResources', 'autoscalingMetricSpecs', index, 'monitoredResourceLabels'],
+			'',
+			spec.monitoredResourceLabels !== undefined,
+		]),
+	];
+	for (const [path, what, set] of preview) {
+		if (!set) continue;
+		const key = String(path.at(-1));
+		ctx.addIssue({
+			code: 'custom',
+			path: ['deployedModel', ...path],
+			...siblingsMessage([
+				fieldRef(key),
+				`${what} is a preview feature of Vertex AI's v1beta1 API: choose that API explicitly `,
+				settingRef('apiVersion', 'v1beta1'),
+				'.',
+			]),
+		});
+	}
+}
 
 export const deployModelInputSchema = z
 	.strictObject({
@@ -224,8 +470,14 @@ export const deployModelInputSchema = z
 			.max(100, { error: 'trafficPercentage must be a whole number between 0 and 100.' })
 			.optional(),
 		trafficSplit: trafficSplitSchema.optional(),
+		/** v1 (default) or v1beta1, the preview API that scale to zero and rollout options need; never switched silently. */
+		apiVersion: apiVersionSchema,
+		additionalFields: additionalFieldsSchema,
 	})
 	.superRefine((input, ctx) => {
+		// A part with issues is left out of `input`: "missing" would then be a second, wrong, complaint.
+		if (ctx.issues.length === 0) checkResourcesChoice(input.deployedModel, ctx);
+		if (input.apiVersion !== 'v1beta1') checkNoPreviewFields(input.deployedModel, ctx);
 		if (input.trafficSplit === undefined) return;
 		if (input.trafficPercentage !== undefined) {
 			ctx.addIssue({
@@ -268,6 +520,7 @@ export type PrivateServiceConnectConfigInput = z.input<typeof privateServiceConn
 export type CreateEndpointInput = z.input<typeof createEndpointInputSchema>;
 export type DeployedModelInput = z.input<typeof deployedModelInputSchema>;
 export type DeployModelInput = z.input<typeof deployModelInputSchema>;
+export type DeployModelParsed = z.output<typeof deployModelInputSchema>;
 export type UndeployModelInput = z.input<typeof undeployModelInputSchema>;
 
 export const deployedModelSchema = z.looseObject({

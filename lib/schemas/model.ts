@@ -5,7 +5,17 @@ import { ENV_VAR_NAME, VERSION_ALIAS } from '../rules/ids';
 import { fieldRef, messageParts } from '../errors';
 import { quoteForMessage } from '../secrets';
 import { siblingsMessage, textMatching } from './validate';
-import { blankAsUnset, callerIdSchema, displayNameSchema, durationSchema, int64Schema, labelsSchema, optionalText, serviceAccountEmailSchema } from './common';
+import {
+	additionalFieldsSchema,
+	apiVersionSchema,
+	blankAsUnset,
+	callerIdSchema,
+	encryptionSpecSchema, displayNameSchema, durationSchema,
+	int64Schema,
+	labelsSchema,
+	optionalText,
+	serviceAccountEmailSchema,
+} from './common';
 
 const routeSchema = (name: string) =>
 	optionalText.refine((value) => value === undefined || value.startsWith('/'), {
@@ -78,7 +88,7 @@ export const modelInputSchema = z.strictObject({
 	metadata: z.unknown().optional(),
 	predictSchemata: z.looseObject({}).optional(),
 	explanationSpec: z.looseObject({}).optional(),
-	encryptionSpec: z.strictObject({ kmsKeyName: z.string().min(1) }).optional(),
+	encryptionSpec: encryptionSpecSchema.optional(),
 });
 
 export const uploadModelInputSchema = z.strictObject({
@@ -89,6 +99,8 @@ export const uploadModelInputSchema = z.strictObject({
 	serviceAccount: blankAsUnset(serviceAccountEmailSchema),
 	/** When `modelId` is taken: fail (409), or use the existing model. */
 	ifExists: z.enum(['fail', 'use'], { error: 'ifExists must be "fail" or "use".' }).default('fail'),
+	apiVersion: apiVersionSchema,
+	additionalFields: additionalFieldsSchema,
 });
 
 export type ModelContainerSpecInput = z.input<typeof modelContainerSpecInputSchema>;

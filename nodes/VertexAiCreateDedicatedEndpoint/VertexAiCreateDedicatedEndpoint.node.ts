@@ -26,12 +26,15 @@ import { operationFields, resumeOperationOption, startOrReuse, waitParameters, w
 import { formatNotice, labelsOf, labelsOption } from '../shared/parameters';
 import type { ParameterReader } from '../shared/read';
 import { commaList } from '../shared/values';
+import { additionalFieldsOf, additionalFieldsOption, encryptionSpecOf, kmsKeyOption } from '../shared/requestFields';
 
 /** Core field paths (the Endpoint sits under `endpoint` in the create input) to the parameters that set them. */
 const CORE_FIELDS: Record<string, string> = {
 	'endpoint.displayName': 'displayName',
 	'endpoint.description': 'options.description',
 	'endpoint.labels': 'options.labels',
+	'endpoint.encryptionSpec': 'options.kmsKeyName',
+	additionalFields: 'options.additionalFields',
 	endpointId: 'endpointId',
 	'endpoint.clientConnectionConfig.inferenceTimeout': 'inferenceTimeoutSeconds',
 	ifExists: 'ifExists',
@@ -213,6 +216,8 @@ const properties: INodeProperties[] = [
 				default: '',
 				description: 'Description of the endpoint',
 			},
+			additionalFieldsOption('Endpoint', '{"predictRequestResponseLoggingConfig": {"enabled": true, "samplingRate": 0.1}}'),
+			kmsKeyOption('endpoint'),
 			labelsOption,
 			resumeOperationOption,
 		],
@@ -285,7 +290,9 @@ function createRequest(read: ParameterReader, i: number): CreateEndpointInput {
 			dedicatedEndpointEnabled: privateServiceConnectConfig ? read.boolean(i, 'publicDnsToo') : true,
 			clientConnectionConfig: { inferenceTimeout: `${read.number(i, 'inferenceTimeoutSeconds')}s` },
 			...(privateServiceConnectConfig ? { privateServiceConnectConfig } : {}),
+			encryptionSpec: encryptionSpecOf(read, i),
 		},
+		additionalFields: additionalFieldsOf(read, i),
 	};
 }
 

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { ACCELERATOR_TYPES } from '../../lib';
+import { ACCELERATOR_TYPES, AUTOSCALING_METRICS } from '../../lib';
 import {
 	endpointLocator,
 	fromIncomingItem,
@@ -9,12 +9,30 @@ import {
 	wiringNotice,
 } from '../shared/parameters';
 import { resumeOperationOption, waitParameters } from '../shared/operation';
+import { additionalFieldsOption } from '../shared/requestFields';
 
 /** The parameters of Vertex AI Deploy Model. */
 
 const CPU_UTILIZATION = 'aiplatform.googleapis.com/prediction/online/cpu/utilization';
 
 export const IF_DEPLOYED_LABEL = 'If This Model Is Already Deployed on the Endpoint';
+
+/** Shows a parameter only for machines dedicated to the model (not a deployment resource pool). */
+const DEDICATED = { resources: ['dedicated'] };
+
+/** Autoscaling metrics by what the editor calls them; "custom" takes any Cloud Monitoring metric type. */
+const METRIC_PRESETS = [
+	{ name: 'CPU Utilization (%)', value: AUTOSCALING_METRICS.cpuUtilization },
+	{ name: 'GPU Duty Cycle (%)', value: AUTOSCALING_METRICS.acceleratorDutyCycle },
+	{ name: 'Request Count (Per Replica per Minute)', value: AUTOSCALING_METRICS.requestCount },
+	{ name: 'vLLM GPU KV Cache Usage (%)', value: AUTOSCALING_METRICS.vllmGpuCacheUsage },
+	{ name: 'vLLM Requests Waiting (Per Replica)', value: AUTOSCALING_METRICS.vllmRequestsWaiting },
+	{ name: 'DCGM GPU Utilization (%)', value: AUTOSCALING_METRICS.dcgmGpuUtilization },
+	{ name: 'Pub/Sub Backlog (Undelivered Messages, Preview)', value: AUTOSCALING_METRICS.pubsubBacklog },
+	{ name: 'Custom Metric', value: 'custom' },
+];
+
+export const USE_PREVIEW_API_LABEL = 'Use Preview API (v1beta1)';
 
 export const properties: INodeProperties[] = [
 	fromIncomingItem(endpointLocator, 'endpointId'),
@@ -57,6 +75,30 @@ export const properties: INodeProperties[] = [
 		description: "Name of this deployment as shown on the endpoint. Defaults to the model's display name.",
 	},
 	{
+		displayName: 'Machines',
+		name: 'resources',
+		type: 'options',
+		options: [
+			{ name: 'Dedicated to This Model', value: 'dedicated', description: 'Machines of the type below, for this deployment only' },
+			{
+				name: 'Deployment Resource Pool',
+				value: 'pool',
+				description: "A pool's machines, shared with the other models deployed to it (the pool sets machine type, accelerators and replicas)",
+			},
+		],
+		default: 'dedicated',
+		description: 'Where the model runs',
+	},
+	{
+		displayName: 'Deployment Resource Pool',
+		name: 'deploymentResourcePool',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. my-pool',
+		description: "The pool's ID, or projects/{project}/locations/{location}/deploymentResourcePools/{ID}, in the credential's location",
+		displayOptions: { show: { resources: ['pool'] } },
+	},
+	{
 		displayName: 'Machine Type',
 		name: 'machineType',
 		type: 'string',
@@ -65,6 +107,7 @@ export const properties: INodeProperties[] = [
 		placeholder: 'e.g. g2-standard-12',
 		description:
 			'Compute Engine machine type for each replica, e.g. n1-standard-4 for CPU serving, g2-standard-12 with one NVIDIA_L4 for a small LLM. Must be offered for Vertex AI prediction in the credential\'s location.',
+		displayOptions: { show: DEDICATED },
 	},
 	{
 		displayName: 'Accelerator Type',
@@ -76,6 +119,7 @@ export const properties: INodeProperties[] = [
 		],
 		default: 'none',
 		description: 'GPU or TPU type attached to each replica; it must be available for the machine type in the location',
+		displayOptions: { show: DEDICATED },
 	},
 	{
 		displayName: 'Accelerator Count',
@@ -84,15 +128,16 @@ export const properties: INodeProperties[] = [
 		typeOptions: { minValue: 1, numberPrecision: 0 },
 		default: 1,
 		description: 'Number of accelerators per replica',
-		displayOptions: { hide: { acceleratorType: ['none'] } },
+		displayOptions: { show: DEDICATED, hide: { acceleratorType: ['none'] } },
 	},
 	{
 		displayName: 'Min Replicas',
 		name: 'minReplicaCount',
 		type: 'number',
-		typeOptions: { minValue: 1, numberPrecision: 0 },
+		typeOptions: { minValue: 0, numberPrecision: 0 },
 		default: 1,
-		description: 'Replicas that always run (and are always billed)',
+		description: `Replicas that always run (and are always billed). 0 scales to zero when idle: a preview feature that needs "${USE_PREVIEW_API_LABEL}".`,
+		displayOptions: { show: DEDICATED },
 	},
 	{
 		displayName: 'Max Replicas',
@@ -101,6 +146,66 @@ export const properties: INodeProperties[] = [
 		typeOptions: { minValue: 1, numberPrecision: 0 },
 		default: 1,
 		description: 'Upper bound for autoscaling; equal to Min Replicas means no autoscaling',
+		displayOptions: { show: DEDICATED },
+	},
+	{
+		displayName: 'Autoscaling Metrics',
+		name: 'autoscalingMetrics',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Metric',
+		default: {},
+		description:
+			'What autoscaling between Min and Max Replicas follows, each metric with its target per replica: Vertex AI adds replicas when any metric is above its target. Without any: CPU (and GPU duty cycle with accelerators) at 60 %.',
+		displayOptions: { show: DEDICATED },
+		options: [
+			{
+				displayName: 'Metric',
+				name: 'metric',
+				values: [
+					{
+						displayName: 'Metric',
+						name: 'metric',
+						type: 'options',
+						options: METRIC_PRESETS,
+						default: 'aiplatform.googleapis.com/prediction/online/cpu/utilization',
+						description: 'What to scale on; Custom Metric takes any Cloud Monitoring metric type',
+					},
+					{
+						displayName: 'Metric Name',
+						name: 'customMetricName',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. prometheus.googleapis.com/vertex_vllm_num_requests_waiting',
+						description: 'For Custom Metric: the Cloud Monitoring metric type',
+					},
+					{
+						displayName: 'Subscription ID',
+						name: 'subscriptionId',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. requests-sub',
+						description: 'For the Pub/Sub backlog: the subscription whose undelivered messages are counted',
+					},
+					{
+						displayName: 'Subscription Project',
+						name: 'subscriptionProject',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. my-project',
+						description: "For the Pub/Sub backlog: the subscription's project, sent as the project_id label (empty: only subscription_id is sent)",
+					},
+					{
+						displayName: 'Target',
+						name: 'target',
+						type: 'number',
+						typeOptions: { minValue: 1, numberPrecision: 0 },
+						default: 60,
+						description: 'Per replica: a percentage (1 to 100) for the % metrics, else a count',
+					},
+				],
+			},
+		],
 	},
 	{
 		displayName: 'Traffic',
@@ -137,6 +242,14 @@ export const properties: INodeProperties[] = [
 		default: { share: [{ deployedModelId: '0', percent: 100 }] },
 		displayOptions: { show: { trafficMode: ['split'] } },
 	},
+	{
+		displayName: USE_PREVIEW_API_LABEL,
+		name: 'usePreviewApi',
+		type: 'boolean',
+		default: false,
+		description:
+			"Whether to call Vertex AI's v1beta1 (Preview) API, which scale to zero (Min Replicas 0), the Pub/Sub backlog metric and rollout options need. Preview features may change and come with limited support. Off: the v1 API, and a preview setting is an error.",
+	},
 	// Vertex AI allows a model server up to 2 hours to become healthy, after the machines are provisioned.
 	...waitParameters(120, 'options'),
 	{
@@ -168,6 +281,7 @@ export const properties: INodeProperties[] = [
 				default: 60,
 				description: 'Utilization (in percent) of the autoscaling metric that Vertex AI keeps replicas at',
 			},
+			additionalFieldsOption('DeployModelRequest', '{"deployedModel": {"enableContainerLogging": true}}'),
 			{
 				displayName: 'Disable Container Logging',
 				name: 'disableContainerLogging',
@@ -181,6 +295,81 @@ export const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description: 'Whether to log every request to Cloud Logging',
+			},
+			{
+				displayName: 'Fast Try-Out',
+				name: 'fastTryout',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to deploy faster on best-effort capacity, for trying a model out (not for production)',
+			},
+			{
+				displayName: 'GPU Partition Size',
+				name: 'gpuPartitionSize',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 1g.10gb',
+				description: 'Run on a slice of a GPU (a NVIDIA multi-instance GPU profile) instead of whole GPUs',
+			},
+			{
+				displayName: 'Idle Time Before Scaling to Zero (Minutes)',
+				name: 'idleScaledownMinutes',
+				type: 'number',
+				typeOptions: { minValue: 5, maxValue: 480, numberPrecision: 0 },
+				default: 60,
+				description: `With Min Replicas 0 (preview, needs "${USE_PREVIEW_API_LABEL}"): minutes without traffic before the last replica stops`,
+			},
+			{
+				displayName: 'Max Surge Replicas',
+				name: 'maxSurgeReplicas',
+				type: 'number',
+				typeOptions: { minValue: 0, numberPrecision: 0 },
+				default: 1,
+				description: `Rollout option (preview, needs "${USE_PREVIEW_API_LABEL}"): extra replicas allowed while the deployment rolls out`,
+			},
+			{
+				displayName: 'Max Unavailable Replicas',
+				name: 'maxUnavailableReplicas',
+				type: 'number',
+				typeOptions: { minValue: 0, numberPrecision: 0 },
+				default: 0,
+				description: `Rollout option (preview, needs "${USE_PREVIEW_API_LABEL}"): replicas that may be unavailable while the deployment rolls out`,
+			},
+			{
+				displayName: 'Min Time Scaled Up (Minutes)',
+				name: 'minScaleupMinutes',
+				type: 'number',
+				typeOptions: { minValue: 5, maxValue: 480, numberPrecision: 0 },
+				default: 60,
+				description: `With Min Replicas 0 (preview, needs "${USE_PREVIEW_API_LABEL}"): minutes a scaled-up deployment stays up before it may scale to zero`,
+			},
+			{
+				displayName: 'Required Replicas',
+				name: 'requiredReplicaCount',
+				type: 'number',
+				typeOptions: { minValue: 1, numberPrecision: 0 },
+				default: 1,
+				description: 'The deploy succeeds once this many replicas run (the others keep being retried); at most Max Replicas. Default: Min Replicas.',
+			},
+			{
+				displayName: 'Reservation',
+				name: 'reservationAffinity',
+				type: 'options',
+				options: [
+					{ name: 'Any Reservation', value: 'ANY_RESERVATION', description: 'Use a matching reservation when there is one, else on-demand capacity' },
+					{ name: 'Specific Reservations', value: 'SPECIFIC_RESERVATION', description: 'Only the reservations named in Reservation Names' },
+					{ name: 'No Reservation', value: 'NO_RESERVATION', description: 'On-demand capacity only' },
+				],
+				default: 'ANY_RESERVATION',
+				description: 'Which Compute Engine reservations the replicas may use (the reservation must match machine type and accelerators)',
+			},
+			{
+				displayName: 'Reservation Names',
+				name: 'reservationNames',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. projects/my-project/zones/us-central1-a/reservations/my-h100s',
+				description: "For Specific Reservations: the reservations' full names, comma-separated",
 			},
 			resumeOperationOption,
 			{
@@ -197,6 +386,14 @@ export const properties: INodeProperties[] = [
 				type: 'boolean',
 				default: false,
 				description: 'Whether to run on Spot VMs (cheaper, can be preempted)',
+			},
+			{
+				displayName: 'TPU Topology',
+				name: 'tpuTopology',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 2x2',
+				description: 'Chips per dimension of a multi-host TPU slice',
 			},
 		],
 	},

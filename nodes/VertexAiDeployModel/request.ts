@@ -1,9 +1,29 @@
 import { NodeOperationError, type INode } from 'n8n-workflow';
 
-import { MACHINE_TYPE, SERVICE_ACCOUNT_EMAIL, type AcceleratorType, type DeployInput, type DeployModelInput, type IfDeployed, type TrafficRequest } from '../../lib';
+import {
+	AUTOSCALING_METRICS,
+	DEPLOYMENT_RESOURCE_POOL,
+	GPU_PARTITION_SIZE,
+	MACHINE_TYPE,
+	MONITORING_METRIC_TYPE,
+	PROJECT,
+	PUBSUB_SUBSCRIPTION_ID,
+	RESERVATION_NAME,
+	RESERVATION_NAME_KEY,
+	SERVICE_ACCOUNT_EMAIL,
+	TPU_TOPOLOGY,
+	type AcceleratorType,
+	type DeployedModelInput,
+	type DeployInput,
+	type DeployModelInput,
+	type IfDeployed,
+	type TrafficRequest,
+} from '../../lib';
+import { checkedChoice } from '../shared/checks';
 import { waitSettings, type WaitSettings } from '../shared/operation';
 import { modelOfItem, trafficSplitOf } from '../shared/parameters';
 import type { ParameterReader } from '../shared/read';
+import { additionalFieldsOf } from '../shared/requestFields';
 import { IF_DEPLOYED_LABEL } from './description';
 
 /** Core field paths to the parameters that set them, for the core's validation errors. */
@@ -18,7 +38,19 @@ export const CORE_FIELDS: Record<string, string> = {
 	'deployedModel.dedicatedResources.machineSpec.acceleratorCount': 'acceleratorCount',
 	'deployedModel.dedicatedResources.minReplicaCount': 'minReplicaCount',
 	'deployedModel.dedicatedResources.maxReplicaCount': 'maxReplicaCount',
-	'deployedModel.dedicatedResources.autoscalingMetricSpecs': 'options.autoscalingTarget',
+	'deployedModel.dedicatedResources.autoscalingMetricSpecs': 'autoscalingMetrics',
+	'deployedModel.dedicatedResources.requiredReplicaCount': 'options.requiredReplicaCount',
+	'deployedModel.dedicatedResources.scaleToZeroSpec.idleScaledownPeriod': 'options.idleScaledownMinutes',
+	'deployedModel.dedicatedResources.scaleToZeroSpec.minScaleupPeriod': 'options.minScaleupMinutes',
+	'deployedModel.dedicatedResources.scaleToZeroSpec': 'options.idleScaledownMinutes',
+	'deployedModel.dedicatedResources.machineSpec.reservationAffinity': 'options.reservationNames',
+	'deployedModel.dedicatedResources.machineSpec.gpuPartitionSize': 'options.gpuPartitionSize',
+	'deployedModel.dedicatedResources.machineSpec.tpuTopology': 'options.tpuTopology',
+	'deployedModel.rolloutOptions.maxSurgeReplicas': 'options.maxSurgeReplicas',
+	'deployedModel.rolloutOptions': 'options.maxUnavailableReplicas',
+	'deployedModel.sharedResources': 'deploymentResourcePool',
+	apiVersion: 'usePreviewApi',
+	additionalFields: 'options.additionalFields',
 	trafficPercentage: 'trafficPercentage',
 	trafficSplit: 'trafficSplit',
 	resumeOperation: 'options.resumeOperationName',
@@ -54,43 +86,150 @@ function trafficOf(read: ParameterReader, i: number): TrafficRequest {
 
 /** Parameters of one item to the core's deploy input, every one checked. */
 function deployRequest(read: ParameterReader, i: number, endpoint: string, model: string, traffic: TrafficRequest): DeployModelInput {
+	const pooled = read.option(i, 'resources') === 'pool';
+	const deployedModel: DeployedModelInput = {
+		displayName: read.text(i, 'deployedModelDisplayName', { maxLength: 128 }) || undefined,
+		serviceAccount: read.text(i, 'options.serviceAccount', { pattern: SERVICE_ACCOUNT_EMAIL.pattern, rule: SERVICE_ACCOUNT_EMAIL.rule }) || undefined,
+		enableAccessLogging: read.boolean(i, 'options.enableAccessLogging') || undefined,
+		disableContainerLogging: read.boolean(i, 'options.disableContainerLogging') || undefined,
+		fasterDeploymentConfig: read.boolean(i, 'options.fastTryout') ? { fastTryoutEnabled: true } : undefined,
+		rolloutOptions: rolloutOf(read, i),
+		...(pooled ? { sharedResources: poolOf(read, i) } : { dedicatedResources: dedicatedResourcesOf(read, i) }),
+	};
+	return {
+		endpoint,
+		model,
+		deployedModel,
+		...traffic,
+		apiVersion: read.boolean(i, 'usePreviewApi') ? 'v1beta1' : 'v1',
+		additionalFields: additionalFieldsOf(read, i),
+	};
+}
+
+/** Options that describe dedicated machines: with a pool, which sets the machines, each one is refused. */
+const MACHINE_OPTIONS = [
+	'options.autoscalingMetric',
+	'options.autoscalingTarget',
+	'options.gpuPartitionSize',
+	'options.idleScaledownMinutes',
+	'options.minScaleupMinutes',
+	'options.requiredReplicaCount',
+	'options.reservationAffinity',
+	'options.reservationNames',
+	'options.spot',
+	'options.tpuTopology',
+];
+
+/** The pool to deploy to; the machine parameters are hidden then (and not read), the machine options refused. */
+function poolOf(read: ParameterReader, i: number): string {
+	const pool = read.text(i, 'deploymentResourcePool', { required: true, pattern: DEPLOYMENT_RESOURCE_POOL.pattern, rule: DEPLOYMENT_RESOURCE_POOL.rule });
+	const given = MACHINE_OPTIONS.find((path) => read.isSet(i, path));
+	if (given !== undefined) {
+		throw read.error(
+			i,
+			given,
+			`${read.where(given)} describes dedicated machines; a deployment resource pool sets its own machines. Remove the option, or set "Machines" to "Dedicated to This Model".`,
+		);
+	}
+	return pool;
+}
+
+function dedicatedResourcesOf(read: ParameterReader, i: number): DeployedModelInput['dedicatedResources'] {
 	const acceleratorType = read.option(i, 'acceleratorType');
 	const minReplicaCount = read.number(i, 'minReplicaCount');
 	const maxReplicaCount = read.number(i, 'maxReplicaCount');
 	if (maxReplicaCount < minReplicaCount) {
 		throw read.error(i, 'maxReplicaCount', `"Max Replicas" (${maxReplicaCount}) must be at least "Min Replicas" (${minReplicaCount}).`);
 	}
+	const idle = read.optionalNumber(i, 'options.idleScaledownMinutes');
+	const scaleUp = read.optionalNumber(i, 'options.minScaleupMinutes');
 	return {
-		endpoint,
-		model,
-		deployedModel: {
-			displayName: read.text(i, 'deployedModelDisplayName', { maxLength: 128 }) || undefined,
-			serviceAccount: read.text(i, 'options.serviceAccount', { pattern: SERVICE_ACCOUNT_EMAIL.pattern, rule: SERVICE_ACCOUNT_EMAIL.rule }) || undefined,
-			enableAccessLogging: read.boolean(i, 'options.enableAccessLogging') || undefined,
-			disableContainerLogging: read.boolean(i, 'options.disableContainerLogging') || undefined,
-			dedicatedResources: {
-				machineSpec: {
-					machineType: read.text(i, 'machineType', {
-						required: true,
-						pattern: MACHINE_TYPE.pattern,
-						rule: MACHINE_TYPE.rule,
-					}),
-					...(acceleratorType === 'none'
-						? {}
-						: { acceleratorType: acceleratorType as AcceleratorType, acceleratorCount: read.number(i, 'acceleratorCount') }),
-				},
-				minReplicaCount,
-				maxReplicaCount,
-				spot: read.boolean(i, 'options.spot') || undefined,
-				autoscalingMetricSpecs: autoscalingOf(read, i),
-			},
+		machineSpec: {
+			machineType: read.text(i, 'machineType', {
+				required: true,
+				pattern: MACHINE_TYPE.pattern,
+				rule: MACHINE_TYPE.rule,
+			}),
+			...(acceleratorType === 'none'
+				? {}
+				: { acceleratorType: acceleratorType as AcceleratorType, acceleratorCount: read.number(i, 'acceleratorCount') }),
+			gpuPartitionSize: read.text(i, 'options.gpuPartitionSize', { pattern: GPU_PARTITION_SIZE.pattern, rule: GPU_PARTITION_SIZE.rule }) || undefined,
+			tpuTopology: read.text(i, 'options.tpuTopology', { pattern: TPU_TOPOLOGY.pattern, rule: TPU_TOPOLOGY.rule }) || undefined,
+			reservationAffinity: reservationOf(read, i),
 		},
-		...traffic,
+		minReplicaCount,
+		maxReplicaCount,
+		requiredReplicaCount: read.optionalNumber(i, 'options.requiredReplicaCount'),
+		spot: read.boolean(i, 'options.spot') || undefined,
+		autoscalingMetricSpecs: autoscalingOf(read, i),
+		scaleToZeroSpec:
+			idle === undefined && scaleUp === undefined
+				? undefined
+				: {
+						...(idle === undefined ? {} : { idleScaledownPeriod: `${idle * 60}s` }),
+						...(scaleUp === undefined ? {} : { minScaleupPeriod: `${scaleUp * 60}s` }),
+					},
 	};
 }
 
-/** Autoscaling as soon as either option is added: a metric alone uses the target's default of 60. */
+/** The Reservation option: only sent when added; specific reservations by the names given. */
+function reservationOf(read: ParameterReader, i: number) {
+	const names = read
+		.text(i, 'options.reservationNames')
+		.split(',')
+		.map((name) => name.trim())
+		.filter(Boolean);
+	for (const name of names) read.checkText(i, 'options.reservationNames', name, { pattern: RESERVATION_NAME.pattern, rule: RESERVATION_NAME.rule });
+	if (!read.isSet(i, 'options.reservationAffinity')) {
+		if (names.length > 0) throw read.error(i, 'options.reservationNames', `${read.where('options.reservationNames')} needs "Reservation" set to "Specific Reservations".`);
+		return undefined;
+	}
+	const type = read.option<'ANY_RESERVATION' | 'SPECIFIC_RESERVATION' | 'NO_RESERVATION'>(i, 'options.reservationAffinity');
+	if (type !== 'SPECIFIC_RESERVATION') return { reservationAffinityType: type, ...(names.length ? { values: names } : {}) };
+	return { reservationAffinityType: type, key: RESERVATION_NAME_KEY, values: names };
+}
+
+/** Rollout options, sent when either is added (a preview feature: the core refuses them in v1). */
+function rolloutOf(read: ParameterReader, i: number) {
+	const maxSurgeReplicas = read.optionalNumber(i, 'options.maxSurgeReplicas');
+	const maxUnavailableReplicas = read.optionalNumber(i, 'options.maxUnavailableReplicas');
+	if (maxSurgeReplicas === undefined && maxUnavailableReplicas === undefined) return undefined;
+	return { maxSurgeReplicas, maxUnavailableReplicas };
+}
+
+/**
+ * The Autoscaling Metrics rows, after the older single metric option when added (a metric alone uses the target's
+ * default of 60). A metric named twice is refused by the core.
+ */
 function autoscalingOf(read: ParameterReader, i: number) {
-	if (!read.isSet(i, 'options.autoscalingMetric') && !read.isSet(i, 'options.autoscalingTarget')) return undefined;
-	return [{ metricName: read.option(i, 'options.autoscalingMetric'), target: read.number(i, 'options.autoscalingTarget') }];
+	const specs: Array<{ metricName: string; target?: number; monitoredResourceLabels?: Record<string, string> }> = [];
+	if (read.isSet(i, 'options.autoscalingMetric') || read.isSet(i, 'options.autoscalingTarget')) {
+		specs.push({ metricName: read.option(i, 'options.autoscalingMetric'), target: read.number(i, 'options.autoscalingTarget') });
+	}
+	const path = 'autoscalingMetrics.metric';
+	for (const row of read.rows(i, path)) {
+		const preset = read.accepted(i, `${path}.metric`, checkedChoice(row.metric ?? AUTOSCALING_METRICS.cpuUtilization, read.allowedValues(`${path}.metric`)));
+		const custom = preset === 'custom';
+		const pubsub = preset === AUTOSCALING_METRICS.pubsubBacklog;
+		// Every field of the row is checked, also one its metric does not use.
+		const customName = read.checkText(i, `${path}.customMetricName`, row.customMetricName, {
+			required: custom,
+			pattern: MONITORING_METRIC_TYPE.pattern,
+			rule: MONITORING_METRIC_TYPE.rule,
+		});
+		const target = read.checkNumber(i, `${path}.target`, row.target);
+		const subscription = read.checkText(i, `${path}.subscriptionId`, row.subscriptionId, {
+			required: pubsub,
+			pattern: PUBSUB_SUBSCRIPTION_ID.pattern,
+			rule: PUBSUB_SUBSCRIPTION_ID.rule,
+		});
+		const project = read.checkText(i, `${path}.subscriptionProject`, row.subscriptionProject, { pattern: PROJECT.pattern, rule: PROJECT.rule });
+		const metricName = custom ? customName : preset;
+		specs.push(
+			pubsub
+				? { metricName, target, monitoredResourceLabels: { ...(project ? { project_id: project } : {}), subscription_id: subscription } }
+				: { metricName, target },
+		);
+	}
+	return specs.length > 0 ? specs : undefined;
 }

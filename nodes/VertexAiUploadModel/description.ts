@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { CALLER_ID } from '../../lib';
 import { resumeOperationOption, waitParameters } from '../shared/operation';
 import { formatNotice, labelsOption } from '../shared/parameters';
+import { additionalFieldsOption, kmsKeyOption } from '../shared/requestFields';
 
 /** The parameters of Vertex AI Upload Model. */
 
@@ -224,6 +225,8 @@ export const properties: INodeProperties[] = [
 				description: 'How Vertex AI checks a running server is still healthy',
 				options: [{ displayName: 'Probe', name: 'probe', values: probeFields }],
 			},
+			additionalFieldsOption('UploadModelRequest', '{"model": {"versionDescription": "first try"}}'),
+			kmsKeyOption('model'),
 			labelsOption,
 			{
 				displayName: 'Parent Model',

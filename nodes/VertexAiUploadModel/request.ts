@@ -2,6 +2,7 @@ import { CALLER_ID, ENV_VAR_NAME, MODEL_NAME, SERVICE_ACCOUNT_EMAIL, VERSION_ALI
 import { waitSettings, type WaitSettings } from '../shared/operation';
 import { labelsOf, SERVER_ROUTE, SERVER_ROUTE_RULE } from '../shared/parameters';
 import type { ParameterReader } from '../shared/read';
+import { additionalFieldsOf, encryptionSpecOf } from '../shared/requestFields';
 import { commaList, keyValuePairs } from '../shared/values';
 import { IMAGE_URI, IMAGE_URI_RULE } from './description';
 
@@ -11,6 +12,8 @@ export const CORE_FIELDS: Record<string, string> = {
 	'model.description': 'options.description',
 	'model.artifactUri': 'options.artifactUri',
 	'model.labels': 'options.labels',
+	'model.encryptionSpec': 'options.kmsKeyName',
+	additionalFields: 'options.additionalFields',
 	'model.versionAliases': 'options.versionAliases',
 	'model.containerSpec.imageUri': 'imageUri',
 	'model.containerSpec.command': 'command',
@@ -99,7 +102,9 @@ function uploadRequest(read: ParameterReader, i: number): UploadModelInput {
 			labels: labelsOf(read, i),
 			versionAliases: aliases.length ? aliases : undefined,
 			containerSpec,
+			encryptionSpec: encryptionSpecOf(read, i),
 		},
+		additionalFields: additionalFieldsOf(read, i),
 		modelId,
 		ifExists: modelId ? read.option<IfExists>(i, 'ifExists') : 'fail',
 		parentModel:

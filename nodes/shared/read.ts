@@ -111,7 +111,10 @@ export class ParameterReader {
 			},
 			optionName: (field, value) => {
 				const path = pathOf(field);
-				const options = (path === undefined ? [] : (this.property(path)?.options ?? [])) as INodePropertyOptions[];
+				const property = path === undefined ? undefined : this.property(path);
+				// A suggested setting of a core field a switch stands for (apiVersion 'v1beta1' for "Use Preview API") is the switch turned on.
+				if (property?.type === 'boolean') return 'on';
+				const options = (property?.options ?? []) as INodePropertyOptions[];
 				return options.find((option) => option.value === value)?.name;
 			},
 		};

@@ -99,6 +99,42 @@ export const CORPUS = {
 			'projects/123/locations/us-central1/endpoints/4/endpoints/5/endpoints/6/operations/7',
 		],
 	},
+	DEPLOYMENT_RESOURCE_POOL_ID: {
+		good: ['p', 'my-pool', `a${long(61, 'b')}c`],
+		bad: ['1pool', 'Pool', 'pool-', 'my_pool', long(64), 'a.b'],
+	},
+	DEPLOYMENT_RESOURCE_POOL: {
+		good: ['my-pool', 'projects/my-project/locations/us-central1/deploymentResourcePools/my-pool', 'projects/123/locations/europe-west4/deploymentResourcePools/p'],
+		bad: ['projects/p/locations/us-central1/deploymentResourcePools/x', 'projects/my-project/locations/us-central1/deploymentResourcePools/', 'deploymentResourcePools/p', 'projects/my-project/locations/us-central1/deploymentResourcePools/p/x'],
+	},
+	KMS_KEY_NAME: {
+		good: ['projects/my-project/locations/us-central1/keyRings/ring/cryptoKeys/key', 'projects/123/locations/global/keyRings/my_ring-1/cryptoKeys/k'],
+		bad: ['my-key', 'projects/my-project/locations/us-central1/keyRings/ring', 'projects/my-project/locations/us-central1/keyRings/ring/cryptoKeys/key/cryptoKeyVersions/1', 'projects/my-project/locations/us-central1/keyRings/r.g/cryptoKeys/k'],
+	},
+	RESERVATION_NAME: {
+		good: ['projects/my-project/zones/us-central1-a/reservations/my-h100s', 'projects/123/zones/europe-west4-b/reservations/r'],
+		bad: ['my-h100s', 'projects/my-project/zones/us-central1/reservations/r', 'projects/my-project/zones/us-central1-a/reservations/R', 'projects/my-project/zones/us-central1-a/reservations/r-'],
+	},
+	GPU_PARTITION_SIZE: {
+		good: ['1g.10gb', '3g.40gb', '7g.80gb', '2g.20gb'],
+		bad: ['half', '1g.10GB', '0g.10gb', '1g10gb', '1g.10gb.'],
+	},
+	TPU_TOPOLOGY: {
+		good: ['2x2', '2x2x1', '4x4x4', '16x16'],
+		bad: ['2by2', '2x2x2x2', '0x2', '2x', 'x2'],
+	},
+	MONITORING_METRIC_TYPE: {
+		good: [
+			'aiplatform.googleapis.com/prediction/online/cpu/utilization',
+			'prometheus.googleapis.com/vertex_vllm_num_requests_waiting',
+			'pubsub.googleapis.com/subscription/num_undelivered_messages',
+		],
+		bad: ['cpu', 'googleapis.com/x', 'x.googleapis.com/../m', 'x.googleapis.com/', 'x.example.com/m', 'X.googleapis.com/m'],
+	},
+	PUBSUB_SUBSCRIPTION_ID: {
+		good: ['requests-sub', 'abc', 'a.b_c~d+e'],
+		bad: ['1sub', 'ab', 'a b', 'goog%', long(256)],
+	},
 } satisfies Record<string, Corpus>;
 
 export type RuleName = keyof typeof CORPUS;

@@ -1,0 +1,193 @@
+/**
+ * Deploy Model complete, through n8n's engine against the emulator: reservations, required replicas, several
+ * autoscaling metrics, fast try-out, a deployment resource pool, scale to zero and rollout options only with "Use
+ * Preview API (v1beta1)" (and then every call in v1beta1), CMEK and labels on Create, CMEK on Upload, and Additional
+ * Fields (JSON) checked before anything is sent.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { chain, sourceNode } from '../harness/n8n-engine';
+import { TYPE, emulatorWithCredential, expectNothingSent, expectNoSecrets, locator, resetEmulator, runNodes, type NodeEnv } from './support';
+
+let env: NodeEnv;
+
+beforeAll(async () => {
+	env = await emulatorWithCredential();
+}, 30_000);
+afterAll(async () => {
+	await env?.close();
+});
+
+/** The emulator's answer to a control-plane GET in `version`, with the nodes' own token. */
+async function readResource(name: string, version: 'v1' | 'v1beta1' = 'v1beta1'): Promise<Record<string, any>> {
+	const token = await env.client().getAccessToken();
+	const response = await fetch(`${env.emulator.baseUrl}/${version}/${name}`, { headers: { authorization: `Bearer ${token}` } });
+	expect(response.status).toBe(200);
+	return (await response.json()) as Record<string, any>;
+}
+
+const project = () => env.client().endpointName('x').split('/')[1];
+const kmsKey = () => `projects/${project()}/locations/${env.emulator.location}/keyRings/ring/cryptoKeys/key`;
+
+/** Upload and Create (ids given), then Deploy with `deploy` parameters. */
+function pipeline(ids: { model: string; endpoint: string }, deploy: IDataObject, create: IDataObject = {}, upload: IDataObject = {}) {
+	return {
+		nodes: [
+			sourceNode('Start'),
+			{ name: 'Upload', type: TYPE.upload, parameters: { displayName: ids.model, imageUri: env.emulator.builtInImage, modelId: ids.model, ifExists: 'use', ...upload } },
+			{ name: 'Create', type: TYPE.create, parameters: { displayName: ids.endpoint, endpointId: ids.endpoint, ifExists: 'use', ...create } },
+			{ name: 'Deploy', type: TYPE.deploy, parameters: { machineType: 'n1-standard-4', ...deploy } },
+		],
+		connections: chain('Start', 'Upload', 'Create', 'Deploy'),
+	};
+}
+
+/** Only Deploy, on an endpoint and model that need not exist: for refusals, which send nothing. */
+async function deployAlone(parameters: IDataObject) {
+	await resetEmulator(env);
+	const result = await runNodes(env, {
+		nodes: [sourceNode('Start'), { name: 'Deploy', type: TYPE.deploy, parameters: { endpoint: locator('ep'), model: locator('m'), machineType: 'n1-standard-4', ...parameters } }],
+		connections: chain('Start', 'Deploy'),
+	});
+	expectNothingSent(env);
+	await expectNoSecrets(env, result);
+	return result;
+}
+
+describe('Deploy Model, complete', () => {
+	it('deploys with required replicas, several autoscaling metrics and fast try-out in v1, and Create sets CMEK and labels', async () => {
+		const result = await runNodes(
+			env,
+			pipeline(
+				{ model: 'metrics-model', endpoint: 'metrics-endpoint' },
+				{
+					minReplicaCount: 1,
+					maxReplicaCount: 3,
+					autoscalingMetrics: {
+						metric: [
+							{ metric: 'prometheus.googleapis.com/vertex_vllm_gpu_cache_usage_perc', target: 70 },
+							{ metric: 'custom', customMetricName: 'prometheus.googleapis.com/vertex_vllm_num_requests_waiting', target: 8 },
+						],
+					},
+					options: { requiredReplicaCount: 1, fastTryout: true, additionalFields: '{"deployedModel": {"enableAccessLogging": true}}' },
+				},
+				{ options: { kmsKeyName: kmsKey(), labels: { label: [{ key: 'team', value: 'ml' }] }, additionalFields: '{"description": "from JSON"}' } },
+				{ options: { kmsKeyName: kmsKey() } },
+			),
+		);
+		expect(result.error?.message).toBeUndefined();
+		const endpoint = await readResource(env.client().endpointName('metrics-endpoint'), 'v1');
+		expect(endpoint).toMatchObject({ labels: { team: 'ml' }, description: 'from JSON', encryptionSpec: { kmsKeyName: kmsKey() } });
+		const [deployed] = endpoint.deployedModels;
+		expect(deployed.enableAccessLogging).toBe(true);
+		expect(deployed.fasterDeploymentConfig).toEqual({ fastTryoutEnabled: true });
+		expect(deployed.dedicatedResources).toMatchObject({
+			minReplicaCount: 1,
+			maxReplicaCount: 3,
+			requiredReplicaCount: 1,
+			autoscalingMetricSpecs: [
+				{ metricName: 'prometheus.googleapis.com/vertex_vllm_gpu_cache_usage_perc', target: 70 },
+				{ metricName: 'prometheus.googleapis.com/vertex_vllm_num_requests_waiting', target: 8 },
+			],
+		});
+		const model = await readResource(env.client().modelName('metrics-model'), 'v1');
+		expect(model.encryptionSpec).toEqual({ kmsKeyName: kmsKey() });
+	});
+
+	it('scales to zero with the Pub/Sub backlog metric and rollout options in v1beta1, chosen explicitly', async () => {
+		const result = await runNodes(
+			env,
+			pipeline(
+				{ model: 'idle-model', endpoint: 'idle-endpoint' },
+				{
+					usePreviewApi: true,
+					minReplicaCount: 0,
+					maxReplicaCount: 2,
+					autoscalingMetrics: {
+						metric: [{ metric: 'pubsub.googleapis.com/subscription/num_undelivered_messages', target: 20, subscriptionId: 'requests-sub' }],
+					},
+					options: { idleScaledownMinutes: 15, minScaleupMinutes: 5, maxSurgeReplicas: 1, maxUnavailableReplicas: 0 },
+				},
+			),
+		);
+		expect(result.error?.message).toBeUndefined();
+		const [deployed] = (await readResource(env.client().endpointName('idle-endpoint'))).deployedModels;
+		// 0 is proto3's default, left out of the JSON answer.
+		expect(deployed.dedicatedResources.minReplicaCount ?? 0).toBe(0);
+		expect(deployed.dedicatedResources).toMatchObject({
+			maxReplicaCount: 2,
+			scaleToZeroSpec: { idleScaledownPeriod: '900s', minScaleupPeriod: '300s' },
+			autoscalingMetricSpecs: [
+				{ metricName: 'pubsub.googleapis.com/subscription/num_undelivered_messages', target: 20, monitoredResourceLabels: { subscription_id: 'requests-sub' } },
+			],
+		});
+		expect(deployed.rolloutOptions).toMatchObject({ maxSurgeReplicas: 1 });
+	});
+
+	it('refuses scale to zero without "Use Preview API (v1beta1)", naming it, before any request', async () => {
+		const result = await deployAlone({ minReplicaCount: 0, maxReplicaCount: 1 });
+		expect(result.error?.message).toBe(
+			`"Min Replicas" 0 (scale to zero) is a preview feature of Vertex AI's v1beta1 API: choose that API explicitly (set "Use Preview API (v1beta1)" to "on").`,
+		);
+	});
+
+	it('refuses rollout options without the preview API, naming the choice', async () => {
+		const result = await deployAlone({ options: { maxSurgeReplicas: 1 } });
+		expect(result.error?.message).toContain('is a preview feature of Vertex AI\'s v1beta1 API: choose that API explicitly (set "Use Preview API (v1beta1)" to "on")');
+	});
+
+	it('refuses a misspelled additional field, naming the parameter and the closest field, before any request', async () => {
+		const result = await deployAlone({ options: { additionalFields: '{"deployedModel": {"dedicatedResources": {"minReplicaCont": 2}}}' } });
+		expect(result.error?.message).toContain('"Additional Fields (JSON)": deployedModel.dedicatedResources.minReplicaCont is not a field of DedicatedResources in API v1: did you mean "minReplicaCount"?');
+		const wrongType = await deployAlone({ options: { additionalFields: '{"deployedModel": {"disableContainerLogging": "yes"}}' } });
+		expect(wrongType.error?.message).toContain('deployedModel.disableContainerLogging must be true or false; it is the string "yes"');
+		const preview = await deployAlone({ options: { additionalFields: '{"deployedModel": {"rolloutOptions": {}}}' } });
+		expect(preview.error?.message).toContain('it exists in the preview API (v1beta1): choose it with "Use Preview API (v1beta1)"');
+	});
+
+	it('refuses a pool given in Additional Fields beside the machines', async () => {
+		const result = await deployAlone({ options: { additionalFields: '{"deployedModel": {"sharedResources": "projects/p/locations/us-central1/deploymentResourcePools/x"}}' } });
+		expect(result.error?.message).toContain('deployedModel.sharedResources cannot be given with deployedModel.dedicatedResources');
+	});
+
+	it('deploys onto a deployment resource pool instead of dedicated machines', async () => {
+		const token = await env.client().getAccessToken();
+		const parent = `projects/${project()}/locations/${env.emulator.location}`;
+		const created = await fetch(`${env.emulator.baseUrl}/v1/${parent}/deploymentResourcePools`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+			body: JSON.stringify({
+				deploymentResourcePoolId: 'shared-pool',
+				deploymentResourcePool: { dedicatedResources: { machineSpec: { machineType: 'n1-standard-4' }, minReplicaCount: 1 } },
+			}),
+		});
+		expect(created.status).toBe(200);
+		const result = await runNodes(env, pipeline({ model: 'pooled-model', endpoint: 'pooled-endpoint' }, { resources: 'pool', deploymentResourcePool: 'shared-pool' }));
+		expect(result.error?.message).toBeUndefined();
+		const [deployed] = (await readResource(env.client().endpointName('pooled-endpoint'), 'v1')).deployedModels;
+		expect(deployed.sharedResources).toBe(`${parent}/deploymentResourcePools/shared-pool`);
+		expect(deployed.dedicatedResources).toBeUndefined();
+	});
+
+	it('refuses an option for dedicated machines beside a pool, naming it, before any request', async () => {
+		const result = await deployAlone({ resources: 'pool', deploymentResourcePool: 'shared-pool', options: { gpuPartitionSize: '1g.10gb' } });
+		expect(result.error?.message).toBe(
+			'"GPU Partition Size" in "Options" describes dedicated machines; a deployment resource pool sets its own machines. Remove the option, or set "Machines" to "Dedicated to This Model".',
+		);
+	});
+
+	it('sends a specific reservation with the Compute Engine key', async () => {
+		const reservation = `projects/${project()}/zones/us-central1-a/reservations/my-h100s`;
+		const result = await runNodes(
+			env,
+			pipeline({ model: 'reserved-model', endpoint: 'reserved-endpoint' }, { options: { reservationAffinity: 'SPECIFIC_RESERVATION', reservationNames: reservation } }),
+		);
+		expect(result.error?.message).toBeUndefined();
+		const [deployed] = (await readResource(env.client().endpointName('reserved-endpoint'), 'v1')).deployedModels;
+		expect(deployed.dedicatedResources.machineSpec.reservationAffinity).toEqual({
+			reservationAffinityType: 'SPECIFIC_RESERVATION',
+			key: 'compute.googleapis.com/reservation-name',
+			values: [reservation],
+		});
+	});
+});
