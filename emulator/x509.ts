@@ -81,7 +81,8 @@ function certificate(request: CertificateRequest): string {
 	const notBefore = new Date(Date.now() - 60_000);
 	const notAfter = new Date(notBefore.getTime() + request.validDays * 86_400_000);
 	const serial = randomBytes(16);
-	serial[0] = (serial[0] as number) & 0x7f;
+	// DER wants the shortest form: a first byte of 0x01-0x7f is positive and never a padding byte OpenSSL refuses.
+	serial[0] = 0x40 | ((serial[0] as number) & 0x3f);
 	const extensions = [
 		extension('2.5.29.19', request.ca ? sequence(TRUE) : sequence(), true),
 		// keyUsage: keyCertSign + cRLSign for the CA, digitalSignature for the server.
