@@ -49,7 +49,7 @@ describe('emulator required_replica_count', () => {
 	});
 
 	/** Deploys 3 replicas (max 4) of which only `healthy` can come up. */
-	async function deploy(healthy: number, requiredReplicaCount: number): Promise<{ op: any }> {
+	async function deploy(healthy: number, requiredReplicaCount: number): ReturnType<typeof pollOperation> {
 		const slots = mkdtempSync(path.join(scratch, 'slots-'));
 		const { modelName } = await uploadModel(api, emulator, { imageUri: IMAGE, args: [slots, String(healthy)] });
 		const started = await api('POST', `/v1/${endpointName}:deployModel`, {
