@@ -8,7 +8,7 @@ import type { Deployments } from './deployments';
 import { createEndpoint, deleteEndpoint, getEndpoint, listEndpoints, requireEndpoint, updateEndpoint } from './endpointsApi';
 import { notFound } from './googleErrors';
 import { deleteModel, deleteModelVersion, getModel, listModels, listModelVersions, mergeVersionAliases, requireModel, updateModel, uploadModel, type ModelRef } from './modelsApi';
-import { createPool, deletePool, getPool, listPools, requirePool } from './poolsApi';
+import { createPool, deletePool, getPool, listPools, queryDeployedModels, requirePool, updatePool } from './poolsApi';
 import { cancelOperation, deleteOperation, getOperation, listOperations, waitOperation } from './operationsApi';
 
 export type ControlHandler = (call: ApiCall) => Record<string, unknown> | Promise<Record<string, unknown>>;
@@ -55,7 +55,9 @@ export function controlMethods(ctx: EmulatorContext, deployments: Deployments): 
 		'DeploymentResourcePoolService.CreateDeploymentResourcePool': (call) => createPool(ctx, call),
 		'DeploymentResourcePoolService.GetDeploymentResourcePool': (call) => getPool(ctx, poolIdOf(call.vars, 'name')),
 		'DeploymentResourcePoolService.ListDeploymentResourcePools': (call) => listPools(ctx, call),
-		'DeploymentResourcePoolService.DeleteDeploymentResourcePool': (call) => deletePool(ctx, call, poolIdOf(call.vars, 'name')),
+		'DeploymentResourcePoolService.UpdateDeploymentResourcePool': (call) => updatePool(ctx, call, poolIdOf(call.vars, 'deployment_resource_pool.name'), deployments),
+		'DeploymentResourcePoolService.QueryDeployedModels': (call) => queryDeployedModels(ctx, call, poolIdOf(call.vars, 'deployment_resource_pool')),
+		'DeploymentResourcePoolService.DeleteDeploymentResourcePool': (call) => deletePool(ctx, call, poolIdOf(call.vars, 'name'), (name) => deployments.deployingOnPool(name)),
 		'EndpointService.MutateDeployedModel': (call) => deployments.mutate(call, endpointIdOf(call.vars, 'endpoint')),
 		'Operations.GetOperation': (call) => getOperation(ctx, operationName(call)),
 		'Operations.ListOperations': (call) => {

@@ -39,6 +39,9 @@ interface InflightDeploy {
 	endpointId: string;
 	modelId: string;
 	versionId: string;
+	/** The deployment resource pool it deploys onto (shared_resources), if any. */
+	pool?: string;
+	deployedModelId: string;
 	op: OperationRecord;
 }
 
@@ -59,6 +62,14 @@ export class Deployments {
 		return [...this.inflight.values()]
 			.filter((d) => !d.op.done && d.modelId === modelId && (versionId === undefined || d.versionId === versionId))
 			.map((d) => d.endpointId);
+	}
+
+	/** Deploys onto this pool still in flight, as `endpoints/{e}/deployedModels/{id}` names. */
+	deployingOnPool(poolName: string): string[] {
+		const sameName = (name: string | undefined): boolean => name !== undefined && name.replace(/^projects\/[^/]+\//, '') === poolName.replace(/^projects\/[^/]+\//, '');
+		return [...this.inflight.values()]
+			.filter((d) => !d.op.done && sameName(d.pool))
+			.map((d) => `${this.ctx.store.endpointName(d.endpointId)}/deployedModels/${d.deployedModelId}`);
 	}
 
 	deploy(call: ApiCall, endpointId: string): Record<string, unknown> {
@@ -110,7 +121,8 @@ export class Deployments {
 			scaledUpAt: Date.now(),
 		};
 		const op = ctx.operations.create(ctx.store.endpointName(endpoint.id), typeUrl(call.version, 'DeployModelOperationMetadata'), { deploymentStage: 'STARTING_DEPLOYMENT' });
-		this.inflight.set(op.name, { endpointId: endpoint.id, modelId: model.id, versionId: version.versionId, op });
+		const pool = typeof spec.sharedResources === 'string' ? spec.sharedResources : undefined;
+		this.inflight.set(op.name, { endpointId: endpoint.id, modelId: model.id, versionId: version.versionId, pool, deployedModelId: id, op });
 		const failure = injectedOperationFailure(ctx, call);
 		const healthNeverOk = ctx.faults.take('health', call.path, call.method) !== undefined;
 		ctx.background(async () => {
@@ -216,7 +228,8 @@ export class Deployments {
 
 	/**
 	 * Starts `count` replicas at once; resolves when `required` are healthy (the others are added as they
-	 * become healthy), or with why not once that can no longer happen.
+	 * become healthy), or with why not once that can no longer happen. Then the starts still waiting for
+	 * health are called off, and it resolves once they have ended, so a failed deploy leaves no process.
 	 */
 	private startReplicas(
 		deployed: DeployedModelRecord,
@@ -229,27 +242,30 @@ export class Deployments {
 	): Promise<true | string> {
 		return new Promise((resolve) => {
 			let healthy = 0;
-			let failed = 0;
-			let settled = false;
+			let pending = count;
+			let succeeded = false;
+			let failure: string | undefined;
+			const calledOff = (): boolean => failure !== undefined || cancelled();
 			for (let i = 0; i < count; i++) {
 				const settle = async (): Promise<void> => {
-					const result = await this.startReplica(deployed, endpoint, version, cancelled, healthNeverOk);
+					const result = await this.startReplica(deployed, endpoint, version, calledOff, healthNeverOk);
+					pending--;
 					if (typeof result === 'string') {
-						failed++;
-						if (!settled && count - failed < required) {
-							settled = true;
-							resolve(result);
+						if (!succeeded && failure === undefined && pending + healthy < required) failure = result;
+					} else if (succeeded && !cancelled() && !this.ctx.closing) {
+						deployed.replicas.push(result);
+					} else if (failure !== undefined || cancelled() || this.ctx.closing) {
+						// Came up after the start was called off: the caller does not keep it.
+						await this.stopReplica(result);
+					} else {
+						deployed.replicas.push(result);
+						healthy++;
+						if (healthy >= required) {
+							succeeded = true;
+							resolve(true);
 						}
-						return;
 					}
-					// A replica that comes up after the caller gave up (cancelled, failed, closing) is stopped.
-					if (settled && (cancelled() || this.ctx.closing)) return this.stopReplica(result);
-					deployed.replicas.push(result);
-					healthy++;
-					if (!settled && healthy >= required) {
-						settled = true;
-						resolve(true);
-					}
+					if (failure !== undefined && pending === 0) resolve(failure);
 				};
 				// close() waits for every start, also those past required_replica_count that nobody awaits.
 				this.ctx.background(settle);
@@ -408,21 +424,31 @@ export class Deployments {
 			await ctx.pause(ctx.operationStepMs);
 			if (op.done) return;
 			if (failure) return ctx.operations.fail(op, failure);
-			const version = ctx.store.models.get(deployed.modelId)?.versions.get(deployed.versionId);
-			// A scaled-to-zero deployment stays at zero; otherwise the replicas follow min_replica_count.
-			const wanted = deployed.replicas.length === 0 && plan.scaleToZero ? 0 : Math.max(plan.min, 1);
-			const missing = wanted - deployed.replicas.length;
-			if (missing > 0 && version) {
-				const started = await this.startReplicas(deployed, endpoint, version, missing, Math.min(missing, plan.required), () => op.done || ctx.closing);
-				if (typeof started === 'string') return ctx.operations.fail(op, new ApiError('INVALID_ARGUMENT', `Mutation failed: ${started}`));
-			} else if (missing < 0) await this.stopReplicas(deployed, wanted);
+			const scaled = await this.rescale(deployed, plan, () => op.done || ctx.closing);
+			if (typeof scaled === 'string') return ctx.operations.fail(op, new ApiError('INVALID_ARGUMENT', `Mutation failed: ${scaled}`));
 			deployed.spec = merged;
-			deployed.plan = plan;
 			ctx.store.touch(endpoint);
-			this.scheduleIdleCheck(deployed);
 			ctx.operations.succeed(op, { '@type': typeUrl(call.version, 'MutateDeployedModelResponse'), deployedModel: ctx.store.deployedModelJson(deployed) });
 		});
 		return ctx.operations.toJson(op);
+	}
+
+	/**
+	 * Brings a running deployed model to a new plan: replicas are started or stopped to its min_replica_count
+	 * (a deployment scaled to zero stays at zero). Resolves with why not when the new replicas fail to start.
+	 */
+	async rescale(deployed: DeployedModelRecord, plan: ReplicaPlan, cancelled: () => boolean): Promise<true | string> {
+		const endpoint = this.ctx.store.endpoints.get(deployed.endpointId);
+		const version = this.ctx.store.models.get(deployed.modelId)?.versions.get(deployed.versionId);
+		const wanted = deployed.replicas.length === 0 && plan.scaleToZero ? 0 : Math.max(plan.min, 1);
+		const missing = wanted - deployed.replicas.length;
+		if (missing > 0 && endpoint && version) {
+			const started = await this.startReplicas(deployed, endpoint, version, missing, Math.min(missing, plan.required), cancelled);
+			if (typeof started === 'string') return started;
+		} else if (missing < 0) await this.stopReplicas(deployed, wanted);
+		deployed.plan = plan;
+		this.scheduleIdleCheck(deployed);
+		return true;
 	}
 
 	private aipEnv(endpoint: EndpointRecord, deployed: DeployedModelRecord, version: ModelVersionRecord, port: number): Record<string, string> {

@@ -265,6 +265,77 @@ describe('emulator enterprise deployment fields', () => {
 			expect((await api('GET', `/v1/${poolName}`)).status).toBe(404);
 		});
 
+		it(':queryDeployedModels names the deployed models on a pool, page by page, with the totals', async () => {
+			const poolName = (await pollOperation(api, (await api('POST', `${parent}/deploymentResourcePools`, poolBody('pool-q'))).json.name)).op.response.name as string;
+			const query = (params = '') => api('GET', `/v1/${poolName}:queryDeployedModels${params}`);
+			expect((await query()).json).toEqual({});
+			const otherEndpoint = (await createEndpoint(api, emulator, {}, 'ent-endpoint-2')).name as string;
+			const ids: Array<[string, string]> = [];
+			for (const target of [endpointName, endpointName, otherEndpoint]) {
+				const { op } = await pollOperation(api, (await api('POST', `/v1/${target}:deployModel`, { deployedModel: { model: modelName, sharedResources: poolName } })).json.name);
+				expect(op.error).toBeUndefined();
+				ids.push([target, op.response.deployedModel.id]);
+			}
+			const toRef = ([target, id]: [string, string]) => ({ endpoint: target.replace(/^projects\/[^/]+\//, `projects/${emulator.projectNumber}/`), deployedModelId: id });
+			const first = (await query('?pageSize=2')).json;
+			expect(first).toMatchObject({ deployedModelRefs: ids.slice(0, 2).map(toRef), totalDeployedModelCount: 3, totalEndpointCount: 2 });
+			const second = (await query(`?pageSize=2&pageToken=${first.nextPageToken}`)).json;
+			expect(second).toEqual({ deployedModelRefs: ids.slice(2).map(toRef), totalDeployedModelCount: 3, totalEndpointCount: 2 });
+			expect((await api('GET', `/v1/${poolName.replace(/pool-q$/, 'nope')}:queryDeployedModels`)).status).toBe(404);
+			expect(refusedFields(await query('?pageSize=x'))[0]).toMatch(/page_size/);
+
+			const refused = await api('DELETE', `/v1/${poolName}`);
+			expect(refused.json.error.status).toBe('FAILED_PRECONDITION');
+			for (const [, id] of ids) expect(refused.json.error.message).toContain(id);
+			for (const [target, id] of ids) await pollOperation(api, (await api('POST', `/v1/${target}:undeployModel`, { deployedModelId: id })).json.name);
+			expect((await query()).json).toEqual({});
+			expect((await api('DELETE', `/v1/${poolName}`)).json.done).toBe(true);
+		});
+
+		it('refuses deleting a pool while a deploy onto it is still running', async () => {
+			const poolName = (await pollOperation(api, (await api('POST', `${parent}/deploymentResourcePools`, poolBody('pool-busy'))).json.name)).op.response.name as string;
+			const slow = (await uploadModel(api, emulator, { modelId: 'ent-slow', args: ['--health-delay-ms=1500'] })).modelName;
+			const started = await api('POST', `/v1/${endpointName}:deployModel`, { deployedModel: { model: slow, sharedResources: poolName } });
+			const refused = await api('DELETE', `/v1/${poolName}`);
+			expect(refused.status).toBe(400);
+			expect(refused.json.error.status).toBe('FAILED_PRECONDITION');
+			const { op } = await pollOperation(api, started.json.name);
+			expect(op.error).toBeUndefined();
+			await pollOperation(api, (await api('POST', `/v1/${endpointName}:undeployModel`, { deployedModelId: op.response.deployedModel.id })).json.name);
+			expect((await api('DELETE', `/v1/${poolName}`)).json.done).toBe(true);
+		});
+
+		it('updates a pool (PATCH, an operation): the mask\'s fields change and its deployed models run the new replica count', async () => {
+			const poolName = (await pollOperation(api, (await api('POST', `${parent}/deploymentResourcePools`, poolBody('pool-u'))).json.name)).op.response.name as string;
+			const { op: deployed } = await pollOperation(api, (await api('POST', `/v1/${endpointName}:deployModel`, { deployedModel: { model: modelName, sharedResources: poolName } })).json.name);
+			const id = deployed.response.deployedModel.id as string;
+			const processes = () => emulator.processes().filter((p) => p.deployedModelId === id);
+			expect(processes()).toHaveLength(1);
+			const patch = (mask: string, body: Record<string, unknown>) => api('PATCH', `/v1/${poolName}?updateMask=${mask}`, body);
+			const resources = { machineSpec: { machineType: 'g2-standard-12', acceleratorType: 'NVIDIA_L4', acceleratorCount: 1 } };
+			const started = await patch('dedicated_resources.min_replica_count,dedicatedResources.maxReplicaCount,disable_container_logging', { dedicatedResources: { ...resources, minReplicaCount: 2, maxReplicaCount: 3 }, disableContainerLogging: true });
+			expect(started.status).toBe(200);
+			expect(started.json.metadata['@type']).toBe('type.googleapis.com/google.cloud.aiplatform.v1.UpdateDeploymentResourcePoolOperationMetadata');
+			const { op } = await pollOperation(api, started.json.name);
+			expect(op.error).toBeUndefined();
+			expect(op.response).toMatchObject({ '@type': 'type.googleapis.com/google.cloud.aiplatform.v1.DeploymentResourcePool', name: poolName, disableContainerLogging: true, dedicatedResources: { minReplicaCount: 2, maxReplicaCount: 3 } });
+			expect((await api('GET', `/v1/${poolName}`)).json).toMatchObject({ disableContainerLogging: true, dedicatedResources: { ...resources, minReplicaCount: 2, maxReplicaCount: 3 } });
+			expect(processes()).toHaveLength(2);
+
+			// Only the mask's fields change: a machine type in the body is ignored without the path, refused with it.
+			await pollOperation(api, (await patch('dedicated_resources.min_replica_count', { dedicatedResources: { machineSpec: { machineType: 'n1-standard-2' }, minReplicaCount: 1 } })).json.name);
+			expect((await api('GET', `/v1/${poolName}`)).json.dedicatedResources).toMatchObject({ ...resources, minReplicaCount: 1, maxReplicaCount: 3 });
+			expect(processes()).toHaveLength(1);
+			expect(refusedDescriptions(await patch('dedicated_resources.machine_spec', { dedicatedResources: { machineSpec: { machineType: 'n1-standard-2' } } }))[0]).toMatch(/Unsupported update_mask path "dedicated_resources.machine_spec"/);
+			expect(refusedFields(await patch('', { disableContainerLogging: false }))).toEqual(['update_mask']);
+			expect(refusedFields(await patch('dedicated_resources.min_replica_count', { dedicatedResources: { minReplicaCount: 0 } }))).toEqual(['deployment_resource_pool.dedicated_resources.min_replica_count']);
+			expect(refusedFields(await patch('dedicated_resources.max_replica_count', { dedicatedResources: { maxReplicaCount: -1 } }))).toEqual(['deployment_resource_pool.dedicated_resources.max_replica_count']);
+			expect((await api('PATCH', `/v1/${poolName.replace(/pool-u$/, 'nope')}?updateMask=disable_container_logging`, {})).status).toBe(404);
+
+			await pollOperation(api, (await api('POST', `/v1/${endpointName}:undeployModel`, { deployedModelId: id })).json.name);
+			expect((await api('DELETE', `/v1/${poolName}`)).json.done).toBe(true);
+		});
+
 		it.each([
 			['a bad id', poolBody('Pool_A'), ['deployment_resource_pool_id']],
 			['no id', { deploymentResourcePool: (poolBody('x') as { deploymentResourcePool: unknown }).deploymentResourcePool }, ['deployment_resource_pool_id']],

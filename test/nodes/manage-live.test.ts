@@ -214,9 +214,25 @@ describe('Deployment Resource Pool', () => {
 		expect(await requestsCounted(counter)).toBe(0);
 	});
 
-	// Delete first asks QueryDeployedModels which deployed models use the pool (to refuse naming them); the emulator
-	// does not serve it yet ("QueryDeployedModels is not emulated"), so this run fails until it does.
-	it.failing('deletes an unused pool', async () => {
+	it('refuses deleting a pool a deployed model uses, naming it, and sends no delete', async () => {
+		const { operation } = await env.client().createEndpoint({ endpointId: 'pool-ep', endpoint: { displayName: 'pool-ep' } });
+		await env.client().waitForOperation(operation!, wait);
+		const deploy: TestNode = { name: 'Deploy', type: TYPE.deploy, parameters: { endpoint: locator('pool-ep'), model: locator('live-model'), resources: 'pool', deploymentResourcePool: 'gpu-pool-1' } };
+		const deployed = await run(deploy);
+		expect(deployed.error?.message).toBeUndefined();
+		const [{ deployedModelId }] = deployed.lastNodeJson('Deploy') as Array<{ deployedModelId: string }>;
+		expect((await env.client().getEndpoint('pool-ep')).deployedModels?.[0]?.sharedResources).toMatch(/\/deploymentResourcePools\/gpu-pool-1$/);
+
+		const deletes = countRequests('DELETE', '/v1/projects/*');
+		const refused = await run(manage({ resource: 'deploymentResourcePool', operation: 'delete', deploymentResourcePool: locator('gpu-pool-1') }));
+		expect(refused.error?.message).toMatch(/is still used by 1 deployed model: .*endpoints\/pool-ep \(deployed model \d+\)/);
+		expect(refused.error?.message).toContain(deployedModelId);
+		expect(refused.error?.message).toContain('Undeploy them first');
+		expect(await requestsCounted(deletes)).toBe(0);
+		await env.client().undeployModels('pool-ep', [deployedModelId], wait);
+	}, 60_000);
+
+	it('deletes an unused pool', async () => {
 		const [deleted] = await output(manage({ resource: 'deploymentResourcePool', operation: 'delete', deploymentResourcePool: locator('gpu-pool-1') }));
 		expect(deleted).toMatchObject({ deploymentResourcePoolId: 'gpu-pool-1', deleted: true, done: true });
 		const result = await run(manage({ resource: 'deploymentResourcePool', operation: 'get', deploymentResourcePool: locator('gpu-pool-1') }));
