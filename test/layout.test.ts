@@ -1,0 +1,29 @@
+/**
+ * The shape the code keeps (see the README's Layout): node files small enough to read at once, and a core that
+ * imports nothing from n8n, so any adapter gets the same behaviour by calling it.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const ROOT = join(__dirname, '..');
+const MAX_NODE_FILE_LINES = 350;
+
+function sourceFiles(folder: string): string[] {
+	return readdirSync(join(ROOT, folder), { withFileTypes: true, recursive: true })
+		.filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+		.map((entry) => relative(ROOT, join(entry.parentPath, entry.name)));
+}
+
+describe('layout', () => {
+	it(`keeps every file in nodes/ at ${MAX_NODE_FILE_LINES} lines or fewer`, () => {
+		const long = sourceFiles('nodes')
+			.map((file) => [file, readFileSync(join(ROOT, file), 'utf8').split('\n').length - 1] as const)
+			.filter(([, lines]) => lines > MAX_NODE_FILE_LINES);
+		expect(long).toEqual([]);
+	});
+
+	it('keeps lib/ free of n8n imports', () => {
+		const importsN8n = sourceFiles('lib').filter((file) => /from '(n8n-|@n8n\/)/.test(readFileSync(join(ROOT, file), 'utf8')));
+		expect(importsN8n).toEqual([]);
+	});
+});
