@@ -208,7 +208,7 @@ const LIVE_CHANGE: ExampleWorkflow = {
 				updateFields: {
 					maxReplicaCount: 4,
 					requiredReplicaCount: 1,
-					autoscalingMetrics: { metric: [{ metric: 'prometheus.googleapis.com/vertex_vllm_num_requests_waiting', target: 5 }] },
+					autoscalingMetrics: { metric: [{ metricName: 'custom', customMetricName: 'prometheus.googleapis.com/vertex_vllm_num_requests_waiting', target: 5 }] },
 				},
 			},
 			credentials: { [CREDENTIAL.type]: { id: CREDENTIAL.id, name: CREDENTIAL.name } },
@@ -221,8 +221,13 @@ const LIVE_CHANGE: ExampleWorkflow = {
 const LIVE_CHANGE_PANEL: PanelExpectation = {
 	type: `${PACKAGE}.vertexAiManage`,
 	screenshot: 'manage-deployed-model-update.png',
-	labels: ['Resource', 'Operation', 'Endpoint', 'Deployed Model', 'Update Fields', 'Max Replicas', 'Required Replicas', 'Autoscaling Metrics'],
-	values: { resource: 'Deployed Model', operation: 'Update', maxReplicaCount: '4' },
+	labels: ['Resource', 'Operation', 'Endpoint', 'Deployed Model', 'Update Fields', 'Max Replicas', 'Required Replicas', 'Autoscaling Metrics', 'Custom Metric Name'],
+	values: {
+		resource: 'Deployed Model',
+		operation: 'Update',
+		maxReplicaCount: '4',
+		customMetricName: 'prometheus.googleapis.com/vertex_vllm_num_requests_waiting',
+	},
 	canvasSubtitle: 'update: deployedModel',
 };
 
@@ -394,7 +399,7 @@ describeE2e('our nodes and credential in the real n8n editor (headless Chromium)
 				inputs.map((input) => (input as unknown as { value: string }).value),
 			);
 			expect(metrics).toEqual(['vLLM GPU KV Cache Usage (%)', 'vLLM Requests Waiting (Per Replica)']);
-			await scrollToParameter(deploy, 'autoscalingMetrics');
+			await scrollToParameter(deploy, 'metric');
 			await screenshot(page, RESERVED_GPU_PANEL.screenshot);
 			await scrollToParameter(deploy, 'usePreviewApi');
 			await screenshot(page, 'deploy-model-preview.png');
