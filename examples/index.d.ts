@@ -1,6 +1,6 @@
 /** Types for examples/index.js. */
-export type ExampleKey = 'deployPipeline' | 'scheduledBatch' | 'chainToService' | 'chatStreaming' | 'deployWithoutHoldingAWorker' | 'agentWithYourOwnModel';
-export type Placeholder = 'endpointId' | 'serviceUrl' | 'imageUri';
+export type ExampleKey = 'deployPipeline' | 'scheduledBatch' | 'chainToService' | 'chatStreaming' | 'deployWithoutHoldingAWorker' | 'agentWithYourOwnModel' | 'privateReservedGpu';
+export type Placeholder = 'endpointId' | 'serviceUrl' | 'imageUri' | 'privateAddress' | 'caCertificate';
 
 export interface ExampleNode {
 	id: string;

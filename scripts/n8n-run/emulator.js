@@ -26,6 +26,9 @@ const EMULATOR_CLI = path.join(path.dirname(require.resolve('vertex-ai-emulator/
  * @property {string} location
  * @property {string} clientEmail
  * @property {string} builtInImage
+ * @property {string} pscUrl the Private Service Connect TLS listener (https://127.0.0.1:PORT): a PSC endpoint's address
+ * @property {string} pscCaCertificate the PEM of the CA that signed that listener's certificate (made at each start)
+ * @property {string} pscCaFile where that PEM is written
  */
 
 /**
@@ -41,16 +44,18 @@ const EMULATOR_CLI = path.join(path.dirname(require.resolve('vertex-ai-emulator/
 
 /**
  * Starts the emulator's built CLI on a free port with a temporary state folder and resolves once it has printed
- * its facts. `images` maps image URIs to a command or to the URL of a server that already runs. `stop()` ends it
+ * its facts. `images` maps image URIs to a command or to the URL of a server that already runs;
+ * `scaleToZeroTimeScale` multiplies scale-to-zero periods (0.01 makes the 5-minute minimum 3 s). `stop()` ends it
  * (SIGTERM: it stops its model servers first) and removes the state folder.
- * @param {{ images?: Record<string, string>, operationStepMs?: number, timeoutMs?: number }} [options]
+ * @param {{ images?: Record<string, string>, operationStepMs?: number, scaleToZeroTimeScale?: number, timeoutMs?: number }} [options]
  * @returns {Promise<EmulatorProcess>}
  */
-async function startEmulatorProcess({ images = {}, operationStepMs = 50, timeoutMs = 30_000 } = {}) {
+async function startEmulatorProcess({ images = {}, operationStepMs = 50, scaleToZeroTimeScale, timeoutMs = 30_000 } = {}) {
 	if (!fs.existsSync(EMULATOR_CLI)) throw new Error(`${path.relative(PROJECT_ROOT, EMULATOR_CLI)} is missing: run npm run build first`);
 	const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vertex-emulator-'));
 	const args = [EMULATOR_CLI, '--port', '0', '--state-dir', stateDir, '--operation-step-ms', String(operationStepMs)];
 	for (const [uri, target] of Object.entries(images)) args.push('--image', `${uri}=${target}`);
+	if (scaleToZeroTimeScale !== undefined) args.push('--scale-to-zero-time-scale', String(scaleToZeroTimeScale));
 	// Its stdout carries the facts; its logs are stderr.
 	const { child, logs, exited } = startProcess(process.execPath, args, { env: nodeEnv() }, { logStdout: false });
 	const stop = async () => {

@@ -1,5 +1,5 @@
 /**
- * Examples 1-3 and a failing deploy through the n8n CLI (import:credentials, import:workflow,
+ * Examples 1-3, 5 and 7 and a failing deploy through the n8n CLI (import:credentials, import:workflow,
  * execute --id) of a real n8n 2.40.7, with this package installed as a community package and the
  * emulator as its own process. Example 1 deploys the sample model server; examples 2 and 3 then use
  * that endpoint, as a user would after running example 1. Only with N8N_E2E=1, after npm run build.
@@ -8,12 +8,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { loadExample, nodeNamed, type ExampleWorkflow } from '../../examples';
+import { clientFromCredential } from '../../nodes/shared/client';
 import { ensureN8n } from '../../scripts/n8n-install';
 import { executeWorkflow, importWorkflow } from '../../scripts/n8n-run/instance';
 import { keySecrets, startEmulatorProcess, type EmulatorProcess } from '../../scripts/n8n-run/emulator';
 import { describeE2e, prepareN8n, requireFreshBuild, sampleChatReply, sampleChunkText, type PreparedN8n } from './support';
 
 const ENDPOINT_ID = 'sample-chat-endpoint';
+/** Example 7's endpoint: Private Service Connect only, so its data plane answers on the emulator's PSC listener alone. */
+const PRIVATE_ENDPOINT_ID = 'private-llm-endpoint';
+/** Scale-to-zero periods times this: example 7's 15 idle minutes become 4.5 s, its 5 minutes scaled up 1.5 s. */
+const SCALE_TO_ZERO_TIME_SCALE = 0.005;
 
 /** The "other service" of example 3: records what it receives and answers with a receipt. */
 function startIngestService() {
@@ -69,6 +74,14 @@ function waitLoopDeploy(imageUri: string, id: string, args: string[], deployment
 	return workflow;
 }
 
+/** What the emulator forwarded to a model server of example 7's endpoint, in order. */
+async function forwardedToPrivateEndpoint(emulator: EmulatorProcess): Promise<Array<{ path: string; deployedModelId: string }>> {
+	const log = (await (await fetch(`${emulator.baseUrl}/emulator/requests?outcome=forwarded`)).json()) as {
+		requests: Array<{ endpointId: string; path: string; deployedModelId: string }>;
+	};
+	return log.requests.filter((entry) => entry.endpointId === PRIVATE_ENDPOINT_ID).map(({ path, deployedModelId }) => ({ path, deployedModelId }));
+}
+
 describeE2e('examples through the n8n CLI', () => {
 	let emulator: EmulatorProcess;
 	let n8n: PreparedN8n;
@@ -79,7 +92,7 @@ describeE2e('examples through the n8n CLI', () => {
 		requireFreshBuild();
 		await ensureN8n();
 		ingest = await startIngestService();
-		emulator = await startEmulatorProcess({ operationStepMs: 20 });
+		emulator = await startEmulatorProcess({ operationStepMs: 20, scaleToZeroTimeScale: SCALE_TO_ZERO_TIME_SCALE });
 		n8n = await prepareN8n(emulator);
 		workflows.deploy = loadExample('deployPipeline', { imageUri: emulator.builtInImage });
 		workflows.batch = loadExample('scheduledBatch', { endpointId: ENDPOINT_ID });
@@ -87,6 +100,12 @@ describeE2e('examples through the n8n CLI', () => {
 		workflows.unhealthy = neverHealthyPipeline(emulator.builtInImage);
 		workflows.waitLoop = waitLoopDeploy(emulator.builtInImage, 'Slow', ['--health-delay-ms=4000']);
 		workflows.waitLoopFails = waitLoopDeploy(emulator.builtInImage, 'Sick', ['--never-healthy'], 2);
+		// The emulator's PSC listener and its CA stand for the forwarding rule's address and the CA a user pastes.
+		workflows.privateGpu = loadExample('privateReservedGpu', {
+			imageUri: emulator.builtInImage,
+			privateAddress: emulator.pscUrl,
+			caCertificate: emulator.pscCaCertificate,
+		});
 		for (const workflow of Object.values(workflows)) await importWorkflow(n8n.instance, workflow);
 	}, 600_000);
 
@@ -181,6 +200,88 @@ describeE2e('examples through the n8n CLI', () => {
 			},
 		]);
 		expect(result.nodeOutput('Send to Service').map((item) => item.json)).toEqual([{ stored: true, receipt: 'r-1' }]);
+	}, 180_000);
+
+	it('example 7 deploys on a reserved GPU with vLLM autoscaling and scale to zero, and answers through the PSC address only', async () => {
+		const result = await executeWorkflow(n8n.instance, workflows.privateGpu.id);
+		expect(result.error?.message).toBeUndefined();
+		expect(result.status).toBe('success');
+
+		const [endpoint] = result.nodeOutput('Create Dedicated Endpoint').map((item) => item.json);
+		expect(endpoint).toMatchObject({ endpointId: PRIVATE_ENDPOINT_ID, dedicatedEndpointDns: null });
+		expect(endpoint.privateServiceConnect).toMatchObject({
+			projectAllowlist: ['your-project-id'],
+			automatedEndpoints: [{ projectId: 'your-project-id', network: 'projects/your-project-id/global/networks/default', state: 'PSC_AUTOMATION_STATE_SUCCESSFUL' }],
+		});
+		const [deploy] = result.nodeOutput('Deploy Model').map((item) => item.json);
+		expect(deploy.deployedModelId).toMatch(/^\d{19}$/);
+		const [answer] = result.nodeOutput('Invoke Privately').map((item) => item.json);
+		expect(answer).toMatchObject({ status: 200, deployedModelId: deploy.deployedModelId, text: sampleChatReply('Say hello from a private endpoint') });
+
+		// What Vertex AI was asked for, as its Preview API (the only one with scale to zero) shows it.
+		const token = await clientFromCredential(emulator.credentialData()).getAccessToken();
+		const endpointPath = `projects/${emulator.projectId}/locations/${emulator.location}/endpoints/${PRIVATE_ENDPOINT_ID}`;
+		const recorded = (await (await fetch(`${emulator.baseUrl}/v1beta1/${endpointPath}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+			deployedModels: Array<{ id: string; dedicatedResources: Record<string, unknown> }>;
+		};
+		expect(recorded.deployedModels).toHaveLength(1);
+		expect(recorded.deployedModels[0].dedicatedResources).toMatchObject({
+			machineSpec: {
+				machineType: 'a3-highgpu-1g',
+				acceleratorType: 'NVIDIA_H100_80GB',
+				acceleratorCount: 1,
+				reservationAffinity: {
+					reservationAffinityType: 'SPECIFIC_RESERVATION',
+					key: 'compute.googleapis.com/reservation-name',
+					values: ['projects/your-project-id/zones/us-central1-a/reservations/your-h100-reservation'],
+				},
+			},
+			maxReplicaCount: 2,
+			requiredReplicaCount: 1,
+			autoscalingMetricSpecs: [
+				{ metricName: 'prometheus.googleapis.com/vertex_vllm_gpu_cache_usage_perc', target: 80 },
+				{ metricName: 'prometheus.googleapis.com/vertex_vllm_num_requests_waiting', target: 10 },
+			],
+			scaleToZeroSpec: { idleScaledownPeriod: '900s', minScaleupPeriod: '300s' },
+		});
+		expect(recorded.deployedModels[0].dedicatedResources.minReplicaCount ?? 0).toBe(0);
+
+		// The chat reached the model server, and only the PSC listener serves this endpoint: a public host refuses it.
+		const chat = { path: '/v1/chat/completions', deployedModelId: deploy.deployedModelId };
+		expect(await forwardedToPrivateEndpoint(emulator)).toEqual([chat]);
+		const publicCall = await fetch(`${emulator.baseUrl}/v1/${endpointPath}/invoke/v1/chat/completions`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ messages: [{ role: 'user', content: 'hello' }] }),
+		});
+		expect(publicCall.status).toBe(400);
+		expect(((await publicCall.json()) as { error: { message: string } }).error.message).toMatch(/uses Private Service Connect: reach it through its PSC endpoint address/);
+		expect(await forwardedToPrivateEndpoint(emulator)).toEqual([chat]);
+
+		const printed = result.stdout + result.stderr;
+		for (const secret of keySecrets(emulator.credentialData())) expect(printed.includes(secret)).toBe(false);
+	}, 180_000);
+
+	it('example 7 again once its idle period passed: the deployment scaled to zero, the chat waits for a replica and is answered', async () => {
+		const replicas = async () =>
+			((await (await fetch(`${emulator.baseUrl}/emulator/processes`)).json()) as { processes: Array<{ deployedModelId: string }> }).processes;
+		const [{ deployedModelId }] = await forwardedToPrivateEndpoint(emulator);
+		// 4.5 s without a request (and 1.5 s up at least) stop the last replica.
+		const deadline = Date.now() + 30_000;
+		while ((await replicas()).some((process) => process.deployedModelId === deployedModelId)) {
+			if (Date.now() > deadline) throw new Error(`deployed model ${deployedModelId} still runs a replica 30 s after its chat`);
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+
+		const result = await executeWorkflow(n8n.instance, workflows.privateGpu.id);
+		expect(result.error?.message).toBeUndefined();
+		expect(result.status).toBe('success');
+		expect(result.nodeOutput('Deploy Model')[0].json).toMatchObject({ reused: true, deployedModelId });
+		const [answer] = result.nodeOutput('Invoke Privately').map((item) => item.json);
+		expect(answer).toMatchObject({ status: 200, deployedModelId, text: sampleChatReply('Say hello from a private endpoint') });
+		const chat = { path: '/v1/chat/completions', deployedModelId };
+		expect(await forwardedToPrivateEndpoint(emulator)).toEqual([chat, chat]);
+		expect((await replicas()).filter((process) => process.deployedModelId === deployedModelId)).toHaveLength(1);
 	}, 180_000);
 
 	it('example 5 deploys without waiting in the node: the Wait loop polls the operation until done, then Invoke answers', async () => {

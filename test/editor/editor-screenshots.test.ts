@@ -6,6 +6,9 @@
  * uses (to docs/screenshots/ with UPDATE_SCREENSHOTS=1, else test-results/). A copy of example 1 is then
  * run from the editor as a newcomer would: its Path checked as it is typed, a new Model ID in Upload Model
  * deployed by Deploy Model (wired by default), and a failing upload explained in the panel's own labels.
+ * Example 7's panels show what serious deployments set: Private Service Connect on Create Dedicated Endpoint, a
+ * reserved GPU with vLLM autoscaling and scale to zero (Preview API) on Deploy Model, or a resource pool instead of
+ * machines, and the private address on Invoke; Manage shows its resources with a live change of a deployed model.
  * Needs the n8n install, a build and Chromium, so it runs only with
  * N8N_E2E=1 (after npm run build and node scripts/ensure-chromium.js).
  */
@@ -34,6 +37,7 @@ import {
 	imageState,
 	labelTexts,
 	openCredential,
+	type NodePanel,
 	openNodePanel,
 	openWorkflow,
 	closeNodeSearch,
@@ -156,6 +160,77 @@ const MANAGE_PANEL: PanelExpectation = {
 	canvasSubtitle: 'get: operation',
 };
 
+/** Example 7's Create Dedicated Endpoint: a Private Service Connect endpoint. */
+const PSC_ENDPOINT_PANEL: PanelExpectation = {
+	type: `${PACKAGE}.vertexAiCreateDedicatedEndpoint`,
+	screenshot: 'create-endpoint-psc.png',
+	labels: ['Network Access', 'Allowed Projects', 'Automated PSC Endpoints', 'Project ID', 'Network', 'Also Public Dedicated DNS'],
+	values: { networkAccess: 'Private Service Connect', projectAllowlist: 'your-project-id', network: 'projects/your-project-id/global/networks/default' },
+	canvasSubtitle: 'private-llm-endpoint',
+};
+
+/** Example 7's Deploy Model: a reserved H100, vLLM metrics, Min Replicas 0 with the Preview API. */
+const RESERVED_GPU_PANEL: PanelExpectation = {
+	type: `${PACKAGE}.vertexAiDeployModel`,
+	screenshot: 'deploy-model-autoscaling.png',
+	labels: ['Machines', 'Machine Type', 'Accelerator Type', 'Accelerator Count', 'Min Replicas', 'Max Replicas', 'Autoscaling Metrics', 'Use Preview API (v1beta1)', 'Reservation', 'Reservation Names', 'Required Replicas', 'Idle Time Before Scaling to Zero (Minutes)', 'Min Time Scaled Up (Minutes)'],
+	values: { resources: 'Dedicated to This Model', machineType: 'a3-highgpu-1g', acceleratorType: 'NVIDIA_H100_80GB', minReplicaCount: '0', maxReplicaCount: '2', reservationAffinity: 'Specific Reservations', idleScaledownMinutes: '15' },
+	canvasSubtitle: 'a3-highgpu-1g',
+};
+
+/** Example 7's Invoke: the Private Service Connect connection, its address and CA from the Set node before it. */
+const PRIVATE_INVOKE_PANEL: PanelExpectation = {
+	type: `${PACKAGE}.vertexAiInvoke`,
+	screenshot: 'invoke-private.png',
+	labels: ['Connection', 'Private Address', 'CA Certificate (PEM)', 'Accept Self-Signed Certificate', 'TLS Server Name'],
+	values: { connection: 'Private Service Connect' },
+	canvasSubtitle: 'POST /v1/chat/completions',
+	texts: ['{{ $json.privateAddress }}', '{{ $json.caCertificate }}'],
+};
+
+/** A Manage node that changes a live deployment: more replicas and a vLLM metric to scale on (a workflow of the test). */
+const LIVE_CHANGE: ExampleWorkflow = {
+	id: 'vertexEditorLiveChange',
+	name: 'Vertex AI: scale a live deployment',
+	nodes: [
+		{ id: 'a7e5c0de-0000-4000-8000-000000000001', name: 'Run Now', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'a7e5c0de-0000-4000-8000-000000000002',
+			name: 'Scale Up',
+			type: `${PACKAGE}.vertexAiManage`,
+			typeVersion: 1,
+			position: [220, 0],
+			parameters: {
+				resource: 'deployedModel',
+				operation: 'update',
+				endpoint: { __rl: true, mode: 'id', value: 'private-llm-endpoint' },
+				deployedModel: { __rl: true, mode: 'id', value: '1234567890123456789' },
+				updateFields: {
+					maxReplicaCount: 4,
+					requiredReplicaCount: 1,
+					autoscalingMetrics: { metric: [{ metricName: 'custom', customMetricName: 'prometheus.googleapis.com/vertex_vllm_num_requests_waiting', target: 5 }] },
+				},
+			},
+			credentials: { [CREDENTIAL.type]: { id: CREDENTIAL.id, name: CREDENTIAL.name } },
+		},
+	],
+	connections: { 'Run Now': { main: [[{ node: 'Scale Up', type: 'main', index: 0 }]] } },
+	settings: { executionOrder: 'v1' },
+};
+
+const LIVE_CHANGE_PANEL: PanelExpectation = {
+	type: `${PACKAGE}.vertexAiManage`,
+	screenshot: 'manage-deployed-model-update.png',
+	labels: ['Resource', 'Operation', 'Endpoint', 'Deployed Model', 'Update Fields', 'Max Replicas', 'Required Replicas', 'Autoscaling Metrics', 'Custom Metric Name'],
+	values: {
+		resource: 'Deployed Model',
+		operation: 'Update',
+		maxReplicaCount: '4',
+		customMetricName: 'prometheus.googleapis.com/vertex_vllm_num_requests_waiting',
+	},
+	canvasSubtitle: 'update: deployedModel',
+};
+
 const CREDENTIAL_LABELS = ['Authentication', 'Service Account Key JSON', 'Project ID', 'Location', 'Custom API Endpoint', 'Custom Token URL'];
 
 /** Runs a test's steps; when one fails, what the page showed goes to test-results/failures/<name>.png. */
@@ -178,6 +253,25 @@ async function screenshot(page: Page, name: string): Promise<void> {
 	await page.screenshot({ path: join(SCREENSHOTS, name) });
 }
 
+/** Scrolls the open panel until the parameter is in the middle of it (for a screenshot of a long panel's lower part). */
+async function scrollToParameter(panel: NodePanel, parameterName: string): Promise<void> {
+	await panel.parameters.locator(`[data-test-id="parameter-input-${parameterName}"]`).first().evaluate((field) => field.scrollIntoView({ block: 'center' }));
+}
+
+/** Opens the panel of `expected.type` on the open canvas and checks its labels, values, texts and credential. */
+async function openAndCheckPanel(page: Page, expected: PanelExpectation): Promise<NodePanel> {
+	const panel = await openNodePanel(page, expected.type);
+	expect(await panel.labels()).toEqual(expect.arrayContaining(expected.labels));
+	for (const [parameterName, value] of Object.entries(expected.values)) {
+		expect({ [parameterName]: await panel.shownValue(parameterName) }).toEqual({ [parameterName]: value });
+	}
+	expect(await panel.credentialSelect.inputValue()).toBe(CREDENTIAL.name);
+	expect(await panel.issues.count()).toBe(0);
+	const shown = await panel.parameters.innerText();
+	for (const text of expected.texts ?? []) expect({ text, shown: shown.includes(text) }).toEqual({ text, shown: true });
+	return panel;
+}
+
 describeE2e('our nodes and credential in the real n8n editor (headless Chromium)', () => {
 	let emulator: EmulatorProcess;
 	let n8n: PreparedN8n;
@@ -187,6 +281,7 @@ describeE2e('our nodes and credential in the real n8n editor (headless Chromium)
 	let workflow: ExampleWorkflow;
 	let waitLoop: ExampleWorkflow;
 	let tryIt: ExampleWorkflow;
+	let privateGpu: ExampleWorkflow;
 	const consoleMessages: string[] = [];
 	let privateKey: string;
 	const pageErrors: string[] = [];
@@ -202,6 +297,9 @@ describeE2e('our nodes and credential in the real n8n editor (headless Chromium)
 		await importWorkflow(n8n.instance, workflow);
 		waitLoop = loadExample('deployWithoutHoldingAWorker');
 		await importWorkflow(n8n.instance, waitLoop);
+		privateGpu = loadExample('privateReservedGpu');
+		await importWorkflow(n8n.instance, privateGpu);
+		await importWorkflow(n8n.instance, LIVE_CHANGE);
 		// A copy of example 1 that the test edits and runs, so the panels above show the example as it is.
 		tryIt = { ...loadExample('deployPipeline'), id: 'vertexEditorTryIt', name: 'Vertex AI: example 1, tried in the editor' };
 		await importWorkflow(n8n.instance, tryIt);
@@ -280,6 +378,53 @@ describeE2e('our nodes and credential in the real n8n editor (headless Chromium)
 		expect(await panel.credentialSelect.inputValue()).toBe(CREDENTIAL.name);
 		expect(await panel.issues.count()).toBe(0);
 		await screenshot(page, MANAGE_PANEL.screenshot);
+	}, 120_000);
+
+	it('shows example 7: Private Service Connect, a reserved GPU with vLLM autoscaling and scale to zero, a resource pool instead, the private address', async () => {
+		await showingFailure(page, 'private-gpu', async () => {
+			await openWorkflow(page, server.baseUrl, privateGpu.id, privateGpu.nodes.length);
+			expect(await canvasNodes(page).count()).toBe(privateGpu.nodes.length);
+			for (const expected of [PSC_ENDPOINT_PANEL, RESERVED_GPU_PANEL, PRIVATE_INVOKE_PANEL]) {
+				expect(await canvasNode(page, expected.type).innerText()).toContain(expected.canvasSubtitle);
+			}
+			expect(await canvasNodeIssues(page).count()).toBe(0);
+			await screenshot(page, 'private-gpu-workflow.png');
+
+			await scrollToParameter(await openAndCheckPanel(page, PSC_ENDPOINT_PANEL), 'networkAccess');
+			await screenshot(page, PSC_ENDPOINT_PANEL.screenshot);
+			await closeNodePanel(page);
+
+			const deploy = await openAndCheckPanel(page, RESERVED_GPU_PANEL);
+			const metrics = await deploy.parameters.locator('[data-test-id="parameter-input-metric"]').locator('input').evaluateAll((inputs) =>
+				inputs.map((input) => (input as unknown as { value: string }).value),
+			);
+			expect(metrics).toEqual(['vLLM GPU KV Cache Usage (%)', 'vLLM Requests Waiting (Per Replica)']);
+			await scrollToParameter(deploy, 'metric');
+			await screenshot(page, RESERVED_GPU_PANEL.screenshot);
+			await scrollToParameter(deploy, 'usePreviewApi');
+			await screenshot(page, 'deploy-model-preview.png');
+			// A deployment resource pool replaces the machine parameters (the pool sets them).
+			await scrollToParameter(deploy, 'resources');
+			await chooseOption(page, deploy, 'resources', 'Deployment Resource Pool');
+			const labels = await deploy.labels();
+			expect(labels).toContain('Deployment Resource Pool');
+			for (const machineLabel of ['Machine Type', 'Accelerator Type', 'Min Replicas', 'Autoscaling Metrics']) expect(labels).not.toContain(machineLabel);
+			await scrollToParameter(deploy, 'resources');
+			await screenshot(page, 'deploy-model-pool.png');
+			await closeNodePanel(page);
+
+			await scrollToParameter(await openAndCheckPanel(page, PRIVATE_INVOKE_PANEL), 'connection');
+			await screenshot(page, PRIVATE_INVOKE_PANEL.screenshot);
+		});
+	}, 180_000);
+
+	it("shows Manage's live change of a deployed model: replicas and a vLLM metric", async () => {
+		await showingFailure(page, 'live-change', async () => {
+			await openWorkflow(page, server.baseUrl, LIVE_CHANGE.id, LIVE_CHANGE.nodes.length);
+			expect(await canvasNode(page, LIVE_CHANGE_PANEL.type).innerText()).toContain(LIVE_CHANGE_PANEL.canvasSubtitle);
+			await openAndCheckPanel(page, LIVE_CHANGE_PANEL);
+			await screenshot(page, LIVE_CHANGE_PANEL.screenshot);
+		});
 	}, 120_000);
 
 	it('finds each of our nodes in the node panel by its name, by "Vertex" and by the words users type', async () => {
