@@ -11,7 +11,8 @@ import type { StreamChunk } from '../../lib';
  * arrives after the window has passed goes out at once with what was held; a timer sends what is held when the
  * window ends during a pause, so no text waits for the next chunk; what is held at the end goes out before "end".
  * A chunk without text (e.g. a usage event) is sent on its own, after what was held, so order is kept and its raw
- * JSON is never glued to text.
+ * JSON is never glued to text. A chunk with only reasoning is not sent; a stream that fails sends an "error" message
+ * (the scrubbed error text) before "end".
  */
 export async function* forwardLive(
 	ctx: Pick<IExecuteFunctions, 'sendChunk'>,
@@ -41,6 +42,11 @@ export async function* forwardLive(
 	ctx.sendChunk('begin', itemIndex);
 	try {
 		for await (const chunk of chunks) {
+			// Thinking is not the answer: a reasoning-only chunk is kept in the items but not sent to the caller.
+			if (chunk.text === undefined && chunk.reasoning !== undefined) {
+				yield chunk;
+				continue;
+			}
 			if (chunk.text === undefined || coalesceMs <= 0) {
 				flush();
 				send(chunk.text ?? chunk.raw);
@@ -53,6 +59,11 @@ export async function* forwardLive(
 			}
 			yield chunk;
 		}
+	} catch (error) {
+		// The caller sees the failure, after the text held so far, instead of an answer that just stops.
+		flush();
+		ctx.sendChunk('error', itemIndex, error instanceof Error ? error.message : String(error));
+		throw error;
 	} finally {
 		flush();
 		ctx.sendChunk('end', itemIndex);
