@@ -2,8 +2,6 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { Readable } from 'node:stream';
 
-import { NodeOperationError } from 'n8n-workflow';
-
 import {
 	aggregateChunks,
 	holdsRememberedSecret,
@@ -86,17 +84,16 @@ function summaryJson(summary: StreamSummary, asTool: boolean, format: StreamForm
 	return { ...json, ...fields };
 }
 
+const STREAM_ERROR_DETAILS = 'The stream ended with this error; the fields beside it hold what came before it.';
+
 /**
  * The item for a stream the server ended with an error: thrown on (so the node fails) unless Continue On Fail is
- * on; then `error` and `details` as every error item has, the node error on the item (so n8n's error output takes
- * it) and `partial`'s fields (the text that came before).
+ * on; then `error` and `details` as every error item has, and `partial`'s fields (what came before). The node
+ * error is not set on the item: n8n would then replace the item's fields with the error alone.
  */
 function streamErrorItem(ctx: IExecuteFunctions, i: number, error: unknown, partial: IDataObject): INodeExecutionData {
 	if (!(error instanceof VertexStreamError) || error.reason !== 'server-error' || !ctx.continueOnFail()) throw error;
-	const nodeError = new NodeOperationError(ctx.getNode(), error.message, { itemIndex: i, description: 'The stream ended with this error; the fields beside it hold what came before.' });
-	const item = outputItem(i, { error: nodeError.message, details: nodeError.description ?? null, ...partial });
-	item.error = nodeError;
-	return item;
+	return outputItem(i, { error: error.message, details: STREAM_ERROR_DETAILS, ...partial });
 }
 
 /** The response facts: status, the deployed model (when Vertex AI named it) and the headers asked for. */

@@ -29,7 +29,7 @@ async function post(dialect: (typeof DIALECTS)[number], route: string, body: unk
 }
 
 /** Aggregates a stream, giving what came before a failure together with the failure. */
-async function summarise(chunks: AsyncIterable<StreamChunk>): Promise<{ summary: StreamSummary; error?: unknown }> {
+async function summarise(chunks: AsyncIterable<StreamChunk> | Iterable<StreamChunk>): Promise<{ summary: StreamSummary; error?: unknown }> {
 	const summary: StreamSummary = { text: '', chunkCount: 0 };
 	try {
 		await aggregateChunks(chunks, summary);
