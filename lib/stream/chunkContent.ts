@@ -75,7 +75,7 @@ export function completeChunk(chunk: StreamChunk, textPath?: TextPath): StreamCh
 	const error = serverErrorOf(chunk.data, chunk.event);
 	if (error !== undefined) {
 		throw new VertexStreamError(
-			`The model server reported an error in its stream after ${chunk.index} chunks: ${excerpt(error, 500)}`,
+			`The model server reported an error in its stream after ${chunk.index} chunk${chunk.index === 1 ? '' : 's'}: ${excerpt(error, 500)}`,
 			'server-error',
 		);
 	}

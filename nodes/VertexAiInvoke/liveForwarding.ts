@@ -24,6 +24,7 @@ export async function* forwardLive(
 	let holding = false;
 	let lastSentAt = -Infinity;
 	let flushTimer: NodeJS.Timeout | undefined;
+	let failure: { error: unknown } | undefined;
 
 	const send = (content: string) => {
 		ctx.sendChunk('item', itemIndex, content);
@@ -61,11 +62,13 @@ export async function* forwardLive(
 		}
 	} catch (error) {
 		// The caller sees the failure, after the text held so far, instead of an answer that just stops.
+		failure = { error };
 		flush();
 		ctx.sendChunk('error', itemIndex, error instanceof Error ? error.message : String(error));
-		throw error;
 	} finally {
 		flush();
 		ctx.sendChunk('end', itemIndex);
 	}
+	// The stream's own error goes on to the node, which makes it an error item or the node's error.
+	if (failure) throw failure.error;
 }
