@@ -5,6 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { forgetSecrets, rememberSecret } from '../../lib/secrets';
 import { chain, sourceNode, type TestNode } from '../harness/n8n-engine';
 import { SAMPLE_SERVER } from '../lib/support/sampleServer';
 import { TYPE, deployModel, emulatorWithCredential, expectNoSecrets, locator, runNodes, type DeployedModel, type NodeEnv } from './support';
@@ -43,6 +44,8 @@ async function invoke(dialect: Dialect, parameters: IDataObject, extra: Partial<
 }
 
 const sized = { chunks: 3, chunkSize: 4 };
+/** Stands for an access token the transport sent (remembered as the transport remembers the tokens it sends). */
+const ECHOED_TOKEN = 'ya29.reflected-by-a-debug-server-0123456789';
 const ANSWER = 'tok0tok1tok2';
 const aggregate = (path: string, body: IDataObject): IDataObject => ({ path, jsonBody: JSON.stringify({ ...sized, ...body }), streamOutput: 'aggregate' });
 
@@ -82,6 +85,17 @@ describe('text, reasoning and usage of each server, with no setting', () => {
 		const jsonBody = JSON.stringify({ ...sized, inputs: [{ name: 'text_input', datatype: 'BYTES', shape: [1], data: ['hi'] }] });
 		const [item] = (await invoke('kserve', { path: '/v2/models/m/infer', jsonBody, options: { textField: 'model_name' } })).lastNodeJson('Invoke');
 		expect(item.text).toBe('m');
+	});
+
+	it('replaces a token the package sent that a server reflects in a successful answer', async () => {
+		rememberSecret(ECHOED_TOKEN);
+		try {
+			const [item] = (await invoke('tgi', { path: '/echo', jsonBody: JSON.stringify({ seen: `Bearer ${ECHOED_TOKEN}` }) })).lastNodeJson('Invoke');
+			expect(JSON.stringify(item)).not.toContain(ECHOED_TOKEN);
+			expect((item.body as IDataObject).body).toContain('[redacted]');
+		} finally {
+			forgetSecrets();
+		}
 	});
 
 	it('refuses a "Text Field" that is no JSON path, naming it, before any request is sent', async () => {
