@@ -45,6 +45,11 @@ export async function* decodeSse(
 		},
 		onError: (error) => {
 			if (error.type === 'max-buffer-size-exceeded') overflow = true;
+			// Older llama.cpp servers write a failure as its own SSE field, `error: {"code", "message", "type"}`
+			// (server_sent_event(sink, "error", ...) in its server), which the SSE spec would have us ignore.
+			else if (error.type === 'unknown-field' && error.field === 'error' && !overflow) {
+				pending.push({ event: 'error', data: error.value ?? '', id: undefined });
+			}
 		},
 	});
 	const nextIndex = chunkIndexes(options.maxChunks);

@@ -111,6 +111,13 @@ describe('a server error inside the stream', () => {
 		expect((error as Error).message).toContain('upstream timed out');
 	});
 
+	it('an older llama.cpp\'s `error:` field line fails the stream with its message', async () => {
+		const body = whole('data: {"content":"a","stop":false}\n\nerror: {"code":500,"message":"context shift failed","type":"server_error"}\n\n');
+		const { summary, error } = await summarise(decodeStream(body, { format: 'sse' }));
+		expect(summary.text).toBe('a');
+		expect((error as Error).message).toContain('context shift failed');
+	});
+
 	it('scrubs a secret the server quotes in its error', async () => {
 		rememberSecret('ya29.sent-token-0123456789');
 		try {
