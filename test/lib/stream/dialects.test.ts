@@ -118,6 +118,13 @@ describe('a server error inside the stream', () => {
 		expect((error as Error).message).toContain('context shift failed');
 	});
 
+	it('quotes a huge error message cut short, saying how long it was', async () => {
+		const body = whole(`data: {"error":{"message":"${'x'.repeat(100_000)}"}}\n\n`);
+		const { error } = await summarise(decodeStream(body, { format: 'sse' }));
+		expect((error as Error).message.length).toBeLessThan(700);
+		expect((error as Error).message).toContain('100000 characters');
+	});
+
 	it('scrubs a secret the server quotes in its error', async () => {
 		rememberSecret('ya29.sent-token-0123456789');
 		try {
