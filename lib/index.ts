@@ -133,7 +133,7 @@ export {
 } from './operationTypes';
 
 // Errors, and quoting a user's value in a message without ever showing a secret
-export { quoteForMessage, REDACTED } from './secrets';
+export { holdsRememberedSecret, quoteForMessage, REDACTED, scrubDeep, scrubSecrets } from './secrets';
 export {
 	coreWords,
 	errorInfoReason,
@@ -182,8 +182,13 @@ export {
 	DEFAULT_MAX_STREAM_BYTES,
 	decodeStream,
 	detectStreamFormat,
+	parseTextPath,
+	readChunkContent,
+	usageOf,
+	valueAtPath,
 	VertexStreamError,
 	type DecodedStream,
+	type TextPath,
 	type DecodeStreamOptions,
 	type StreamChunk,
 	type StreamFormat,

@@ -76,6 +76,15 @@ export function holdsPrivateKey(text: string): boolean {
 	return PRIVATE_KEY_PEM.test(text) || JSON_PRIVATE_KEY.test(text) || isBareDerPrivateKey(text);
 }
 
+/**
+ * Whether `text` holds a secret the package sent (an access token): a cheap test run on every answer a server
+ * sends back, since a gateway or debug server may echo the request's headers into a successful answer.
+ */
+export function holdsRememberedSecret(text: string): boolean {
+	for (const secret of remembered) if (text.includes(secret)) return true;
+	return false;
+}
+
 /** Forgets every remembered secret (tests). */
 export function forgetSecrets(): void {
 	remembered.clear();

@@ -1,36 +1,107 @@
 import type { StreamChunk } from './types';
 
+/** Token counts in OpenAI's names, whichever server sent them; `raw` keeps the server's own counters. */
+export interface StreamUsage {
+	prompt_tokens?: number;
+	completion_tokens?: number;
+	total_tokens?: number;
+	[field: string]: unknown;
+}
+
 export interface StreamSummary {
 	/** The chunks' `text` joined in order. */
 	text: string;
+	/** The chunks' `reasoning` joined in order, when the server sent any. */
+	reasoning?: string;
 	chunkCount: number;
-	/** The last `usage` object a chunk's data carried (OpenAI-compatible servers send it near the end). */
-	usage?: Record<string, unknown>;
+	/** The last token counts a chunk carried (see `usageOf`). */
+	usage?: StreamUsage;
 	/** The last chunk of the stream. */
 	lastEvent?: StreamChunk;
+	/** Why `text` may not be the answer: set when no chunk had text, or only reasoning came. */
+	note?: string;
 }
 
-function usageOf(data: unknown): Record<string, unknown> | undefined {
-	if (typeof data !== 'object' || data === null || Buffer.isBuffer(data)) return undefined;
-	const usage = (data as { usage?: unknown }).usage;
-	return typeof usage === 'object' && usage !== null && !Array.isArray(usage)
-		? (usage as Record<string, unknown>)
-		: undefined;
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
 }
 
-/** Reads chunks to the end and sums them up. */
+const count = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+
+function counted(prompt: number | undefined, completion: number | undefined, raw: Record<string, unknown>): StreamUsage {
+	const usage: StreamUsage = {};
+	if (prompt !== undefined) usage.prompt_tokens = prompt;
+	if (completion !== undefined) usage.completion_tokens = completion;
+	if (prompt !== undefined && completion !== undefined) usage.total_tokens = prompt + completion;
+	usage.raw = raw;
+	return usage;
+}
+
+const pick = (from: Record<string, unknown>, names: readonly string[]): Record<string, unknown> =>
+	Object.fromEntries(names.filter((name) => from[name] !== undefined).map((name) => [name, from[name]]));
+
+const OLLAMA_COUNTERS = ['prompt_eval_count', 'eval_count', 'total_duration', 'load_duration', 'prompt_eval_duration', 'eval_duration'];
+const LLAMA_CPP_COUNTERS = ['tokens_evaluated', 'tokens_predicted', 'tokens_cached', 'timings'];
+
+/**
+ * The token counts a chunk (or whole answer) carries: OpenAI's `usage` as sent; TGI's `details.input_length` /
+ * `details.generated_tokens`; llama.cpp's `tokens_evaluated` / `tokens_predicted` (+ `timings`); Ollama's
+ * `prompt_eval_count` / `eval_count` (+ durations). The last three become OpenAI's names with the server's own
+ * counters under `raw`.
+ */
+export function usageOf(data: unknown): StreamUsage | undefined {
+	if (!isRecord(data)) return undefined;
+	if (isRecord(data.usage)) return data.usage as StreamUsage;
+	if (isRecord(data.details) && count(data.details.generated_tokens) !== undefined) {
+		const details = data.details;
+		return counted(count(details.input_length), count(details.generated_tokens), pick(details, ['input_length', 'generated_tokens']));
+	}
+	if (count(data.tokens_predicted) !== undefined) {
+		return counted(count(data.tokens_evaluated), count(data.tokens_predicted), pick(data, LLAMA_CPP_COUNTERS));
+	}
+	if (count(data.eval_count) !== undefined) {
+		return counted(count(data.prompt_eval_count), count(data.eval_count), pick(data, OLLAMA_COUNTERS));
+	}
+	return undefined;
+}
+
+/**
+ * Reads chunks to the end and sums them up. `into` is filled as the chunks come, so a caller whose stream fails
+ * (a server error mid-way) still has the partial answer.
+ */
 export async function aggregateChunks(
 	chunks: AsyncIterable<StreamChunk> | Iterable<StreamChunk>,
+	into: StreamSummary = { text: '', chunkCount: 0 },
 ): Promise<StreamSummary> {
 	const texts: string[] = [];
-	const summary: StreamSummary = { text: '', chunkCount: 0 };
-	for await (const chunk of chunks) {
-		summary.chunkCount += 1;
-		summary.lastEvent = chunk;
-		if (chunk.text !== undefined) texts.push(chunk.text);
-		const usage = usageOf(chunk.data);
-		if (usage) summary.usage = usage;
+	const reasonings: string[] = [];
+	const summary = into;
+	let textChunks = 0;
+	try {
+		for await (const chunk of chunks) {
+			summary.chunkCount += 1;
+			summary.lastEvent = chunk;
+			if (chunk.text !== undefined) {
+				texts.push(chunk.text);
+				textChunks += 1;
+			}
+			if (chunk.reasoning !== undefined) reasonings.push(chunk.reasoning);
+			const usage = usageOf(chunk.data);
+			if (usage) summary.usage = usage;
+		}
+	} finally {
+		summary.text = texts.join('');
+		if (reasonings.length > 0) summary.reasoning = reasonings.join('');
+		summary.note = noteOn(summary, textChunks);
 	}
-	summary.text = texts.join('');
 	return summary;
+}
+
+function noteOn(summary: StreamSummary, textChunks: number): string | undefined {
+	if (summary.chunkCount === 0 || summary.text !== '') return undefined;
+	if (summary.reasoning) return 'The server sent reasoning only, no answer text: see reasoning.';
+	if (textChunks === 0) {
+		return 'No chunk had text in a shape this node knows; set "Text Field" to the JSON path of the text.';
+	}
+	return undefined;
 }

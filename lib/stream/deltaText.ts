@@ -2,30 +2,64 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** What one parsed chunk (or a whole answer) carries: the generated text, and the thinking when kept apart. */
+export interface ChunkContent {
+	text?: string;
+	reasoning?: string;
+}
+
+/** `reasoning_content` (vLLM up to 0.10, DeepSeek's API), `reasoning` (newer vLLM), `thinking` (Ollama). */
+function reasoningOf(message: Record<string, unknown>): string | undefined {
+	return str(message.reasoning_content) ?? str(message.reasoning) ?? str(message.thinking);
+}
+
+/** KServe v2 / Triton: the strings of the first output tensor (a BYTES tensor holding text), joined. */
+function tensorText(outputs: unknown): string | undefined {
+	const first = Array.isArray(outputs) ? outputs[0] : undefined;
+	if (!isRecord(first) || !Array.isArray(first.data) || first.data.length === 0) return undefined;
+	return first.data.every((value) => typeof value === 'string') ? first.data.join('') : undefined;
+}
+
 /**
- * The generated text in one parsed chunk, for the response shapes model servers commonly stream:
- * - OpenAI-compatible (vLLM, TGI's /v1, llama.cpp, ...): `choices[0].delta.content` (chat), `choices[0].text`
- *   (completions), `choices[0].message.content` (a whole non-streamed chat answer). Only the first choice is read.
- * - Top-level `text` (many custom servers) or `response` (Ollama).
- * - TGI's native stream: `token.text`, skipped when `token.special` is true (end-of-sequence markers).
- * Anything else gives undefined; the chunk's `data` is always there for the rest.
+ * The text and reasoning in one parsed chunk or whole answer, for the shapes model servers commonly send:
+ * - OpenAI-compatible (vLLM, TGI's /v1, llama.cpp's /v1, ...): `choices[0].delta` (chat stream), `choices[0].text`
+ *   (completions), `choices[0].message` (a whole chat answer); reasoning in their `reasoning_content` / `reasoning`.
+ *   Only the first choice is read.
+ * - TGI native: `token.text` (skipped when `token.special`: end-of-sequence markers), `generated_text` in a whole
+ *   answer (also as `[{generated_text}]`).
+ * - llama.cpp native `/completion`: `content`. Ollama: `response` (+ `thinking`), or `message.content`
+ *   (+ `message.thinking`). Many custom servers: top-level `text`.
+ * - KServe v2 / Triton: `outputs[0].data` when it holds strings.
+ * Anything else gives `{}`; the chunk's `data` is always there for the rest.
  */
-export function extractDeltaText(data: unknown): string | undefined {
-	if (!isRecord(data)) return undefined;
+export function readChunkContent(data: unknown): ChunkContent {
+	if (Array.isArray(data)) {
+		const text = isRecord(data[0]) ? str(data[0].generated_text) : undefined;
+		return text === undefined ? {} : { text };
+	}
+	if (!isRecord(data)) return {};
 	const firstChoice = Array.isArray(data.choices) ? data.choices[0] : undefined;
 	if (isRecord(firstChoice)) {
-		if (isRecord(firstChoice.delta)) {
-			return typeof firstChoice.delta.content === 'string' ? firstChoice.delta.content : undefined;
-		}
-		if (typeof firstChoice.text === 'string') return firstChoice.text;
-		if (isRecord(firstChoice.message) && typeof firstChoice.message.content === 'string') {
-			return firstChoice.message.content;
-		}
+		const message = isRecord(firstChoice.delta) ? firstChoice.delta : isRecord(firstChoice.message) ? firstChoice.message : undefined;
+		if (message) return content(str(message.content), reasoningOf(message));
+		return content(str(firstChoice.text), undefined);
 	}
-	if (typeof data.text === 'string') return data.text;
-	if (typeof data.response === 'string') return data.response;
-	if (isRecord(data.token) && typeof data.token.text === 'string' && data.token.special !== true) {
-		return data.token.text;
-	}
-	return undefined;
+	if (isRecord(data.token)) return content(data.token.special === true ? undefined : str(data.token.text), undefined);
+	if (isRecord(data.message)) return content(str(data.message.content), reasoningOf(data.message));
+	const text = str(data.text) ?? str(data.response) ?? str(data.content) ?? str(data.generated_text) ?? tensorText(data.outputs);
+	return content(text, str(data.thinking));
+}
+
+function content(text: string | undefined, reasoning: string | undefined): ChunkContent {
+	const found: ChunkContent = {};
+	if (text !== undefined) found.text = text;
+	if (reasoning !== undefined && reasoning !== '') found.reasoning = reasoning;
+	return found;
+}
+
+/** The generated text in one parsed chunk (see `readChunkContent`), or undefined. */
+export function extractDeltaText(data: unknown): string | undefined {
+	return readChunkContent(data).text;
 }

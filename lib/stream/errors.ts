@@ -5,7 +5,8 @@ export class VertexStreamError extends Error {
 	readonly name = 'VertexStreamError';
 	constructor(
 		message: string,
-		readonly reason: 'invalid-json' | 'too-large' | 'already-consumed' | 'invalid-format',
+		/** 'server-error': the server reported a failure inside its stream or answer (its message is quoted). */
+		readonly reason: 'invalid-json' | 'too-large' | 'already-consumed' | 'invalid-format' | 'server-error',
 		/** 1-based line number in the body, when the fault is on one line. */
 		readonly lineNumber?: number,
 		/** For 'too-large': the option whose limit was passed, so a caller can say which setting to raise. */

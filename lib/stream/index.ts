@@ -1,7 +1,8 @@
-export { aggregateChunks, type StreamSummary } from './aggregate';
+export { aggregateChunks, usageOf, type StreamSummary, type StreamUsage } from './aggregate';
 export { readBodyBytes } from './body';
 export { decodeStream, type DecodedStream, type DecodeStreamOptions } from './decode';
-export { extractDeltaText } from './deltaText';
+export { completeChunk, parseTextPath, serverErrorOf, valueAtPath, type TextPath } from './chunkContent';
+export { extractDeltaText, readChunkContent, type ChunkContent } from './deltaText';
 export { VertexStreamError } from './errors';
 export { detectStreamFormat } from './format';
 export { decodeLines, decodeNdjson } from './lines';

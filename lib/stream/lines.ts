@@ -1,6 +1,6 @@
 import { chunkIndexes } from './chunkCount';
 import { excerpt, jsonSyntaxProblem, VertexStreamError } from './errors';
-import { extractDeltaText } from './deltaText';
+import { completeChunk } from './chunkContent';
 import { LineSplitter, type SplitLine } from './lineSplitter';
 import { DEFAULT_MAX_LINE_LENGTH, type StreamChunk, type StreamDecodeOptions } from './types';
 import { decodeUtf8 } from './utf8';
@@ -54,10 +54,7 @@ export async function* decodeNdjson(
 					line.number,
 				);
 			}
-			const chunk: StreamChunk = { index: nextIndex(), data, raw: line.text };
-			const text = extractDeltaText(data);
-			if (text !== undefined) chunk.text = text;
-			yield chunk;
+			yield completeChunk({ index: nextIndex(), data, raw: line.text }, options.textPath);
 		}
 	}
 }

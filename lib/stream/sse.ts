@@ -1,6 +1,6 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { chunkIndexes } from './chunkCount';
-import { extractDeltaText } from './deltaText';
+import { completeChunk, type TextPath } from './chunkContent';
 import { VertexStreamError } from './errors';
 import { DEFAULT_MAX_LINE_LENGTH, type StreamChunk, type StreamDecodeOptions } from './types';
 import { decodeUtf8 } from './utf8';
@@ -12,18 +12,16 @@ export interface SseDecodeOptions extends StreamDecodeOptions {
 
 const DONE_MARKER = '[DONE]';
 
-function toChunk(message: EventSourceMessage, index: number): StreamChunk {
+function toChunk(message: EventSourceMessage, index: number, textPath: TextPath | undefined): StreamChunk {
 	const chunk: StreamChunk = { index, data: message.data, raw: message.data };
 	if (message.event !== undefined) chunk.event = message.event;
 	if (message.id !== undefined) chunk.id = message.id;
 	try {
 		chunk.data = JSON.parse(message.data);
 	} catch {
-		return chunk; // SSE data need not be JSON: keep the string.
+		// SSE data need not be JSON: keep the string (still checked for an error event and an echoed secret).
 	}
-	const text = extractDeltaText(chunk.data);
-	if (text !== undefined) chunk.text = text;
-	return chunk;
+	return completeChunk(chunk, textPath);
 }
 
 /**
@@ -47,6 +45,11 @@ export async function* decodeSse(
 		},
 		onError: (error) => {
 			if (error.type === 'max-buffer-size-exceeded') overflow = true;
+			// Older llama.cpp servers write a failure as its own SSE field, `error: {"code", "message", "type"}`
+			// (server_sent_event(sink, "error", ...) in its server), which the SSE spec would have us ignore.
+			else if (error.type === 'unknown-field' && error.field === 'error' && !overflow) {
+				pending.push({ event: 'error', data: error.value ?? '', id: undefined });
+			}
 		},
 	});
 	const nextIndex = chunkIndexes(options.maxChunks);
@@ -58,7 +61,7 @@ export async function* decodeSse(
 				options.onDoneMarker?.();
 				return false;
 			}
-			yield toChunk(pending[i], nextIndex());
+			yield toChunk(pending[i], nextIndex(), options.textPath);
 		}
 		pending.length = 0;
 		if (overflow) {

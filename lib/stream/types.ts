@@ -16,8 +16,10 @@ export interface StreamChunk {
 	data: unknown;
 	/** The chunk's source text (SSE data field, line, text piece); empty for binary chunks. */
 	raw: string;
-	/** The generated text this chunk carries, when it carries any (see `extractDeltaText`). */
+	/** The generated text this chunk carries, when it carries any (see `readChunkContent`). */
 	text?: string;
+	/** The model's thinking, when the server streams it apart from the answer (vLLM's reasoning parsers, Ollama). */
+	reasoning?: string;
 }
 
 export interface StreamDecodeOptions {
@@ -32,6 +34,8 @@ export interface StreamDecodeOptions {
 	maxChunks?: number;
 	/** Most bytes a stream may carry in all before it is refused. Default 1 GiB. */
 	maxStreamBytes?: number;
+	/** Where the text is in each chunk, for a server whose shape is not recognised (see `parseTextPath`). */
+	textPath?: readonly (string | number)[];
 }
 
 export const DEFAULT_MAX_LINE_LENGTH = 1024 * 1024;

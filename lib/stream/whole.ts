@@ -1,6 +1,6 @@
 import { parseJsonBody, readBodyBytes } from './body';
 import { chunkIndexes } from './chunkCount';
-import { extractDeltaText } from './deltaText';
+import { completeChunk } from './chunkContent';
 import { DEFAULT_MAX_JSON_BYTES, type StreamChunk, type StreamDecodeOptions } from './types';
 import { decodeUtf8 } from './utf8';
 
@@ -26,8 +26,5 @@ export async function* decodeJson(
 	const raw = (await readBodyBytes(body, options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES)).toString('utf8');
 	if (raw.trim() === '') return;
 	const data = parseJsonBody(raw, 'The JSON response body');
-	const chunk: StreamChunk = { index: chunkIndexes(options.maxChunks)(), data, raw };
-	const text = extractDeltaText(data);
-	if (text !== undefined) chunk.text = text;
-	yield chunk;
+	yield completeChunk({ index: chunkIndexes(options.maxChunks)(), data, raw }, options.textPath);
 }

@@ -266,6 +266,15 @@ export const invokeProperties: INodeProperties[] = [
 					'Whether to retry when Vertex AI answers 429 or 503 before any byte of the response was read. Off by default: a retried call may run twice on the server.',
 			},
 			{
+				displayName: 'Text Field',
+				name: 'textField',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. result.output or outputs[0].data[0]',
+				description:
+					'The JSON path of the generated text in each chunk or answer, for a server whose shape is not recognised. Empty: the text (and reasoning) of OpenAI, vLLM, TGI, llama.cpp, Ollama, KServe v2 / Triton and TorchServe answers is found without it.',
+			},
+			{
 				displayName: 'Timeout (Seconds)',
 				name: 'timeoutSeconds',
 				type: 'number',

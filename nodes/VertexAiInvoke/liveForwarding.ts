@@ -11,7 +11,8 @@ import type { StreamChunk } from '../../lib';
  * arrives after the window has passed goes out at once with what was held; a timer sends what is held when the
  * window ends during a pause, so no text waits for the next chunk; what is held at the end goes out before "end".
  * A chunk without text (e.g. a usage event) is sent on its own, after what was held, so order is kept and its raw
- * JSON is never glued to text.
+ * JSON is never glued to text. A chunk with only reasoning is not sent; a stream that fails sends an "error" message
+ * (the scrubbed error text) before "end".
  */
 export async function* forwardLive(
 	ctx: Pick<IExecuteFunctions, 'sendChunk'>,
@@ -23,6 +24,7 @@ export async function* forwardLive(
 	let holding = false;
 	let lastSentAt = -Infinity;
 	let flushTimer: NodeJS.Timeout | undefined;
+	let failure: { error: unknown } | undefined;
 
 	const send = (content: string) => {
 		ctx.sendChunk('item', itemIndex, content);
@@ -41,6 +43,11 @@ export async function* forwardLive(
 	ctx.sendChunk('begin', itemIndex);
 	try {
 		for await (const chunk of chunks) {
+			// Thinking is not the answer: a reasoning-only chunk is kept in the items but not sent to the caller.
+			if (chunk.text === undefined && chunk.reasoning !== undefined) {
+				yield chunk;
+				continue;
+			}
 			if (chunk.text === undefined || coalesceMs <= 0) {
 				flush();
 				send(chunk.text ?? chunk.raw);
@@ -53,8 +60,15 @@ export async function* forwardLive(
 			}
 			yield chunk;
 		}
+	} catch (error) {
+		// The caller sees the failure, after the text held so far, instead of an answer that just stops.
+		failure = { error };
+		flush();
+		ctx.sendChunk('error', itemIndex, error instanceof Error ? error.message : String(error));
 	} finally {
 		flush();
 		ctx.sendChunk('end', itemIndex);
 	}
+	// The stream's own error goes on to the node, which makes it an error item or the node's error.
+	if (failure) throw failure.error;
 }

@@ -4,6 +4,15 @@ import { Readable } from 'node:stream';
 
 import {
 	aggregateChunks,
+	holdsRememberedSecret,
+	readChunkContent,
+	scrubDeep,
+	scrubSecrets,
+	usageOf,
+	valueAtPath,
+	VertexStreamError,
+	type StreamSummary,
+	type TextPath,
 	DEFAULT_MAX_STREAM_BYTES,
 	detectStreamFormat,
 	type InvokeResponse,
@@ -29,35 +38,62 @@ export async function answerItems(
 
 	const format = output.format === 'auto' ? detectStreamFormat(response.contentType) : output.format;
 	if (!STREAM_FORMATS.has(format)) {
-	return [await wholeBodyItem(ctx, i, response, format, fields, output.binaryProperty, output.limits.maxBytes)];
+	return [await wholeBodyItem(ctx, i, response, format, fields, output.binaryProperty, output.limits.maxBytes, output.textPath)];
 	}
 
 	const decoded = response.chunks({
-	format,
-	maxChunks: output.limits.maxChunks,
-	maxStreamBytes: Math.max(DEFAULT_MAX_STREAM_BYTES, output.limits.maxBytes),
+		format,
+		maxChunks: output.limits.maxChunks,
+		maxStreamBytes: Math.max(DEFAULT_MAX_STREAM_BYTES, output.limits.maxBytes),
+		textPath: output.textPath,
 	});
 	const live = output.forwardLive && ctx.isStreaming();
 	const forwarded = live ? forwardLive(ctx, i, decoded, { coalesceMs: output.coalesceMs }) : decoded;
 	if (output.aggregate) {
-	const summary = await aggregateChunks(forwarded);
-	if (output.asTool) return [outputItem(i, { text: summary.text })];
-	return [
-		outputItem(i, {
-			text: summary.text,
-			chunkCount: summary.chunkCount,
-			usage: (summary.usage as IDataObject) ?? null,
-			format: decoded.format,
-			...fields,
-		}),
-	];
+		const summary: StreamSummary = { text: '', chunkCount: 0 };
+		try {
+			await aggregateChunks(forwarded, summary);
+		} catch (error) {
+			// A server that fails mid-way: an error item that keeps what came before, never a cut answer as a success.
+			return [streamErrorItem(ctx, i, error, summaryJson(summary, output.asTool, decoded.format, fields))];
+		}
+		return [outputItem(i, summaryJson(summary, output.asTool, decoded.format, fields))];
 	}
 	const items: INodeExecutionData[] = [];
-	for await (const chunk of forwarded) {
-	const details = items.length === 0 || output.detailsOnEveryChunk ? fields : undefined;
-	items.push(outputItem(i, chunkItemJson(chunk, details, output.dataOnTextChunks)));
+	try {
+		for await (const chunk of forwarded) {
+			const details = items.length === 0 || output.detailsOnEveryChunk ? fields : undefined;
+			items.push(outputItem(i, chunkItemJson(chunk, details, output.dataOnTextChunks)));
+		}
+	} catch (error) {
+		// The chunks that came, then the failure as one error item.
+		return [...items, streamErrorItem(ctx, i, error, { chunkIndex: items.length })];
 	}
 	return items;
+}
+
+/** The aggregated item: text (and reasoning) first, then the counts; as a tool only the text. */
+function summaryJson(summary: StreamSummary, asTool: boolean, format: StreamFormat, fields: IDataObject): IDataObject {
+	const json: IDataObject = { text: summary.text };
+	if (summary.reasoning !== undefined) json.reasoning = summary.reasoning;
+	if (asTool) return json;
+	json.chunkCount = summary.chunkCount;
+	json.usage = (summary.usage as IDataObject) ?? null;
+	json.format = format;
+	if (summary.note !== undefined) json.note = summary.note;
+	return { ...json, ...fields };
+}
+
+const STREAM_ERROR_DETAILS = 'The stream ended with this error; the fields beside it hold what came before it.';
+
+/**
+ * The item for a stream the server ended with an error: thrown on (so the node fails) unless Continue On Fail is
+ * on; then `error` and `details` as every error item has, and `partial`'s fields (what came before). The node
+ * error is not set on the item: n8n would then replace the item's fields with the error alone.
+ */
+function streamErrorItem(ctx: IExecuteFunctions, i: number, error: unknown, partial: IDataObject): INodeExecutionData {
+	if (!(error instanceof VertexStreamError) || error.reason !== 'server-error' || !ctx.continueOnFail()) throw error;
+	return outputItem(i, { error: error.message, details: STREAM_ERROR_DETAILS, ...partial });
 }
 
 /** The response facts: status, the deployed model (when Vertex AI named it) and the headers asked for. */
@@ -82,10 +118,11 @@ function responseFields(response: InvokeResponse, includeHeaders: string[]): IDa
 export function chunkItemJson(chunk: StreamChunk, details?: IDataObject, dataOnTextChunks = true): IDataObject {
 	const json: IDataObject = {};
 	if (chunk.text !== undefined && chunk.text !== null) json.text = chunk.text;
+	if (chunk.reasoning !== undefined) json.reasoning = chunk.reasoning;
 	json.chunkIndex = chunk.index;
 	if (chunk.event !== undefined && chunk.event !== null) json.event = chunk.event;
 	if (chunk.id !== undefined && chunk.id !== null) json.id = chunk.id;
-	const hasText = json.text !== undefined;
+	const hasText = json.text !== undefined || json.reasoning !== undefined;
 	if (chunk.data !== undefined && chunk.data !== null && (dataOnTextChunks || !hasText)) json.data = chunk.data as IDataObject;
 	if (details) {
 		for (const [name, value] of Object.entries(details)) if (value !== null && value !== undefined) json[name] = value;
@@ -102,9 +139,17 @@ async function wholeBodyItem(
 	fields: IDataObject,
 	property: string,
 	maxBytes: number,
+	textPath: TextPath | undefined,
 ): Promise<INodeExecutionData> {
-	if (format === 'json') return outputItem(itemIndex, { ...fields, body: (await response.json({ maxBytes })) as IDataObject });
-	if (format === 'text') return outputItem(itemIndex, { ...fields, body: await response.text({ maxBytes }) });
+	if (format === 'json') {
+		const body = withoutEchoedSecrets(await response.json({ maxBytes }));
+		return outputItem(itemIndex, { ...answerOf(body, textPath), ...fields, body: body as IDataObject });
+	}
+	if (format === 'text') {
+		// A text answer (TorchServe's handlers, plain servers) is the text itself.
+		const body = withoutEchoedSecrets(await response.text({ maxBytes }));
+		return outputItem(itemIndex, { text: body, ...fields, body });
+	}
 	// A file streams into n8n's binary data (to disk or object storage when n8n is set up so), not through one Buffer.
 	const binary = await ctx.helpers.prepareBinaryData(
 		Readable.from(bytesOf(response.chunks({ format: 'binary', maxStreamBytes: maxBytes }))),
@@ -112,6 +157,23 @@ async function wholeBodyItem(
 		response.contentType || undefined,
 	);
 	return outputItem(itemIndex, { ...fields, binaryProperty: property }, { [property]: binary });
+}
+
+/** A whole answer's text, reasoning and usage, in the shapes a stream's chunks are read in (none when not found). */
+function answerOf(body: unknown, textPath: TextPath | undefined): IDataObject {
+	const json: IDataObject = {};
+	const content = textPath ? { text: valueAtPath(body, textPath) } : readChunkContent(body);
+	if (typeof content.text === 'string') json.text = content.text;
+	if ('reasoning' in content && content.reasoning !== undefined) json.reasoning = content.reasoning;
+	const usage = usageOf(body);
+	if (usage && json.text !== undefined) json.usage = usage as IDataObject;
+	return json;
+}
+
+/** A successful answer with a token the credential sent in it (a gateway or debug server echoing headers) is scrubbed. */
+function withoutEchoedSecrets<T>(body: T): T {
+	if (typeof body === 'string') return (holdsRememberedSecret(body) ? scrubSecrets(body) : body) as T;
+	return body !== null && typeof body === 'object' && holdsRememberedSecret(JSON.stringify(body)) ? scrubDeep(body) : body;
 }
 
 /** The bytes of binary chunks, for a Readable. */

@@ -4,12 +4,14 @@ import {
 	HTTP_TOKEN,
 	INVOKE_PATH_LINE,
 	INVOKE_PATH_LINE_RULE,
+	parseTextPath,
 	prepareInvoke,
 	withInvokeBody,
 	type InvokeBody,
 	type PreparedInvoke,
 	type PrivateEndpointOptions,
 	type StreamFormat,
+	type TextPath,
 } from '../../lib';
 import { requestHeaders } from '../shared/headers';
 import { SERVER_ROUTE } from '../shared/parameters';
@@ -69,6 +71,8 @@ export interface OutputSettings {
 	dataOnTextChunks: boolean;
 	asTool: boolean;
 	limits: { maxBytes: number; maxChunks: number };
+	/** "Text Field": where the text is, for a server whose shape is not recognised. */
+	textPath?: TextPath;
 }
 
 /**
@@ -170,6 +174,7 @@ export function prepareItem(ctx: IExecuteFunctions, read: ParameterReader, node:
 		dataOnTextChunks: read.boolean(i, 'options.dataOnTextChunks'),
 		asTool: node.asTool,
 		limits,
+		textPath: textPathOf(read.text(i, 'options.textField')),
 	};
 	const { body, binaryProperty } = bodyOf(ctx, read, node, i);
 	const prepared = prepareInvoke({ endpoint, path, headers, deployedModelId, allowedPathPrefixes: prefixes, retry, timeoutMs, body });
@@ -202,4 +207,9 @@ export async function requestToSend(ctx: IExecuteFunctions, i: number, item: Ite
 	if (!item.binary) return item.prepared;
 	const value = await ctx.helpers.getBinaryDataBuffer(i, item.binary.property);
 	return withInvokeBody(item.prepared, { kind: 'bytes', value, contentType: item.binary.contentType });
+}
+
+/** The "Text Field" option as a path; a path that cannot be read is refused before any request is sent. */
+function textPathOf(field: string): TextPath | undefined {
+	return field.trim() === '' ? undefined : parseTextPath(field, '"Text Field"');
 }

@@ -157,6 +157,7 @@ const MALFORMED: Record<string, unknown[]> = {
 	'invoke.tlsServerName': ['10.128.0.3', 'bad name!'],
 	'invoke.options.includeHeaders': ['bad header'],
 	'invoke.options.outputBinaryPropertyName': ['bad field', '__proto__'],
+	'invoke.options.textField': ['a..b', 'outputs[x]'],
 	'manage.version': ['../x'],
 	'manage.operationName': ['operations/123', 'projects/p/locations/us-central1/operations/x'],
 	'manage.resumeOperationName': BAD_OPERATION,
