@@ -13,7 +13,8 @@ import { maxRetriesOption, modelNameProperties, targetProperties, timeoutOption 
 import { parameterReader } from '../shared/read';
 import { extraBodyOf, readSubNodeItem, sentNumber } from '../shared/subNode';
 import { commaList } from '../shared/values';
-import { VertexInvokeChatModel } from './model';
+import { VertexInvokeChatModel, type MaxTokensField } from './model';
+import { offerStructuredOutput, type StructuredOutputMethod } from './structuredOutput';
 
 const properties: INodeProperties[] = [
 	{
@@ -47,7 +48,20 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: -1, maxValue: Number.MAX_SAFE_INTEGER, numberPrecision: 0 },
 				default: -1,
-				description: 'The most tokens to generate (max_tokens). -1 sends none: the server decides.',
+				description: 'The most tokens to generate. -1 sends none: the server decides.',
+			},
+			{
+				// vLLM accepts both (max_tokens deprecated in its ChatCompletionRequest); TGI's ChatRequest
+				// (router/src/lib.rs), llama.cpp and SGLang read max_tokens; OpenAI's reasoning models want max_completion_tokens.
+				displayName: 'Maximum Tokens Field',
+				name: 'maxTokensField',
+				type: 'options',
+				options: [
+					{ name: 'Max_tokens', value: 'max_tokens', description: 'Read by vLLM, TGI, SGLang and llama.cpp' },
+					{ name: 'Max_completion_tokens', value: 'max_completion_tokens', description: "OpenAI's current field, read by vLLM and OpenAI's reasoning models" },
+				],
+				default: 'max_tokens',
+				description: 'The request field that carries Maximum Number of Tokens',
 			},
 			{
 				displayName: 'Response Format',
@@ -59,6 +73,25 @@ const properties: INodeProperties[] = [
 				],
 				default: 'text',
 				description: 'The format the model answers in',
+			},
+			{
+				displayName: 'Structured Output',
+				name: 'structuredOutput',
+				type: 'options',
+				options: [
+					{
+						name: 'Tool Calling',
+						value: 'functionCalling',
+						description: 'The schema as a tool the model must call (tool_choice): vLLM (guided decoding), TGI, SGLang',
+					},
+					{
+						name: 'JSON Schema',
+						value: 'jsonSchema',
+						description: 'Response_format json_schema: vLLM and SGLang structured outputs, llama.cpp',
+					},
+				],
+				default: 'functionCalling',
+				description: 'How a chain that asks for a structured answer (withStructuredOutput) holds the model to its schema, unless it names a method',
 			},
 			{
 				displayName: 'Sampling Temperature',
@@ -127,6 +160,7 @@ export class VertexAiChatModel implements INodeType {
 				modelName,
 				streaming: read.boolean(itemIndex, 'options.streaming'),
 				jsonMode: read.option(itemIndex, 'options.responseFormat') === 'json_object',
+				maxTokensField: read.option(itemIndex, 'options.maxTokensField') as MaxTokensField,
 				extraBody: extraBodyOf(read, itemIndex, ['messages', 'tools', 'stream', 'stream_options']),
 				toError,
 			},
@@ -138,6 +172,8 @@ export class VertexAiChatModel implements INodeType {
 				stopSequences: stop.length > 0 ? stop : undefined,
 			},
 		);
-		return supplyModel(this, chatModel);
+		const supplied = supplyModel(this, chatModel);
+		offerStructuredOutput(supplied.response, read.option(itemIndex, 'options.structuredOutput') as StructuredOutputMethod);
+		return supplied;
 	}
 }
