@@ -8,7 +8,10 @@
  * (default /health), AIP_PREDICT_ROUTE, AIP_DEPLOYED_MODEL_ID. Own switches:
  * SAMPLE_NEVER_HEALTHY=1 or `--never-healthy` (health answers 503 forever),
  * SAMPLE_HEALTH_DELAY_MS / `--health-delay-ms=N` (unhealthy for N ms after start),
- * SAMPLE_MODEL_NAME / `--model-name=NAME` (the name reported in answers).
+ * SAMPLE_MODEL_NAME / `--model-name=NAME` (the name reported in answers),
+ * SAMPLE_DIALECT / `--dialect=openai|vllm-reasoning|tgi|llamacpp|ollama|kserve|torchserve` (the wire format of
+ * the server it plays; see dialectRoutes below). Any dialect's stream fails mid-way with the server's own error
+ * shape when the body or query sets `failAfter=N` (after N text chunks).
  */
 import { createHash } from 'node:crypto';
 import * as http from 'node:http';
@@ -27,7 +30,11 @@ interface ServerConfig {
 	modelName: string;
 	neverHealthy: boolean;
 	healthyAfter: number;
+	dialect: Dialect;
 }
+
+const DIALECTS = ['openai', 'vllm-reasoning', 'tgi', 'llamacpp', 'ollama', 'kserve', 'torchserve'] as const;
+type Dialect = (typeof DIALECTS)[number];
 
 /** Headers that carry credentials; /echo reports their names only, never their values. */
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-goog-api-key', 'x-api-key']);
@@ -53,7 +60,14 @@ function readConfig(): ServerConfig {
 		modelName: argValue('model-name') ?? process.env.SAMPLE_MODEL_NAME ?? 'sample-model',
 		neverHealthy: process.argv.includes('--never-healthy') || process.env.SAMPLE_NEVER_HEALTHY === '1',
 		healthyAfter: Date.now() + (Number.isFinite(healthDelay) ? healthDelay : 0),
+		dialect: dialectOf(argValue('dialect') ?? process.env.SAMPLE_DIALECT ?? 'openai'),
 	};
+}
+
+function dialectOf(name: string): Dialect {
+	if ((DIALECTS as readonly string[]).includes(name)) return name as Dialect;
+	process.stderr.write(`Unknown --dialect ${JSON.stringify(name)}; use one of ${DIALECTS.join(', ')}.\n`);
+	process.exit(2);
 }
 
 const config = readConfig();
@@ -331,7 +345,23 @@ async function chatCompletions(req: http.IncomingMessage, res: http.ServerRespon
 		const chunk = (delta: Json, reason: string | null): string =>
 			`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: reason }] })}\n\n`;
 		if (!(await writePiece(res, chunk(firstDelta(answer), null)))) return;
-		for (const piece of answer.pieces) {
+		if (config.dialect === 'vllm-reasoning') {
+			// vLLM with --reasoning-parser: the thinking streams first in its own delta field (vllm/entrypoints/openai/
+			// serving_chat.py, DeltaMessage in vllm/entrypoints/openai/protocol.py): `reasoning_content` up to 0.10,
+			// `reasoning` in newer releases (`reasoningField=reasoning` picks it).
+			const field = (body.reasoningField ?? query.get('reasoningField')) === 'reasoning' ? 'reasoning' : 'reasoning_content';
+			for (const piece of wordPieces('Let me think about this.')) {
+				if (!(await writePiece(res, chunk({ [field]: piece }, null)))) return;
+			}
+		}
+		const failAfter = failAfterOf(body, query);
+		for (const [n, piece] of answer.pieces.entries()) {
+			if (n === failAfter) {
+				// vLLM writes `data: {"error": {...}}` (ErrorResponse, serving_chat.py); OpenAI-style proxies add `event: error`.
+				const error = { error: { message: 'The model server failed while generating', type: 'InternalServerError', code: 500 } };
+				res.end(`${config.dialect === 'openai' ? 'event: error\n' : ''}data: ${JSON.stringify(error)}\n\n`);
+				return;
+			}
 			if (shape.delayMs > 0) await sleep(shape.delayMs);
 			if (!(await writePiece(res, chunk(pieceDelta(answer, piece), null)))) return;
 		}
@@ -340,6 +370,172 @@ async function chatCompletions(req: http.IncomingMessage, res: http.ServerRespon
 		res.end('data: [DONE]\n\n');
 	} finally {
 		activeStreams--;
+	}
+}
+
+/** `failAfter=N`: the stream fails after N text chunks, in the dialect's own error shape. */
+function failAfterOf(body: Json, query: URLSearchParams): number {
+	const raw = body.failAfter ?? query.get('failAfter');
+	return raw === undefined || raw === null ? -1 : boundedInt(raw, -1, 0, MAX_CHUNKS);
+}
+
+/** What a native-route request asks for, whatever the dialect calls its prompt field. */
+function nativeRequest(body: Json, query: URLSearchParams): { pieces: string[]; shape: StreamShape; stream: boolean; promptTokens: number } {
+	const shape = streamShape(body, query, { chunks: 5, chunkSize: 8, delayMs: 0 });
+	const prompt = [body.inputs, body.prompt, lastUserMessage(body)].find((value) => typeof value === 'string' && value !== '') as string | undefined;
+	const sized = ['chunks', 'chunkSize'].some((name) => body[name] !== undefined || query.has(name));
+	const pieces = sized || !prompt
+		? Array.from({ length: shape.chunks }, (_, i) => tokenText(i, shape.chunkSize))
+		: wordPieces(`Hello from the sample model server! You said: "${prompt}"`);
+	const streamFlag = body.stream ?? query.get('stream');
+	return { pieces, shape, stream: streamFlag === true || streamFlag === 'true', promptTokens: (prompt ?? '').split(/\s+/).filter(Boolean).length };
+}
+
+/** Writes a stream's events, one per piece, then the closing event, failing with `errorEvent` at `failAfter`. */
+async function writeStream(
+	res: http.ServerResponse,
+	contentType: string,
+	pieces: string[],
+	shape: StreamShape,
+	failAfter: number,
+	event: (piece: string, index: number) => string,
+	closing: () => string,
+	errorEvent: () => string,
+): Promise<void> {
+	res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-cache' });
+	res.flushHeaders();
+	activeStreams++;
+	try {
+		for (const [n, piece] of pieces.entries()) {
+			if (n === failAfter) {
+				res.end(errorEvent());
+				return;
+			}
+			if (shape.delayMs > 0) await sleep(shape.delayMs);
+			if (!(await writePiece(res, event(piece, n)))) return;
+		}
+		res.end(closing());
+	} finally {
+		activeStreams--;
+	}
+}
+
+/**
+ * TGI's native routes (router/src/server.rs, types in router/src/lib.rs): `POST /generate` answers
+ * `{generated_text, details}`; `POST /generate_stream` sends SSE `data: {index, token: {id, text, logprob, special},
+ * generated_text, details}` (the last event carries the whole text and `details.generated_tokens`, `input_length`
+ * when `parameters.details` is set), and an error as `data: {"error": "...", "error_type": "generation"}`.
+ */
+async function tgiGenerate(req: http.IncomingMessage, res: http.ServerResponse, query: URLSearchParams, stream: boolean): Promise<void> {
+	const body = parseJson(await readBody(req));
+	const { pieces, shape, promptTokens } = nativeRequest(body, query);
+	const details = { finish_reason: 'eos_token', generated_tokens: pieces.length, seed: null, input_length: promptTokens };
+	if (!stream) {
+		sendJson(res, 200, { generated_text: pieces.join(''), details });
+		return;
+	}
+	const token = (text: string, n: number, special = false): Json => ({ id: 1000 + n, text, logprob: -0.5, special });
+	await writeStream(res, 'text/event-stream', pieces, shape, failAfterOf(body, query),
+		(piece, n) => `data: ${JSON.stringify({ index: n + 1, token: token(piece, n), generated_text: null, details: null, top_tokens: null })}\n\n`,
+		() => `data: ${JSON.stringify({ index: pieces.length + 1, token: token('</s>', pieces.length, true), generated_text: pieces.join(''), details, top_tokens: null })}\n\n`,
+		() => `data: ${JSON.stringify({ error: 'Request failed during generation: CUDA out of memory', error_type: 'generation' })}\n\n`);
+}
+
+/**
+ * llama.cpp's native `POST /completion` (tools/server/server.cpp, README in tools/server): with `stream: true`, SSE
+ * `data: {"content": "...", "stop": false, ...}`; the last event has `stop: true`, `tokens_evaluated`,
+ * `tokens_predicted` and `timings`; an error is `data: {"error": {"code", "message", "type"}}`. Without
+ * `stream`, one JSON object of the same shape holding the whole content.
+ */
+async function llamaCppCompletion(req: http.IncomingMessage, res: http.ServerResponse, query: URLSearchParams): Promise<void> {
+	const body = parseJson(await readBody(req));
+	const { pieces, shape, stream, promptTokens } = nativeRequest(body, query);
+	const timings = { prompt_n: promptTokens, prompt_ms: 1.5, predicted_n: pieces.length, predicted_ms: 4.2, predicted_per_second: 238.1 };
+	const last = { content: '', stop: true, model: config.modelName, tokens_evaluated: promptTokens, tokens_predicted: pieces.length, stop_type: 'eos', truncated: false, timings };
+	if (!stream) {
+		sendJson(res, 200, { ...last, content: pieces.join('') });
+		return;
+	}
+	await writeStream(res, 'text/event-stream', pieces, shape, failAfterOf(body, query),
+		(piece, n) => `data: ${JSON.stringify({ index: 0, content: piece, tokens: [n], stop: false, id_slot: 0 })}\n\n`,
+		() => `data: ${JSON.stringify(last)}\n\n`,
+		() => `data: ${JSON.stringify({ error: { code: 500, message: 'slot failed while decoding', type: 'server_error' } })}\n\n`);
+}
+
+/**
+ * Ollama (server/routes.go, types in api/types.go): `POST /api/generate` and `/api/chat` stream NDJSON (the
+ * default; `"stream": false` gives one object): `{"model", "created_at", "response": "..."}` or
+ * `"message": {"role", "content"}`, with `"done": true`, `prompt_eval_count` and `eval_count` on the last line; an
+ * error mid-stream is a line `{"error": "..."}`.
+ */
+async function ollama(req: http.IncomingMessage, res: http.ServerResponse, query: URLSearchParams, chat: boolean): Promise<void> {
+	const body = parseJson(await readBody(req));
+	const { pieces, shape, promptTokens } = nativeRequest(body, query);
+	const model = typeof body.model === 'string' && body.model !== '' ? body.model : config.modelName;
+	const head = (): Json => ({ model, created_at: new Date().toISOString() });
+	const content = (text: string): Json => (chat ? { message: { role: 'assistant', content: text } } : { response: text });
+	const counters = { done_reason: 'stop', total_duration: 5_000_000, load_duration: 1_000_000, prompt_eval_count: promptTokens, prompt_eval_duration: 1_000_000, eval_count: pieces.length, eval_duration: 3_000_000 };
+	if (body.stream === false) {
+		sendJson(res, 200, { ...head(), ...content(pieces.join('')), done: true, ...counters });
+		return;
+	}
+	await writeStream(res, 'application/x-ndjson', pieces, shape, failAfterOf(body, query),
+		(piece) => `${JSON.stringify({ ...head(), ...content(piece), done: false })}\n`,
+		() => `${JSON.stringify({ ...head(), ...content(''), done: true, ...counters })}\n`,
+		() => `${JSON.stringify({ error: 'an error was encountered while running the model: unexpected EOF' })}\n`);
+}
+
+/**
+ * KServe v2 / Triton inference protocol (`POST /v2/models/{name}/infer`, as TGI serves it in router/src/kserve.rs
+ * and Triton's docs/protocol): the text comes back as a BYTES output tensor, `outputs[0].data[0]`.
+ */
+async function kserveInfer(req: http.IncomingMessage, res: http.ServerResponse, query: URLSearchParams, name: string): Promise<void> {
+	const body = parseJson(await readBody(req));
+	const input = Array.isArray(body.inputs) ? body.inputs.find(isRecord) : undefined;
+	const prompt = input && Array.isArray(input.data) && typeof input.data[0] === 'string' ? input.data[0] : '';
+	const { pieces } = nativeRequest({ ...body, inputs: prompt }, query);
+	sendJson(res, 200, {
+		model_name: name,
+		model_version: '1',
+		id: typeof body.id === 'string' ? body.id : `infer-${Date.now().toString(36)}`,
+		outputs: [{ name: 'text_output', shape: [1], datatype: 'BYTES', data: [pieces.join('')] }],
+	});
+}
+
+/**
+ * TorchServe (`POST /predictions/{name}`, frontend/server/.../InferenceRequestHandler.java): the answer is what the
+ * model's handler returns; an LLM handler that streams (send_intermediate_predict_response in
+ * ts/protocol/otf_message_handler.py) sends text pieces over chunked transfer, as here.
+ */
+async function torchServePredict(req: http.IncomingMessage, res: http.ServerResponse, query: URLSearchParams): Promise<void> {
+	const body = parseJson(await readBody(req));
+	const { pieces, shape } = nativeRequest(body, query);
+	await writeStream(res, 'text/plain; charset=utf-8', pieces, shape, -1, (piece) => piece, () => '', () => '');
+}
+
+/** The native routes of the server a dialect plays (the OpenAI routes are served in every dialect, as the servers do). */
+function dialectRoute(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> | undefined {
+	if (req.method !== 'POST') return undefined;
+	const query = url.searchParams;
+	switch (config.dialect) {
+		case 'tgi':
+			if (url.pathname === '/generate') return tgiGenerate(req, res, query, false);
+			if (url.pathname === '/generate_stream') return tgiGenerate(req, res, query, true);
+			return undefined;
+		case 'llamacpp':
+			return url.pathname === '/completion' || url.pathname === '/completions' ? llamaCppCompletion(req, res, query) : undefined;
+		case 'ollama':
+			if (url.pathname === '/api/generate') return ollama(req, res, query, false);
+			if (url.pathname === '/api/chat') return ollama(req, res, query, true);
+			return undefined;
+		case 'kserve': {
+			const match = /^\/v2\/models\/([^/]+)(?:\/versions\/[^/]+)?\/infer$/.exec(url.pathname);
+			return match ? kserveInfer(req, res, query, decodeURIComponent(match[1])) : undefined;
+		}
+		case 'torchserve':
+			return /^\/predictions\/[^/]+/.test(url.pathname) ? torchServePredict(req, res, query) : undefined;
+		default:
+			return undefined;
 	}
 }
 
@@ -432,6 +628,8 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse): Prom
 		else sendJson(res, 503, { status: 'starting' });
 		return;
 	}
+	const native = dialectRoute(req, res, url);
+	if (native) return native;
 	if (req.method === 'POST' && url.pathname === '/v1/chat/completions') return chatCompletions(req, res, url.searchParams);
 	if ((req.method === 'GET' || req.method === 'POST') && url.pathname === '/v1/models') return models(req, res);
 	if (req.method === 'POST' && url.pathname === '/v1/embeddings') return embeddings(req, res);
@@ -458,7 +656,7 @@ const server = http.createServer((req, res) => {
 	});
 });
 server.listen(config.port, '127.0.0.1', () => {
-	process.stderr.write(`sample model server listening on 127.0.0.1:${config.port} (health ${config.healthRoute})\n`);
+	process.stderr.write(`sample model server listening on 127.0.0.1:${config.port} (health ${config.healthRoute}, dialect ${config.dialect})\n`);
 });
 
 function shutdown(): void {
