@@ -75,25 +75,6 @@ const properties: INodeProperties[] = [
 				description: 'The format the model answers in',
 			},
 			{
-				displayName: 'Structured Output',
-				name: 'structuredOutput',
-				type: 'options',
-				options: [
-					{
-						name: 'Tool Calling',
-						value: 'functionCalling',
-						description: 'The schema as a tool the model must call (tool_choice): vLLM (guided decoding), TGI, SGLang',
-					},
-					{
-						name: 'JSON Schema',
-						value: 'jsonSchema',
-						description: 'Response_format json_schema: vLLM and SGLang structured outputs, llama.cpp',
-					},
-				],
-				default: 'functionCalling',
-				description: 'How a chain that asks for a structured answer (withStructuredOutput) holds the model to its schema, unless it names a method',
-			},
-			{
 				displayName: 'Sampling Temperature',
 				name: 'temperature',
 				type: 'number',
@@ -116,6 +97,25 @@ const properties: INodeProperties[] = [
 				default: true,
 				description:
 					'Whether to ask the server for a streamed answer when the agent or chain streams (a Chat Trigger or a Webhook in streaming mode). Off: one request, the whole answer passed on at once.',
+			},
+			{
+				displayName: 'Structured Output',
+				name: 'structuredOutput',
+				type: 'options',
+				options: [
+					{
+						name: 'Tool Calling',
+						value: 'functionCalling',
+						description: 'The schema as a tool the model must call (tool_choice): vLLM (guided decoding), TGI, SGLang',
+					},
+					{
+						name: 'JSON Schema',
+						value: 'jsonSchema',
+						description: 'Response_format json_schema: vLLM and SGLang structured outputs, llama.cpp',
+					},
+				],
+				default: 'functionCalling',
+				description: 'How a chain that asks for a structured answer (withStructuredOutput) holds the model to its schema, unless it names a method',
 			},
 			timeoutOption,
 			{

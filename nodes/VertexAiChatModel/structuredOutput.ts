@@ -57,11 +57,15 @@ function descriptionOf(schema: unknown, jsonSchema: Json): string {
 
 function parsedText(message: AnswerMessage): unknown {
 	const text = (message.text ?? '').trim();
+	const notJson = Symbol('not JSON');
+	let parsed: unknown = notJson;
 	try {
-		return JSON.parse(text);
+		parsed = JSON.parse(text);
 	} catch {
-		throw new Error(`The model's answer is not the JSON the schema asks for: it begins "${text.slice(0, 80)}"`);
+		// reported below, with what came back
 	}
+	if (parsed === notJson) throw new Error(`The model's answer is not the JSON the schema asks for: it begins "${text.slice(0, 80)}"`);
+	return parsed;
 }
 
 function parsedToolCall(message: AnswerMessage, name: string): unknown {
