@@ -51,8 +51,9 @@ const properties: INodeProperties[] = [
 				description: 'The most tokens to generate. -1 sends none: the server decides.',
 			},
 			{
-				// vLLM accepts both (max_tokens deprecated in its ChatCompletionRequest); TGI's ChatRequest
-				// (router/src/lib.rs), llama.cpp and SGLang read max_tokens; OpenAI's reasoning models want max_completion_tokens.
+				// vLLM reads both (ChatCompletionRequest in vllm/entrypoints/openai/protocol.py marks max_tokens deprecated);
+				// TGI's ChatRequest (router/src/lib.rs) reads max_tokens only, as do llama.cpp's server and SGLang's
+				// older releases; OpenAI's o-series and later models refuse max_tokens and want max_completion_tokens.
 				displayName: 'Maximum Tokens Field',
 				name: 'maxTokensField',
 				type: 'options',
