@@ -13,7 +13,8 @@ import { maxRetriesOption, modelNameProperties, targetProperties, timeoutOption 
 import { parameterReader } from '../shared/read';
 import { extraBodyOf, readSubNodeItem, sentNumber } from '../shared/subNode';
 import { commaList } from '../shared/values';
-import { VertexInvokeChatModel } from './model';
+import { VertexInvokeChatModel, type MaxTokensField } from './model';
+import { offerStructuredOutput, type StructuredOutputMethod } from './structuredOutput';
 
 const properties: INodeProperties[] = [
 	{
@@ -47,7 +48,21 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: -1, maxValue: Number.MAX_SAFE_INTEGER, numberPrecision: 0 },
 				default: -1,
-				description: 'The most tokens to generate (max_tokens). -1 sends none: the server decides.',
+				description: 'The most tokens to generate. -1 sends none: the server decides.',
+			},
+			{
+				// vLLM reads both (ChatCompletionRequest in vllm/entrypoints/openai/protocol.py marks max_tokens deprecated);
+				// TGI's ChatRequest (router/src/lib.rs) reads max_tokens only, as do llama.cpp's server and SGLang's
+				// older releases; OpenAI's o-series and later models refuse max_tokens and want max_completion_tokens.
+				displayName: 'Maximum Tokens Field',
+				name: 'maxTokensField',
+				type: 'options',
+				options: [
+					{ name: 'Max_tokens', value: 'max_tokens', description: 'Read by vLLM, TGI, SGLang and llama.cpp' },
+					{ name: 'Max_completion_tokens', value: 'max_completion_tokens', description: "OpenAI's current field, read by vLLM and OpenAI's reasoning models" },
+				],
+				default: 'max_tokens',
+				description: 'The request field that carries Maximum Number of Tokens',
 			},
 			{
 				displayName: 'Response Format',
@@ -83,6 +98,25 @@ const properties: INodeProperties[] = [
 				default: true,
 				description:
 					'Whether to ask the server for a streamed answer when the agent or chain streams (a Chat Trigger or a Webhook in streaming mode). Off: one request, the whole answer passed on at once.',
+			},
+			{
+				displayName: 'Structured Output',
+				name: 'structuredOutput',
+				type: 'options',
+				options: [
+					{
+						name: 'Tool Calling',
+						value: 'functionCalling',
+						description: 'The schema as a tool the model must call (tool_choice): vLLM (guided decoding), TGI, SGLang',
+					},
+					{
+						name: 'JSON Schema',
+						value: 'jsonSchema',
+						description: 'Response_format json_schema: vLLM and SGLang structured outputs, llama.cpp',
+					},
+				],
+				default: 'functionCalling',
+				description: 'How a chain that asks for a structured answer (withStructuredOutput) holds the model to its schema, unless it names a method',
 			},
 			timeoutOption,
 			{
@@ -127,6 +161,7 @@ export class VertexAiChatModel implements INodeType {
 				modelName,
 				streaming: read.boolean(itemIndex, 'options.streaming'),
 				jsonMode: read.option(itemIndex, 'options.responseFormat') === 'json_object',
+				maxTokensField: read.option(itemIndex, 'options.maxTokensField') as MaxTokensField,
 				extraBody: extraBodyOf(read, itemIndex, ['messages', 'tools', 'stream', 'stream_options']),
 				toError,
 			},
@@ -138,6 +173,8 @@ export class VertexAiChatModel implements INodeType {
 				stopSequences: stop.length > 0 ? stop : undefined,
 			},
 		);
-		return supplyModel(this, chatModel);
+		const supplied = supplyModel(this, chatModel);
+		offerStructuredOutput(supplied.response, read.option(itemIndex, 'options.structuredOutput') as StructuredOutputMethod);
+		return supplied;
 	}
 }

@@ -28,14 +28,21 @@ export interface ChatModelSettings {
 	streaming: boolean;
 	/** Sends `response_format: {"type": "json_object"}`. */
 	jsonMode: boolean;
+	/** The body field that carries Maximum Number of Tokens: servers accept one or both. */
+	maxTokensField: MaxTokensField;
 	/** Sent as given, after the node's own fields (so they win over them). */
 	extraBody: Json;
 	/** The error n8n shows for a failed request. */
 	toError: (error: unknown) => Error;
 }
 
-/** What a call may carry besides the SDK's config: LangChain's call options (the SDK's adapter passes them on). */
-type CallConfig = ChatModelConfig & { signal?: AbortSignal; stop?: string[] };
+export type MaxTokensField = 'max_tokens' | 'max_completion_tokens';
+
+/**
+ * What a call may carry besides the SDK's config: LangChain's call options, which the SDK's adapter passes on, so a
+ * binding such as `withConfig({ response_format })` (how structured output asks for a JSON schema) reaches the body.
+ */
+type CallConfig = ChatModelConfig & { signal?: AbortSignal; stop?: string[]; response_format?: unknown; tool_choice?: unknown };
 
 const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 
@@ -128,6 +135,24 @@ export function toOpenAiTools(tools: Tool[]): Json[] {
 	);
 }
 
+/**
+ * The reasoning a server keeps apart from the answer: vLLM's reasoning parsers (and SGLang, DeepSeek) name it
+ * `reasoning_content`; newer vLLM releases name it `reasoning`.
+ */
+function reasoningOf(messageOrDelta: Json): string {
+	const value = messageOrDelta.reasoning_content ?? messageOrDelta.reasoning;
+	return typeof value === 'string' ? value : '';
+}
+
+/**
+ * Reasoning for n8n: a content chunk holding the SDK's reasoning part, which the SDK's LangChain adapter turns
+ * into a `{type: "reasoning"}` content block of the message (shown in the agent's log, left out of its `text`).
+ * The adapter drops `reasoning-delta` chunks, hence a content chunk.
+ */
+function reasoningChunk(text: string): StreamChunk {
+	return { type: 'content', content: { type: 'reasoning', text } };
+}
+
 function argumentsText(value: unknown): string {
 	if (typeof value === 'string') return value;
 	return JSON.stringify(value ?? {});
@@ -141,6 +166,8 @@ export function toGenerateResult(answer: unknown, deployedModelId: string | unde
 	}
 	const message = isRecord(choice.message) ? choice.message : {};
 	const content: MessageContent[] = [];
+	const reasoning = reasoningOf(message);
+	if (reasoning !== '') content.push({ type: 'reasoning', text: reasoning });
 	if (typeof message.content === 'string' && message.content !== '') content.push({ type: 'text', text: message.content });
 	for (const call of Array.isArray(message.tool_calls) ? message.tool_calls : []) {
 		if (!isRecord(call) || !isRecord(call.function) || typeof call.function.name !== 'string') continue;
@@ -164,6 +191,7 @@ export function toGenerateResult(answer: unknown, deployedModelId: string | unde
 /** A whole answer as stream chunks, for streaming switched off or a server that ignores `"stream": true`. */
 function* chunksOf(result: GenerateResult): Generator<StreamChunk> {
 	for (const part of result.message.content) {
+		if (part.type === 'reasoning') yield reasoningChunk(part.text);
 		if (part.type === 'text' && part.text !== '') yield { type: 'text-delta', delta: part.text };
 		if (part.type === 'tool-call') yield { type: 'tool-call-delta', id: part.toolCallId, name: part.toolName, argumentsDelta: part.input };
 	}
@@ -234,6 +262,13 @@ export class VertexInvokeChatModel extends BaseChatModel {
 			const toolCalls = new StreamedToolCalls();
 			let finishReason: FinishReason = 'stop';
 			let usage: TokenUsage | undefined;
+			// Reasoning is gathered and passed on as one part when the answer starts (or the stream ends): n8n shows
+			// it whole, and a part per token would make as many empty chunks in a chat that streams the answer.
+			let reasoning = '';
+			const reasoningDone = function* (): Generator<StreamChunk> {
+				if (reasoning !== '') yield reasoningChunk(reasoning);
+				reasoning = '';
+			};
 			for await (const chunk of response.chunks({ format: 'sse' })) {
 				const data = chunk.data;
 				if (data === '[DONE]') break;
@@ -243,10 +278,15 @@ export class VertexInvokeChatModel extends BaseChatModel {
 				const choice: unknown = Array.isArray(data.choices) ? data.choices[0] : undefined;
 				if (!isRecord(choice)) continue;
 				const delta = isRecord(choice.delta) ? choice.delta : {};
-				if (typeof delta.content === 'string' && delta.content !== '') yield { type: 'text-delta', delta: delta.content };
+				reasoning += reasoningOf(delta);
+				if (typeof delta.content === 'string' && delta.content !== '') {
+					yield* reasoningDone();
+					yield { type: 'text-delta', delta: delta.content };
+				}
 				for (const call of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) toolCalls.add(call);
 				if (typeof choice.finish_reason === 'string') finishReason = finishReasonOf(choice.finish_reason);
 			}
+			yield* reasoningDone();
 			yield* toolCalls.chunks();
 			yield { type: 'finish', finishReason: toolCalls.size > 0 && finishReason === 'stop' ? 'tool-calls' : finishReason, usage };
 		} catch (error) {
@@ -271,11 +311,14 @@ export class VertexInvokeChatModel extends BaseChatModel {
 		const tools = toOpenAiTools(this.tools);
 		if (tools.length > 0) body.tools = tools;
 		if (defaults.temperature !== undefined) body.temperature = defaults.temperature;
-		if (defaults.maxTokens !== undefined) body.max_tokens = defaults.maxTokens;
+		if (defaults.maxTokens !== undefined) body[this.settings.maxTokensField] = defaults.maxTokens;
 		if (defaults.topP !== undefined) body.top_p = defaults.topP;
 		const stop = config?.stopSequences ?? config?.stop ?? defaults.stopSequences;
 		if (stop && stop.length > 0) body.stop = stop;
 		if (this.settings.jsonMode) body.response_format = { type: 'json_object' };
+		// A call's own format and tool choice (structured output binds them) win over the node's JSON mode.
+		if (isRecord(config?.response_format)) body.response_format = config.response_format;
+		if (tools.length > 0 && config?.tool_choice !== undefined) body.tool_choice = config.tool_choice;
 		if (stream) {
 			body.stream = true;
 			body.stream_options = { include_usage: true };
