@@ -24,9 +24,10 @@ const shipped = (version: string, name: string): string => readJson(join(install
  * is added to a workflow). Prints one JSON line: { workflowVersion, nodes: [{ name, parameters }] }.
  */
 function loadNodesWith(workflowDir: string) {
+	// A node file may export helpers beside its class: the class is the export named after the folder.
 	const files = NODE_NAMES.map((name) => {
 		const folder = `${name[0].toUpperCase()}${name.slice(1)}`;
-		return join(ROOT, 'dist', 'nodes', folder, `${folder}.node.js`);
+		return { file: join(ROOT, 'dist', 'nodes', folder, `${folder}.node.js`), className: folder };
 	});
 	const script = `
 		const Module = require('node:module');
@@ -38,9 +39,8 @@ function loadNodesWith(workflowDir: string) {
 			return resolve.call(this, request, ...rest);
 		};
 		const { NodeHelpers } = require('n8n-workflow');
-		const nodes = ${JSON.stringify(files)}.map((file) => {
-			const exported = require(file);
-			const NodeClass = Object.values(exported).find((value) => typeof value === 'function');
+		const nodes = ${JSON.stringify(files)}.map(({ file, className }) => {
+			const NodeClass = require(file)[className];
 			const { description } = new NodeClass();
 			const version = Array.isArray(description.version) ? Math.max(...description.version) : description.version;
 			const parameters = NodeHelpers.getNodeParameters(description.properties, {}, true, false, { typeVersion: version }, description);
