@@ -10,8 +10,7 @@ import {
 } from '../shared/parameters';
 import { resumeOperationOption, waitParameters } from '../shared/operation';
 import { additionalFieldsOption } from '../shared/requestFields';
-
-import { autoscalingMetricsProperty, DEDICATED } from './autoscalingDescription';
+import { autoscalingMetricsProperty } from '../shared/autoscaling';
 
 /** The parameters of Vertex AI Deploy Model. */
 
@@ -20,6 +19,9 @@ const CPU_UTILIZATION = 'aiplatform.googleapis.com/prediction/online/cpu/utiliza
 export const IF_DEPLOYED_LABEL = 'If This Model Is Already Deployed on the Endpoint';
 
 export const USE_PREVIEW_API_LABEL = 'Use Preview API (v1beta1)';
+
+/** Shows a parameter only for machines dedicated to the model (not a deployment resource pool). */
+const DEDICATED = { resources: ['dedicated'] };
 
 export const properties: INodeProperties[] = [
 	fromIncomingItem(endpointLocator, 'endpointId'),
@@ -135,7 +137,12 @@ export const properties: INodeProperties[] = [
 		description: 'Upper bound for autoscaling; equal to Min Replicas means no autoscaling',
 		displayOptions: { show: DEDICATED },
 	},
-	autoscalingMetricsProperty,
+	{
+		...autoscalingMetricsProperty(
+			'What autoscaling between Min and Max Replicas follows, each metric with its target per replica: Vertex AI adds replicas when any metric is above its target. Without any: CPU (and GPU duty cycle with accelerators) at 60 %.',
+		),
+		displayOptions: { show: DEDICATED },
+	},
 	{
 		displayName: 'Traffic',
 		name: 'trafficMode',

@@ -1,13 +1,9 @@
 import { NodeOperationError, type INode } from 'n8n-workflow';
 
 import {
-	AUTOSCALING_METRICS,
 	DEPLOYMENT_RESOURCE_POOL,
 	GPU_PARTITION_SIZE,
 	MACHINE_TYPE,
-	MONITORING_METRIC_TYPE,
-	PROJECT,
-	PUBSUB_SUBSCRIPTION_ID,
 	RESERVATION_NAME,
 	RESERVATION_NAME_KEY,
 	SERVICE_ACCOUNT_EMAIL,
@@ -19,7 +15,7 @@ import {
 	type IfDeployed,
 	type TrafficRequest,
 } from '../../lib';
-import { checkedChoice } from '../shared/checks';
+import { autoscalingMetricsOf, type AutoscalingMetricSpec } from '../shared/autoscaling';
 import { waitSettings, type WaitSettings } from '../shared/operation';
 import { modelOfItem, trafficSplitOf } from '../shared/parameters';
 import type { ParameterReader } from '../shared/read';
@@ -199,37 +195,13 @@ function rolloutOf(read: ParameterReader, i: number) {
 
 /**
  * The Autoscaling Metrics rows, after the older single metric option when added (a metric alone uses the target's
- * default of 60). A metric named twice is refused by the core.
+ * default of 60). The older option naming a row's metric again is refused by the core.
  */
 function autoscalingOf(read: ParameterReader, i: number) {
-	const specs: Array<{ metricName: string; target?: number; monitoredResourceLabels?: Record<string, string> }> = [];
+	const specs: AutoscalingMetricSpec[] = [];
 	if (read.isSet(i, 'options.autoscalingMetric') || read.isSet(i, 'options.autoscalingTarget')) {
 		specs.push({ metricName: read.option(i, 'options.autoscalingMetric'), target: read.number(i, 'options.autoscalingTarget') });
 	}
-	const path = 'autoscalingMetrics.metric';
-	for (const row of read.rows(i, path)) {
-		const preset = read.accepted(i, `${path}.metric`, checkedChoice(row.metric ?? AUTOSCALING_METRICS.cpuUtilization, read.allowedValues(`${path}.metric`)));
-		const custom = preset === 'custom';
-		const pubsub = preset === AUTOSCALING_METRICS.pubsubBacklog;
-		// Every field of the row is checked, also one its metric does not use.
-		const customName = read.checkText(i, `${path}.customMetricName`, row.customMetricName, {
-			required: custom,
-			pattern: MONITORING_METRIC_TYPE.pattern,
-			rule: MONITORING_METRIC_TYPE.rule,
-		});
-		const target = read.checkNumber(i, `${path}.target`, row.target);
-		const subscription = read.checkText(i, `${path}.subscriptionId`, row.subscriptionId, {
-			required: pubsub,
-			pattern: PUBSUB_SUBSCRIPTION_ID.pattern,
-			rule: PUBSUB_SUBSCRIPTION_ID.rule,
-		});
-		const project = read.checkText(i, `${path}.subscriptionProject`, row.subscriptionProject, { pattern: PROJECT.pattern, rule: PROJECT.rule });
-		const metricName = custom ? customName : preset;
-		specs.push(
-			pubsub
-				? { metricName, target, monitoredResourceLabels: { ...(project ? { project_id: project } : {}), subscription_id: subscription } }
-				: { metricName, target },
-		);
-	}
+	specs.push(...autoscalingMetricsOf(read, i, 'autoscalingMetrics'));
 	return specs.length > 0 ? specs : undefined;
 }

@@ -208,7 +208,7 @@ const LIVE_CHANGE: ExampleWorkflow = {
 				updateFields: {
 					maxReplicaCount: 4,
 					requiredReplicaCount: 1,
-					autoscalingMetrics: { metric: [{ metricName: 'custom', customMetricName: 'prometheus.googleapis.com/vertex_vllm_num_requests_waiting', target: 5 }] },
+					autoscalingMetrics: { metric: [{ metric: 'custom', customMetricName: 'prometheus.googleapis.com/vertex_vllm_num_requests_waiting', target: 5 }] },
 				},
 			},
 			credentials: { [CREDENTIAL.type]: { id: CREDENTIAL.id, name: CREDENTIAL.name } },
@@ -221,7 +221,7 @@ const LIVE_CHANGE: ExampleWorkflow = {
 const LIVE_CHANGE_PANEL: PanelExpectation = {
 	type: `${PACKAGE}.vertexAiManage`,
 	screenshot: 'manage-deployed-model-update.png',
-	labels: ['Resource', 'Operation', 'Endpoint', 'Deployed Model', 'Update Fields', 'Max Replicas', 'Required Replicas', 'Autoscaling Metrics', 'Custom Metric Name'],
+	labels: ['Resource', 'Operation', 'Endpoint', 'Deployed Model', 'Update Fields', 'Max Replicas', 'Required Replicas', 'Autoscaling Metrics', 'Metric Name'],
 	values: {
 		resource: 'Deployed Model',
 		operation: 'Update',

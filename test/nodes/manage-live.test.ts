@@ -167,7 +167,7 @@ describe('Deployed Model > Update', () => {
 				updateFields: {
 					minReplicaCount: 2,
 					maxReplicaCount: 3,
-					autoscalingMetrics: { metric: [{ metricName: 'aiplatform.googleapis.com/prediction/online/request_count', target: 40 }] },
+					autoscalingMetrics: { metric: [{ metric: 'aiplatform.googleapis.com/prediction/online/request_count', target: 40 }] },
 				},
 			}),
 		);
@@ -181,7 +181,7 @@ describe('Deployment Resource Pool', () => {
 		manage({ resource: 'deploymentResourcePool', operation: 'create', deploymentResourcePoolId: id, machineType: 'g2-standard-12', acceleratorType: 'NVIDIA_L4', acceleratorCount: 1, minReplicaCount: 1, maxReplicaCount: 2, ...extra });
 
 	it('creates a pool, waits, and shows it on get, list and the list search', async () => {
-		const [pool] = await output(createPool('gpu-pool-1', { options: { autoscalingMetrics: { metric: [{ metricName: 'aiplatform.googleapis.com/prediction/online/accelerator/duty_cycle', target: 70 }] } } }));
+		const [pool] = await output(createPool('gpu-pool-1', { options: { autoscalingMetrics: { metric: [{ metric: 'aiplatform.googleapis.com/prediction/online/accelerator/duty_cycle', target: 70 }] } } }));
 		expect(pool).toMatchObject({
 			deploymentResourcePoolId: 'gpu-pool-1',
 			existed: false,
@@ -206,7 +206,8 @@ describe('Deployment Resource Pool', () => {
 	it.each([
 		[{ deploymentResourcePoolId: 'Bad_Pool' }, 'Pool ID'],
 		[{ minReplicaCount: 3, maxReplicaCount: 2 }, 'Max Replicas'],
-		[{ options: { autoscalingMetrics: { metric: [{ metricName: 'custom', customMetricName: 'not a metric' }] } } }, 'Custom Metric Name'],
+		[{ options: { autoscalingMetrics: { metric: [{ metric: 'custom', customMetricName: 'not a metric' }] } } }, 'Metric Name'],
+		[{ options: { autoscalingMetrics: { metric: [{ metric: 'pubsub.googleapis.com/subscription/num_undelivered_messages', subscriptionId: 'jobs' }] } } }, 'Autoscaling Metrics'],
 	])('refuses %j before any request, naming %s', async (extra, parameter) => {
 		const counter = countRequests('POST', '/v1/projects/*');
 		const result = await run(createPool('gpu-pool-2', extra));

@@ -73,11 +73,11 @@ const ROW_VALID: Record<string, IDataObject> = {
 	'create.options.labels.label': { key: 'team', value: 'a' },
 	'create.pscAutomationConfigs.config': { projectId: 'my-project', network: 'projects/my-project/global/networks/default' },
 	'deploy.trafficSplit.share': { deployedModelId: '0', percent: 100 },
-	'deploy.autoscalingMetrics.metric': { metric: 'aiplatform.googleapis.com/prediction/online/cpu/utilization', target: 60 },
+	'deploy.autoscalingMetrics.metric': { metric: 'aiplatform.googleapis.com/prediction/online/cpu/utilization', target: 60, subscriptionId: 'requests-sub' },
 	'manage.trafficSplit.share': { deployedModelId: '111', percent: 100 },
 	'manage.updateFields.labels.label': { key: 'team', value: 'a' },
-	'manage.updateFields.autoscalingMetrics.metric': { metricName: 'custom', customMetricName: 'aiplatform.googleapis.com/prediction/online/request_count', target: 60 },
-	'manage.options.autoscalingMetrics.metric': { metricName: 'custom', customMetricName: 'aiplatform.googleapis.com/prediction/online/request_count', target: 60 },
+	'manage.updateFields.autoscalingMetrics.metric': { metric: 'custom', customMetricName: 'aiplatform.googleapis.com/prediction/online/request_count', target: 60, subscriptionId: 'requests-sub' },
+	'manage.options.autoscalingMetrics.metric': { metric: 'custom', customMetricName: 'aiplatform.googleapis.com/prediction/online/request_count', target: 60, subscriptionId: 'requests-sub' },
 	'invoke.headers.header': { name: 'X-Test', value: 'v' },
 };
 
@@ -169,7 +169,11 @@ const MALFORMED: Record<string, unknown[]> = {
 	'manage.updateFields.addVersionAliases': ['Bad Alias', 'default!'],
 	'manage.updateFields.removeVersionAliases': ['Bad Alias'],
 	'manage.updateFields.autoscalingMetrics.metric.customMetricName': ['not a metric', 'request_count'],
+	'manage.updateFields.autoscalingMetrics.metric.subscriptionId': ['1sub'],
+	'manage.updateFields.autoscalingMetrics.metric.subscriptionProject': ['Bad_Project'],
 	'manage.options.autoscalingMetrics.metric.customMetricName': ['not a metric'],
+	'manage.options.autoscalingMetrics.metric.subscriptionId': ['a b'],
+	'manage.options.autoscalingMetrics.metric.subscriptionProject': ['Bad_Project'],
 	'manage.deploymentResourcePoolId': ['Bad_Pool', '-pool', 'x'.repeat(64)],
 	'manage.machineType': ['n1 standard 4'],
 	'manage.options.serviceAccount': ['not-an-email'],
@@ -254,11 +258,14 @@ function setPath(target: IDataObject, path: string, value: unknown): void {
 
 /** The parameters of a case: the node's valid ones, what shows the parameter, and the bad value in its place. */
 function parametersWith(parameter: Parameter, properties: INodeProperties[], bad: unknown): INodeParameters {
-	const parameters = structuredClone({ ...BASE[parameter.node], ...showing(parameter, properties) }) as IDataObject;
+	// A row field's displayOptions name its siblings in the row (n8n drops a hidden one), the others top-level parameters.
+	const shownBy = parameter.row ? { ...parameter, property: parameter.top } : parameter;
+	const parameters = structuredClone({ ...BASE[parameter.node], ...showing(shownBy, properties) }) as IDataObject;
 	if (parameter.row) {
 		const { collection, group, multiple } = parameter.row;
 		const defaults = Object.fromEntries(group.values.map((value) => [value.name, value.default]));
-		const row = { ...defaults, ...ROW_VALID[`${parameter.node}.${collection}.${group.name}`], [parameter.property.name]: bad };
+		const siblings = showing({ ...parameter, top: parameter.property }, group.values);
+		const row = { ...defaults, ...ROW_VALID[`${parameter.node}.${collection}.${group.name}`], ...siblings, [parameter.property.name]: bad };
 		setPath(parameters, collection, { [group.name]: multiple ? [row] : row });
 	} else {
 		setPath(parameters, parameter.path, bad);

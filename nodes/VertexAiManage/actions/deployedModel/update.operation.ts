@@ -7,7 +7,7 @@ import { deployedModelLocator } from '../../../shared/parameters';
 import { endpointParameter } from '../common';
 import type { ManageItem } from '../node.type';
 import type { ParameterReader } from '../../../shared/read';
-import { autoscalingMetricsOf, autoscalingMetricsProperty } from '../scaling';
+import { autoscalingMetricsOf, autoscalingMetricsProperty } from '../../../shared/autoscaling';
 
 const replicas = (name: string, displayName: string, description: string, min = 1): INodeProperties => ({
 	displayName,
@@ -78,7 +78,7 @@ export function prepare(read: ParameterReader, itemIndex: number): MutateRequest
 		minReplicaCount: count('minReplicaCount'),
 		maxReplicaCount: count('maxReplicaCount'),
 		requiredReplicaCount: count('requiredReplicaCount'),
-		autoscalingMetricSpecs: set('autoscalingMetrics') ? (autoscalingMetricsOf(read, itemIndex, 'updateFields.autoscalingMetrics') ?? []) : undefined,
+		autoscalingMetricSpecs: set('autoscalingMetrics') ? autoscalingMetricsOf(read, itemIndex, 'updateFields.autoscalingMetrics', { v1Only: true }) : undefined,
 		disableContainerLogging: set('disableContainerLogging') ? read.boolean(itemIndex, 'updateFields.disableContainerLogging') : undefined,
 	};
 	return { input, settings: waitSettings(read, itemIndex) };

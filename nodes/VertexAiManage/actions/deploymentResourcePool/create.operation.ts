@@ -5,7 +5,8 @@ import { outputItem } from '../../../shared/items';
 import { operationFields, startOrReuse, waitParameters, waitSettings, type WaitSettings } from '../../../shared/operation';
 import type { ManageItem } from '../node.type';
 import type { ParameterReader } from '../../../shared/read';
-import { autoscalingMetricsProperty, dedicatedResourcesOf, machineProperties } from '../scaling';
+import { autoscalingMetricsProperty } from '../../../shared/autoscaling';
+import { dedicatedResourcesOf, machineProperties } from '../scaling';
 import { poolJson } from './common';
 
 const properties: INodeProperties[] = [
