@@ -34,6 +34,15 @@ describe('emulator required_replica_count', () => {
 	let scratch: string;
 	let endpointName: string;
 	const processesOf = (deployedModelId: string) => emulator.processes().filter((p) => p.deployedModelId === deployedModelId);
+	/**
+	 * The deploy may succeed while a replica that will get no machine is still starting (as on Vertex, the rest keep
+	 * provisioning once the required ones serve): wait, bounded, until that one has exited by itself.
+	 */
+	async function settledProcessesOf(deployedModelId: string, expected: number): Promise<unknown[]> {
+		const deadline = Date.now() + 10_000;
+		while (processesOf(deployedModelId).length !== expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+		return processesOf(deployedModelId);
+	}
 
 	beforeAll(async () => {
 		scratch = mkdtempSync(path.join(tmpdir(), 'emulator-required-replicas-'));
@@ -63,7 +72,7 @@ describe('emulator required_replica_count', () => {
 		const { op } = await deploy(2, 2);
 		expect(op.error).toBeUndefined();
 		const id = op.response.deployedModel.id as string;
-		expect(processesOf(id)).toHaveLength(2);
+		expect(await settledProcessesOf(id, 2)).toHaveLength(2);
 		const got = (await api('GET', `/v1/${endpointName}`)).json.deployedModels.find((d: { id: string }) => d.id === id);
 		expect(got.dedicatedResources).toMatchObject({ minReplicaCount: 3, requiredReplicaCount: 2 });
 		expect(got.status.availableReplicaCount).toBe(2);
