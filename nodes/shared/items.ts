@@ -50,7 +50,7 @@ export interface PerItemOptions<Prepared = unknown> {
 	 * anything. It runs for every item before the first item is handled, so a bad value in any item stops the node
 	 * before its first request; under "Continue On Fail" that item gets the error as its outcome and is not handled,
 	 * the others go on. The handler receives what it returned, so the request that was checked is the one sent.
-	 * Keep it small (no file bytes): every item's prepared value is held until the node ends.
+	 * Keep it small (no file bytes): every item's prepared value is held until that item starts.
 	 */
 	prepare?: (itemIndex: number) => Prepared | Promise<Prepared>;
 }
@@ -78,7 +78,6 @@ export async function runForEachItem<Prepared = undefined>(
 	}
 	concurrency = Math.min(concurrency, items.length || 1);
 	// Every item's parameters are checked before any item sends a request.
-	const refused = new Set<number>();
 	const prepared: Prepared[] = new Array(items.length);
 	if (options.prepare) {
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
@@ -88,7 +87,6 @@ export async function runForEachItem<Prepared = undefined>(
 				const nodeError = toNodeError(ctx.getNode(), error, itemIndex, options.parameterOf);
 				if (!ctx.continueOnFail()) throw nodeError;
 				outcomes[itemIndex] = [errorItem(nodeError, itemIndex)];
-				refused.add(itemIndex);
 			}
 		}
 	}
@@ -125,7 +123,8 @@ export async function runForEachItem<Prepared = undefined>(
 	const worker = async () => {
 		while (!stopped.signal.aborted && next < items.length) {
 			const itemIndex = next++;
-			if (!refused.has(itemIndex)) await runOne(itemIndex);
+			// An item refused by prepare already has its error item as its outcome.
+			if (outcomes[itemIndex] === undefined) await runOne(itemIndex);
 		}
 	};
 	await Promise.all(Array.from({ length: concurrency }, worker));
