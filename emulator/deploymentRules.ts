@@ -42,6 +42,21 @@ const GPU_PARTITION = /^[1-7]g\.\d{1,3}gb$/;
 /** GKE's TPU topologies: two or three dimensions (`2x2`, `2x2x1`). */
 const TPU_TOPOLOGY = /^[1-9]\d{0,2}x[1-9]\d{0,2}(x[1-9]\d{0,2})?$/;
 
+/**
+ * The replica fields MutateDeployedModelRequest.deployed_model may change ("Only the following fields can be
+ * mutated"): min/max/required replica counts and autoscaling_metric_specs, by their proto and JSON names.
+ */
+export const MUTABLE_REPLICA_FIELDS = {
+	'dedicated_resources.min_replica_count': 'dedicatedResources.minReplicaCount',
+	'dedicatedResources.minReplicaCount': 'dedicatedResources.minReplicaCount',
+	'dedicated_resources.max_replica_count': 'dedicatedResources.maxReplicaCount',
+	'dedicatedResources.maxReplicaCount': 'dedicatedResources.maxReplicaCount',
+	'dedicated_resources.required_replica_count': 'dedicatedResources.requiredReplicaCount',
+	'dedicatedResources.requiredReplicaCount': 'dedicatedResources.requiredReplicaCount',
+	'dedicated_resources.autoscaling_metric_specs': 'dedicatedResources.autoscalingMetricSpecs',
+	'dedicatedResources.autoscalingMetricSpecs': 'dedicatedResources.autoscalingMetricSpecs',
+} as const;
+
 export interface ReplicaPlan {
 	min: number;
 	max: number;

@@ -1,6 +1,6 @@
 /** :deployModel, :undeployModel and :mutateDeployedModel; the model-server replicas each deployment runs, and scale to zero. */
 import { typeUrl, type ApiCall, type EmulatorContext } from './context';
-import { checkDedicatedResources, type ReplicaPlan } from './deploymentRules';
+import { checkDedicatedResources, MUTABLE_REPLICA_FIELDS, type ReplicaPlan } from './deploymentRules';
 import { requireEndpoint, validateTrafficSplit } from './endpointsApi';
 import { maskedFields } from './fieldMask';
 import { ApiError, fieldViolations, type FieldViolation } from './googleErrors';
@@ -16,22 +16,9 @@ import { usesPrivateServiceConnect, type DeployedModelRecord, type EndpointRecor
 
 /** Vertex's DeploymentStage values in the order a deploy goes through them. */
 const STAGES_BEFORE_SERVER = ['STARTING_DEPLOYMENT', 'PREPARING_MODEL', 'CREATING_SERVING_CLUSTER', 'ADDING_NODES_TO_CLUSTER', 'GETTING_CONTAINER_IMAGE'] as const;
-/**
- * MutateDeployedModelRequest.deployed_model: "Only the following fields can be mutated": min/max/required
- * replica counts, autoscaling_metric_specs, and disable_container_logging (v1) / enable_container_logging (v1beta1).
- */
-const MUTABLE_RESOURCES = {
-	'dedicated_resources.min_replica_count': 'dedicatedResources.minReplicaCount',
-	'dedicatedResources.minReplicaCount': 'dedicatedResources.minReplicaCount',
-	'dedicated_resources.max_replica_count': 'dedicatedResources.maxReplicaCount',
-	'dedicatedResources.maxReplicaCount': 'dedicatedResources.maxReplicaCount',
-	'dedicated_resources.required_replica_count': 'dedicatedResources.requiredReplicaCount',
-	'dedicatedResources.requiredReplicaCount': 'dedicatedResources.requiredReplicaCount',
-	'dedicated_resources.autoscaling_metric_specs': 'dedicatedResources.autoscalingMetricSpecs',
-	'dedicatedResources.autoscalingMetricSpecs': 'dedicatedResources.autoscalingMetricSpecs',
-} as const;
-const MUTABLE_FIELDS_V1 = { ...MUTABLE_RESOURCES, disable_container_logging: 'disableContainerLogging', disableContainerLogging: 'disableContainerLogging' } as const;
-const MUTABLE_FIELDS_V1BETA1 = { ...MUTABLE_RESOURCES, enable_container_logging: 'enableContainerLogging', enableContainerLogging: 'enableContainerLogging' } as const;
+/** MutateDeployedModelRequest.deployed_model: the replica fields, and disable_container_logging (v1) / enable_container_logging (v1beta1). */
+const MUTABLE_FIELDS_V1 = { ...MUTABLE_REPLICA_FIELDS, disable_container_logging: 'disableContainerLogging', disableContainerLogging: 'disableContainerLogging' } as const;
+const MUTABLE_FIELDS_V1BETA1 = { ...MUTABLE_REPLICA_FIELDS, enable_container_logging: 'enableContainerLogging', enableContainerLogging: 'enableContainerLogging' } as const;
 /** Vertex's own default when the container spec sets no deploymentTimeout. */
 const DEFAULT_DEPLOYMENT_TIMEOUT_MS = 20 * 60 * 1000;
 

@@ -3,7 +3,7 @@
  * models use a pool (:queryDeployedModels). Deployed models use a pool through shared_resources.
  */
 import { typeUrl, type ApiCall, type EmulatorContext } from './context';
-import { checkDedicatedResources, type ReplicaPlan } from './deploymentRules';
+import { checkDedicatedResources, MUTABLE_REPLICA_FIELDS, type ReplicaPlan } from './deploymentRules';
 import type { Deployments } from './deployments';
 import { maskedFields } from './fieldMask';
 import { ApiError, fieldViolations, notFound, type FieldViolation } from './googleErrors';
@@ -18,18 +18,7 @@ import { checkEncryptionSpec } from './resourceRules';
  * for a deployed model of its own (replica counts, autoscaling metrics, container logging), since a
  * deployed model on a pool has its replicas changed here. The machines and the key stay as created.
  */
-const UPDATABLE_FIELDS = {
-	'dedicated_resources.min_replica_count': 'dedicatedResources.minReplicaCount',
-	'dedicatedResources.minReplicaCount': 'dedicatedResources.minReplicaCount',
-	'dedicated_resources.max_replica_count': 'dedicatedResources.maxReplicaCount',
-	'dedicatedResources.maxReplicaCount': 'dedicatedResources.maxReplicaCount',
-	'dedicated_resources.required_replica_count': 'dedicatedResources.requiredReplicaCount',
-	'dedicatedResources.requiredReplicaCount': 'dedicatedResources.requiredReplicaCount',
-	'dedicated_resources.autoscaling_metric_specs': 'dedicatedResources.autoscalingMetricSpecs',
-	'dedicatedResources.autoscalingMetricSpecs': 'dedicatedResources.autoscalingMetricSpecs',
-	disable_container_logging: 'disableContainerLogging',
-	disableContainerLogging: 'disableContainerLogging',
-} as const;
+const UPDATABLE_FIELDS = { ...MUTABLE_REPLICA_FIELDS, disable_container_logging: 'disableContainerLogging', disableContainerLogging: 'disableContainerLogging' } as const;
 
 /** DeploymentResourcePool ids: "[a-z]([a-z0-9-]{0,61}[a-z0-9])?" (CreateDeploymentResourcePoolRequest.deployment_resource_pool_id). */
 const POOL_ID = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -44,7 +33,8 @@ export function createPool(ctx: EmulatorContext, call: ApiCall): Record<string, 
 	checkEncryptionSpec(pool.encryptionSpec, 'deployment_resource_pool.encryption_spec', ctx.location, violations);
 	if (violations.length > 0) throw fieldViolations(violations);
 	if (ctx.store.pools.has(id)) throw new ApiError('ALREADY_EXISTS', `DeploymentResourcePool ${ctx.store.poolName(id)} already exists.`);
-	const { name: _name, ...spec } = pool;
+	const spec = { ...pool };
+	delete spec.name;
 	const record: PoolRecord = { id, spec, createTime: Date.now() };
 	ctx.store.pools.set(id, record);
 	const op = ctx.operations.create(ctx.store.poolName(id), typeUrl(call.version, 'CreateDeploymentResourcePoolOperationMetadata'));

@@ -14,7 +14,7 @@ const MAX_LABELS = 64;
 const KMS_KEY = /^projects\/[^/]+\/locations\/([^/]+)\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/;
 const NETWORK = /^projects\/[^/]+\/global\/networks\/[^/]+$/;
 const PROJECT_ID = /^(?:[a-z][-a-z0-9]{4,28}[a-z0-9]|\d{6,20})$/;
-export const MAX_INFERENCE_TIMEOUT_MS = 3_600_000;
+const MAX_INFERENCE_TIMEOUT_MS = 3_600_000;
 
 export function checkLabels(raw: unknown, at: string, violations: FieldViolation[]): void {
 	const labels = asRecord(raw);

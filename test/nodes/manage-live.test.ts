@@ -8,7 +8,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { DEPLOY_MODEL, UPLOAD_MODEL } from '../../lib';
 import { VertexAiManage } from '../../nodes/VertexAiManage/VertexAiManage.node';
 import { callListSearch, chain, sourceNode, type TestNode, type WorkflowRunResult } from '../harness/n8n-engine';
-import { TYPE, credentialTypes, emulatorWithCredential, expectNoSecrets, locator, runNodes, type NodeEnv } from './support';
+import { TYPE, countRequests, credentialTypes, emulatorWithCredential, expectNoSecrets, locator, requestsCounted, runNodes, type NodeEnv } from './support';
 
 let env: NodeEnv;
 const wait = { timeoutMs: 30_000, initialDelayMs: 20, maxDelayMs: 100 };
@@ -27,15 +27,6 @@ async function output(node: TestNode): Promise<IDataObject[]> {
 	const result = await run(node);
 	expect(result.error?.message).toBeUndefined();
 	return result.lastNodeJson('Manage');
-}
-
-/** A fault that changes nothing (no delay) but counts the requests matching it. */
-function countRequests(method: string, path: string): string {
-	return env.emulator.addFault({ kind: 'slow-headers', delayMs: 0, rate: 1, method, path }).id;
-}
-async function requestsCounted(id: string): Promise<number> {
-	const { faults } = (await (await fetch(`${env.emulator.baseUrl}/emulator/faults`)).json()) as { faults: Array<{ id: string; hits: number }> };
-	return faults.find((fault) => fault.id === id)?.hits ?? 0;
 }
 
 async function upload(modelId: string, parentModel?: string) {
@@ -98,11 +89,11 @@ describe('Endpoint > Update', () => {
 		[{ requestResponseLogging: 'on', loggingSamplingRate: 1, loggingBigQueryUri: 'gs://bucket' }, 'Logging BigQuery Destination'],
 		[{}, 'Update Fields'],
 	])('refuses %j before any request, naming %s', async (updateFields, parameter) => {
-		const counter = countRequests('PATCH', '/v1/projects/*');
+		const counter = countRequests(env, 'PATCH', '/v1/projects/*');
 		const result = await run(manage({ resource: 'endpoint', operation: 'update', endpoint: locator('live-ep'), updateFields }));
 		expect(result.error?.name).toBe('NodeOperationError');
 		expect(result.error?.description).toContain(parameter);
-		expect(await requestsCounted(counter)).toBe(0);
+		expect(await requestsCounted(env, counter)).toBe(0);
 	});
 });
 
@@ -128,10 +119,10 @@ describe('Model > Update', () => {
 	});
 
 	it('refuses removing "default" before any request', async () => {
-		const counter = countRequests('POST', '/v1/projects/*');
+		const counter = countRequests(env, 'POST', '/v1/projects/*');
 		const result = await run(manage({ resource: 'model', operation: 'update', model: locator('live-model'), updateFields: { removeVersionAliases: ['default'] } }));
 		expect(result.error?.description).toContain('Remove Version Aliases');
-		expect(await requestsCounted(counter)).toBe(0);
+		expect(await requestsCounted(env, counter)).toBe(0);
 	});
 });
 
@@ -148,13 +139,13 @@ describe('Deployed Model > Update', () => {
 	}, 30_000);
 
 	it('refuses Max Replicas below the current Min Replicas before sending the change', async () => {
-		const counter = countRequests('POST', '/v1/projects/*');
+		const counter = countRequests(env, 'POST', '/v1/projects/*');
 		const result = await run(
 			manage({ resource: 'deployedModel', operation: 'update', endpoint: locator('live-ep'), deployedModel: locator(deployedModelId), updateFields: { minReplicaCount: 3 } }),
 		);
 		expect(result.error?.message).toMatch(/its maxReplicaCount is 2/);
 		expect(result.error?.description).toContain('Min Replicas');
-		expect(await requestsCounted(counter)).toBe(0);
+		expect(await requestsCounted(env, counter)).toBe(0);
 	});
 
 	it('changes the replicas and autoscaling of the live deployment and waits for it', async () => {
@@ -209,10 +200,10 @@ describe('Deployment Resource Pool', () => {
 		[{ options: { autoscalingMetrics: { metric: [{ metric: 'custom', customMetricName: 'not a metric' }] } } }, 'Metric Name'],
 		[{ options: { autoscalingMetrics: { metric: [{ metric: 'pubsub.googleapis.com/subscription/num_undelivered_messages', subscriptionId: 'jobs' }] } } }, 'Autoscaling Metrics'],
 	])('refuses %j before any request, naming %s', async (extra, parameter) => {
-		const counter = countRequests('POST', '/v1/projects/*');
+		const counter = countRequests(env, 'POST', '/v1/projects/*');
 		const result = await run(createPool('gpu-pool-2', extra));
 		expect(result.error?.description).toContain(parameter);
-		expect(await requestsCounted(counter)).toBe(0);
+		expect(await requestsCounted(env, counter)).toBe(0);
 	});
 
 	it('refuses deleting a pool a deployed model uses, naming it, and sends no delete', async () => {
@@ -224,12 +215,12 @@ describe('Deployment Resource Pool', () => {
 		const [{ deployedModelId }] = deployed.lastNodeJson('Deploy') as Array<{ deployedModelId: string }>;
 		expect((await env.client().getEndpoint('pool-ep')).deployedModels?.[0]?.sharedResources).toMatch(/\/deploymentResourcePools\/gpu-pool-1$/);
 
-		const deletes = countRequests('DELETE', '/v1/projects/*');
+		const deletes = countRequests(env, 'DELETE', '/v1/projects/*');
 		const refused = await run(manage({ resource: 'deploymentResourcePool', operation: 'delete', deploymentResourcePool: locator('gpu-pool-1') }));
 		expect(refused.error?.message).toMatch(/is still used by 1 deployed model: .*endpoints\/pool-ep \(deployed model \d+\)/);
 		expect(refused.error?.message).toContain(deployedModelId);
 		expect(refused.error?.message).toContain('Undeploy them first');
-		expect(await requestsCounted(deletes)).toBe(0);
+		expect(await requestsCounted(env, deletes)).toBe(0);
 		await env.client().undeployModels('pool-ep', [deployedModelId], wait);
 	}, 60_000);
 

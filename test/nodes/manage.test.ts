@@ -8,7 +8,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { clearVertexClientCache, DEPLOY_MODEL, UPLOAD_MODEL, VertexApiError } from '../../lib';
 import { VertexAiManage } from '../../nodes/VertexAiManage/VertexAiManage.node';
 import { callListSearch, chain, sourceNode, type TestNode, type WorkflowRunResult } from '../harness/n8n-engine';
-import { TYPE, credentialTypes, emulatorWithCredential, expectNoSecrets, locator, runNodes, type NodeEnv } from './support';
+import { TYPE, countRequests, credentialTypes, emulatorWithCredential, expectNoSecrets, locator, requestsCounted, runNodes, type NodeEnv } from './support';
 
 let env: NodeEnv;
 /** A second emulator whose deploys take a while, for the Operation resource. */
@@ -68,16 +68,6 @@ async function output(node: TestNode, items?: IDataObject[], on: NodeEnv = env):
 	const result = await run(node, items, on);
 	expect(result.error?.message).toBeUndefined();
 	return result.lastNodeJson('Manage');
-}
-
-/** A fault that changes nothing (no delay) but counts the requests matching it. */
-function countRequests(method: string, path: string): string {
-	return env.emulator.addFault({ kind: 'slow-headers', delayMs: 0, rate: 1, method, path }).id;
-}
-
-async function requestsCounted(id: string): Promise<number> {
-	const { faults } = (await (await fetch(`${env.emulator.baseUrl}/emulator/faults`)).json()) as { faults: Array<{ id: string; hits: number }> };
-	return faults.find((fault) => fault.id === id)?.hits ?? 0;
 }
 
 beforeAll(async () => {
@@ -247,15 +237,15 @@ describe('Endpoint', () => {
 		}, 30_000);
 
 		it('refuses an endpoint with deployed models, naming them, after reading it and nothing more', async () => {
-			const reads = countRequests('GET', '/endpoints/del-ep$');
-			const changes = [countRequests('DELETE', '/endpoints/del-ep'), countRequests('POST', '/endpoints/del-ep:')];
+			const reads = countRequests(env, 'GET', '/endpoints/del-ep$');
+			const changes = [countRequests(env, 'DELETE', '/endpoints/del-ep'), countRequests(env, 'POST', '/endpoints/del-ep:')];
 			try {
 				const result = await run(manage({ resource: 'endpoint', operation: 'delete', endpoint: locator('del-ep') }));
 				expect(result.error?.name).toBe('NodeOperationError');
 				expect(result.error?.message).toContain(deployedId);
 				expect(result.error?.description).toBe('Check the parameter "Undeploy Models First".');
-				expect(await requestsCounted(reads)).toBe(1);
-				for (const id of changes) expect(await requestsCounted(id)).toBe(0);
+				expect(await requestsCounted(env, reads)).toBe(1);
+				for (const id of changes) expect(await requestsCounted(env, id)).toBe(0);
 			} finally {
 				env.emulator.clearFaults();
 			}

@@ -93,6 +93,16 @@ export async function runNodes(env: NodeEnv, options: Omit<RunWorkflowOptions, '
 }
 
 /** Forgets faults, state and cached clients: a fresh client must mint a token before its first request. */
+/** A fault that changes nothing (no delay) but counts the requests matching it; read the count with requestsCounted. */
+export function countRequests(env: NodeEnv, method: string, path: string): string {
+	return env.emulator.addFault({ kind: 'slow-headers', delayMs: 0, rate: 1, method, path }).id;
+}
+
+export async function requestsCounted(env: NodeEnv, id: string): Promise<number> {
+	const { faults } = (await (await fetch(`${env.emulator.baseUrl}/emulator/faults`)).json()) as { faults: Array<{ id: string; hits: number }> };
+	return faults.find((fault) => fault.id === id)?.hits ?? 0;
+}
+
 export async function resetEmulator(env: NodeEnv): Promise<void> {
 	await fetch(`${env.emulator.baseUrl}/emulator/reset`, { method: 'POST' });
 	env.emulator.clearFaults();

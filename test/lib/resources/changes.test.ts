@@ -10,7 +10,7 @@ import {
 	VertexClient,
 	VertexValidationError,
 } from '../support/lib-internals';
-import { FakeGoogle, sendJson, type RecordedRequest } from '../support/fakeGoogle';
+import { clientOfFake, FakeGoogle, sendJson, type RecordedRequest } from '../support/fakeGoogle';
 
 let fake: FakeGoogle;
 let client: VertexClient;
@@ -59,13 +59,7 @@ beforeAll(async () => {
 	fake.route('GET', /:queryDeployedModels$/, (_request, response) => sendJson(response, 200, { deployedModelRefs: poolUsers }));
 	fake.route('GET', /\/deploymentResourcePools\/[^/:]+$/, (request, response) => sendJson(response, 200, { name: request.path.slice(4) }));
 	fake.route('DELETE', /\/deploymentResourcePools\/[^/:]+$/, (_request, response) => sendJson(response, 200, OPERATION));
-	client = new VertexClient({
-		credential: { kind: 'accessToken', accessToken: fake.mintToken() },
-		projectId: 'my-proj',
-		location: 'us-central1',
-		apiBaseUrl: fake.url,
-		retry: { initialDelayMs: 1, maxDelayMs: 5 },
-	});
+	client = clientOfFake(fake);
 });
 
 beforeEach(() => {

@@ -4,7 +4,7 @@
 import type { ServerResponse } from 'node:http';
 
 import { closeSharedAgent, VertexClient, VertexValidationError } from '../support/lib-internals';
-import { FakeGoogle, sendJson, type RecordedRequest } from '../support/fakeGoogle';
+import { clientOfFake, FakeGoogle, sendJson, type RecordedRequest } from '../support/fakeGoogle';
 import { HOSTILE } from '../rules/ids.corpus';
 
 let fake: FakeGoogle;
@@ -31,13 +31,7 @@ beforeAll(async () => {
 	fake.route('GET', /\/models\/[^/:]+$/, (request, response) => sendJson(response, 200, { name: request.path.replace(/^\/v1(beta1)?\//, ''), versionId: '1' }));
 	fake.route('POST', /:deployModel$/, (_request, response) => sendJson(response, 200, { name: OPERATION }));
 	fake.route('GET', /\/operations\/42$/, deployDone);
-	client = new VertexClient({
-		credential: { kind: 'accessToken', accessToken: fake.mintToken() },
-		projectId: 'my-proj',
-		location: 'us-central1',
-		apiBaseUrl: fake.url,
-		retry: { initialDelayMs: 1, maxDelayMs: 5 },
-	});
+	client = clientOfFake(fake);
 });
 
 afterAll(async () => {

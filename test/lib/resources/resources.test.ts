@@ -11,7 +11,7 @@ import {
 	VertexOperationError,
 	VertexValidationError,
 } from '../support/lib-internals';
-import { FakeGoogle, sendGoogleError, sendJson, type RecordedRequest } from '../support/fakeGoogle';
+import { clientOfFake, FakeGoogle, sendGoogleError, sendJson, type RecordedRequest } from '../support/fakeGoogle';
 
 let fake: FakeGoogle;
 let client: VertexClient;
@@ -59,13 +59,7 @@ beforeAll(async () => {
 	fake.route('POST', /:deployModel$/, (_request, response) => sendJson(response, 200, OPERATION));
 	fake.route('POST', /:undeployModel$/, (_request, response) => sendJson(response, 200, OPERATION));
 	fake.route('POST', /\/invoke\/.*$/, (request, response) => sendJson(response, 200, { path: request.path, got: request.body }));
-	client = new VertexClient({
-		credential: { kind: 'accessToken', accessToken: fake.mintToken() },
-		projectId: 'my-proj',
-		location: 'us-central1',
-		apiBaseUrl: fake.url,
-		retry: { initialDelayMs: 1, maxDelayMs: 5 },
-	});
+	client = clientOfFake(fake);
 });
 
 afterAll(async () => {

@@ -7,6 +7,8 @@ import { generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
+import { VertexClient } from './lib-internals';
+
 export const GOOGLE_TOKEN_AUDIENCE = 'https://oauth2.googleapis.com/token';
 export const CLOUD_PLATFORM = 'https://www.googleapis.com/auth/cloud-platform';
 
@@ -238,4 +240,15 @@ export class FakeGoogle {
 		const accessToken = this.mintToken('ya29.impersonated');
 		sendJson(response, 200, { accessToken, expireTime: new Date(Date.now() + 3600_000).toISOString() });
 	}
+}
+
+/** A client of the fake for project my-proj in us-central1, holding one of its tokens, with retries a few ms apart. */
+export function clientOfFake(fake: FakeGoogle): VertexClient {
+	return new VertexClient({
+		credential: { kind: 'accessToken', accessToken: fake.mintToken() },
+		projectId: 'my-proj',
+		location: 'us-central1',
+		apiBaseUrl: fake.url,
+		retry: { initialDelayMs: 1, maxDelayMs: 5 },
+	});
 }
