@@ -23,7 +23,9 @@ describe('layout', () => {
 	});
 
 	it('keeps lib/ free of n8n imports', () => {
-		const importsN8n = sourceFiles('lib').filter((file) => /from '(n8n-|@n8n\/)/.test(readFileSync(join(ROOT, file), 'utf8')));
+		// import ... from, require(...) and import(...), with either quote.
+		const N8N_MODULE = /(?:\bfrom\s*|\b(?:require|import)\s*\(\s*)['"](?:n8n-|@n8n\/)/;
+		const importsN8n = sourceFiles('lib').filter((file) => N8N_MODULE.test(readFileSync(join(ROOT, file), 'utf8')));
 		expect(importsN8n).toEqual([]);
 	});
 });
