@@ -123,12 +123,6 @@ export const ENDPOINT_REF = idRule(
 	'an endpoint ID (e.g. 1234567890) or projects/{project}/locations/{location}/endpoints/{id}',
 );
 
-/** A deployment resource pool's id or resource name. */
-export const POOL_REF = idRule(
-	`(?:${SCOPE_SOURCE}/deploymentResourcePools/)?${RESOURCE_ID.source}`,
-	'a deployment resource pool ID (e.g. gpu-pool-1) or projects/{project}/locations/{location}/deploymentResourcePools/{id}',
-);
-
 /**
  * Collections Vertex starts aiplatform operations under (`.../{collection}/{id}/operations/{id}`): models and
  * endpoints for this package, and the other resources of the API that run long operations.
@@ -174,12 +168,9 @@ export const CONSOLE_URL = {
 	modelVersion: `/locations/[^/?#]+/models/${RESOURCE_ID.source}/versions/(${MODEL_VERSION.source})(?:[/?#]|$)`,
 } as const;
 
-/** A deployment resource pool's id (lowercase letters, digits and "-", a letter first, up to 63). */
-export const DEPLOYMENT_RESOURCE_POOL_ID = idRule(LETTER_FIRST_ID, 'a letter first then up to 62 of a-z, 0-9 and "-", ending in a letter or digit');
-
 /** A deployment resource pool by id or full name (what DeployedModel.sharedResources holds, as the full name). */
 export const DEPLOYMENT_RESOURCE_POOL = idRule(
-	`(?:${SCOPE_SOURCE}/deploymentResourcePools/)?${DEPLOYMENT_RESOURCE_POOL_ID.source}`,
+	`(?:${SCOPE_SOURCE}/deploymentResourcePools/)?${POOL_ID.source}`,
 	'a deployment resource pool ID (e.g. "my-pool") or projects/{project}/locations/{location}/deploymentResourcePools/{id}',
 );
 
