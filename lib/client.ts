@@ -65,6 +65,7 @@ import {
 	deleteDeploymentResourcePool,
 	getDeploymentResourcePool,
 	listDeploymentResourcePools,
+	poolName,
 	queryPoolDeployedModels,
 } from './resources/deploymentResourcePools';
 import type { CreateDeploymentResourcePoolInput, DeployedModelRef, DeploymentResourcePool } from './schemas/deploymentResourcePool';
@@ -335,7 +336,7 @@ export class VertexClient {
 	// deployment resource pools
 
 	deploymentResourcePoolName(idOrName: string): string {
-		return resourceName('deploymentResourcePools', idOrName, this.controlPlane, { field: 'deploymentResourcePool' });
+		return poolName(this.controlPlane, idOrName);
 	}
 
 	/** Starts creating a pool (wait with CREATE_DEPLOYMENT_RESOURCE_POOL); 'use' for a taken id gives `existing`. */

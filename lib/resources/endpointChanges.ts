@@ -21,7 +21,7 @@ import { parseInput } from '../schemas/validate';
 import { sendJson, withQuery } from '../transport/json';
 import { resourceName } from '../names';
 import { apiUrl, type ControlPlane } from './controlPlane';
-import { deployedModelIds, getEndpoint } from './endpoints';
+import { deployedModelOn, getEndpoint } from './endpoints';
 
 /**
  * Changes the given fields of an endpoint; the answer is the endpoint after the change. The update mask names
@@ -82,13 +82,7 @@ export async function mutateDeployedModel(controlPlane: ControlPlane, input: Mut
 	const request = parseMutate(input);
 	const endpointName = resourceName('endpoints', request.endpoint, controlPlane);
 	const current = await getEndpoint(controlPlane, endpointName, options);
-	const deployed = (current.deployedModels ?? []).find((model) => model.id === request.deployedModelId);
-	if (!deployed) {
-		throw new VertexValidationError(
-			`Deployed model ${request.deployedModelId} is not on endpoint ${endpointName} (deployed there: ${deployedModelIds(current).join(', ') || 'none'}).`,
-			'deployedModelId',
-		);
-	}
+	const deployed = deployedModelOn(current, endpointName, request.deployedModelId);
 	const replicaChanges = REPLICA_FIELDS.filter((field) => request[field] !== undefined);
 	if (replicaChanges.length > 0 && !deployed.dedicatedResources) {
 		const where = typeof deployed.sharedResources === 'string' ? ` (it runs on the shared pool ${deployed.sharedResources}, whose replicas are the pool's)` : '';

@@ -12,6 +12,7 @@ import {
 	undeployModelInputSchema,
 	type CreateEndpointInput,
 	type DeployModelInput,
+	type DeployedModel,
 	type DeployModelParsed,
 	type Endpoint,
 	type UndeployModelInput,
@@ -32,6 +33,18 @@ import { trafficSplitForDeploy, trafficSplitForUndeploy } from './traffic';
 /** The ids of the models deployed on an endpoint. */
 export function deployedModelIds(endpoint: Endpoint): string[] {
 	return (endpoint.deployedModels ?? []).map((deployed) => deployed.id).filter((id): id is string => !!id);
+}
+
+/** The deployed model with that id on the endpoint (as read, named `endpointName`); refused naming the ones there. */
+export function deployedModelOn(endpoint: Endpoint, endpointName: string, deployedModelId: string): DeployedModel {
+	const deployed = (endpoint.deployedModels ?? []).find((model) => model.id === deployedModelId);
+	if (!deployed) {
+		throw new VertexValidationError(
+			`Deployed model ${deployedModelId} is not on endpoint ${endpointName} (deployed there: ${deployedModelIds(endpoint).join(', ') || 'none'}).`,
+			'deployedModelId',
+		);
+	}
+	return deployed;
 }
 
 export async function getEndpoint(controlPlane: ControlPlane, idOrName: string, options: CallOptions = {}): Promise<Endpoint> {
@@ -223,14 +236,8 @@ export async function undeployModel(
 	}
 	if (!split) {
 		const current = await getEndpoint(controlPlane, endpointName, options);
-		const ids = deployedModelIds(current);
-		if (!ids.includes(deployedModelId)) {
-			throw new VertexValidationError(
-				`Deployed model ${deployedModelId} is not on endpoint ${endpointName} (deployed there: ${ids.join(', ') || 'none'}).`,
-				'deployedModelId',
-			);
-		}
-		split = trafficSplitForUndeploy(current.trafficSplit, ids, deployedModelId, heir);
+		deployedModelOn(current, endpointName, deployedModelId);
+		split = trafficSplitForUndeploy(current.trafficSplit, deployedModelIds(current), deployedModelId, heir);
 	}
 	const body = { deployedModelId, ...(split ? { trafficSplit: split } : {}) };
 	return sendJson(

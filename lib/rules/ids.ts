@@ -123,12 +123,6 @@ export const ENDPOINT_REF = idRule(
 	'an endpoint ID (e.g. 1234567890) or projects/{project}/locations/{location}/endpoints/{id}',
 );
 
-/** A deployment resource pool's id or resource name. */
-export const POOL_REF = idRule(
-	`(?:${SCOPE_SOURCE}/deploymentResourcePools/)?${RESOURCE_ID.source}`,
-	'a deployment resource pool ID (e.g. gpu-pool-1) or projects/{project}/locations/{location}/deploymentResourcePools/{id}',
-);
-
 /**
  * Collections Vertex starts aiplatform operations under (`.../{collection}/{id}/operations/{id}`): models and
  * endpoints for this package, and the other resources of the API that run long operations.
@@ -174,12 +168,9 @@ export const CONSOLE_URL = {
 	modelVersion: `/locations/[^/?#]+/models/${RESOURCE_ID.source}/versions/(${MODEL_VERSION.source})(?:[/?#]|$)`,
 } as const;
 
-/** A deployment resource pool's id (lowercase letters, digits and "-", a letter first, up to 63). */
-export const DEPLOYMENT_RESOURCE_POOL_ID = idRule(LETTER_FIRST_ID, 'a letter first then up to 62 of a-z, 0-9 and "-", ending in a letter or digit');
-
 /** A deployment resource pool by id or full name (what DeployedModel.sharedResources holds, as the full name). */
 export const DEPLOYMENT_RESOURCE_POOL = idRule(
-	`(?:${SCOPE_SOURCE}/deploymentResourcePools/)?${DEPLOYMENT_RESOURCE_POOL_ID.source}`,
+	`(?:${SCOPE_SOURCE}/deploymentResourcePools/)?${POOL_ID.source}`,
 	'a deployment resource pool ID (e.g. "my-pool") or projects/{project}/locations/{location}/deploymentResourcePools/{id}',
 );
 
@@ -209,3 +200,17 @@ export const MONITORING_METRIC_TYPE = idRule(
 
 /** A Pub/Sub subscription id: a letter first, 3 to 255 letters, digits and - _ . ~ + (Pub/Sub also allows %, left out here: no escapes). */
 export const PUBSUB_SUBSCRIPTION_ID = idRule('[A-Za-z][A-Za-z0-9_.~+-]{2,254}', 'a Pub/Sub subscription ID (a letter first, then 2 to 254 letters, digits and - _ . ~ +)');
+
+// Values a model names that never become a segment of a request path (they may hold "/", "?" or "%").
+
+/** A container image reference: registry host (and port), path, optional tag and digest; no spaces or line breaks. */
+export const IMAGE_URI = idRule(
+	'[a-z0-9][a-z0-9._-]*(?::[0-9]+)?(?:/[a-z0-9._-]+)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?',
+	'a container image such as us-docker.pkg.dev/my-project/repo/server:tag, without spaces or line breaks',
+);
+
+/** A Cloud Storage bucket, or a folder in it (Model.artifact_uri). */
+export const GCS_URI = idRule('gs://[a-z0-9][a-z0-9._-]{1,221}[a-z0-9](?:/[^\\s\\p{Cc}]*)?', 'a Cloud Storage folder such as gs://my-bucket/models/llm', 'u');
+
+/** A route of the model server as Vertex AI calls it (predictRoute, healthRoute, probe paths): "/" first, no spaces or line breaks. */
+export const SERVER_ROUTE = idRule('/[^\\s\\p{Cc}]*', 'a path starting with "/", without spaces or line breaks (e.g. /health)', 'u');

@@ -1,7 +1,7 @@
 /** Model and ModelContainerSpec: strict request shapes (typos caught before sending), tolerant answers. */
 import { z } from 'zod/v4';
 
-import { ENV_VAR_NAME, VERSION_ALIAS } from '../rules/ids';
+import { ENV_VAR_NAME, IMAGE_URI, SERVER_ROUTE, VERSION_ALIAS } from '../rules/ids';
 import { fieldRef, messageParts } from '../errors';
 import { quoteForMessage } from '../secrets';
 import { siblingsMessage, textMatching } from './validate';
@@ -18,8 +18,8 @@ import {
 } from './common';
 
 const routeSchema = (name: string) =>
-	optionalText.refine((value) => value === undefined || value.startsWith('/'), {
-		error: `${name} must be a path starting with "/", e.g. "/health".`,
+	optionalText.refine((value) => value === undefined || SERVER_ROUTE.pattern.test(value), {
+		error: `${name} must be ${SERVER_ROUTE.rule}.`,
 	});
 
 const portSchema = z.strictObject({
@@ -46,7 +46,11 @@ export const INVOKE_ROUTE_PREFIX = '/*';
 
 export const modelContainerSpecInputSchema = z
 	.strictObject({
-		imageUri: z.string().trim().min(1, { error: 'imageUri is required: the container image, e.g. us-docker.pkg.dev/project/repo/server:tag.' }),
+		imageUri: z
+			.string()
+			.trim()
+			.min(1, { error: 'imageUri is required: the container image, e.g. us-docker.pkg.dev/project/repo/server:tag.' })
+			.pipe(textMatching(IMAGE_URI, (value) => `imageUri ${quoteForMessage(value)} is not valid: use ${IMAGE_URI.rule}.`)),
 		command: z.array(z.string()).optional(),
 		args: z.array(z.string()).optional(),
 		env: z.array(envVarSchema).optional(),

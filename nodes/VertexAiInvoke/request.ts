@@ -6,6 +6,7 @@ import {
 	INVOKE_PATH_LINE_RULE,
 	parseTextPath,
 	prepareInvoke,
+	SERVER_ROUTE,
 	withInvokeBody,
 	type InvokeBody,
 	type PreparedInvoke,
@@ -14,7 +15,6 @@ import {
 	type TextPath,
 } from '../../lib';
 import { requestHeaders } from '../shared/headers';
-import { SERVER_ROUTE } from '../shared/parameters';
 import { PRIVATE_ENDPOINT_FIELDS, privateEndpointOf } from '../shared/privateEndpoint';
 import type { ParameterReader } from '../shared/read';
 import { commaList } from '../shared/values';
@@ -148,7 +148,7 @@ export function prepareItem(ctx: IExecuteFunctions, read: ParameterReader, node:
 	const pinned = read.option(i, 'target') === 'deployedModel';
 	const prefixes = commaList(read.text(i, 'options.allowedPathPrefixes'));
 	for (const prefix of prefixes) {
-		read.checkText(i, 'options.allowedPathPrefixes', prefix, { pattern: SERVER_ROUTE, rule: 'paths starting with "/", separated by commas' });
+		read.checkText(i, 'options.allowedPathPrefixes', prefix, { pattern: SERVER_ROUTE.pattern, rule: 'paths starting with "/", separated by commas' });
 	}
 	const endpoint = read.locator(i, 'endpoint');
 	const path = read.text(i, 'path', { required: true, pattern: INVOKE_PATH_LINE, rule: INVOKE_PATH_LINE_RULE });

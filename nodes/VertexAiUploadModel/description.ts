@@ -1,15 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { CALLER_ID } from '../../lib';
+import { CALLER_ID, IMAGE_URI } from '../../lib';
 import { resumeOperationOption, waitParameters } from '../shared/operation';
 import { formatNotice, labelsOption } from '../shared/parameters';
 import { additionalFieldsOption, kmsKeyOption } from '../shared/requestFields';
 
 /** The parameters of Vertex AI Upload Model. */
 
-/** A container image reference: registry host (and port), path, optional tag and digest; no spaces or line breaks. */
-export const IMAGE_URI = /^[a-z0-9][a-z0-9._-]*(:[0-9]+)?(\/[a-z0-9._-]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
-export const IMAGE_URI_RULE = 'a container image such as us-docker.pkg.dev/my-project/repo/server:tag, without spaces or line breaks';
 
 const probeFields = [
 	{
@@ -105,7 +102,7 @@ export const properties: INodeProperties[] = [
 		description: 'The model server container image, e.g. in Artifact Registry; Vertex AI must be allowed to pull it',
 		hint: 'Trying it with the local emulator? Type emulator/sample-model-server, its built-in sample server (chat, /generate, /echo). On Vertex AI: your image in Artifact Registry.',
 	},
-	formatNotice('imageUri', IMAGE_URI.source.slice(1, -1), `The Image URI must be ${IMAGE_URI_RULE}`),
+	formatNotice('imageUri', IMAGE_URI.source, `The Image URI must be ${IMAGE_URI.rule}`),
 	{
 		displayName: 'Route Mode',
 		name: 'routeMode',

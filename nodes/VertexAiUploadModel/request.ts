@@ -1,10 +1,9 @@
-import { CALLER_ID, ENV_VAR_NAME, MODEL_NAME, SERVICE_ACCOUNT_EMAIL, VERSION_ALIAS, type IfExists, type UploadModelInput } from '../../lib';
+import { CALLER_ID, ENV_VAR_NAME, GCS_URI, IMAGE_URI, MODEL_NAME, SERVER_ROUTE, SERVICE_ACCOUNT_EMAIL, VERSION_ALIAS, type IfExists, type UploadModelInput } from '../../lib';
 import { waitSettings, type WaitSettings } from '../shared/operation';
-import { labelsOf, SERVER_ROUTE, SERVER_ROUTE_RULE } from '../shared/parameters';
+import { labelsOf } from '../shared/parameters';
 import type { ParameterReader } from '../shared/read';
 import { additionalFieldsOf, encryptionSpecOf } from '../shared/requestFields';
 import { commaList, keyValuePairs } from '../shared/values';
-import { IMAGE_URI, IMAGE_URI_RULE } from './description';
 
 /** Core field paths to the parameters that set them, for the core's validation errors. */
 export const CORE_FIELDS: Record<string, string> = {
@@ -34,8 +33,6 @@ export const CORE_FIELDS: Record<string, string> = {
 	resumeOperation: 'options.resumeOperationName',
 };
 
-const GCS_URI = /^gs:\/\/[a-z0-9][a-z0-9._-]{1,221}[a-z0-9](\/[^\s\p{Cc}]*)?$/u;
-
 /** One item's upload, read and checked before any item sends a request: exactly what its run sends. */
 export interface PreparedUpload {
 	request: UploadModelInput;
@@ -52,7 +49,7 @@ function probeOf(read: ParameterReader, i: number, path: string): Record<string,
 	if (!probe) return undefined;
 	const field = (name: string) => `${path}.probe.${name}`;
 	return {
-		httpGet: { path: read.checkText(i, field('path'), probe.path, { required: true, pattern: SERVER_ROUTE, rule: SERVER_ROUTE_RULE }) },
+		httpGet: { path: read.checkText(i, field('path'), probe.path, { required: true, pattern: SERVER_ROUTE.pattern, rule: SERVER_ROUTE.rule }) },
 		periodSeconds: read.checkNumber(i, field('periodSeconds'), probe.periodSeconds),
 		timeoutSeconds: read.checkNumber(i, field('timeoutSeconds'), probe.timeoutSeconds),
 		failureThreshold: read.checkNumber(i, field('failureThreshold'), probe.failureThreshold),
@@ -66,13 +63,13 @@ function uploadRequest(read: ParameterReader, i: number): UploadModelInput {
 	const deploymentTimeout = read.optionalNumber(i, 'options.deploymentTimeoutSeconds');
 	const sharedMemory = read.optionalNumber(i, 'options.sharedMemorySizeMb');
 	const route = (name: string, required = false) =>
-		read.text(i, name, { required, pattern: SERVER_ROUTE, rule: SERVER_ROUTE_RULE }) || undefined;
+		read.text(i, name, { required, pattern: SERVER_ROUTE.pattern, rule: SERVER_ROUTE.rule }) || undefined;
 	const env = keyValuePairs(read, i, 'environmentVariables.variable', {
 		nameField: 'name',
 		name: { pattern: ENV_VAR_NAME.pattern, rule: ENV_VAR_NAME.rule },
 	});
 	const containerSpec = {
-		imageUri: read.text(i, 'imageUri', { required: true, pattern: IMAGE_URI, rule: IMAGE_URI_RULE }),
+		imageUri: read.text(i, 'imageUri', { required: true, pattern: IMAGE_URI.pattern, rule: IMAGE_URI.rule }),
 		command: read.list(i, 'command'),
 		args: read.list(i, 'args'),
 		env: env.map(([name, value]) => ({ name, value })),
@@ -97,7 +94,7 @@ function uploadRequest(read: ParameterReader, i: number): UploadModelInput {
 			displayName: read.text(i, 'displayName', { required: true, maxLength: 128 }),
 			description: read.text(i, 'options.description') || undefined,
 			artifactUri:
-				read.text(i, 'options.artifactUri', { pattern: GCS_URI, rule: 'a Cloud Storage folder such as gs://my-bucket/models/llm' }) ||
+				read.text(i, 'options.artifactUri', { pattern: GCS_URI.pattern, rule: GCS_URI.rule }) ||
 				undefined,
 			labels: labelsOf(read, i),
 			versionAliases: aliases.length ? aliases : undefined,

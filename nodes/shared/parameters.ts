@@ -339,6 +339,3 @@ export function trafficSplitOf(read: ParameterReader, itemIndex: number, options
 	return { ...split };
 }
 
-/** A route of the model server as Vertex AI calls it: "/" first, no spaces or line breaks. */
-export const SERVER_ROUTE = /^\/[^\s\p{Cc}]*$/u;
-export const SERVER_ROUTE_RULE = 'a path starting with "/", without spaces or line breaks (e.g. /health)';

@@ -99,7 +99,7 @@ export const CORPUS = {
 			'projects/123/locations/us-central1/endpoints/4/endpoints/5/endpoints/6/operations/7',
 		],
 	},
-	DEPLOYMENT_RESOURCE_POOL_ID: {
+	POOL_ID: {
 		good: ['p', 'my-pool', `a${long(61, 'b')}c`],
 		bad: ['1pool', 'Pool', 'pool-', 'my_pool', long(64), 'a.b'],
 	},

@@ -41,6 +41,8 @@ describe('request schemas', () => {
 		[spec({ ports: [{ containerPort: 70000 }] }), 'model.containerSpec.ports[0].containerPort'],
 		[spec({ env: [{ name: '1BAD', value: 'x' }] }), 'model.containerSpec.env[0].name'],
 		[spec({ healthRoute: 'health' }), 'model.containerSpec.healthRoute'],
+		[spec({ healthRoute: '/he alth' }), 'model.containerSpec.healthRoute'],
+		[spec({ imageUri: 'us-docker.pkg.dev/p/r/server latest' }), 'model.containerSpec.imageUri'],
 		[{ model: { displayName: 'm', labels: { Team: 'x' }, containerSpec: { imageUri: 'img' } } }, 'model.labels.Team'],
 		[{ model: { displayName: '', containerSpec: { imageUri: 'img' } } }, 'model.displayName'],
 		[{ model: { displayName: 'm' } }, 'model.containerSpec'],

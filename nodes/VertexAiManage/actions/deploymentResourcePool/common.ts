@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { POOL_REF, resourceId, type DeploymentResourcePool } from '../../../../lib';
+import { DEPLOYMENT_RESOURCE_POOL, resourceId, type DeploymentResourcePool } from '../../../../lib';
 
 /** Resource locator for a deployment resource pool: picked from the location's pools, or its id or resource name. */
 export const poolLocator: INodeProperties = {
@@ -26,7 +26,7 @@ export const poolLocator: INodeProperties = {
 			validation: [
 				{
 					type: 'regex',
-					properties: { regex: `^${POOL_REF.source}$`, errorMessage: 'Not a valid deployment resource pool ID or resource name' },
+					properties: { regex: `^${DEPLOYMENT_RESOURCE_POOL.source}$`, errorMessage: 'Not a valid deployment resource pool ID or resource name' },
 				},
 			],
 		},
