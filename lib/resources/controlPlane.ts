@@ -1,7 +1,11 @@
 /** What every control-plane call needs: who sends, where to, and for which project and location. */
+import type { z } from 'zod/v4';
+
 import { DEFAULT_API_VERSION, type ApiVersion } from '../apiVersion';
+import type { CallOptions } from '../http';
 import type { OperationsContext } from '../operations';
 import { scopedApiUrl, type ResourceScope } from '../names';
+import { sendJson, withQuery } from '../transport/json';
 
 export interface ControlPlane extends OperationsContext, ResourceScope {
 	location: string;
@@ -21,4 +25,20 @@ export function inApiVersion(controlPlane: ControlPlane, apiVersion: ApiVersion)
  */
 export function apiUrl(controlPlane: ControlPlane, resourcePath: string, field = 'name'): string {
 	return scopedApiUrl(controlPlane.baseUrl, resourcePath, field, controlPlane.location, controlPlane.apiVersion);
+}
+
+/**
+ * PATCHes the fields in `body` of the resource `name` (`field` names it for errors), with an update mask naming
+ * exactly those fields (each replaced whole); the answer is the resource after the change, checked by `schema`.
+ */
+export async function patchFields<S extends z.ZodType>(
+	controlPlane: ControlPlane,
+	name: string,
+	field: string,
+	body: Record<string, unknown>,
+	schema: S,
+	options: CallOptions = {},
+): Promise<z.output<S>> {
+	const url = withQuery(apiUrl(controlPlane, name, field), { updateMask: Object.keys(body).join(',') });
+	return sendJson(controlPlane.sender, { method: 'PATCH', url, body, signal: options.signal, retry: false }, schema, field);
 }

@@ -18,9 +18,9 @@ import {
 } from '../schemas/endpointUpdate';
 import { operationSchema, type Operation } from '../schemas/operation';
 import { parseInput } from '../schemas/validate';
-import { sendJson, withQuery } from '../transport/json';
+import { sendJson } from '../transport/json';
 import { resourceName } from '../names';
-import { apiUrl, type ControlPlane } from './controlPlane';
+import { apiUrl, patchFields, type ControlPlane } from './controlPlane';
 import { deployedModelOn, getEndpoint } from './endpoints';
 
 /**
@@ -37,8 +37,7 @@ export async function updateEndpoint(controlPlane: ControlPlane, input: UpdateEn
 	if (request.labels !== undefined) body.labels = request.labels;
 	if (request.inferenceTimeout !== undefined) body.clientConnectionConfig = { inferenceTimeout: request.inferenceTimeout };
 	if (request.requestResponseLogging !== undefined) body.predictRequestResponseLoggingConfig = request.requestResponseLogging;
-	const url = withQuery(apiUrl(controlPlane, name, 'endpoint'), { updateMask: Object.keys(body).join(',') });
-	return sendJson(controlPlane.sender, { method: 'PATCH', url, body, signal: options.signal, retry: false }, endpointSchema, 'endpoint');
+	return patchFields(controlPlane, name, 'endpoint', body, endpointSchema, options);
 }
 
 /** A whole number field of a deployed model's dedicatedResources, when Vertex reported one. */

@@ -13,9 +13,9 @@ import type { CallOptions } from '../http';
 import { modelSchema, type Model } from '../schemas/model';
 import { updateModelInputSchema, type UpdateModelInput } from '../schemas/modelUpdate';
 import { parseInput } from '../schemas/validate';
-import { sendJson, withQuery } from '../transport/json';
+import { sendJson } from '../transport/json';
 import { resourceName } from '../names';
-import { apiUrl, type ControlPlane } from './controlPlane';
+import { apiUrl, patchFields, type ControlPlane } from './controlPlane';
 import { getModel } from './models';
 
 /** The alias Vertex gives one version of every model; a model has exactly one. */
@@ -63,8 +63,7 @@ export async function updateModel(controlPlane: ControlPlane, input: UpdateModel
 	if (request.labels !== undefined) body.labels = request.labels;
 	let model: Model | undefined;
 	if (Object.keys(body).length > 0) {
-		const url = withQuery(apiUrl(controlPlane, modelName, 'model'), { updateMask: Object.keys(body).join(',') });
-		model = await sendJson(controlPlane.sender, { method: 'PATCH', url, body, signal: options.signal, retry: false }, modelSchema, 'model');
+		model = await patchFields(controlPlane, modelName, 'model', body, modelSchema, options);
 	}
 	if (!aliasPlan) return { model: model as Model };
 
