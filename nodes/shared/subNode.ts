@@ -1,6 +1,6 @@
 import { NodeOperationError, type ISupplyDataFunctions, type NodeApiError } from 'n8n-workflow';
 
-import { validateInvokePath, VertexValidationError, type VertexClient } from '../../lib';
+import { validateInvokePath, type VertexClient } from '../../lib';
 import { checkedClient, credentialProblem } from './client';
 import { toNodeError } from './errors';
 import { ModelName, isRecord, type ModelChoice, type OpenAiTarget } from './openAi';
@@ -26,8 +26,8 @@ function routePrefixOf(read: ParameterReader, itemIndex: number): string {
 	try {
 		validateInvokePath(prefix, path);
 	} catch (error) {
-		if (!(error instanceof VertexValidationError)) throw error;
-		throw read.error(itemIndex, path, `${read.where(path)} must be ${ROUTE_PREFIX_RULE}. ${error.message}`);
+		// validateInvokePath throws only VertexValidationError, whose message says what is wrong.
+		throw read.error(itemIndex, path, `${read.where(path)} must be ${ROUTE_PREFIX_RULE}. ${(error as Error).message}`);
 	}
 	return prefix;
 }
