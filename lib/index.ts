@@ -170,6 +170,7 @@ export {
 	invokeHeaderProblem,
 	isPreparedInvoke,
 	checkInvokeInput,
+	validateInvokePath,
 	prepareInvoke,
 	REFUSED_INVOKE_HEADERS,
 	withInvokeBody,

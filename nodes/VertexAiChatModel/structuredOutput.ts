@@ -1,5 +1,7 @@
 import { getParametersJsonSchema, type Tool } from '@n8n/ai-node-sdk';
 
+import { isRecord } from '../shared/openAi';
+
 /**
  * `withStructuredOutput` for the chat model n8n gets from the SDK: LangChain's base implementation knows only tool
  * calling and lets the model choose whether to call the tool. Here both ways a model server can be held to a schema:
@@ -32,10 +34,6 @@ interface StructuredOutputConfig {
 interface AnswerMessage {
 	text?: string;
 	tool_calls?: Array<{ name: string; args: unknown }>;
-}
-
-function isRecord(value: unknown): value is Json {
-	return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function nameOf(schema: unknown, config: StructuredOutputConfig | undefined): string {

@@ -278,7 +278,7 @@ interface PreparedCreate {
 
 /** Parameters of one item to the core's create input, checked. */
 function createRequest(read: ParameterReader, i: number): CreateEndpointInput {
-	const endpointId = read.text(i, 'endpointId', { pattern: CALLER_ID.pattern, rule: CALLER_ID.rule }) || undefined;
+	const endpointId = read.text(i, 'endpointId', CALLER_ID) || undefined;
 	const privateServiceConnectConfig = privateServiceConnectOf(read, i);
 	return {
 		endpointId,
@@ -303,7 +303,7 @@ function privateServiceConnectOf(read: ParameterReader, i: number): PrivateServi
 		read.checkText(i, 'projectAllowlist', project, { pattern: PROJECT.pattern, rule: `${PROJECT.rule}, separated by commas` }),
 	);
 	const pscAutomationConfigs = read.rows(i, 'pscAutomationConfigs.config').map((row) => ({
-		projectId: read.checkText(i, 'pscAutomationConfigs.config.projectId', row.projectId, { required: true, pattern: PROJECT.pattern, rule: PROJECT.rule }),
+		projectId: read.checkText(i, 'pscAutomationConfigs.config.projectId', row.projectId, { required: true, ...PROJECT }),
 		network: read.checkText(i, 'pscAutomationConfigs.config.network', row.network, {
 			required: true,
 			pattern: VPC_NETWORK.pattern,

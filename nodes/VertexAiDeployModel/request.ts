@@ -85,7 +85,7 @@ function deployRequest(read: ParameterReader, i: number, endpoint: string, model
 	const pooled = read.option(i, 'resources') === 'pool';
 	const deployedModel: DeployedModelInput = {
 		displayName: read.text(i, 'deployedModelDisplayName', { maxLength: 128 }) || undefined,
-		serviceAccount: read.text(i, 'options.serviceAccount', { pattern: SERVICE_ACCOUNT_EMAIL.pattern, rule: SERVICE_ACCOUNT_EMAIL.rule }) || undefined,
+		serviceAccount: read.text(i, 'options.serviceAccount', SERVICE_ACCOUNT_EMAIL) || undefined,
 		enableAccessLogging: read.boolean(i, 'options.enableAccessLogging') || undefined,
 		disableContainerLogging: read.boolean(i, 'options.disableContainerLogging') || undefined,
 		fasterDeploymentConfig: read.boolean(i, 'options.fastTryout') ? { fastTryoutEnabled: true } : undefined,
@@ -118,7 +118,7 @@ const MACHINE_OPTIONS = [
 
 /** The pool to deploy to; the machine parameters are hidden then (and not read), the machine options refused. */
 function poolOf(read: ParameterReader, i: number): string {
-	const pool = read.text(i, 'deploymentResourcePool', { required: true, pattern: DEPLOYMENT_RESOURCE_POOL.pattern, rule: DEPLOYMENT_RESOURCE_POOL.rule });
+	const pool = read.text(i, 'deploymentResourcePool', { required: true, ...DEPLOYMENT_RESOURCE_POOL });
 	const given = MACHINE_OPTIONS.find((path) => read.isSet(i, path));
 	if (given !== undefined) {
 		throw read.error(
@@ -149,8 +149,8 @@ function dedicatedResourcesOf(read: ParameterReader, i: number): DeployedModelIn
 			...(acceleratorType === 'none'
 				? {}
 				: { acceleratorType: acceleratorType as AcceleratorType, acceleratorCount: read.number(i, 'acceleratorCount') }),
-			gpuPartitionSize: read.text(i, 'options.gpuPartitionSize', { pattern: GPU_PARTITION_SIZE.pattern, rule: GPU_PARTITION_SIZE.rule }) || undefined,
-			tpuTopology: read.text(i, 'options.tpuTopology', { pattern: TPU_TOPOLOGY.pattern, rule: TPU_TOPOLOGY.rule }) || undefined,
+			gpuPartitionSize: read.text(i, 'options.gpuPartitionSize', GPU_PARTITION_SIZE) || undefined,
+			tpuTopology: read.text(i, 'options.tpuTopology', TPU_TOPOLOGY) || undefined,
 			reservationAffinity: reservationOf(read, i),
 		},
 		minReplicaCount,
@@ -175,7 +175,7 @@ function reservationOf(read: ParameterReader, i: number) {
 		.split(',')
 		.map((name) => name.trim())
 		.filter(Boolean);
-	for (const name of names) read.checkText(i, 'options.reservationNames', name, { pattern: RESERVATION_NAME.pattern, rule: RESERVATION_NAME.rule });
+	for (const name of names) read.checkText(i, 'options.reservationNames', name, RESERVATION_NAME);
 	if (!read.isSet(i, 'options.reservationAffinity')) {
 		if (names.length > 0) throw read.error(i, 'options.reservationNames', `${read.where('options.reservationNames')} needs "Reservation" set to "Specific Reservations".`);
 		return undefined;

@@ -119,7 +119,7 @@ export function autoscalingMetricsOf(read: ParameterReader, itemIndex: number, p
 			pattern: PUBSUB_SUBSCRIPTION_ID.pattern,
 			rule: PUBSUB_SUBSCRIPTION_ID.rule,
 		});
-		const project = read.checkText(itemIndex, `${row}.subscriptionProject`, given.subscriptionProject, { pattern: PROJECT.pattern, rule: PROJECT.rule });
+		const project = read.checkText(itemIndex, `${row}.subscriptionProject`, given.subscriptionProject, PROJECT);
 		const metricName = custom ? customName : preset;
 		if (pubsub && options.v1Only) {
 			throw read.error(

@@ -5,6 +5,7 @@ import { quoteForMessage } from '../../lib';
  * gives the value read, or the problem as the end of a sentence that starts with the parameter's label.
  */
 
+/** An IdRule of the core (lib/rules/ids.ts) is a TextRule as it is: its pattern and its rule. */
 export interface TextRule {
 	/** Blank (or only spaces) is refused. */
 	required?: boolean;

@@ -73,7 +73,7 @@ const credentialProperties = new GoogleVertexAiApi().properties;
 const CREDENTIAL_NAME = new GoogleVertexAiApi().displayName;
 
 /** A credential field that is not usable; `field` is the credential property's name. */
-export class CredentialFieldError extends Error {
+class CredentialFieldError extends Error {
 	constructor(
 		readonly field: string,
 		message: string,
@@ -83,7 +83,7 @@ export class CredentialFieldError extends Error {
 }
 
 /** The label of a credential field, from the credential's description. */
-export function credentialLabel(field: string): string {
+function credentialLabel(field: string): string {
 	return credentialProperties.find((property) => property.name === field)?.displayName ?? field;
 }
 
@@ -225,7 +225,7 @@ export function checkedClient(data: ICredentialDataDecryptedObject): VertexClien
  * read or is not usable then fails each item as its own error (an error item under "Continue On Fail"), instead
  * of failing before the loop, where n8n would pass the input on unchanged.
  */
-export function clientLoader(ctx: IExecuteFunctions): (itemIndex: number) => Promise<VertexClient> {
+function clientLoader(ctx: IExecuteFunctions): (itemIndex: number) => Promise<VertexClient> {
 	let loaded: Promise<VertexClient> | undefined;
 	return async (itemIndex) => {
 		loaded ??= (async () => checkedClient(await ctx.getCredentials(CREDENTIAL_TYPE)))();

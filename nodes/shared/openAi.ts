@@ -65,7 +65,7 @@ export async function postJson(target: OpenAiTarget, route: string, body: Json, 
  * Invoke carries POST only, so the list is asked for with POST: a server that serves it on GET alone (vLLM answers
  * 405) gets requests without a `model` field, which vLLM, TGI and SGLang answer with the model they serve.
  */
-export async function firstServedModel(target: OpenAiTarget, signal?: AbortSignal): Promise<string | undefined> {
+async function firstServedModel(target: OpenAiTarget, signal?: AbortSignal): Promise<string | undefined> {
 	const response = await target.client.invoke(
 		{
 			endpoint: target.endpoint,

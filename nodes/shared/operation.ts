@@ -74,7 +74,7 @@ export interface WaitSettings {
 export function waitSettings(read: ParameterReader, itemIndex: number): WaitSettings {
 	const inOptions = read.property('options.resumeOperationName') !== undefined && read.isSet(itemIndex, 'options.resumeOperationName');
 	const path = inOptions ? 'options.resumeOperationName' : 'resumeOperationName';
-	const resumeName = read.text(itemIndex, path, { pattern: OPERATION_NAME.pattern, rule: OPERATION_NAME.rule }) || undefined;
+	const resumeName = read.text(itemIndex, path, OPERATION_NAME) || undefined;
 	const refuseResume = (message: string) => read.error(itemIndex, path, message);
 	if (!read.boolean(itemIndex, 'waitForCompletion')) return { timeoutMs: undefined, resumeName, refuseResume };
 	const minutes = read.number(itemIndex, 'waitTimeoutMinutes', { above: 0, unit: 'minutes' });

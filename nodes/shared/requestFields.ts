@@ -22,7 +22,7 @@ export function kmsKeyOption(what: string): INodeProperties {
 
 /** `{ kmsKeyName }` for the CMEK option, checked; undefined when not given. */
 export function encryptionSpecOf(read: ParameterReader, itemIndex: number, path = 'options.kmsKeyName'): { kmsKeyName: string } | undefined {
-	const kmsKeyName = read.text(itemIndex, path, { pattern: KMS_KEY_NAME.pattern, rule: KMS_KEY_NAME.rule });
+	const kmsKeyName = read.text(itemIndex, path, KMS_KEY_NAME);
 	return kmsKeyName ? { kmsKeyName } : undefined;
 }
 

@@ -1,6 +1,6 @@
 import { NodeOperationError, type ISupplyDataFunctions, type NodeApiError } from 'n8n-workflow';
 
-import type { VertexClient } from '../../lib';
+import { validateInvokePath, type VertexClient } from '../../lib';
 import { checkedClient, credentialProblem } from './client';
 import { toNodeError } from './errors';
 import { ModelName, isRecord, type ModelChoice, type OpenAiTarget } from './openAi';
@@ -13,8 +13,24 @@ import type { ParameterReader } from './read';
  * labels, ranges and choices are the ones the editor shows (targetProperties, modelNameProperties, their Options).
  */
 
-const ROUTE_PREFIX = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
 const ROUTE_PREFIX_RULE = 'a path starting with "/", e.g. /v1 (or empty for the root)';
+
+/**
+ * The Route Prefix without trailing slashes ("/v1/" and "/v1" are the same prefix; "/" alone is the server's root,
+ * i.e. ""), checked by the core's invoke path grammar: the prefix goes into every invoke path the sub-node sends.
+ */
+function routePrefixOf(read: ParameterReader, itemIndex: number): string {
+	const path = 'routePrefix';
+	const prefix = read.text(itemIndex, path).replace(/\/+$/, '');
+	if (prefix === '') return prefix;
+	try {
+		validateInvokePath(prefix, path);
+	} catch (error) {
+		// validateInvokePath throws only VertexValidationError, whose message says what is wrong.
+		throw read.error(itemIndex, path, `${read.where(path)} must be ${ROUTE_PREFIX_RULE}. ${(error as Error).message}`);
+	}
+	return prefix;
+}
 
 /** The endpoint, route and model name choice of an item, checked. */
 function targetParametersOf(
@@ -24,8 +40,7 @@ function targetParametersOf(
 ): Omit<OpenAiTarget, 'client'> & { model: ModelChoice } {
 	const endpoint = read.locator(itemIndex, 'endpoint');
 	const deployedModelId = read.option(itemIndex, 'target') === 'deployedModel' ? read.locator(itemIndex, 'deployedModel') : undefined;
-	// "/v1/" and "/v1" are the same prefix; "/" alone is the server's root.
-	const routePrefix = read.text(itemIndex, 'routePrefix', { pattern: ROUTE_PREFIX, rule: ROUTE_PREFIX_RULE }).replace(/\/+$/, '');
+	const routePrefix = routePrefixOf(read, itemIndex);
 	const source = read.option<ModelChoice['kind']>(itemIndex, 'modelSource');
 	const model: ModelChoice = source === 'name' ? { kind: 'name', name: read.text(itemIndex, 'model', { required: true }) } : { kind: source };
 	const timeoutSeconds = read.number(itemIndex, 'options.timeoutSeconds');

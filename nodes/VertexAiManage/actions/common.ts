@@ -131,5 +131,5 @@ export const operationNameProperty: INodeProperties = {
 
 /** The "Operation Name" of an item, in the form Vertex gives operation names (the core checks it again). */
 export function operationNameOf(read: ParameterReader, itemIndex: number): string {
-	return read.text(itemIndex, 'operationName', { required: true, pattern: OPERATION_NAME.pattern, rule: OPERATION_NAME.rule });
+	return read.text(itemIndex, 'operationName', { required: true, ...OPERATION_NAME });
 }

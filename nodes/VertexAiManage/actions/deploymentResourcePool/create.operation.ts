@@ -85,10 +85,10 @@ interface CreatePoolRequest {
 
 /** The pool's id, machines, replicas and options, and the wait. */
 export function prepare(read: ParameterReader, itemIndex: number): CreatePoolRequest {
-	const serviceAccount = read.text(itemIndex, 'options.serviceAccount', { pattern: SERVICE_ACCOUNT_EMAIL.pattern, rule: SERVICE_ACCOUNT_EMAIL.rule });
+	const serviceAccount = read.text(itemIndex, 'options.serviceAccount', SERVICE_ACCOUNT_EMAIL);
 	return {
 		input: {
-			deploymentResourcePoolId: read.text(itemIndex, 'deploymentResourcePoolId', { required: true, pattern: POOL_ID.pattern, rule: POOL_ID.rule }),
+			deploymentResourcePoolId: read.text(itemIndex, 'deploymentResourcePoolId', { required: true, ...POOL_ID }),
 			deploymentResourcePool: {
 				dedicatedResources: dedicatedResourcesOf(read, itemIndex, { spot: read.boolean(itemIndex, 'options.spot'), autoscalingPath: 'options.autoscalingMetrics' }),
 				...(serviceAccount ? { serviceAccount } : {}),

@@ -64,7 +64,7 @@ export function prepare(read: ParameterReader, itemIndex: number): UpdateModelIn
 	const set = (field: string) => read.raw(itemIndex, `updateFields.${field}`, null) != null;
 	const aliases = (field: string) =>
 		set(field)
-			? read.list(itemIndex, `updateFields.${field}`).map((alias) => read.checkText(itemIndex, `updateFields.${field}`, alias, { pattern: VERSION_ALIAS.pattern, rule: VERSION_ALIAS.rule }))
+			? read.list(itemIndex, `updateFields.${field}`).map((alias) => read.checkText(itemIndex, `updateFields.${field}`, alias, VERSION_ALIAS))
 			: undefined;
 	return {
 		model: modelOfItem(read, itemIndex),
