@@ -49,7 +49,7 @@ function probeOf(read: ParameterReader, i: number, path: string): Record<string,
 	if (!probe) return undefined;
 	const field = (name: string) => `${path}.probe.${name}`;
 	return {
-		httpGet: { path: read.checkText(i, field('path'), probe.path, { required: true, pattern: SERVER_ROUTE.pattern, rule: SERVER_ROUTE.rule }) },
+		httpGet: { path: read.checkText(i, field('path'), probe.path, { required: true, ...SERVER_ROUTE }) },
 		periodSeconds: read.checkNumber(i, field('periodSeconds'), probe.periodSeconds),
 		timeoutSeconds: read.checkNumber(i, field('timeoutSeconds'), probe.timeoutSeconds),
 		failureThreshold: read.checkNumber(i, field('failureThreshold'), probe.failureThreshold),
@@ -63,13 +63,13 @@ function uploadRequest(read: ParameterReader, i: number): UploadModelInput {
 	const deploymentTimeout = read.optionalNumber(i, 'options.deploymentTimeoutSeconds');
 	const sharedMemory = read.optionalNumber(i, 'options.sharedMemorySizeMb');
 	const route = (name: string, required = false) =>
-		read.text(i, name, { required, pattern: SERVER_ROUTE.pattern, rule: SERVER_ROUTE.rule }) || undefined;
+		read.text(i, name, { required, ...SERVER_ROUTE }) || undefined;
 	const env = keyValuePairs(read, i, 'environmentVariables.variable', {
 		nameField: 'name',
-		name: { pattern: ENV_VAR_NAME.pattern, rule: ENV_VAR_NAME.rule },
+		name: { ...ENV_VAR_NAME },
 	});
 	const containerSpec = {
-		imageUri: read.text(i, 'imageUri', { required: true, pattern: IMAGE_URI.pattern, rule: IMAGE_URI.rule }),
+		imageUri: read.text(i, 'imageUri', { required: true, ...IMAGE_URI }),
 		command: read.list(i, 'command'),
 		args: read.list(i, 'args'),
 		env: env.map(([name, value]) => ({ name, value })),
@@ -88,13 +88,13 @@ function uploadRequest(read: ParameterReader, i: number): UploadModelInput {
 			rule: `aliases separated by commas, each ${VERSION_ALIAS.rule}`,
 		});
 	}
-	const modelId = read.text(i, 'modelId', { pattern: CALLER_ID.pattern, rule: CALLER_ID.rule }) || undefined;
+	const modelId = read.text(i, 'modelId', { ...CALLER_ID }) || undefined;
 	return {
 		model: {
 			displayName: read.text(i, 'displayName', { required: true, maxLength: 128 }),
 			description: read.text(i, 'options.description') || undefined,
 			artifactUri:
-				read.text(i, 'options.artifactUri', { pattern: GCS_URI.pattern, rule: GCS_URI.rule }) ||
+				read.text(i, 'options.artifactUri', { ...GCS_URI }) ||
 				undefined,
 			labels: labelsOf(read, i),
 			versionAliases: aliases.length ? aliases : undefined,
@@ -105,7 +105,7 @@ function uploadRequest(read: ParameterReader, i: number): UploadModelInput {
 		modelId,
 		ifExists: modelId ? read.option<IfExists>(i, 'ifExists') : 'fail',
 		parentModel:
-			read.text(i, 'options.parentModel', { pattern: MODEL_NAME.pattern, rule: MODEL_NAME.rule }) || undefined,
-		serviceAccount: read.text(i, 'options.serviceAccount', { pattern: SERVICE_ACCOUNT_EMAIL.pattern, rule: SERVICE_ACCOUNT_EMAIL.rule }) || undefined,
+			read.text(i, 'options.parentModel', { ...MODEL_NAME }) || undefined,
+		serviceAccount: read.text(i, 'options.serviceAccount', { ...SERVICE_ACCOUNT_EMAIL }) || undefined,
 	};
 }
