@@ -23,6 +23,8 @@ export { checkInvokePath, validateInvokePath, type ValidatedInvokePath } from '.
 export {
 	CLIENT_OWNED_HEADERS,
 	HEADER_NAME_PATTERN,
+	HEADER_NAME_LIST_PATTERN,
+	HEADER_NAME_LIST_RULE,
 	HEADER_NAME_RULE,
 	HTTP_TOKEN,
 	INVOKE_API_VERSIONS,
@@ -34,6 +36,8 @@ export {
 	INVOKE_PATH_REFUSALS,
 	INVOKE_REFUSED_PATH_PATTERN,
 	invokeHeaderProblem,
+	MEDIA_TYPE_PATTERN,
+	MEDIA_TYPE_RULE,
 	isHeaderValue,
 	REFUSED_INVOKE_HEADERS,
 	refusedHeaderRule,
