@@ -17,7 +17,6 @@ export { VertexTransport, type AccessTokenSource, type VertexTransportOptions } 
 export {
 	checkCaCertificate,
 	checkPrivateEndpoint,
-	closePrivateEndpointAgents,
 	privateEndpointAgent,
 	type CheckedPrivateEndpoint,
 	type PrivateEndpointOptions,
