@@ -40,7 +40,6 @@ export {
 	MEDIA_TYPE_RULE,
 	isHeaderValue,
 	REFUSED_INVOKE_HEADERS,
-	refusedHeaderRule,
 	type HeaderProblem,
 	type InvokeApiVersion,
 	type InvokeMethod,

@@ -94,7 +94,7 @@ const HEADER_VALUE_CONTROL = /(?!\t)\p{Cc}/u;
 const BEYOND_LATIN_1 = /[\u0100-\u{10FFFF}]/u;
 
 /** The rule refusing `name` (any case), if one does. */
-export function refusedHeaderRule(name: string): RefusedHeaderRule | undefined {
+function refusedHeaderRule(name: string): RefusedHeaderRule | undefined {
 	const lower = name.toLowerCase();
 	return REFUSED_INVOKE_HEADERS.find(
 		(rule) => rule.names.includes(lower) || (rule.prefixes ?? []).some((prefix) => lower.startsWith(prefix)),

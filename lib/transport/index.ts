@@ -15,7 +15,6 @@ export {
 } from './retry';
 export { VertexTransport, type AccessTokenSource, type VertexTransportOptions } from './transport';
 export {
-	checkCaCertificate,
 	checkPrivateEndpoint,
 	privateEndpointAgent,
 	type CheckedPrivateEndpoint,

@@ -46,7 +46,7 @@ const CA_RULE = 'one or more PEM certificates, each from its BEGIN CERTIFICATE l
  * being quoted, and its lines are remembered as secrets so no error can carry them; anything else that is not
  * made of certificates is refused too.
  */
-export function checkCaCertificate(pem: string, field = `${FIELD}.caCertificate`): string[] {
+function checkCaCertificate(pem: string, field = `${FIELD}.caCertificate`): string[] {
 	if (typeof pem !== 'string') throw new VertexValidationError(messageParts`${fieldRef(field)} must be text: ${CA_RULE}.`, field);
 	if (holdsPrivateKey(pem)) {
 		rememberPemLines(pem);
