@@ -159,6 +159,8 @@ export {
 // Invoke and stream decoding
 export {
 	HEADER_NAME_PATTERN,
+	HEADER_NAME_LIST_PATTERN,
+	HEADER_NAME_LIST_RULE,
 	HEADER_NAME_RULE,
 	HTTP_TOKEN,
 	INVOKE_DEFAULT_MAX_RESPONSE_BYTES,
@@ -168,6 +170,8 @@ export {
 	INVOKE_PATH_LINE_RULE,
 	INVOKE_REFUSED_PATH_PATTERN,
 	invokeHeaderProblem,
+	MEDIA_TYPE_PATTERN,
+	MEDIA_TYPE_RULE,
 	isPreparedInvoke,
 	checkInvokeInput,
 	validateInvokePath,

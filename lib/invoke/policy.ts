@@ -83,12 +83,18 @@ export const HTTP_TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
 /** An HTTP field name. */
 export const HEADER_NAME_PATTERN = new RegExp(`^${HTTP_TOKEN}$`);
 export const HEADER_NAME_RULE = 'letters, digits and - (e.g. X-Request-Id)';
+/** A list of header names (or *) separated by commas, e.g. the response headers to keep. */
+export const HEADER_NAME_LIST_PATTERN = new RegExp(`^(\\*|${HTTP_TOKEN})(\\s*,\\s*(\\*|${HTTP_TOKEN}))*$`);
+export const HEADER_NAME_LIST_RULE = 'header names separated by commas, or *';
+/** A media type (type/subtype, parameters after ";"), as a body's content type. */
+export const MEDIA_TYPE_PATTERN = new RegExp(`^${HTTP_TOKEN}/${HTTP_TOKEN}(\\s*;[^\\p{Cc}]*)?$`, 'u');
+export const MEDIA_TYPE_RULE = 'a media type such as text/plain; charset=utf-8';
 /** Control characters but tab: CR/LF/NUL would split or end the header. */
 const HEADER_VALUE_CONTROL = /(?!\t)\p{Cc}/u;
 const BEYOND_LATIN_1 = /[\u0100-\u{10FFFF}]/u;
 
 /** The rule refusing `name` (any case), if one does. */
-export function refusedHeaderRule(name: string): RefusedHeaderRule | undefined {
+function refusedHeaderRule(name: string): RefusedHeaderRule | undefined {
 	const lower = name.toLowerCase();
 	return REFUSED_INVOKE_HEADERS.find(
 		(rule) => rule.names.includes(lower) || (rule.prefixes ?? []).some((prefix) => lower.startsWith(prefix)),

@@ -1,11 +1,7 @@
 import { holdsRememberedSecret, scrubDeep, scrubSecrets } from '../secrets';
-import { readChunkContent } from './deltaText';
+import { isRecord, readChunkContent } from './deltaText';
 import { excerpt, VertexStreamError } from './errors';
 import type { StreamChunk } from './types';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A JSON path as the "Text Field" option takes it: `result.output`, `outputs[0].data[0]`, `['odd key']`. */
 export type TextPath = readonly (string | number)[];

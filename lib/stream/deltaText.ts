@@ -1,4 +1,4 @@
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -59,7 +59,3 @@ function content(text: string | undefined, reasoning: string | undefined): Chunk
 	return found;
 }
 
-/** The generated text in one parsed chunk (see `readChunkContent`), or undefined. */
-export function extractDeltaText(data: unknown): string | undefined {
-	return readChunkContent(data).text;
-}

@@ -2,7 +2,7 @@ export { aggregateChunks, usageOf, type StreamSummary, type StreamUsage } from '
 export { readBodyBytes } from './body';
 export { decodeStream, type DecodedStream, type DecodeStreamOptions } from './decode';
 export { completeChunk, parseTextPath, serverErrorOf, valueAtPath, type TextPath } from './chunkContent';
-export { extractDeltaText, readChunkContent, type ChunkContent } from './deltaText';
+export { readChunkContent, type ChunkContent } from './deltaText';
 export { VertexStreamError } from './errors';
 export { detectStreamFormat } from './format';
 export { decodeLines, decodeNdjson } from './lines';

@@ -15,9 +15,7 @@ export {
 } from './retry';
 export { VertexTransport, type AccessTokenSource, type VertexTransportOptions } from './transport';
 export {
-	checkCaCertificate,
 	checkPrivateEndpoint,
-	closePrivateEndpointAgents,
 	privateEndpointAgent,
 	type CheckedPrivateEndpoint,
 	type PrivateEndpointOptions,

@@ -6,11 +6,12 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 
 import { fieldRef, messageParts, VertexValidationError } from '../errors';
 import { privateAddressOrigin } from '../hosts';
 import { holdsPrivateKey, looksLikeSecret, quoteForMessage, rememberPemLines } from '../secrets';
+import { keyedAgent } from './agent';
 
 export interface PrivateEndpointOptions {
 	/** The forwarding rule's IP address or a private DNS name pointing at it, optionally with :port. */
@@ -45,7 +46,7 @@ const CA_RULE = 'one or more PEM certificates, each from its BEGIN CERTIFICATE l
  * being quoted, and its lines are remembered as secrets so no error can carry them; anything else that is not
  * made of certificates is refused too.
  */
-export function checkCaCertificate(pem: string, field = `${FIELD}.caCertificate`): string[] {
+function checkCaCertificate(pem: string, field = `${FIELD}.caCertificate`): string[] {
 	if (typeof pem !== 'string') throw new VertexValidationError(messageParts`${fieldRef(field)} must be text: ${CA_RULE}.`, field);
 	if (holdsPrivateKey(pem)) {
 		rememberPemLines(pem);
@@ -109,29 +110,7 @@ export function checkPrivateEndpoint(options: PrivateEndpointOptions): CheckedPr
 	return { origin, tls, key: JSON.stringify([origin, ca ?? null, tls.rejectUnauthorized, serverName ?? null]) };
 }
 
-const agents = new Map<string, Agent>();
-const MAX_AGENTS = 32;
-
 /** The Agent of a checked private endpoint (one per distinct options, shared; the oldest closed past 32). */
 export function privateEndpointAgent(endpoint: CheckedPrivateEndpoint): Agent {
-	const known = agents.get(endpoint.key);
-	if (known) return known;
-	const agent = new Agent({
-		keepAliveTimeout: 30_000,
-		connect: { ...endpoint.tls, keepAlive: true, keepAliveInitialDelay: 30_000, timeout: 30_000 },
-	});
-	agents.set(endpoint.key, agent);
-	if (agents.size > MAX_AGENTS) {
-		const [oldestKey, oldest] = agents.entries().next().value as [string, Agent];
-		agents.delete(oldestKey);
-		void oldest.close().catch(() => undefined);
-	}
-	return agent;
-}
-
-/** Closes every private endpoint Agent (tests, process shutdown). */
-export async function closePrivateEndpointAgents(): Promise<void> {
-	const open = [...agents.values()];
-	agents.clear();
-	await Promise.all(open.map((agent) => agent.close()));
+	return keyedAgent(endpoint.key, endpoint.tls);
 }

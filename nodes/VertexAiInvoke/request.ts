@@ -1,9 +1,12 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import {
-	HTTP_TOKEN,
+	HEADER_NAME_LIST_PATTERN,
+	HEADER_NAME_LIST_RULE,
 	INVOKE_PATH_LINE,
 	INVOKE_PATH_LINE_RULE,
+	MEDIA_TYPE_PATTERN,
+	MEDIA_TYPE_RULE,
 	parseTextPath,
 	prepareInvoke,
 	SERVER_ROUTE,
@@ -37,10 +40,8 @@ export const CORE_FIELDS: Record<string, string> = {
 	...PRIVATE_ENDPOINT_FIELDS,
 };
 
-const MEDIA_TYPE = new RegExp(`^${HTTP_TOKEN}/${HTTP_TOKEN}(\\s*;[^\\p{Cc}]*)?$`, 'u');
 /** An output binary field: a plain name (not "__proto__" or one with spaces). */
 const FIELD_NAME = /^(?!__proto__$)[A-Za-z0-9_.-]+$/;
-const HEADER_LIST = new RegExp(`^(\\*|${HTTP_TOKEN})(\\s*,\\s*(\\*|${HTTP_TOKEN}))*$`);
 
 /** Whether the node runs as its tool twin (for an AI agent or an MCP client), where it answers in fewer words. */
 function runsAsTool(ctx: IExecuteFunctions): boolean {
@@ -125,7 +126,7 @@ function bodyOf(ctx: IExecuteFunctions, read: ParameterReader, node: NodeFacts, 
 				body: {
 					kind: 'text',
 					value: read.checkText(i, 'textBody', read.raw(i, 'textBody'), { trim: false }),
-					contentType: read.text(i, 'contentType', { pattern: MEDIA_TYPE, rule: 'a media type such as text/plain; charset=utf-8' }),
+					contentType: read.text(i, 'contentType', { pattern: MEDIA_TYPE_PATTERN, rule: MEDIA_TYPE_RULE }),
 				},
 			};
 		case 'binary': {
@@ -163,7 +164,7 @@ export function prepareItem(ctx: IExecuteFunctions, read: ParameterReader, node:
 		forwardLive: read.boolean(i, 'options.forwardLive'),
 		coalesceMs: read.number(i, 'options.coalesceLiveChunksMs'),
 		includeHeaders: commaList(
-			read.text(i, 'options.includeHeaders', { pattern: HEADER_LIST, rule: 'header names separated by commas, or *' }),
+			read.text(i, 'options.includeHeaders', { pattern: HEADER_NAME_LIST_PATTERN, rule: HEADER_NAME_LIST_RULE }),
 		),
 		binaryProperty:
 			read.text(i, 'options.outputBinaryPropertyName', {

@@ -5,7 +5,7 @@ import {
 	decodeStream,
 	decodeText,
 	detectStreamFormat,
-	extractDeltaText,
+	readChunkContent,
 	readBodyBytes,
 	VertexStreamError,
 	type StreamChunk,
@@ -107,7 +107,7 @@ describe('text, bytes and JSON decoders', () => {
 	});
 });
 
-describe('extractDeltaText', () => {
+describe('readChunkContent: text', () => {
 	it.each([
 		[{ choices: [{ delta: { content: 'chat' } }] }, 'chat'],
 		[{ choices: [{ delta: { role: 'assistant', content: null } }] }, undefined],
@@ -122,7 +122,7 @@ describe('extractDeltaText', () => {
 		[null, undefined],
 		[[{ text: 'in an array' }], undefined],
 	])('%j -> %j', (data, text) => {
-		expect(extractDeltaText(data)).toBe(text);
+		expect(readChunkContent(data).text).toBe(text);
 	});
 });
 
