@@ -6,6 +6,8 @@ import {
 	HEADER_VALUE_RULE,
 	INVOKE_MAX_BODY_BYTES,
 	INVOKE_METHODS,
+	MEDIA_TYPE_PATTERN,
+	MEDIA_TYPE_RULE,
 	invokeHeaderProblem,
 	isHeaderValue,
 	type InvokeApiVersion,
@@ -122,6 +124,9 @@ function checkBody(body: InvokeBody, callerHeaders: Readonly<Record<string, stri
 	const contentType = body.kind === 'json' ? undefined : body.contentType;
 	if (contentType !== undefined && !isHeaderValue(contentType)) {
 		throw new VertexValidationError(messageParts`The ${fieldRef('body')} content type must be one line of Latin-1 text.`, 'body', { rule: HEADER_VALUE_RULE });
+	}
+	if (contentType && !MEDIA_TYPE_PATTERN.test(contentType)) {
+		throw new VertexValidationError(messageParts`The ${fieldRef('body')} content type must be ${MEDIA_TYPE_RULE}.`, 'body', { rule: MEDIA_TYPE_RULE });
 	}
 	return { bytes: serialized.bytes, contentType: callerHeaders['content-type'] ?? (contentType || DEFAULT_CONTENT_TYPES[body.kind]) };
 }
