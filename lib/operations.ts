@@ -201,7 +201,7 @@ export async function listOperations(
 	if (typeof owner !== 'string' || !OPERATION_OWNER.pattern.test(owner)) {
 		throw new VertexValidationError(`${quoteForMessage(owner)} is not a model, endpoint or location name to list operations of.`, 'resource');
 	}
-	const url = withQuery(scopedApiUrl(context.baseUrl, `${owner}/operations`, 'resource', context.location), listQuery(options));
+	const url = withQuery(scopedApiUrl(context.baseUrl, `${owner}/operations`, 'resource', context.location, context.apiVersion), listQuery(options));
 	const page = await sendJson(context.sender, { method: 'GET', url, signal: options.signal }, listOperationsResponseSchema, 'operation list');
 	return { operations: page.operations ?? [], ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) };
 }

@@ -11,7 +11,7 @@
  */
 import { VertexApiError, VertexOperationError, VertexTransportError, VertexValidationError } from '../../lib/errors';
 import type { HttpRequest, HttpResponse, HttpSender } from '../../lib/http';
-import { waitForOperation } from '../../lib/operations';
+import { listOperations, waitForOperation } from '../../lib/operations';
 import { isTransientPollError, pollDelayMs, pollUntil, withMessagePrefix, type PollErrors, type PollOptions } from '../../lib/polling';
 import { waitForDedicatedEndpointDns } from '../../lib/resources/endpoints';
 import { apiErrorFromResponse } from '../../lib/transport/apiError';
@@ -407,5 +407,19 @@ describe('waitForDedicatedEndpointDns over a failing sender', () => {
 		expect((error as VertexApiError).httpStatus).toBe(404);
 		expect((error as Error).message).toMatch(/^Stopped waiting for the endpoint's DNS name: /);
 		expect((error as Error).message.endsWith(`(endpoint ${ENDPOINT})`)).toBe(true);
+	});
+});
+
+describe('listOperations', () => {
+	const MODEL = 'projects/my-proj/locations/us-central1/models/m1';
+	const context = (sender: HttpSender, apiVersion?: 'v1beta1') => ({ sender, baseUrl: 'https://us-central1-aiplatform.googleapis.com', location: 'us-central1', ...(apiVersion ? { apiVersion } : {}) });
+
+	it('lists in the API version of the control plane it is given (v1 by default)', async () => {
+		for (const apiVersion of [undefined, 'v1beta1'] as const) {
+			const sender = scriptedSender([{ operations: [{ name: `${MODEL}/operations/1` }] }]);
+			const { operations } = await listOperations(context(sender, apiVersion), MODEL);
+			expect(operations).toHaveLength(1);
+			expect(sender.requests[0].url).toBe(`https://us-central1-aiplatform.googleapis.com/${apiVersion ?? 'v1'}/${MODEL}/operations`);
+		}
 	});
 });
