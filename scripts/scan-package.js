@@ -97,11 +97,8 @@ function readExceptions(file = EXCEPTIONS_FILE) {
 	return /** @type {ScanException[]} */ (list);
 }
 
-/**
- * One line per finding, then the per-target counts.
- * @param {Finding} finding
- */
-function describe(finding) {
+/** A finding as one line. @param {Finding} finding */
+function findingLine(finding) {
 	return `  ${finding.target} ${finding.file}:${finding.line}  ${finding.severity}  ${finding.rule}  ${finding.message}`;
 }
 
@@ -131,15 +128,14 @@ function buildIsCurrent() {
 	for (const folder of SOURCE_FOLDERS) {
 		const built = path.join(ROOT, 'dist', folder);
 		if (!fs.existsSync(built)) return false;
-		const oldestBuilt = Math.min(
-			...fs.readdirSync(built, { withFileTypes: true, recursive: true })
-				.filter((entry) => entry.isFile() && entry.name.endsWith('.js'))
-				.map((entry) => {
-					const file = path.join(entry.parentPath, entry.name);
-					const source = path.join(ROOT, folder, path.relative(built, file)).replace(/\.js$/, '.ts');
-					return fs.existsSync(source) ? fs.statSync(file).mtimeMs : 0;
-				}),
-		);
+		const builtTimes = fs.readdirSync(built, { withFileTypes: true, recursive: true })
+			.filter((entry) => entry.isFile() && entry.name.endsWith('.js'))
+			.map((entry) => {
+				const file = path.join(entry.parentPath, entry.name);
+				const source = path.join(ROOT, folder, path.relative(built, file)).replace(/\.js$/, '.ts');
+				return fs.existsSync(source) ? fs.statSync(file).mtimeMs : 0;
+			});
+		const oldestBuilt = builtTimes.length === 0 ? 0 : Math.min(...builtTimes);
 		if (oldestBuilt < newestMtime(path.join(ROOT, folder), (name) => name.endsWith('.ts'))) return false;
 	}
 	return true;
@@ -222,8 +218,10 @@ async function main() {
 		console.log(`  ${countLine(findings, 'tarball')}`);
 		console.log(`  ${countLine(findings, 'sources')}`);
 		console.log(`${verdict.excepted} listed in scripts/scan-exceptions.json; ${verdict.unexpected.length} not listed; ${verdict.stale.length} exceptions that match nothing.`);
-		for (const finding of verdict.unexpected) console.log(`Not listed:\n${describe(finding)}`);
-		for (const exception of verdict.stale) console.log(`Listed but no longer found (remove it from the list): ${exception}`);
+		if (verdict.unexpected.length > 0) console.log('Not listed (fix it, or list it with the reason it is on purpose):');
+		for (const finding of verdict.unexpected) console.log(findingLine(finding));
+		if (verdict.stale.length > 0) console.log('Listed but no longer found (remove it from the list):');
+		for (const exception of verdict.stale) console.log(`  ${exception}`);
 		console.log(`Scan took ${((Date.now() - startedAt) / 1000).toFixed(1)} s.`);
 		return verdict.unexpected.length === 0 && verdict.stale.length === 0 ? 0 : 1;
 	} finally {
