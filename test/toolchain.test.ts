@@ -62,7 +62,7 @@ describe('package.json for npm and n8n', () => {
 		expect(pkg.bugs?.url).toBe(`${repository}/issues`);
 	});
 
-	it("declares what n8n's installer checks: a name it accepts, the community keyword, node API version 1, and nodes and credentials it can load", () => {
+	it("declares what n8n needs: a name its installer accepts, the keyword community packages are found by, node API version 1, and nodes and credentials it can load", () => {
 		const pkg = packageJson();
 		expect(pkg.name).toMatch(/^n8n-nodes-[a-z0-9-]+$/);
 		expect(pkg.keywords).toContain('n8n-community-node-package');
