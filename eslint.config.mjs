@@ -9,8 +9,6 @@ export default [
 			// google-auth-library, undici, zod and eventsource-parser are deliberate runtime dependencies: a
 			// self-hosted n8n installs them with the package (the package is not meant for n8n Cloud).
 			'@n8n/community-nodes/no-runtime-dependencies': 'off',
-			// The publishing contact is set at release time, not in the repository.
-			'@n8n/community-nodes/valid-author': 'off',
 		},
 	},
 ];

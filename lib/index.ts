@@ -74,7 +74,7 @@ export {
 	AUTOSCALING_METRICS,
 	PUBSUB_SUBSCRIPTION_LABELS,
 	RESERVATION_AFFINITY_TYPES,
-	RESERVATION_NAME_KEY,
+	RESERVATION_NAME_LABEL,
 } from './schemas/endpoint';
 export type { Model, ModelContainerSpecInput, ModelInput, UploadModelInput } from './schemas/model';
 export type {
@@ -190,6 +190,7 @@ export {
 	decodeStream,
 	detectStreamFormat,
 	parseTextPath,
+	readableBytes,
 	readChunkContent,
 	usageOf,
 	valueAtPath,

@@ -101,7 +101,7 @@ function rememberRequestSecrets(options: { data?: unknown; body?: unknown; heade
  * for scrubbing first.
  */
 function authTransporter(tokenUrl: string | undefined): InstanceType<typeof gaxios.Gaxios> {
-	const transporter = new gaxios.Gaxios({ fetchImplementation: globalThis.fetch });
+	const transporter = new gaxios.Gaxios({ fetchImplementation: fetch });
 	const target = tokenUrl ? new URL(tokenUrl) : undefined;
 	transporter.interceptors.request.add({
 		resolved: async (options) => {

@@ -63,8 +63,8 @@ export const trafficSplitSchema = z.record(z.string(), percentSchema).superRefin
 
 /** Which Compute Engine reservations replicas may use (ReservationAffinity.Type, without its UNSPECIFIED). */
 export const RESERVATION_AFFINITY_TYPES = ['NO_RESERVATION', 'ANY_RESERVATION', 'SPECIFIC_RESERVATION'] as const;
-/** The key a specific reservation is named by (Compute Engine's; Google's Python SDK's default). */
-export const RESERVATION_NAME_KEY = 'compute.googleapis.com/reservation-name';
+/** The label key (ReservationAffinity.key) a specific reservation is named by: Compute Engine's, and the default of Google's Python SDK. Not a secret. */
+export const RESERVATION_NAME_LABEL = 'compute.googleapis.com/reservation-name';
 
 export const reservationAffinitySchema = z
 	.strictObject({
@@ -84,7 +84,7 @@ export const reservationAffinitySchema = z
 				code: 'custom',
 				path: [affinity.key === undefined ? 'key' : 'values'],
 				...siblingsMessage(
-					messageParts`${fieldRef('reservationAffinityType')} SPECIFIC_RESERVATION needs ${fieldRef('key')} (e.g. "${RESERVATION_NAME_KEY}") and at least one reservation in ${fieldRef('values')}.`,
+					messageParts`${fieldRef('reservationAffinityType')} SPECIFIC_RESERVATION needs ${fieldRef('key')} (e.g. "${RESERVATION_NAME_LABEL}") and at least one reservation in ${fieldRef('values')}.`,
 				),
 			});
 		}

@@ -6,6 +6,7 @@ export { readChunkContent, type ChunkContent } from './deltaText';
 export { VertexStreamError } from './errors';
 export { detectStreamFormat } from './format';
 export { decodeLines, decodeNdjson } from './lines';
+export { readableBytes } from './readable';
 export { decodeSse, type SseDecodeOptions } from './sse';
 export {
 	DEFAULT_MAX_CHUNKS,

@@ -5,7 +5,7 @@ import {
 	GPU_PARTITION_SIZE,
 	MACHINE_TYPE,
 	RESERVATION_NAME,
-	RESERVATION_NAME_KEY,
+	RESERVATION_NAME_LABEL,
 	SERVICE_ACCOUNT_EMAIL,
 	TPU_TOPOLOGY,
 	type AcceleratorType,
@@ -182,7 +182,7 @@ function reservationOf(read: ParameterReader, i: number) {
 	}
 	const type = read.option<'ANY_RESERVATION' | 'SPECIFIC_RESERVATION' | 'NO_RESERVATION'>(i, 'options.reservationAffinity');
 	if (type !== 'SPECIFIC_RESERVATION') return { reservationAffinityType: type, ...(names.length ? { values: names } : {}) };
-	return { reservationAffinityType: type, key: RESERVATION_NAME_KEY, values: names };
+	return { reservationAffinityType: type, key: RESERVATION_NAME_LABEL, values: names };
 }
 
 /** Rollout options, sent when either is added (a preview feature: the core refuses them in v1). */

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import { sleep, type IExecuteFunctions } from 'n8n-workflow';
 
 import type { StreamChunk } from '../../lib';
 
@@ -23,7 +23,8 @@ export async function* forwardLive(
 	let held = '';
 	let holding = false;
 	let lastSentAt = -Infinity;
-	let flushTimer: NodeJS.Timeout | undefined;
+	// The pending window's end: n8n's sleep with an abort signal, so a flush before it cancels the wait.
+	let windowEnd: AbortController | undefined;
 	let failure: { error: unknown } | undefined;
 
 	const send = (content: string) => {
@@ -31,8 +32,8 @@ export async function* forwardLive(
 		lastSentAt = performance.now();
 	};
 	const flush = () => {
-		clearTimeout(flushTimer);
-		flushTimer = undefined;
+		windowEnd?.abort();
+		windowEnd = undefined;
 		if (!holding) return;
 		const content = held;
 		held = '';
@@ -56,7 +57,7 @@ export async function* forwardLive(
 				holding = true;
 				const waited = performance.now() - lastSentAt;
 				if (waited >= coalesceMs) flush();
-				else flushTimer ??= setTimeout(flush, coalesceMs - waited);
+				else windowEnd ??= flushAfter(coalesceMs - waited, flush);
 			}
 			yield chunk;
 		}
@@ -71,4 +72,20 @@ export async function* forwardLive(
 	}
 	// The stream's own error goes on to the node, which makes it an error item or the node's error.
 	if (failure) throw failure.error;
+}
+
+/**
+ * Calls `flush` after `ms` unless the returned controller is aborted first. An abort is the expected way out (what
+ * was held went out earlier), so its rejection is not an error; the check on resolving covers an abort that comes
+ * after the wait ended but before this callback ran.
+ */
+function flushAfter(ms: number, flush: () => void): AbortController {
+	const controller = new AbortController();
+	sleep(ms, controller.signal).then(
+		() => {
+			if (!controller.signal.aborted) flush();
+		},
+		() => undefined,
+	);
+	return controller;
 }

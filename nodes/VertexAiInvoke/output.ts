@@ -1,10 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { Readable } from 'node:stream';
-
 import {
 	aggregateChunks,
 	holdsRememberedSecret,
+	readableBytes,
 	readChunkContent,
 	scrubDeep,
 	scrubSecrets,
@@ -152,7 +151,7 @@ async function wholeBodyItem(
 	}
 	// A file streams into n8n's binary data (to disk or object storage when n8n is set up so), not through one Buffer.
 	const binary = await ctx.helpers.prepareBinaryData(
-		Readable.from(bytesOf(response.chunks({ format: 'binary', maxStreamBytes: maxBytes }))),
+		readableBytes(response.chunks({ format: 'binary', maxStreamBytes: maxBytes })),
 		fileNameOf(response.headers['content-disposition']),
 		response.contentType || undefined,
 	);
@@ -174,11 +173,6 @@ function answerOf(body: unknown, textPath: TextPath | undefined): IDataObject {
 function withoutEchoedSecrets<T>(body: T): T {
 	if (typeof body === 'string') return (holdsRememberedSecret(body) ? scrubSecrets(body) : body) as T;
 	return body !== null && typeof body === 'object' && holdsRememberedSecret(JSON.stringify(body)) ? scrubDeep(body) : body;
-}
-
-/** The bytes of binary chunks, for a Readable. */
-async function* bytesOf(chunks: AsyncIterable<StreamChunk>): AsyncGenerator<Buffer> {
-	for await (const chunk of chunks) yield chunk.data as Buffer;
 }
 
 /** The file name a model server gives in `Content-Disposition: attachment; filename="x.wav"`, if any. */
