@@ -169,6 +169,8 @@ type ChatAnswer = { kind: 'text'; pieces: string[] } | { kind: 'tool'; calls: To
 /** An arithmetic expression such as `12 * 7` or `(3 + 4) / 2`. */
 const EXPRESSION = /\(?\s*-?\d+(?:\.\d+)?(?:\s*[-+*/^%]\s*\(?\s*-?\d+(?:\.\d+)?\s*\)?)+/;
 const NUMBER = /-?\d+(?:\.\d+)?/;
+/** What the vllm-reasoning dialect thinks before every answer. */
+const REASONING = 'Let me think about this.';
 
 function isRecord(value: unknown): value is Json {
 	return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -353,6 +355,10 @@ async function chatCompletions(req: http.IncomingMessage, res: http.ServerRespon
 	const model = typeof body.model === 'string' && body.model !== '' ? body.model : config.modelName;
 	const promptTokens = lastUserMessage(body).split(/\s+/).filter(Boolean).length;
 	const deltas = answerDeltas(answer);
+	// vLLM with --reasoning-parser: the thinking comes in its own field (vllm/entrypoints/openai/serving_chat.py;
+	// ChatMessage and DeltaMessage in vllm/entrypoints/openai/protocol.py): `reasoning_content` up to 0.10,
+	// `reasoning` in newer releases (`reasoningField=reasoning` picks it); streamed, it comes before the answer.
+	const reasoningField = config.dialect !== 'vllm-reasoning' ? undefined : (body.reasoningField ?? query.get('reasoningField')) === 'reasoning' ? 'reasoning' : 'reasoning_content';
 	const usage = { prompt_tokens: promptTokens, completion_tokens: deltas.pieces.length, total_tokens: promptTokens + deltas.pieces.length };
 	if (body.stream !== true) {
 		sendJson(res, 200, {
@@ -360,7 +366,7 @@ async function chatCompletions(req: http.IncomingMessage, res: http.ServerRespon
 			object: 'chat.completion',
 			created,
 			model,
-			choices: [{ index: 0, message: answerMessage(answer), finish_reason: finishReason }],
+			choices: [{ index: 0, message: { ...answerMessage(answer), ...(reasoningField ? { [reasoningField]: REASONING } : {}) }, finish_reason: finishReason }],
 			usage,
 		});
 		return;
@@ -372,13 +378,9 @@ async function chatCompletions(req: http.IncomingMessage, res: http.ServerRespon
 		const chunk = (delta: Json, reason: string | null): string =>
 			`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: reason }] })}\n\n`;
 		if (!(await writePiece(res, chunk(deltas.opening, null)))) return;
-		if (config.dialect === 'vllm-reasoning') {
-			// vLLM with --reasoning-parser: the thinking streams first in its own delta field (vllm/entrypoints/openai/
-			// serving_chat.py, DeltaMessage in vllm/entrypoints/openai/protocol.py): `reasoning_content` up to 0.10,
-			// `reasoning` in newer releases (`reasoningField=reasoning` picks it).
-			const field = (body.reasoningField ?? query.get('reasoningField')) === 'reasoning' ? 'reasoning' : 'reasoning_content';
-			for (const piece of wordPieces('Let me think about this.')) {
-				if (!(await writePiece(res, chunk({ [field]: piece }, null)))) return;
+		if (reasoningField) {
+			for (const piece of wordPieces(REASONING)) {
+				if (!(await writePiece(res, chunk({ [reasoningField]: piece }, null)))) return;
 			}
 		}
 		const failAfter = failAfterOf(body, query);
