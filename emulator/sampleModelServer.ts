@@ -286,11 +286,15 @@ function objectFor(schema: Json, prompt: string): Json {
 	return Object.fromEntries(names.map((name) => [name, valueFor(properties[name], prompt)]));
 }
 
-/** When the last messages are tool results: an answer quoting each, e.g. `The calculator tool returned: 84`. */
+/**
+ * When the last message is a tool result: an answer quoting every tool result since the last user message, e.g.
+ * `The calculator tool returned: 84`. All of them, not only the trailing ones: a client may send the calls of one
+ * turn back as one assistant message per call, each followed by its result (n8n's AI Agent does).
+ */
 function toolResultsReply(messages: ChatMessage[]): string | undefined {
-	const results: ChatMessage[] = [];
-	for (let i = messages.length - 1; i >= 0 && messages[i].role === 'tool'; i--) results.unshift(messages[i]);
-	if (results.length === 0) return undefined;
+	if (messages.at(-1)?.role !== 'tool') return undefined;
+	const lastUser = messages.map((message) => message.role).lastIndexOf('user');
+	const results = messages.slice(lastUser + 1).filter((message) => message.role === 'tool');
 	const toolNames = new Map(messages.flatMap((message) => message.toolCalls.map((call) => [call.id, call.name] as const)));
 	return results
 		.map((result) => `The ${toolNames.get(result.toolCallId ?? '') || result.name || 'tool'} tool returned: ${result.text.trim()}`)

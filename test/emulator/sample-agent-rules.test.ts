@@ -191,7 +191,7 @@ it('calls the tool a system message names as spelled, filling nested objects fro
 	// A system message naming a tool in other words (capitalised) does not choose it.
 	const plain = await post('/v1/chat/completions', { messages: [{ role: 'system', content: 'Use the Calculator.' }, { role: 'user', content: 'Hello' }], tools: [CALCULATOR] });
 	expect(plain.choices[0].finish_reason).toBe('stop');
-	const results = [
+	const results: Array<{ role: string; content: string | null; tool_call_id?: string; tool_calls?: unknown[] }> = [
 		{ role: 'user', content: 'x' },
 		{ role: 'assistant', content: null, tool_calls: [{ id: 'a', type: 'function', function: { name: 'calculator', arguments: '{}' } }, { id: 'b', type: 'function', function: { name: 'get_weather', arguments: '{}' } }] },
 		{ role: 'tool', tool_call_id: 'a', content: '84' },
@@ -199,6 +199,15 @@ it('calls the tool a system message names as spelled, filling nested objects fro
 	];
 	const final = await post('/v1/chat/completions', { messages: results, tools: [CALCULATOR, WEATHER] });
 	expect(final.choices[0].message.content).toBe('The calculator tool returned: 84 The get_weather tool returned: sunny');
+	// The same calls sent back as n8n's agent does: one assistant message per call, each followed by its result.
+	const [first, second] = results[1].tool_calls!;
+	const oneByOne = [results[0], { role: 'assistant', content: null, tool_calls: [first] }, results[2], { role: 'assistant', content: null, tool_calls: [second] }, results[3]];
+	expect((await post('/v1/chat/completions', { messages: oneByOne, tools: [CALCULATOR, WEATHER] })).choices[0].message.content).toBe(
+		'The calculator tool returned: 84 The get_weather tool returned: sunny',
+	);
+	// A result before the last user message belongs to an earlier question.
+	const later = [...oneByOne, { role: 'assistant', content: 'done' }, { role: 'user', content: 'and the weather?' }, { role: 'assistant', content: null, tool_calls: [second] }, results[3]];
+	expect((await post('/v1/chat/completions', { messages: later, tools: [CALCULATOR, WEATHER] })).choices[0].message.content).toBe('The get_weather tool returned: sunny');
 });
 
 it('embeds by words: a question is nearest to the text it shares words with, whatever the word order and case', async () => {
