@@ -93,7 +93,7 @@ describeE2e("n8n's AI features on your own model", () => {
 		requireFreshBuild();
 		await ensureN8n();
 		emulator = await startEmulatorProcess({ operationStepMs: 20 });
-		for (const endpoint of Object.values(ENDPOINTS)) await deploySampleServer(emulator, endpoint);
+		await Promise.all(Object.values(ENDPOINTS).map((endpoint) => deploySampleServer(emulator, endpoint)));
 		const fault = await fetch(`${emulator.baseUrl}/emulator/faults`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
