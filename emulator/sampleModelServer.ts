@@ -155,14 +155,22 @@ interface OfferedTool {
 	parameters: Json;
 }
 
-/** A chat answer: text, or one call of an offered tool (its JSON arguments, streamed in pieces). */
-type ChatAnswer =
-	| { kind: 'text'; pieces: string[] }
-	| { kind: 'tool'; id: string; name: string; arguments: string; pieces: string[] };
+/** One call of an offered tool: its JSON arguments, streamed in pieces. */
+interface ToolCall {
+	id: string;
+	name: string;
+	arguments: string;
+	pieces: string[];
+}
+
+/** A chat answer: text, or calls of offered tools (several in one message when the prompt asks for several). */
+type ChatAnswer = { kind: 'text'; pieces: string[] } | { kind: 'tool'; calls: ToolCall[] };
 
 /** An arithmetic expression such as `12 * 7` or `(3 + 4) / 2`. */
 const EXPRESSION = /\(?\s*-?\d+(?:\.\d+)?(?:\s*[-+*/^%]\s*\(?\s*-?\d+(?:\.\d+)?\s*\)?)+/;
 const NUMBER = /-?\d+(?:\.\d+)?/;
+/** What the vllm-reasoning dialect thinks before every answer. */
+const REASONING = 'Let me think about this.';
 
 function isRecord(value: unknown): value is Json {
 	return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -235,46 +243,58 @@ function plainWords(text: string): string {
 }
 
 /**
- * The tool a prompt asks for: the one `tool_choice` names; else the first offered tool whose name appears in the
- * prompt; else, for a prompt holding arithmetic, the first tool whose name or description says "calc" or "math";
- * else the first tool when `tool_choice` is "required"; else none.
+ * The tools a prompt asks for: the one `tool_choice` names; else every offered tool whose name appears in the
+ * prompt (several calls in one message, as OpenAI's parallel function calling answers; only the first with
+ * `parallel_tool_calls: false`); else, for a prompt holding arithmetic, the first tool whose name or description
+ * says "calc" or "math"; else the first offered tool a system message names exactly as it is spelled (as n8n's
+ * agent tells the model to answer through its `format_final_json_response` tool); else the first tool when
+ * `tool_choice` is "required"; else none.
  */
-function chooseTool(body: Json, tools: OfferedTool[], prompt: string): OfferedTool | undefined {
+function chooseTools(body: Json, tools: OfferedTool[], messages: ChatMessage[], prompt: string): OfferedTool[] {
 	const choice = body.tool_choice;
 	const forced = isRecord(choice) && isRecord(choice.function) ? tools.find((tool) => tool.name === (choice.function as Json).name) : undefined;
-	if (forced) return forced;
-	const named = tools.find((tool) => plainWords(prompt).includes(plainWords(tool.name)));
-	if (named) return named;
+	if (forced) return [forced];
+	const named = tools.filter((tool) => plainWords(prompt).includes(plainWords(tool.name)));
+	if (named.length > 0) return body.parallel_tool_calls === false ? named.slice(0, 1) : named;
 	const calculator = EXPRESSION.test(prompt) ? tools.find((tool) => /calc|math/i.test(`${tool.name} ${tool.description}`)) : undefined;
-	return calculator ?? (choice === 'required' ? tools[0] : undefined);
+	if (calculator) return [calculator];
+	const instructions = messages.filter((message) => message.role === 'system').map((message) => message.text).join('\n');
+	const instructed = tools.find((tool) => instructions.includes(tool.name));
+	if (instructed) return [instructed];
+	return choice === 'required' ? tools.slice(0, 1) : [];
 }
 
 /**
- * The call's arguments, from the tool's JSON schema: each required property (else the first property) filled from
- * the prompt: numbers and integers with its first number, booleans with true, anything else with its arithmetic
- * expression if it has one, else the whole prompt.
+ * A value for a JSON schema, filled from the prompt: an object gets each required property (else its first
+ * property), filled the same way; an array one such element; numbers and integers the prompt's first number;
+ * booleans true; anything else its arithmetic expression if it has one, else the whole prompt.
  */
-function toolArguments(tool: OfferedTool, prompt: string): Json {
-	const properties = isRecord(tool.parameters.properties) ? tool.parameters.properties : {};
-	const required = Array.isArray(tool.parameters.required) ? tool.parameters.required.filter((name) => typeof name === 'string') : [];
-	const names = required.length > 0 ? (required as string[]) : Object.keys(properties).slice(0, 1);
-	const expression = EXPRESSION.exec(prompt)?.[0].trim();
+function valueFor(schema: unknown, prompt: string): unknown {
+	const type = isRecord(schema) ? schema.type : undefined;
+	if (type === 'object' || (isRecord(schema) && isRecord(schema.properties))) return objectFor(schema as Json, prompt);
+	if (type === 'array') return [valueFor(isRecord(schema) ? schema.items : undefined, prompt)];
 	const number = NUMBER.exec(prompt)?.[0];
-	const args: Json = {};
-	for (const name of names) {
-		const type = isRecord(properties[name]) ? (properties[name] as Json).type : undefined;
-		if (type === 'number' || type === 'integer') args[name] = number === undefined ? 0 : Number(number);
-		else if (type === 'boolean') args[name] = true;
-		else args[name] = expression ?? prompt;
-	}
-	return args;
+	if (type === 'number' || type === 'integer') return number === undefined ? 0 : Number(number);
+	if (type === 'boolean') return true;
+	return EXPRESSION.exec(prompt)?.[0].trim() ?? prompt;
 }
 
-/** When the last messages are tool results: an answer quoting each, e.g. `The calculator tool returned: 84`. */
+function objectFor(schema: Json, prompt: string): Json {
+	const properties = isRecord(schema.properties) ? schema.properties : {};
+	const required = Array.isArray(schema.required) ? schema.required.filter((name) => typeof name === 'string') : [];
+	const names = required.length > 0 ? (required as string[]) : Object.keys(properties).slice(0, 1);
+	return Object.fromEntries(names.map((name) => [name, valueFor(properties[name], prompt)]));
+}
+
+/**
+ * When the last message is a tool result: an answer quoting every tool result since the last user message, e.g.
+ * `The calculator tool returned: 84`. All of them, not only the trailing ones: a client may send the calls of one
+ * turn back as one assistant message per call, each followed by its result (n8n's AI Agent does).
+ */
 function toolResultsReply(messages: ChatMessage[]): string | undefined {
-	const results: ChatMessage[] = [];
-	for (let i = messages.length - 1; i >= 0 && messages[i].role === 'tool'; i--) results.unshift(messages[i]);
-	if (results.length === 0) return undefined;
+	if (messages.at(-1)?.role !== 'tool') return undefined;
+	const lastUser = messages.map((message) => message.role).lastIndexOf('user');
+	const results = messages.slice(lastUser + 1).filter((message) => message.role === 'tool');
 	const toolNames = new Map(messages.flatMap((message) => message.toolCalls.map((call) => [call.id, call.name] as const)));
 	return results
 		.map((result) => `The ${toolNames.get(result.toolCallId ?? '') || result.name || 'tool'} tool returned: ${result.text.trim()}`)
@@ -291,30 +311,42 @@ function chatAnswer(body: Json, query: URLSearchParams, shape: StreamShape): Cha
 	const messages = messagesOf(body);
 	const last = messages.at(-1);
 	const tools = offeredTools(body);
-	const tool = last?.role === 'user' && tools.length > 0 ? chooseTool(body, tools, last.text) : undefined;
-	if (tool && last) {
-		const args = JSON.stringify(toolArguments(tool, last.text));
-		return { kind: 'tool', id: `call_${messages.length}_${tool.name}`, name: tool.name, arguments: args, pieces: slices(args, 8) };
+	const chosen = last?.role === 'user' && tools.length > 0 ? chooseTools(body, tools, messages, last.text) : [];
+	if (chosen.length > 0 && last) {
+		const calls = chosen.map((tool) => {
+			const args = JSON.stringify(objectFor(tool.parameters, last.text));
+			return { id: `call_${messages.length}_${tool.name}`, name: tool.name, arguments: args, pieces: slices(args, 8) };
+		});
+		return { kind: 'tool', calls };
 	}
 	const fromTools = toolResultsReply(messages);
 	const pieces = fromTools === undefined ? replyPieces(body, query, shape) : wordPieces(fromTools);
 	return { kind: 'text', pieces: wantsJson(body) ? wordPieces(JSON.stringify({ reply: pieces.join('') })) : pieces };
 }
 
+/**
+ * The message of a whole answer. Tool calls as OpenAI's chat completion object gives them
+ * (platform.openai.com/docs/api-reference/chat/object: `message.tool_calls`, an array, one entry per call).
+ */
 function answerMessage(answer: ChatAnswer): Json {
 	if (answer.kind === 'text') return { role: 'assistant', content: answer.pieces.join('') };
-	const call = { id: answer.id, type: 'function', function: { name: answer.name, arguments: answer.arguments } };
-	return { role: 'assistant', content: null, tool_calls: [call] };
+	const calls = answer.calls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }));
+	return { role: 'assistant', content: null, tool_calls: calls };
 }
 
-/** The deltas of a streamed answer: the opening one, then one per piece. */
-function firstDelta(answer: ChatAnswer): Json {
-	if (answer.kind === 'text') return { role: 'assistant', content: '' };
-	return { role: 'assistant', content: null, tool_calls: [{ index: 0, id: answer.id, type: 'function', function: { name: answer.name, arguments: '' } }] };
-}
-
-function pieceDelta(answer: ChatAnswer, piece: string): Json {
-	return answer.kind === 'text' ? { content: piece } : { tool_calls: [{ index: 0, function: { arguments: piece } }] };
+/**
+ * The deltas of a streamed answer after the opening one. Tool calls as OpenAI's chat completion chunk object gives
+ * them (api-reference/chat-streaming: `delta.tool_calls[].index` tells the calls apart): each call's id, type and
+ * name once, with empty arguments, then its arguments in pieces; the first call's opening is the opening delta.
+ */
+function answerDeltas(answer: ChatAnswer): { opening: Json; pieces: Json[] } {
+	if (answer.kind === 'text') return { opening: { role: 'assistant', content: '' }, pieces: answer.pieces.map((piece) => ({ content: piece })) };
+	const callOpening = (call: ToolCall, index: number): Json => ({ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } });
+	const pieces = answer.calls.flatMap((call, index) => [
+		...(index === 0 ? [] : [{ tool_calls: [callOpening(call, index)] }]),
+		...call.pieces.map((piece) => ({ tool_calls: [{ index, function: { arguments: piece } }] })),
+	]);
+	return { opening: { role: 'assistant', content: null, tool_calls: [callOpening(answer.calls[0], 0)] }, pieces };
 }
 
 async function chatCompletions(req: http.IncomingMessage, res: http.ServerResponse, query: URLSearchParams): Promise<void> {
@@ -326,14 +358,19 @@ async function chatCompletions(req: http.IncomingMessage, res: http.ServerRespon
 	const created = Math.floor(Date.now() / 1000);
 	const model = typeof body.model === 'string' && body.model !== '' ? body.model : config.modelName;
 	const promptTokens = lastUserMessage(body).split(/\s+/).filter(Boolean).length;
-	const usage = { prompt_tokens: promptTokens, completion_tokens: answer.pieces.length, total_tokens: promptTokens + answer.pieces.length };
+	const deltas = answerDeltas(answer);
+	// vLLM with --reasoning-parser: the thinking comes in its own field (vllm/entrypoints/openai/serving_chat.py;
+	// ChatMessage and DeltaMessage in vllm/entrypoints/openai/protocol.py): `reasoning_content` up to 0.10,
+	// `reasoning` in newer releases (`reasoningField=reasoning` picks it); streamed, it comes before the answer.
+	const reasoningField = config.dialect !== 'vllm-reasoning' ? undefined : (body.reasoningField ?? query.get('reasoningField')) === 'reasoning' ? 'reasoning' : 'reasoning_content';
+	const usage = { prompt_tokens: promptTokens, completion_tokens: deltas.pieces.length, total_tokens: promptTokens + deltas.pieces.length };
 	if (body.stream !== true) {
 		sendJson(res, 200, {
 			id,
 			object: 'chat.completion',
 			created,
 			model,
-			choices: [{ index: 0, message: answerMessage(answer), finish_reason: finishReason }],
+			choices: [{ index: 0, message: { ...answerMessage(answer), ...(reasoningField ? { [reasoningField]: REASONING } : {}) }, finish_reason: finishReason }],
 			usage,
 		});
 		return;
@@ -344,18 +381,14 @@ async function chatCompletions(req: http.IncomingMessage, res: http.ServerRespon
 	try {
 		const chunk = (delta: Json, reason: string | null): string =>
 			`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: reason }] })}\n\n`;
-		if (!(await writePiece(res, chunk(firstDelta(answer), null)))) return;
-		if (config.dialect === 'vllm-reasoning') {
-			// vLLM with --reasoning-parser: the thinking streams first in its own delta field (vllm/entrypoints/openai/
-			// serving_chat.py, DeltaMessage in vllm/entrypoints/openai/protocol.py): `reasoning_content` up to 0.10,
-			// `reasoning` in newer releases (`reasoningField=reasoning` picks it).
-			const field = (body.reasoningField ?? query.get('reasoningField')) === 'reasoning' ? 'reasoning' : 'reasoning_content';
-			for (const piece of wordPieces('Let me think about this.')) {
-				if (!(await writePiece(res, chunk({ [field]: piece }, null)))) return;
+		if (!(await writePiece(res, chunk(deltas.opening, null)))) return;
+		if (reasoningField) {
+			for (const piece of wordPieces(REASONING)) {
+				if (!(await writePiece(res, chunk({ [reasoningField]: piece }, null)))) return;
 			}
 		}
 		const failAfter = failAfterOf(body, query);
-		for (const [n, piece] of answer.pieces.entries()) {
+		for (const [n, delta] of deltas.pieces.entries()) {
 			if (n === failAfter) {
 				// vLLM writes `data: {"error": {...}}` (ErrorResponse, serving_chat.py); OpenAI-style proxies add `event: error`.
 				const error = { error: { message: 'The model server failed while generating', type: 'InternalServerError', code: 500 } };
@@ -363,7 +396,7 @@ async function chatCompletions(req: http.IncomingMessage, res: http.ServerRespon
 				return;
 			}
 			if (shape.delayMs > 0) await sleep(shape.delayMs);
-			if (!(await writePiece(res, chunk(pieceDelta(answer, piece), null)))) return;
+			if (!(await writePiece(res, chunk(delta, null)))) return;
 		}
 		if (!(await writePiece(res, chunk({}, finishReason)))) return;
 		if (!(await writePiece(res, `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [], usage })}\n\n`))) return;
@@ -545,10 +578,26 @@ async function models(req: http.IncomingMessage, res: http.ServerResponse): Prom
 	sendJson(res, 200, { object: 'list', data: [{ id: config.modelName, object: 'model', created: STARTED_AT, owned_by: 'sample-model-server' }] });
 }
 
-/** A deterministic unit vector for a text: component i from SHA-256 of `i:text`, then normalised. */
+/**
+ * A deterministic unit vector for a text, by feature hashing its words (a bag of words): each lower-case word adds
+ * +1 or -1 (the sign from its SHA-256) to one component (from the same hash), then the vector is normalised. Texts
+ * sharing words point the same way, so a vector store's nearest neighbour is the text with the most words in
+ * common (collisions fall with more `dimensions`). A text without a word (punctuation only, empty) gets a vector
+ * from the hash of the whole text.
+ */
 function embeddingOf(text: string, dimensions: number): number[] {
-	const values = Array.from({ length: dimensions }, (_, i) => (createHash('sha256').update(`${i}:${text}`).digest().readUInt32BE(0) / 0xffffffff) * 2 - 1);
-	const norm = Math.sqrt(values.reduce((sum, value) => sum + value * value, 0)) || 1;
+	const values: number[] = new Array<number>(dimensions).fill(0);
+	const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+	for (const word of words) {
+		const digest = createHash('sha256').update(word).digest();
+		values[digest.readUInt32BE(0) % dimensions] += digest[4] & 1 ? -1 : 1;
+	}
+	if (words.length === 0) {
+		for (let i = 0; i < dimensions; i++) values[i] = (createHash('sha256').update(`${i}:${text}`).digest().readUInt32BE(0) / 0xffffffff) * 2 - 1;
+	}
+	const norm = Math.sqrt(values.reduce((sum, value) => sum + value * value, 0));
+	// Words whose signs cancel out leave a zero vector: fall back to the first component, still a unit vector.
+	if (norm === 0) return values.map((_, i) => (i === 0 ? 1 : 0));
 	return values.map((value) => value / norm);
 }
 

@@ -15,6 +15,11 @@ const FILES = {
 	deployWithoutHoldingAWorker: '5-deploy-without-holding-a-worker.json',
 	agentWithYourOwnModel: '6-agent-with-your-own-model.json',
 	privateReservedGpu: '7-private-reserved-gpu.json',
+	agentReasoningStreaming: '8-agent-reasoning-model-streaming.json',
+	agentParallelToolCalls: '9-agent-parallel-tool-calls.json',
+	fallbackAndModelSelector: '10-fallback-and-model-selector.json',
+	structuredOutput: '11-structured-output.json',
+	vectorStoreRetrieval: '12-vector-store-retrieval.json',
 };
 
 /**
@@ -24,6 +29,8 @@ const FILES = {
  */
 const PLACEHOLDERS = {
 	endpointId: 'your-endpoint-id',
+	primaryEndpointId: 'your-primary-endpoint-id',
+	largeEndpointId: 'your-large-endpoint-id',
 	serviceUrl: 'http://127.0.0.1:8099/ingest',
 	imageUri: 'emulator/sample-model-server',
 	privateAddress: "={{ $('Create Dedicated Endpoint').item.json.privateServiceConnect.automatedEndpoints[0].ipAddress }}",

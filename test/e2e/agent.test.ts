@@ -14,14 +14,24 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 import { loadExample, nodeNamed, type ExampleWorkflow } from '../../examples';
-import { VertexClient } from '../../lib';
-import { clientOptionsFromCredential } from '../../nodes/shared/client';
 import { ensureN8n } from '../../scripts/n8n-install';
 import { executeWorkflow, importWorkflow, publishWorkflow, type ExecuteResult } from '../../scripts/n8n-run/instance';
 import { startN8n, type N8nServer } from '../../scripts/n8n-run/server';
 import { ownerSession, restRequest } from '../../scripts/n8n-run/rest';
 import { startEmulatorProcess, type EmulatorProcess } from '../../scripts/n8n-run/emulator';
-import { describeE2e, prepareN8n, readStreamLines, requireFreshBuild, sampleChatReply, type PreparedN8n, type StreamLine } from './support';
+import {
+	chatCompletions,
+	clearRequests,
+	deploySampleServer,
+	describeE2e,
+	forwardedRequests,
+	postChatMessage,
+	prepareN8n,
+	requireFreshBuild,
+	sampleChatReply,
+	type ForwardedRequest,
+	type PreparedN8n,
+} from './support';
 
 const ENDPOINT_ID = 'agent-endpoint';
 const QUESTION = 'What is 12 * 7?';
@@ -30,32 +40,6 @@ const ANSWER = 'The Calculator tool returned: [{"response":"84"}]';
 const CHAT_WEBHOOK_ID = '5d0c1f0e-1a01-4a6e-9c3b-0000000e2e01';
 /** Between two streamed pieces of every answer, so "chunks before the end" is measurable. */
 const PIECE_DELAY_MS = 250;
-
-interface LoggedRequest {
-	path: string;
-	status: number;
-}
-
-/** Uploads the emulator's sample model server, creates a dedicated endpoint and deploys it there. */
-async function deploySampleServer(emulator: EmulatorProcess): Promise<void> {
-	const client = new VertexClient(clientOptionsFromCredential(emulator.credentialData()));
-	const wait = { timeoutMs: 60_000 };
-	const uploaded = await client.uploadModel({
-		modelId: 'agent-model',
-		model: { displayName: 'agent-model', containerSpec: { imageUri: emulator.builtInImage, invokeRoutePrefix: '/*', healthRoute: '/health' } },
-	});
-	if (uploaded.operation) await client.waitForOperation(uploaded.operation, wait);
-	const created = await client.createEndpoint({ endpointId: ENDPOINT_ID, endpoint: { displayName: ENDPOINT_ID, dedicatedEndpointEnabled: true } });
-	if (created.operation) await client.waitForOperation(created.operation, wait);
-	await client.waitForDedicatedEndpointDns(ENDPOINT_ID, wait);
-	const deployed = await client.deployModel({
-		endpoint: ENDPOINT_ID,
-		model: 'agent-model',
-		deployedModel: { dedicatedResources: { machineSpec: { machineType: 'n1-standard-4' }, minReplicaCount: 1, maxReplicaCount: 1 } },
-		trafficPercentage: 100,
-	});
-	if (deployed.operation) await client.waitForOperation(deployed.operation, wait);
-}
 
 /** Example 6 behind a public Chat Trigger (embedded mode: a webhook), its model's answers streamed slowly. */
 function streamingChat(): ExampleWorkflow {
@@ -145,41 +129,19 @@ function vectorStore(): ExampleWorkflow {
 	};
 }
 
-async function forwarded(emulator: EmulatorProcess): Promise<LoggedRequest[]> {
-	const answer = (await (await fetch(`${emulator.baseUrl}/emulator/requests?outcome=forwarded`)).json()) as { requests: LoggedRequest[] };
-	return answer.requests;
-}
-
-async function clearRequests(emulator: EmulatorProcess): Promise<void> {
-	await fetch(`${emulator.baseUrl}/emulator/requests`, { method: 'DELETE' });
-}
-
-const chatCompletions = (requests: LoggedRequest[]) => requests.filter((request) => request.path === '/v1/chat/completions');
-
-/** Posts a chat message and reads the NDJSON answer line by line, noting when each line arrived. */
-async function chat(baseUrl: string, chatInput: string): Promise<{ status: number; lines: StreamLine[]; endedAt: number }> {
-	const response = await fetch(`${baseUrl}/webhook/${CHAT_WEBHOOK_ID}/chat`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ action: 'sendMessage', sessionId: 'e2e-session', chatInput }),
-	});
-	const lines = await readStreamLines(response);
-	return { status: response.status, lines, endedAt: Date.now() };
-}
-
 describeE2e('an n8n AI Agent on your own model', () => {
 	let emulator: EmulatorProcess;
 	let n8n: PreparedN8n;
 	let server: N8nServer;
 	let cliRun: ExecuteResult;
-	let cliRequests: LoggedRequest[];
+	let cliRequests: ForwardedRequest[];
 	let embeddingsRun: ExecuteResult;
 
 	beforeAll(async () => {
 		requireFreshBuild();
 		await ensureN8n();
 		emulator = await startEmulatorProcess({ operationStepMs: 20 });
-		await deploySampleServer(emulator);
+		await deploySampleServer(emulator, { modelId: 'agent-model', endpointId: ENDPOINT_ID });
 		n8n = await prepareN8n(emulator);
 		const agent = loadExample('agentWithYourOwnModel', { endpointId: ENDPOINT_ID });
 		await importWorkflow(n8n.instance, agent);
@@ -189,7 +151,7 @@ describeE2e('an n8n AI Agent on your own model', () => {
 		}
 		await clearRequests(emulator);
 		cliRun = await executeWorkflow(n8n.instance, agent.id);
-		cliRequests = await forwarded(emulator);
+		cliRequests = await forwardedRequests(emulator);
 		await importWorkflow(n8n.instance, vectorStore());
 		embeddingsRun = await executeWorkflow(n8n.instance, 'vertexE2eEmbeddings');
 		server = await startN8n(n8n.instance);
@@ -230,7 +192,7 @@ describeE2e('an n8n AI Agent on your own model', () => {
 
 	it('a streaming chat: the answer reaches the chat client in chunks, before the run ends', async () => {
 		await clearRequests(emulator);
-		const { status, lines, endedAt } = await chat(server.baseUrl, QUESTION);
+		const { status, lines, endedAt } = await postChatMessage(server.baseUrl, CHAT_WEBHOOK_ID, QUESTION);
 		expect(status).toBe(200);
 		const items = lines.filter((line) => line.type === 'item' && line.metadata?.nodeName === 'AI Agent');
 		expect(items.map((line) => line.content).join('')).toBe(ANSWER);
@@ -239,7 +201,7 @@ describeE2e('an n8n AI Agent on your own model', () => {
 		expect(items.at(-1)!.at - items[0].at).toBeGreaterThanOrEqual(2 * PIECE_DELAY_MS);
 		expect(endedAt - items[0].at).toBeGreaterThanOrEqual(2 * PIECE_DELAY_MS);
 		expect(lines.filter((line) => line.type === 'error')).toEqual([]);
-		expect(chatCompletions(await forwarded(emulator))).toHaveLength(2);
+		expect(chatCompletions(await forwardedRequests(emulator))).toHaveLength(2);
 	}, 120_000);
 
 	it('the Invoke node as a tool of the MCP Server Trigger: an MCP client lists it, calls it, the model answers', async () => {

@@ -6,6 +6,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { CREDENTIAL } from '../../examples';
+import { VertexClient } from '../../lib';
+import { clientOptionsFromCredential } from '../../nodes/shared/client';
 import { prepareInstance, type PreparedInstance } from '../../scripts/n8n-run/community-package';
 import type { EmulatorProcess } from '../../scripts/n8n-run/emulator';
 
@@ -95,4 +97,67 @@ export async function readStreamLines(response: Response, onLine?: (line: Stream
 		}
 	}
 	return lines;
+}
+
+/**
+ * Uploads the emulator's sample model server (with these container `args`, e.g. `--dialect=vllm-reasoning` or
+ * `--model-name=...`), creates a dedicated endpoint and deploys it there with all the traffic.
+ */
+export async function deploySampleServer(emulator: EmulatorProcess, { modelId, endpointId, args }: { modelId: string; endpointId: string; args?: string[] }): Promise<void> {
+	const client = new VertexClient(clientOptionsFromCredential(emulator.credentialData()));
+	const wait = { timeoutMs: 60_000 };
+	const containerSpec = { imageUri: emulator.builtInImage, invokeRoutePrefix: '/*', healthRoute: '/health', ...(args ? { args } : {}) };
+	const uploaded = await client.uploadModel({ modelId, model: { displayName: modelId, containerSpec } });
+	if (uploaded.operation) await client.waitForOperation(uploaded.operation, wait);
+	const created = await client.createEndpoint({ endpointId, endpoint: { displayName: endpointId, dedicatedEndpointEnabled: true } });
+	if (created.operation) await client.waitForOperation(created.operation, wait);
+	await client.waitForDedicatedEndpointDns(endpointId, wait);
+	const deployed = await client.deployModel({
+		endpoint: endpointId,
+		model: modelId,
+		deployedModel: { dedicatedResources: { machineSpec: { machineType: 'n1-standard-4' }, minReplicaCount: 1, maxReplicaCount: 1 } },
+		trafficPercentage: 100,
+	});
+	if (deployed.operation) await client.waitForOperation(deployed.operation, wait);
+}
+
+/** A request the emulator passed to a model server, from its request log. */
+export interface ForwardedRequest {
+	path: string;
+	status: number;
+	endpointId: string;
+}
+
+export async function forwardedRequests(emulator: EmulatorProcess): Promise<ForwardedRequest[]> {
+	const answer = (await (await fetch(`${emulator.baseUrl}/emulator/requests?outcome=forwarded`)).json()) as { requests: ForwardedRequest[] };
+	return answer.requests;
+}
+
+export async function clearRequests(emulator: EmulatorProcess): Promise<void> {
+	await fetch(`${emulator.baseUrl}/emulator/requests`, { method: 'DELETE' });
+}
+
+export const chatCompletions = (requests: ForwardedRequest[]) => requests.filter((request) => request.path === '/v1/chat/completions');
+
+/**
+ * Posts a message to a public Chat Trigger (webhook mode) and reads the NDJSON answer line by line, noting when each
+ * line arrived. n8n registers published webhooks a moment after it reports ready: a 404 is tried again (it started
+ * nothing) for up to 30 s.
+ */
+export async function postChatMessage(baseUrl: string, webhookId: string, chatInput: string): Promise<{ status: number; lines: StreamLine[]; endedAt: number }> {
+	const deadline = Date.now() + 30_000;
+	for (;;) {
+		const response = await fetch(`${baseUrl}/webhook/${webhookId}/chat`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ action: 'sendMessage', sessionId: 'e2e-session', chatInput }),
+		});
+		if (response.status === 404 && Date.now() < deadline) {
+			await response.body?.cancel();
+			await new Promise((resolve) => setTimeout(resolve, 250));
+			continue;
+		}
+		const lines = await readStreamLines(response);
+		return { status: response.status, lines, endedAt: Date.now() };
+	}
 }

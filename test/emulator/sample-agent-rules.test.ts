@@ -1,7 +1,7 @@
 /**
  * The sample model server as an agent's brain (emulator/README.md, "the chat rules"): /v1/models, tool calls chosen
- * deterministically (non-streamed and streamed), the answer after a tool result, JSON mode, and deterministic
- * embeddings. The server runs straight from its TypeScript source, as the emulator starts it.
+ * deterministically (non-streamed and streamed, several in one message), the answer after a tool result, JSON mode,
+ * and deterministic bag-of-words embeddings. The server runs straight from its TypeScript source, as the emulator starts it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -139,4 +139,88 @@ it('gives deterministic unit vectors at /v1/embeddings, as floats or base64', as
 	const floats = new Float32Array(new Uint8Array(Buffer.from(base64.data[0].embedding, 'base64')).buffer);
 	expect(Array.from(floats).map((value) => value.toFixed(5))).toEqual(vector.map((value) => value.toFixed(5)));
 	expect((await post('/v1/embeddings', { input: [] })).error.type).toBe('invalid_request_error');
+});
+
+it('calls every tool the prompt names in one message (parallel tool calls), or only the first with parallel_tool_calls false', async () => {
+	const messages = [{ role: 'user', content: 'Ask the calculator and get weather: 12 * 7' }];
+	const answer = await post('/v1/chat/completions', { messages, tools: [CALCULATOR, WEATHER] });
+	expect(answer.choices[0]).toMatchObject({ finish_reason: 'tool_calls', message: { content: null } });
+	expect(answer.choices[0].message.tool_calls).toEqual([
+		{ id: 'call_1_calculator', type: 'function', function: { name: 'calculator', arguments: '{"input":"12 * 7"}' } },
+		{ id: 'call_1_get_weather', type: 'function', function: { name: 'get_weather', arguments: '{"city":"12 * 7","days":12}' } },
+	]);
+	const single = await post('/v1/chat/completions', { messages, tools: [CALCULATOR, WEATHER], parallel_tool_calls: false });
+	expect(single.choices[0].message.tool_calls.map((call: any) => call.function.name)).toEqual(['calculator']);
+});
+
+it('streams parallel tool calls apart by index: each call opens with its id and name, then its arguments', async () => {
+	const messages = [{ role: 'user', content: 'Ask the calculator and get weather: 12 * 7' }];
+	const events = sseData(await post('/v1/chat/completions', { stream: true, messages, tools: [CALCULATOR, WEATHER] }));
+	const deltas = events.flatMap((event) => event.choices[0]?.delta.tool_calls ?? []);
+	const byIndex = (index: number) => deltas.filter((call: any) => call.index === index);
+	expect(byIndex(0)[0]).toEqual({ index: 0, id: 'call_1_calculator', type: 'function', function: { name: 'calculator', arguments: '' } });
+	expect(byIndex(1)[0]).toEqual({ index: 1, id: 'call_1_get_weather', type: 'function', function: { name: 'get_weather', arguments: '' } });
+	expect(byIndex(0).map((call: any) => call.function.arguments).join('')).toBe('{"input":"12 * 7"}');
+	expect(byIndex(1).map((call: any) => call.function.arguments).join('')).toBe('{"city":"12 * 7","days":12}');
+	// All of the first call's pieces come before the second call opens.
+	expect(deltas.findIndex((call: any) => call.index === 1)).toBe(byIndex(0).length);
+	expect(events.at(-2).choices[0].finish_reason).toBe('tool_calls');
+});
+
+it('calls the tool a system message names as spelled, filling nested objects from the schema; answers after tool results from several calls', async () => {
+	const format = {
+		type: 'function',
+		function: {
+			name: 'format_final_json_response',
+			description: 'Formats the final answer.',
+			parameters: {
+				type: 'object',
+				properties: { output: { type: 'object', properties: { city: { type: 'string' }, population: { type: 'number' }, tags: { type: 'array', items: { type: 'boolean' } } }, required: ['city', 'population', 'tags'] } },
+				required: ['output'],
+			},
+		},
+	};
+	const messages = [
+		{ role: 'system', content: 'You MUST use the `format_final_json_response` tool for your answer.' },
+		{ role: 'user', content: 'Paris has 2100000 inhabitants' },
+	];
+	const answer = await post('/v1/chat/completions', { messages, tools: [WEATHER, format] });
+	const [call] = answer.choices[0].message.tool_calls;
+	expect(call.function.name).toBe('format_final_json_response');
+	expect(JSON.parse(call.function.arguments)).toEqual({ output: { city: 'Paris has 2100000 inhabitants', population: 2100000, tags: [true] } });
+	// A system message naming a tool in other words (capitalised) does not choose it.
+	const plain = await post('/v1/chat/completions', { messages: [{ role: 'system', content: 'Use the Calculator.' }, { role: 'user', content: 'Hello' }], tools: [CALCULATOR] });
+	expect(plain.choices[0].finish_reason).toBe('stop');
+	const results: Array<{ role: string; content: string | null; tool_call_id?: string; tool_calls?: unknown[] }> = [
+		{ role: 'user', content: 'x' },
+		{ role: 'assistant', content: null, tool_calls: [{ id: 'a', type: 'function', function: { name: 'calculator', arguments: '{}' } }, { id: 'b', type: 'function', function: { name: 'get_weather', arguments: '{}' } }] },
+		{ role: 'tool', tool_call_id: 'a', content: '84' },
+		{ role: 'tool', tool_call_id: 'b', content: 'sunny' },
+	];
+	const final = await post('/v1/chat/completions', { messages: results, tools: [CALCULATOR, WEATHER] });
+	expect(final.choices[0].message.content).toBe('The calculator tool returned: 84 The get_weather tool returned: sunny');
+	// The same calls sent back as n8n's agent does: one assistant message per call, each followed by its result.
+	const [first, second] = results[1].tool_calls!;
+	const oneByOne = [results[0], { role: 'assistant', content: null, tool_calls: [first] }, results[2], { role: 'assistant', content: null, tool_calls: [second] }, results[3]];
+	expect((await post('/v1/chat/completions', { messages: oneByOne, tools: [CALCULATOR, WEATHER] })).choices[0].message.content).toBe(
+		'The calculator tool returned: 84 The get_weather tool returned: sunny',
+	);
+	// A result before the last user message belongs to an earlier question.
+	const later = [...oneByOne, { role: 'assistant', content: 'done' }, { role: 'user', content: 'and the weather?' }, { role: 'assistant', content: null, tool_calls: [second] }, results[3]];
+	expect((await post('/v1/chat/completions', { messages: later, tools: [CALCULATOR, WEATHER] })).choices[0].message.content).toBe('The get_weather tool returned: sunny');
+});
+
+it('embeds by words: a question is nearest to the text it shares words with, whatever the word order and case', async () => {
+	const texts = ['The Eiffel Tower stands in Paris', 'Photosynthesis turns light into sugar', 'Invoke streams tokens from your model'];
+	const query = 'where does the eiffel tower stand? paris';
+	const { data } = await post('/v1/embeddings', { input: [...texts, query, 'Paris in stands Tower Eiffel The'], dimensions: 256 });
+	const vectors: number[][] = data.map((entry: any) => entry.embedding);
+	const cosine = (a: number[], b: number[]) => a.reduce((sum, value, i) => sum + value * b[i], 0);
+	const scores = texts.map((_, i) => cosine(vectors[3], vectors[i]));
+	expect(scores.indexOf(Math.max(...scores))).toBe(0);
+	expect(scores[0]).toBeGreaterThan(0.5);
+	expect(cosine(vectors[0], vectors[4])).toBeCloseTo(1, 10);
+	// No word at all: still a unit vector, from the whole text.
+	const [punctuation] = (await post('/v1/embeddings', { input: '?!', dimensions: 16 })).data;
+	expect(Math.hypot(...punctuation.embedding)).toBeCloseTo(1, 10);
 });

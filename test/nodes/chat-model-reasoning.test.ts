@@ -183,6 +183,13 @@ describe('reasoning', () => {
 		expect(answer.text).not.toContain('think');
 	});
 
+	it("the sample model server's vllm-reasoning whole answer (message.reasoning_content): reasoning, not text", async () => {
+		const answer = output(await probe({ mode: 'invoke' }, {}, sample.endpointId));
+		expect(answer.reasoning).toEqual(['Let me think about this.']);
+		expect(answer.text).toContain('Hello from the sample model server');
+		expect(answer.text).not.toContain('think');
+	});
+
 	it('with streaming off, stream() passes the reasoning of the whole answer on as reasoning', async () => {
 		const answer = output(await probe({ mode: 'stream' }, { options: { streaming: false } }));
 		expect(answer.reasoning).toEqual([THINKING]);
