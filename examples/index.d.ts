@@ -1,6 +1,6 @@
 /** Types for examples/index.js. */
 export type ExampleKey = 'deployPipeline' | 'scheduledBatch' | 'chainToService' | 'chatStreaming' | 'deployWithoutHoldingAWorker' | 'agentWithYourOwnModel' | 'privateReservedGpu';
-export type Placeholder = 'endpointId' | 'serviceUrl' | 'imageUri' | 'privateAddress' | 'caCertificate';
+export type Placeholder = 'endpointId' | 'serviceUrl' | 'imageUri' | 'privateAddress';
 
 export interface ExampleNode {
 	id: string;

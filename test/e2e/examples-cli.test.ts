@@ -93,19 +93,16 @@ describeE2e('examples through the n8n CLI', () => {
 		await ensureN8n();
 		ingest = await startIngestService();
 		emulator = await startEmulatorProcess({ operationStepMs: 20, scaleToZeroTimeScale: SCALE_TO_ZERO_TIME_SCALE });
-		n8n = await prepareN8n(emulator);
+		// The emulator's PSC CA stands for the CA of the project's PSC endpoints, in the credential as a user puts it.
+		n8n = await prepareN8n(emulator, { credentialExtra: { privateServiceConnect: true, privateEndpointCaCertificate: emulator.pscCaCertificate } });
 		workflows.deploy = loadExample('deployPipeline', { imageUri: emulator.builtInImage });
 		workflows.batch = loadExample('scheduledBatch', { endpointId: ENDPOINT_ID });
 		workflows.chain = loadExample('chainToService', { endpointId: ENDPOINT_ID, serviceUrl: ingest.url });
 		workflows.unhealthy = neverHealthyPipeline(emulator.builtInImage);
 		workflows.waitLoop = waitLoopDeploy(emulator.builtInImage, 'Slow', ['--health-delay-ms=4000']);
 		workflows.waitLoopFails = waitLoopDeploy(emulator.builtInImage, 'Sick', ['--never-healthy'], 2);
-		// The emulator's PSC listener and its CA stand for the forwarding rule's address and the CA a user pastes.
-		workflows.privateGpu = loadExample('privateReservedGpu', {
-			imageUri: emulator.builtInImage,
-			privateAddress: emulator.pscUrl,
-			caCertificate: emulator.pscCaCertificate,
-		});
+		// The emulator's PSC listener stands for the forwarding rule's address.
+		workflows.privateGpu = loadExample('privateReservedGpu', { imageUri: emulator.builtInImage, privateAddress: emulator.pscUrl });
 		for (const workflow of Object.values(workflows)) await importWorkflow(n8n.instance, workflow);
 	}, 600_000);
 
