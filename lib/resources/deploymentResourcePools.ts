@@ -14,6 +14,7 @@ import {
 	type DeployedModelRef,
 	type DeploymentResourcePool,
 } from '../schemas/deploymentResourcePool';
+import { withAdditionalFields } from '../schemas/additionalFields';
 import { operationSchema, type Operation } from '../schemas/operation';
 import { parseInput } from '../schemas/validate';
 import { sendJson, withQuery } from '../transport/json';
@@ -34,7 +35,9 @@ export async function createDeploymentResourcePool(
 	input: CreateDeploymentResourcePoolInput,
 	options: CallOptions = {},
 ): Promise<{ operation?: Operation; existing?: DeploymentResourcePool }> {
-	const { deploymentResourcePoolId, deploymentResourcePool, ifExists } = parseInput(createDeploymentResourcePoolInputSchema, input);
+	const { deploymentResourcePoolId, deploymentResourcePool: named, ifExists, additionalFields } = parseInput(createDeploymentResourcePoolInputSchema, input);
+	// Pools are v1 resources here (no preview field of theirs is named), so the v1 proto checks the additional fields.
+	const deploymentResourcePool = withAdditionalFields(named, additionalFields, 'createPool', 'v1');
 	const parent = parentName(controlPlane);
 	const url = apiUrl(controlPlane, `${parent}/deploymentResourcePools`, 'projectId');
 	const { created, existing } = await createOrUseExisting(

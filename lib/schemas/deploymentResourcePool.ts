@@ -3,7 +3,7 @@ import { z } from 'zod/v4';
 
 import { DEPLOYED_MODEL_ID, POOL_ID } from '../rules/ids';
 import { quoteForMessage } from '../secrets';
-import { blankAsUnset, serviceAccountEmailSchema } from './common';
+import { additionalFieldsSchema, blankAsUnset, serviceAccountEmailSchema } from './common';
 import { dedicatedResourcesInputSchema } from './endpoint';
 
 export const deploymentResourcePoolInputSchema = z.strictObject({
@@ -20,6 +20,8 @@ export const createDeploymentResourcePoolInputSchema = z.strictObject({
 	deploymentResourcePool: deploymentResourcePoolInputSchema,
 	/** When the id is taken: fail (409), or use the existing pool. */
 	ifExists: z.enum(['fail', 'use'], { error: 'ifExists must be "fail" or "use".' }).default('fail'),
+	/** Further fields of the pool (the DeploymentResourcePool message), checked against the v1 proto; named fields win. */
+	additionalFields: additionalFieldsSchema,
 });
 
 export type DeploymentResourcePoolInput = z.input<typeof deploymentResourcePoolInputSchema>;

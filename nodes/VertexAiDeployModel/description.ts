@@ -10,6 +10,7 @@ import {
 } from '../shared/parameters';
 import { resumeOperationOption, waitParameters } from '../shared/operation';
 import { additionalFieldsOption } from '../shared/requestFields';
+import { requiredReplicasOption, reservationOptions } from '../shared/reservations';
 import { autoscalingMetricsProperty } from '../shared/autoscaling';
 
 /** The parameters of Vertex AI Deploy Model. */
@@ -279,34 +280,8 @@ export const properties: INodeProperties[] = [
 				default: 60,
 				description: `With Min Replicas 0 (preview, needs "${USE_PREVIEW_API_LABEL}"): minutes a scaled-up deployment stays up before it may scale to zero`,
 			},
-			{
-				displayName: 'Required Replicas',
-				name: 'requiredReplicaCount',
-				type: 'number',
-				typeOptions: { minValue: 1, numberPrecision: 0 },
-				default: 1,
-				description: 'The deploy succeeds once this many replicas run (the others keep being retried); at most Max Replicas. Default: Min Replicas.',
-			},
-			{
-				displayName: 'Reservation',
-				name: 'reservationAffinity',
-				type: 'options',
-				options: [
-					{ name: 'Any Reservation', value: 'ANY_RESERVATION', description: 'Use a matching reservation when there is one, else on-demand capacity' },
-					{ name: 'Specific Reservations', value: 'SPECIFIC_RESERVATION', description: 'Only the reservations named in Reservation Names' },
-					{ name: 'No Reservation', value: 'NO_RESERVATION', description: 'On-demand capacity only' },
-				],
-				default: 'ANY_RESERVATION',
-				description: 'Which Compute Engine reservations the replicas may use (the reservation must match machine type and accelerators)',
-			},
-			{
-				displayName: 'Reservation Names',
-				name: 'reservationNames',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. projects/my-project/zones/us-central1-a/reservations/my-h100s',
-				description: "For Specific Reservations: the reservations' full names, comma-separated",
-			},
+			requiredReplicasOption,
+			...reservationOptions,
 			resumeOperationOption,
 			{
 				displayName: 'Service Account',

@@ -4,8 +4,6 @@ import {
 	DEPLOYMENT_RESOURCE_POOL,
 	GPU_PARTITION_SIZE,
 	MACHINE_TYPE,
-	RESERVATION_NAME,
-	RESERVATION_NAME_KEY,
 	SERVICE_ACCOUNT_EMAIL,
 	TPU_TOPOLOGY,
 	type AcceleratorType,
@@ -20,6 +18,7 @@ import { waitSettings, type WaitSettings } from '../shared/operation';
 import { modelOfItem, trafficSplitOf } from '../shared/parameters';
 import type { ParameterReader } from '../shared/read';
 import { additionalFieldsOf } from '../shared/requestFields';
+import { reservationOf } from '../shared/reservations';
 import { IF_DEPLOYED_LABEL } from './description';
 
 /** Core field paths to the parameters that set them, for the core's validation errors. */
@@ -166,23 +165,6 @@ function dedicatedResourcesOf(read: ParameterReader, i: number): DeployedModelIn
 						...(scaleUp === undefined ? {} : { minScaleupPeriod: `${scaleUp * 60}s` }),
 					},
 	};
-}
-
-/** The Reservation option: only sent when added; specific reservations by the names given. */
-function reservationOf(read: ParameterReader, i: number) {
-	const names = read
-		.text(i, 'options.reservationNames')
-		.split(',')
-		.map((name) => name.trim())
-		.filter(Boolean);
-	for (const name of names) read.checkText(i, 'options.reservationNames', name, RESERVATION_NAME);
-	if (!read.isSet(i, 'options.reservationAffinity')) {
-		if (names.length > 0) throw read.error(i, 'options.reservationNames', `${read.where('options.reservationNames')} needs "Reservation" set to "Specific Reservations".`);
-		return undefined;
-	}
-	const type = read.option<'ANY_RESERVATION' | 'SPECIFIC_RESERVATION' | 'NO_RESERVATION'>(i, 'options.reservationAffinity');
-	if (type !== 'SPECIFIC_RESERVATION') return { reservationAffinityType: type, ...(names.length ? { values: names } : {}) };
-	return { reservationAffinityType: type, key: RESERVATION_NAME_KEY, values: names };
 }
 
 /** Rollout options, sent when either is added (a preview feature: the core refuses them in v1). */

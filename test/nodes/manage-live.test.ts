@@ -187,6 +187,36 @@ describe('Deployment Resource Pool', () => {
 		expect(found.results).toContainEqual({ name: 'gpu-pool-1 (gpu-pool-1)', value: 'gpu-pool-1' });
 	});
 
+	it('creates a pool on specific reservations with required replicas and additional fields, shown on get', async () => {
+		const reservation = 'projects/my-project/zones/us-central1-a/reservations/my-l4s';
+		const kmsKeyName = `projects/my-project/locations/${env.emulator.location}/keyRings/ring/cryptoKeys/key`;
+		const [pool] = await output(
+			createPool('reserved-pool', {
+				options: {
+					reservationAffinity: 'SPECIFIC_RESERVATION',
+					reservationNames: reservation,
+					requiredReplicaCount: 1,
+					// Named parameters win: Min Replicas stays 1 although the additional fields say 2.
+					additionalFields: JSON.stringify({ encryptionSpec: { kmsKeyName }, dedicatedResources: { minReplicaCount: 2 } }),
+				},
+			}),
+		);
+		expect(pool).toMatchObject({ deploymentResourcePoolId: 'reserved-pool', done: true });
+		const [got] = await output(manage({ resource: 'deploymentResourcePool', operation: 'get', deploymentResourcePool: locator('reserved-pool') }));
+		expect(got).toMatchObject({
+			encryptionSpec: { kmsKeyName },
+			dedicatedResources: {
+				minReplicaCount: 1,
+				requiredReplicaCount: 1,
+				machineSpec: {
+					reservationAffinity: { reservationAffinityType: 'SPECIFIC_RESERVATION', key: 'compute.googleapis.com/reservation-name', values: [reservation] },
+				},
+			},
+		});
+		const [other] = await output(createPool('any-reservation-pool', { options: { reservationAffinity: 'NO_RESERVATION' } }));
+		expect((other.dedicatedResources as { machineSpec: unknown }).machineSpec).toMatchObject({ reservationAffinity: { reservationAffinityType: 'NO_RESERVATION' } });
+	});
+
 	it('uses the existing pool when asked, and fails naming the option otherwise', async () => {
 		const [again] = await output(createPool('gpu-pool-1', { options: { ifExists: 'use' } }));
 		expect(again).toMatchObject({ deploymentResourcePoolId: 'gpu-pool-1', existed: true, operationName: null });
@@ -199,6 +229,10 @@ describe('Deployment Resource Pool', () => {
 		[{ minReplicaCount: 3, maxReplicaCount: 2 }, 'Max Replicas'],
 		[{ options: { autoscalingMetrics: { metric: [{ metric: 'custom', customMetricName: 'not a metric' }] } } }, 'Metric Name'],
 		[{ options: { autoscalingMetrics: { metric: [{ metric: 'pubsub.googleapis.com/subscription/num_undelivered_messages', subscriptionId: 'jobs' }] } } }, 'Autoscaling Metrics'],
+		[{ options: { reservationNames: 'projects/p/zones/us-central1-a/reservations/r' } }, 'Reservation Names'],
+		[{ options: { reservationAffinity: 'SPECIFIC_RESERVATION' } }, 'Reservation Names'],
+		[{ options: { requiredReplicaCount: 3 } }, 'Required Replicas'],
+		[{ options: { additionalFields: '{"dedicatedResources": {"machineSpec": {"acceleratorTyp": "NVIDIA_L4"}}}' } }, 'Additional Fields (JSON)'],
 	])('refuses %j before any request, naming %s', async (extra, parameter) => {
 		const counter = countRequests(env, 'POST', '/v1/projects/*');
 		const result = await run(createPool('gpu-pool-2', extra));

@@ -174,6 +174,8 @@ const MALFORMED: Record<string, unknown[]> = {
 	'manage.deploymentResourcePoolId': ['Bad_Pool', '-pool', 'x'.repeat(64)],
 	'manage.machineType': ['n1 standard 4'],
 	'manage.options.serviceAccount': ['not-an-email'],
+	'manage.options.reservationNames': ['my-h100s', '../x', 'projects/p/zones/us-central1-a/reservations/Bad'],
+	'manage.options.additionalFields': ['{"dedicatedResources": {"minReplicaCont": 1}}', '[1]', '{"createTime": "2026-01-01T00:00:00Z"}', '{"serviceAccount": 7}'],
 };
 
 /** Parameters no value of which is invalid, with the reason. */

@@ -6,6 +6,8 @@ import { operationFields, startOrReuse, waitParameters, waitSettings, type WaitS
 import type { ManageItem } from '../node.type';
 import type { ParameterReader } from '../../../shared/read';
 import { autoscalingMetricsProperty } from '../../../shared/autoscaling';
+import { additionalFieldsOf, additionalFieldsOption } from '../../../shared/requestFields';
+import { requiredReplicasOption, reservationOptions, reservationOf } from '../../../shared/reservations';
 import { dedicatedResourcesOf, machineProperties } from '../scaling';
 import { poolJson } from './common';
 
@@ -28,6 +30,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			additionalFieldsOption('DeploymentResourcePool', '{"encryptionSpec": {"kmsKeyName": "projects/p/locations/us-central1/keyRings/r/cryptoKeys/k"}}'),
 			autoscalingMetricsProperty('The metrics the pool\'s replicas scale on, each with its target (Vertex AI\'s default: CPU, and the accelerators\' duty cycle, at 60%)'),
 			{
 				displayName: 'Disable Container Logging',
@@ -46,6 +49,8 @@ const properties: INodeProperties[] = [
 				],
 				default: 'fail',
 			},
+			requiredReplicasOption,
+			...reservationOptions,
 			{
 				displayName: 'Service Account',
 				name: 'serviceAccount',
@@ -75,7 +80,10 @@ export const coreFields: Record<string, string> = {
 	'deploymentResourcePool.dedicatedResources.minReplicaCount': 'minReplicaCount',
 	'deploymentResourcePool.dedicatedResources.maxReplicaCount': 'maxReplicaCount',
 	'deploymentResourcePool.dedicatedResources.autoscalingMetricSpecs': 'options.autoscalingMetrics',
+	'deploymentResourcePool.dedicatedResources.requiredReplicaCount': 'options.requiredReplicaCount',
+	'deploymentResourcePool.dedicatedResources.machineSpec.reservationAffinity': 'options.reservationNames',
 	'deploymentResourcePool.serviceAccount': 'options.serviceAccount',
+	additionalFields: 'options.additionalFields',
 };
 
 interface CreatePoolRequest {
@@ -83,18 +91,24 @@ interface CreatePoolRequest {
 	settings: WaitSettings;
 }
 
-/** The pool's id, machines, replicas and options, and the wait. */
+/** The pool's id, machines, replicas, reservations and options (Additional Fields under the named ones), and the wait. */
 export function prepare(read: ParameterReader, itemIndex: number): CreatePoolRequest {
 	const serviceAccount = read.text(itemIndex, 'options.serviceAccount', SERVICE_ACCOUNT_EMAIL);
+	const machines = dedicatedResourcesOf(read, itemIndex, { spot: read.boolean(itemIndex, 'options.spot'), autoscalingPath: 'options.autoscalingMetrics' });
 	return {
 		input: {
 			deploymentResourcePoolId: read.text(itemIndex, 'deploymentResourcePoolId', { required: true, ...POOL_ID }),
 			deploymentResourcePool: {
-				dedicatedResources: dedicatedResourcesOf(read, itemIndex, { spot: read.boolean(itemIndex, 'options.spot'), autoscalingPath: 'options.autoscalingMetrics' }),
+				dedicatedResources: {
+					...machines,
+					machineSpec: { ...machines.machineSpec, reservationAffinity: reservationOf(read, itemIndex) },
+					requiredReplicaCount: read.optionalNumber(itemIndex, 'options.requiredReplicaCount'),
+				},
 				...(serviceAccount ? { serviceAccount } : {}),
 				...(read.boolean(itemIndex, 'options.disableContainerLogging') ? { disableContainerLogging: true } : {}),
 			},
 			ifExists: read.option<'fail' | 'use'>(itemIndex, 'options.ifExists'),
+			additionalFields: additionalFieldsOf(read, itemIndex),
 		},
 		settings: waitSettings(read, itemIndex),
 	};
