@@ -10,6 +10,7 @@ import {
 } from '../shared/parameters';
 import { resumeOperationOption, waitParameters } from '../shared/operation';
 import { additionalFieldsOption } from '../shared/requestFields';
+import { USE_PREVIEW_API_LABEL, usePreviewApiProperty } from '../shared/preview';
 import { requiredReplicasOption, reservationOptions } from '../shared/reservations';
 import { autoscalingMetricsProperty } from '../shared/autoscaling';
 
@@ -19,7 +20,7 @@ const CPU_UTILIZATION = 'aiplatform.googleapis.com/prediction/online/cpu/utiliza
 
 export const IF_DEPLOYED_LABEL = 'If This Model Is Already Deployed on the Endpoint';
 
-export const USE_PREVIEW_API_LABEL = 'Use Preview API (v1beta1)';
+export { USE_PREVIEW_API_LABEL };
 
 /** Shows a parameter only for machines dedicated to the model (not a deployment resource pool). */
 const DEDICATED = { resources: ['dedicated'] };
@@ -179,14 +180,7 @@ export const properties: INodeProperties[] = [
 		default: { share: [{ deployedModelId: '0', percent: 100 }] },
 		displayOptions: { show: { trafficMode: ['split'] } },
 	},
-	{
-		displayName: USE_PREVIEW_API_LABEL,
-		name: 'usePreviewApi',
-		type: 'boolean',
-		default: false,
-		description:
-			"Whether to call Vertex AI's v1beta1 (Preview) API, which scale to zero (Min Replicas 0), the Pub/Sub backlog metric and rollout options need. Preview features may change and come with limited support. Off: the v1 API, and a preview setting is an error.",
-	},
+	usePreviewApiProperty('scale to zero (Min Replicas 0), the Pub/Sub backlog metric and rollout options'),
 	// Vertex AI allows a model server up to 2 hours to become healthy, after the machines are provisioned.
 	...waitParameters(120, 'options'),
 	{

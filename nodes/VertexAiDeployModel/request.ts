@@ -18,6 +18,7 @@ import { waitSettings, type WaitSettings } from '../shared/operation';
 import { modelOfItem, trafficSplitOf } from '../shared/parameters';
 import type { ParameterReader } from '../shared/read';
 import { additionalFieldsOf } from '../shared/requestFields';
+import { apiVersionOf } from '../shared/preview';
 import { reservationOf } from '../shared/reservations';
 import { IF_DEPLOYED_LABEL } from './description';
 
@@ -96,7 +97,7 @@ function deployRequest(read: ParameterReader, i: number, endpoint: string, model
 		model,
 		deployedModel,
 		...traffic,
-		apiVersion: read.boolean(i, 'usePreviewApi') ? 'v1beta1' : 'v1',
+		apiVersion: apiVersionOf(read, i, 'usePreviewApi'),
 		additionalFields: additionalFieldsOf(read, i),
 	};
 }
