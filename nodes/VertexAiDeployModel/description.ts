@@ -22,6 +22,12 @@ export const IF_DEPLOYED_LABEL = 'If This Model Is Already Deployed on the Endpo
 
 export { USE_PREVIEW_API_LABEL };
 
+/**
+ * What the rollout options say of themselves. As Google's preview client sends them, they go instead of the machines:
+ * the new deployment takes those of the deployed model it replaces.
+ */
+const ROLLOUT = `Rollout option (preview, needs "${USE_PREVIEW_API_LABEL}"; sent instead of the machines, which come from the Previous Deployed Model)`;
+
 /** Shows a parameter only for machines dedicated to the model (not a deployment resource pool). */
 const DEDICATED = { resources: ['dedicated'] };
 
@@ -251,12 +257,28 @@ export const properties: INodeProperties[] = [
 				description: `With Min Replicas 0 (preview, needs "${USE_PREVIEW_API_LABEL}"): minutes without traffic before the last replica stops`,
 			},
 			{
+				displayName: 'Max Surge Percentage',
+				name: 'maxSurgePercentage',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 100, numberPrecision: 0 },
+				default: 10,
+				description: `${ROLLOUT}: extra replicas allowed while rolling out, as a percentage of the current ones (or Max Surge Replicas, not both)`,
+			},
+			{
 				displayName: 'Max Surge Replicas',
 				name: 'maxSurgeReplicas',
 				type: 'number',
 				typeOptions: { minValue: 0, numberPrecision: 0 },
 				default: 1,
-				description: `Rollout option (preview, needs "${USE_PREVIEW_API_LABEL}"): extra replicas allowed while the deployment rolls out`,
+				description: `${ROLLOUT}: extra replicas allowed while the deployment rolls out (or Max Surge Percentage, not both)`,
+			},
+			{
+				displayName: 'Max Unavailable Percentage',
+				name: 'maxUnavailablePercentage',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 100, numberPrecision: 0 },
+				default: 0,
+				description: `${ROLLOUT}: replicas that may be unavailable while rolling out, as a percentage (or Max Unavailable Replicas, not both)`,
 			},
 			{
 				displayName: 'Max Unavailable Replicas',
@@ -264,7 +286,7 @@ export const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0, numberPrecision: 0 },
 				default: 0,
-				description: `Rollout option (preview, needs "${USE_PREVIEW_API_LABEL}"): replicas that may be unavailable while the deployment rolls out`,
+				description: `${ROLLOUT}: replicas that may be unavailable while the deployment rolls out (or Max Unavailable Percentage, not both)`,
 			},
 			{
 				displayName: 'Min Time Scaled Up (Minutes)',
@@ -273,6 +295,14 @@ export const properties: INodeProperties[] = [
 				typeOptions: { minValue: 5, maxValue: 480, numberPrecision: 0 },
 				default: 60,
 				description: `With Min Replicas 0 (preview, needs "${USE_PREVIEW_API_LABEL}"): minutes a scaled-up deployment stays up before it may scale to zero`,
+			},
+			{
+				displayName: 'Previous Deployed Model',
+				name: 'previousDeployedModel',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 1234567890123456789',
+				description: `${ROLLOUT}: the ID of the deployed model this one replaces`,
 			},
 			requiredReplicasOption,
 			...reservationOptions,

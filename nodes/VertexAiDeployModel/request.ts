@@ -1,6 +1,7 @@
 import { NodeOperationError, type INode } from 'n8n-workflow';
 
 import {
+	DEPLOYED_MODEL_NUMBER,
 	DEPLOYMENT_RESOURCE_POOL,
 	GPU_PARTITION_SIZE,
 	MACHINE_TYPE,
@@ -43,6 +44,10 @@ export const CORE_FIELDS: Record<string, string> = {
 	'deployedModel.dedicatedResources.machineSpec.gpuPartitionSize': 'options.gpuPartitionSize',
 	'deployedModel.dedicatedResources.machineSpec.tpuTopology': 'options.tpuTopology',
 	'deployedModel.rolloutOptions.maxSurgeReplicas': 'options.maxSurgeReplicas',
+	'deployedModel.rolloutOptions.maxSurgePercentage': 'options.maxSurgePercentage',
+	'deployedModel.rolloutOptions.maxUnavailableReplicas': 'options.maxUnavailableReplicas',
+	'deployedModel.rolloutOptions.maxUnavailablePercentage': 'options.maxUnavailablePercentage',
+	'deployedModel.rolloutOptions.previousDeployedModel': 'options.previousDeployedModel',
 	'deployedModel.rolloutOptions': 'options.maxUnavailableReplicas',
 	'deployedModel.sharedResources': 'deploymentResourcePool',
 	apiVersion: 'usePreviewApi',
@@ -83,14 +88,22 @@ function trafficOf(read: ParameterReader, i: number): TrafficRequest {
 /** Parameters of one item to the core's deploy input, every one checked. */
 function deployRequest(read: ParameterReader, i: number, endpoint: string, model: string, traffic: TrafficRequest): DeployModelInput {
 	const pooled = read.option(i, 'resources') === 'pool';
+	const rolloutOptions = rolloutOf(read, i);
+	// With rollout options, python-aiplatform's preview deploy sends them instead of the machines (preview/models.py,
+	// Endpoint._deploy_call: `if use_dedicated_resources and not rollout_options: ... elif rollout_options:`): the new
+	// deployment takes the resources of the deployed model it replaces. So does this node.
+	const resources = rolloutOptions
+		? { rolloutOptions }
+		: pooled
+			? { sharedResources: poolOf(read, i) }
+			: { dedicatedResources: dedicatedResourcesOf(read, i) };
 	const deployedModel: DeployedModelInput = {
 		displayName: read.text(i, 'deployedModelDisplayName', { maxLength: 128 }) || undefined,
 		serviceAccount: read.text(i, 'options.serviceAccount', SERVICE_ACCOUNT_EMAIL) || undefined,
 		enableAccessLogging: read.boolean(i, 'options.enableAccessLogging') || undefined,
 		disableContainerLogging: read.boolean(i, 'options.disableContainerLogging') || undefined,
 		fasterDeploymentConfig: read.boolean(i, 'options.fastTryout') ? { fastTryoutEnabled: true } : undefined,
-		rolloutOptions: rolloutOf(read, i),
-		...(pooled ? { sharedResources: poolOf(read, i) } : { dedicatedResources: dedicatedResourcesOf(read, i) }),
+		...resources,
 	};
 	return {
 		endpoint,
@@ -168,12 +181,16 @@ function dedicatedResourcesOf(read: ParameterReader, i: number): DeployedModelIn
 	};
 }
 
-/** Rollout options, sent when either is added (a preview feature: the core refuses them in v1). */
+/** Rollout options, sent when any is added (a preview feature: the core refuses them in v1); each bound as replicas or a percentage. */
 function rolloutOf(read: ParameterReader, i: number) {
-	const maxSurgeReplicas = read.optionalNumber(i, 'options.maxSurgeReplicas');
-	const maxUnavailableReplicas = read.optionalNumber(i, 'options.maxUnavailableReplicas');
-	if (maxSurgeReplicas === undefined && maxUnavailableReplicas === undefined) return undefined;
-	return { maxSurgeReplicas, maxUnavailableReplicas };
+	const options = {
+		maxSurgeReplicas: read.optionalNumber(i, 'options.maxSurgeReplicas'),
+		maxSurgePercentage: read.optionalNumber(i, 'options.maxSurgePercentage'),
+		maxUnavailableReplicas: read.optionalNumber(i, 'options.maxUnavailableReplicas'),
+		maxUnavailablePercentage: read.optionalNumber(i, 'options.maxUnavailablePercentage'),
+		previousDeployedModel: read.text(i, 'options.previousDeployedModel', DEPLOYED_MODEL_NUMBER) || undefined,
+	};
+	return Object.values(options).some((value) => value !== undefined) ? options : undefined;
 }
 
 /**

@@ -130,6 +130,7 @@ const MALFORMED: Record<string, unknown[]> = {
 	'deploy.autoscalingMetrics.metric.subscriptionProject': ['Bad_Project'],
 	'deploy.options.reservationNames': ['my-h100s', '../x', 'projects/p/zones/us-central1-a/reservations/Bad'],
 	'deploy.options.gpuPartitionSize': ['half', '1g.10GB'],
+	'deploy.options.previousDeployedModel': ['abc', '-1', '../x'],
 	'deploy.options.tpuTopology': ['2by2', '2x2x2x2'],
 	'deploy.options.additionalFields': ['{"deployedModel": {"dedicatedResources": {"minReplicaCont": 1}}}', '[1]', '{"deployedModel": {"rolloutOptions": {}}}'],
 	'invoke.path': ['no-slash', '/a\r\nb', '/../x'],
