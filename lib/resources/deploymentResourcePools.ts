@@ -20,7 +20,7 @@ import { parseInput } from '../schemas/validate';
 import { sendJson, withQuery } from '../transport/json';
 import { listQuery, type ListOptions } from '../listQuery';
 import { parentName, resourceName } from '../names';
-import { apiUrl, type ControlPlane } from './controlPlane';
+import { apiUrl, inApiVersion, type ControlPlane } from './controlPlane';
 import { collectPages } from './pages';
 import { createOrUseExisting } from './reuse';
 
@@ -35,9 +35,10 @@ export async function createDeploymentResourcePool(
 	input: CreateDeploymentResourcePoolInput,
 	options: CallOptions = {},
 ): Promise<{ operation?: Operation; existing?: DeploymentResourcePool }> {
-	const { deploymentResourcePoolId, deploymentResourcePool: named, ifExists, additionalFields } = parseInput(createDeploymentResourcePoolInputSchema, input);
-	// Pools are v1 resources here (no preview field of theirs is named), so the v1 proto checks the additional fields.
-	const deploymentResourcePool = withAdditionalFields(named, additionalFields, 'createPool', 'v1');
+	const request = parseInput(createDeploymentResourcePoolInputSchema, input);
+	const { deploymentResourcePoolId, ifExists, apiVersion } = request;
+	const deploymentResourcePool = withAdditionalFields(request.deploymentResourcePool, request.additionalFields, 'createPool', apiVersion);
+	controlPlane = inApiVersion(controlPlane, apiVersion);
 	const parent = parentName(controlPlane);
 	const url = apiUrl(controlPlane, `${parent}/deploymentResourcePools`, 'projectId');
 	const { created, existing } = await createOrUseExisting(

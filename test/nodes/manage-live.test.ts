@@ -217,6 +217,22 @@ describe('Deployment Resource Pool', () => {
 		expect((other.dedicatedResources as { machineSpec: unknown }).machineSpec).toMatchObject({ reservationAffinity: { reservationAffinityType: 'NO_RESERVATION' } });
 	});
 
+	it('creates a pool through the preview API when chosen: the Pub/Sub backlog metric, refused without it naming the switch', async () => {
+		const pubsub = { metric: [{ metric: 'pubsub.googleapis.com/subscription/num_undelivered_messages', target: 10, subscriptionId: 'jobs' }] };
+		const refused = await run(createPool('pubsub-pool', { options: { autoscalingMetrics: pubsub } }));
+		expect(refused.error?.message).toContain('the Pub/Sub backlog needs Vertex AI\'s preview API (v1beta1): turn on "Use Preview API (v1beta1)" in "Options"');
+		const [pool] = await output(createPool('pubsub-pool', { options: { autoscalingMetrics: pubsub, usePreviewApi: true } }));
+		expect(pool).toMatchObject({ deploymentResourcePoolId: 'pubsub-pool', done: true });
+		const token = await env.client().getAccessToken();
+		const name = env.client().deploymentResourcePoolName('pubsub-pool');
+		const beta = (await (await fetch(`${env.emulator.baseUrl}/v1beta1/${name}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+			dedicatedResources: { autoscalingMetricSpecs: unknown[] };
+		};
+		expect(beta.dedicatedResources.autoscalingMetricSpecs).toEqual([
+			{ metricName: 'pubsub.googleapis.com/subscription/num_undelivered_messages', target: 10, monitoredResourceLabels: { subscription_id: 'jobs' } },
+		]);
+	});
+
 	it('uses the existing pool when asked, and fails naming the option otherwise', async () => {
 		const [again] = await output(createPool('gpu-pool-1', { options: { ifExists: 'use' } }));
 		expect(again).toMatchObject({ deploymentResourcePoolId: 'gpu-pool-1', existed: true, operationName: null });
@@ -229,6 +245,7 @@ describe('Deployment Resource Pool', () => {
 		[{ minReplicaCount: 3, maxReplicaCount: 2 }, 'Max Replicas'],
 		[{ options: { autoscalingMetrics: { metric: [{ metric: 'custom', customMetricName: 'not a metric' }] } } }, 'Metric Name'],
 		[{ options: { autoscalingMetrics: { metric: [{ metric: 'pubsub.googleapis.com/subscription/num_undelivered_messages', subscriptionId: 'jobs' }] } } }, 'Autoscaling Metrics'],
+		[{ options: { additionalFields: '{"dedicatedResources": {"machineSpec": {"multihostGpuNodeCount": 2}}}' } }, 'Additional Fields (JSON)'],
 		[{ options: { reservationNames: 'projects/p/zones/us-central1-a/reservations/r' } }, 'Reservation Names'],
 		[{ options: { reservationAffinity: 'SPECIFIC_RESERVATION' } }, 'Reservation Names'],
 		[{ options: { requiredReplicaCount: 3 } }, 'Required Replicas'],

@@ -6,6 +6,7 @@ import { operationFields, startOrReuse, waitParameters, waitSettings, type WaitS
 import type { ManageItem } from '../node.type';
 import type { ParameterReader } from '../../../shared/read';
 import { autoscalingMetricsProperty } from '../../../shared/autoscaling';
+import { apiVersionOf, usePreviewApiProperty } from '../../../shared/preview';
 import { additionalFieldsOf, additionalFieldsOption } from '../../../shared/requestFields';
 import { requiredReplicasOption, reservationOptions, reservationOf } from '../../../shared/reservations';
 import { dedicatedResourcesOf, machineProperties } from '../scaling';
@@ -66,6 +67,7 @@ const properties: INodeProperties[] = [
 				default: false,
 				description: 'Whether to run the replicas on Spot VMs (cheaper, can be taken back at any time)',
 			},
+			usePreviewApiProperty('the Pub/Sub backlog metric and preview-only fields given in Additional Fields (JSON), such as multihost GPU nodes or flex start,'),
 		],
 	},
 ];
@@ -84,6 +86,7 @@ export const coreFields: Record<string, string> = {
 	'deploymentResourcePool.dedicatedResources.machineSpec.reservationAffinity': 'options.reservationNames',
 	'deploymentResourcePool.serviceAccount': 'options.serviceAccount',
 	additionalFields: 'options.additionalFields',
+	apiVersion: 'options.usePreviewApi',
 };
 
 interface CreatePoolRequest {
@@ -94,7 +97,13 @@ interface CreatePoolRequest {
 /** The pool's id, machines, replicas, reservations and options (Additional Fields under the named ones), and the wait. */
 export function prepare(read: ParameterReader, itemIndex: number): CreatePoolRequest {
 	const serviceAccount = read.text(itemIndex, 'options.serviceAccount', SERVICE_ACCOUNT_EMAIL);
-	const machines = dedicatedResourcesOf(read, itemIndex, { spot: read.boolean(itemIndex, 'options.spot'), autoscalingPath: 'options.autoscalingMetrics' });
+	const apiVersion = apiVersionOf(read, itemIndex, 'options.usePreviewApi');
+	const machines = dedicatedResourcesOf(read, itemIndex, {
+		spot: read.boolean(itemIndex, 'options.spot'),
+		autoscalingPath: 'options.autoscalingMetrics',
+		v1Only: apiVersion === 'v1',
+		previewPath: 'options.usePreviewApi',
+	});
 	return {
 		input: {
 			deploymentResourcePoolId: read.text(itemIndex, 'deploymentResourcePoolId', { required: true, ...POOL_ID }),
@@ -109,6 +118,7 @@ export function prepare(read: ParameterReader, itemIndex: number): CreatePoolReq
 			},
 			ifExists: read.option<'fail' | 'use'>(itemIndex, 'options.ifExists'),
 			additionalFields: additionalFieldsOf(read, itemIndex),
+			apiVersion,
 		},
 		settings: waitSettings(read, itemIndex),
 	};
