@@ -471,19 +471,17 @@ function checkNoPreviewFields(deployed: DeployedModelParsed, ctx: RefineContext)
 		]),
 	];
 	for (const [path, what, set] of preview) {
-		if (!set) continue;
-		const key = String(path.at(-1));
-		ctx.addIssue({
-			code: 'custom',
-			path: ['deployedModel', ...path],
-			...siblingsMessage([
-				fieldRef(key),
-				`${what} is a preview feature of Vertex AI's v1beta1 API: choose that API explicitly `,
-				settingRef('apiVersion', 'v1beta1'),
-				'.',
-			]),
-		});
+		if (set) ctx.addIssue(previewFieldIssue(['deployedModel', ...path], what));
 	}
+}
+
+/** The refusal of a preview (v1beta1) field given in v1 (its last path segment named), suggesting the API version. */
+export function previewFieldIssue(path: Array<string | number>, what = '') {
+	return {
+		code: 'custom' as const,
+		path,
+		...siblingsMessage([fieldRef(String(path.at(-1))), `${what} is a preview feature of Vertex AI's v1beta1 API: choose that API explicitly `, settingRef('apiVersion', 'v1beta1'), '.']),
+	};
 }
 
 export const deployModelInputSchema = z

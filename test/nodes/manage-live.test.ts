@@ -165,6 +165,27 @@ describe('Deployed Model > Update', () => {
 		expect(changed).toMatchObject({ endpointId: 'live-ep', deployedModelId, done: true, deployedModel: { dedicatedResources: { minReplicaCount: 2, maxReplicaCount: 3 } } });
 		expect(env.emulator.processes().filter((process) => process.deployedModelId === deployedModelId)).toHaveLength(2);
 	});
+	it('scales a live deployment on the Pub/Sub backlog only through the preview API, chosen explicitly', async () => {
+		const pubsub = { metric: [{ metric: 'pubsub.googleapis.com/subscription/num_undelivered_messages', target: 15, subscriptionId: 'jobs' }] };
+		const change = (extra: INodeParameters) =>
+			manage({ resource: 'deployedModel', operation: 'update', endpoint: locator('live-ep'), deployedModel: locator(deployedModelId), updateFields: { autoscalingMetrics: pubsub, disableContainerLogging: true }, ...extra });
+		const counter = countRequests(env, 'POST', '/v1/projects/*');
+		const refused = await run(change({}));
+		expect(refused.error?.message).toContain('the Pub/Sub backlog needs Vertex AI\'s preview API (v1beta1): turn on "Use Preview API (v1beta1)"');
+		expect(await requestsCounted(env, counter)).toBe(0);
+		const [changed] = await output(change({ usePreviewApi: true }));
+		expect(changed).toMatchObject({ deployedModelId, done: true });
+		const token = await env.client().getAccessToken();
+		const endpoint = (await (await fetch(`${env.emulator.baseUrl}/v1beta1/${env.client().endpointName('live-ep')}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+			deployedModels: Array<{ id: string; enableContainerLogging?: boolean; dedicatedResources: { autoscalingMetricSpecs: unknown[] } }>;
+		};
+		const deployed = endpoint.deployedModels.find((entry) => entry.id === deployedModelId);
+		expect(deployed?.dedicatedResources.autoscalingMetricSpecs).toEqual([
+			{ metricName: 'pubsub.googleapis.com/subscription/num_undelivered_messages', target: 15, monitoredResourceLabels: { subscription_id: 'jobs' } },
+		]);
+		// v1beta1 names container logging the other way round: Disable Container Logging on is enableContainerLogging false.
+		expect(deployed?.enableContainerLogging ?? false).toBe(false);
+	});
 });
 
 describe('Deployment Resource Pool', () => {
