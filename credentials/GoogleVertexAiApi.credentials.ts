@@ -140,6 +140,28 @@ export class GoogleVertexAiApi implements ICredentialType {
 				'Optional. Base URL for all calls instead of Google\'s hosts: a Private Service Connect endpoint, or the local Vertex AI emulator. Plain http is only allowed for loopback addresses.',
 		},
 		{
+			displayName: 'Private Service Connect Endpoints',
+			name: 'privateServiceConnect',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether nodes reach endpoints of this project through Private Service Connect (their Connection set to Private Service Connect): shows the CA certificate those endpoints are verified against',
+		},
+		// The CA of the project's PSC endpoints lives here, not on the nodes: n8n copies a node's parameters into the
+		// errors it wraps (sub-nodes included), while credential fields stay encrypted and out of errors and logs.
+		// Masked so that a private key pasted here by mistake is not shown again; the core refuses it anyway.
+		{
+			displayName: 'Private Endpoint CA Certificate (PEM)',
+			name: 'privateEndpointCaCertificate',
+			type: 'string',
+			typeOptions: { password: true, rows: 4 },
+			default: '',
+			placeholder: '-----BEGIN CERTIFICATE-----',
+			description:
+				"The certificate of the CA that signs the TLS certificates of this project's Private Service Connect endpoints (PEM; several may follow each other). Only it is trusted for a node's Private Address. It lives in the credential because a credential serves one project, whose PSC endpoints share a CA, and because it keeps certificates and keys out of node parameters, which n8n copies into errors. Never paste a private key: it is refused.",
+			displayOptions: { show: { privateServiceConnect: [true] } },
+		},
+		{
 			displayName: 'Custom Token URL',
 			name: 'tokenUrl',
 			type: 'string',

@@ -48,7 +48,9 @@ export async function handleAdmin(ctx: EmulatorContext, actions: AdminActions, r
 			ctx.faults.clear();
 			return sendJson(res, 200, {});
 		case 'GET /emulator/requests':
-			return sendJson(res, 200, { requests: ctx.requestLog.list(url.searchParams.get('outcome') ?? undefined) });
+			return sendJson(res, 200, {
+				requests: ctx.requestLog.list(url.searchParams.get('outcome') ?? undefined, url.searchParams.get('listener') ?? undefined),
+			});
 		case 'DELETE /emulator/requests':
 			ctx.requestLog.clear();
 			return sendJson(res, 200, {});

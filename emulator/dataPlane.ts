@@ -144,7 +144,7 @@ export class DataPlane {
 		const ctx = this.ctx;
 		const headers = forwardedHeaders(req.headers);
 		headers['content-length'] = String(body.length);
-		const entry: ForwardedEntry = {
+		const entry: Omit<ForwardedEntry, 'listener'> = {
 			outcome: 'forwarded',
 			at: timestamp(),
 			method: req.method ?? 'POST',
@@ -154,7 +154,7 @@ export class DataPlane {
 			deployedModelId: deployed.id,
 			headerNames: Object.keys(headers).sort(),
 		};
-		ctx.requestLog.add(entry);
+		ctx.requestLog.add(req, entry);
 		const streamFault = ctx.faults.take('stream', req.url ?? '', req.method);
 		const url = new URL(`${replica.url}${path}${rawQuery ? `?${rawQuery}` : ''}`);
 

@@ -68,7 +68,7 @@ export class Deployments {
 		const violations: FieldViolation[] = [];
 		const modelRef = typeof requested.model === 'string' ? parseModelName(ctx, requested.model) : undefined;
 		if (!modelRef) violations.push({ field: 'deployed_model.model', description: 'Must be a model resource name in this project and location.' });
-		const plan = this.resourcesOf(call, requested, violations);
+		const plan = this.resourcesOf(call, endpoint, requested, violations);
 		const split = validateTrafficSplit(call.body.trafficSplit, endpoint, { field: 'traffic_split', placeholder: '0' }, violations);
 		if (violations.length > 0) throw fieldViolations(violations);
 		const ref = modelRef as NonNullable<typeof modelRef>;
@@ -126,8 +126,25 @@ export class Deployments {
 	 * The resources a DeployedModel asks for: its dedicated resources (checked by deploymentRules), or a
 	 * deployment resource pool's (shared_resources, a oneof with them in the proto). Undefined after violations.
 	 */
-	private resourcesOf(call: ApiCall, requested: Record<string, unknown>, violations: FieldViolation[]): ReplicaPlan | undefined {
+	private resourcesOf(call: ApiCall, endpoint: EndpointRecord, requested: Record<string, unknown>, violations: FieldViolation[]): ReplicaPlan | undefined {
 		const ctx = this.ctx;
+		const rollout = asRecord(requested.rolloutOptions);
+		if (rollout) {
+			// Modelled on Google's client, which sends rollout_options instead of the resources (python-aiplatform,
+			// preview/models.py, Endpoint._deploy_call) and always names previous_deployed_model: the deployment takes
+			// the resources of that deployed model. Recorded so on GET; the previous model is not undeployed here.
+			if (requested.dedicatedResources !== undefined || requested.sharedResources !== undefined) {
+				violations.push({ field: 'deployed_model.rollout_options', description: 'Give rollout_options instead of dedicated_resources or shared_resources: the rollout takes the resources of previous_deployed_model.' });
+				return undefined;
+			}
+			const previous = endpoint.deployedModels.find((deployed) => deployed.id === rollout.previousDeployedModel);
+			if (!previous) {
+				violations.push({ field: 'deployed_model.rollout_options.previous_deployed_model', description: `Required: the id of a deployed model of ${ctx.store.endpointName(endpoint.id)}, whose resources the rollout takes.` });
+				return undefined;
+			}
+			if (previous.spec.sharedResources !== undefined) requested.sharedResources = previous.spec.sharedResources;
+			else requested.dedicatedResources = previous.spec.dedicatedResources;
+		}
 		if (typeof requested.sharedResources === 'string') {
 			const match = /^projects\/([^/]+)\/locations\/([^/]+)\/deploymentResourcePools\/([^/]+)$/.exec(requested.sharedResources);
 			const sameProject = match && (match[1] === ctx.projectId || match[1] === ctx.projectNumber) && match[2] === ctx.location;

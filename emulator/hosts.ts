@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { ApiError } from './googleErrors';
+import type { ServedBy } from './requestLog';
 import { usesPrivateServiceConnect, type EndpointRecord, type ResourceStore } from './resources';
 
 /** Where a connection came in: the main listener, the regional one, or one dedicated endpoint's. */
@@ -44,6 +45,12 @@ export function hostRole(req: IncomingMessage, listener: Listener, store: Resour
 		return { kind: 'dedicated', host, endpointId: endpoint.id };
 	}
 	return { kind: 'both' };
+}
+
+/** Which listener, as the request log names it (see ServedBy), a request on `listener` came in on. */
+export function servedBy(req: IncomingMessage, listener: Listener): ServedBy {
+	if (listener.kind === 'psc' || listener.kind === 'dedicated') return listener.kind;
+	return listener.kind === 'main' && hostName(req).endsWith(DEDICATED_SUFFIX) ? 'dedicated' : 'api';
 }
 
 /** A control-plane call must reach the regional host (or a host that serves both). */

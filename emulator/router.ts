@@ -15,7 +15,7 @@ import { DataPlane, INVOKE_METHOD, invokeBindings } from './dataPlane';
 import type { Deployments } from './deployments';
 import { requireEndpoint } from './endpointsApi';
 import { ApiError, fieldViolations } from './googleErrors';
-import { checkControlPlaneHost, checkDataPlaneHost, hostRole, regionalHost, type Listener } from './hosts';
+import { checkControlPlaneHost, checkDataPlaneHost, hostRole, regionalHost, servedBy, type Listener } from './hosts';
 import { RouteTable, type RouteMatch } from './httpRules';
 import { parseJsonObject, readBody, sendApiError, sendJson } from './httpUtil';
 import { timestamp } from './ids';
@@ -58,6 +58,7 @@ export class Router {
 
 	handle(req: IncomingMessage, res: ServerResponse, listener: Listener = { kind: 'main' }): void {
 		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+		this.ctx.requestLog.arrived(req, servedBy(req, listener));
 		this.dispatch(req, res, url, listener).catch((error: unknown) => {
 			const apiError = error instanceof ApiError ? error : new ApiError('INTERNAL', 'Internal error encountered.');
 			if (!(error instanceof ApiError)) this.ctx.log(`internal error on ${req.method} ${url.pathname}: ${error instanceof Error ? error.stack : String(error)}`);
@@ -72,7 +73,7 @@ export class Router {
 	}
 
 	private reject(req: IncomingMessage, url: URL, status: number, reason: string): void {
-		this.ctx.requestLog.add({
+		this.ctx.requestLog.add(req, {
 			outcome: 'rejected',
 			at: timestamp(),
 			method: req.method ?? 'GET',

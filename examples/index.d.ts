@@ -1,7 +1,7 @@
 /** Types for examples/index.js. */
 export type ExampleKey = 'deployPipeline' | 'scheduledBatch' | 'chainToService' | 'chatStreaming' | 'deployWithoutHoldingAWorker' | 'agentWithYourOwnModel' | 'privateReservedGpu'
 	| 'agentReasoningStreaming' | 'agentParallelToolCalls' | 'fallbackAndModelSelector' | 'structuredOutput' | 'vectorStoreRetrieval';
-export type Placeholder = 'endpointId' | 'primaryEndpointId' | 'largeEndpointId' | 'serviceUrl' | 'imageUri' | 'privateAddress' | 'caCertificate';
+export type Placeholder = 'endpointId' | 'primaryEndpointId' | 'largeEndpointId' | 'serviceUrl' | 'imageUri' | 'privateAddress';
 
 export interface ExampleNode {
 	id: string;

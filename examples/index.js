@@ -25,7 +25,7 @@ const FILES = {
 /**
  * What a user replaces after importing, by name, as written in the files; and what differs between Vertex AI and
  * the emulator (example 7's private address: on Vertex AI the forwarding rule Vertex created, on the emulator its
- * PSC listener).
+ * PSC listener). Example 7's CA is no placeholder: it lives in the credential (Private Endpoint CA Certificate).
  */
 const PLACEHOLDERS = {
 	endpointId: 'your-endpoint-id',
@@ -34,7 +34,6 @@ const PLACEHOLDERS = {
 	serviceUrl: 'http://127.0.0.1:8099/ingest',
 	imageUri: 'emulator/sample-model-server',
 	privateAddress: "={{ $('Create Dedicated Endpoint').item.json.privateServiceConnect.automatedEndpoints[0].ipAddress }}",
-	caCertificate: 'paste the CA certificate (PEM) of your PSC endpoint here',
 };
 
 /** The credential every example refers to; importing one with this id (or name) connects them. */

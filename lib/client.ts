@@ -88,9 +88,11 @@ import { isAbortedError } from './transport/abort';
 import { quoteForMessage } from './secrets';
 import type { RetryPolicy } from './transport/retry';
 import {
+	checkCaCertificate,
 	checkPrivateEndpoint,
 	privateEndpointAgent,
 	type CheckedPrivateEndpoint,
+	type DefaultCaCertificate,
 	type PrivateEndpointOptions,
 } from './transport/privateEndpoint';
 import { VertexTransport } from './transport/transport';
@@ -114,6 +116,11 @@ export interface VertexClientOptions {
 	tokenUrl?: string;
 	/** Custom iamcredentials base (emulator), for impersonation. */
 	iamCredentialsBaseUrl?: string;
+	/**
+	 * PEM CA certificate(s) of the project's Private Service Connect endpoints, for every invoke through a private
+	 * address that names no CA of its own. Checked when the client is made: a private key here is refused, never shown.
+	 */
+	privateEndpointCaCertificate?: string;
 	userAgent?: string;
 	/** Retry tuning for idempotent calls (tests shorten the delays). */
 	retry?: Partial<RetryPolicy>;
@@ -131,6 +138,8 @@ export interface InvokeCallOptions extends CallOptions {
 	privateEndpoint?: PrivateEndpointOptions;
 }
 
+const CLIENT_CA_FIELD = 'privateEndpointCaCertificate';
+const CLIENT_CA_LABEL = "the credential's CA certificate for private endpoints (privateEndpointCaCertificate)";
 const DATA_PLANE_CACHE_MS = 5 * 60_000;
 const MAX_PRIVATE_DATA_PLANES = 32;
 const DEFAULT_USER_AGENT = 'n8n-nodes-vertex-invoke';
@@ -163,6 +172,7 @@ export class VertexClient {
 	private readonly dataPlaneBases = new Map<string, { baseUrl: string; expiresAt: number }>();
 	/** One transport per private address and TLS choice: its host policy lets the token go to that address only. */
 	private readonly privateDataPlanes = new Map<string, VertexTransport>();
+	private readonly privateEndpointCa: DefaultCaCertificate | undefined;
 	private readonly userAgent: string;
 	private readonly retry: Partial<RetryPolicy> | undefined;
 
@@ -171,6 +181,11 @@ export class VertexClient {
 		const credential = resolveCredential(options.credential);
 		this.projectId = resolveProjectId(options, credentialProjectId(credential));
 		this.apiBaseUrl = options.apiBaseUrl?.trim() ? normalizeBaseUrl(options.apiBaseUrl, 'apiBaseUrl') : undefined;
+		const caPem = options.privateEndpointCaCertificate;
+		this.privateEndpointCa =
+			caPem === undefined || (typeof caPem === 'string' && caPem.trim() === '')
+				? undefined
+				: { certificates: checkCaCertificate(caPem, CLIENT_CA_FIELD), field: CLIENT_CA_FIELD, label: CLIENT_CA_LABEL };
 		this.tokens = createAccessTokenProvider(credential, {
 			tokenUrl: options.tokenUrl?.trim() || undefined,
 			iamCredentialsBaseUrl: options.iamCredentialsBaseUrl?.trim() || undefined,
@@ -414,7 +429,7 @@ export class VertexClient {
 		const endpointName = this.endpointName(input?.endpoint);
 		const prepared = isPreparedInvoke(input) ? input : prepareInvoke(input);
 		if (options.privateEndpoint !== undefined) {
-			const privateEndpoint = checkPrivateEndpoint(options.privateEndpoint);
+			const privateEndpoint = checkPrivateEndpoint(options.privateEndpoint, this.privateEndpointCa);
 			const target = { baseUrl: privateEndpoint.origin, endpointName };
 			return await invokeModelServer(this.privateDataPlane(privateEndpoint), target, prepared, signal);
 		}
@@ -430,6 +445,14 @@ export class VertexClient {
 			}
 			throw error;
 		}
+	}
+
+	/**
+	 * Checks a private endpoint as an invoke through it would (with this client's CA), sending nothing: for callers that
+	 * want a refusal before they start, such as a model object built now and called later.
+	 */
+	checkPrivateEndpoint(options: PrivateEndpointOptions): void {
+		checkPrivateEndpoint(options, this.privateEndpointCa);
 	}
 
 	/** The data-plane transport of a private address: its own Agent (the TLS choice) and a policy for that origin only. */

@@ -2,7 +2,7 @@
 'use strict';
 /**
  * Writes lib/schemas/protoFields.ts: for each API version (v1, v1beta1), every message and enum that the request
- * bodies of Upload Model, Create Endpoint and Deploy Model can hold, with each field's JSON name, type, repeated/map,
+ * bodies of Upload Model, Create Endpoint, Deploy Model and Manage's pool create can hold, with each field's JSON name, type, repeated/map,
  * oneof and behaviours (OUTPUT_ONLY...). The core checks "Additional Fields" against it before anything is sent.
  * Nothing in the output is written by hand: it is read from googleapis' .proto sources at one commit, recorded in it.
  *
@@ -18,8 +18,8 @@ const protobuf = require('protobufjs');
 
 const OUTPUT = path.join(__dirname, '..', 'lib', 'schemas', 'protoFields.ts');
 const VERSIONS = ['v1', 'v1beta1'];
-/** The bodies the nodes send: UploadModelRequest (minus the path's parent), the Endpoint itself, DeployModelRequest. */
-const ROOTS = ['UploadModelRequest', 'Endpoint', 'DeployModelRequest'];
+/** The bodies the nodes send: UploadModelRequest (minus the path's parent), the Endpoint itself, DeployModelRequest, and the DeploymentResourcePool of a pool's create. */
+const ROOTS = ['UploadModelRequest', 'Endpoint', 'DeployModelRequest', 'DeploymentResourcePool'];
 /** Types outside the aiplatform package, by what their JSON mapping is. */
 const EXTERNAL = {
 	'google.protobuf.Duration': 'duration',

@@ -14,12 +14,13 @@ import {
 	type DeployedModelRef,
 	type DeploymentResourcePool,
 } from '../schemas/deploymentResourcePool';
+import { withAdditionalFields } from '../schemas/additionalFields';
 import { operationSchema, type Operation } from '../schemas/operation';
 import { parseInput } from '../schemas/validate';
 import { sendJson, withQuery } from '../transport/json';
 import { listQuery, type ListOptions } from '../listQuery';
 import { parentName, resourceName } from '../names';
-import { apiUrl, type ControlPlane } from './controlPlane';
+import { apiUrl, inApiVersion, type ControlPlane } from './controlPlane';
 import { collectPages } from './pages';
 import { createOrUseExisting } from './reuse';
 
@@ -34,7 +35,10 @@ export async function createDeploymentResourcePool(
 	input: CreateDeploymentResourcePoolInput,
 	options: CallOptions = {},
 ): Promise<{ operation?: Operation; existing?: DeploymentResourcePool }> {
-	const { deploymentResourcePoolId, deploymentResourcePool, ifExists } = parseInput(createDeploymentResourcePoolInputSchema, input);
+	const request = parseInput(createDeploymentResourcePoolInputSchema, input);
+	const { deploymentResourcePoolId, ifExists, apiVersion } = request;
+	const deploymentResourcePool = withAdditionalFields(request.deploymentResourcePool, request.additionalFields, 'createPool', apiVersion);
+	controlPlane = inApiVersion(controlPlane, apiVersion);
 	const parent = parentName(controlPlane);
 	const url = apiUrl(controlPlane, `${parent}/deploymentResourcePools`, 'projectId');
 	const { created, existing } = await createOrUseExisting(

@@ -20,7 +20,7 @@ import { operationSchema, type Operation } from '../schemas/operation';
 import { parseInput } from '../schemas/validate';
 import { sendJson } from '../transport/json';
 import { resourceName } from '../names';
-import { apiUrl, patchFields, type ControlPlane } from './controlPlane';
+import { apiUrl, inApiVersion, patchFields, type ControlPlane } from './controlPlane';
 import { deployedModelOn, getEndpoint } from './endpoints';
 
 /**
@@ -92,20 +92,22 @@ export async function mutateDeployedModel(controlPlane: ControlPlane, input: Mut
 	}
 	assertReplicaCounts(request, deployed);
 	const dedicatedResources = Object.fromEntries(replicaChanges.map((field) => [field, request[field]]));
-	const deployedModel = {
-		id: request.deployedModelId,
-		...(replicaChanges.length > 0 ? { dedicatedResources } : {}),
-		...(request.disableContainerLogging !== undefined ? { disableContainerLogging: request.disableContainerLogging } : {}),
-	};
-	const updateMask = [
-		...replicaChanges.map((field) => `dedicatedResources.${field}`),
-		...(request.disableContainerLogging !== undefined ? ['disableContainerLogging'] : []),
-	].join(',');
+	// Container logging is disable_container_logging in v1 and enable_container_logging in v1beta1 (the request's
+	// field comment: "(v1 only)" / "(v1beta1 only)").
+	const logging =
+		request.disableContainerLogging === undefined
+			? undefined
+			: request.apiVersion === 'v1beta1'
+				? { enableContainerLogging: !request.disableContainerLogging }
+				: { disableContainerLogging: request.disableContainerLogging };
+	const deployedModel = { id: request.deployedModelId, ...(replicaChanges.length > 0 ? { dedicatedResources } : {}), ...logging };
+	const updateMask = [...replicaChanges.map((field) => `dedicatedResources.${field}`), ...Object.keys(logging ?? {})].join(',');
+	const versioned = inApiVersion(controlPlane, request.apiVersion);
 	return sendJson(
 		controlPlane.sender,
 		{
 			method: 'POST',
-			url: apiUrl(controlPlane, `${endpointName}:mutateDeployedModel`, 'endpoint'),
+			url: apiUrl(versioned, `${endpointName}:mutateDeployedModel`, 'endpoint'),
 			body: { deployedModel, updateMask },
 			signal: options.signal,
 			retry: false,

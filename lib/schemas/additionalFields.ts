@@ -16,6 +16,7 @@ export const ADDITIONAL_FIELDS_MESSAGES = {
 	upload: 'UploadModelRequest',
 	createEndpoint: 'Endpoint',
 	deploy: 'DeployModelRequest',
+	createPool: 'DeploymentResourcePool',
 } as const;
 export type AdditionalFieldsTarget = keyof typeof ADDITIONAL_FIELDS_MESSAGES;
 

@@ -3,7 +3,7 @@ import { z } from 'zod/v4';
 
 import { DEPLOYED_MODEL_ID, POOL_ID } from '../rules/ids';
 import { quoteForMessage } from '../secrets';
-import { blankAsUnset, serviceAccountEmailSchema } from './common';
+import { additionalFieldsSchema, apiVersionSchema, blankAsUnset, serviceAccountEmailSchema } from './common';
 import { dedicatedResourcesInputSchema } from './endpoint';
 
 export const deploymentResourcePoolInputSchema = z.strictObject({
@@ -20,6 +20,10 @@ export const createDeploymentResourcePoolInputSchema = z.strictObject({
 	deploymentResourcePool: deploymentResourcePoolInputSchema,
 	/** When the id is taken: fail (409), or use the existing pool. */
 	ifExists: z.enum(['fail', 'use'], { error: 'ifExists must be "fail" or "use".' }).default('fail'),
+	/** v1 (default) or v1beta1, whose pool fields (e.g. multihost GPU nodes, flex start) v1 lacks; never switched silently. */
+	apiVersion: apiVersionSchema,
+	/** Further fields of the pool (the DeploymentResourcePool message), checked against the proto of apiVersion; named fields win. */
+	additionalFields: additionalFieldsSchema,
 });
 
 export type DeploymentResourcePoolInput = z.input<typeof deploymentResourcePoolInputSchema>;

@@ -413,10 +413,37 @@ export const deployedModelInputSchema = z.strictObject({
 type DeployedModelParsed = z.output<typeof deployedModelInputSchema>;
 type RefineContext = z.RefinementCtx;
 
-/** Exactly one of dedicated machines and a deployment resource pool. */
+/**
+ * Exactly one of dedicated machines and a deployment resource pool; or, with rollout options, neither: the rollout
+ * takes the resources of the deployed model it replaces, named in previousDeployedModel. That is how Google's client
+ * sends them (python-aiplatform, google/cloud/aiplatform/preview/models.py, Endpoint._deploy_call:
+ * `if use_dedicated_resources and not rollout_options: ... elif rollout_options: deployed_model.rollout_options = ...`,
+ * and RolloutOptions.to_gapic always sets previous_deployed_model).
+ */
 function checkResourcesChoice(deployed: DeployedModelParsed, ctx: RefineContext): void {
 	const dedicated = deployed.dedicatedResources !== undefined;
 	const shared = deployed.sharedResources !== undefined;
+	if (deployed.rolloutOptions !== undefined) {
+		if (dedicated || shared) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['deployedModel', 'rolloutOptions'],
+				...siblingsMessage(
+					messageParts`${fieldRef('rolloutOptions')} go instead of ${fieldRef(dedicated ? 'dedicatedResources' : 'sharedResources')}: the rollout takes the resources of ${fieldRef('previousDeployedModel')}, as Google's client sends it. Give one of them.`,
+				),
+			});
+		}
+		if (deployed.rolloutOptions.previousDeployedModel === undefined) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['deployedModel', 'rolloutOptions', 'previousDeployedModel'],
+				...siblingsMessage(
+					messageParts`${fieldRef('previousDeployedModel')} is required with ${fieldRef('rolloutOptions')}: the ID of the deployed model this one replaces (its resources are used).`,
+				),
+			});
+		}
+		return;
+	}
 	if (dedicated !== shared) return;
 	ctx.addIssue({
 		code: 'custom',
@@ -444,19 +471,17 @@ function checkNoPreviewFields(deployed: DeployedModelParsed, ctx: RefineContext)
 		]),
 	];
 	for (const [path, what, set] of preview) {
-		if (!set) continue;
-		const key = String(path.at(-1));
-		ctx.addIssue({
-			code: 'custom',
-			path: ['deployedModel', ...path],
-			...siblingsMessage([
-				fieldRef(key),
-				`${what} is a preview feature of Vertex AI's v1beta1 API: choose that API explicitly `,
-				settingRef('apiVersion', 'v1beta1'),
-				'.',
-			]),
-		});
+		if (set) ctx.addIssue(previewFieldIssue(['deployedModel', ...path], what));
 	}
+}
+
+/** The refusal of a preview (v1beta1) field given in v1 (its last path segment named), suggesting the API version. */
+export function previewFieldIssue(path: Array<string | number>, what = '') {
+	return {
+		code: 'custom' as const,
+		path,
+		...siblingsMessage([fieldRef(String(path.at(-1))), `${what} is a preview feature of Vertex AI's v1beta1 API: choose that API explicitly `, settingRef('apiVersion', 'v1beta1'), '.']),
+	};
 }
 
 export const deployModelInputSchema = z
@@ -475,9 +500,10 @@ export const deployModelInputSchema = z
 		additionalFields: additionalFieldsSchema,
 	})
 	.superRefine((input, ctx) => {
-		// A part with issues is left out of `input`: "missing" would then be a second, wrong, complaint.
-		if (ctx.issues.length === 0) checkResourcesChoice(input.deployedModel, ctx);
+		// The API version first: a preview field in v1 is refused as that, not for what it goes with. A part with issues
+		// is left out of `input`: "missing" would then be a second, wrong, complaint.
 		if (input.apiVersion !== 'v1beta1') checkNoPreviewFields(input.deployedModel, ctx);
+		if (ctx.issues.length === 0) checkResourcesChoice(input.deployedModel, ctx);
 		if (input.trafficSplit === undefined) return;
 		if (input.trafficPercentage !== undefined) {
 			ctx.addIssue({

@@ -9,8 +9,8 @@ import { DEPLOYED_MODEL_NUMBER, PROJECT_ID } from '../rules/ids';
 import { fieldRef, messageParts } from '../errors';
 import { quoteForMessage } from '../secrets';
 import { siblingsMessage } from './validate';
-import { displayNameSchema, durationSchema, labelsSchema } from './common';
-import { dedicatedResourcesInputSchema } from './endpoint';
+import { apiVersionSchema, displayNameSchema, durationSchema, labelsSchema } from './common';
+import { dedicatedResourcesInputSchema, previewFieldIssue } from './endpoint';
 
 /** BigQueryDestination.output_uri: `bq://project`, `bq://project.dataset` or `bq://project.dataset.table`, up to 2000. */
 const BIGQUERY_URI = new RegExp(`^bq://${PROJECT_ID.source}(?:\\.[A-Za-z0-9_]{1,1024}(?:\\.[^\\s./]{1,1024})?)?$`);
@@ -89,8 +89,15 @@ export const mutateDeployedModelInputSchema = z
 			.optional(),
 		autoscalingMetricSpecs: dedicatedResourcesInputSchema.shape.autoscalingMetricSpecs,
 		disableContainerLogging: z.boolean({ error: 'disableContainerLogging must be true or false.' }).optional(),
+		/** v1 (default) or v1beta1, which the Pub/Sub backlog metric's subscription labels need; never switched silently. */
+		apiVersion: apiVersionSchema,
 	})
 	.superRefine((input, ctx) => {
+		if (input.apiVersion !== 'v1beta1') {
+			(input.autoscalingMetricSpecs ?? []).forEach((spec, index) => {
+				if (spec.monitoredResourceLabels !== undefined) ctx.addIssue(previewFieldIssue(['autoscalingMetricSpecs', index, 'monitoredResourceLabels']));
+			});
+		}
 		if (!DEPLOYED_MODEL_CHANGES.some((field) => input[field] !== undefined)) {
 			ctx.addIssue({ code: 'custom', message: `Nothing to change: give at least one of ${DEPLOYED_MODEL_CHANGES.join(', ')}.` });
 		}

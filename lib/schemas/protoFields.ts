@@ -72,6 +72,16 @@ export const PROTO_FIELDS: ProtoFieldsData = {
 					"endpoint": {"type":"string"},
 					"deployedModelId": {"type":"string"}
 				},
+				"DeploymentResourcePool": {
+					"name": {"type":"string"},
+					"dedicatedResources": {"message":"DedicatedResources","required":true},
+					"encryptionSpec": {"message":"EncryptionSpec"},
+					"serviceAccount": {"type":"string"},
+					"disableContainerLogging": {"type":"bool"},
+					"createTime": {"type":"timestamp","outputOnly":true},
+					"satisfiesPzs": {"type":"bool","outputOnly":true},
+					"satisfiesPzi": {"type":"bool","outputOnly":true}
+				},
 				"EncryptionSpec": {
 					"kmsKeyName": {"type":"string","required":true}
 				},
@@ -481,6 +491,16 @@ export const PROTO_FIELDS: ProtoFieldsData = {
 				"DeployedModelRef": {
 					"endpoint": {"type":"string"},
 					"deployedModelId": {"type":"string"}
+				},
+				"DeploymentResourcePool": {
+					"name": {"type":"string"},
+					"dedicatedResources": {"message":"DedicatedResources","required":true},
+					"encryptionSpec": {"message":"EncryptionSpec"},
+					"serviceAccount": {"type":"string"},
+					"disableContainerLogging": {"type":"bool"},
+					"createTime": {"type":"timestamp","outputOnly":true},
+					"satisfiesPzs": {"type":"bool","outputOnly":true},
+					"satisfiesPzi": {"type":"bool","outputOnly":true}
 				},
 				"EncryptionSpec": {
 					"kmsKeyName": {"type":"string","required":true}

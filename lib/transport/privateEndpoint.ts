@@ -16,7 +16,10 @@ import { keyedAgent } from './agent';
 export interface PrivateEndpointOptions {
 	/** The forwarding rule's IP address or a private DNS name pointing at it, optionally with :port. */
 	address: string;
-	/** PEM CA certificate(s) the endpoint's certificate must chain to (public CAs are not trusted then). */
+	/**
+	 * PEM CA certificate(s) the endpoint's certificate must chain to (public CAs are not trusted then). Left out, the
+	 * client's `privateEndpointCaCertificate` is used (the n8n nodes take it from the credential only).
+	 */
 	caCertificate?: string;
 	/**
 	 * Accept whatever certificate the address presents: the traffic is encrypted, but anything answering on that
@@ -46,7 +49,7 @@ const CA_RULE = 'one or more PEM certificates, each from its BEGIN CERTIFICATE l
  * being quoted, and its lines are remembered as secrets so no error can carry them; anything else that is not
  * made of certificates is refused too.
  */
-function checkCaCertificate(pem: string, field = `${FIELD}.caCertificate`): string[] {
+export function checkCaCertificate(pem: string, field: string): string[] {
 	if (typeof pem !== 'string') throw new VertexValidationError(messageParts`${fieldRef(field)} must be text: ${CA_RULE}.`, field);
 	if (holdsPrivateKey(pem)) {
 		rememberPemLines(pem);
@@ -81,8 +84,20 @@ function checkCaCertificate(pem: string, field = `${FIELD}.caCertificate`): stri
 	});
 }
 
-/** Checks the options of a private endpoint (before anything is sent); errors name the field under `privateEndpoint`. */
-export function checkPrivateEndpoint(options: PrivateEndpointOptions): CheckedPrivateEndpoint {
+/** A CA already checked (checkCaCertificate) that a client hands to each of its private endpoints; `field` is where it was set. */
+export interface DefaultCaCertificate {
+	certificates: string[];
+	field: string;
+	/** How messages name it (where it was set, in the user's words). */
+	label: string;
+}
+
+/**
+ * Checks the options of a private endpoint (before anything is sent); errors name the field under `privateEndpoint`,
+ * or `defaultCa.field` for the client's CA. A CA of the call replaces the client's; accepting any certificate while a
+ * CA is set (the call's or the client's) is refused rather than one silently ignoring the other.
+ */
+export function checkPrivateEndpoint(options: PrivateEndpointOptions, defaultCa?: DefaultCaCertificate): CheckedPrivateEndpoint {
 	if (!options || typeof options !== 'object') {
 		throw new VertexValidationError(messageParts`${fieldRef(FIELD)} must be an object with an address.`, FIELD);
 	}
@@ -92,13 +107,14 @@ export function checkPrivateEndpoint(options: PrivateEndpointOptions): CheckedPr
 	if (options.acceptSelfSignedCertificate !== undefined && typeof options.acceptSelfSignedCertificate !== 'boolean') {
 		throw new VertexValidationError(messageParts`${fieldRef(`${FIELD}.acceptSelfSignedCertificate`)} must be true or false.`, `${FIELD}.acceptSelfSignedCertificate`);
 	}
-	if (acceptSelfSigned && pem) {
+	const caRef = pem ? fieldRef(`${FIELD}.caCertificate`) : defaultCa && fieldRef(defaultCa.field, defaultCa.label);
+	if (acceptSelfSigned && caRef !== undefined) {
 		throw new VertexValidationError(
-			messageParts`${fieldRef(`${FIELD}.acceptSelfSignedCertificate`)} and ${fieldRef(`${FIELD}.caCertificate`)} conflict: with a CA certificate the endpoint's certificate is verified against it; accepting any self-signed certificate would ignore it. Choose one.`,
+			messageParts`${fieldRef(`${FIELD}.acceptSelfSignedCertificate`)} and ${caRef} conflict: with a CA certificate the endpoint's certificate is verified against it; accepting any self-signed certificate would ignore it. Choose one.`,
 			`${FIELD}.acceptSelfSignedCertificate`,
 		);
 	}
-	const ca = pem ? checkCaCertificate(pem) : undefined;
+	const ca = pem ? checkCaCertificate(pem, `${FIELD}.caCertificate`) : defaultCa?.certificates;
 	const serverName = options.tlsServerName?.trim() || undefined;
 	if (serverName !== undefined && (isIP(serverName) !== 0 || !DNS_NAME.test(serverName) || looksLikeSecret(serverName))) {
 		throw new VertexValidationError(

@@ -26,6 +26,7 @@ import { operationFields, resumeOperationOption, startOrReuse, waitParameters, w
 import { formatNotice, labelsOf, labelsOption } from '../shared/parameters';
 import type { ParameterReader } from '../shared/read';
 import { commaList } from '../shared/values';
+import { apiVersionOf, usePreviewApiProperty } from '../shared/preview';
 import { additionalFieldsOf, additionalFieldsOption, encryptionSpecOf, kmsKeyOption } from '../shared/requestFields';
 
 /** Core field paths (the Endpoint sits under `endpoint` in the create input) to the parameters that set them. */
@@ -35,6 +36,7 @@ const CORE_FIELDS: Record<string, string> = {
 	'endpoint.labels': 'options.labels',
 	'endpoint.encryptionSpec': 'options.kmsKeyName',
 	additionalFields: 'options.additionalFields',
+	apiVersion: 'options.usePreviewApi',
 	endpointId: 'endpointId',
 	'endpoint.clientConnectionConfig.inferenceTimeout': 'inferenceTimeoutSeconds',
 	ifExists: 'ifExists',
@@ -220,6 +222,7 @@ const properties: INodeProperties[] = [
 			kmsKeyOption('endpoint'),
 			labelsOption,
 			resumeOperationOption,
+			usePreviewApiProperty('preview-only fields given in Additional Fields (JSON), such as secure Private Service Connect or OpenTelemetry request logging,'),
 		],
 	},
 ];
@@ -293,6 +296,7 @@ function createRequest(read: ParameterReader, i: number): CreateEndpointInput {
 			encryptionSpec: encryptionSpecOf(read, i),
 		},
 		additionalFields: additionalFieldsOf(read, i),
+		apiVersion: apiVersionOf(read, i, 'options.usePreviewApi'),
 	};
 }
 

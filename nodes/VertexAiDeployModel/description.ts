@@ -10,6 +10,8 @@ import {
 } from '../shared/parameters';
 import { resumeOperationOption, waitParameters } from '../shared/operation';
 import { additionalFieldsOption } from '../shared/requestFields';
+import { USE_PREVIEW_API_LABEL, usePreviewApiProperty } from '../shared/preview';
+import { requiredReplicasOption, reservationOptions } from '../shared/reservations';
 import { autoscalingMetricsProperty } from '../shared/autoscaling';
 
 /** The parameters of Vertex AI Deploy Model. */
@@ -18,7 +20,13 @@ const CPU_UTILIZATION = 'aiplatform.googleapis.com/prediction/online/cpu/utiliza
 
 export const IF_DEPLOYED_LABEL = 'If This Model Is Already Deployed on the Endpoint';
 
-export const USE_PREVIEW_API_LABEL = 'Use Preview API (v1beta1)';
+export { USE_PREVIEW_API_LABEL };
+
+/**
+ * What the rollout options say of themselves. As Google's preview client sends them, they go instead of the machines:
+ * the new deployment takes those of the deployed model it replaces.
+ */
+const ROLLOUT = `Rollout option (preview, needs "${USE_PREVIEW_API_LABEL}"; sent instead of the machines, which come from the Previous Deployed Model)`;
 
 /** Shows a parameter only for machines dedicated to the model (not a deployment resource pool). */
 const DEDICATED = { resources: ['dedicated'] };
@@ -178,14 +186,7 @@ export const properties: INodeProperties[] = [
 		default: { share: [{ deployedModelId: '0', percent: 100 }] },
 		displayOptions: { show: { trafficMode: ['split'] } },
 	},
-	{
-		displayName: USE_PREVIEW_API_LABEL,
-		name: 'usePreviewApi',
-		type: 'boolean',
-		default: false,
-		description:
-			"Whether to call Vertex AI's v1beta1 (Preview) API, which scale to zero (Min Replicas 0), the Pub/Sub backlog metric and rollout options need. Preview features may change and come with limited support. Off: the v1 API, and a preview setting is an error.",
-	},
+	usePreviewApiProperty('scale to zero (Min Replicas 0), the Pub/Sub backlog metric and rollout options'),
 	// Vertex AI allows a model server up to 2 hours to become healthy, after the machines are provisioned.
 	...waitParameters(120, 'options'),
 	{
@@ -256,12 +257,28 @@ export const properties: INodeProperties[] = [
 				description: `With Min Replicas 0 (preview, needs "${USE_PREVIEW_API_LABEL}"): minutes without traffic before the last replica stops`,
 			},
 			{
+				displayName: 'Max Surge Percentage',
+				name: 'maxSurgePercentage',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 100, numberPrecision: 0 },
+				default: 10,
+				description: `${ROLLOUT}: extra replicas allowed while rolling out, as a percentage of the current ones (or Max Surge Replicas, not both)`,
+			},
+			{
 				displayName: 'Max Surge Replicas',
 				name: 'maxSurgeReplicas',
 				type: 'number',
 				typeOptions: { minValue: 0, numberPrecision: 0 },
 				default: 1,
-				description: `Rollout option (preview, needs "${USE_PREVIEW_API_LABEL}"): extra replicas allowed while the deployment rolls out`,
+				description: `${ROLLOUT}: extra replicas allowed while the deployment rolls out (or Max Surge Percentage, not both)`,
+			},
+			{
+				displayName: 'Max Unavailable Percentage',
+				name: 'maxUnavailablePercentage',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 100, numberPrecision: 0 },
+				default: 0,
+				description: `${ROLLOUT}: replicas that may be unavailable while rolling out, as a percentage (or Max Unavailable Replicas, not both)`,
 			},
 			{
 				displayName: 'Max Unavailable Replicas',
@@ -269,7 +286,7 @@ export const properties: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0, numberPrecision: 0 },
 				default: 0,
-				description: `Rollout option (preview, needs "${USE_PREVIEW_API_LABEL}"): replicas that may be unavailable while the deployment rolls out`,
+				description: `${ROLLOUT}: replicas that may be unavailable while the deployment rolls out (or Max Unavailable Percentage, not both)`,
 			},
 			{
 				displayName: 'Min Time Scaled Up (Minutes)',
@@ -280,33 +297,15 @@ export const properties: INodeProperties[] = [
 				description: `With Min Replicas 0 (preview, needs "${USE_PREVIEW_API_LABEL}"): minutes a scaled-up deployment stays up before it may scale to zero`,
 			},
 			{
-				displayName: 'Required Replicas',
-				name: 'requiredReplicaCount',
-				type: 'number',
-				typeOptions: { minValue: 1, numberPrecision: 0 },
-				default: 1,
-				description: 'The deploy succeeds once this many replicas run (the others keep being retried); at most Max Replicas. Default: Min Replicas.',
-			},
-			{
-				displayName: 'Reservation',
-				name: 'reservationAffinity',
-				type: 'options',
-				options: [
-					{ name: 'Any Reservation', value: 'ANY_RESERVATION', description: 'Use a matching reservation when there is one, else on-demand capacity' },
-					{ name: 'Specific Reservations', value: 'SPECIFIC_RESERVATION', description: 'Only the reservations named in Reservation Names' },
-					{ name: 'No Reservation', value: 'NO_RESERVATION', description: 'On-demand capacity only' },
-				],
-				default: 'ANY_RESERVATION',
-				description: 'Which Compute Engine reservations the replicas may use (the reservation must match machine type and accelerators)',
-			},
-			{
-				displayName: 'Reservation Names',
-				name: 'reservationNames',
+				displayName: 'Previous Deployed Model',
+				name: 'previousDeployedModel',
 				type: 'string',
 				default: '',
-				placeholder: 'e.g. projects/my-project/zones/us-central1-a/reservations/my-h100s',
-				description: "For Specific Reservations: the reservations' full names, comma-separated",
+				placeholder: 'e.g. 1234567890123456789',
+				description: `${ROLLOUT}: the ID of the deployed model this one replaces`,
 			},
+			requiredReplicasOption,
+			...reservationOptions,
 			resumeOperationOption,
 			{
 				displayName: 'Service Account',

@@ -1,11 +1,10 @@
 import { NodeOperationError, type INode } from 'n8n-workflow';
 
 import {
+	DEPLOYED_MODEL_NUMBER,
 	DEPLOYMENT_RESOURCE_POOL,
 	GPU_PARTITION_SIZE,
 	MACHINE_TYPE,
-	RESERVATION_NAME,
-	RESERVATION_NAME_LABEL,
 	SERVICE_ACCOUNT_EMAIL,
 	TPU_TOPOLOGY,
 	type AcceleratorType,
@@ -20,6 +19,8 @@ import { waitSettings, type WaitSettings } from '../shared/operation';
 import { modelOfItem, trafficSplitOf } from '../shared/parameters';
 import type { ParameterReader } from '../shared/read';
 import { additionalFieldsOf } from '../shared/requestFields';
+import { apiVersionOf } from '../shared/preview';
+import { reservationOf } from '../shared/reservations';
 import { IF_DEPLOYED_LABEL } from './description';
 
 /** Core field paths to the parameters that set them, for the core's validation errors. */
@@ -43,6 +44,10 @@ export const CORE_FIELDS: Record<string, string> = {
 	'deployedModel.dedicatedResources.machineSpec.gpuPartitionSize': 'options.gpuPartitionSize',
 	'deployedModel.dedicatedResources.machineSpec.tpuTopology': 'options.tpuTopology',
 	'deployedModel.rolloutOptions.maxSurgeReplicas': 'options.maxSurgeReplicas',
+	'deployedModel.rolloutOptions.maxSurgePercentage': 'options.maxSurgePercentage',
+	'deployedModel.rolloutOptions.maxUnavailableReplicas': 'options.maxUnavailableReplicas',
+	'deployedModel.rolloutOptions.maxUnavailablePercentage': 'options.maxUnavailablePercentage',
+	'deployedModel.rolloutOptions.previousDeployedModel': 'options.previousDeployedModel',
 	'deployedModel.rolloutOptions': 'options.maxUnavailableReplicas',
 	'deployedModel.sharedResources': 'deploymentResourcePool',
 	apiVersion: 'usePreviewApi',
@@ -83,21 +88,29 @@ function trafficOf(read: ParameterReader, i: number): TrafficRequest {
 /** Parameters of one item to the core's deploy input, every one checked. */
 function deployRequest(read: ParameterReader, i: number, endpoint: string, model: string, traffic: TrafficRequest): DeployModelInput {
 	const pooled = read.option(i, 'resources') === 'pool';
+	const rolloutOptions = rolloutOf(read, i);
+	// With rollout options, python-aiplatform's preview deploy sends them instead of the machines (preview/models.py,
+	// Endpoint._deploy_call: `if use_dedicated_resources and not rollout_options: ... elif rollout_options:`): the new
+	// deployment takes the resources of the deployed model it replaces. So does this node.
+	const resources = rolloutOptions
+		? { rolloutOptions }
+		: pooled
+			? { sharedResources: poolOf(read, i) }
+			: { dedicatedResources: dedicatedResourcesOf(read, i) };
 	const deployedModel: DeployedModelInput = {
 		displayName: read.text(i, 'deployedModelDisplayName', { maxLength: 128 }) || undefined,
 		serviceAccount: read.text(i, 'options.serviceAccount', SERVICE_ACCOUNT_EMAIL) || undefined,
 		enableAccessLogging: read.boolean(i, 'options.enableAccessLogging') || undefined,
 		disableContainerLogging: read.boolean(i, 'options.disableContainerLogging') || undefined,
 		fasterDeploymentConfig: read.boolean(i, 'options.fastTryout') ? { fastTryoutEnabled: true } : undefined,
-		rolloutOptions: rolloutOf(read, i),
-		...(pooled ? { sharedResources: poolOf(read, i) } : { dedicatedResources: dedicatedResourcesOf(read, i) }),
+		...resources,
 	};
 	return {
 		endpoint,
 		model,
 		deployedModel,
 		...traffic,
-		apiVersion: read.boolean(i, 'usePreviewApi') ? 'v1beta1' : 'v1',
+		apiVersion: apiVersionOf(read, i, 'usePreviewApi'),
 		additionalFields: additionalFieldsOf(read, i),
 	};
 }
@@ -168,29 +181,16 @@ function dedicatedResourcesOf(read: ParameterReader, i: number): DeployedModelIn
 	};
 }
 
-/** The Reservation option: only sent when added; specific reservations by the names given. */
-function reservationOf(read: ParameterReader, i: number) {
-	const names = read
-		.text(i, 'options.reservationNames')
-		.split(',')
-		.map((name) => name.trim())
-		.filter(Boolean);
-	for (const name of names) read.checkText(i, 'options.reservationNames', name, RESERVATION_NAME);
-	if (!read.isSet(i, 'options.reservationAffinity')) {
-		if (names.length > 0) throw read.error(i, 'options.reservationNames', `${read.where('options.reservationNames')} needs "Reservation" set to "Specific Reservations".`);
-		return undefined;
-	}
-	const type = read.option<'ANY_RESERVATION' | 'SPECIFIC_RESERVATION' | 'NO_RESERVATION'>(i, 'options.reservationAffinity');
-	if (type !== 'SPECIFIC_RESERVATION') return { reservationAffinityType: type, ...(names.length ? { values: names } : {}) };
-	return { reservationAffinityType: type, key: RESERVATION_NAME_LABEL, values: names };
-}
-
-/** Rollout options, sent when either is added (a preview feature: the core refuses them in v1). */
+/** Rollout options, sent when any is added (a preview feature: the core refuses them in v1); each bound as replicas or a percentage. */
 function rolloutOf(read: ParameterReader, i: number) {
-	const maxSurgeReplicas = read.optionalNumber(i, 'options.maxSurgeReplicas');
-	const maxUnavailableReplicas = read.optionalNumber(i, 'options.maxUnavailableReplicas');
-	if (maxSurgeReplicas === undefined && maxUnavailableReplicas === undefined) return undefined;
-	return { maxSurgeReplicas, maxUnavailableReplicas };
+	const options = {
+		maxSurgeReplicas: read.optionalNumber(i, 'options.maxSurgeReplicas'),
+		maxSurgePercentage: read.optionalNumber(i, 'options.maxSurgePercentage'),
+		maxUnavailableReplicas: read.optionalNumber(i, 'options.maxUnavailableReplicas'),
+		maxUnavailablePercentage: read.optionalNumber(i, 'options.maxUnavailablePercentage'),
+		previousDeployedModel: read.text(i, 'options.previousDeployedModel', DEPLOYED_MODEL_NUMBER) || undefined,
+	};
+	return Object.values(options).some((value) => value !== undefined) ? options : undefined;
 }
 
 /**

@@ -180,7 +180,7 @@ export function prepareItem(ctx: IExecuteFunctions, read: ParameterReader, node:
 	const { body, binaryProperty } = bodyOf(ctx, read, node, i);
 	const prepared = prepareInvoke({ endpoint, path, headers, deployedModelId, allowedPathPrefixes: prefixes, retry, timeoutMs, body });
 	const binary = binaryProperty === undefined ? undefined : { property: binaryProperty, contentType: (body as { contentType?: string }).contentType };
-	return { prepared, binary, output, privateEndpoint: privateEndpointOf(ctx, read, i) };
+	return { prepared, binary, output, privateEndpoint: privateEndpointOf(read, i) };
 }
 
 /** Bodies that are the same for every item when the parameters are (not the item itself, not its file). */

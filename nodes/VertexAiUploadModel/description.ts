@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { CALLER_ID, IMAGE_URI } from '../../lib';
 import { resumeOperationOption, waitParameters } from '../shared/operation';
 import { formatNotice, labelsOption } from '../shared/parameters';
+import { usePreviewApiProperty } from '../shared/preview';
 import { additionalFieldsOption, kmsKeyOption } from '../shared/requestFields';
 
 /** The parameters of Vertex AI Upload Model. */
@@ -266,6 +267,7 @@ export const properties: INodeProperties[] = [
 				placeholder: 'e.g. default, candidate',
 				description: 'Comma-separated aliases for this version',
 			},
+			usePreviewApiProperty('preview-only fields given in Additional Fields (JSON), such as explanation examples read from Cloud Storage,'),
 		],
 	},
 ];

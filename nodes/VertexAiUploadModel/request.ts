@@ -2,6 +2,7 @@ import { CALLER_ID, ENV_VAR_NAME, GCS_URI, IMAGE_URI, MODEL_NAME, SERVER_ROUTE, 
 import { waitSettings, type WaitSettings } from '../shared/operation';
 import { labelsOf } from '../shared/parameters';
 import type { ParameterReader } from '../shared/read';
+import { apiVersionOf } from '../shared/preview';
 import { additionalFieldsOf, encryptionSpecOf } from '../shared/requestFields';
 import { commaList, keyValuePairs } from '../shared/values';
 
@@ -13,6 +14,7 @@ export const CORE_FIELDS: Record<string, string> = {
 	'model.labels': 'options.labels',
 	'model.encryptionSpec': 'options.kmsKeyName',
 	additionalFields: 'options.additionalFields',
+	apiVersion: 'options.usePreviewApi',
 	'model.versionAliases': 'options.versionAliases',
 	'model.containerSpec.imageUri': 'imageUri',
 	'model.containerSpec.command': 'command',
@@ -102,6 +104,7 @@ function uploadRequest(read: ParameterReader, i: number): UploadModelInput {
 			encryptionSpec: encryptionSpecOf(read, i),
 		},
 		additionalFields: additionalFieldsOf(read, i),
+		apiVersion: apiVersionOf(read, i, 'options.usePreviewApi'),
 		modelId,
 		ifExists: modelId ? read.option<IfExists>(i, 'ifExists') : 'fail',
 		parentModel:

@@ -98,9 +98,15 @@ export function autoscalingMetricsProperty(description: string): INodeProperties
 /**
  * The "Autoscaling Metrics" rows at `path` (e.g. `updateFields.autoscalingMetrics`) as autoscalingMetricSpecs, each
  * metric named once; empty for no rows. `v1Only`: the request goes to the v1 API, which has no subscription labels, so
- * the Pub/Sub backlog is refused here (Deploy Model leaves that to the core, which names its preview API choice).
+ * the Pub/Sub backlog is refused here, naming `previewPath` (the node's preview API switch) when the node has one
+ * (Deploy Model leaves that to the core, which names its preview API choice).
  */
-export function autoscalingMetricsOf(read: ParameterReader, itemIndex: number, path: string, options: { v1Only?: boolean } = {}): AutoscalingMetricSpec[] {
+export function autoscalingMetricsOf(
+	read: ParameterReader,
+	itemIndex: number,
+	path: string,
+	options: { v1Only?: boolean; previewPath?: string } = {},
+): AutoscalingMetricSpec[] {
 	const specs: AutoscalingMetricSpec[] = [];
 	const row = `${path}.metric`;
 	for (const given of read.rows(itemIndex, row)) {
@@ -125,7 +131,9 @@ export function autoscalingMetricsOf(read: ParameterReader, itemIndex: number, p
 			throw read.error(
 				itemIndex,
 				`${row}.metric`,
-				`${read.where(`${row}.metric`)}: the Pub/Sub backlog needs Vertex AI's preview API (v1beta1), which only Deploy Model offers; choose another metric here.`,
+				`${read.where(`${row}.metric`)}: the Pub/Sub backlog needs Vertex AI's preview API (v1beta1)${
+					options.previewPath ? `: turn on ${read.where(options.previewPath)}.` : ', which this operation does not call; choose another metric here.'
+				}`,
 			);
 		}
 		if (specs.some((spec) => spec.metricName === metricName)) {

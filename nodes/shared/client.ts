@@ -58,6 +58,8 @@ export function clientOptionsFromCredential(data: ICredentialDataDecryptedObject
 		apiBaseUrl: text(data, 'apiBaseUrl'),
 		tokenUrl: text(data, 'tokenUrl'),
 		iamCredentialsBaseUrl: text(data, 'iamCredentialsBaseUrl'),
+		// Hidden fields keep their value in n8n: only a CA shown (the switch on) is used.
+		privateEndpointCaCertificate: data.privateServiceConnect === true ? text(data, 'privateEndpointCaCertificate') : undefined,
 		userAgent: USER_AGENT,
 	};
 }
@@ -102,6 +104,7 @@ const CORE_CREDENTIAL_FIELDS: Record<string, string> = {
 	tokenUrl: 'tokenUrl',
 	iamCredentialsBaseUrl: 'iamCredentialsBaseUrl',
 	impersonateServiceAccount: 'impersonateServiceAccount',
+	privateEndpointCaCertificate: 'privateEndpointCaCertificate',
 };
 
 function credentialFieldOf(coreField: string): string | undefined {
@@ -189,6 +192,8 @@ export function checkCredential(data: ICredentialDataDecryptedObject): void {
 	if (projectId && !PROJECT.pattern.test(projectId)) {
 		fail('projectId', `is not ${PROJECT.rule}.`);
 	}
+	const psc = data.privateServiceConnect;
+	if (psc !== undefined && typeof psc !== 'boolean') fail('privateServiceConnect', 'must be on or off (true or false).');
 	for (const field of ['apiBaseUrl', 'tokenUrl', 'iamCredentialsBaseUrl']) {
 		const url = value(field);
 		if (url && !isHttpUrl(url)) fail(field, 'must be a URL such as https://host or http://127.0.0.1:8080.');

@@ -1,6 +1,6 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { checkPrivateEndpoint, PRIVATE_ADDRESS_RULE, REDACTED, VertexValidationError, type PrivateEndpointOptions } from '../../lib';
+import { checkPrivateEndpoint, PRIVATE_ADDRESS_RULE, VertexValidationError, type PrivateEndpointOptions } from '../../lib';
 import { inUserWords } from './errors';
 import type { ParameterReader } from './read';
 
@@ -8,7 +8,9 @@ import type { ParameterReader } from './read';
  * How the data-plane calls of Invoke, the Chat Model and the Embeddings reach the endpoint: its public dedicated DNS
  * name, or a Private Service Connect address the node names. The address is a node parameter, not a credential
  * field: a forwarding rule belongs to one endpoint (one service attachment each), while a credential serves a whole
- * project, public and private endpoints alike; the control plane stays where the credential says.
+ * project, public and private endpoints alike; the control plane stays where the credential says. The CA those
+ * endpoints are verified against is the credential's (one project, one CA for its PSC endpoints; and n8n copies node
+ * parameters into the errors it wraps, credential fields it does not).
  */
 
 const PSC = { show: { connection: ['privateServiceConnect'] } };
@@ -17,7 +19,6 @@ const PSC = { show: { connection: ['privateServiceConnect'] } };
 export const PRIVATE_ENDPOINT_FIELDS: Record<string, string> = {
 	privateEndpoint: 'connection',
 	'privateEndpoint.address': 'privateAddress',
-	'privateEndpoint.caCertificate': 'caCertificate',
 	'privateEndpoint.acceptSelfSignedCertificate': 'acceptSelfSignedCertificate',
 	'privateEndpoint.tlsServerName': 'tlsServerName',
 };
@@ -54,28 +55,17 @@ export const connectionProperties: INodeProperties[] = [
 		displayOptions: PSC,
 	},
 	{
-		displayName: 'CA Certificate (PEM)',
-		name: 'caCertificate',
-		type: 'string',
-		typeOptions: { rows: 4 },
-		default: '',
-		placeholder: '-----BEGIN CERTIFICATE-----',
-		description:
-			"The certificate of the CA that signed the endpoint's TLS certificate (PEM; several may follow each other). Only it is trusted for this address. Never paste a private key here: it is refused.",
-		displayOptions: PSC,
-	},
-	{
 		displayName: 'Accept Self-Signed Certificate',
 		name: 'acceptSelfSignedCertificate',
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to accept whatever certificate the address presents. Traffic stays encrypted, but nothing proves who answers: anyone who can take over the address or its DNS name receives your access token and prompts. Prefer pasting the CA certificate.',
+			"Whether to accept whatever certificate the address presents. Traffic stays encrypted, but nothing proves who answers: anyone who can take over the address or its DNS name receives your access token and prompts. Prefer the CA certificate in the credential (Private Endpoint CA Certificate); both together are refused.",
 		displayOptions: PSC,
 	},
 	{
 		displayName:
-			'Accepting any certificate: a spoofed DNS record or another machine on this address would receive the access token and every request. Use only on a network you control, and paste the CA certificate instead when you can.',
+			'Accepting any certificate: a spoofed DNS record or another machine on this address would receive the access token and every request. Use only on a network you control, and put the CA certificate in the credential instead when you can.',
 		name: 'selfSignedNotice',
 		type: 'notice',
 		default: '',
@@ -94,18 +84,14 @@ export const connectionProperties: INodeProperties[] = [
 ];
 
 /**
- * The private endpoint of an item when the connection is Private Service Connect, checked by the core (address,
- * CA, the self-signed choice, server name) before anything is sent; a refusal names the parameter, never the value.
+ * The private endpoint of an item when the connection is Private Service Connect, checked by the core (address, the
+ * self-signed choice, server name) before anything is sent; a refusal names the parameter, never the value. The CA
+ * comes from the credential (the client checks it, and a self-signed choice beside it, at the call).
  */
-export function privateEndpointOf(
-	ctx: Pick<IExecuteFunctions, 'getNode'>,
-	read: ParameterReader,
-	itemIndex: number,
-): PrivateEndpointOptions | undefined {
+export function privateEndpointOf(read: ParameterReader, itemIndex: number): PrivateEndpointOptions | undefined {
 	if (read.option(itemIndex, 'connection') !== 'privateServiceConnect') return undefined;
 	const options: PrivateEndpointOptions = {
 		address: read.text(itemIndex, 'privateAddress', { required: true }),
-		caCertificate: read.text(itemIndex, 'caCertificate') || undefined,
 		acceptSelfSignedCertificate: read.boolean(itemIndex, 'acceptSelfSignedCertificate'),
 		tlsServerName: read.text(itemIndex, 'tlsServerName') || undefined,
 	};
@@ -114,14 +100,7 @@ export function privateEndpointOf(
 	} catch (error) {
 		const refusal = error instanceof VertexValidationError ? error : undefined;
 		const message = refusal ? inUserWords(refusal.parts, read.fieldWords(PRIVATE_ENDPOINT_FIELDS)) : String((error as Error).message);
-		const parameter = PRIVATE_ENDPOINT_FIELDS[refusal?.field ?? 'privateEndpoint'] ?? 'connection';
-		if (parameter !== 'caCertificate') throw read.error(itemIndex, parameter, message);
-		// n8n keeps the node (its parameters included) on the error, and logs it: a key pasted as CA must not ride along.
-		const node = ctx.getNode();
-		throw new NodeOperationError({ ...node, parameters: { ...node.parameters, caCertificate: REDACTED } }, message, {
-			itemIndex,
-			description: `Check the parameter ${read.where(parameter)}. Nothing was sent.`,
-		});
+		throw read.error(itemIndex, PRIVATE_ENDPOINT_FIELDS[refusal?.field ?? 'privateEndpoint'] ?? 'connection', message);
 	}
 	return options;
 }

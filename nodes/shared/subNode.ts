@@ -5,7 +5,7 @@ import { checkedClient, credentialProblem } from './client';
 import { toNodeError } from './errors';
 import { ModelName, isRecord, type ModelChoice, type OpenAiTarget } from './openAi';
 import { CREDENTIAL_TYPE } from './parameters';
-import { privateEndpointOf } from './privateEndpoint';
+import { PRIVATE_ENDPOINT_FIELDS, privateEndpointOf } from './privateEndpoint';
 import type { ParameterReader } from './read';
 
 /**
@@ -45,7 +45,7 @@ function targetParametersOf(
 	const model: ModelChoice = source === 'name' ? { kind: 'name', name: read.text(itemIndex, 'model', { required: true }) } : { kind: source };
 	const timeoutSeconds = read.number(itemIndex, 'options.timeoutSeconds');
 	const maxRetries = read.number(itemIndex, 'options.maxRetries');
-	const privateEndpoint = privateEndpointOf(ctx, read, itemIndex);
+	const privateEndpoint = privateEndpointOf(read, itemIndex);
 	return { endpoint, deployedModelId, routePrefix, model, timeoutMs: timeoutSeconds * 1000, maxRetries, privateEndpoint };
 }
 
@@ -67,6 +67,14 @@ export async function readSubNodeItem(
 	} catch (error) {
 		const problem = credentialProblem(error);
 		throw problem ? new NodeOperationError(node, problem, { itemIndex, description: 'Nothing was sent.' }) : toNodeError(node, error, itemIndex);
+	}
+	if (parameters.privateEndpoint) {
+		try {
+			// Beside the credential's CA (e.g. a self-signed choice too): refused now, not at the first model call.
+			client.checkPrivateEndpoint(parameters.privateEndpoint);
+		} catch (error) {
+			throw toNodeError(node, error, itemIndex, read.fieldWords(PRIVATE_ENDPOINT_FIELDS));
+		}
 	}
 	const target: OpenAiTarget = { client, ...parameters };
 	return { target, modelName: new ModelName(model, target), toError: (error) => toNodeError(node, error, itemIndex) };

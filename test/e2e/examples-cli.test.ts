@@ -74,12 +74,14 @@ function waitLoopDeploy(imageUri: string, id: string, args: string[], deployment
 	return workflow;
 }
 
-/** What the emulator forwarded to a model server of example 7's endpoint, in order. */
-async function forwardedToPrivateEndpoint(emulator: EmulatorProcess): Promise<Array<{ path: string; deployedModelId: string }>> {
+/** What the emulator forwarded to a model server of example 7's endpoint, in order, with the listener that served it. */
+async function forwardedToPrivateEndpoint(emulator: EmulatorProcess): Promise<Array<{ path: string; deployedModelId: string; listener: string }>> {
 	const log = (await (await fetch(`${emulator.baseUrl}/emulator/requests?outcome=forwarded`)).json()) as {
-		requests: Array<{ endpointId: string; path: string; deployedModelId: string }>;
+		requests: Array<{ endpointId: string; path: string; deployedModelId: string; listener: string }>;
 	};
-	return log.requests.filter((entry) => entry.endpointId === PRIVATE_ENDPOINT_ID).map(({ path, deployedModelId }) => ({ path, deployedModelId }));
+	return log.requests
+		.filter((entry) => entry.endpointId === PRIVATE_ENDPOINT_ID)
+		.map(({ path, deployedModelId, listener }) => ({ path, deployedModelId, listener }));
 }
 
 describeE2e('examples through the n8n CLI', () => {
@@ -93,19 +95,16 @@ describeE2e('examples through the n8n CLI', () => {
 		await ensureN8n();
 		ingest = await startIngestService();
 		emulator = await startEmulatorProcess({ operationStepMs: 20, scaleToZeroTimeScale: SCALE_TO_ZERO_TIME_SCALE });
-		n8n = await prepareN8n(emulator);
+		// The emulator's PSC CA stands for the CA of the project's PSC endpoints, in the credential as a user puts it.
+		n8n = await prepareN8n(emulator, { credentialExtra: { privateServiceConnect: true, privateEndpointCaCertificate: emulator.pscCaCertificate } });
 		workflows.deploy = loadExample('deployPipeline', { imageUri: emulator.builtInImage });
 		workflows.batch = loadExample('scheduledBatch', { endpointId: ENDPOINT_ID });
 		workflows.chain = loadExample('chainToService', { endpointId: ENDPOINT_ID, serviceUrl: ingest.url });
 		workflows.unhealthy = neverHealthyPipeline(emulator.builtInImage);
 		workflows.waitLoop = waitLoopDeploy(emulator.builtInImage, 'Slow', ['--health-delay-ms=4000']);
 		workflows.waitLoopFails = waitLoopDeploy(emulator.builtInImage, 'Sick', ['--never-healthy'], 2);
-		// The emulator's PSC listener and its CA stand for the forwarding rule's address and the CA a user pastes.
-		workflows.privateGpu = loadExample('privateReservedGpu', {
-			imageUri: emulator.builtInImage,
-			privateAddress: emulator.pscUrl,
-			caCertificate: emulator.pscCaCertificate,
-		});
+		// The emulator's PSC listener stands for the forwarding rule's address.
+		workflows.privateGpu = loadExample('privateReservedGpu', { imageUri: emulator.builtInImage, privateAddress: emulator.pscUrl });
 		for (const workflow of Object.values(workflows)) await importWorkflow(n8n.instance, workflow);
 	}, 600_000);
 
@@ -246,8 +245,9 @@ describeE2e('examples through the n8n CLI', () => {
 		});
 		expect(recorded.deployedModels[0].dedicatedResources.minReplicaCount ?? 0).toBe(0);
 
-		// The chat reached the model server, and only the PSC listener serves this endpoint: a public host refuses it.
-		const chat = { path: '/v1/chat/completions', deployedModelId: deploy.deployedModelId };
+		// The chat reached the model server through the PSC TLS listener (the request log says which listener served
+		// it), and only that listener serves this endpoint: a public host refuses it.
+		const chat = { path: '/v1/chat/completions', deployedModelId: deploy.deployedModelId, listener: 'psc' };
 		expect(await forwardedToPrivateEndpoint(emulator)).toEqual([chat]);
 		const publicCall = await fetch(`${emulator.baseUrl}/v1/${endpointPath}/invoke/v1/chat/completions`, {
 			method: 'POST',
@@ -279,7 +279,7 @@ describeE2e('examples through the n8n CLI', () => {
 		expect(result.nodeOutput('Deploy Model')[0].json).toMatchObject({ reused: true, deployedModelId });
 		const [answer] = result.nodeOutput('Invoke Privately').map((item) => item.json);
 		expect(answer).toMatchObject({ status: 200, deployedModelId, text: sampleChatReply('Say hello from a private endpoint') });
-		const chat = { path: '/v1/chat/completions', deployedModelId };
+		const chat = { path: '/v1/chat/completions', deployedModelId, listener: 'psc' };
 		expect(await forwardedToPrivateEndpoint(emulator)).toEqual([chat, chat]);
 		expect((await replicas()).filter((process) => process.deployedModelId === deployedModelId)).toHaveLength(1);
 	}, 180_000);

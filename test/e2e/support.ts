@@ -51,9 +51,15 @@ export function requireFreshBuild(): void {
 
 export type PreparedN8n = PreparedInstance;
 
-/** A fresh user folder with the packed package installed as n8n installs community packages, and the examples' credential. */
-export async function prepareN8n(emulator: EmulatorProcess, { env }: { env?: Record<string, string> } = {}): Promise<PreparedN8n> {
-	return await prepareInstance({ credentials: [{ ...CREDENTIAL, data: emulator.credentialData() }], env });
+/**
+ * A fresh user folder with the packed package installed as n8n installs community packages, and the examples'
+ * credential; `credentialExtra` adds fields to it (example 7's Private Endpoint CA Certificate).
+ */
+export async function prepareN8n(
+	emulator: EmulatorProcess,
+	{ env, credentialExtra = {} }: { env?: Record<string, string>; credentialExtra?: Record<string, string | boolean> } = {},
+): Promise<PreparedN8n> {
+	return await prepareInstance({ credentials: [{ ...CREDENTIAL, data: { ...emulator.credentialData(), ...credentialExtra } }], env });
 }
 
 /** The sample model server's deterministic filler text of chunk `index` (chunkSize 8), as /generate sends it. */

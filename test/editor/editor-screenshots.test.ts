@@ -178,14 +178,14 @@ const RESERVED_GPU_PANEL: PanelExpectation = {
 	canvasSubtitle: 'a3-highgpu-1g',
 };
 
-/** Example 7's Invoke: the Private Service Connect connection, its address and CA from the Set node before it. */
+/** Example 7's Invoke: the Private Service Connect connection and its address from the Set node before it (the CA is the credential's). */
 const PRIVATE_INVOKE_PANEL: PanelExpectation = {
 	type: `${PACKAGE}.vertexAiInvoke`,
 	screenshot: 'invoke-private.png',
-	labels: ['Connection', 'Private Address', 'CA Certificate (PEM)', 'Accept Self-Signed Certificate', 'TLS Server Name'],
+	labels: ['Connection', 'Private Address', 'Accept Self-Signed Certificate', 'TLS Server Name'],
 	values: { connection: 'Private Service Connect' },
 	canvasSubtitle: 'POST /v1/chat/completions',
-	texts: ['{{ $json.privateAddress }}', '{{ $json.caCertificate }}'],
+	texts: ['{{ $json.privateAddress }}', '{{ $json.tlsServerName }}'],
 };
 
 /** A Manage node that changes a live deployment: more replicas and a vLLM metric to scale on (a workflow of the test). */

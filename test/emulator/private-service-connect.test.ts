@@ -86,6 +86,25 @@ describe('emulator Private Service Connect', () => {
 		expect((await api('POST', `/v1/${publicEndpoint}/invoke/echo`, {})).status).toBe(200);
 	});
 
+	it('logs which listener served each request: the PSC listener, the public API host, a dedicated DNS name', async () => {
+		await fetch(`${emulator.baseUrl}/emulator/requests`, { method: 'DELETE' });
+		expect((await pscCall(emulator, token, `/v1/${pscEndpoint}/invoke/echo`, emulator.pscCaCertificate)).status).toBe(200);
+		expect((await api('POST', `/v1/${publicEndpoint}/invoke/echo`, {})).status).toBe(200);
+		expect((await api('POST', `/v1/${pscEndpoint}/invoke/echo`, {})).status).toBe(400);
+		const dedicated = (await (await fetch(`${emulator.baseUrl}/emulator/endpoints/public-endpoint:listen`, { method: 'POST' })).json()) as { url: string };
+		const viaDns = await fetch(`${dedicated.url}/v1/${publicEndpoint}/invoke/echo`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{}' });
+		expect(viaDns.status).toBe(200);
+		const served = emulator.requestLog().map((entry) => [entry.outcome, entry.listener, entry.outcome === 'forwarded' ? entry.endpointId : entry.status]);
+		expect(served).toEqual([
+			['forwarded', 'psc', 'psc-endpoint'],
+			['forwarded', 'api', 'public-endpoint'],
+			['rejected', 'api', 400],
+			['forwarded', 'dedicated', 'public-endpoint'],
+		]);
+		const viaAdmin = (await (await fetch(`${emulator.baseUrl}/emulator/requests?outcome=forwarded&listener=psc`)).json()) as { requests: Array<{ endpointId: string }> };
+		expect(viaAdmin.requests.map((entry) => entry.endpointId)).toEqual(['psc-endpoint']);
+	});
+
 	it('takes an invoke-enabled model on a PSC endpoint that is not dedicated, and invokes it through PSC', async () => {
 		const { modelName } = await uploadModel(api, emulator, { modelId: 'psc-only-model' });
 		const endpoint = await createEndpoint(api, emulator, { dedicatedEndpointEnabled: false, privateServiceConnectConfig: PSC }, 'psc-only');

@@ -110,17 +110,38 @@ describe('emulator live changes, preview API and scale to zero', () => {
 			const id = await deploy(
 				{ ...scaleToZero, autoscalingMetricSpecs: [{ metricName: 'pubsub.googleapis.com/subscription/num_undelivered_messages', target: 5, monitoredResourceLabels: { subscription_id: 'jobs' } }] },
 				'v1beta1',
-				{ rolloutOptions: { maxSurgeReplicas: 1, maxUnavailablePercentage: 10 } },
 			);
 			const beta = (await api('GET', `/v1beta1/${endpointName}`)).json.deployedModels.find((d: { id: string }) => d.id === id);
 			expect(beta.dedicatedResources.scaleToZeroSpec).toEqual({ idleScaledownPeriod: '300s', minScaleupPeriod: '300s' });
-			expect(beta.rolloutOptions).toEqual({ maxSurgeReplicas: 1, maxUnavailablePercentage: 10 });
 			expect(beta.dedicatedResources.autoscalingMetricSpecs[0].monitoredResourceLabels).toEqual({ subscription_id: 'jobs' });
 			const v1 = (await api('GET', `/v1/${endpointName}`)).json.deployedModels.find((d: { id: string }) => d.id === id);
 			expect(v1.dedicatedResources.scaleToZeroSpec).toBeUndefined();
-			expect(v1.rolloutOptions).toBeUndefined();
 			expect(v1.dedicatedResources.autoscalingMetricSpecs[0]).toEqual({ metricName: 'pubsub.googleapis.com/subscription/num_undelivered_messages', target: 5 });
 			await undeploy(id);
+		});
+
+		it('takes rollout options instead of resources, as Google\'s client sends them: the resources of the previous deployed model', async () => {
+			const previous = await deploy({ minReplicaCount: 1, maxReplicaCount: 2 }, 'v1beta1');
+			const started = await api('POST', `/v1beta1/${endpointName}:deployModel`, {
+				deployedModel: { model: modelName, rolloutOptions: { maxSurgeReplicas: 1, maxUnavailablePercentage: 10, previousDeployedModel: previous } },
+			});
+			expect(started.status).toBe(200);
+			const { op } = await pollOperation(api, started.json.name);
+			expect(op.error).toBeUndefined();
+			const id = op.response.deployedModel.id as string;
+			const beta = (await api('GET', `/v1beta1/${endpointName}`)).json.deployedModels.find((d: { id: string }) => d.id === id);
+			expect(beta.rolloutOptions).toEqual({ maxSurgeReplicas: 1, maxUnavailablePercentage: 10, previousDeployedModel: previous });
+			expect(beta.dedicatedResources).toMatchObject({ machineSpec: MACHINE, minReplicaCount: 1, maxReplicaCount: 2 });
+			const v1 = (await api('GET', `/v1/${endpointName}`)).json.deployedModels.find((d: { id: string }) => d.id === id);
+			expect(v1.rolloutOptions).toBeUndefined();
+			const withBoth = await api('POST', `/v1beta1/${endpointName}:deployModel`, {
+				deployedModel: { model: modelName, dedicatedResources: { machineSpec: MACHINE, minReplicaCount: 1 }, rolloutOptions: { maxSurgeReplicas: 1, previousDeployedModel: previous } },
+			});
+			expect(violations(withBoth).map((v) => v.field)).toEqual(['deployed_model.rollout_options']);
+			const unknownPrevious = await api('POST', `/v1beta1/${endpointName}:deployModel`, { deployedModel: { model: modelName, rolloutOptions: { maxSurgeReplicas: 1, previousDeployedModel: '42' } } });
+			expect(violations(unknownPrevious).map((v) => v.field)).toEqual(['deployed_model.rollout_options.previous_deployed_model']);
+			await undeploy(id);
+			await undeploy(previous);
 		});
 
 		it.each([

@@ -379,6 +379,18 @@ describe('secrets pasted into the wrong field', () => {
 		expect(fragmentsOf(core).filter((fragment) => echoed.includes(fragment))).toEqual([]);
 	});
 
+	// The client's CA for private endpoints (the n8n credential's Private Endpoint CA Certificate): refused when the
+	// client is made, never quoted, and its lines blanked from later errors.
+	it.each(cores)('privateEndpointCaCertificate: %s is refused and not shown', async (_what, value, core) => {
+		const error = await failureOf(async () => clientWith({ privateEndpointCaCertificate: value }));
+		expect(error).toBeInstanceOf(VertexValidationError);
+		expect((error as VertexValidationError).field).toBe('privateEndpointCaCertificate');
+		const texts = textsOf(error).join('\n');
+		expect(fragmentsOf(core).filter((fragment) => texts.includes(fragment))).toEqual([]);
+		const echoed = scrubSecrets(`a server echoed: ${value}`);
+		expect(fragmentsOf(core).filter((fragment) => echoed.includes(fragment))).toEqual([]);
+	});
+
 	it('knows a private key in any form it is pasted in, and a certificate as no key', () => {
 		const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
 		const sec1 = privateKey.export({ format: 'pem', type: 'sec1' }).toString();

@@ -94,7 +94,7 @@ describe('Deploy Model, complete', () => {
 		expect(model.encryptionSpec).toEqual({ kmsKeyName: kmsKey() });
 	});
 
-	it('scales to zero with the Pub/Sub backlog metric and rollout options in v1beta1, chosen explicitly', async () => {
+	it('scales to zero with the Pub/Sub backlog metric in v1beta1, chosen explicitly', async () => {
 		const result = await runNodes(
 			env,
 			pipeline(
@@ -106,7 +106,7 @@ describe('Deploy Model, complete', () => {
 					autoscalingMetrics: {
 						metric: [{ metric: 'pubsub.googleapis.com/subscription/num_undelivered_messages', target: 20, subscriptionId: 'requests-sub' }],
 					},
-					options: { idleScaledownMinutes: 15, minScaleupMinutes: 5, maxSurgeReplicas: 1, maxUnavailableReplicas: 0 },
+					options: { idleScaledownMinutes: 15, minScaleupMinutes: 5 },
 				},
 			),
 		);
@@ -121,7 +121,35 @@ describe('Deploy Model, complete', () => {
 				{ metricName: 'pubsub.googleapis.com/subscription/num_undelivered_messages', target: 20, monitoredResourceLabels: { subscription_id: 'requests-sub' } },
 			],
 		});
-		expect(deployed.rolloutOptions).toMatchObject({ maxSurgeReplicas: 1 });
+	});
+
+	it('rolls out a new model over a deployed one: rollout options instead of machines, which come from the previous deployed model', async () => {
+		const first = await runNodes(env, pipeline({ model: 'roll-model-a', endpoint: 'roll-endpoint' }, { machineType: 'n1-standard-8', minReplicaCount: 1, maxReplicaCount: 2 }));
+		expect(first.error?.message).toBeUndefined();
+		const [{ deployedModelId: previous }] = first.lastNodeJson('Deploy') as Array<{ deployedModelId: string }>;
+		const result = await runNodes(
+			env,
+			pipeline(
+				{ model: 'roll-model-b', endpoint: 'roll-endpoint' },
+				{ usePreviewApi: true, options: { maxSurgePercentage: 20, maxUnavailableReplicas: 0, previousDeployedModel: previous } },
+			),
+		);
+		expect(result.error?.message).toBeUndefined();
+		const [{ deployedModelId }] = result.lastNodeJson('Deploy') as Array<{ deployedModelId: string }>;
+		const deployed = (await readResource(env.client().endpointName('roll-endpoint'))).deployedModels.find((entry: { id: string }) => entry.id === deployedModelId);
+		expect(deployed.rolloutOptions).toMatchObject({ maxSurgePercentage: 20, previousDeployedModel: previous });
+		// The machines of the deployed model it replaces (Deploy's own Machine Type, n1-standard-4, was not sent).
+		expect(deployed.dedicatedResources).toMatchObject({ machineSpec: { machineType: 'n1-standard-8' }, minReplicaCount: 1, maxReplicaCount: 2 });
+	});
+
+	it.each([
+		[{ maxSurgeReplicas: 1, maxSurgePercentage: 10, previousDeployedModel: '123' }, 'Max Surge Percentage'],
+		[{ maxUnavailableReplicas: 1, maxUnavailablePercentage: 10, previousDeployedModel: '123' }, 'Max Unavailable Percentage'],
+		[{ maxSurgeReplicas: 1 }, 'Previous Deployed Model'],
+		[{ maxSurgeReplicas: 1, previousDeployedModel: 'abc' }, 'Previous Deployed Model'],
+	])('refuses the rollout options %j before any request, naming %s', async (options, label) => {
+		const result = await deployAlone({ usePreviewApi: true, options });
+		expect(`${result.error?.message} ${result.error?.description}`).toContain(`"${label}"`);
 	});
 
 	it('refuses scale to zero without "Use Preview API (v1beta1)", naming it, before any request', async () => {

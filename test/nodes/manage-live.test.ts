@@ -165,6 +165,27 @@ describe('Deployed Model > Update', () => {
 		expect(changed).toMatchObject({ endpointId: 'live-ep', deployedModelId, done: true, deployedModel: { dedicatedResources: { minReplicaCount: 2, maxReplicaCount: 3 } } });
 		expect(env.emulator.processes().filter((process) => process.deployedModelId === deployedModelId)).toHaveLength(2);
 	});
+	it('scales a live deployment on the Pub/Sub backlog only through the preview API, chosen explicitly', async () => {
+		const pubsub = { metric: [{ metric: 'pubsub.googleapis.com/subscription/num_undelivered_messages', target: 15, subscriptionId: 'jobs' }] };
+		const change = (extra: INodeParameters) =>
+			manage({ resource: 'deployedModel', operation: 'update', endpoint: locator('live-ep'), deployedModel: locator(deployedModelId), updateFields: { autoscalingMetrics: pubsub, disableContainerLogging: true }, ...extra });
+		const counter = countRequests(env, 'POST', '/v1/projects/*');
+		const refused = await run(change({}));
+		expect(refused.error?.message).toContain('the Pub/Sub backlog needs Vertex AI\'s preview API (v1beta1): turn on "Use Preview API (v1beta1)"');
+		expect(await requestsCounted(env, counter)).toBe(0);
+		const [changed] = await output(change({ usePreviewApi: true }));
+		expect(changed).toMatchObject({ deployedModelId, done: true });
+		const token = await env.client().getAccessToken();
+		const endpoint = (await (await fetch(`${env.emulator.baseUrl}/v1beta1/${env.client().endpointName('live-ep')}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+			deployedModels: Array<{ id: string; enableContainerLogging?: boolean; dedicatedResources: { autoscalingMetricSpecs: unknown[] } }>;
+		};
+		const deployed = endpoint.deployedModels.find((entry) => entry.id === deployedModelId);
+		expect(deployed?.dedicatedResources.autoscalingMetricSpecs).toEqual([
+			{ metricName: 'pubsub.googleapis.com/subscription/num_undelivered_messages', target: 15, monitoredResourceLabels: { subscription_id: 'jobs' } },
+		]);
+		// v1beta1 names container logging the other way round: Disable Container Logging on is enableContainerLogging false.
+		expect(deployed?.enableContainerLogging ?? false).toBe(false);
+	});
 });
 
 describe('Deployment Resource Pool', () => {
@@ -187,6 +208,52 @@ describe('Deployment Resource Pool', () => {
 		expect(found.results).toContainEqual({ name: 'gpu-pool-1 (gpu-pool-1)', value: 'gpu-pool-1' });
 	});
 
+	it('creates a pool on specific reservations with required replicas and additional fields, shown on get', async () => {
+		const reservation = 'projects/my-project/zones/us-central1-a/reservations/my-l4s';
+		const kmsKeyName = `projects/my-project/locations/${env.emulator.location}/keyRings/ring/cryptoKeys/key`;
+		const [pool] = await output(
+			createPool('reserved-pool', {
+				options: {
+					reservationAffinity: 'SPECIFIC_RESERVATION',
+					reservationNames: reservation,
+					requiredReplicaCount: 1,
+					// Named parameters win: Min Replicas stays 1 although the additional fields say 2.
+					additionalFields: JSON.stringify({ encryptionSpec: { kmsKeyName }, dedicatedResources: { minReplicaCount: 2 } }),
+				},
+			}),
+		);
+		expect(pool).toMatchObject({ deploymentResourcePoolId: 'reserved-pool', done: true });
+		const [got] = await output(manage({ resource: 'deploymentResourcePool', operation: 'get', deploymentResourcePool: locator('reserved-pool') }));
+		expect(got).toMatchObject({
+			encryptionSpec: { kmsKeyName },
+			dedicatedResources: {
+				minReplicaCount: 1,
+				requiredReplicaCount: 1,
+				machineSpec: {
+					reservationAffinity: { reservationAffinityType: 'SPECIFIC_RESERVATION', key: 'compute.googleapis.com/reservation-name', values: [reservation] },
+				},
+			},
+		});
+		const [other] = await output(createPool('any-reservation-pool', { options: { reservationAffinity: 'NO_RESERVATION' } }));
+		expect((other.dedicatedResources as { machineSpec: unknown }).machineSpec).toMatchObject({ reservationAffinity: { reservationAffinityType: 'NO_RESERVATION' } });
+	});
+
+	it('creates a pool through the preview API when chosen: the Pub/Sub backlog metric, refused without it naming the switch', async () => {
+		const pubsub = { metric: [{ metric: 'pubsub.googleapis.com/subscription/num_undelivered_messages', target: 10, subscriptionId: 'jobs' }] };
+		const refused = await run(createPool('pubsub-pool', { options: { autoscalingMetrics: pubsub } }));
+		expect(refused.error?.message).toContain('the Pub/Sub backlog needs Vertex AI\'s preview API (v1beta1): turn on "Use Preview API (v1beta1)" in "Options"');
+		const [pool] = await output(createPool('pubsub-pool', { options: { autoscalingMetrics: pubsub, usePreviewApi: true } }));
+		expect(pool).toMatchObject({ deploymentResourcePoolId: 'pubsub-pool', done: true });
+		const token = await env.client().getAccessToken();
+		const name = env.client().deploymentResourcePoolName('pubsub-pool');
+		const beta = (await (await fetch(`${env.emulator.baseUrl}/v1beta1/${name}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+			dedicatedResources: { autoscalingMetricSpecs: unknown[] };
+		};
+		expect(beta.dedicatedResources.autoscalingMetricSpecs).toEqual([
+			{ metricName: 'pubsub.googleapis.com/subscription/num_undelivered_messages', target: 10, monitoredResourceLabels: { subscription_id: 'jobs' } },
+		]);
+	});
+
 	it('uses the existing pool when asked, and fails naming the option otherwise', async () => {
 		const [again] = await output(createPool('gpu-pool-1', { options: { ifExists: 'use' } }));
 		expect(again).toMatchObject({ deploymentResourcePoolId: 'gpu-pool-1', existed: true, operationName: null });
@@ -199,6 +266,11 @@ describe('Deployment Resource Pool', () => {
 		[{ minReplicaCount: 3, maxReplicaCount: 2 }, 'Max Replicas'],
 		[{ options: { autoscalingMetrics: { metric: [{ metric: 'custom', customMetricName: 'not a metric' }] } } }, 'Metric Name'],
 		[{ options: { autoscalingMetrics: { metric: [{ metric: 'pubsub.googleapis.com/subscription/num_undelivered_messages', subscriptionId: 'jobs' }] } } }, 'Autoscaling Metrics'],
+		[{ options: { additionalFields: '{"dedicatedResources": {"machineSpec": {"multihostGpuNodeCount": 2}}}' } }, 'Additional Fields (JSON)'],
+		[{ options: { reservationNames: 'projects/p/zones/us-central1-a/reservations/r' } }, 'Reservation Names'],
+		[{ options: { reservationAffinity: 'SPECIFIC_RESERVATION' } }, 'Reservation Names'],
+		[{ options: { requiredReplicaCount: 3 } }, 'Required Replicas'],
+		[{ options: { additionalFields: '{"dedicatedResources": {"machineSpec": {"acceleratorTyp": "NVIDIA_L4"}}}' } }, 'Additional Fields (JSON)'],
 	])('refuses %j before any request, naming %s', async (extra, parameter) => {
 		const counter = countRequests(env, 'POST', '/v1/projects/*');
 		const result = await run(createPool('gpu-pool-2', extra));

@@ -130,6 +130,7 @@ const MALFORMED: Record<string, unknown[]> = {
 	'deploy.autoscalingMetrics.metric.subscriptionProject': ['Bad_Project'],
 	'deploy.options.reservationNames': ['my-h100s', '../x', 'projects/p/zones/us-central1-a/reservations/Bad'],
 	'deploy.options.gpuPartitionSize': ['half', '1g.10GB'],
+	'deploy.options.previousDeployedModel': ['abc', '-1', '../x'],
 	'deploy.options.tpuTopology': ['2by2', '2x2x2x2'],
 	'deploy.options.additionalFields': ['{"deployedModel": {"dedicatedResources": {"minReplicaCont": 1}}}', '[1]', '{"deployedModel": {"rolloutOptions": {}}}'],
 	'invoke.path': ['no-slash', '/a\r\nb', '/../x'],
@@ -151,9 +152,6 @@ const MALFORMED: Record<string, unknown[]> = {
 	'invoke.headers.header.value': ['a\r\nb', 'check ✓ 🚀'],
 	'invoke.options.allowedPathPrefixes': ['v1/chat'],
 	'invoke.privateAddress': ['10.128.0.3/v1', 'http://10.128.0.3', 'user@10.128.0.3', 'a b'],
-	// PEM values (a key, a damaged certificate) are cases of test/nodes/private-service-connect.test.ts: a run's data holds
-	// the node's parameters, so this suite's check for PEM text anywhere would catch the pasted value itself.
-	'invoke.caCertificate': ['not a certificate', 'MIIBkTCB+wIBADANBgkqhkiG9w0BAQEFAASC'],
 	'invoke.tlsServerName': ['10.128.0.3', 'bad name!'],
 	'invoke.options.includeHeaders': ['bad header'],
 	'invoke.options.outputBinaryPropertyName': ['bad field', '__proto__'],
@@ -177,6 +175,8 @@ const MALFORMED: Record<string, unknown[]> = {
 	'manage.deploymentResourcePoolId': ['Bad_Pool', '-pool', 'x'.repeat(64)],
 	'manage.machineType': ['n1 standard 4'],
 	'manage.options.serviceAccount': ['not-an-email'],
+	'manage.options.reservationNames': ['my-h100s', '../x', 'projects/p/zones/us-central1-a/reservations/Bad'],
+	'manage.options.additionalFields': ['{"dedicatedResources": {"minReplicaCont": 1}}', '[1]', '{"createTime": "2026-01-01T00:00:00Z"}', '{"serviceAccount": 7}'],
 };
 
 /** Parameters no value of which is invalid, with the reason. */
@@ -360,6 +360,12 @@ const CREDENTIAL_BAD: Record<string, Array<BadValue | 'privateKey'>> = {
 	],
 	tokenUrl: [{ what: 'not a URL', value: 'not a url' }],
 	iamCredentialsBaseUrl: [{ what: 'not a URL', value: 'not a url' }],
+	privateServiceConnect: [{ what: 'not a boolean', value: 'yes' }],
+	privateEndpointCaCertificate: [
+		'privateKey',
+		{ what: 'not a certificate', value: 'not a certificate' },
+		{ what: 'a damaged certificate', value: '-----BEGIN CERTIFICATE-----\nMIIBkTCB+wIBADANBgkqhkiG9w0BAQEFAASC\n-----END CERTIFICATE-----' },
+	],
 };
 
 /** The authentication that shows a credential field. */
@@ -368,6 +374,12 @@ function authenticationShowing(property: INodeProperties): string {
 	if (shown) return shown[0];
 	const hidden = (property.displayOptions?.hide?.authentication as string[] | undefined) ?? [];
 	return hidden.includes('serviceAccountJson') ? 'serviceAccountEmailKey' : 'serviceAccountJson';
+}
+
+/** The credential's switches a field is shown by (the PSC CA by "Private Service Connect Endpoints"), turned on. */
+function switchesShowing(property: INodeProperties): ICredentialDataDecryptedObject {
+	const show = property.displayOptions?.show ?? {};
+	return Object.fromEntries(Object.entries(show).filter(([, values]) => values?.[0] === true).map(([name]) => [name, true]));
 }
 
 const credentialCases = credentialProperties.flatMap((property) =>
@@ -462,7 +474,11 @@ describe('a bad credential field is refused before any request, naming it and qu
 	it.each(credentialCases.map((testCase) => [testCase.title, testCase] as const))('%s', async (_title, { property, bad }) => {
 		await resetEmulator(env);
 		const value = bad === 'privateKey' ? key().private_key : bad.value;
-		const credential: ICredentialDataDecryptedObject = { ...credentialFor(authenticationShowing(property)), [property.name]: value as string };
+		const credential: ICredentialDataDecryptedObject = {
+			...credentialFor(authenticationShowing(property)),
+			...switchesShowing(property),
+			[property.name]: value as string,
+		};
 		const secrets = bad === 'privateKey' ? privateKeyFragments(key().private_key) : [];
 		const result = await runNodes(env, {
 			nodes: [sourceNode('Start', [{}, {}]), { name: 'Node', type: TYPE.invoke, parameters: BASE.invoke }],

@@ -2,11 +2,12 @@
  * Private Service Connect through n8n-core's engine against the emulator: Create Dedicated Endpoint makes a PSC
  * endpoint and says what Vertex reports of it; Invoke, the Embeddings and the Chat Model reach the deployed model
  * through the emulator's PSC TLS listener (the private address) over TLS checked against its CA pasted into the
- * node, while every control-plane call stays on the credential's API host. The emulator's PSC endpoints have no
+ * credential (Private Endpoint CA Certificate), while every control-plane call stays on the credential's API host. The emulator's PSC endpoints have no
  * public dedicated DNS (its default, as Google's client assumes).
  */
 import {
 	NodeConnectionTypes,
+	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -44,6 +45,8 @@ let privateAddress = '';
 beforeAll(async () => {
 	env = await emulatorWithCredential();
 	privateAddress = new URL(env.emulator.pscUrl).host;
+	// The project's PSC CA lives in the credential (the nodes have no CA parameter).
+	Object.assign(env.credential, { privateServiceConnect: true, privateEndpointCaCertificate: env.emulator.pscCaCertificate });
 }, 60_000);
 
 afterAll(async () => {
@@ -71,8 +74,17 @@ function forwardedSince(before: { requests: number }): Array<{ path: string; dep
 
 /** The Connection parameters of a node reaching the endpoint through the private listener. */
 function privateConnection(extra: IDataObject = {}): IDataObject {
-	return { connection: 'privateServiceConnect', privateAddress, caCertificate: env.emulator.pscCaCertificate, ...extra };
+	return { connection: 'privateServiceConnect', privateAddress, ...extra };
 }
+
+/** The environment's credential with another Private Endpoint CA Certificate (`undefined`: the switch off, no CA). */
+function credentialWithCa(ca: string | undefined): ICredentialDataDecryptedObject {
+	return { ...env.credential, privateServiceConnect: ca !== undefined, privateEndpointCaCertificate: ca ?? '' };
+}
+
+/** The lines of the stray private key (what a leak would show), and the ways it may be pasted. */
+const keyLines = stray.strayKeyPem.split('\n').filter((line) => line && !line.startsWith('-----'));
+const pastedKeys = [stray.strayKeyPem, keyLines.join('\n')];
 
 describe('Create Dedicated Endpoint with Private Service Connect', () => {
 	it('sends the allowlist and automation configs, and outputs the service attachment and each automated endpoint', async () => {
@@ -168,8 +180,9 @@ describe('Create Dedicated Endpoint refuses what Vertex would', () => {
 });
 
 describe('Invoke through the private address', () => {
-	async function invoke(connection: IDataObject, extra: IDataObject = {}) {
+	async function invoke(connection: IDataObject, extra: IDataObject = {}, credential?: ICredentialDataDecryptedObject) {
 		return await runNodes(env, {
+			...(credential ? { credentials: { googleVertexAiApi: credential } } : {}),
 			nodes: [
 				sourceNode('Start'),
 				{
@@ -208,38 +221,54 @@ describe('Invoke through the private address', () => {
 		expect(wrongName.error?.message).toMatch(/TLS certificate of 127\.0\.0\.1:\d+ could not be verified \(ERR_TLS_CERT_ALTNAME_INVALID\)/);
 	});
 
-	it('fails on a certificate the pasted CA did not sign, and nothing (no token) arrives', async () => {
+	it('fails on a certificate the credential\'s CA did not sign, and nothing (no token) arrives', async () => {
 		const before = sentSoFar();
-		const result = await invoke(privateConnection({ caCertificate: stray.otherCaPem }));
+		const result = await invoke(privateConnection(), {}, credentialWithCa(stray.otherCaPem));
 		expect(result.error?.message).toMatch(/TLS certificate of 127\.0\.0\.1:\d+ could not be verified/);
 		expect(env.emulator.requestLog().slice(before.requests)).toEqual([]);
 	});
 
-	it('accepts the self-signed certificate only when chosen', async () => {
+	it('without a CA in the credential, trusts no certificate that public CAs did not sign', async () => {
 		const before = sentSoFar();
-		const result = await invoke(privateConnection({ caCertificate: '', acceptSelfSignedCertificate: true }));
+		const result = await invoke(privateConnection(), {}, credentialWithCa(undefined));
+		expect(result.error?.message).toMatch(/TLS certificate of 127\.0\.0\.1:\d+ could not be verified/);
+		expect(env.emulator.requestLog().slice(before.requests)).toEqual([]);
+	});
+
+	it('accepts the self-signed certificate only when chosen (and the credential holds no CA)', async () => {
+		const before = sentSoFar();
+		const result = await invoke(privateConnection({ acceptSelfSignedCertificate: true }), {}, credentialWithCa(undefined));
 		if (result.error) throw new Error(`${result.error.message} ${result.error.description ?? ''}`);
 		expect(forwardedSince(before)).toHaveLength(1);
 	});
 
-	it('refuses the self-signed choice with a CA pasted: a conflict naming both, before anything is sent', async () => {
+	it('ignores a CA left in the credential while its Private Service Connect switch is off (a hidden field)', async () => {
+		const before = sentSoFar();
+		const hidden = { ...credentialWithCa(undefined), privateEndpointCaCertificate: env.emulator.pscCaCertificate };
+		const result = await invoke(privateConnection({ acceptSelfSignedCertificate: true }), {}, hidden);
+		if (result.error) throw new Error(`${result.error.message} ${result.error.description ?? ''}`);
+		expect(forwardedSince(before)).toHaveLength(1);
+	});
+
+	it('refuses the self-signed choice beside the credential\'s CA: a conflict naming both, before anything is sent', async () => {
 		const before = sentSoFar();
 		const result = await invoke(privateConnection({ acceptSelfSignedCertificate: true }));
 		expect(result.error?.name).toBe('NodeOperationError');
 		expect(result.error?.message).toContain('"Accept Self-Signed Certificate"');
-		expect(result.error?.message).toContain('"CA Certificate (PEM)"');
+		expect(result.error?.message).toContain("the credential's CA certificate for private endpoints (privateEndpointCaCertificate)");
 		expect(result.error?.message).toMatch(/conflict/);
+		expect(result.error?.description).toContain('"Accept Self-Signed Certificate"');
 		expectNothingSentSince(before);
 	});
 
-	it('refuses a private key pasted as the CA, and the key appears in no error, item or log line', async () => {
+	it('refuses a private key pasted as the credential\'s CA, and the key appears in no error, item or log line', async () => {
 		const before = sentSoFar();
-		const keyLines = stray.strayKeyPem.split('\n').filter((line) => line && !line.startsWith('-----'));
-		for (const pasted of [stray.strayKeyPem, keyLines.join('\n')]) {
-			const result = await invoke(privateConnection({ caCertificate: pasted }));
-			expect(result.error?.message).toContain('"CA Certificate (PEM)" holds a private key');
+		for (const pasted of pastedKeys) {
+			const result = await invoke(privateConnection(), {}, credentialWithCa(pasted));
+			expect(result.error?.message).toContain('holds a private key');
+			expect(result.error?.description).toContain('"Private Endpoint CA Certificate (PEM)"');
 			const error = result.error as { message?: string; description?: string | null } | undefined;
-			const shown = [error?.message, error?.description, JSON.stringify(result.lastNodeJson('Start')), ...logsOf(result)].join('\n');
+			const shown = [error?.message, error?.description, JSON.stringify(result.runData), ...logsOf(result)].join('\n');
 			for (const line of keyLines) expect(shown).not.toContain(line);
 			expect(shown).not.toMatch(/-----BEGIN|PRIVATE KEY-----/);
 		}
@@ -318,12 +347,10 @@ describe('the Chat Model sub-node through the private address', () => {
 });
 
 describe('the sub-nodes check their connection before anything is sent', () => {
-	// Without a CA pasted: n8n keeps a failed sub-node's parameters on the error it wraps around it, and the secret
-	// scan of runSubNode refuses PEM text anywhere (the conflict with a CA is an Invoke case above).
 	it.each([
 		['an address with a path', { privateAddress: '10.128.0.3/v1' }, '"Private Address"'],
 		['a server name that is an IP', { tlsServerName: '10.128.0.3' }, '"TLS Server Name"'],
-		['a CA that is no certificate', { caCertificate: 'not a certificate', acceptSelfSignedCertificate: false }, '"CA Certificate (PEM)"'],
+		['the self-signed choice beside the credential\'s CA', { acceptSelfSignedCertificate: true }, '"Accept Self-Signed Certificate"'],
 	])('the Embeddings refuse %s, naming it', async (_case, connection, label) => {
 		const before = sentSoFar();
 		const result = await runSubNode(env, {
@@ -333,10 +360,31 @@ describe('the sub-nodes check their connection before anything is sent', () => {
 				name: 'Embeddings',
 				type: EMBEDDINGS,
 				nodeType: VertexAiEmbeddings,
-				parameters: { endpoint: locator(ENDPOINT_ID), ...privateConnection({ caCertificate: '', acceptSelfSignedCertificate: true, ...connection }) } as INodeParameters,
+				parameters: { endpoint: locator(ENDPOINT_ID), ...privateConnection(connection) } as INodeParameters,
 			},
 		});
 		expect(result.nodeError('Embeddings')?.message).toContain(label);
+		expectNothingSentSince(before);
+	});
+
+	// n8n wraps a failed sub-node's error with the node and all its parameters: the CA is no parameter, and a key
+	// pasted into the credential's CA field is refused without being shown (runSubNode scans items, errors and chunks).
+	it.each([
+		['Embeddings', EMBEDDINGS, VertexAiEmbeddings, NodeConnectionTypes.AiEmbedding, { type: 'test.embeddingsProbe', nodeType: EmbeddingsProbe }],
+		['Chat Model', `${PACKAGE}.vertexAiChatModel`, VertexAiChatModel, NodeConnectionTypes.AiLanguageModel, { type: 'test.chatProbe', nodeType: ChatProbe }],
+	] as const)('the %s refuse a private key pasted as the credential\'s CA, showing it nowhere', async (name, type, nodeType, connection, probe) => {
+		const before = sentSoFar();
+		for (const pasted of pastedKeys) {
+			const result = await runSubNode(env, {
+				connection,
+				probe,
+				subNode: { name, type, nodeType, parameters: { endpoint: locator(ENDPOINT_ID), ...privateConnection() } as INodeParameters },
+				credential: credentialWithCa(pasted),
+			});
+			expect(result.nodeError(name)?.message).toContain('holds a private key');
+			expect(result.nodeError(name)?.message).toContain('"Private Endpoint CA Certificate (PEM)"');
+			await expectNoSecrets(env, result, [], keyLines);
+		}
 		expectNothingSentSince(before);
 	});
 });

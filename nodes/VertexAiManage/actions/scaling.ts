@@ -53,7 +53,11 @@ export const machineProperties: INodeProperties[] = [
 ];
 
 /** The machine parameters of one item as dedicated resources (the core checks the machine type and the counts). */
-export function dedicatedResourcesOf(read: ParameterReader, itemIndex: number, options: { spot?: boolean; autoscalingPath: string }): DeploymentResourcePoolInput['dedicatedResources'] {
+export function dedicatedResourcesOf(
+	read: ParameterReader,
+	itemIndex: number,
+	options: { spot?: boolean; autoscalingPath: string; v1Only?: boolean; previewPath?: string },
+): DeploymentResourcePoolInput['dedicatedResources'] {
 	const acceleratorType = read.option(itemIndex, 'acceleratorType');
 	return {
 		machineSpec: {
@@ -65,7 +69,7 @@ export function dedicatedResourcesOf(read: ParameterReader, itemIndex: number, o
 		minReplicaCount: read.number(itemIndex, 'minReplicaCount'),
 		maxReplicaCount: read.number(itemIndex, 'maxReplicaCount'),
 		...(options.spot ? { spot: true } : {}),
-		autoscalingMetricSpecs: nonEmpty(autoscalingMetricsOf(read, itemIndex, options.autoscalingPath, { v1Only: true })),
+		autoscalingMetricSpecs: nonEmpty(autoscalingMetricsOf(read, itemIndex, options.autoscalingPath, { v1Only: options.v1Only ?? true, previewPath: options.previewPath })),
 	};
 }
 

@@ -145,6 +145,21 @@ describe('mutate deployed model', () => {
 		});
 	});
 
+	it('in v1beta1 when chosen: the Pub/Sub labels, and container logging by its v1beta1 name (enableContainerLogging)', async () => {
+		const pubsub = { metricName: 'pubsub.googleapis.com/subscription/num_undelivered_messages', target: 5, monitoredResourceLabels: { subscription_id: 'jobs' } };
+		const error = await refusal(client.mutateDeployedModel({ endpoint: 'e1', deployedModelId: '111', autoscalingMetricSpecs: [pubsub] }));
+		expect(error.field).toBe('autoscalingMetricSpecs[0].monitoredResourceLabels');
+		expect(error.suggestion).toEqual({ field: 'apiVersion', value: 'v1beta1' });
+		expect(requests('POST', /:mutateDeployedModel$/)).toHaveLength(0);
+		await client.mutateDeployedModel({ endpoint: 'e1', deployedModelId: '111', autoscalingMetricSpecs: [pubsub], disableContainerLogging: true, apiVersion: 'v1beta1' });
+		const [post] = requests('POST', /:mutateDeployedModel$/);
+		expect(post.path).toBe(`/v1beta1/${PARENT}/endpoints/e1:mutateDeployedModel`);
+		expect(bodyOf(post)).toEqual({
+			deployedModel: { id: '111', dedicatedResources: { autoscalingMetricSpecs: [pubsub] }, enableContainerLogging: false },
+			updateMask: 'dedicatedResources.autoscalingMetricSpecs,enableContainerLogging',
+		});
+	});
+
 	it.each([
 		[{ deployedModelId: '111' }, 'input', /Nothing to change/],
 		[{ deployedModelId: '111', minReplicaCount: 0 }, 'minReplicaCount', />= 1/],

@@ -126,7 +126,6 @@ describe('deploy, complete', () => {
 						maxReplicaCount: 2,
 						scaleToZeroSpec: { idleScaledownPeriod: 600, minScaleupPeriod: '300s' },
 					},
-					rolloutOptions: { maxSurgeReplicas: 1, maxUnavailablePercentage: 0 },
 				},
 				{ apiVersion: 'v1beta1', ifDeployed: 'add' },
 			),
@@ -138,6 +137,21 @@ describe('deploy, complete', () => {
 		expect(paths).toContain(`GET /v1beta1/${OPERATION}`);
 		expect(paths.filter((path) => path.includes(' /v1/'))).toEqual([]);
 		expect(lastBody(/:deployModel$/).deployedModel.dedicatedResources.scaleToZeroSpec).toEqual({ idleScaledownPeriod: '600s', minScaleupPeriod: '300s' });
+	});
+
+	it("sends rollout options instead of resources, naming the previous deployed model, as Google's client does", async () => {
+		await client.deployModel(deployOf({ rolloutOptions: { maxSurgePercentage: 20, previousDeployedModel: '123' } }, { apiVersion: 'v1beta1' }));
+		expect(lastBody(/:deployModel$/).deployedModel).toEqual({ model: `${PARENT}/models/m`, rolloutOptions: { maxSurgePercentage: 20, previousDeployedModel: '123' } });
+	});
+
+	it.each([
+		[{ dedicatedResources: { machineSpec: machines }, rolloutOptions: { maxSurgeReplicas: 1, previousDeployedModel: '123' } }, 'rolloutOptions go instead of dedicatedResources', 'deployedModel.rolloutOptions'],
+		[{ sharedResources: 'pool', rolloutOptions: { previousDeployedModel: '123' } }, 'rolloutOptions go instead of sharedResources', 'deployedModel.rolloutOptions'],
+		[{ rolloutOptions: { maxSurgeReplicas: 1 } }, 'previousDeployedModel is required with rolloutOptions', 'deployedModel.rolloutOptions.previousDeployedModel'],
+	])('refuses rollout options %j that Google\'s client would not send, before any request', async (deployedModel, words, field) => {
+		const error = await refusal(() => client.deployModel(deployOf(deployedModel, { apiVersion: 'v1beta1' })));
+		expect(error.message).toContain(words);
+		expect(error.field).toBe(field);
 	});
 
 	it.each([

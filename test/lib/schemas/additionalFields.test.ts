@@ -107,6 +107,14 @@ describe('withAdditionalFields', () => {
 		expect(error.message).toContain("deployedModel.sharedResources cannot be given with deployedModel.dedicatedResources, which the node's parameters set");
 	});
 
+	it("checks a pool's additional fields against the DeploymentResourcePool message: output-only and misspelled fields refused", () => {
+		const named = { dedicatedResources: { machineSpec: { machineType: 'g2-standard-12' }, minReplicaCount: 1 } };
+		const kms = { kmsKeyName: 'projects/p/locations/us-central1/keyRings/r/cryptoKeys/k' };
+		expect(withAdditionalFields(named, { encryptionSpec: kms }, 'createPool', 'v1')).toEqual({ ...named, encryptionSpec: kms });
+		expect(refusal(() => withAdditionalFields(named, { createTime: '2026-01-01T00:00:00Z' }, 'createPool', 'v1')).message).toMatch(/createTime.*output only/i);
+		expect(refusal(() => withAdditionalFields(named, { serviceAcount: 'a@b.iam.gserviceaccount.com' }, 'createPool', 'v1')).message).toContain('did you mean "serviceAccount"?');
+	});
+
 	it('returns the named body unchanged without additional fields, and checks before merging', () => {
 		const named = { displayName: 'e' };
 		expect(withAdditionalFields(named, undefined, 'createEndpoint', 'v1')).toBe(named);

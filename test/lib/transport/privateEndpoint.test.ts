@@ -66,19 +66,21 @@ afterAll(async () => {
 	await new Promise((resolve) => controlPlane.close(resolve));
 });
 
-function client(): VertexClient {
+function client(privateEndpointCaCertificate?: string): VertexClient {
 	return new VertexClient({
 		credential: { kind: 'accessToken', accessToken: TOKEN },
 		projectId: 'my-project',
 		location: 'us-central1',
 		apiBaseUrl: controlPlaneBase,
 		retry: { maxAttempts: 1 },
+		privateEndpointCaCertificate,
 	});
 }
 
-async function invoke(privateEndpoint: PrivateEndpointOptions, extra: { deployedModelId?: string } = {}) {
-	const response = await client().invoke(
-		{ endpoint: '1234567', method: 'POST', path: '/v1/chat/completions', body: { kind: 'json', value: { messages: [] } }, ...extra },
+async function invoke(privateEndpoint: PrivateEndpointOptions, extra: { deployedModelId?: string; clientCa?: string } = {}) {
+	const { clientCa, ...target } = extra;
+	const response = await client(clientCa).invoke(
+		{ endpoint: '1234567', method: 'POST', path: '/v1/chat/completions', body: { kind: 'json', value: { messages: [] } }, ...target },
 		{ privateEndpoint },
 	);
 	return await response.json();
@@ -151,6 +153,44 @@ describe('accepting a self-signed certificate, only when chosen', () => {
 		expect(error).toMatchObject({ field: 'privateEndpoint.acceptSelfSignedCertificate' });
 		expect(error.message).toMatch(/conflict/);
 		expect(seen).toEqual([]);
+	});
+});
+
+describe("the client's CA (privateEndpointCaCertificate: the n8n credential's), for every private address", () => {
+	it('verifies the endpoint against it when the call names no CA', async () => {
+		await invoke({ address, tlsServerName: SERVER_NAME }, { clientCa: pki.caPem });
+		expect(seen).toHaveLength(1);
+	});
+
+	it("is replaced by a call's own CA", async () => {
+		const error = await failure(() => invoke({ address, caCertificate: pki.otherCaPem, tlsServerName: SERVER_NAME }, { clientCa: pki.caPem }));
+		expect(error).toBeInstanceOf(VertexTransportError);
+		expect(seen).toEqual([]);
+	});
+
+	it('is a conflict with the self-signed choice, naming both, before anything is sent', async () => {
+		const error = await failure(() => invoke({ address, acceptSelfSignedCertificate: true }, { clientCa: pki.caPem }));
+		expect(error).toBeInstanceOf(VertexValidationError);
+		expect(error).toMatchObject({ field: 'privateEndpoint.acceptSelfSignedCertificate' });
+		expect(error.message).toMatch(/acceptSelfSignedCertificate and the credential's CA certificate for private endpoints \(privateEndpointCaCertificate\) conflict/);
+		expect(() => client(pki.caPem).checkPrivateEndpoint({ address, acceptSelfSignedCertificate: true })).toThrow(/conflict/);
+		expect(seen).toEqual([]);
+	});
+
+	it('refuses a private key there when the client is made, never quoting it', () => {
+		const keyLines = pki.strayKeyPem.split('\n').filter((line) => line && !line.startsWith('-----'));
+		for (const pasted of [pki.strayKeyPem, `${pki.caPem}\n${pki.strayKeyPem}`, keyLines.join('\n'), 'not a certificate']) {
+			let error: Error | undefined;
+			try {
+				client(pasted);
+			} catch (thrown) {
+				error = thrown as Error;
+			}
+			expect(error).toBeInstanceOf(VertexValidationError);
+			expect(error).toMatchObject({ field: 'privateEndpointCaCertificate' });
+			const shown = `${error?.message} ${JSON.stringify(error)} ${String(error?.stack)}`;
+			for (const line of keyLines) expect(shown).not.toContain(line);
+		}
 	});
 });
 

@@ -8,6 +8,7 @@ import { endpointParameter } from '../common';
 import type { ManageItem } from '../node.type';
 import type { ParameterReader } from '../../../shared/read';
 import { autoscalingMetricsOf, autoscalingMetricsProperty } from '../../../shared/autoscaling';
+import { apiVersionOf, usePreviewApiProperty } from '../../../shared/preview';
 
 const replicas = (name: string, displayName: string, description: string, min = 1): INodeProperties => ({
 	displayName,
@@ -48,6 +49,7 @@ const properties: INodeProperties[] = [
 			),
 		],
 	},
+	usePreviewApiProperty('the Pub/Sub backlog metric (its subscription labels) and container logging as v1beta1 names it'),
 	...waitParameters(60),
 ];
 
@@ -61,6 +63,7 @@ export const coreFields: Record<string, string> = {
 	autoscalingMetricSpecs: 'updateFields.autoscalingMetrics',
 	disableContainerLogging: 'updateFields.disableContainerLogging',
 	input: 'updateFields',
+	apiVersion: 'usePreviewApi',
 };
 
 interface MutateRequest {
@@ -72,14 +75,17 @@ interface MutateRequest {
 export function prepare(read: ParameterReader, itemIndex: number): MutateRequest {
 	const set = (field: string) => read.raw(itemIndex, `updateFields.${field}`, null) != null;
 	const count = (field: string) => (set(field) ? read.number(itemIndex, `updateFields.${field}`) : undefined);
+	const apiVersion = apiVersionOf(read, itemIndex, 'usePreviewApi');
+	const metrics = () => autoscalingMetricsOf(read, itemIndex, 'updateFields.autoscalingMetrics', { v1Only: apiVersion === 'v1', previewPath: 'usePreviewApi' });
 	const input: MutateDeployedModelInput = {
 		endpoint: read.locator(itemIndex, 'endpoint'),
 		deployedModelId: read.locator(itemIndex, 'deployedModel'),
 		minReplicaCount: count('minReplicaCount'),
 		maxReplicaCount: count('maxReplicaCount'),
 		requiredReplicaCount: count('requiredReplicaCount'),
-		autoscalingMetricSpecs: set('autoscalingMetrics') ? autoscalingMetricsOf(read, itemIndex, 'updateFields.autoscalingMetrics', { v1Only: true }) : undefined,
+		autoscalingMetricSpecs: set('autoscalingMetrics') ? metrics() : undefined,
 		disableContainerLogging: set('disableContainerLogging') ? read.boolean(itemIndex, 'updateFields.disableContainerLogging') : undefined,
+		apiVersion,
 	};
 	return { input, settings: waitSettings(read, itemIndex) };
 }

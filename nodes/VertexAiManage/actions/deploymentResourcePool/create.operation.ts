@@ -6,6 +6,9 @@ import { operationFields, startOrReuse, waitParameters, waitSettings, type WaitS
 import type { ManageItem } from '../node.type';
 import type { ParameterReader } from '../../../shared/read';
 import { autoscalingMetricsProperty } from '../../../shared/autoscaling';
+import { apiVersionOf, usePreviewApiProperty } from '../../../shared/preview';
+import { additionalFieldsOf, additionalFieldsOption } from '../../../shared/requestFields';
+import { requiredReplicasOption, reservationOptions, reservationOf } from '../../../shared/reservations';
 import { dedicatedResourcesOf, machineProperties } from '../scaling';
 import { poolJson } from './common';
 
@@ -28,6 +31,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
+			additionalFieldsOption('DeploymentResourcePool', '{"encryptionSpec": {"kmsKeyName": "projects/p/locations/us-central1/keyRings/r/cryptoKeys/k"}}'),
 			autoscalingMetricsProperty('The metrics the pool\'s replicas scale on, each with its target (Vertex AI\'s default: CPU, and the accelerators\' duty cycle, at 60%)'),
 			{
 				displayName: 'Disable Container Logging',
@@ -46,6 +50,8 @@ const properties: INodeProperties[] = [
 				],
 				default: 'fail',
 			},
+			requiredReplicasOption,
+			...reservationOptions,
 			{
 				displayName: 'Service Account',
 				name: 'serviceAccount',
@@ -61,6 +67,7 @@ const properties: INodeProperties[] = [
 				default: false,
 				description: 'Whether to run the replicas on Spot VMs (cheaper, can be taken back at any time)',
 			},
+			usePreviewApiProperty('the Pub/Sub backlog metric and preview-only fields given in Additional Fields (JSON), such as multihost GPU nodes or flex start,'),
 		],
 	},
 ];
@@ -75,7 +82,11 @@ export const coreFields: Record<string, string> = {
 	'deploymentResourcePool.dedicatedResources.minReplicaCount': 'minReplicaCount',
 	'deploymentResourcePool.dedicatedResources.maxReplicaCount': 'maxReplicaCount',
 	'deploymentResourcePool.dedicatedResources.autoscalingMetricSpecs': 'options.autoscalingMetrics',
+	'deploymentResourcePool.dedicatedResources.requiredReplicaCount': 'options.requiredReplicaCount',
+	'deploymentResourcePool.dedicatedResources.machineSpec.reservationAffinity': 'options.reservationNames',
 	'deploymentResourcePool.serviceAccount': 'options.serviceAccount',
+	additionalFields: 'options.additionalFields',
+	apiVersion: 'options.usePreviewApi',
 };
 
 interface CreatePoolRequest {
@@ -83,18 +94,31 @@ interface CreatePoolRequest {
 	settings: WaitSettings;
 }
 
-/** The pool's id, machines, replicas and options, and the wait. */
+/** The pool's id, machines, replicas, reservations and options (Additional Fields under the named ones), and the wait. */
 export function prepare(read: ParameterReader, itemIndex: number): CreatePoolRequest {
 	const serviceAccount = read.text(itemIndex, 'options.serviceAccount', SERVICE_ACCOUNT_EMAIL);
+	const apiVersion = apiVersionOf(read, itemIndex, 'options.usePreviewApi');
+	const machines = dedicatedResourcesOf(read, itemIndex, {
+		spot: read.boolean(itemIndex, 'options.spot'),
+		autoscalingPath: 'options.autoscalingMetrics',
+		v1Only: apiVersion === 'v1',
+		previewPath: 'options.usePreviewApi',
+	});
 	return {
 		input: {
 			deploymentResourcePoolId: read.text(itemIndex, 'deploymentResourcePoolId', { required: true, ...POOL_ID }),
 			deploymentResourcePool: {
-				dedicatedResources: dedicatedResourcesOf(read, itemIndex, { spot: read.boolean(itemIndex, 'options.spot'), autoscalingPath: 'options.autoscalingMetrics' }),
+				dedicatedResources: {
+					...machines,
+					machineSpec: { ...machines.machineSpec, reservationAffinity: reservationOf(read, itemIndex) },
+					requiredReplicaCount: read.optionalNumber(itemIndex, 'options.requiredReplicaCount'),
+				},
 				...(serviceAccount ? { serviceAccount } : {}),
 				...(read.boolean(itemIndex, 'options.disableContainerLogging') ? { disableContainerLogging: true } : {}),
 			},
 			ifExists: read.option<'fail' | 'use'>(itemIndex, 'options.ifExists'),
+			additionalFields: additionalFieldsOf(read, itemIndex),
+			apiVersion,
 		},
 		settings: waitSettings(read, itemIndex),
 	};
