@@ -9,3 +9,5 @@ export declare function ensureN8n(options?: { version?: string; dir?: string }):
 export declare const DEFAULT_N8N_VERSION: string;
 /** The n8n releases `npm test` runs the real-n8n suites on, oldest first. */
 export declare const SUPPORTED_N8N_VERSIONS: readonly string[];
+/** The npm `overrides` written into the install folder of the given n8n release (common ones plus that release's own). */
+export declare function installOverrides(version: string): Record<string, string>;

@@ -28,10 +28,50 @@ const DEFAULT_N8N_VERSION = '2.40.7';
  * oldest is the default (its n8n-core / n8n-workflow are the package's dev copies, used in-process) and the
  * lower end of the supported range in the README; scripts/n8n-versions.js runs the suites on the others.
  */
-const SUPPORTED_N8N_VERSIONS = ['2.40.7', '2.41.1'];
+const SUPPORTED_N8N_VERSIONS = ['2.40.7', '2.41.3'];
+/**
+ * npm `overrides` every install folder gets: n8n-nodes-base asks for xlsx from a CDN that is out of reach,
+ * so the registry's last release is used instead.
+ */
+const COMMON_OVERRIDES = { xlsx: '0.18.5' };
+/**
+ * npm `overrides` one n8n release needs on top of COMMON_OVERRIDES, written only into that release's install
+ * folder. n8n 2.41.3 names `@n8n/*` releases the npm registry does not have (found by resolving the install
+ * until npm stopped failing with ETARGET); each is pinned to the release n8n 2.41.1 installs.
+ */
+const VERSION_OVERRIDES = {
+	'2.41.3': {
+		'@n8n/agents': '0.26.1',
+		'@n8n/ai-node-sdk': '0.31.1',
+		'@n8n/ai-utilities': '0.34.1',
+		'@n8n/ai-workflow-builder': '1.41.1',
+		'@n8n/api-types': '1.41.0',
+		'@n8n/backend-common': '1.41.1',
+		'@n8n/backend-network': '1.15.1',
+		'@n8n/blob-storage': '1.9.1',
+		'@n8n/chat-hub': '1.34.0',
+		'@n8n/client-oauth2': '1.23.1',
+		'@n8n/config': '2.39.0',
+		'@n8n/decorators': '1.41.0',
+		'@n8n/engine': '0.21.0',
+		'@n8n/instance-ai': '1.26.1',
+		'@n8n/mcp-apps': '0.18.0',
+		'@n8n/n8n-nodes-langchain': '2.41.1',
+		'@n8n/node-engine-compatibility': '0.9.1',
+		'@n8n/task-runner': '2.41.1',
+		'@n8n/telemetry': '1.9.0',
+		'n8n-core': '2.41.1',
+		'n8n-editor-ui': '2.41.0',
+	},
+};
 const MARKER_FILE = '.install-complete.json';
 const LOG_FILE = 'install.log';
 const PROJECT_ROOT = path.resolve(__dirname, '..');
+
+/** The `overrides` of the install folder of one n8n release. */
+function installOverrides(version) {
+	return { ...COMMON_OVERRIDES, ...VERSION_OVERRIDES[version] };
+}
 
 function n8nVersion() {
 	return process.env.N8N_VERSION || DEFAULT_N8N_VERSION;
@@ -216,8 +256,7 @@ async function ensureN8n({ version = n8nVersion(), dir = installDir(version) } =
 				private: true,
 				description: 'A real n8n for the end-to-end runs of n8n-nodes-vertex-invoke (written by scripts/n8n-install.js).',
 				dependencies: { n8n: version },
-				// n8n-nodes-base asks for xlsx from a CDN that is out of reach; the registry's last release is used instead.
-				overrides: { xlsx: '0.18.5' },
+				overrides: installOverrides(version),
 			};
 			fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(manifest, null, '\t')}\n`);
 			// Keep npm from reading a project .npmrc above this folder; settings come from env below.
@@ -257,7 +296,7 @@ async function ensureN8n({ version = n8nVersion(), dir = installDir(version) } =
 	});
 }
 
-module.exports = { DEFAULT_N8N_VERSION, SUPPORTED_N8N_VERSIONS, n8nVersion, installDir, n8nBin, nodeEnv, isInstalled, ensureN8n };
+module.exports = { DEFAULT_N8N_VERSION, SUPPORTED_N8N_VERSIONS, installOverrides, n8nVersion, installDir, n8nBin, nodeEnv, isInstalled, ensureN8n };
 
 if (require.main === module) {
 	if (process.argv.includes('--print')) {

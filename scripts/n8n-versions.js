@@ -6,7 +6,7 @@
  * its version). One version after the other: each suite starts n8n processes of its own.
  *
  *   node scripts/n8n-versions.js              the supported versions but the default
- *   node scripts/n8n-versions.js 2.41.1 ...   these versions (the default too, if named)
+ *   node scripts/n8n-versions.js 2.41.3 ...   these versions (the default too, if named)
  *
  * Extra jest arguments go after `--`. Screenshots are never refreshed here (UPDATE_SCREENSHOTS is
  * dropped): docs/screenshots/ show the default version. Exit code 0 when every version passed.

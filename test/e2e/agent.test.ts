@@ -1,6 +1,6 @@
 /**
  * n8n's own AI Agent on a model deployed to the emulator, in a real n8n (2.40.7, or the newest with
- * N8N_VERSION=2.41.1) with this package installed as a community package: example 6 (Run Now -> AI Agent with
+ * N8N_VERSION=2.41.3) with this package installed as a community package: example 6 (Run Now -> AI Agent with
  * the Vertex AI Chat Model and n8n's Calculator tool) through `n8n execute`, the Vertex AI Embeddings feeding
  * n8n's In-Memory Vector Store, the same agent behind a public Chat Trigger in streaming mode through `n8n start`,
  * and the Invoke node as a tool of n8n's MCP Server Trigger, called by an MCP client over streamable HTTP. The

@@ -4,13 +4,14 @@
  * in-process engine suites, test/nodes, run the nodes on the oldest engine), and every node of the built
  * package loads, with its parameters resolved by n8n-workflow's NodeHelpers, on the n8n-workflow each
  * installed supported n8n ships. The e2e and editor suites run on each version through
- * scripts/n8n-versions.js. Only with N8N_E2E=1 (it reads the installed n8n releases).
+ * scripts/n8n-versions.js. Each install folder holds the npm overrides of its own release only, and they took
+ * effect. Only with N8N_E2E=1 (it reads the installed n8n releases).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { DEFAULT_N8N_VERSION, SUPPORTED_N8N_VERSIONS, installDir, isInstalled } from '../../scripts/n8n-install';
+import { DEFAULT_N8N_VERSION, SUPPORTED_N8N_VERSIONS, installDir, installOverrides, isInstalled } from '../../scripts/n8n-install';
 import { NODE_NAMES, describeE2e, requireFreshBuild } from './support';
 
 const ROOT = join(__dirname, '..', '..');
@@ -69,6 +70,25 @@ describeE2e('the supported n8n range', () => {
 		if (!isInstalled(installDir(oldest), oldest)) throw new Error(`n8n ${oldest} is not installed: node scripts/n8n-install.js --all`);
 		expect(devCopy('n8n-workflow')).toBe(shipped(oldest, 'n8n-workflow'));
 		expect(devCopy('n8n-core')).toBe(shipped(oldest, 'n8n-core'));
+	});
+
+	it.each(SUPPORTED_N8N_VERSIONS)('the install folder of n8n %s has its own overrides, and every pinned package is installed at its pin', (version) => {
+		if (!isInstalled(installDir(version), version)) throw new Error(`n8n ${version} is not installed: node scripts/n8n-install.js --all`);
+		const overrides = installOverrides(version);
+		expect(readJson(join(installDir(version), 'package.json')).overrides).toEqual(overrides);
+		// Every copy of a pinned package in the tree (top level or nested) is at its pin; n8n's own dependencies must be there.
+		const lockEntries = Object.entries<{ version: string }>(readJson(join(installDir(version), 'package-lock.json')).packages);
+		const n8nDependencies = readJson(join(installDir(version), 'node_modules', 'n8n', 'package.json')).dependencies;
+		for (const [name, pinned] of Object.entries(overrides)) {
+			const installed = lockEntries.filter(([key]) => key.endsWith(`node_modules/${name}`)).map(([, entry]) => entry.version);
+			if (name in n8nDependencies) expect([name, installed.length > 0]).toEqual([name, true]);
+			expect([name, [...new Set(installed)]]).toEqual([name, installed.length ? [pinned] : []]);
+		}
+	});
+
+	it('the oldest supported n8n installs as published: no package of n8n is pinned in its folder', () => {
+		const pinnedOfN8n = Object.keys(installOverrides(oldest)).filter((name) => name.startsWith('@n8n/') || name.startsWith('n8n-'));
+		expect(pinnedOfN8n).toEqual([]);
 	});
 
 	it.each(SUPPORTED_N8N_VERSIONS)("every node loads and resolves its parameters on the n8n-workflow n8n %s ships", (version) => {
