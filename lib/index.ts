@@ -135,7 +135,7 @@ export {
 } from './operationTypes';
 
 // Errors, and quoting a user's value in a message without ever showing a secret
-export { holdsRememberedSecret, quoteForMessage, REDACTED, scrubDeep, scrubSecrets } from './secrets';
+export { holdsRememberedSecret, quoteForMessage, REDACTED, scrubDeep, scrubSecrets, withoutEchoedSecrets } from './secrets';
 export {
 	coreWords,
 	errorInfoReason,

@@ -4,13 +4,11 @@ import { Readable } from 'node:stream';
 
 import {
 	aggregateChunks,
-	holdsRememberedSecret,
 	readChunkContent,
-	scrubDeep,
-	scrubSecrets,
 	usageOf,
 	valueAtPath,
 	VertexStreamError,
+	withoutEchoedSecrets,
 	type StreamSummary,
 	type TextPath,
 	DEFAULT_MAX_STREAM_BYTES,
@@ -168,12 +166,6 @@ function answerOf(body: unknown, textPath: TextPath | undefined): IDataObject {
 	const usage = usageOf(body);
 	if (usage && json.text !== undefined) json.usage = usage as IDataObject;
 	return json;
-}
-
-/** A successful answer with a token the credential sent in it (a gateway or debug server echoing headers) is scrubbed. */
-function withoutEchoedSecrets<T>(body: T): T {
-	if (typeof body === 'string') return (holdsRememberedSecret(body) ? scrubSecrets(body) : body) as T;
-	return body !== null && typeof body === 'object' && holdsRememberedSecret(JSON.stringify(body)) ? scrubDeep(body) : body;
 }
 
 /** The bytes of binary chunks, for a Readable. */
