@@ -118,10 +118,12 @@ export { resourceId } from './names';
 export { deployedModelIds } from './resources/endpoints';
 export { isPrivateServiceConnect } from './schemas/endpoint';
 export { collectPages, type Page } from './resources/pages';
+export { endpointOutput, endpointSummary, modelOutput, operationFields, operationOutput, poolOutput } from './outputs';
 
 // Long-running operations
 export { deploymentStageOf, type Operation } from './schemas/operation';
 export { DEFAULT_OPERATION_TIMEOUT_MS } from './operations';
+export { settleOperation, type OperationWaiter } from './operationRuns';
 export {
 	CREATE_DEPLOYMENT_RESOURCE_POOL,
 	CREATE_ENDPOINT,
