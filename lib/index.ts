@@ -122,7 +122,7 @@ export { endpointOutput, endpointSummary, modelOutput, operationFields, operatio
 
 // Long-running operations
 export { deploymentStageOf, type Operation } from './schemas/operation';
-export { DEFAULT_OPERATION_TIMEOUT_MS } from './operations';
+export { checkWaitTimeout, DEFAULT_OPERATION_TIMEOUT_MS, WAIT_TIMEOUT_RULE } from './operations';
 export { settleOperation, type OperationWaiter } from './operationRuns';
 export {
 	CREATE_DEPLOYMENT_RESOURCE_POOL,
