@@ -1,0 +1,169 @@
+/**
+ * The Manage node in a Node-RED runtime against the emulator: every resource and operation of n8n's Manage node
+ * once, the result in msg.payload; waits showing their progress in the status and stopped by close; failures
+ * through done() to a Catch node.
+ */
+import { UPLOAD_MODEL } from '../../lib';
+import vertexAiManage from '../../node-red/src/vertexAiManage';
+import type { NodeMessage } from '../../node-red/src/red';
+import { CONFIG_ID, emulatorConfig, helper, loadFlow, until, type Captured, type EmulatorConfig } from './support';
+
+let env: EmulatorConfig;
+let deployedModelId: string;
+
+beforeAll(async () => {
+	env = await emulatorConfig();
+	deployedModelId = await env.deploySample('nr-manage-model', 'nr-manage');
+});
+afterAll(async () => {
+	await env.close();
+});
+beforeEach(async () => {
+	await helper.startServer();
+});
+afterEach(async () => {
+	await helper.unload();
+	await helper.stopServer();
+});
+
+type Payload = Record<string, unknown>;
+
+function manageNode(resource: string, operation: string, settings: Record<string, unknown> = {}) {
+	return {
+		id: 'manage',
+		type: 'vertex-ai-manage',
+		vertex: CONFIG_ID,
+		resource,
+		operation,
+		endpoint: 'endpointId',
+		endpointType: 'msg',
+		model: 'modelId',
+		modelType: 'msg',
+		deployedModel: 'deployedModelId',
+		deployedModelType: 'msg',
+		operationName: 'operationName',
+		operationNameType: 'msg',
+		changes: 'payload',
+		changesType: 'msg',
+		trafficSplit: 'trafficSplit',
+		trafficSplitType: 'msg',
+		wait: true,
+		waitTimeout: 1,
+		wires: [['out']],
+		...settings,
+	};
+}
+
+interface Outcome extends Captured {
+	statuses: Array<{ fill?: string; text?: string }>;
+}
+
+/** Runs one message through a Manage node set to `resource` / `operation`; resolves with its answer or error. */
+async function manage(resource: string, operation: string, msg: NodeMessage, settings: Record<string, unknown> = {}): Promise<Outcome> {
+	const captured = await loadFlow(env, [vertexAiManage], [manageNode(resource, operation, settings)]);
+	const statuses: Outcome['statuses'] = [];
+	(helper.getNode('manage') as unknown as { on(event: string, listener: (call: { args: unknown[] }) => void): void }).on('call:status', (call) =>
+		statuses.push(call.args[0] as Outcome['statuses'][number]),
+	);
+	helper.getNode('manage').receive(msg);
+	await until(() => captured.messages.length + captured.errors.length > 0, 30_000, `${resource}: ${operation}`);
+	await helper.unload();
+	return { ...captured, statuses };
+}
+
+/** The payload of a run that must succeed (its error message shown otherwise). */
+async function payloadOf(resource: string, operation: string, msg: NodeMessage, settings: Record<string, unknown> = {}): Promise<unknown> {
+	const outcome = await manage(resource, operation, msg, settings);
+	expect(outcome.errors.map((error) => (error.error as Error).message)).toEqual([]);
+	expect(outcome.messages).toHaveLength(1);
+	return outcome.messages[0].payload;
+}
+
+describe('Manage: endpoints', () => {
+	it('get: the endpoint from msg.endpointId, with its id, deployed models and split; the message kept', async () => {
+		const outcome = await manage('endpoint', 'get', { endpointId: 'nr-manage', topic: 'kept' });
+		expect(outcome.messages[0]).toMatchObject({ topic: 'kept', payload: { endpointId: 'nr-manage', trafficSplit: { [deployedModelId]: 100 } } });
+		expect(outcome.statuses.at(-1)).toMatchObject({ fill: 'green' });
+	});
+
+	it('list: an array, up to "Limit"', async () => {
+		const all = (await payloadOf('endpoint', 'getAll', {}, { limit: '' })) as Payload[];
+		expect(all.map((endpoint) => endpoint.endpointId)).toContain('nr-manage');
+		expect(await payloadOf('endpoint', 'getAll', {}, { limit: 1 })).toHaveLength(1);
+	});
+
+	it('update: exactly the changes in msg.payload', async () => {
+		const payload = (await payloadOf('endpoint', 'update', { endpointId: 'nr-manage', payload: { displayName: 'renamed', labels: { env: 'test' } } })) as Payload;
+		expect(payload).toMatchObject({ endpointId: 'nr-manage', displayName: 'renamed', labels: { env: 'test' } });
+	});
+
+	it('update the traffic split: the split from a JSON setting', async () => {
+		const split = JSON.stringify({ [deployedModelId]: 100 });
+		const payload = await payloadOf('endpoint', 'updateTrafficSplit', { endpointId: 'nr-manage' }, { trafficSplit: split, trafficSplitType: 'json' });
+		expect(payload).toMatchObject({ trafficSplit: { [deployedModelId]: 100 } });
+	});
+});
+
+describe('Manage: deployed models, operations, pools', () => {
+	it('deployed model update: waits, showing the wait in the status, and gives the deployed model after it', async () => {
+		const outcome = await manage('deployedModel', 'update', { endpointId: 'nr-manage', deployedModelId, payload: { maxReplicaCount: 2 } });
+		expect(outcome.errors).toEqual([]);
+		expect(outcome.messages[0].payload).toMatchObject({ endpointId: 'nr-manage', deployedModelId, done: true, deployedModel: { id: deployedModelId } });
+		expect(outcome.statuses.some((status) => status.fill === 'blue')).toBe(true);
+		expect(outcome.statuses.at(-1)).toMatchObject({ fill: 'green', text: 'done' });
+	});
+
+	it('operation list, get, wait and cancel', async () => {
+		const listed = (await payloadOf('operation', 'getAll', { endpointId: 'nr-manage' }, { operationsOf: 'endpoint' })) as Payload[];
+		expect(listed.length).toBeGreaterThan(0);
+		const { operationName } = listed[0] as { operationName: string };
+		expect(await payloadOf('operation', 'get', { operationName })).toMatchObject({ operationName, done: expect.any(Boolean), failed: false });
+		expect(await payloadOf('operation', 'wait', { operationName })).toMatchObject({ operationName, done: true });
+		expect(await payloadOf('operation', 'cancel', { operationName })).toEqual({ operationName, cancelRequested: true });
+		const running = (await payloadOf('operation', 'getAll', { modelId: 'nr-manage-model' }, { operationsOf: 'model', onlyRunning: true })) as Payload[];
+		expect(running.every((operation) => operation.done === false)).toBe(true);
+	});
+
+	it('deployment resource pool create, get, list and delete', async () => {
+		const created = await payloadOf('deploymentResourcePool', 'create', {}, { poolId: 'nr-pool', poolIdType: 'str', poolSettings: '{"dedicatedResources":{"machineSpec":{"machineType":"n1-standard-4"},"minReplicaCount":1,"maxReplicaCount":1}}', poolSettingsType: 'json' });
+		expect(created).toMatchObject({ deploymentResourcePoolId: 'nr-pool', existed: false, done: true });
+		expect(await payloadOf('deploymentResourcePool', 'get', {}, { pool: 'nr-pool', poolType: 'str' })).toMatchObject({ deploymentResourcePoolId: 'nr-pool' });
+		const pools = (await payloadOf('deploymentResourcePool', 'getAll', {})) as Payload[];
+		expect(pools.map((pool) => pool.deploymentResourcePoolId)).toContain('nr-pool');
+		expect(await payloadOf('deploymentResourcePool', 'delete', { pool: 'nr-pool' }, { pool: 'pool', poolType: 'msg' })).toMatchObject({ deploymentResourcePoolId: 'nr-pool', deleted: true });
+	});
+});
+
+describe('Manage: models, and taking an endpoint down', () => {
+	it('model get, list, list versions and update', async () => {
+		expect(await payloadOf('model', 'get', { modelId: 'nr-manage-model' })).toMatchObject({ modelId: 'nr-manage-model' });
+		const models = (await payloadOf('model', 'getAll', {}, { filter: 'display_name="nr-manage-model"', filterType: 'str' })) as Payload[];
+		expect(models.map((model) => model.modelId)).toEqual(['nr-manage-model']);
+		expect(await payloadOf('model', 'listVersions', { modelId: 'nr-manage-model' })).toEqual([expect.objectContaining({ versionId: '1' })]);
+		const updated = await payloadOf('model', 'update', { modelId: 'nr-manage-model@1', payload: { labels: { team: 'a' }, addVersionAliases: ['prod'] } });
+		expect(updated).toMatchObject({ modelId: 'nr-manage-model', labels: { team: 'a' }, versionAliasChange: expect.anything() });
+	});
+
+	it('undeploy, delete a version, delete the model and the endpoint; without waiting, the operation name', async () => {
+		await env.deploySample('nr-down-model', 'nr-down');
+		const second = await env.client.uploadModel({
+			modelId: 'nr-down-model',
+			parentModel: 'nr-down-model',
+			model: { displayName: 'nr-down-model', containerSpec: { imageUri: env.emulator.builtInImage, invokeRoutePrefix: '/*', healthRoute: '/health' } },
+		});
+		if (second.operation) await env.client.waitForResult(UPLOAD_MODEL, second.operation, { timeoutMs: 30_000, initialDelayMs: 20 });
+		const endpoint = (await payloadOf('endpoint', 'get', { endpointId: 'nr-down' })) as { deployedModels: Array<{ id: string }> };
+		const undeployed = await payloadOf('endpoint', 'undeployModel', { endpointId: 'nr-down', deployedModelId: endpoint.deployedModels[0].id });
+		expect(undeployed).toMatchObject({ endpointId: 'nr-down', deployedModelIds: [], done: true });
+		expect(await payloadOf('model', 'deleteVersion', { modelId: 'nr-down-model' }, { version: '2', versionType: 'str' })).toMatchObject({ versionId: '2', deleted: true });
+		expect(await payloadOf('model', 'delete', { modelId: 'nr-down-model' })).toMatchObject({ modelId: 'nr-down-model', deleted: true });
+		const started = (await payloadOf('endpoint', 'delete', { endpointId: 'nr-down' }, { wait: false })) as Payload;
+		expect(started).toMatchObject({ endpointId: 'nr-down', operationName: expect.stringMatching(/\/operations\/\d+$/) });
+		expect(await payloadOf('operation', 'wait', { operationName: started.operationName })).toMatchObject({ done: true, failed: false });
+	});
+
+	it('delete with "Undeploy first": undeploys every model, then deletes', async () => {
+		const id = await env.deploySample('nr-gone-model', 'nr-gone');
+		expect(await payloadOf('endpoint', 'delete', { endpointId: 'nr-gone' }, { undeployModels: true })).toMatchObject({ deleted: true, undeployedModelIds: [id] });
+	});
+});
