@@ -46,6 +46,11 @@ function kindOf(collection: ResourceCollection): string {
 	return KIND_OF[collection];
 }
 
+/** A kind of resource with its indefinite article: "an endpoint", "a model". */
+function aKind(kind: string): string {
+	return /^[aeiou]/.test(kind) ? `an ${kind}` : `a ${kind}`;
+}
+
 /** What names a resource: its id, or its full resource name. */
 function idRule(kind: string, collection: ResourceCollection): string {
 	const example = collection === 'deploymentResourcePools' ? 'my-pool' : `my-${kind}`;
@@ -57,7 +62,7 @@ function assertId(id: string, collection: ResourceCollection, field: string, all
 	const kind = kindOf(collection);
 	if (!RESOURCE_ID.pattern.test(bare) || extra.length > 0) {
 		throw new VertexValidationError(
-			messageParts`${fieldRef(field)} ${quoteForMessage(id)} is not a ${kind} id or resource name: give ${idRule(kind, collection)}.`,
+			messageParts`${fieldRef(field)} ${quoteForMessage(id)} is not ${aKind(kind)} id or resource name: give ${idRule(kind, collection)}.`,
 			field,
 			{ rule: idRule(kind, collection) },
 		);
@@ -94,8 +99,8 @@ export function resourceName(
 		const shape = NAME_SHAPE.exec(value);
 		const problem =
 			shape && shape[1] !== collection && Object.hasOwn(KIND_OF, shape[1])
-				? `is a ${KIND_OF[shape[1] as ResourceCollection]} name, not a ${kindOf(collection)} name`
-				: `is not a ${kindOf(collection)} resource name (each part must be a valid project, location and id)`;
+				? `is ${aKind(KIND_OF[shape[1] as ResourceCollection])} name, not ${aKind(kindOf(collection))} name`
+				: `is not ${aKind(kindOf(collection))} resource name (each part must be a valid project, location and id)`;
 		throw new VertexValidationError(
 			messageParts`${fieldRef(field)} ${quoteForMessage(value)} ${problem}: expected projects/{project}/locations/{location}/${collection}/{id}.`,
 			field,
