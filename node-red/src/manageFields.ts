@@ -61,7 +61,11 @@ export function manageWords(read: ReadFields, objects: readonly ObjectField[]): 
 /** The core's refusal in the node's words, naming the field at fault (its name in the definition); nothing was sent. */
 export function manageRefusal(read: ReadFields, objects: readonly ObjectField[], error: VertexValidationError): VertexNodeError {
 	const field = objectOf(objects, error.field)?.spec ?? read.refusal(error).field;
-	return new VertexNodeError(`${renderMessage(error.parts, manageWords(read, objects))} Nothing was sent.`, field);
+	const words = manageWords(read, objects);
+	// A rule whose message names no field (a label key, say) is named by the field it was found in.
+	const namesAField = error.parts.some((part) => typeof part !== 'string' && 'field' in part);
+	const where = namesAField || !error.field ? '' : `${words.field({ field: error.field })}: `;
+	return new VertexNodeError(`${where}${renderMessage(error.parts, words)} Nothing was sent.`, field);
 }
 
 /**
