@@ -45,7 +45,7 @@ function waitOf(node: RuntimeNode, read: ReadFields, chosen: ManageOperation, fi
 		signal,
 		onStageChange: (next) => {
 			stage = next;
-			showStatus(node, 'blue', `${next.toLowerCase().replace(/_/g, ' ')}`);
+			showStatus(node, 'blue', next.toLowerCase().replace(/_/g, ' '));
 		},
 		onProgress: (operation: Operation) => {
 			if (stage === undefined) showStatus(node, 'blue', `waiting ${secondsSince(started)} s for ${operation.name.split('/').at(-1)}`, 'ring');

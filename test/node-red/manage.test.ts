@@ -3,7 +3,7 @@
  * once, the result in msg.payload; waits showing their progress in the status and stopped by close; failures
  * through done() to a Catch node.
  */
-import { UPLOAD_MODEL } from '../../lib';
+import { CREATE_ENDPOINT, UPLOAD_MODEL } from '../../lib';
 import vertexAiManage from '../../node-red/src/vertexAiManage';
 import type { NodeMessage } from '../../node-red/src/red';
 import { CONFIG_ID, emulatorConfig, helper, loadFlow, until, type Captured, type EmulatorConfig } from './support';
@@ -124,9 +124,27 @@ describe('Manage: deployed models, operations, pools', () => {
 		expect(running.every((operation) => operation.done === false)).toBe(true);
 	});
 
+	it('operation wait on a deploy: the deploy\'s stages in the status as they change, then done', async () => {
+		const created = await env.client.createEndpoint({ endpointId: 'nr-stages', ifExists: 'use', endpoint: { displayName: 'nr-stages' } });
+		if (created.operation) await env.client.waitForResult(CREATE_ENDPOINT, created.operation, { timeoutMs: 30_000, initialDelayMs: 20 });
+		const { operation } = await env.client.deployModel({
+			endpoint: 'nr-stages',
+			model: 'nr-manage-model',
+			deployedModel: { dedicatedResources: { machineSpec: { machineType: 'n1-standard-4' }, minReplicaCount: 1 } },
+		});
+		const outcome = await manage('operation', 'wait', { operationName: operation?.name });
+		expect(outcome.messages[0].payload).toMatchObject({ done: true, failed: false, stage: 'SUCCESSFULLY_DEPLOYED' });
+		const shown = outcome.statuses.map((status) => status.text);
+		// The stages seen depend on when the polls land; the last one is always seen.
+		expect(shown).toEqual(expect.arrayContaining([expect.stringMatching(/^waiting \d+ s for \d+$/), 'successfully deployed']));
+		expect(shown.at(-1)).toBe('done');
+	});
+
 	it('deployment resource pool create, get, list and delete', async () => {
 		const created = await payloadOf('deploymentResourcePool', 'create', {}, { poolId: 'nr-pool', poolIdType: 'str', poolSettings: '{"dedicatedResources":{"machineSpec":{"machineType":"n1-standard-4"},"minReplicaCount":1,"maxReplicaCount":1}}', poolSettingsType: 'json' });
 		expect(created).toMatchObject({ deploymentResourcePoolId: 'nr-pool', existed: false, done: true });
+		const again = await payloadOf('deploymentResourcePool', 'create', {}, { poolId: 'nr-pool', poolIdType: 'str', poolSettings: '{"dedicatedResources":{"machineSpec":{"machineType":"n1-standard-4"},"minReplicaCount":1}}', poolSettingsType: 'json', ifExists: 'use' });
+		expect(again).toMatchObject({ deploymentResourcePoolId: 'nr-pool', existed: true, operationName: null });
 		expect(await payloadOf('deploymentResourcePool', 'get', {}, { pool: 'nr-pool', poolType: 'str' })).toMatchObject({ deploymentResourcePoolId: 'nr-pool' });
 		const pools = (await payloadOf('deploymentResourcePool', 'getAll', {})) as Payload[];
 		expect(pools.map((pool) => pool.deploymentResourcePoolId)).toContain('nr-pool');
