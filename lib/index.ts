@@ -114,7 +114,7 @@ export {
 	type IfDeployed,
 	type TrafficRequest,
 } from './resources/deployedCopies';
-export { resourceId } from './names';
+export { modelAtVersion, resourceId } from './names';
 export { deployedModelIds } from './resources/endpoints';
 export { isPrivateServiceConnect } from './schemas/endpoint';
 export { collectPages, type Page } from './resources/pages';

@@ -147,6 +147,28 @@ export function assertKeyInLocation(kmsKeyName: string | undefined, scope: Resou
 	}
 }
 
+/**
+ * `model@version` for a version given apart from its model (deleting one version): the model must not name a
+ * version itself, and the version is a version id or alias. Refused naming `model` or `version`.
+ */
+export function modelAtVersion(model: string, version: string): string {
+	const bare = typeof model === 'string' ? model.trim() : '';
+	if (bare.includes('@')) {
+		throw new VertexValidationError(
+			messageParts`${fieldRef('model')} must name the model without a version (got ${quoteForMessage(bare)}): put the version in ${fieldRef('version')}.`,
+			'model',
+		);
+	}
+	const given = typeof version === 'string' ? version.trim() : '';
+	if (!given) throw new VertexValidationError(messageParts`${fieldRef('version')} is required.`, 'version');
+	if (!MODEL_VERSION.pattern.test(given)) {
+		throw new VertexValidationError(messageParts`${fieldRef('version')} ${quoteForMessage(given)} is not valid: use ${MODEL_VERSION.rule}.`, 'version', {
+			rule: MODEL_VERSION.rule,
+		});
+	}
+	return `${bare}@${given}`;
+}
+
 /** The last segment of a resource name (the id), version suffix dropped. */
 export function resourceId(name: string): string {
 	return (name.split('/').pop() ?? name).split('@')[0];

@@ -12,6 +12,7 @@ import {
 	endpointOutput,
 	endpointSummary,
 	MODEL_CHANGES,
+	modelAtVersion,
 	modelOutput,
 	MUTATE_DEPLOYED_MODEL,
 	NO_RESULT,
@@ -170,7 +171,7 @@ const model: Record<string, ManageOperation> = {
 		starts: true,
 		run: async ({ client, read, signal, wait }) => {
 			const name = client.modelName(text(read, 'model'));
-			const started = await client.deleteModelVersion(`${text(read, 'model')}@${text(read, 'version')}`, { signal });
+			const started = await client.deleteModelVersion(modelAtVersion(text(read, 'model'), text(read, 'version')), { signal });
 			const { operation, result } = await settleOperation(client, NO_RESULT, started, wait);
 			return { model: name, modelId: resourceId(name), versionId: text(read, 'version'), deleted: result !== undefined, ...operationFields(operation) };
 		},

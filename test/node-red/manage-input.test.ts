@@ -84,6 +84,7 @@ describe('Manage: malformed msg properties are refused, naming the field, with n
 		['an endpoint that is missing', 'endpoint', 'get', {}, {}, /^"Endpoint" \(msg\.endpointId\) is required/],
 		['an endpoint that is an object', 'endpoint', 'get', { endpointId: { id: 1 } }, {}, /^"Endpoint" \(msg\.endpointId\) must be text; it is an object/],
 		['an endpoint id the core refuses', 'endpoint', 'get', { endpointId: 'no such/endpoint!' }, {}, /"Endpoint" \(msg\.endpointId\) .*is not an endpoint id/],
+		['a version that is not one', 'model', 'deleteVersion', { modelId: 'nr-input-model', version: 'Not A Version' }, { version: 'version', versionType: 'msg' }, /^"Version" \(msg\.version\) "Not A Version" is not valid: use a version number/],
 		['a deployed model id that is not a number', 'endpoint', 'undeployModel', { endpointId: 'nr-input', deployedModelId: 'abc' }, {}, /"Deployed Model" \(msg\.deployedModelId\)/],
 		['a split that does not add up to 100', 'endpoint', 'updateTrafficSplit', { endpointId: 'nr-input', trafficSplit: { '123': 60 } }, {}, /"Traffic Split" \(msg\.trafficSplit\) must add up to 100/],
 		['changes that are text', 'endpoint', 'update', { endpointId: 'nr-input', payload: 'rename it' }, {}, /^"Changes" \(msg\.payload\) must be an object/],
@@ -103,9 +104,21 @@ describe('Manage: malformed msg properties are refused, naming the field, with n
 			{ poolId: 'nr-bad-pool', poolIdType: 'str', poolSettings: 'pool', poolSettingsType: 'msg' },
 			/dedicatedResources\.machineSpec\.machineType in "Pool Settings" \(msg\.pool\)/,
 		],
-		['a model id given with a version and a version', 'model', 'deleteVersion', { modelId: 'nr-input-model@1' }, { version: '2', versionType: 'str' }, /"Model" \(msg\.modelId\)/],
 	])('%s', async (_case, resource, operation, msg, settings, expected) => {
 		expect(await refusal(resource, operation, msg, settings)).toMatch(expected);
+	});
+
+	it('a token pasted where an id goes is never quoted back', async () => {
+		const token = `ya29.${'a1B2'.repeat(30)}`;
+		const message = await refusal('endpoint', 'get', { endpointId: token });
+		expect(message).toMatch(/^"Endpoint" \(msg\.endpointId\) /);
+		expect(message).not.toContain(token.slice(0, 20));
+	});
+
+	it('a model given with a version and a version: the model field is named', async () => {
+		expect(await refusal('model', 'deleteVersion', { modelId: 'nr-input-model@1' }, { version: '2', versionType: 'str' })).toBe(
+			'"Model" (msg.modelId) must name the model without a version (got "nr-input-model@1"): put the version in "Version". Nothing was sent.',
+		);
 	});
 
 	it('an operation the node does not have', async () => {
