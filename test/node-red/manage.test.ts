@@ -152,6 +152,15 @@ describe('Manage: deployed models, operations, pools', () => {
 	});
 });
 
+describe('Manage: Vertex AI\'s errors', () => {
+	it('a resource that does not exist: Vertex AI\'s answer through done(), so a Catch node sees it', async () => {
+		const outcome = await manage('endpoint', 'get', { endpointId: 'nr-no-such-endpoint' });
+		expect(outcome.messages).toEqual([]);
+		expect((outcome.errors[0].error as Error).message).toMatch(/nr-no-such-endpoint/);
+		expect((outcome.errors[0].error as Error).message).not.toMatch(/Nothing was sent/);
+	});
+});
+
 describe('Manage: models, and taking an endpoint down', () => {
 	it('model get, list, list versions and update', async () => {
 		expect(await payloadOf('model', 'get', { modelId: 'nr-manage-model' })).toMatchObject({ modelId: 'nr-manage-model' });
@@ -171,6 +180,11 @@ describe('Manage: models, and taking an endpoint down', () => {
 		});
 		if (second.operation) await env.client.waitForResult(UPLOAD_MODEL, second.operation, { timeoutMs: 30_000, initialDelayMs: 20 });
 		const endpoint = (await payloadOf('endpoint', 'get', { endpointId: 'nr-down' })) as { deployedModels: Array<{ id: string }> };
+		// Refused by the core while deployed, naming where: the error reaches the Catch node, no message goes out.
+		const refused = await manage('model', 'delete', { modelId: 'nr-down-model' });
+		expect(refused.messages).toEqual([]);
+		expect((refused.errors[0].error as Error).message).toMatch(/nr-down-model.*deployed.*endpoints\/nr-down/s);
+		expect(refused.statuses.at(-1)).toMatchObject({ fill: 'red' });
 		const undeployed = await payloadOf('endpoint', 'undeployModel', { endpointId: 'nr-down', deployedModelId: endpoint.deployedModels[0].id });
 		expect(undeployed).toMatchObject({ endpointId: 'nr-down', deployedModelIds: [], done: true });
 		expect(await payloadOf('model', 'deleteVersion', { modelId: 'nr-down-model' }, { version: '2', versionType: 'str' })).toMatchObject({ versionId: '2', deleted: true });
