@@ -86,6 +86,20 @@ describe('Manage: endpoints', () => {
 		expect(outcome.statuses.at(-1)).toMatchObject({ fill: 'green' });
 	});
 
+	it('ids from the environment and the flow context, as typed inputs', async () => {
+		process.env.NR_MANAGE_ENDPOINT = 'nr-manage';
+		try {
+			expect(await payloadOf('endpoint', 'get', {}, { endpoint: 'NR_MANAGE_ENDPOINT', endpointType: 'env' })).toMatchObject({ endpointId: 'nr-manage' });
+		} finally {
+			delete process.env.NR_MANAGE_ENDPOINT;
+		}
+		const captured = await loadFlow(env, [vertexAiManage], [manageNode('endpoint', 'get', { endpoint: 'endpointToManage', endpointType: 'flow' })]);
+		(helper.getNode('manage') as unknown as { context(): { flow: { set(key: string, value: unknown): void } } }).context().flow.set('endpointToManage', 'nr-manage');
+		helper.getNode('manage').receive({});
+		await until(() => captured.messages.length + captured.errors.length > 0, 20_000, 'the endpoint');
+		expect(captured.messages[0]?.payload).toMatchObject({ endpointId: 'nr-manage' });
+	});
+
 	it('list: an array, up to "Limit"', async () => {
 		const all = (await payloadOf('endpoint', 'getAll', {}, { limit: '' })) as Payload[];
 		expect(all.map((endpoint) => endpoint.endpointId)).toContain('nr-manage');
@@ -138,6 +152,21 @@ describe('Manage: deployed models, operations, pools', () => {
 		// The stages seen depend on when the polls land; the last one is always seen.
 		expect(shown).toEqual(expect.arrayContaining([expect.stringMatching(/^waiting \d+ s for \d+$/), 'successfully deployed']));
 		expect(shown.at(-1)).toBe('done');
+	});
+
+	it('a wait that runs out: the error names the operation, to wait for it again', async () => {
+		const started = await env.client.mutateDeployedModel({ endpoint: 'nr-manage', deployedModelId, maxReplicaCount: 3 });
+		env.emulator.addFault({ kind: 'slow-headers', delayMs: 2_000, rate: 1, path: '/operations/' });
+		try {
+			const outcome = await manage('operation', 'wait', { operationName: started.name }, { waitTimeout: 0.005 });
+			expect(outcome.messages).toEqual([]);
+			const message = (outcome.errors[0].error as Error).message;
+			expect(message).toContain(started.name);
+			expect(message).toMatch(/Stopped waiting after .*Wait again with its name/);
+		} finally {
+			env.emulator.clearFaults();
+		}
+		expect(await payloadOf('operation', 'wait', { operationName: started.name })).toMatchObject({ operationName: started.name, done: true });
 	});
 
 	it('deployment resource pool create, get, list and delete', async () => {
