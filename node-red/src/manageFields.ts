@@ -40,9 +40,14 @@ export interface ObjectField {
 	keys?: readonly string[];
 }
 
-/** The object field whose inside `field` (a core path) is, if any. */
+/** The core's name for its whole input, in a refusal of the input as a whole ("Nothing to update"). */
+const WHOLE_INPUT = 'input';
+
+/** The object field whose inside `field` (a core path) is, if any; the whole input is an update's changes. */
 function objectOf(objects: readonly ObjectField[], field: string): ObjectField | undefined {
-	return objects.find((object) => (object.under !== undefined ? field.startsWith(`${object.under}.`) : object.keys?.includes(field.split('.')[0])));
+	return objects.find((object) =>
+		object.under !== undefined ? field.startsWith(`${object.under}.`) : field === WHOLE_INPUT || object.keys?.includes(field.split('.')[0]),
+	);
 }
 
 /** The core's words for one message's fields: an object field's inside is named by its path in it. */
@@ -51,6 +56,7 @@ export function manageWords(read: ReadFields, objects: readonly ObjectField[]): 
 		field: (mention) => {
 			const object = objectOf(objects, mention.field);
 			if (!object) return read.words.field(mention);
+			if (mention.field === WHOLE_INPUT) return read.words.field({ field: object.spec });
 			const path = object.under === undefined ? mention.field : mention.field.slice(object.under.length + 1);
 			return `${path} in ${read.words.field({ field: object.under ?? object.spec })}`;
 		},

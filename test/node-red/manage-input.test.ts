@@ -89,6 +89,7 @@ describe('Manage: malformed msg properties are refused, naming the field, with n
 		['a split that does not add up to 100', 'endpoint', 'updateTrafficSplit', { endpointId: 'nr-input', trafficSplit: { '123': 60 } }, {}, /"Traffic Split" \(msg\.trafficSplit\) must add up to 100/],
 		['changes that are text', 'endpoint', 'update', { endpointId: 'nr-input', payload: 'rename it' }, {}, /^"Changes" \(msg\.payload\) must be an object/],
 		['changes that would steer the update elsewhere', 'endpoint', 'update', { endpointId: 'nr-input', payload: { endpoint: 'other', displayName: 'x' } }, {}, /^"Changes" \(msg\.payload\) has "endpoint": it takes displayName, description/],
+		['changes that change nothing', 'endpoint', 'update', { endpointId: 'nr-input', payload: {} }, {}, /^"Changes" \(msg\.payload\): Nothing to update: give at least one of displayName/],
 		['a label key the core refuses', 'endpoint', 'update', { endpointId: 'nr-input', payload: { labels: { Env: 'x' } } }, {}, /^labels(\.Env)? in "Changes" \(msg\.payload\): Label key "Env" is not valid/],
 		['replicas below the minimum', 'deployedModel', 'update', { endpointId: 'nr-input', deployedModelId: '1234567890', payload: { minReplicaCount: 0 } }, {}, /minReplicaCount in "Changes" \(msg\.payload\) must be a whole number >= 1/],
 		['a version alias the core refuses', 'model', 'update', { modelId: 'nr-input-model', payload: { addVersionAliases: ['Not An Alias'] } }, {}, /addVersionAliases.* in "Changes" \(msg\.payload\)|Version alias "Not An Alias" is not valid/],
