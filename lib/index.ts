@@ -114,14 +114,16 @@ export {
 	type IfDeployed,
 	type TrafficRequest,
 } from './resources/deployedCopies';
-export { resourceId } from './names';
+export { modelAtVersion, resourceId } from './names';
 export { deployedModelIds } from './resources/endpoints';
 export { isPrivateServiceConnect } from './schemas/endpoint';
 export { collectPages, type Page } from './resources/pages';
+export { endpointOutput, endpointSummary, modelOutput, operationFields, operationOutput, poolOutput } from './outputs';
 
 // Long-running operations
 export { deploymentStageOf, type Operation } from './schemas/operation';
-export { DEFAULT_OPERATION_TIMEOUT_MS } from './operations';
+export { checkWaitTimeout, DEFAULT_OPERATION_TIMEOUT_MS, WAIT_TIMEOUT_RULE } from './operations';
+export { settleOperation, type OperationWaiter } from './operationRuns';
 export {
 	CREATE_DEPLOYMENT_RESOURCE_POOL,
 	CREATE_ENDPOINT,
@@ -135,7 +137,7 @@ export {
 } from './operationTypes';
 
 // Errors, and quoting a user's value in a message without ever showing a secret
-export { holdsRememberedSecret, quoteForMessage, REDACTED, scrubDeep, scrubSecrets } from './secrets';
+export { holdsRememberedSecret, quoteForMessage, REDACTED, scrubDeep, scrubSecrets, withoutEchoedSecrets } from './secrets';
 export {
 	coreWords,
 	errorInfoReason,

@@ -46,6 +46,11 @@ function kindOf(collection: ResourceCollection): string {
 	return KIND_OF[collection];
 }
 
+/** A kind of resource with its indefinite article: "an endpoint", "a model". */
+function aKind(kind: string): string {
+	return /^[aeiou]/.test(kind) ? `an ${kind}` : `a ${kind}`;
+}
+
 /** What names a resource: its id, or its full resource name. */
 function idRule(kind: string, collection: ResourceCollection): string {
 	const example = collection === 'deploymentResourcePools' ? 'my-pool' : `my-${kind}`;
@@ -57,7 +62,7 @@ function assertId(id: string, collection: ResourceCollection, field: string, all
 	const kind = kindOf(collection);
 	if (!RESOURCE_ID.pattern.test(bare) || extra.length > 0) {
 		throw new VertexValidationError(
-			messageParts`${fieldRef(field)} ${quoteForMessage(id)} is not a ${kind} id or resource name: give ${idRule(kind, collection)}.`,
+			messageParts`${fieldRef(field)} ${quoteForMessage(id)} is not ${aKind(kind)} id or resource name: give ${idRule(kind, collection)}.`,
 			field,
 			{ rule: idRule(kind, collection) },
 		);
@@ -94,8 +99,8 @@ export function resourceName(
 		const shape = NAME_SHAPE.exec(value);
 		const problem =
 			shape && shape[1] !== collection && Object.hasOwn(KIND_OF, shape[1])
-				? `is a ${KIND_OF[shape[1] as ResourceCollection]} name, not a ${kindOf(collection)} name`
-				: `is not a ${kindOf(collection)} resource name (each part must be a valid project, location and id)`;
+				? `is ${aKind(KIND_OF[shape[1] as ResourceCollection])} name, not ${aKind(kindOf(collection))} name`
+				: `is not ${aKind(kindOf(collection))} resource name (each part must be a valid project, location and id)`;
 		throw new VertexValidationError(
 			messageParts`${fieldRef(field)} ${quoteForMessage(value)} ${problem}: expected projects/{project}/locations/{location}/${collection}/{id}.`,
 			field,
@@ -140,6 +145,28 @@ export function assertKeyInLocation(kmsKeyName: string | undefined, scope: Resou
 			field,
 		);
 	}
+}
+
+/**
+ * `model@version` for a version given apart from its model (deleting one version): the model must not name a
+ * version itself, and the version is a version id or alias. Refused naming `model` or `version`.
+ */
+export function modelAtVersion(model: string, version: string): string {
+	const bare = typeof model === 'string' ? model.trim() : '';
+	if (bare.includes('@')) {
+		throw new VertexValidationError(
+			messageParts`${fieldRef('model')} must name the model without a version (got ${quoteForMessage(bare)}): put the version in ${fieldRef('version')}.`,
+			'model',
+		);
+	}
+	const given = typeof version === 'string' ? version.trim() : '';
+	if (!given) throw new VertexValidationError(messageParts`${fieldRef('version')} is required.`, 'version');
+	if (!MODEL_VERSION.pattern.test(given)) {
+		throw new VertexValidationError(messageParts`${fieldRef('version')} ${quoteForMessage(given)} is not valid: use ${MODEL_VERSION.rule}.`, 'version', {
+			rule: MODEL_VERSION.rule,
+		});
+	}
+	return `${bare}@${given}`;
 }
 
 /** The last segment of a resource name (the id), version suffix dropped. */

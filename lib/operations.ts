@@ -53,6 +53,20 @@ const DEFAULT_INITIAL_DELAY_MS = 1_000;
 /** Google's client libraries cap their operation polling pause at 20 s too (google-api-core DEFAULT_POLLING). */
 const DEFAULT_MAX_DELAY_MS = 20_000;
 
+/** The rule of a wait's deadline. */
+export const WAIT_TIMEOUT_RULE = 'a time above 0';
+
+/**
+ * A wait's deadline in milliseconds, checked: a number above 0. Nodes check it before they start what they wait
+ * for, so that a bad timeout never leaves an operation started and not waited for.
+ */
+export function checkWaitTimeout(timeoutMs: number): number {
+	if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+		throw new VertexValidationError(messageParts`${fieldRef('timeoutMs')} must be ${WAIT_TIMEOUT_RULE}.`, 'timeoutMs', { rule: WAIT_TIMEOUT_RULE });
+	}
+	return timeoutMs;
+}
+
 /**
  * Checks an operation name against Vertex's grammar (lib/rules/ids.ts: a project, a location, optionally a
  * model, endpoint or other owner, then `operations/{number}`); it is then used verbatim (it carries the project
@@ -132,7 +146,7 @@ export async function waitForOperation(
 ): Promise<Operation> {
 	if (typeof nameOrOperation !== 'string' && nameOrOperation.done) return settledOperation(nameOrOperation);
 	const name = assertOperationName(typeof nameOrOperation === 'string' ? nameOrOperation : nameOrOperation.name);
-	const timeoutMs = options.timeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS;
+	const timeoutMs = checkWaitTimeout(options.timeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS);
 	let lastStage: string | undefined;
 	const operation = await pollUntil(
 		async (signal) => {

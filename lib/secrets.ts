@@ -85,6 +85,15 @@ export function holdsRememberedSecret(text: string): boolean {
 	return false;
 }
 
+/**
+ * An answer as it may be shown: unchanged, unless a token the package sent is in it (a gateway or debug server
+ * echoing the request's headers), then with every such secret replaced. Text and parsed JSON alike.
+ */
+export function withoutEchoedSecrets<T>(body: T): T {
+	if (typeof body === 'string') return (holdsRememberedSecret(body) ? scrubSecrets(body) : body) as T;
+	return body !== null && typeof body === 'object' && holdsRememberedSecret(JSON.stringify(body)) ? scrubDeep(body) : body;
+}
+
 /** Forgets every remembered secret (tests). */
 export function forgetSecrets(): void {
 	remembered.clear();

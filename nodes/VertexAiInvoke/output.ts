@@ -2,14 +2,12 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import {
 	aggregateChunks,
-	holdsRememberedSecret,
 	readableBytes,
 	readChunkContent,
-	scrubDeep,
-	scrubSecrets,
 	usageOf,
 	valueAtPath,
 	VertexStreamError,
+	withoutEchoedSecrets,
 	type StreamSummary,
 	type TextPath,
 	DEFAULT_MAX_STREAM_BYTES,
@@ -167,12 +165,6 @@ function answerOf(body: unknown, textPath: TextPath | undefined): IDataObject {
 	const usage = usageOf(body);
 	if (usage && json.text !== undefined) json.usage = usage as IDataObject;
 	return json;
-}
-
-/** A successful answer with a token the credential sent in it (a gateway or debug server echoing headers) is scrubbed. */
-function withoutEchoedSecrets<T>(body: T): T {
-	if (typeof body === 'string') return (holdsRememberedSecret(body) ? scrubSecrets(body) : body) as T;
-	return body !== null && typeof body === 'object' && holdsRememberedSecret(JSON.stringify(body)) ? scrubDeep(body) : body;
 }
 
 /** The file name a model server gives in `Content-Disposition: attachment; filename="x.wav"`, if any. */

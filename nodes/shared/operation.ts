@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeProperties, NodeOperationError } from 'n8n-workflow';
 
-import { OPERATION_NAME, VertexValidationError, type Operation, type OperationType, type VertexClient, type WaitOptions } from '../../lib';
+import { OPERATION_NAME, settleOperation, VertexValidationError, type Operation, type OperationType, type VertexClient, type WaitOptions } from '../../lib';
 import type { ParameterReader } from './read';
 
 // The parameters of the nodes that start a long-running operation, and reading them
@@ -117,11 +117,8 @@ export async function startOrResumeOperation<Result>(
 	start: () => Promise<Operation | undefined>,
 ): Promise<{ operation?: Operation; result?: Result }> {
 	const operation = settings.resumeName ? await resumed(client, settings, signal) : await start();
-	if (!operation) return {};
-	if (settings.timeoutMs === undefined) {
-		return operation.done ? { operation, result: (await client.waitForResult(type, operation)).result } : { operation };
-	}
-	return await client.waitForResult(type, operation, nodeWaitOptions(ctx, settings.timeoutMs, signal));
+	const wait = settings.timeoutMs === undefined ? undefined : nodeWaitOptions(ctx, settings.timeoutMs, signal);
+	return await settleOperation(client, type, operation, wait);
 }
 
 /**
@@ -153,6 +150,4 @@ async function resumed(client: VertexClient, settings: WaitSettings, signal: Abo
 }
 
 /** The fields every operation-backed output item carries. */
-export function operationFields(operation: Operation | undefined) {
-	return { operationName: operation?.name ?? null, done: operation ? operation.done === true : true };
-}
+export { operationFields } from '../../lib';

@@ -4,7 +4,17 @@
 import { readFileSync } from 'node:fs';
 
 import { startEmulator, type RunningEmulator } from '../../emulator';
-import { closeSharedAgent, DEPLOY_MODEL, VertexApiError, VertexClient, VertexOperationError, VertexValidationError, type Operation } from '../../lib';
+import {
+	checkWaitTimeout,
+	closeSharedAgent,
+	DEPLOY_MODEL,
+	VertexApiError,
+	VertexClient,
+	VertexOperationError,
+	VertexValidationError,
+	WAIT_TIMEOUT_RULE,
+	type Operation,
+} from '../../lib';
 import { accessToken, apiClient, createEndpoint, startDeploy, uploadModel, type Api } from '../emulator/helpers';
 import { FakeGoogle, sendJson } from './support/fakeGoogle';
 
@@ -241,5 +251,20 @@ describe('against the emulator: poll errors during a deploy', () => {
 		expect(refusedPolls(name, httpStatus)).toHaveLength(1);
 		// The deploy itself went on.
 		expect((await client.waitForOperation(operation)).done).toBe(true);
+	});
+});
+
+describe('the wait timeout', () => {
+	it.each([0, -5, Number.NaN, Infinity])('refuses %p before polling, naming timeoutMs and its rule', async (timeoutMs) => {
+		const name = script('987654321', [{ done: true }]);
+		const polls = pollsOf(name);
+		const refusal = await client.waitForOperation(name, { ...fast, timeoutMs }).catch((error: unknown) => error);
+		expect(refusal).toBeInstanceOf(VertexValidationError);
+		expect(refusal).toMatchObject({ field: 'timeoutMs', rule: WAIT_TIMEOUT_RULE });
+		expect(pollsOf(name)).toBe(polls);
+	});
+
+	it('checkWaitTimeout gives a good timeout back', () => {
+		expect(checkWaitTimeout(1500)).toBe(1500);
 	});
 });

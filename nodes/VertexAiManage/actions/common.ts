@@ -1,10 +1,11 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import {
-	deployedModelIds,
-	deploymentStageOf,
+	endpointOutput,
+	endpointSummary as endpointSummaryOf,
+	modelOutput,
 	OPERATION_NAME,
-	resourceId,
+	operationOutput,
 	type Endpoint,
 	type Model,
 	type Operation,
@@ -73,45 +74,26 @@ export function manageTrafficSplitProperty(description: string): INodeProperties
 	});
 }
 
-// Output items
+// Output items: the core's output shapes, typed as n8n items
 
 /** An endpoint as Vertex returns it, with its bare id beside its name. */
 export function endpointJson(endpoint: Endpoint): IDataObject {
-	const { name, ...rest } = endpoint;
-	return { name, endpointId: resourceId(name), ...rest } as IDataObject;
+	return endpointOutput(endpoint) as IDataObject;
 }
 
 /** What an endpoint looks like after a change: name, id, split and the deployed model ids. */
 export function endpointSummary(endpoint: Endpoint): IDataObject {
-	return {
-		endpoint: endpoint.name,
-		endpointId: resourceId(endpoint.name),
-		trafficSplit: (endpoint.trafficSplit ?? {}) as IDataObject,
-		deployedModelIds: deployedModelIds(endpoint),
-	};
+	return endpointSummaryOf(endpoint) as unknown as IDataObject;
 }
 
 /** A model (or one version of it) as Vertex returns it, with its bare id beside its name. */
 export function modelJson(model: Model): IDataObject {
-	const { name, ...rest } = model;
-	return { name, modelId: resourceId(name), ...rest } as IDataObject;
+	return modelOutput(model) as IDataObject;
 }
 
-/**
- * An operation in the shape an IF node in a wait loop reads: done and failed always booleans, the
- * deploy stage, and the error's message and code, null when there is none.
- */
+/** An operation in the shape an IF node in a wait loop reads (see operationOutput). */
 export function operationJson(operation: Operation): IDataObject {
-	return {
-		operationName: operation.name,
-		done: operation.done === true,
-		failed: operation.error !== undefined,
-		stage: deploymentStageOf(operation) ?? null,
-		errorMessage: operation.error ? (operation.error.message ?? null) : null,
-		errorCode: operation.error?.code ?? null,
-		metadata: (operation.metadata ?? null) as IDataObject | null,
-		response: (operation.response ?? null) as IDataObject | null,
-	};
+	return operationOutput(operation) as IDataObject;
 }
 
 // Operation names

@@ -276,7 +276,7 @@ describe('deployment resource pools', () => {
 
 	it('names a pool by id or full name, and refuses another kind of name', async () => {
 		expect(client.deploymentResourcePoolName(`${PARENT}/deploymentResourcePools/p2`)).toBe(`${PARENT}/deploymentResourcePools/p2`);
-		expect(() => client.deploymentResourcePoolName(`${PARENT}/endpoints/e1`)).toThrow(/is a endpoint name, not a deployment resource pool name|is an? endpoint name/);
+		expect(() => client.deploymentResourcePoolName(`${PARENT}/endpoints/e1`)).toThrow(/is an endpoint name, not a deployment resource pool name/);
 		expect(CREATE_DEPLOYMENT_RESOURCE_POOL.resultOf({ ...OPERATION, done: true, response: { name: `${PARENT}/deploymentResourcePools/p2` } }).name).toMatch(/p2$/);
 	});
 });

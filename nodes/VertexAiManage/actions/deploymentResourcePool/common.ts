@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { DEPLOYMENT_RESOURCE_POOL, resourceId, type DeploymentResourcePool } from '../../../../lib';
+import { DEPLOYMENT_RESOURCE_POOL, poolOutput, type DeploymentResourcePool } from '../../../../lib';
 
 /** Resource locator for a deployment resource pool: picked from the location's pools, or its id or resource name. */
 export const poolLocator: INodeProperties = {
@@ -35,6 +35,5 @@ export const poolLocator: INodeProperties = {
 
 /** A pool as Vertex returns it, with its bare id beside its name. */
 export function poolJson(pool: DeploymentResourcePool): IDataObject {
-	const { name, ...rest } = pool;
-	return { name, deploymentResourcePoolId: resourceId(name), ...rest } as IDataObject;
+	return poolOutput(pool) as IDataObject;
 }

@@ -1,10 +1,10 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { MODEL_VERSION, NO_RESULT, resourceId } from '../../../../lib';
+import { MODEL_VERSION, modelAtVersion, NO_RESULT, resourceId } from '../../../../lib';
 import { outputItem } from '../../../shared/items';
 import { operationFields, startOrResumeOperation, waitParameters, waitSettings, type WaitSettings } from '../../../shared/operation';
 import { modelLocator } from '../../../shared/parameters';
-import { shown, type ParameterReader } from '../../../shared/read';
+import type { ParameterReader } from '../../../shared/read';
 import type { ManageItem } from '../node.type';
 
 const properties: INodeProperties[] = [
@@ -27,6 +27,8 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['model'], operation: ['deleteVersion'] } }, properties);
 
+export const coreFields: Record<string, string> = { version: 'version' };
+
 interface DeleteVersionRequest {
 	model: string;
 	version: string;
@@ -36,14 +38,13 @@ interface DeleteVersionRequest {
 /** The model (without a version), the version, and the wait. */
 export function prepare(read: ParameterReader, itemIndex: number): DeleteVersionRequest {
 	const model = read.locator(itemIndex, 'model');
-	if (model.includes('@')) {
-		throw read.error(itemIndex, 'model', `"Model" must name the model without a version (got ${shown(model)}): put the version in "Version".`);
-	}
 	const version = read.text(itemIndex, 'version', {
 		required: true,
 		pattern: MODEL_VERSION.pattern,
 		rule: MODEL_VERSION.rule,
 	});
+	// The core's rule: the model names no version of its own.
+	modelAtVersion(model, version);
 	return { model, version, settings: waitSettings(read, itemIndex) };
 }
 
@@ -55,7 +56,7 @@ export async function execute(
 	const { model, version, settings } = request;
 	const name = client.modelName(model);
 	const { operation, result } = await startOrResumeOperation(this, client, settings, NO_RESULT, signal, () =>
-		client.deleteModelVersion(`${model}@${version}`, { signal }),
+		client.deleteModelVersion(modelAtVersion(model, version), { signal }),
 	);
 	return [
 		outputItem(itemIndex, {

@@ -1,0 +1,75 @@
+/**
+ * The Manage node's work on one message: the chosen resource and operation, its fields read and checked before
+ * anything is sent, the core's calls, and the result as `msg.payload`. Waits show their stage in the node's status
+ * and stop when the node closes.
+ */
+import { checkWaitTimeout, VertexValidationError, type Operation, type WaitOptions } from '../../lib';
+
+import { clientOf } from './config';
+import { readFields, VertexNodeError, type ReadFields } from './fields';
+import { MANAGE_FIELDS, manageRefusal } from './manageFields';
+import { MANAGE_RESOURCES, type ManageOperation } from './manageOperations';
+import type { NodeAPI, NodeDefinition, NodeMessage, RuntimeNode, SendFunction } from './red';
+import { showStatus } from './runtime';
+
+/** The operation the node's Resource and Operation selects name. */
+export function chosenOperation(definition: NodeDefinition): ManageOperation {
+	const resource = String(definition.resource ?? '');
+	const operations = Object.hasOwn(MANAGE_RESOURCES, resource) ? MANAGE_RESOURCES[resource] : undefined;
+	if (!operations) {
+		throw new VertexNodeError(`"Resource" must be one of ${Object.keys(MANAGE_RESOURCES).join(', ')}; it is ${JSON.stringify(resource)}. Nothing was sent.`, 'resource');
+	}
+	const name = String(definition.operation ?? '');
+	if (!Object.hasOwn(operations, name)) {
+		throw new VertexNodeError(`"Operation" must be one of ${Object.keys(operations).join(', ')} for ${resource}; it is ${JSON.stringify(name)}. Nothing was sent.`, 'operation');
+	}
+	return operations[name];
+}
+
+/** Seconds since `started`, for the status of a wait. */
+const secondsSince = (started: number) => Math.round((Date.now() - started) / 1000);
+
+/**
+ * How the operation waits: undefined when it starts an operation and "Wait for Completion" is off; else the
+ * checked timeout (the core's default when none is set), the message's signal, and the stage in the status.
+ */
+function waitOf(node: RuntimeNode, read: ReadFields, chosen: ManageOperation, fields: readonly string[], signal: AbortSignal): WaitOptions | undefined {
+	if (!fields.includes('waitTimeout')) return undefined;
+	if (chosen.starts && read.values.wait === false) return undefined;
+	const minutes = read.values.waitTimeout as number | undefined;
+	const timeoutMs = minutes === undefined ? undefined : checkWaitTimeout(minutes * 60_000);
+	const started = Date.now();
+	let stage: string | undefined;
+	return {
+		timeoutMs,
+		signal,
+		onStageChange: (next) => {
+			stage = next;
+			showStatus(node, 'blue', next.toLowerCase().replace(/_/g, ' '));
+		},
+		onProgress: (operation: Operation) => {
+			if (stage === undefined) showStatus(node, 'blue', `waiting ${secondsSince(started)} s for ${operation.name.split('/').at(-1)}`, 'ring');
+		},
+	};
+}
+
+/** The Manage node's handler for one message (see handleMessages). */
+export function manageHandler(RED: NodeAPI, node: RuntimeNode, definition: NodeDefinition) {
+	return async (msg: NodeMessage, send: SendFunction, signal: AbortSignal): Promise<void> => {
+		const chosen = chosenOperation(definition);
+		const fields = typeof chosen.fields === 'function' ? chosen.fields(definition) : chosen.fields;
+		const objects = chosen.objects ?? [];
+		let read: ReadFields | undefined;
+		try {
+			read = await readFields(RED, node, definition, msg, fields.map((name) => MANAGE_FIELDS[name]));
+			const wait = waitOf(node, read, chosen, fields, signal);
+			const client = clientOf(RED, definition.vertex);
+			showStatus(node, 'blue', `${definition.resource}: ${definition.operation}`);
+			const payload = await chosen.run({ client, read, signal, wait, settings: definition });
+			send({ ...msg, payload });
+			showStatus(node, 'green', Array.isArray(payload) ? `${payload.length} listed` : 'done');
+		} catch (error) {
+			throw error instanceof VertexValidationError && read ? manageRefusal(read, objects, error) : error;
+		}
+	};
+}

@@ -1,0 +1,52 @@
+/**
+ * The Node-RED package as Node-RED's packaging guide asks, and how the core travels with it: a scoped name, a
+ * `node-red` section naming each node's built file, an editor HTML beside each source, the core's runtime
+ * dependencies declared (the core itself is bundled from the build, never kept in the sources), and the n8n
+ * package still shipping only its own folders.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+const PACKAGE_DIR = join(ROOT, 'node-red');
+const manifest = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8'));
+const rootManifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+
+describe('the Node-RED package', () => {
+	it('has a scoped name and is a workspace of the repository', () => {
+		expect(manifest.name).toMatch(/^@[a-z0-9-]+\/node-red-/);
+		expect(rootManifest.workspaces).toContain('node-red');
+	});
+
+	it('names every node type with its built file; each has a TypeScript source and an editor HTML', () => {
+		const nodes = Object.entries(manifest['node-red'].nodes as Record<string, string>);
+		expect(nodes.length).toBeGreaterThanOrEqual(2);
+		for (const [type, file] of nodes) {
+			expect([type, file]).toEqual([type, expect.stringMatching(/^dist\/nodes\/[A-Za-z]+\.js$/)]);
+			const base = file.replace(/^dist\/nodes\//, '').replace(/\.js$/, '');
+			expect(existsSync(join(PACKAGE_DIR, 'src', `${base}.ts`))).toBe(true);
+			const html = readFileSync(join(PACKAGE_DIR, 'src', `${base}.html`), 'utf8');
+			expect(html).toContain(`RED.nodes.registerType('${type}'`);
+			expect(html).toContain(`data-template-name="${type}"`);
+			expect(html).toContain(`data-help-name="${type}"`);
+			expect(readFileSync(join(PACKAGE_DIR, 'src', `${base}.ts`), 'utf8')).toMatch(/RED\.nodes\.registerType\(/);
+		}
+	});
+
+	it('declares exactly the core\'s runtime dependencies, and ships the bundled core, its nodes and examples', () => {
+		expect(manifest.dependencies).toEqual(rootManifest.dependencies);
+		expect(manifest.files).toEqual(expect.arrayContaining(['dist/nodes', 'lib', 'examples']));
+		expect(manifest.scripts.prepack).toMatch(/bundle/);
+	});
+
+	it('keeps no copy of the core in its sources', () => {
+		const sources = readdirSync(join(PACKAGE_DIR, 'src'), { recursive: true }).map(String);
+		const coreModules = readdirSync(join(ROOT, 'lib')).filter((name) => name.endsWith('.ts'));
+		expect(sources.filter((name) => coreModules.includes(name) && name !== 'index.ts')).toEqual([]);
+		expect(readFileSync(join(ROOT, '.gitignore'), 'utf8')).toMatch(/^\/node-red\/lib\/$/m);
+	});
+
+	it('leaves the n8n package as it was: its files are its own folders, its nodes only n8n nodes', () => {
+		expect(rootManifest.files).toEqual(['dist/lib', 'dist/nodes', 'dist/credentials', '!dist/**/*.map']);
+	});
+});
