@@ -32,6 +32,11 @@ export class VertexNodeError extends Error {
 	) {
 		super(message);
 	}
+
+	/** Node-RED puts `toString()` in a Catch node's msg.error.message: the message alone reads best there. */
+	override toString(): string {
+		return this.message;
+	}
 }
 
 /** Where a typed input's value comes from, in the words a flow author reads: `msg.endpointId`, `env.MODEL`. */
@@ -109,7 +114,8 @@ export async function readFields(RED: NodeAPI, node: RuntimeNode, definition: No
 	for (const spec of specs) {
 		const type = definition[`${spec.name}Type`] as string | undefined;
 		let value: unknown = definition[spec.name];
-		if (type !== undefined) {
+		// An empty typed input (no JSON written, no property named) is a field left unset.
+		if (type !== undefined && value !== '') {
 			try {
 				value = await evaluate(RED, node, msg, value, type);
 			} catch (error) {
