@@ -136,13 +136,20 @@ export async function readFields(RED: NodeAPI, node: RuntimeNode, definition: No
 		values,
 		words,
 		refuse,
-		refusal: (error) => new VertexNodeError(`${renderMessage(error.parts, words)} Nothing was sent.`, longestPrefix(coreTable, error.field)?.spec.name),
+		refusal: (error) => {
+			const field = longestPrefix(coreTable, error.field);
+			const message = renderMessage(error.parts, words);
+			// Some of the core's messages say what is wrong without naming the field: the node's words for it go first.
+			const named = field === undefined || message.includes(field.words) ? message : `${field.words}: ${message}`;
+			return new VertexNodeError(`${named} Nothing was sent.`, field?.spec.name);
+		},
 	};
 }
 
 /** The longest prefix of `path` (dot-separated) that `table` knows. */
 function longestPrefix<T>(table: ReadonlyMap<string, T>, path: string): T | undefined {
-	const parts = path.split('.');
+	// `env[0].name` is under `env`.
+	const parts = path.replace(/\[\d+\]/g, '').split('.');
 	for (let length = parts.length; length > 0; length--) {
 		const found = table.get(parts.slice(0, length).join('.'));
 		if (found !== undefined) return found;
