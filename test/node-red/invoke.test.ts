@@ -108,6 +108,15 @@ describe('Invoke: failures go to done(error), so a Catch node sees them', () => 
 		expect((captured.errors[0].error as { message: string }).message).toMatch(/no-such-endpoint/);
 	});
 
+	it('a stream the server ends with an error: the chunks before it, then the error (no answer message)', async () => {
+		const captured = await loadFlow(env, [vertexAiInvoke], [invokeNode()]);
+		helper.getNode('invoke').receive({ payload: { ...CHAT, chunks: 6, failAfter: 3 }, endpointId: 'nr-chat' });
+		await until(() => captured.errors.length > 0, 20_000, 'the error');
+		expect(captured.messages.length).toBeGreaterThanOrEqual(3);
+		expect(captured.messages.every((msg) => msg.chunk !== undefined && msg.complete === undefined)).toBe(true);
+		expect((captured.errors[0].error as { message: string }).message).toMatch(/stream/i);
+	});
+
 	it('close (a redeploy) aborts a call in flight and ends within the grace period', async () => {
 		const captured = await loadFlow(env, [vertexAiInvoke], [invokeNode()]);
 		// A slow stream: the sample server waits between chunks.
