@@ -12,7 +12,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { keySecrets, startEmulatorProcess } = require('../n8n-run/emulator');
-const { captureDebug, deployFlows, exampleFlowFor, inject, packNodeRedPackage, startNodeRed } = require('.');
+const { captureDebug, deployFlows, exampleFlowFor, importExample, inject, packNodeRedPackage, startNodeRed } = require('.');
 
 const STEP_COUNT = 6;
 
@@ -55,7 +55,9 @@ async function runNodeRedDemo({ step, say, cleanups, hideSecrets, run }) {
 
 	const debug = await captureDebug(nodeRed.url);
 	cleanups.push(() => debug.close());
-	await step('Deploying node-red/examples/deploy-pipeline.json through the admin API (POST /flows)', () => deployFlows(nodeRed.url, exampleFlowFor(emulator)));
+	await step('Importing the example deploy-pipeline from the installed package and deploying it (POST /flows)', async () =>
+		deployFlows(nodeRed.url, exampleFlowFor(emulator, await importExample(nodeRed.url))),
+	);
 
 	await step('Pressing Run: Upload Model -> Create Dedicated Endpoint -> Deploy Model -> Invoke Chat', async () => {
 		await inject(nodeRed.url, 'run');

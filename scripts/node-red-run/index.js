@@ -89,14 +89,26 @@ async function startNodeRed({ tarball, timeoutMs = 60_000 }) {
 }
 
 /**
- * The example flow on a tab of its own, its config node pointing at the emulator with the emulator's key as the
- * config node's credentials (sent once with the deploy, then stored by Node-RED apart from the flow).
+ * The example flow as the editor's Import > Examples menu gets it: from the running Node-RED's library of the
+ * installed package's examples/ folder.
+ * @param {string} url
+ * @returns {Promise<Array<Record<string, any>>>}
+ */
+async function importExample(url) {
+	const response = await fetch(`${url}/library/examples/flows/${PACKAGE_NAME}/${path.basename(EXAMPLE, '.json')}`);
+	if (!response.ok) throw new Error(`Node-RED does not list the example of ${PACKAGE_NAME}: ${response.status} ${await response.text()}`);
+	return /** @type {Array<Record<string, any>>} */ (await response.json());
+}
+
+/**
+ * The example flow (`nodes`, by default the repository's copy) on a tab of its own, its config node pointing at the
+ * emulator with the emulator's key as the config node's credentials (sent once with the deploy, then stored by
+ * Node-RED apart from the flow).
  * @param {{ baseUrl: string, tokenUrl: string, location: string, builtInImage: string, credentialData(): Record<string, string> }} emulator
+ * @param {Array<Record<string, any>>} [nodes]
  * @returns {Array<Record<string, any>>}
  */
-function exampleFlowFor(emulator) {
-	/** @type {Array<Record<string, any>>} */
-	const nodes = JSON.parse(fs.readFileSync(EXAMPLE, 'utf8'));
+function exampleFlowFor(emulator, nodes = JSON.parse(fs.readFileSync(EXAMPLE, 'utf8'))) {
 	const tab = { id: 'vertex-ai-example', type: 'tab', label: 'Vertex AI: upload, create, deploy, invoke' };
 	return [
 		tab,
@@ -190,4 +202,4 @@ async function captureDebug(url) {
 	return { messages, close: () => socket.close() };
 }
 
-module.exports = { captureDebug, deployFlows, EXAMPLE, exampleFlowFor, inject, PACKAGE_NAME, packNodeRedPackage, startNodeRed };
+module.exports = { captureDebug, deployFlows, EXAMPLE, exampleFlowFor, importExample, inject, PACKAGE_NAME, packNodeRedPackage, startNodeRed };

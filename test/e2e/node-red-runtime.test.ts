@@ -1,6 +1,7 @@
 /**
  * The Node-RED package in a real Node-RED runtime (the `node-red` package, headless on 127.0.0.1, its own user
- * folder): the packed package installed as a user installs it, the example flow deployed through the admin API
+ * folder): the packed package installed as a user installs it, its example flow imported from Node-RED's library
+ * and deployed through the admin API
  * with the emulator's key as the config node's credentials, its Inject pressed, and the pipeline upload ->
  * create -> deploy -> invoke run against the emulator as its own process. The streamed messages are read from
  * what the example's Debug nodes send to the editor. Only with N8N_E2E=1, after npm run build.
@@ -13,7 +14,9 @@ import { startEmulatorProcess, type EmulatorProcess } from '../../scripts/n8n-ru
 import {
 	captureDebug,
 	deployFlows,
+	EXAMPLE,
 	exampleFlowFor,
+	importExample,
 	inject,
 	packNodeRedPackage,
 	startNodeRed,
@@ -52,7 +55,10 @@ describeE2e('the Node-RED package in a real Node-RED', () => {
 	it('runs the example flow: upload -> create -> deploy -> invoke, one debug message per chunk, then the joined answer', async () => {
 		const debug = await captureDebug(nodeRed.url);
 		try {
-			await deployFlows(nodeRed.url, exampleFlowFor(emulator));
+			// The example as Import > Examples gets it from the installed package.
+			const example = await importExample(nodeRed.url);
+			expect(example).toEqual(JSON.parse(readFileSync(EXAMPLE, 'utf8')));
+			await deployFlows(nodeRed.url, exampleFlowFor(emulator, example));
 			await inject(nodeRed.url, 'run');
 			const started = Date.now();
 			while (!debug.messages.some((message) => message.id === 'answer' || message.id === 'errors') && Date.now() - started < 60_000) {
