@@ -90,6 +90,15 @@ describe('Invoke: a streamed chat answer', () => {
 		expect(captured.messages[0].complete).toBeUndefined();
 	});
 
+	it('a message that is itself part of a sequence (after a Split) keeps that sequence as msg.parts.parts', async () => {
+		const captured = await loadFlow(env, [vertexAiInvoke], [invokeNode()]);
+		const outer = { id: 'outer-sequence', index: 1, count: 3, type: 'array', len: 1 };
+		helper.getNode('invoke').receive({ payload: CHAT, endpointId: 'nr-chat', parts: outer });
+		await until(() => captured.messages.some((msg) => msg.complete === true) || captured.errors.length > 0, 20_000, 'the answer');
+		expect(captured.messages.length).toBeGreaterThan(1);
+		for (const msg of captured.messages) expect((msg.parts as { parts?: unknown }).parts).toEqual(outer);
+	});
+
 	it('a JSON answer that is not a stream is one message with the parsed body', async () => {
 		const captured = await loadFlow(env, [vertexAiInvoke], [invokeNode()]);
 		helper.getNode('invoke').receive({ payload: { messages: [{ role: 'user', content: 'hi' }] }, endpointId: 'nr-chat' });
