@@ -115,6 +115,7 @@ export {
 	type TrafficRequest,
 } from './resources/deployedCopies';
 export { modelAtVersion, resourceId } from './names';
+export { deploySummary, type DeployNames } from './resources/deploySummary';
 export { deployedModelIds } from './resources/endpoints';
 export { isPrivateServiceConnect } from './schemas/endpoint';
 export { collectPages, type Page } from './resources/pages';

@@ -4,7 +4,8 @@
  * the Vertex AI emulator, installs n8n (cached after the first run), installs the packed package as a
  * community package into a fresh user folder, imports a credential pointing at the emulator and
  * examples/1-deploy-pipeline.json, runs it with `n8n execute`, prints each node's result and the
- * streamed chunks, and shuts everything down, also on failure and on Ctrl-C.
+ * streamed chunks, and shuts everything down, also on failure and on Ctrl-C. With `--node-red` the same
+ * pipeline runs in a real Node-RED instead (scripts/node-red-run/demo.js).
  */
 'use strict';
 
@@ -19,9 +20,11 @@ const { createUserFolder, executeWorkflow, importCredentials, importWorkflow } =
 const { installCommunityPackage, packPackage } = require('./n8n-run/community-package');
 const { keySecrets, startEmulatorProcess } = require('./n8n-run/emulator');
 const { CREDENTIAL, loadExample } = require('../examples');
+const nodeRedDemo = require('./node-red-run/demo');
 
 const PROJECT_ROOT = path.resolve(__dirname, '..');
-const STEP_COUNT = 8;
+const NODE_RED = process.argv.includes('--node-red');
+const STEP_COUNT = NODE_RED ? nodeRedDemo.STEP_COUNT : 8;
 
 class StepError extends Error {}
 
@@ -126,6 +129,12 @@ async function shutDown() {
 
 async function main() {
 	const started = Date.now();
+	if (NODE_RED) {
+		say('Vertex AI invoke demo: a real Node-RED against the local Vertex AI emulator (no cloud account)');
+		await nodeRedDemo.runNodeRedDemo({ step, say, cleanups, hideSecrets: (values) => (secrets = values), run });
+		printTimings(started);
+		return;
+	}
 	say(`Vertex AI invoke demo: a real n8n ${n8nVersion()} against the local Vertex AI emulator (no cloud account)`);
 
 	await step('Building the package (npm run build)', () => run('npm', ['run', 'build']));
@@ -158,7 +167,11 @@ async function main() {
 	const result = await step(`Executing it with n8n execute: ${nodes}`, () => executeWorkflow(instance, workflow.id));
 	if (result.status !== 'success') throw new StepError(`step ${stepNumber}/${STEP_COUNT} failed: ${describeFailure(result)}`);
 	printResults(result);
+	printTimings(started);
+}
 
+/** @param {number} started */
+function printTimings(started) {
 	say();
 	say('Timings');
 	for (const [title, ms] of timings) say(`  ${seconds(ms).padStart(7)}  ${title}`);
@@ -179,7 +192,7 @@ main().then(
 	async () => {
 		const stopping = Date.now();
 		await shutDown();
-		say(`Shut down the emulator, its model servers, n8n and the temporary folders in ${seconds(Date.now() - stopping)}.`);
+		say(`Shut down the emulator, its model servers, ${NODE_RED ? 'Node-RED' : 'n8n'} and the temporary folders in ${seconds(Date.now() - stopping)}.`);
 	},
 	async (error) => {
 		if (interrupted) return;

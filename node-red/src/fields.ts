@@ -8,7 +8,7 @@ import { renderMessage, scrubSecrets, VertexValidationError, type MessageWords }
 import type { NodeAPI, NodeDefinition, NodeMessage, RuntimeNode } from './red';
 
 /** The kinds of value a field takes; a value of another kind is refused, naming the field. */
-export type FieldKind = 'text' | 'number' | 'boolean' | 'object' | 'list' | 'any';
+type FieldKind = 'text' | 'number' | 'object' | 'any';
 
 export interface FieldSpec {
 	/** The property in the node's definition; its typed-input type is `<name>Type` (a plain property: none). */
@@ -18,7 +18,7 @@ export interface FieldSpec {
 	kind: FieldKind;
 	/** The core's field path this field sets (its messages name it), when it differs from `name`. */
 	core?: string;
-	/** A value that is set must be given (empty text counts as not given). */
+	/** The field must be given (unset, null or empty text is refused). */
 	required?: boolean;
 }
 
@@ -32,18 +32,22 @@ export class VertexNodeError extends Error {
 	) {
 		super(message);
 	}
+
+	/** Node-RED puts `toString()` in a Catch node's msg.error.message: the message alone reads best there. */
+	override toString(): string {
+		return this.message;
+	}
 }
 
 /** Where a typed input's value comes from, in the words a flow author reads: `msg.endpointId`, `env.MODEL`. */
 function sourceOf(type: string | undefined, value: unknown): string | undefined {
-	if (type === 'msg' || type === 'flow' || type === 'global') return `${type}.${String(value)}`;
-	if (type === 'env') return `env.${String(value)}`;
+	if (type === 'msg' || type === 'flow' || type === 'global' || type === 'env') return `${type}.${String(value)}`;
 	if (type === 'jsonata') return 'its JSONata expression';
 	return undefined;
 }
 
 /** A field as messages name it: its label in quotes, and its source when that is not the node's own setting. */
-export interface NamedField {
+interface NamedField {
 	spec: FieldSpec;
 	words: string;
 }
@@ -55,14 +59,10 @@ function kindProblem(kind: FieldKind, value: unknown): string | undefined {
 			return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) ? undefined : `must be text; it is ${shown}`;
 		case 'number':
 			return typeof value === 'number' && Number.isFinite(value) ? undefined : `must be a number; it is ${shown}`;
-		case 'boolean':
-			return typeof value === 'boolean' ? undefined : `must be true or false; it is ${shown}`;
 		case 'object':
 			return value !== null && typeof value === 'object' && !Array.isArray(value) && !Buffer.isBuffer(value)
 				? undefined
 				: `must be an object of names and values; it is ${shown}`;
-		case 'list':
-			return Array.isArray(value) && value.every((entry) => typeof entry === 'string') ? undefined : `must be a list of texts; it is ${shown}`;
 		default:
 			return undefined;
 	}
@@ -82,8 +82,6 @@ async function evaluate(RED: NodeAPI, node: RuntimeNode, msg: NodeMessage, value
 /** The values of one message's fields, checked by kind, and the words that name each field. */
 export interface ReadFields {
 	values: Record<string, unknown>;
-	/** A field's words by its core path (longest prefix wins), for rendering the core's messages. */
-	words: MessageWords;
 	/** A refusal naming the field (`name` is the field's name in the definition); "Nothing was sent." follows. */
 	refuse(name: string, problem: string): VertexNodeError;
 	/** The core's refusal of the values, in the node's words. */
@@ -109,7 +107,8 @@ export async function readFields(RED: NodeAPI, node: RuntimeNode, definition: No
 	for (const spec of specs) {
 		const type = definition[`${spec.name}Type`] as string | undefined;
 		let value: unknown = definition[spec.name];
-		if (type !== undefined) {
+		// An empty typed input (no JSON written, no property named) is a field left unset.
+		if (type !== undefined && value !== '') {
 			try {
 				value = await evaluate(RED, node, msg, value, type);
 			} catch (error) {
@@ -128,15 +127,21 @@ export async function readFields(RED: NodeAPI, node: RuntimeNode, definition: No
 	}
 	return {
 		values,
-		words,
 		refuse,
-		refusal: (error) => new VertexNodeError(`${renderMessage(error.parts, words)} Nothing was sent.`, longestPrefix(coreTable, error.field)?.spec.name),
+		refusal: (error) => {
+			const field = longestPrefix(coreTable, error.field);
+			const message = renderMessage(error.parts, words);
+			// Some of the core's messages say what is wrong without naming the field: the node's words for it go first.
+			const named = field === undefined || message.includes(field.words) ? message : `${field.words}: ${message}`;
+			return new VertexNodeError(`${named} Nothing was sent.`, field?.spec.name);
+		},
 	};
 }
 
 /** The longest prefix of `path` (dot-separated) that `table` knows. */
 function longestPrefix<T>(table: ReadonlyMap<string, T>, path: string): T | undefined {
-	const parts = path.split('.');
+	// `env[0].name` is under `env`.
+	const parts = path.replace(/\[\d+\]/g, '').split('.');
 	for (let length = parts.length; length > 0; length--) {
 		const found = table.get(parts.slice(0, length).join('.'));
 		if (found !== undefined) return found;

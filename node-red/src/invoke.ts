@@ -9,7 +9,6 @@ import {
 	aggregateChunks,
 	detectStreamFormat,
 	prepareInvoke,
-	VertexValidationError,
 	withoutEchoedSecrets,
 	type InvokeBody,
 	type InvokeResponse,
@@ -20,6 +19,7 @@ import {
 
 import { clientOf } from './config';
 import { readFields, type FieldSpec, type ReadFields } from './fields';
+import { checkedCall } from './operation';
 import type { NodeAPI, NodeDefinition, NodeMessage, RuntimeNode, SendFunction } from './red';
 import { showStatus } from './runtime';
 
@@ -87,25 +87,22 @@ interface InvokeSettings {
 export function invokeHandler(RED: NodeAPI, node: RuntimeNode, definition: NodeDefinition) {
 	return async (msg: NodeMessage, send: SendFunction, signal: AbortSignal): Promise<void> => {
 		const settings = settingsOf(definition);
-		let read: ReadFields | undefined;
-		let prepared;
-		try {
-			read = await readFields(RED, node, definition, msg, INVOKE_FIELDS);
-			const { endpoint, path, body, headers, deployedModel, timeout } = read.values;
-			prepared = prepareInvoke({
+		const read: ReadFields = await readFields(RED, node, definition, msg, INVOKE_FIELDS);
+		const { endpoint, path, body, headers, deployedModel, timeout } = read.values;
+		const prepared = await checkedCall(read, async () =>
+			prepareInvoke({
 				endpoint: endpoint as string,
 				path: path as string,
 				body: bodyOf(body),
 				headers: headers as Record<string, string> | undefined,
 				deployedModelId: deployedModel as string | undefined,
 				timeoutMs: timeout === undefined ? undefined : (timeout as number) * 1000,
-			});
-		} catch (error) {
-			throw error instanceof VertexValidationError && read ? read.refusal(error) : error;
-		}
+			}),
+		);
 		const client = clientOf(RED, definition.vertex);
 		showStatus(node, 'blue', 'invoking');
-		const response = await client.invoke(prepared, { signal });
+		// The client checks the endpoint and deployed model before the first request too.
+		const response = await checkedCall(read, () => client.invoke(prepared, { signal }));
 		const facts = { status: response.status, deployedModelId: response.deployedModelId ?? null };
 		const format = settings.format === 'auto' ? detectStreamFormat(response.contentType) : settings.format;
 		if (!STREAM_FORMATS.has(format)) {

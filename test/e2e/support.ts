@@ -19,12 +19,13 @@ export const NODE_NAMES = ['vertexAiUploadModel', 'vertexAiCreateDedicatedEndpoi
 export const SUB_NODE_NAMES = ['vertexAiChatModel', 'vertexAiEmbeddings'];
 
 const ROOT = join(__dirname, '..', '..');
-/** Each source folder and where its build goes: the community package's dist/, and the emulator package's own. */
+/** Each source folder and where its build goes: the community package's dist/ (the Node-RED nodes' too), and the emulator package's own. */
 const BUILDS: Array<[source: string, built: string]> = [
 	['lib', 'dist/lib'],
 	['nodes', 'dist/nodes'],
 	['credentials', 'dist/credentials'],
 	['emulator', 'emulator/dist'],
+	['node-red/src', 'dist/node-red/src'],
 ];
 
 function newestMtime(dir: string, suffix: string): number {

@@ -4,6 +4,7 @@
  * dependencies declared (the core itself is bundled from the build, never kept in the sources), and the n8n
  * package still shipping only its own folders.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -47,6 +48,9 @@ describe('the Node-RED package', () => {
 	});
 
 	it('leaves the n8n package as it was: its files are its own folders, its nodes only n8n nodes', () => {
-		expect(rootManifest.files).toEqual(['dist/lib', 'dist/nodes', 'dist/credentials', '!dist/**/*.map']);
+		expect(rootManifest.files.filter((entry: string) => /node-red/.test(entry))).toEqual([]);
+		// What npm would pack (the compiled Node-RED nodes in dist/node-red/ stay out).
+		const [{ files }] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' })) as Array<{ files: Array<{ path: string }> }>;
+		expect(files.filter((file) => /node-red/.test(file.path))).toEqual([]);
 	});
 });

@@ -18,8 +18,8 @@ export { helper };
 export const CONFIG_ID = 'vertex-config';
 
 /** The emulator, a config node pointing at it, and its secret key as Node-RED credentials of that node. */
-export async function emulatorConfig() {
-	const emulator: RunningEmulator = await startEmulator({ operationStepMs: 20 });
+export async function emulatorConfig(options: { operationStepMs?: number } = {}) {
+	const emulator: RunningEmulator = await startEmulator({ operationStepMs: 20, ...options });
 	const keyJson = readFileSync(emulator.serviceAccountKeyFile, 'utf8');
 	const configNode = {
 		id: CONFIG_ID,
@@ -114,6 +114,18 @@ export function catchNode(): unknown {
 export function joinNode(): unknown {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	return require('@node-red/nodes/core/sequence/17-split.js');
+}
+
+/** Records every status a node of the loaded flow shows, in order. */
+export function recordStatuses(id: string): Array<{ fill?: string; text?: string }> {
+	const node = helper.getNode(id);
+	const statuses: Array<{ fill?: string; text?: string }> = [];
+	const show = (node.status as (status: unknown) => void).bind(node);
+	node.status = (status: unknown) => {
+		statuses.push(status as { fill?: string; text?: string });
+		show(status);
+	};
+	return statuses;
 }
 
 /** Waits until `condition` holds (checked every 10 ms), failing after `timeoutMs`. */

@@ -95,9 +95,9 @@ describe('one owner for every pattern', () => {
 		expect(retyped('[a-z0-9]+(-[a-z0-9]+)+', core)).toEqual(['ids.MACHINE_TYPE']);
 	});
 
-	it('no other file in lib/, nodes/ or credentials/ re-types a pattern of lib/rules/ids.ts or lib/invoke/policy.ts', () => {
+	it('no other file in lib/, nodes/, credentials/ or node-red/src/ re-types a pattern of lib/rules/ids.ts or lib/invoke/policy.ts', () => {
 		const owners = new Set([join(ROOT, 'lib', 'rules', 'ids.ts'), join(ROOT, 'lib', 'invoke', 'policy.ts')]);
-		const copies = ['lib', 'nodes', 'credentials'].flatMap((folder) =>
+		const copies = ['lib', 'nodes', 'credentials', join('node-red', 'src')].flatMap((folder) =>
 			typeScriptFiles(join(ROOT, folder)).filter((path) => !owners.has(path)).flatMap((path) =>
 				regexSourcesIn(path, readFileSync(path, 'utf8')).flatMap((source) =>
 					retyped(source, core).map((owner) => `${relative(ROOT, path)}: /${source}/ re-types ${owner}`),
