@@ -8,7 +8,7 @@ import { renderMessage, scrubSecrets, VertexValidationError, type MessageWords }
 import type { NodeAPI, NodeDefinition, NodeMessage, RuntimeNode } from './red';
 
 /** The kinds of value a field takes; a value of another kind is refused, naming the field. */
-type FieldKind = 'text' | 'number' | 'object' | 'any';
+type FieldKind = 'text' | 'number' | 'boolean' | 'object' | 'any';
 
 export interface FieldSpec {
 	/** The property in the node's definition; its typed-input type is `<name>Type` (a plain property: none). */
@@ -59,6 +59,8 @@ function kindProblem(kind: FieldKind, value: unknown): string | undefined {
 			return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) ? undefined : `must be text; it is ${shown}`;
 		case 'number':
 			return typeof value === 'number' && Number.isFinite(value) ? undefined : `must be a number; it is ${shown}`;
+		case 'boolean':
+			return typeof value === 'boolean' ? undefined : `must be true or false; it is ${shown}`;
 		case 'object':
 			return value !== null && typeof value === 'object' && !Array.isArray(value) && !Buffer.isBuffer(value)
 				? undefined
@@ -84,6 +86,8 @@ export interface ReadFields {
 	values: Record<string, unknown>;
 	/** A refusal naming the field (`name` is the field's name in the definition); "Nothing was sent." follows. */
 	refuse(name: string, problem: string): VertexNodeError;
+	/** A field's words by its core path (longest prefix wins), for rendering the core's messages. */
+	words: MessageWords;
 	/** The core's refusal of the values, in the node's words. */
 	refusal(error: VertexValidationError): VertexNodeError;
 }
@@ -128,6 +132,7 @@ export async function readFields(RED: NodeAPI, node: RuntimeNode, definition: No
 	return {
 		values,
 		refuse,
+		words,
 		refusal: (error) => {
 			const field = longestPrefix(coreTable, error.field);
 			const message = renderMessage(error.parts, words);
