@@ -1,6 +1,6 @@
 /**
  * The Vertex AI Chat Model with a reasoning model server, through n8n-core's engine: reasoning reaches n8n as
- * reasoning content (never as answer text), the token limit goes in the field the server reads, and
+ * reasoning content (never as answer text) and is kept in n8n's log of the call, the token limit goes in the field the server reads, and
  * `withStructuredOutput` holds the model to a schema by a forced tool call or by `response_format`.
  *
  * Two servers: the sample model server in its vllm-reasoning dialect (vLLM's streamed wire format), and a small
@@ -59,18 +59,19 @@ async function startVllmLikeServer(): Promise<number> {
 			if (!req.url?.endsWith('/chat/completions')) return void res.writeHead(404).end();
 			const body = JSON.parse(Buffer.concat(parts).toString('utf8')) as Json;
 			bodies.push(body);
-			const field = body.test_reasoning_field === 'reasoning' ? 'reasoning' : 'reasoning_content';
+			const asked = body.test_reasoning_field;
+			const field = asked === 'none' ? undefined : asked === 'reasoning' ? 'reasoning' : 'reasoning_content';
 			const message = vllmAnswer(body);
 			const usage = { prompt_tokens: 5, completion_tokens: 9, total_tokens: 14 };
 			if (body.stream !== true) {
-				const choice = { index: 0, message: { ...message, [field]: THINKING }, finish_reason: message.tool_calls ? 'tool_calls' : 'stop' };
+				const choice = { index: 0, message: field ? { ...message, [field]: THINKING } : message, finish_reason: message.tool_calls ? 'tool_calls' : 'stop' };
 				return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'chatcmpl-1', model: 'r1', choices: [choice], usage }));
 			}
 			res.writeHead(200, { 'content-type': 'text/event-stream' });
 			const send = (delta: Json, finish: string | null = null) =>
 				res.write(`data: ${JSON.stringify({ id: 'chatcmpl-1', model: 'r1', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`);
 			send({ role: 'assistant', content: '' });
-			for (const word of THINKING.split(/(?<= )/)) send({ [field]: word });
+			if (field) for (const word of THINKING.split(/(?<= )/)) send({ [field]: word });
 			if (typeof message.content === 'string') for (const word of message.content.split(/(?<= )/)) send({ content: word });
 			else send({ tool_calls: (message.tool_calls as Json[]).map((call, index) => ({ index, ...call })) });
 			send({}, message.tool_calls ? 'tool_calls' : 'stop');
@@ -108,6 +109,8 @@ class ReasoningProbe implements INodeType {
 		});
 		let json: IDataObject;
 		if (mode === 'invoke') json = summary(await model.invoke(prompt, { signal }));
+		// As inside an agent whose events are streamed: a handler preferring streaming makes invoke stream.
+		else if (mode === 'invoke-streaming') json = summary(await model.invoke(prompt, { signal, callbacks: [{ lc_prefer_streaming: true }] }));
 		else if (mode === 'stream') {
 			let whole: any;
 			const texts: string[] = [];
@@ -194,6 +197,46 @@ describe('reasoning', () => {
 		const answer = output(await probe({ mode: 'stream' }, { options: { streaming: false } }));
 		expect(answer.reasoning).toEqual([THINKING]);
 		expect(answer.text).toBe(ANSWER);
+	});
+});
+
+/** The generations n8n's tracing recorded as the Chat Model's output (what the agent's log shows), all calls. */
+function loggedGenerations(result: WorkflowRunResult): Array<{ text: string; generationInfo?: Json }> {
+	const runs = result.runData['Chat Model'] ?? [];
+	return runs.flatMap((run) =>
+		(run.data?.[NodeConnectionTypes.AiLanguageModel] ?? []).flatMap((items) =>
+			(items ?? []).flatMap((item) => ((item.json.response as Json).generations as Array<Array<{ text: string; generationInfo?: Json }>>).flat()),
+		),
+	);
+}
+
+describe("reasoning in n8n's log of the model call", () => {
+	it.each([
+		['a whole answer', { mode: 'invoke' }, {}, false],
+		['a stream', { mode: 'stream' }, {}, true],
+		['a stream with streaming off', { mode: 'stream' }, { options: { streaming: false } }, false],
+		['an invoke streamed for a streaming handler', { mode: 'invoke-streaming' }, {}, true],
+		['a structured output by a forced tool call (a model bound to tools)', { mode: 'structured' }, {}, false],
+	])('%s: the generation n8n logs has the reasoning in generationInfo, the answer text without it', async (_name, probeParameters, modelParameters, streamed) => {
+		const result = await probe(probeParameters, modelParameters);
+		output(result);
+		expect(lastBody().stream === true).toBe(streamed);
+		const [logged, ...more] = loggedGenerations(result);
+		expect(more).toEqual([]);
+		expect(logged.generationInfo).toMatchObject({ reasoning: THINKING });
+		expect(logged.text).not.toContain('Ada fits');
+	});
+
+	it('the answer the caller gets keeps the reasoning out of its text', async () => {
+		const result = await probe({ mode: 'stream' });
+		expect(output(result).text).toBe(ANSWER);
+		expect(loggedGenerations(result)[0].text).toBe(ANSWER);
+	});
+
+	it('an answer without reasoning logs no reasoning field', async () => {
+		const result = await probe({ mode: 'invoke' }, { options: { extraBody: JSON.stringify({ test_reasoning_field: 'none' }) } });
+		expect(output(result).text).toBe(ANSWER);
+		expect(loggedGenerations(result)[0].generationInfo?.reasoning).toBeUndefined();
 	});
 });
 
