@@ -15,6 +15,7 @@ import { NodeConnectionTypes, type IDataObject, type IExecuteFunctions, type INo
 import { z } from 'zod';
 
 import { VertexAiChatModel } from '../../nodes/VertexAiChatModel/VertexAiChatModel.node';
+import { loggedGenerations } from '../harness/model-log';
 import type { WorkflowRunResult } from '../harness/n8n-engine';
 import { PACKAGE, deployModel, emulatorWithCredential, locator, probeDescription, runSubNode, type DeployedModel, type NodeEnv } from './support';
 
@@ -200,16 +201,6 @@ describe('reasoning', () => {
 	});
 });
 
-/** The generations n8n's tracing recorded as the Chat Model's output (what the agent's log shows), all calls. */
-function loggedGenerations(result: WorkflowRunResult): Array<{ text: string; generationInfo?: Json }> {
-	const runs = result.runData['Chat Model'] ?? [];
-	return runs.flatMap((run) =>
-		(run.data?.[NodeConnectionTypes.AiLanguageModel] ?? []).flatMap((items) =>
-			(items ?? []).flatMap((item) => ((item.json.response as Json).generations as Array<Array<{ text: string; generationInfo?: Json }>>).flat()),
-		),
-	);
-}
-
 describe("reasoning in n8n's log of the model call", () => {
 	it.each([
 		['a whole answer', { mode: 'invoke' }, {}, false],
@@ -221,7 +212,7 @@ describe("reasoning in n8n's log of the model call", () => {
 		const result = await probe(probeParameters, modelParameters);
 		output(result);
 		expect(lastBody().stream === true).toBe(streamed);
-		const [logged, ...more] = loggedGenerations(result);
+		const [logged, ...more] = loggedGenerations(result.runData, 'Chat Model');
 		expect(more).toEqual([]);
 		expect(logged.generationInfo).toMatchObject({ reasoning: THINKING });
 		expect(logged.text).not.toContain('Ada fits');
@@ -230,13 +221,13 @@ describe("reasoning in n8n's log of the model call", () => {
 	it('the answer the caller gets keeps the reasoning out of its text', async () => {
 		const result = await probe({ mode: 'stream' });
 		expect(output(result).text).toBe(ANSWER);
-		expect(loggedGenerations(result)[0].text).toBe(ANSWER);
+		expect(loggedGenerations(result.runData, 'Chat Model')[0].text).toBe(ANSWER);
 	});
 
 	it('an answer without reasoning logs no reasoning field', async () => {
 		const result = await probe({ mode: 'invoke' }, { options: { extraBody: JSON.stringify({ test_reasoning_field: 'none' }) } });
 		expect(output(result).text).toBe(ANSWER);
-		expect(loggedGenerations(result)[0].generationInfo?.reasoning).toBeUndefined();
+		expect(loggedGenerations(result.runData, 'Chat Model')[0].generationInfo?.reasoning).toBeUndefined();
 	});
 });
 
