@@ -25,6 +25,7 @@ const VLLM_IMAGE = 'us-docker.pkg.dev/test/vllm-like:latest';
 
 const THINKING = 'The user wants a person. Ada fits.';
 const ANSWER = 'Ada Lovelace, 36.';
+const AFTERTHOUGHT = ' Checked the dates.';
 
 type Json = Record<string, unknown>;
 
@@ -75,6 +76,8 @@ async function startVllmLikeServer(): Promise<number> {
 			if (field) for (const word of THINKING.split(/(?<= )/)) send({ [field]: word });
 			if (typeof message.content === 'string') for (const word of message.content.split(/(?<= )/)) send({ content: word });
 			else send({ tool_calls: (message.tool_calls as Json[]).map((call, index) => ({ index, ...call })) });
+			// A model that thinks again after answering (a reasoning delta after the content).
+			if (field && body.test_reasoning_after === true) send({ [field]: AFTERTHOUGHT });
 			send({}, message.tool_calls ? 'tool_calls' : 'stop');
 			res.end(`data: ${JSON.stringify({ id: 'chatcmpl-1', choices: [], usage })}\n\ndata: [DONE]\n\n`);
 		});
@@ -216,6 +219,12 @@ describe("reasoning in n8n's log of the model call", () => {
 		expect(more).toEqual([]);
 		expect(logged.generationInfo).toMatchObject({ reasoning: THINKING });
 		expect(logged.text).not.toContain('Ada fits');
+	});
+
+	it('a stream that reasons again after the answer: the log has all of its reasoning, in order', async () => {
+		const result = await probe({ mode: 'stream' }, { options: { extraBody: JSON.stringify({ test_reasoning_after: true }) } });
+		expect(output(result).text).toBe(ANSWER);
+		expect(loggedGenerations(result.runData, 'Chat Model')[0]).toEqual({ text: ANSWER, generationInfo: expect.objectContaining({ reasoning: THINKING + AFTERTHOUGHT }) });
 	});
 
 	it('the answer the caller gets keeps the reasoning out of its text', async () => {
