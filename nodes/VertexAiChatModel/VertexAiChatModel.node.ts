@@ -14,6 +14,7 @@ import { parameterReader } from '../shared/read';
 import { extraBodyOf, readSubNodeItem, sentNumber } from '../shared/subNode';
 import { commaList } from '../shared/values';
 import { VertexInvokeChatModel, type MaxTokensField } from './model';
+import { logReasoning } from './reasoningLog';
 import { offerStructuredOutput, type StructuredOutputMethod } from './structuredOutput';
 
 const properties: INodeProperties[] = [
@@ -174,6 +175,7 @@ export class VertexAiChatModel implements INodeType {
 			},
 		);
 		const supplied = supplyModel(this, chatModel);
+		logReasoning(supplied.response);
 		offerStructuredOutput(supplied.response, read.option(itemIndex, 'options.structuredOutput') as StructuredOutputMethod);
 		return supplied;
 	}

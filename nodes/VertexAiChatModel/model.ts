@@ -146,8 +146,8 @@ function reasoningOf(messageOrDelta: Json): string {
 
 /**
  * Reasoning for n8n: a content chunk holding the SDK's reasoning part, which the SDK's LangChain adapter turns
- * into a `{type: "reasoning"}` content block of the message (shown in the agent's log, left out of its `text`).
- * The adapter drops `reasoning-delta` chunks, hence a content chunk.
+ * into a `{type: "reasoning"}` content block of the message (left out of its `text`; reasoningLog.ts copies it to
+ * where n8n's log of the call keeps it). The adapter drops `reasoning-delta` chunks, hence a content chunk.
  */
 function reasoningChunk(text: string): StreamChunk {
 	return { type: 'content', content: { type: 'reasoning', text } };

@@ -1,6 +1,6 @@
 /**
  * The Vertex AI Chat Model with a reasoning model server, through n8n-core's engine: reasoning reaches n8n as
- * reasoning content (never as answer text), the token limit goes in the field the server reads, and
+ * reasoning content (never as answer text) and is kept in n8n's log of the call, the token limit goes in the field the server reads, and
  * `withStructuredOutput` holds the model to a schema by a forced tool call or by `response_format`.
  *
  * Two servers: the sample model server in its vllm-reasoning dialect (vLLM's streamed wire format), and a small
@@ -15,6 +15,7 @@ import { NodeConnectionTypes, type IDataObject, type IExecuteFunctions, type INo
 import { z } from 'zod';
 
 import { VertexAiChatModel } from '../../nodes/VertexAiChatModel/VertexAiChatModel.node';
+import { loggedGenerations } from '../harness/model-log';
 import type { WorkflowRunResult } from '../harness/n8n-engine';
 import { PACKAGE, deployModel, emulatorWithCredential, locator, probeDescription, runSubNode, type DeployedModel, type NodeEnv } from './support';
 
@@ -24,6 +25,7 @@ const VLLM_IMAGE = 'us-docker.pkg.dev/test/vllm-like:latest';
 
 const THINKING = 'The user wants a person. Ada fits.';
 const ANSWER = 'Ada Lovelace, 36.';
+const AFTERTHOUGHT = ' Checked the dates.';
 
 type Json = Record<string, unknown>;
 
@@ -59,20 +61,23 @@ async function startVllmLikeServer(): Promise<number> {
 			if (!req.url?.endsWith('/chat/completions')) return void res.writeHead(404).end();
 			const body = JSON.parse(Buffer.concat(parts).toString('utf8')) as Json;
 			bodies.push(body);
-			const field = body.test_reasoning_field === 'reasoning' ? 'reasoning' : 'reasoning_content';
+			const asked = body.test_reasoning_field;
+			const field = asked === 'none' ? undefined : asked === 'reasoning' ? 'reasoning' : 'reasoning_content';
 			const message = vllmAnswer(body);
 			const usage = { prompt_tokens: 5, completion_tokens: 9, total_tokens: 14 };
 			if (body.stream !== true) {
-				const choice = { index: 0, message: { ...message, [field]: THINKING }, finish_reason: message.tool_calls ? 'tool_calls' : 'stop' };
+				const choice = { index: 0, message: field ? { ...message, [field]: THINKING } : message, finish_reason: message.tool_calls ? 'tool_calls' : 'stop' };
 				return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'chatcmpl-1', model: 'r1', choices: [choice], usage }));
 			}
 			res.writeHead(200, { 'content-type': 'text/event-stream' });
 			const send = (delta: Json, finish: string | null = null) =>
 				res.write(`data: ${JSON.stringify({ id: 'chatcmpl-1', model: 'r1', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`);
 			send({ role: 'assistant', content: '' });
-			for (const word of THINKING.split(/(?<= )/)) send({ [field]: word });
+			if (field) for (const word of THINKING.split(/(?<= )/)) send({ [field]: word });
 			if (typeof message.content === 'string') for (const word of message.content.split(/(?<= )/)) send({ content: word });
 			else send({ tool_calls: (message.tool_calls as Json[]).map((call, index) => ({ index, ...call })) });
+			// A model that thinks again after answering (a reasoning delta after the content).
+			if (field && body.test_reasoning_after === true) send({ [field]: AFTERTHOUGHT });
 			send({}, message.tool_calls ? 'tool_calls' : 'stop');
 			res.end(`data: ${JSON.stringify({ id: 'chatcmpl-1', choices: [], usage })}\n\ndata: [DONE]\n\n`);
 		});
@@ -108,6 +113,8 @@ class ReasoningProbe implements INodeType {
 		});
 		let json: IDataObject;
 		if (mode === 'invoke') json = summary(await model.invoke(prompt, { signal }));
+		// As inside an agent whose events are streamed: a handler preferring streaming makes invoke stream.
+		else if (mode === 'invoke-streaming') json = summary(await model.invoke(prompt, { signal, callbacks: [{ lc_prefer_streaming: true }] }));
 		else if (mode === 'stream') {
 			let whole: any;
 			const texts: string[] = [];
@@ -194,6 +201,42 @@ describe('reasoning', () => {
 		const answer = output(await probe({ mode: 'stream' }, { options: { streaming: false } }));
 		expect(answer.reasoning).toEqual([THINKING]);
 		expect(answer.text).toBe(ANSWER);
+	});
+});
+
+describe("reasoning in n8n's log of the model call", () => {
+	it.each([
+		['a whole answer', { mode: 'invoke' }, {}, false],
+		['a stream', { mode: 'stream' }, {}, true],
+		['a stream with streaming off', { mode: 'stream' }, { options: { streaming: false } }, false],
+		['an invoke streamed for a streaming handler', { mode: 'invoke-streaming' }, {}, true],
+		['a structured output by a forced tool call (a model bound to tools)', { mode: 'structured' }, {}, false],
+	])('%s: the generation n8n logs has the reasoning in generationInfo, the answer text without it', async (_name, probeParameters, modelParameters, streamed) => {
+		const result = await probe(probeParameters, modelParameters);
+		output(result);
+		expect(lastBody().stream === true).toBe(streamed);
+		const [logged, ...more] = loggedGenerations(result.runData, 'Chat Model');
+		expect(more).toEqual([]);
+		expect(logged.generationInfo).toMatchObject({ reasoning: THINKING });
+		expect(logged.text).not.toContain('Ada fits');
+	});
+
+	it('a stream that reasons again after the answer: the log has all of its reasoning, in order', async () => {
+		const result = await probe({ mode: 'stream' }, { options: { extraBody: JSON.stringify({ test_reasoning_after: true }) } });
+		expect(output(result).text).toBe(ANSWER);
+		expect(loggedGenerations(result.runData, 'Chat Model')[0]).toEqual({ text: ANSWER, generationInfo: expect.objectContaining({ reasoning: THINKING + AFTERTHOUGHT }) });
+	});
+
+	it('the answer the caller gets keeps the reasoning out of its text', async () => {
+		const result = await probe({ mode: 'stream' });
+		expect(output(result).text).toBe(ANSWER);
+		expect(loggedGenerations(result.runData, 'Chat Model')[0].text).toBe(ANSWER);
+	});
+
+	it('an answer without reasoning logs no reasoning field', async () => {
+		const result = await probe({ mode: 'invoke' }, { options: { extraBody: JSON.stringify({ test_reasoning_field: 'none' }) } });
+		expect(output(result).text).toBe(ANSWER);
+		expect(loggedGenerations(result.runData, 'Chat Model')[0].generationInfo?.reasoning).toBeUndefined();
 	});
 });
 
