@@ -85,6 +85,16 @@ export function holdsRememberedSecret(text: string): boolean {
 	return false;
 }
 
+/**
+ * Every remembered secret in each form `scrubSecrets` looks for (as sent, URL- and JSON-escaped), longest first:
+ * for a caller that must find one cut across pieces of a stream.
+ */
+export function rememberedSecretForms(): string[] {
+	const forms = new Set<string>();
+	for (const secret of remembered) for (const form of escapedForms(secret)) forms.add(form);
+	return [...forms].sort((a, b) => b.length - a.length);
+}
+
 /** Forgets every remembered secret (tests). */
 export function forgetSecrets(): void {
 	remembered.clear();

@@ -1,0 +1,106 @@
+import { REDACTED, rememberedSecretForms } from '../secrets';
+import { isRecord } from './deltaText';
+import type { StreamChunk } from './types';
+
+/** The chunk fields that carry generated text a secret could be echoed in. */
+const TEXT_FIELDS = ['text', 'reasoning'] as const;
+type TextField = (typeof TEXT_FIELDS)[number];
+
+/**
+ * Catches a secret the package sent that a server echoes cut across chunks (each piece alone too short to
+ * recognise). A chunk whose text ends with the start of a secret is held back until the next chunk shows whether
+ * the secret goes on; a secret found across held chunks becomes [redacted] in the chunk where it began and is
+ * removed from the others (their text, parsed data and raw text alike). A chunk whose text ends with no secret's
+ * start passes at once: only the chunks that may hold a secret's first part wait, for one chunk each.
+ */
+export class SplitSecretGuard {
+	private readonly forms = rememberedSecretForms();
+	private readonly held: StreamChunk[] = [];
+
+	/** Takes the next chunk; gives the chunks that can go out now, in order. */
+	push(chunk: StreamChunk): StreamChunk[] {
+		if (this.forms.length === 0) return [chunk];
+		this.held.push(chunk);
+		let keep = 0;
+		for (const field of TEXT_FIELDS) keep = Math.max(keep, this.scrubAcross(field));
+		return this.held.splice(0, this.held.length - keep);
+	}
+
+	/** The chunks still held, at the end of the stream (or before its error): what they began was no secret. */
+	flush(): StreamChunk[] {
+		return this.held.splice(0);
+	}
+
+	/** Redacts secrets that span the held chunks' `field`; gives how many trailing chunks must stay held for it. */
+	private scrubAcross(field: TextField): number {
+		let joined = joinedText(this.held, field);
+		if (joined === '') return 0;
+		if (this.held.length > 1) {
+			for (const form of this.forms) {
+				for (let at = joined.indexOf(form); at !== -1; at = joined.indexOf(form)) {
+					redactRange(this.held, field, at, at + form.length);
+					joined = joinedText(this.held, field);
+				}
+			}
+		}
+		const start = this.secretStartAtEnd(joined);
+		if (start === joined.length) return 0;
+		// Hold the chunk the possible secret starts in and every chunk after it.
+		let offset = 0;
+		for (let i = 0; i < this.held.length; i++) {
+			offset += (this.held[i][field] ?? '').length;
+			if (offset > start) return this.held.length - i;
+		}
+		return 0;
+	}
+
+	/** Where the longest end of `text` that is the beginning of a secret starts (text.length when none). */
+	private secretStartAtEnd(text: string): number {
+		let earliest = text.length;
+		for (const form of this.forms) {
+			const first = form[0];
+			for (let at = text.indexOf(first, Math.max(0, text.length - form.length + 1)); at !== -1 && at < earliest; at = text.indexOf(first, at + 1)) {
+				if (form.startsWith(text.slice(at))) {
+					earliest = at;
+					break;
+				}
+			}
+		}
+		return earliest;
+	}
+}
+
+function joinedText(chunks: readonly StreamChunk[], field: TextField): string {
+	return chunks.length === 1 ? (chunks[0][field] ?? '') : chunks.map((chunk) => chunk[field] ?? '').join('');
+}
+
+/** Replaces characters `from`..`to` of the chunks' joined `field` by [redacted], in the chunk where they start. */
+function redactRange(chunks: readonly StreamChunk[], field: TextField, from: number, to: number): void {
+	let offset = 0;
+	for (const chunk of chunks) {
+		const text = chunk[field] ?? '';
+		const end = offset + text.length;
+		if (end > from && offset < to) {
+			const before = text.slice(0, Math.max(0, from - offset));
+			const after = text.slice(Math.min(text.length, to - offset));
+			replaceText(chunk, field, text, before + (from >= offset ? REDACTED : '') + after);
+		}
+		offset = end;
+	}
+}
+
+/** Sets a chunk's `field` to `next`, and the same string in its parsed data and raw text (where it came from). */
+function replaceText(chunk: StreamChunk, field: TextField, previous: string, next: string): void {
+	chunk[field] = next;
+	chunk.data = replaceString(chunk.data, previous, next);
+	// The JSON string as a whole (quotes included), so a piece as short as one letter changes nothing else.
+	const quoted = JSON.stringify(previous);
+	if (chunk.raw.includes(quoted)) chunk.raw = chunk.raw.split(quoted).join(JSON.stringify(next));
+}
+
+function replaceString(value: unknown, previous: string, next: string): unknown {
+	if (value === previous) return next;
+	if (Array.isArray(value)) return value.map((item) => replaceString(item, previous, next));
+	if (!isRecord(value)) return value;
+	return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaceString(item, previous, next)]));
+}

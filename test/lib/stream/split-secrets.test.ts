@@ -1,0 +1,93 @@
+/**
+ * A token the package sent, echoed by a server cut across chunks: replaced whatever the cut, in each chunk's text,
+ * data and raw text; text that only begins like a token delivered unchanged; no chunk held longer than needed.
+ */
+import { decodeStream, VertexStreamError, type StreamChunk } from '../../../lib/stream';
+import { forgetSecrets, rememberSecret } from '../../../lib/secrets';
+import { FakeBody, bytesOf, collect } from './body-fixtures';
+
+const SECRET = 'ya29.split-token-0123456789';
+const ECHO = `auth was Bearer ${SECRET} ok`;
+const SCRUBBED = 'auth was Bearer [redacted] ok';
+
+beforeEach(() => rememberSecret(SECRET));
+afterEach(() => forgetSecrets());
+
+const sseEvent = (content: string) => `data: ${JSON.stringify({ choices: [{ delta: { content } }] })}\n\n`;
+const ndjsonLine = (response: string) => `${JSON.stringify({ response, done: false })}\n`;
+/** One network read per event, so the decoder sees each piece on its own. */
+const bodyOf = (events: string[]) => new FakeBody(events.map((event) => bytesOf(event)));
+
+/** Every way to cut the echo in `parts` pieces (every position for two, every pair of positions for three). */
+function cuts(parts: 2 | 3): string[][] {
+	const all: string[][] = [];
+	for (let a = 1; a < ECHO.length; a++) {
+		if (parts === 2) all.push([ECHO.slice(0, a), ECHO.slice(a)]);
+		else for (let b = a + 1; b < ECHO.length; b++) all.push([ECHO.slice(0, a), ECHO.slice(a, b), ECHO.slice(b)]);
+	}
+	return all;
+}
+
+/** The text joined, and each chunk's data and raw text saying what its text says (nothing of the token left there). */
+function expectScrubbed(chunks: StreamChunk[], textOf: (data: unknown) => unknown) {
+	expect(chunks.map((chunk) => chunk.text).join('')).toBe(SCRUBBED);
+	for (const chunk of chunks) {
+		expect(textOf(chunk.data)).toBe(chunk.text);
+		expect(JSON.parse(chunk.raw)).toEqual(chunk.data);
+	}
+}
+
+describe('a token echoed cut across chunks', () => {
+	const sseText = (data: unknown) => (data as { choices: [{ delta: { content: string } }] }).choices[0].delta.content;
+	const ndjsonText = (data: unknown) => (data as { response: string }).response;
+
+	it('SSE, cut in two at every position: [redacted] in text, data and raw', async () => {
+		for (const pieces of cuts(2)) {
+			expectScrubbed(await collect(decodeStream(bodyOf(pieces.map(sseEvent)), { format: 'sse' })), sseText);
+		}
+	});
+
+	it('SSE, cut in three at every pair of positions', async () => {
+		for (const pieces of cuts(3)) {
+			expectScrubbed(await collect(decodeStream(bodyOf(pieces.map(sseEvent)), { format: 'sse' })), sseText);
+		}
+	});
+
+	it('NDJSON, cut in two at every position', async () => {
+		for (const pieces of cuts(2)) {
+			expectScrubbed(await collect(decodeStream(bodyOf(pieces.map(ndjsonLine)), { format: 'ndjson' })), ndjsonText);
+		}
+	});
+
+	it('text that only begins like the token is delivered unchanged, in its chunks', async () => {
+		const pieces = ['say ya29.split', '-tok', 'en? no, ya2', '9'];
+		const chunks = await collect(decodeStream(bodyOf(pieces.map(sseEvent)), { format: 'sse' }));
+		expect(chunks.map((chunk) => chunk.text)).toEqual(pieces);
+	});
+
+	it('a chunk that ends with no start of a token goes out before the next is read; one that may is held for one chunk', async () => {
+		const plain = bodyOf([sseEvent('hello '), sseEvent('world')]);
+		for await (const chunk of decodeStream(plain, { format: 'sse' })) {
+			expect(chunk.text).toBe('hello ');
+			expect(plain.pulled).toBe(1);
+			break;
+		}
+		const held = bodyOf([sseEvent('token ya2'), sseEvent('x'), sseEvent('y')]);
+		for await (const chunk of decodeStream(held, { format: 'sse' })) {
+			expect(chunk.text).toBe('token ya2');
+			expect(held.pulled).toBe(2);
+			break;
+		}
+	});
+
+	it('a server error after a held chunk: the chunk first, then the error', async () => {
+		const body = bodyOf([sseEvent('token ya2'), 'data: {"error":{"message":"boom"}}\n\n']);
+		const seen: StreamChunk[] = [];
+		await expect(
+			(async () => {
+				for await (const chunk of decodeStream(body, { format: 'sse' })) seen.push(chunk);
+			})(),
+		).rejects.toBeInstanceOf(VertexStreamError);
+		expect(seen.map((chunk) => chunk.text)).toEqual(['token ya2']);
+	});
+});
