@@ -57,7 +57,9 @@ export async function* decodeNdjson(
 						line.number,
 					);
 				}
-				yield* guard.push(completeChunk({ index: nextIndex(), data, raw: line.text }, options.textPath));
+				const chunk = completeChunk({ index: nextIndex(), data, raw: line.text }, options.textPath);
+				if (guard.passes(chunk)) yield chunk;
+				else yield* guard.ready();
 			}
 		}
 	} catch (error) {

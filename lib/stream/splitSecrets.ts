@@ -17,10 +17,20 @@ export class SplitSecretGuard {
 	private readonly forms = rememberedSecretForms();
 	private readonly held: StreamChunk[] = [];
 
-	/** Takes the next chunk; gives the chunks that can go out now, in order. */
-	push(chunk: StreamChunk): StreamChunk[] {
-		if (this.forms.length === 0) return [chunk];
+	/**
+	 * Takes the next chunk: true when it can go out at once as it is (nothing held, and its text ends with no
+	 * secret's start: the common case, kept free of allocations); false when it was taken in, and `ready()` then
+	 * gives what can go out.
+	 */
+	passes(chunk: StreamChunk): boolean {
+		if (this.forms.length === 0) return true;
+		if (this.held.length === 0 && !this.mayStartSecret(chunk)) return true;
 		this.held.push(chunk);
+		return false;
+	}
+
+	/** After `passes` gave false: the chunks that can go out now, in order (the rest stay held). */
+	ready(): StreamChunk[] {
 		let keep = 0;
 		for (const field of TEXT_FIELDS) keep = Math.max(keep, this.scrubAcross(field));
 		return this.held.splice(0, this.held.length - keep);
@@ -52,6 +62,11 @@ export class SplitSecretGuard {
 			if (offset > start) return this.held.length - i;
 		}
 		return 0;
+	}
+
+	private mayStartSecret(chunk: StreamChunk): boolean {
+		const { text, reasoning } = chunk;
+		return (text !== undefined && this.secretStartAtEnd(text) < text.length) || (reasoning !== undefined && this.secretStartAtEnd(reasoning) < reasoning.length);
 	}
 
 	/** Where the longest end of `text` that is the beginning of a secret starts (text.length when none). */

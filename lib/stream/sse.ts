@@ -63,7 +63,9 @@ export async function* decodeSse(
 				options.onDoneMarker?.();
 				return false;
 			}
-			yield* guard.push(toChunk(pending[i], nextIndex(), options.textPath));
+			const chunk = toChunk(pending[i], nextIndex(), options.textPath);
+			if (guard.passes(chunk)) yield chunk;
+			else yield* guard.ready();
 		}
 		pending.length = 0;
 		if (overflow) {
