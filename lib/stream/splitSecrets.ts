@@ -14,8 +14,20 @@ type TextField = (typeof TEXT_FIELDS)[number];
  * start passes at once: only the chunks that may hold a secret's first part wait, for one chunk each.
  */
 export class SplitSecretGuard {
-	private readonly forms = rememberedSecretForms();
+	/** The secrets' forms by their first character: a text is checked only where one of them could start. */
+	private readonly formsByFirst = new Map<string, string[]>();
+	private readonly longest: number;
 	private readonly held: StreamChunk[] = [];
+
+	constructor() {
+		const forms = rememberedSecretForms();
+		for (const form of forms) {
+			const list = this.formsByFirst.get(form[0]);
+			if (list) list.push(form);
+			else this.formsByFirst.set(form[0], [form]);
+		}
+		this.longest = forms.length > 0 ? forms[0].length : 0;
+	}
 
 	/**
 	 * Takes the next chunk: true when it can go out at once as it is (nothing held, and its text ends with no
@@ -23,7 +35,7 @@ export class SplitSecretGuard {
 	 * gives what can go out.
 	 */
 	passes(chunk: StreamChunk): boolean {
-		if (this.forms.length === 0) return true;
+		if (this.longest === 0) return true;
 		if (this.held.length === 0 && !this.mayStartSecret(chunk)) return true;
 		this.held.push(chunk);
 		return false;
@@ -43,14 +55,15 @@ export class SplitSecretGuard {
 
 	/** Redacts secrets that span the held chunks' `field`; gives how many trailing chunks must stay held for it. */
 	private scrubAcross(field: TextField): number {
+		// A chunk without this field ends its run (e.g. the answer after the reasoning): a secret is looked for in
+		// consecutive chunks that carry the field, so one field's open end never holds the other's chunks.
+		if (this.held[this.held.length - 1][field] === undefined) return 0;
 		let joined = joinedText(this.held, field);
 		if (joined === '') return 0;
 		if (this.held.length > 1) {
-			for (const form of this.forms) {
-				for (let at = joined.indexOf(form); at !== -1; at = joined.indexOf(form)) {
-					redactRange(this.held, field, at, at + form.length);
-					joined = joinedText(this.held, field);
-				}
+			for (let found = this.secretIn(joined); found; found = this.secretIn(joined)) {
+				redactRange(this.held, field, found.at, found.at + found.form.length);
+				joined = joinedText(this.held, field);
 			}
 		}
 		const start = this.secretStartAtEnd(joined);
@@ -69,19 +82,23 @@ export class SplitSecretGuard {
 		return (text !== undefined && this.secretStartAtEnd(text) < text.length) || (reasoning !== undefined && this.secretStartAtEnd(reasoning) < reasoning.length);
 	}
 
+	/** The first whole secret in `text`, if any. */
+	private secretIn(text: string): { at: number; form: string } | undefined {
+		for (let at = 0; at < text.length; at++) {
+			for (const form of this.formsByFirst.get(text[at]) ?? []) if (text.startsWith(form, at)) return { at, form };
+		}
+		return undefined;
+	}
+
 	/** Where the longest end of `text` that is the beginning of a secret starts (text.length when none). */
 	private secretStartAtEnd(text: string): number {
-		let earliest = text.length;
-		for (const form of this.forms) {
-			const first = form[0];
-			for (let at = text.indexOf(first, Math.max(0, text.length - form.length + 1)); at !== -1 && at < earliest; at = text.indexOf(first, at + 1)) {
-				if (form.startsWith(text.slice(at))) {
-					earliest = at;
-					break;
-				}
-			}
+		for (let at = Math.max(0, text.length - this.longest + 1); at < text.length; at++) {
+			const forms = this.formsByFirst.get(text[at]);
+			if (!forms) continue;
+			const end = text.slice(at);
+			for (const form of forms) if (form.length > end.length && form.startsWith(end)) return at;
 		}
-		return earliest;
+		return text.length;
 	}
 }
 

@@ -80,6 +80,17 @@ describe('a token echoed cut across chunks', () => {
 		}
 	});
 
+	it('reasoning ending like the start of a token does not hold the answer that follows it', async () => {
+		const reasoning = (text: string) => `data: ${JSON.stringify({ choices: [{ delta: { reasoning_content: text } }] })}\n\n`;
+		const body = bodyOf([reasoning('thinking ya2'), sseEvent('answer '), sseEvent('goes on'), sseEvent('and on')]);
+		const iterator = decodeStream(body, { format: 'sse' })[Symbol.asyncIterator]();
+		await iterator.next();
+		const { value: first } = await iterator.next();
+		expect(first.text).toBe('answer ');
+		expect(body.pulled).toBe(2);
+		await iterator.return?.();
+	});
+
 	it('a server error after a held chunk: the chunk first, then the error', async () => {
 		const body = bodyOf([sseEvent('token ya2'), 'data: {"error":{"message":"boom"}}\n\n']);
 		const seen: StreamChunk[] = [];
