@@ -2,22 +2,32 @@ import { REDACTED, rememberedSecretForms } from '../secrets';
 import { isRecord } from './deltaText';
 import type { StreamChunk } from './types';
 
+/**
+ * The shortest start of a secret a chunk is held back for. A shorter one goes out with its chunk (a few characters
+ * of a secret are no secret) and the rest is caught in the next chunk; holding for a single character would delay
+ * every chunk ending with a letter some secret starts with until the stream goes on.
+ */
+const MIN_HELD_START = 4;
+
 /** The chunk fields that carry generated text a secret could be echoed in. */
 const TEXT_FIELDS = ['text', 'reasoning'] as const;
 type TextField = (typeof TEXT_FIELDS)[number];
 
 /**
  * Catches a secret the package sent that a server echoes cut across chunks (each piece alone too short to
- * recognise). A chunk whose text ends with the start of a secret is held back until the next chunk shows whether
- * the secret goes on; a secret found across held chunks becomes [redacted] in the chunk where it began and is
- * removed from the others (their text, parsed data and raw text alike). A chunk whose text ends with no secret's
- * start passes at once: only the chunks that may hold a secret's first part wait, for one chunk each.
+ * recognise). A chunk whose text ends with the start of a secret (MIN_HELD_START characters or more) is held back
+ * until the next chunk shows whether the secret goes on; a shorter start goes out and is carried, so the next chunk
+ * is read with it. A secret found across chunks becomes [redacted] in the first held chunk it is in and is removed
+ * from the others (their text, parsed data and raw text alike): at most MIN_HELD_START - 1 characters of it leave.
+ * A chunk whose text ends with no secret's start passes at once.
  */
 export class SplitSecretGuard {
 	/** The secrets' forms by their first character: a text is checked only where one of them could start. */
 	private readonly formsByFirst = new Map<string, string[]>();
 	private readonly longest: number;
 	private readonly held: StreamChunk[] = [];
+	/** Per field, the short start of a secret the chunks that went out ended with. */
+	private readonly carried: Record<TextField, string> = { text: '', reasoning: '' };
 
 	constructor() {
 		const forms = rememberedSecretForms();
@@ -36,7 +46,7 @@ export class SplitSecretGuard {
 	 */
 	passes(chunk: StreamChunk): boolean {
 		if (this.longest === 0) return true;
-		if (this.held.length === 0 && !this.mayStartSecret(chunk)) return true;
+		if (this.held.length === 0 && this.carried.text === '' && this.carried.reasoning === '' && !this.mayStartSecret(chunk)) return true;
 		this.held.push(chunk);
 		return false;
 	}
@@ -50,6 +60,8 @@ export class SplitSecretGuard {
 
 	/** The chunks still held, at the end of the stream (or before its error): what they began was no secret. */
 	flush(): StreamChunk[] {
+		this.carried.text = '';
+		this.carried.reasoning = '';
 		return this.held.splice(0);
 	}
 
@@ -57,22 +69,30 @@ export class SplitSecretGuard {
 	private scrubAcross(field: TextField): number {
 		// A chunk without this field ends its run (e.g. the answer after the reasoning): a secret is looked for in
 		// consecutive chunks that carry the field, so one field's open end never holds the other's chunks.
-		if (this.held[this.held.length - 1][field] === undefined) return 0;
-		let joined = joinedText(this.held, field);
-		if (joined === '') return 0;
-		if (this.held.length > 1) {
-			for (let found = this.secretIn(joined); found; found = this.secretIn(joined)) {
-				redactRange(this.held, field, found.at, found.at + found.form.length);
-				joined = joinedText(this.held, field);
-			}
+		if (this.held[this.held.length - 1][field] === undefined) {
+			this.carried[field] = '';
+			return 0;
+		}
+		const carried = this.carried[field];
+		let joined = carried + joinedText(this.held, field);
+		for (let found = this.secretIn(joined); found; found = this.secretIn(joined)) {
+			redactRange(this.held, field, Math.max(0, found.at - carried.length), found.at + found.form.length - carried.length);
+			joined = carried + joinedText(this.held, field);
 		}
 		const start = this.secretStartAtEnd(joined);
-		if (start === joined.length) return 0;
+		if (joined.length - start < MIN_HELD_START) {
+			// Nothing, or too little to hold for: all of it goes out, the short start carried to the next chunk.
+			this.carried[field] = joined.slice(start);
+			return 0;
+		}
 		// Hold the chunk the possible secret starts in and every chunk after it.
-		let offset = 0;
+		let offset = carried.length;
 		for (let i = 0; i < this.held.length; i++) {
 			offset += (this.held[i][field] ?? '').length;
-			if (offset > start) return this.held.length - i;
+			if (offset > start) {
+				if (i > 0) this.carried[field] = '';
+				return this.held.length - i;
+			}
 		}
 		return 0;
 	}
