@@ -28,10 +28,10 @@ async function mintAccessToken(facts) {
 	return (await response.json()).access_token;
 }
 
-/** The invoke URL of a route of the bench endpoint, as the core client builds it for a custom API base. */
-function invokeUrl(world, route) {
+/** The invoke URL of a route of a bench endpoint (the default one unless named), as the core client builds it for a custom API base. */
+function invokeUrl(world, route, endpoint = world.endpoint) {
 	const { baseUrl, projectId, location } = world.facts;
-	return `${baseUrl}/v1/projects/${projectId}/locations/${location}/endpoints/${world.endpoint}/invoke${route}`;
+	return `${baseUrl}/v1/projects/${projectId}/locations/${location}/endpoints/${endpoint}/invoke${route}`;
 }
 
 /** A raw client with its own Agent (at most `connections` sockets, as many as the calls in flight). */

@@ -12,9 +12,26 @@ const RESULTS_FILE = path.join(__dirname, 'results', 'latest.json');
 const range = (summary, digits = 0) => `${summary.median.toFixed(digits)} (${summary.min.toFixed(digits)}-${summary.max.toFixed(digits)})`;
 const ratio = (value) => `${value.toFixed(2)}x`;
 
+/** A table of streams side by side (section 6 and its other servers). */
+function streamTable(title, rows) {
+	return table(
+		title,
+		[
+			{ header: 'contender', value: (r) => r.name },
+			{ header: 'wall ms', value: (r) => range(r.wallMs) },
+			{ header: 'CPU ms', value: (r) => range(r.cpuMs) },
+			{ header: 'CPU us/chunk', value: (r) => r.cpuUsPerChunk.toFixed(1) },
+			{ header: 'CPU vs raw', value: (r) => ratio(r.cpuRatio) },
+			{ header: 'peak RSS MiB', value: (r) => r.peakRssMiB.toFixed(1) },
+			{ header: 'peak heap +MiB', value: (r) => r.peakHeapGrowthMiB.toFixed(1) },
+		],
+		rows,
+	);
+}
+
 /** Sections 5 to 9: the contenders side by side, the waits, the installed size, queue mode. */
 function formatSideBySide(results) {
-	const { throughput, streamsSideBySide, firstChunk, waits, installedSize, queueMode, chunkItems } = results;
+	const { throughput, streamsSideBySide, dialectStreams, firstChunk, waits, installedSize, queueMode, chunkItems } = results;
 	const sections = [];
 	if (throughput) {
 		const first = throughput[0];
@@ -36,20 +53,11 @@ function formatSideBySide(results) {
 	}
 	if (streamsSideBySide) {
 		sections.push(
-			table(
-				`6. Streaming side by side: ${number(streamsSideBySide[0].chunks)} SSE chunks of 16 characters, median of 5 rounds (range); memory: this process, worst round`,
-				[
-					{ header: 'contender', value: (r) => r.name },
-					{ header: 'wall ms', value: (r) => range(r.wallMs) },
-					{ header: 'CPU ms', value: (r) => range(r.cpuMs) },
-					{ header: 'CPU us/chunk', value: (r) => r.cpuUsPerChunk.toFixed(1) },
-					{ header: 'CPU vs raw', value: (r) => ratio(r.cpuRatio) },
-					{ header: 'peak RSS MiB', value: (r) => r.peakRssMiB.toFixed(1) },
-					{ header: 'peak heap +MiB', value: (r) => r.peakHeapGrowthMiB.toFixed(1) },
-				],
-				streamsSideBySide,
-			),
+			streamTable(`6. Streaming side by side: ${number(streamsSideBySide[0].chunks)} SSE chunks of 16 characters, median of 5 rounds (range); memory: this process, worst round`, streamsSideBySide),
 		);
+	}
+	for (const { dialect, route, rows } of dialectStreams ?? []) {
+		sections.push(streamTable(`6c. Streaming side by side, ${dialect} (POST ${route}): ${number(rows[0].chunks)} SSE chunks of 16 characters, median of 5 rounds (range)`, rows));
 	}
 	if (firstChunk) {
 		sections.push(

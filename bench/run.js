@@ -40,7 +40,7 @@ function machineFacts() {
 }
 
 /** Every part of the bench, in the order it runs; `--only name,name` runs some of them. */
-const PARTS = ['client', 'throughput', 'streams', 'first-chunk', 'waits', 'size', 'chunk-items', 'queue'];
+const PARTS = ['client', 'throughput', 'streams', 'dialect-streams', 'first-chunk', 'waits', 'size', 'chunk-items', 'queue'];
 
 function selectedParts(argv) {
 	const index = argv.indexOf('--only');
@@ -62,7 +62,7 @@ async function main() {
 	const { benchControlPlane } = require('./control-plane-bench');
 	const { benchInvokeRoundTrip } = require('./invoke-bench');
 	const { benchThroughput } = require('./throughput-bench');
-	const { benchFirstChunk, benchStreamsSideBySide } = require('./stream-side-by-side');
+	const { benchDialectStreamsSideBySide, benchFirstChunk, benchStreamsSideBySide } = require('./stream-side-by-side');
 	const { benchWaits } = require('./waits-bench');
 	const { benchQueueMode } = require('./queue-bench');
 	const { formatReport, writeResults } = require('./report');
@@ -88,6 +88,10 @@ async function main() {
 		if (parts.has('streams')) {
 			log('6 streaming side by side (50,000 chunks)');
 			results.streamsSideBySide = await benchStreamsSideBySide(world);
+		}
+		if (parts.has('dialect-streams')) {
+			log('6c other servers\' streams side by side: vLLM reasoning, llama.cpp native (50,000 chunks each)');
+			results.dialectStreams = await benchDialectStreamsSideBySide(world);
 		}
 		if (parts.has('first-chunk')) {
 			log('7 first chunk');

@@ -43,23 +43,32 @@ async function emulatorStats(baseUrl) {
 	return answer.json();
 }
 
-/** Uploads the sample model server, creates the dedicated endpoint `bench-endpoint` and deploys it there. */
-async function deploySampleModel(client, facts) {
+/**
+ * Uploads the sample model server, creates the dedicated endpoint `bench-endpoint` and deploys it there. With a
+ * `dialect` (the sample server's --dialect), the model and endpoint are `bench-<dialect>-model` / `-endpoint`.
+ */
+async function deploySampleModel(client, facts, dialect) {
+	const name = dialect ? `bench-${dialect}` : 'bench';
 	const upload = await client.uploadModel({
-		modelId: 'bench-sample-model',
+		modelId: dialect ? `${name}-model` : 'bench-sample-model',
 		model: {
-			displayName: 'bench sample model',
-			containerSpec: { imageUri: facts.builtInImage, invokeRoutePrefix: '/*', healthRoute: '/health' },
+			displayName: `${name} sample model`,
+			containerSpec: {
+				imageUri: facts.builtInImage,
+				invokeRoutePrefix: '/*',
+				healthRoute: '/health',
+				...(dialect ? { args: [`--dialect=${dialect}`] } : {}),
+			},
 		},
 	});
 	const uploaded = await client.waitForResult(UPLOAD_MODEL, upload.operation, OPERATION_WAIT);
 	const created = await client.createEndpoint({
-		endpointId: 'bench-endpoint',
-		endpoint: { displayName: 'bench endpoint', dedicatedEndpointEnabled: true },
+		endpointId: `${name}-endpoint`,
+		endpoint: { displayName: `${name} endpoint`, dedicatedEndpointEnabled: true },
 	});
 	await client.waitForOperation(created.operation, OPERATION_WAIT);
 	const deploy = await client.deployModel({
-		endpoint: 'bench-endpoint',
+		endpoint: `${name}-endpoint`,
 		model: uploaded.result.model,
 		deployedModel: {
 			displayName: 'bench deployment',
@@ -68,7 +77,7 @@ async function deploySampleModel(client, facts) {
 		trafficPercentage: 100,
 	});
 	const deployed = await client.waitForResult(DEPLOY_MODEL, deploy.operation, OPERATION_WAIT);
-	return { endpoint: 'bench-endpoint', deployedModelId: deployed.result.deployedModelId };
+	return { endpoint: `${name}-endpoint`, deployedModelId: deployed.result.deployedModelId };
 }
 
 /** The core client (getVertexClient, so one cached instance) for an emulator's facts. */
@@ -95,6 +104,8 @@ async function startBenchWorld() {
 			facts,
 			...deployment,
 			stats: () => emulatorStats(facts.baseUrl),
+			/** Deploys the sample server playing `dialect` on an endpoint of its own; gives that endpoint's id. */
+			deployDialect: async (dialect) => (await deploySampleModel(client, facts, dialect)).endpoint,
 			close: async () => {
 				clearVertexClientCache();
 				await closeSharedAgent();

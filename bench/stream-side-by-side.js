@@ -7,6 +7,9 @@
  *   n8n's engine giving one item per chunk (with and without the parsed data on text chunks) / the node aggregating
  *   them into one item. CPU and wall time of this process, its peak RSS and heap (sampled), every run checked to
  *   have all the text.
+ * - The same for other servers' streams (the sample server playing them, each on an endpoint of its own): vLLM with a
+ *   reasoning parser (half the chunks `delta.reasoning_content`, half `delta.content`) and llama.cpp's native
+ *   `/completion` (`{"content", "stop"}`), the raw client reading each event's fields as that server sends them.
  * - First chunk: a server that sends its first chunk and then pauses. Raw and core: from the call to the first decoded
  *   chunk. Node: from the moment n8n starts the node (its credential and client already loaded by earlier runs) to the
  *   first chunk it forwards live to the workflow's streaming caller.
@@ -37,11 +40,35 @@ function checkText(name, characters, chunks) {
 	if (characters !== chunks * CHUNK_SIZE) throw new Error(`${name}: expected ${chunks * CHUNK_SIZE} characters of generated text, got ${characters}`);
 }
 
-/** The delta text of an OpenAI chat-completion chunk, as a hand-written client would pick it. */
+/** The delta text (and thinking, for a reasoning server) of an OpenAI chat-completion chunk, as a hand-written client would pick it. */
 function deltaText(data) {
 	if (data === '[DONE]') return '';
-	return JSON.parse(data).choices?.[0]?.delta?.content ?? '';
+	const delta = JSON.parse(data).choices?.[0]?.delta;
+	return (delta?.content ?? '') + (delta?.reasoning_content ?? '');
 }
+
+/**
+ * The streams measured side by side: the route, the body asking for `chunks` events of CHUNK_SIZE characters, and
+ * the text a hand-written client takes from one event's data. `endpoint` is the dialect whose endpoint serves it.
+ */
+const STREAMS = {
+	openai: { path: CHAT_ROUTE, body: (chunks) => chatBody(chunks), rawText: deltaText },
+	'vllm-reasoning': {
+		dialect: 'vllm-reasoning',
+		path: CHAT_ROUTE,
+		body: (chunks) => ({ ...chatBody(chunks / 2), reasoningChunks: chunks / 2 }),
+		rawText: deltaText,
+	},
+	llamacpp: {
+		dialect: 'llamacpp',
+		path: '/completion',
+		body: (chunks) => ({ prompt: 'count', stream: true, chunks, chunkSize: CHUNK_SIZE }),
+		rawText: (data) => JSON.parse(data).content ?? '',
+	},
+};
+
+/** The characters of text and reasoning an item (chunk or aggregate) carries. */
+const itemCharacters = (json) => (typeof json.text === 'string' ? json.text.length : 0) + (typeof json.reasoning === 'string' ? json.reasoning.length : 0);
 
 /** Runs `stream` (which returns the characters of text it received) while sampling memory; checks the text. */
 async function measuredStream(name, chunks, stream) {
@@ -68,40 +95,40 @@ async function readRawSse(response, onData) {
 	for await (const text of response.body) parser.feed(text);
 }
 
-function rawStream(raw, url) {
+function rawStream(raw, url, stream = STREAMS.openai) {
 	return async (chunks, onEvent) => {
 		let characters = 0;
 		let events = 0;
-		await readRawSse(await raw.post(url, chatBody(chunks)), (data) => {
-			characters += deltaText(data).length;
+		await readRawSse(await raw.post(url, stream.body(chunks)), (data) => {
+			if (data !== '[DONE]') characters += stream.rawText(data).length;
 			if (++events % SAMPLE_EVERY === 0) onEvent?.(events);
 		});
 		return characters;
 	};
 }
 
-function coreStream(world) {
+function coreStream(world, endpoint = world.endpoint, stream = STREAMS.openai) {
 	return async (chunks, onEvent) => {
-		const response = await world.client.invoke({ endpoint: world.endpoint, path: CHAT_ROUTE, body: { kind: 'json', value: chatBody(chunks) } });
+		const response = await world.client.invoke({ endpoint, path: stream.path, body: { kind: 'json', value: stream.body(chunks) } });
 		let characters = 0;
 		let events = 0;
 		for await (const chunk of response.chunks({ format: 'sse' })) {
-			characters += chunk.text?.length ?? 0;
+			characters += itemCharacters(chunk);
 			if (++events % SAMPLE_EVERY === 0) onEvent?.(events);
 		}
 		return characters;
 	};
 }
 
-/** The Invoke node's parameters for the chat route, as a user sets them for a stream. */
-function invokeStreamNode(world, { chunks, delayMs = 0, streamOutput, options = {} }) {
+/** The Invoke node's parameters for a stream's route (the chat route unless given), as a user sets them for a stream. */
+function invokeStreamNode(world, { chunks, delayMs = 0, streamOutput, options = {}, endpoint = world.endpoint, stream }) {
 	return {
 		type: 'n8n-nodes-vertex-invoke.vertexAiInvoke',
 		parameters: {
-			endpoint: { __rl: true, mode: 'id', value: world.endpoint },
-			path: CHAT_ROUTE,
+			endpoint: { __rl: true, mode: 'id', value: endpoint },
+			path: stream?.path ?? CHAT_ROUTE,
 			bodyType: 'json',
-			jsonBody: JSON.stringify(chatBody(chunks, delayMs)),
+			jsonBody: JSON.stringify(stream ? stream.body(chunks) : chatBody(chunks, delayMs)),
 			responseFormat: 'sse',
 			streamOutput,
 			options,
@@ -115,43 +142,77 @@ async function runInvokeNode(setup, node, options = {}) {
 	return result;
 }
 
-function nodeStream(world, setup, streamOutput, options) {
+function nodeStream(world, setup, streamOutput, options, target = {}) {
 	return async (chunks) => {
-		const result = await runInvokeNode(setup, invokeStreamNode(world, { chunks, streamOutput, options }));
-		const items = result.lastNodeJson('Contender');
-		if (streamOutput === 'aggregate') return items[0]?.text?.length ?? 0;
-		return items.reduce((sum, json) => sum + (typeof json.text === 'string' ? json.text.length : 0), 0);
+		const result = await runInvokeNode(setup, invokeStreamNode(world, { chunks, streamOutput, options, ...target }));
+		return result.lastNodeJson('Contender').reduce((sum, json) => sum + itemCharacters(json), 0);
 	};
+}
+
+/** `contenders` (`[{ name, stream }]`, the raw one first) side by side, each run checked to have all the text. */
+async function streamsSideBySide(contenders, { chunks, rounds }) {
+	for (const { name, stream } of contenders) checkText(name, await stream(2_000), 2_000);
+	const rows = await sideBySide(
+		contenders.map(({ name, stream }) => ({ name, run: () => measuredStream(name, chunks, stream) })),
+		{ rounds },
+	);
+	for (const row of rows) {
+		row.chunks = chunks;
+		row.cpuUsPerChunk = round((row.cpuMs.median * 1000) / chunks, 1);
+	}
+	return rows;
 }
 
 async function benchStreamsSideBySide(world, { chunks = CHUNKS, rounds = ROUNDS } = {}) {
 	const raw = await rawClient(world, { connections: 1 });
 	const setup = invokeNodeSetup(world);
 	const url = invokeUrl(world, CHAT_ROUTE);
-	const streams = [
-		{ name: 'raw undici + eventsource-parser', stream: rawStream(raw, url) },
-		{ name: 'core client, decodeStream', stream: coreStream(world) },
-		{ name: 'Invoke node, one item per chunk (n8n engine)', stream: nodeStream(world, setup, 'chunks') },
-		{
-			name: 'the same, Include Parsed Data on Text Chunks off',
-			stream: nodeStream(world, setup, 'chunks', { dataOnTextChunks: false }),
-		},
-		{ name: 'Invoke node, one aggregated item (n8n engine)', stream: nodeStream(world, setup, 'aggregate') },
-	];
 	try {
-		for (const { name, stream } of streams) checkText(name, await stream(2_000), 2_000);
-		const rows = await sideBySide(
-			streams.map(({ name, stream }) => ({ name, run: () => measuredStream(name, chunks, stream) })),
-			{ rounds },
+		return await streamsSideBySide(
+			[
+				{ name: 'raw undici + eventsource-parser', stream: rawStream(raw, url) },
+				{ name: 'core client, decodeStream', stream: coreStream(world) },
+				{ name: 'Invoke node, one item per chunk (n8n engine)', stream: nodeStream(world, setup, 'chunks') },
+				{
+					name: 'the same, Include Parsed Data on Text Chunks off',
+					stream: nodeStream(world, setup, 'chunks', { dataOnTextChunks: false }),
+				},
+				{ name: 'Invoke node, one aggregated item (n8n engine)', stream: nodeStream(world, setup, 'aggregate') },
+			],
+			{ chunks, rounds },
 		);
-		for (const row of rows) {
-			row.chunks = chunks;
-			row.cpuUsPerChunk = round((row.cpuMs.median * 1000) / chunks, 1);
-		}
-		return rows;
 	} finally {
 		await raw.close();
 	}
+}
+
+/**
+ * Other servers' streams side by side, 50,000 chunks each: vLLM with a reasoning parser and llama.cpp's native
+ * stream, the sample server playing each on an endpoint of its own. One table per server.
+ */
+async function benchDialectStreamsSideBySide(world, { chunks = CHUNKS, rounds = ROUNDS } = {}) {
+	const setup = invokeNodeSetup(world);
+	const results = [];
+	for (const key of ['vllm-reasoning', 'llamacpp']) {
+		const stream = STREAMS[key];
+		const endpoint = await world.deployDialect(stream.dialect);
+		const raw = await rawClient(world, { connections: 1 });
+		try {
+			const rows = await streamsSideBySide(
+				[
+					{ name: 'raw undici + eventsource-parser', stream: rawStream(raw, invokeUrl(world, stream.path, endpoint), stream) },
+					{ name: 'core client, decodeStream', stream: coreStream(world, endpoint, stream) },
+					{ name: 'Invoke node, one item per chunk (n8n engine)', stream: nodeStream(world, setup, 'chunks', {}, { endpoint, stream }) },
+					{ name: 'Invoke node, one aggregated item (n8n engine)', stream: nodeStream(world, setup, 'aggregate', {}, { endpoint, stream }) },
+				],
+				{ chunks, rounds },
+			);
+			results.push({ dialect: key, route: stream.path, rows });
+		} finally {
+			await raw.close();
+		}
+	}
+	return results;
 }
 
 /**
@@ -273,4 +334,4 @@ async function benchFirstChunk(world, { rounds = FIRST_CHUNK_ROUNDS } = {}) {
 	}
 }
 
-module.exports = { benchFirstChunk, benchStreamsSideBySide };
+module.exports = { benchDialectStreamsSideBySide, benchFirstChunk, benchStreamsSideBySide };

@@ -11,7 +11,8 @@
  * SAMPLE_MODEL_NAME / `--model-name=NAME` (the name reported in answers),
  * SAMPLE_DIALECT / `--dialect=openai|vllm-reasoning|tgi|llamacpp|ollama|kserve|torchserve` (the wire format of
  * the server it plays; see dialectRoutes below). Any dialect's stream fails mid-way with the server's own error
- * shape when the body or query sets `failAfter=N` (after N text chunks).
+ * shape when the body or query sets `failAfter=N` (after N text chunks); vllm-reasoning streams `reasoningChunks=N`
+ * pieces of thinking when asked (a benchmark's long reasoning).
  */
 import { createHash } from 'node:crypto';
 import * as http from 'node:http';
@@ -383,7 +384,7 @@ async function chatCompletions(req: http.IncomingMessage, res: http.ServerRespon
 			`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: reason }] })}\n\n`;
 		if (!(await writePiece(res, chunk(deltas.opening, null)))) return;
 		if (reasoningField) {
-			for (const piece of wordPieces(REASONING)) {
+			for (const piece of reasoningPieces(body, query, shape)) {
 				if (!(await writePiece(res, chunk({ [reasoningField]: piece }, null)))) return;
 			}
 		}
@@ -404,6 +405,13 @@ async function chatCompletions(req: http.IncomingMessage, res: http.ServerRespon
 	} finally {
 		activeStreams--;
 	}
+}
+
+/** The thinking a vllm-reasoning stream sends: a short sentence, or `reasoningChunks=N` filler pieces of chunkSize. */
+function reasoningPieces(body: Json, query: URLSearchParams, shape: StreamShape): string[] {
+	const count = boundedInt(body.reasoningChunks ?? query.get('reasoningChunks') ?? undefined, 0, 0, MAX_CHUNKS);
+	if (count === 0) return wordPieces(REASONING);
+	return Array.from({ length: count }, (_, i) => tokenText(i, shape.chunkSize));
 }
 
 /** `failAfter=N`: the stream fails after N text chunks, in the dialect's own error shape. */

@@ -86,12 +86,22 @@ export function holdsRememberedSecret(text: string): boolean {
 }
 
 /**
- * An answer as it may be shown: unchanged, unless a token the package sent is in it (a gateway or debug server
+* An answer as it may be shown: unchanged, unless a token the package sent is in it (a gateway or debug server
  * echoing the request's headers), then with every such secret replaced. Text and parsed JSON alike.
  */
 export function withoutEchoedSecrets<T>(body: T): T {
 	if (typeof body === 'string') return (holdsRememberedSecret(body) ? scrubSecrets(body) : body) as T;
 	return body !== null && typeof body === 'object' && holdsRememberedSecret(JSON.stringify(body)) ? scrubDeep(body) : body;
+}
+
+/**
+ * Every remembered secret in each form `scrubSecrets` looks for (as sent, URL- and JSON-escaped), longest first:
+ * for a caller that must find one cut across pieces of a stream.
+ */
+export function rememberedSecretForms(): string[] {
+	const forms = new Set<string>();
+	for (const secret of remembered) for (const form of escapedForms(secret)) forms.add(form);
+	return [...forms].sort((a, b) => b.length - a.length);
 }
 
 /** Forgets every remembered secret (tests). */

@@ -5,6 +5,8 @@ export interface StreamUsage {
 	prompt_tokens?: number;
 	completion_tokens?: number;
 	total_tokens?: number;
+	/** The part of `completion_tokens` the model spent thinking, when the server counts it apart. */
+	reasoning_tokens?: number;
 	[field: string]: unknown;
 }
 
@@ -44,14 +46,24 @@ const OLLAMA_COUNTERS = ['prompt_eval_count', 'eval_count', 'total_duration', 'l
 const LLAMA_CPP_COUNTERS = ['tokens_evaluated', 'tokens_predicted', 'tokens_cached', 'timings'];
 
 /**
+ * OpenAI's usage as sent, with `completion_tokens_details.reasoning_tokens` (OpenAI's API and servers that copy its
+ * usage) also as `reasoning_tokens`, so the count has one name whichever server sent it.
+ */
+function withReasoningTokens(usage: StreamUsage): StreamUsage {
+	const details = usage.completion_tokens_details;
+	const reasoning = isRecord(details) ? count(details.reasoning_tokens) : undefined;
+	return reasoning === undefined || usage.reasoning_tokens !== undefined ? usage : { ...usage, reasoning_tokens: reasoning };
+}
+
+/**
  * The token counts a chunk (or whole answer) carries: OpenAI's `usage` as sent; TGI's `details.input_length` /
  * `details.generated_tokens`; llama.cpp's `tokens_evaluated` / `tokens_predicted` (+ `timings`); Ollama's
  * `prompt_eval_count` / `eval_count` (+ durations). The last three become OpenAI's names with the server's own
- * counters under `raw`.
+ * counters under `raw`. Reasoning counted apart becomes `reasoning_tokens`.
  */
 export function usageOf(data: unknown): StreamUsage | undefined {
 	if (!isRecord(data)) return undefined;
-	if (isRecord(data.usage)) return data.usage as StreamUsage;
+	if (isRecord(data.usage)) return withReasoningTokens(data.usage as StreamUsage);
 	if (isRecord(data.details) && count(data.details.generated_tokens) !== undefined) {
 		const details = data.details;
 		return counted(count(details.input_length), count(details.generated_tokens), pick(details, ['input_length', 'generated_tokens']));

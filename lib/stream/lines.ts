@@ -2,6 +2,7 @@ import { chunkIndexes } from './chunkCount';
 import { excerpt, jsonSyntaxProblem, VertexStreamError } from './errors';
 import { completeChunk } from './chunkContent';
 import { LineSplitter, type SplitLine } from './lineSplitter';
+import { SplitSecretGuard } from './splitSecrets';
 import { DEFAULT_MAX_LINE_LENGTH, type StreamChunk, type StreamDecodeOptions } from './types';
 import { decodeUtf8 } from './utf8';
 
@@ -41,20 +42,30 @@ export async function* decodeNdjson(
 	options: StreamDecodeOptions = {},
 ): AsyncGenerator<StreamChunk> {
 	const nextIndex = chunkIndexes(options.maxChunks);
-	for await (const lines of eachLineBatch(body, options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH, 'NDJSON')) {
-		for (const line of lines) {
-			if (line.text.trim() === '') continue;
-			let data: unknown;
-			try {
-				data = JSON.parse(line.text);
-			} catch (error) {
-				throw new VertexStreamError(
-					`NDJSON line ${line.number} is not valid JSON (${jsonSyntaxProblem(error)}): ${excerpt(line.text)}`,
-					'invalid-json',
-					line.number,
-				);
+	const guard = new SplitSecretGuard();
+	try {
+		for await (const lines of eachLineBatch(body, options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH, 'NDJSON')) {
+			for (const line of lines) {
+				if (line.text.trim() === '') continue;
+				let data: unknown;
+				try {
+					data = JSON.parse(line.text);
+				} catch (error) {
+					throw new VertexStreamError(
+						`NDJSON line ${line.number} is not valid JSON (${jsonSyntaxProblem(error)}): ${excerpt(line.text)}`,
+						'invalid-json',
+						line.number,
+					);
+				}
+				const chunk = completeChunk({ index: nextIndex(), data, raw: line.text }, options.textPath);
+				if (guard.passes(chunk)) yield chunk;
+				else yield* guard.ready();
 			}
-			yield completeChunk({ index: nextIndex(), data, raw: line.text }, options.textPath);
 		}
+	} catch (error) {
+		// What came before a failure is delivered before it.
+		yield* guard.flush();
+		throw error;
 	}
+	yield* guard.flush();
 }

@@ -2,6 +2,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { chunkIndexes } from './chunkCount';
 import { completeChunk, type TextPath } from './chunkContent';
 import { VertexStreamError } from './errors';
+import { SplitSecretGuard } from './splitSecrets';
 import { DEFAULT_MAX_LINE_LENGTH, type StreamChunk, type StreamDecodeOptions } from './types';
 import { decodeUtf8 } from './utf8';
 
@@ -53,6 +54,7 @@ export async function* decodeSse(
 		},
 	});
 	const nextIndex = chunkIndexes(options.maxChunks);
+	const guard = new SplitSecretGuard();
 
 	// Yields the events the parser completed (those before an oversized one); false once [DONE] was seen.
 	function* drain(): Generator<StreamChunk, boolean> {
@@ -61,7 +63,9 @@ export async function* decodeSse(
 				options.onDoneMarker?.();
 				return false;
 			}
-			yield toChunk(pending[i], nextIndex(), options.textPath);
+			const chunk = toChunk(pending[i], nextIndex(), options.textPath);
+			if (guard.passes(chunk)) yield chunk;
+			else yield* guard.ready();
 		}
 		pending.length = 0;
 		if (overflow) {
@@ -74,11 +78,24 @@ export async function* decodeSse(
 		return true;
 	}
 
-	for await (const text of decodeUtf8(body)) {
-		parser.feed(text);
-		// Returning here ends the loop over the body, which releases the connection.
-		if (!(yield* drain())) return;
+	try {
+		let done = false;
+		for await (const text of decodeUtf8(body)) {
+			parser.feed(text);
+			// Leaving the loop here ends the loop over the body, which releases the connection.
+			if (!(yield* drain())) {
+				done = true;
+				break;
+			}
+		}
+		if (!done) {
+			parser.feed('\n\n');
+			yield* drain();
+		}
+	} catch (error) {
+		// What came before a failure is delivered before it.
+		yield* guard.flush();
+		throw error;
 	}
-	parser.feed('\n\n');
-	yield* drain();
+	yield* guard.flush();
 }

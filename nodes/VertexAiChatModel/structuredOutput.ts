@@ -72,10 +72,32 @@ function parsedToolCall(message: AnswerMessage, name: string): unknown {
 	return call.args;
 }
 
-/** Gives `model` (the SDK's LangChain adapter) a `withStructuredOutput` using `defaultMethod` unless a call names one. */
+type OfferingModel = LangChainChatModel & { withStructuredOutput?: unknown };
+
+/**
+ * Gives `model` (the SDK's LangChain adapter) a `withStructuredOutput` using `defaultMethod` unless a call names one.
+ * A model `bindTools` returns offers the same one, asking for the schema alone as ChatOpenAI's does (its structured
+ * output sets the request's tools to the schema's tool, or sends only `response_format`): tools bound before would
+ * otherwise let the model answer with a call the parser cannot read.
+ */
 export function offerStructuredOutput(model: unknown, defaultMethod: StructuredOutputMethod): void {
-	const chatModel = model as LangChainChatModel & { withStructuredOutput?: unknown };
-	chatModel.withStructuredOutput = (schema: unknown, config?: StructuredOutputConfig): Runnable => {
+	const chatModel = model as OfferingModel;
+	const withStructuredOutput = structuredOutputOf(chatModel, defaultMethod);
+	const offerOn = (bindable: OfferingModel): void => {
+		const bindTools = bindable.bindTools.bind(bindable);
+		bindable.withStructuredOutput = withStructuredOutput;
+		bindable.bindTools = (tools: unknown[]): Runnable => {
+			const bound = bindTools(tools) as OfferingModel;
+			if (typeof bound.bindTools === 'function') offerOn(bound);
+			return bound;
+		};
+	};
+	offerOn(chatModel);
+}
+
+/** `withStructuredOutput` on `chatModel` (the model with no tools bound). */
+function structuredOutputOf(chatModel: LangChainChatModel, defaultMethod: StructuredOutputMethod) {
+	return (schema: unknown, config?: StructuredOutputConfig): Runnable => {
 		const method = config?.method ?? defaultMethod;
 		const name = nameOf(schema, config);
 		const jsonSchema = jsonSchemaOf(schema, name);

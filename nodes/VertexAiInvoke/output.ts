@@ -85,11 +85,13 @@ const STREAM_ERROR_DETAILS = 'The stream ended with this error; the fields besid
 
 /**
  * The item for a stream the server ended with an error: thrown on (so the node fails) unless Continue On Fail is
- * on; then `error` and `details` as every error item has, and `partial`'s fields (what came before). The node
- * error is not set on the item: n8n would then replace the item's fields with the error alone.
+ * on; then `error` and `details` as every error item has, and `partial`'s fields (what came before). n8n routes to
+ * the error output only items whose json holds nothing but error/message/details (an item carrying a node error
+ * loses all its other fields), so there what came before goes under `details`.
  */
 function streamErrorItem(ctx: IExecuteFunctions, i: number, error: unknown, partial: IDataObject): INodeExecutionData {
 	if (!(error instanceof VertexStreamError) || error.reason !== 'server-error' || !ctx.continueOnFail()) throw error;
+	if (ctx.getNode().onError === 'continueErrorOutput') return outputItem(i, { error: error.message, details: partial });
 	return outputItem(i, { error: error.message, details: STREAM_ERROR_DETAILS, ...partial });
 }
 

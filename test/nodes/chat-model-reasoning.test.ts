@@ -93,6 +93,11 @@ const PERSON_JSON_SCHEMA = {
 	required: ['name', 'age'],
 };
 
+const WEATHER_TOOL = {
+	type: 'function',
+	function: { name: 'weather', description: 'The weather in a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+};
+
 /** Calls the connected model one way per `mode`, and reports what n8n (LangChain) received. */
 class ReasoningProbe implements INodeType {
 	description = probeDescription('Reasoning Probe', 'reasoningProbe', 'Calls the connected chat model', NodeConnectionTypes.AiLanguageModel, [
@@ -126,8 +131,17 @@ class ReasoningProbe implements INodeType {
 		} else {
 			const method = (this.getNodeParameter('method', 0) as string) || undefined;
 			const schema = this.getNodeParameter('schema', 0) === 'zod' ? z.object({ name: z.string(), age: z.number() }).describe('A person') : PERSON_JSON_SCHEMA;
-			const structured = model.withStructuredOutput(schema, { name: 'person', ...(method ? { method } : {}) });
-			json = { parsed: await structured.invoke(prompt, { signal }) };
+			const options = { name: 'person', ...(method ? { method } : {}) };
+			if (mode === 'toolsThenStructured') {
+				// Tools bound first: the structured runnable asks for the schema alone, as ChatOpenAI's does.
+				json = { parsed: await model.bindTools([WEATHER_TOOL]).withStructuredOutput(schema, options).invoke(prompt, { signal }) };
+			} else if (mode === 'structuredThenTools') {
+				// Structured output made first, tools bound after: each runnable keeps its own request.
+				const structured = model.withStructuredOutput(schema, options);
+				const withTools = model.bindTools([WEATHER_TOOL]);
+				const parsed = await structured.invoke(prompt, { signal });
+				json = { parsed, text: (await withTools.invoke(prompt, { signal })).text };
+			} else json = { parsed: await model.withStructuredOutput(schema, options).invoke(prompt, { signal }) };
 		}
 		return [[{ json, pairedItem: { item: 0 } }]];
 	}
@@ -277,6 +291,30 @@ describe('withStructuredOutput', () => {
 		expect(lastBody()).toHaveProperty('tool_choice');
 		output(await probe({ mode: 'structured', method: 'jsonSchema' }));
 		expect(lastBody()).toHaveProperty('response_format.type', 'json_schema');
+	});
+
+	it.each(['functionCalling', 'jsonSchema'])('after bindTools (%s): the schema alone is asked for, as ChatOpenAI does, the bound tools left out', async (method) => {
+		const answer = output(await probe({ mode: 'toolsThenStructured', method }));
+		expect(answer.parsed).toEqual({ name: 'Ada', age: 36 });
+		const body = lastBody();
+		if (method === 'functionCalling') {
+			expect((body.tools as Json[]).map((tool) => (tool.function as Json).name)).toEqual(['person']);
+			expect(body.tool_choice).toEqual({ type: 'function', function: { name: 'person' } });
+		} else {
+			expect(body).toHaveProperty('response_format.type', 'json_schema');
+			expect(body).not.toHaveProperty('tools');
+		}
+	});
+
+	it('bindTools after withStructuredOutput: the structured runnable is unchanged, the tools-bound model asks nothing structured', async () => {
+		const before = bodies.length;
+		const answer = output(await probe({ mode: 'structuredThenTools' }));
+		expect(answer).toEqual({ parsed: { name: 'Ada', age: 36 }, text: ANSWER });
+		const [structured, withTools] = bodies.slice(before) as Json[];
+		expect((structured.tools as Json[]).map((tool) => (tool.function as Json).name)).toEqual(['person']);
+		expect((withTools.tools as Json[]).map((tool) => (tool.function as Json).name)).toEqual(['weather']);
+		expect(withTools).not.toHaveProperty('tool_choice');
+		expect(withTools).not.toHaveProperty('response_format');
 	});
 
 	it('an answer that is not JSON fails naming what came back', async () => {

@@ -130,6 +130,24 @@ describe('a server error inside the stream is an error', () => {
 		]);
 	});
 
+	it('"Continue (using error output)": the aggregated error item goes to the error output, keeping the partial text', async () => {
+		const result = await invoke('llamacpp', { ...aggregate('/completion', { prompt: 'hi', stream: true, failAfter: 2 }) }, { onError: 'continueErrorOutput' });
+		expect(result.error).toBeUndefined();
+		expect(result.lastNodeOutput('Invoke', 0)).toEqual([]);
+		const [errorItem, ...others] = result.lastNodeOutput('Invoke', 1);
+		expect(others).toEqual([]);
+		expect(errorItem.json).toMatchObject({ error: expect.stringContaining('slot failed while decoding'), details: { text: 'tok0tok1', chunkCount: 2 } });
+	});
+
+	it('"Continue (using error output)": the chunks that came stay on the main output, the error item goes to the error output', async () => {
+		const result = await invoke('tgi', failing({}), { onError: 'continueErrorOutput' });
+		expect(result.error).toBeUndefined();
+		expect(result.lastNodeOutput('Invoke', 0).map((item) => item.json.text)).toEqual(['tok0', 'tok1']);
+		expect(result.lastNodeOutput('Invoke', 1).map((item) => item.json)).toEqual([
+			expect.objectContaining({ error: expect.stringContaining('CUDA out of memory (generation)'), details: { chunkIndex: 2 } }),
+		]);
+	});
+
 	it('forwarded live: the texts before it, then an error message to the caller', async () => {
 		const body = { prompt: 'hi', failAfter: 2 };
 		const result = await invoke('ollama', { path: '/api/generate', jsonBody: JSON.stringify({ ...sized, ...body }), options: { coalesceLiveChunksMs: 0 } }, { continueOnFail: true }, true);

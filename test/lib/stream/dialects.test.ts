@@ -169,6 +169,13 @@ describe('shapes that fit no dialect', () => {
 		expect(() => parseTextPath(path, '"Text Field"')).toThrow(/"Text Field"/);
 	});
 
+	it('reasoning tokens counted apart become usage.reasoning_tokens, the server\'s usage kept as sent', async () => {
+		const usage = { prompt_tokens: 5, completion_tokens: 9, total_tokens: 14, completion_tokens_details: { reasoning_tokens: 6 } };
+		const body = whole(`data: {"choices":[{"delta":{"content":"a"}}]}\n\ndata: ${JSON.stringify({ choices: [], usage })}\n\ndata: [DONE]\n\n`);
+		const { summary } = await summarise(decodeStream(body, { format: 'sse' }));
+		expect(summary.usage).toEqual({ ...usage, reasoning_tokens: 6 });
+	});
+
 	it('a token the package sent that a successful stream echoes is replaced in raw, data and text', async () => {
 		rememberSecret('ya29.echoed-token-0123456789');
 		try {

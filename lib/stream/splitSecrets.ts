@@ -1,0 +1,158 @@
+import { REDACTED, rememberedSecretForms } from '../secrets';
+import { isRecord } from './deltaText';
+import type { StreamChunk } from './types';
+
+/**
+ * The shortest start of a secret a chunk is held back for. A shorter one goes out with its chunk (a few characters
+ * of a secret are no secret) and the rest is caught in the next chunk; holding for a single character would delay
+ * every chunk ending with a letter some secret starts with until the stream goes on.
+ */
+const MIN_HELD_START = 4;
+
+/** The chunk fields that carry generated text a secret could be echoed in. */
+const TEXT_FIELDS = ['text', 'reasoning'] as const;
+type TextField = (typeof TEXT_FIELDS)[number];
+
+/**
+ * Catches a secret the package sent that a server echoes cut across chunks (each piece alone too short to
+ * recognise). A chunk whose text ends with the start of a secret (MIN_HELD_START characters or more) is held back
+ * until the next chunk shows whether the secret goes on; a shorter start goes out and is carried, so the next chunk
+ * is read with it. A secret found across chunks becomes [redacted] in the first held chunk it is in and is removed
+ * from the others (their text, parsed data and raw text alike): at most MIN_HELD_START - 1 characters of it leave.
+ * A chunk whose text ends with no secret's start passes at once.
+ */
+export class SplitSecretGuard {
+	/** The secrets' forms by their first character: a text is checked only where one of them could start. */
+	private readonly formsByFirst = new Map<string, string[]>();
+	private readonly longest: number;
+	private readonly held: StreamChunk[] = [];
+	/** Per field, the short start of a secret the chunks that went out ended with. */
+	private readonly carried: Record<TextField, string> = { text: '', reasoning: '' };
+
+	constructor() {
+		const forms = rememberedSecretForms();
+		for (const form of forms) {
+			const list = this.formsByFirst.get(form[0]);
+			if (list) list.push(form);
+			else this.formsByFirst.set(form[0], [form]);
+		}
+		this.longest = forms.length > 0 ? forms[0].length : 0;
+	}
+
+	/**
+	 * Takes the next chunk: true when it can go out at once as it is (nothing held, and its text ends with no
+	 * secret's start: the common case, kept free of allocations); false when it was taken in, and `ready()` then
+	 * gives what can go out.
+	 */
+	passes(chunk: StreamChunk): boolean {
+		if (this.longest === 0) return true;
+		if (this.held.length === 0 && this.carried.text === '' && this.carried.reasoning === '' && !this.mayStartSecret(chunk)) return true;
+		this.held.push(chunk);
+		return false;
+	}
+
+	/** After `passes` gave false: the chunks that can go out now, in order (the rest stay held). */
+	ready(): StreamChunk[] {
+		let keep = 0;
+		for (const field of TEXT_FIELDS) keep = Math.max(keep, this.scrubAcross(field));
+		return this.held.splice(0, this.held.length - keep);
+	}
+
+	/** The chunks still held, at the end of the stream (or before its error): what they began was no secret. */
+	flush(): StreamChunk[] {
+		this.carried.text = '';
+		this.carried.reasoning = '';
+		return this.held.splice(0);
+	}
+
+	/** Redacts secrets that span the held chunks' `field`; gives how many trailing chunks must stay held for it. */
+	private scrubAcross(field: TextField): number {
+		// A chunk without this field ends its run (e.g. the answer after the reasoning): a secret is looked for in
+		// consecutive chunks that carry the field, so one field's open end never holds the other's chunks.
+		if (this.held[this.held.length - 1][field] === undefined) {
+			this.carried[field] = '';
+			return 0;
+		}
+		const carried = this.carried[field];
+		let joined = carried + joinedText(this.held, field);
+		for (let found = this.secretIn(joined); found; found = this.secretIn(joined)) {
+			redactRange(this.held, field, Math.max(0, found.at - carried.length), found.at + found.form.length - carried.length);
+			joined = carried + joinedText(this.held, field);
+		}
+		const start = this.secretStartAtEnd(joined);
+		if (joined.length - start < MIN_HELD_START) {
+			// Nothing, or too little to hold for: all of it goes out, the short start carried to the next chunk.
+			this.carried[field] = joined.slice(start);
+			return 0;
+		}
+		// Hold the chunk the possible secret starts in and every chunk after it.
+		let offset = carried.length;
+		for (let i = 0; i < this.held.length; i++) {
+			offset += (this.held[i][field] ?? '').length;
+			if (offset > start) {
+				if (i > 0) this.carried[field] = '';
+				return this.held.length - i;
+			}
+		}
+		return 0;
+	}
+
+	private mayStartSecret(chunk: StreamChunk): boolean {
+		const { text, reasoning } = chunk;
+		return (text !== undefined && this.secretStartAtEnd(text) < text.length) || (reasoning !== undefined && this.secretStartAtEnd(reasoning) < reasoning.length);
+	}
+
+	/** The first whole secret in `text`, if any. */
+	private secretIn(text: string): { at: number; form: string } | undefined {
+		for (let at = 0; at < text.length; at++) {
+			for (const form of this.formsByFirst.get(text[at]) ?? []) if (text.startsWith(form, at)) return { at, form };
+		}
+		return undefined;
+	}
+
+	/** Where the longest end of `text` that is the beginning of a secret starts (text.length when none). */
+	private secretStartAtEnd(text: string): number {
+		for (let at = Math.max(0, text.length - this.longest + 1); at < text.length; at++) {
+			const forms = this.formsByFirst.get(text[at]);
+			if (!forms) continue;
+			const end = text.slice(at);
+			for (const form of forms) if (form.length > end.length && form.startsWith(end)) return at;
+		}
+		return text.length;
+	}
+}
+
+function joinedText(chunks: readonly StreamChunk[], field: TextField): string {
+	return chunks.length === 1 ? (chunks[0][field] ?? '') : chunks.map((chunk) => chunk[field] ?? '').join('');
+}
+
+/** Replaces characters `from`..`to` of the chunks' joined `field` by [redacted], in the chunk where they start. */
+function redactRange(chunks: readonly StreamChunk[], field: TextField, from: number, to: number): void {
+	let offset = 0;
+	for (const chunk of chunks) {
+		const text = chunk[field] ?? '';
+		const end = offset + text.length;
+		if (end > from && offset < to) {
+			const before = text.slice(0, Math.max(0, from - offset));
+			const after = text.slice(Math.min(text.length, to - offset));
+			replaceText(chunk, field, text, before + (from >= offset ? REDACTED : '') + after);
+		}
+		offset = end;
+	}
+}
+
+/** Sets a chunk's `field` to `next`, and the same string in its parsed data and raw text (where it came from). */
+function replaceText(chunk: StreamChunk, field: TextField, previous: string, next: string): void {
+	chunk[field] = next;
+	chunk.data = replaceString(chunk.data, previous, next);
+	// The JSON string as a whole (quotes included), so a piece as short as one letter changes nothing else.
+	const quoted = JSON.stringify(previous);
+	if (chunk.raw.includes(quoted)) chunk.raw = chunk.raw.split(quoted).join(JSON.stringify(next));
+}
+
+function replaceString(value: unknown, previous: string, next: string): unknown {
+	if (value === previous) return next;
+	if (Array.isArray(value)) return value.map((item) => replaceString(item, previous, next));
+	if (!isRecord(value)) return value;
+	return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaceString(item, previous, next)]));
+}
