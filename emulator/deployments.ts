@@ -11,6 +11,7 @@ import { freePort, startModelServer, waitUntilHealthy } from './modelServers';
 import { parseModelName, requireModel } from './modelsApi';
 import { cancelOperation, injectedOperationFailure } from './operationsApi';
 import { requirePool } from './poolsApi';
+import { rolloutTakeover, splitAfterRollout } from './rollouts';
 import type { OperationRecord } from './operations';
 import { usesPrivateServiceConnect, type DeployedModelRecord, type EndpointRecord, type ModelVersionRecord, type Replica } from './resources';
 
@@ -68,7 +69,9 @@ export class Deployments {
 		const violations: FieldViolation[] = [];
 		const modelRef = typeof requested.model === 'string' ? parseModelName(ctx, requested.model) : undefined;
 		if (!modelRef) violations.push({ field: 'deployed_model.model', description: 'Must be a model resource name in this project and location.' });
-		const plan = this.resourcesOf(call, endpoint, requested, violations);
+		const previous = rolloutTakeover(ctx, endpoint, requested, violations);
+		// A rollout whose previous deployed model was refused has no resources to check.
+		const plan = requested.rolloutOptions !== undefined && !previous ? undefined : this.resourcesOf(call, requested, violations);
 		const split = validateTrafficSplit(call.body.trafficSplit, endpoint, { field: 'traffic_split', placeholder: '0' }, violations);
 		if (violations.length > 0) throw fieldViolations(violations);
 		const ref = modelRef as NonNullable<typeof modelRef>;
@@ -114,7 +117,7 @@ export class Deployments {
 		const healthNeverOk = ctx.faults.take('health', call.path, call.method) !== undefined;
 		ctx.background(async () => {
 			try {
-				await this.run(call, op, endpoint, deployed, version, split, failure, healthNeverOk);
+				await this.run(call, op, endpoint, deployed, version, split, failure, healthNeverOk, previous);
 			} finally {
 				this.inflight.delete(op.name);
 			}
@@ -124,27 +127,11 @@ export class Deployments {
 
 	/**
 	 * The resources a DeployedModel asks for: its dedicated resources (checked by deploymentRules), or a
-	 * deployment resource pool's (shared_resources, a oneof with them in the proto). Undefined after violations.
+	 * deployment resource pool's (shared_resources, a oneof with them in the proto); for a rollout, those
+	 * rolloutTakeover copied from the previous deployed model. Undefined after violations.
 	 */
-	private resourcesOf(call: ApiCall, endpoint: EndpointRecord, requested: Record<string, unknown>, violations: FieldViolation[]): ReplicaPlan | undefined {
+	private resourcesOf(call: ApiCall, requested: Record<string, unknown>, violations: FieldViolation[]): ReplicaPlan | undefined {
 		const ctx = this.ctx;
-		const rollout = asRecord(requested.rolloutOptions);
-		if (rollout) {
-			// Modelled on Google's client, which sends rollout_options instead of the resources (python-aiplatform,
-			// preview/models.py, Endpoint._deploy_call) and always names previous_deployed_model: the deployment takes
-			// the resources of that deployed model. Recorded so on GET; the previous model is not undeployed here.
-			if (requested.dedicatedResources !== undefined || requested.sharedResources !== undefined) {
-				violations.push({ field: 'deployed_model.rollout_options', description: 'Give rollout_options instead of dedicated_resources or shared_resources: the rollout takes the resources of previous_deployed_model.' });
-				return undefined;
-			}
-			const previous = endpoint.deployedModels.find((deployed) => deployed.id === rollout.previousDeployedModel);
-			if (!previous) {
-				violations.push({ field: 'deployed_model.rollout_options.previous_deployed_model', description: `Required: the id of a deployed model of ${ctx.store.endpointName(endpoint.id)}, whose resources the rollout takes.` });
-				return undefined;
-			}
-			if (previous.spec.sharedResources !== undefined) requested.sharedResources = previous.spec.sharedResources;
-			else requested.dedicatedResources = previous.spec.dedicatedResources;
-		}
 		if (typeof requested.sharedResources === 'string') {
 			const match = /^projects\/([^/]+)\/locations\/([^/]+)\/deploymentResourcePools\/([^/]+)$/.exec(requested.sharedResources);
 			const sameProject = match && (match[1] === ctx.projectId || match[1] === ctx.projectNumber) && match[2] === ctx.location;
@@ -172,6 +159,7 @@ export class Deployments {
 		split: Record<string, number> | undefined,
 		failure: ApiError | undefined,
 		healthNeverOk: boolean,
+		previous?: DeployedModelRecord,
 	): Promise<void> {
 		const ctx = this.ctx;
 		const stopped = (): boolean => op.done || ctx.closing;
@@ -196,7 +184,9 @@ export class Deployments {
 				// Replicas that did come up are not kept for a deploy that failed.
 				await this.stopReplicas(deployed);
 				if (stopped()) return;
-				return fail(new ApiError('INVALID_ARGUMENT', `${outcome} Please validate that your container configuration is valid.`));
+				// A rollout that fails leaves the previous deployed model serving, with its traffic, as Google says.
+				const rollback = previous ? ` The rolling deployment failed: deployed model ${previous.id} keeps serving.` : '';
+				return fail(new ApiError('INVALID_ARGUMENT', `${outcome} Please validate that your container configuration is valid.${rollback}`));
 			}
 			if (stopped()) return this.stopReplicas(deployed);
 			ctx.operations.setMetadata(op, { deploymentStage: 'FINISHING_UP' });
@@ -206,12 +196,23 @@ export class Deployments {
 				if (!op.done) fail(new ApiError('ABORTED', `The endpoint ${ctx.store.endpointName(endpoint.id)} was deleted during the deployment.`));
 				return;
 			}
+			if (previous && !endpoint.deployedModels.includes(previous)) {
+				await this.stopReplicas(deployed);
+				return fail(new ApiError('ABORTED', `The rolling deployment's previous deployed model ${previous.id} was undeployed before the rollout completed.`));
+			}
 			deployed.scaledUpAt = Date.now();
 			deployed.lastRequestAt = Date.now();
-			endpoint.deployedModels.push(deployed);
+			if (previous) {
+				// The new deployed model takes the previous one's place and traffic; then the previous one's replicas stop.
+				endpoint.deployedModels = endpoint.deployedModels.map((d) => (d === previous ? deployed : d));
+				endpoint.trafficSplit = splitAfterRollout(endpoint.trafficSplit, split, previous.id, deployed.id);
+				clearTimeout(previous.idleTimer);
+				await this.stopReplicas(previous);
+				ctx.log(`deployed model ${deployed.id}: rolled out over deployed model ${previous.id}, which is stopped`);
+			} else endpoint.deployedModels.push(deployed);
 			// As DeployModelRequest.traffic_split says: an empty or absent split leaves the endpoint's
 			// split as it was, so a deploy without one gets no traffic until the split names it.
-			if (split && Object.keys(split).length > 0) {
+			if (!previous && split && Object.keys(split).length > 0) {
 				endpoint.trafficSplit = {};
 				for (const [key, percent] of Object.entries(split)) endpoint.trafficSplit[key === '0' ? deployed.id : key] = percent;
 			}

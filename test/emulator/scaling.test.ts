@@ -130,18 +130,19 @@ describe('emulator live changes, preview API and scale to zero', () => {
 			expect(op.error).toBeUndefined();
 			const id = op.response.deployedModel.id as string;
 			const beta = (await api('GET', `/v1beta1/${endpointName}`)).json.deployedModels.find((d: { id: string }) => d.id === id);
-			expect(beta.rolloutOptions).toEqual({ maxSurgeReplicas: 1, maxUnavailablePercentage: 10, previousDeployedModel: previous });
+			expect(beta.rolloutOptions).toEqual({ maxSurgeReplicas: 1, maxUnavailablePercentage: 10, previousDeployedModel: previous, revisionNumber: 1 });
 			expect(beta.dedicatedResources).toMatchObject({ machineSpec: MACHINE, minReplicaCount: 1, maxReplicaCount: 2 });
 			const v1 = (await api('GET', `/v1/${endpointName}`)).json.deployedModels.find((d: { id: string }) => d.id === id);
 			expect(v1.rolloutOptions).toBeUndefined();
 			const withBoth = await api('POST', `/v1beta1/${endpointName}:deployModel`, {
-				deployedModel: { model: modelName, dedicatedResources: { machineSpec: MACHINE, minReplicaCount: 1 }, rolloutOptions: { maxSurgeReplicas: 1, previousDeployedModel: previous } },
+				deployedModel: { model: modelName, dedicatedResources: { machineSpec: MACHINE, minReplicaCount: 1 }, rolloutOptions: { maxSurgeReplicas: 1, previousDeployedModel: id } },
 			});
 			expect(violations(withBoth).map((v) => v.field)).toEqual(['deployed_model.rollout_options']);
 			const unknownPrevious = await api('POST', `/v1beta1/${endpointName}:deployModel`, { deployedModel: { model: modelName, rolloutOptions: { maxSurgeReplicas: 1, previousDeployedModel: '42' } } });
 			expect(violations(unknownPrevious).map((v) => v.field)).toEqual(['deployed_model.rollout_options.previous_deployed_model']);
+			// The rollout replaced the previous deployed model (test/emulator/rolling-deployment.test.ts goes further).
+			expect((await api('GET', `/v1beta1/${endpointName}`)).json.deployedModels.map((d: { id: string }) => d.id)).not.toContain(previous);
 			await undeploy(id);
-			await undeploy(previous);
 		});
 
 		it.each([
