@@ -154,7 +154,10 @@ export interface DeployOutcome {
 	existing?: { deployedModel: DeployedModel; endpoint: Endpoint };
 	/** The endpoint once the deploy (and, for 'replace', the undeploys) are done. */
 	endpoint?: Endpoint;
-	/** The older copies 'replace' undeployed, in the order they were undeployed. */
+	/**
+	 * The deployed models that left the endpoint with this deploy: the one a rolling deployment replaced (its
+	 * rolloutOptions.previousDeployedModel), then the older copies 'replace' undeployed, in that order.
+	 */
 	undeployedModelIds: string[];
 }
 
@@ -175,7 +178,7 @@ export async function deploy(controlPlane: ControlPlane, input: DeployInput, opt
 			'ifDeployed',
 		);
 	}
-	const { input: parsed } = checkDeployModelInput(controlPlane, request);
+	const { input: parsed, body } = checkDeployModelInput(controlPlane, request);
 	if (resumeOperation !== undefined) assertOperationName(resumeOperation, 'resumeOperation');
 	// Every call of this deploy, the waits included, in the API version chosen.
 	controlPlane = inApiVersion(controlPlane, parsed.apiVersion);
@@ -196,11 +199,24 @@ export async function deploy(controlPlane: ControlPlane, input: DeployInput, opt
 
 	let undeployedModelIds: string[] = [];
 	if (ifDeployed === 'replace') {
-		// Found after the deploy, so a resumed deploy replaces the copies that were there before it too.
+		// Found after the deploy, so a resumed deploy replaces the copies that were there before it too. A rolling
+		// deployment's previous deployed model is gone by now (the rollout replaced it), so it is not among them.
 		const { copies } = await findDeployedCopies(controlPlane, parsed.endpoint, parsed.model, callOptions);
 		undeployedModelIds = copies.map((copy) => copy.id as string).filter((id) => id !== done.result.deployedModelId);
 		await undeployModels(controlPlane, parsed.endpoint, undeployedModelIds, { ...waitOptions, heir: done.result.deployedModelId });
 	}
 	const endpoint = await getEndpoint(controlPlane, parsed.endpoint, callOptions);
-	return { operation: done.operation, result: done.result, endpoint, undeployedModelIds };
+	const replaced = rolledOutOver(body.deployedModel, endpoint);
+	return { operation: done.operation, result: done.result, endpoint, undeployedModelIds: replaced ? [replaced, ...undeployedModelIds] : undeployedModelIds };
+}
+
+/**
+ * The deployed model a rolling deployment replaced: rolloutOptions.previousDeployedModel (named, or through Additional
+ * Fields) once it is no longer on the endpoint, as Google describes a completed rollout.
+ */
+function rolledOutOver(deployedModel: Record<string, unknown>, endpoint: Endpoint): string | undefined {
+	const rollout = deployedModel.rolloutOptions as { previousDeployedModel?: unknown } | undefined;
+	const previous = rollout?.previousDeployedModel;
+	if (typeof previous !== 'string' || previous === '') return undefined;
+	return (endpoint.deployedModels ?? []).some((deployed) => deployed.id === previous) ? undefined : previous;
 }

@@ -142,6 +142,39 @@ describe('Deploy Model, complete', () => {
 		expect(deployed.dedicatedResources).toMatchObject({ machineSpec: { machineType: 'n1-standard-8' }, minReplicaCount: 1, maxReplicaCount: 2 });
 	});
 
+	it('outputs the rolled-out deployed model with the traffic it took over, and the previous one as undeployed', async () => {
+		const ids = { model: 'takeover-model', endpoint: 'takeover-endpoint' };
+		const first = await runNodes(env, pipeline(ids, { minReplicaCount: 1, maxReplicaCount: 1 }));
+		expect(first.error?.message).toBeUndefined();
+		const [{ deployedModelId: previous }] = first.lastNodeJson('Deploy') as Array<{ deployedModelId: string }>;
+		// Traffic 0 for the new deployment itself: what it ends with is the share it took over from the previous one.
+		const result = await runNodes(env, pipeline(ids, { usePreviewApi: true, ifDeployed: 'add', trafficPercentage: 0, options: { maxSurgeReplicas: 1, previousDeployedModel: previous } }));
+		expect(result.error?.message).toBeUndefined();
+		const [output] = result.lastNodeJson('Deploy') as Array<Record<string, any>>;
+		expect(output.deployedModelId).toMatch(/^[0-9]+$/);
+		expect(output.deployedModelId).not.toBe(previous);
+		expect(output).toMatchObject({ trafficSplit: { [output.deployedModelId]: 100 }, undeployedModelIds: [previous], reused: false, done: true });
+		const endpoint = await readResource(env.client().endpointName(ids.endpoint));
+		expect(endpoint.deployedModels.map((entry: { id: string }) => entry.id)).toEqual([output.deployedModelId]);
+		expect(endpoint.deployedModels[0].rolloutOptions).toMatchObject({ previousDeployedModel: previous, revisionNumber: 1 });
+	});
+
+	it('with "Replace It", rolls out over the previous deployed model, then undeploys the other copies of the same version', async () => {
+		const ids = { model: 'replace-roll-model', endpoint: 'replace-roll-endpoint' };
+		const copyA = await runNodes(env, pipeline(ids, { ifDeployed: 'add' }));
+		const [{ deployedModelId: a }] = copyA.lastNodeJson('Deploy') as Array<{ deployedModelId: string }>;
+		const copyB = await runNodes(env, pipeline(ids, { ifDeployed: 'add', trafficPercentage: 40 }));
+		const [{ deployedModelId: b, trafficSplit: before }] = copyB.lastNodeJson('Deploy') as Array<{ deployedModelId: string; trafficSplit: Record<string, number> }>;
+		expect(before).toEqual({ [a]: 60, [b]: 40 });
+		const result = await runNodes(env, pipeline(ids, { usePreviewApi: true, ifDeployed: 'replace', trafficPercentage: 0, options: { previousDeployedModel: a, maxUnavailableReplicas: 0 } }));
+		expect(result.error?.message).toBeUndefined();
+		const [output] = result.lastNodeJson('Deploy') as Array<Record<string, any>>;
+		// The rollout replaced A (its 60%); "Replace It" then undeployed B, the new one inheriting its 40%.
+		expect(output.undeployedModelIds).toEqual([a, b]);
+		expect(output.trafficSplit).toEqual({ [output.deployedModelId]: 100 });
+		expect((await readResource(env.client().endpointName(ids.endpoint))).deployedModels.map((entry: { id: string }) => entry.id)).toEqual([output.deployedModelId]);
+	});
+
 	it.each([
 		[{ maxSurgeReplicas: 1, maxSurgePercentage: 10, previousDeployedModel: '123' }, 'Max Surge Percentage'],
 		[{ maxUnavailableReplicas: 1, maxUnavailablePercentage: 10, previousDeployedModel: '123' }, 'Max Unavailable Percentage'],
