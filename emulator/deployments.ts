@@ -11,7 +11,7 @@ import { freePort, startModelServer, waitUntilHealthy } from './modelServers';
 import { parseModelName, requireModel } from './modelsApi';
 import { cancelOperation, injectedOperationFailure } from './operationsApi';
 import { requirePool } from './poolsApi';
-import { rolloutTakeover, splitAfterRollout } from './rollouts';
+import { revisionOf, rolloutTakeover, rolloutTarget, splitAfterRollout } from './rollouts';
 import type { OperationRecord } from './operations';
 import { usesPrivateServiceConnect, type DeployedModelRecord, type EndpointRecord, type ModelVersionRecord, type Replica } from './resources';
 
@@ -31,6 +31,8 @@ interface InflightDeploy {
 	pool?: string;
 	deployedModelId: string;
 	op: OperationRecord;
+	/** For a rolling deployment: the deployed model it replaces, and its revision. */
+	rollout?: { previousId: string; revision: number };
 }
 
 export class Deployments {
@@ -60,6 +62,11 @@ export class Deployments {
 			.map((d) => `${this.ctx.store.endpointName(d.endpointId)}/deployedModels/${d.deployedModelId}`);
 	}
 
+	/** The revisions of the rolling deployments over this deployed model still in flight. */
+	private revisionsInFlightOver(previousId: string): number[] {
+		return [...this.inflight.values()].filter((d) => !d.op.done && d.rollout?.previousId === previousId).map((d) => (d.rollout as { revision: number }).revision);
+	}
+
 	deploy(call: ApiCall, endpointId: string): Record<string, unknown> {
 		const ctx = this.ctx;
 		const endpoint = requireEndpoint(ctx, endpointId);
@@ -69,7 +76,7 @@ export class Deployments {
 		const violations: FieldViolation[] = [];
 		const modelRef = typeof requested.model === 'string' ? parseModelName(ctx, requested.model) : undefined;
 		if (!modelRef) violations.push({ field: 'deployed_model.model', description: 'Must be a model resource name in this project and location.' });
-		const previous = rolloutTakeover(ctx, endpoint, requested, violations);
+		const previous = rolloutTakeover(ctx, endpoint, requested, violations, (previousId) => this.revisionsInFlightOver(previousId));
 		// A rollout whose previous deployed model was refused has no resources to check.
 		const plan = requested.rolloutOptions !== undefined && !previous ? undefined : this.resourcesOf(call, requested, violations);
 		const split = validateTrafficSplit(call.body.trafficSplit, endpoint, { field: 'traffic_split', placeholder: '0' }, violations);
@@ -112,7 +119,8 @@ export class Deployments {
 		};
 		const op = ctx.operations.create(ctx.store.endpointName(endpoint.id), typeUrl(call.version, 'DeployModelOperationMetadata'), { deploymentStage: 'STARTING_DEPLOYMENT' });
 		const pool = typeof spec.sharedResources === 'string' ? spec.sharedResources : undefined;
-		this.inflight.set(op.name, { endpointId: endpoint.id, modelId: model.id, versionId: version.versionId, pool, deployedModelId: id, op });
+		const rollout = previous ? { previousId: previous.id, revision: revisionOf(deployed) } : undefined;
+		this.inflight.set(op.name, { endpointId: endpoint.id, modelId: model.id, versionId: version.versionId, pool, deployedModelId: id, op, rollout });
 		const failure = injectedOperationFailure(ctx, call);
 		const healthNeverOk = ctx.faults.take('health', call.path, call.method) !== undefined;
 		ctx.background(async () => {
@@ -196,19 +204,27 @@ export class Deployments {
 				if (!op.done) fail(new ApiError('ABORTED', `The endpoint ${ctx.store.endpointName(endpoint.id)} was deleted during the deployment.`));
 				return;
 			}
-			if (previous && !endpoint.deployedModels.includes(previous)) {
+			const target = previous && rolloutTarget(endpoint, previous);
+			if (previous && !target) {
 				await this.stopReplicas(deployed);
 				return fail(new ApiError('ABORTED', `The rolling deployment's previous deployed model ${previous.id} was undeployed before the rollout completed.`));
 			}
+			if (target && revisionOf(target) > revisionOf(deployed)) {
+				await this.stopReplicas(deployed);
+				const superseded = `A later rolling deployment over ${previous?.id} completed first: deployed model ${target.id} (revision ${revisionOf(target)}) is the intended state, not this revision ${revisionOf(deployed)}.`;
+				return fail(new ApiError('ABORTED', superseded));
+			}
 			deployed.scaledUpAt = Date.now();
 			deployed.lastRequestAt = Date.now();
-			if (previous) {
-				// The new deployed model takes the previous one's place and traffic; then the previous one's replicas stop.
-				endpoint.deployedModels = endpoint.deployedModels.map((d) => (d === previous ? deployed : d));
-				endpoint.trafficSplit = splitAfterRollout(endpoint.trafficSplit, split, previous.id, deployed.id);
-				clearTimeout(previous.idleTimer);
-				await this.stopReplicas(previous);
-				ctx.log(`deployed model ${deployed.id}: rolled out over deployed model ${previous.id}, which is stopped`);
+			if (target) {
+				// The new deployed model takes the replaced one's place and traffic; then the replaced one's replicas stop.
+				endpoint.deployedModels = endpoint.deployedModels.map((d) => (d === target ? deployed : d));
+				// The request's split named the previous deployed model; a later revision replacing an earlier one takes its share.
+				endpoint.trafficSplit = splitAfterRollout(endpoint.trafficSplit, target === previous ? split : undefined, target.id, deployed.id);
+				target.replacedBy = deployed;
+				clearTimeout(target.idleTimer);
+				await this.stopReplicas(target);
+				ctx.log(`deployed model ${deployed.id}: rolled out over deployed model ${target.id}, which is stopped`);
 			} else endpoint.deployedModels.push(deployed);
 			// As DeployModelRequest.traffic_split says: an empty or absent split leaves the endpoint's
 			// split as it was, so a deploy without one gets no traffic until the split names it.

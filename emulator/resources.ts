@@ -48,6 +48,8 @@ export interface DeployedModelRecord {
 	/** A cold start in progress, which requests to a scaled-down deployment wait for. */
 	coldStart?: Promise<Replica | undefined>;
 	idleTimer?: NodeJS.Timeout;
+	/** The deployed model a rolling deployment replaced this one with. */
+	replacedBy?: DeployedModelRecord;
 }
 
 /** One model-server replica: a process the emulator started, or an image mapped to a URL (no process). */

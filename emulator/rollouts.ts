@@ -14,10 +14,17 @@ const INHERITED_FIELDS = ['serviceAccount', 'disableContainerLogging', 'enableAc
 /**
  * The deployed model a rollout replaces, with `requested` completed from it: its resources (dedicated or pool),
  * the inherited fields the request leaves out, and rollout_options.revision_number one above the previous one's
- * (a deployed model made without a rollout counts as revision 0). Undefined when the request is not a rollout,
- * or after a violation.
+ * (a deployed model made without a rollout counts as revision 0) and above those of the rollouts over it still in
+ * flight (`revisionsInFlightOver`), as Google treats the highest revision as the intended state. Undefined when the
+ * request is not a rollout, or after a violation.
  */
-export function rolloutTakeover(ctx: EmulatorContext, endpoint: EndpointRecord, requested: Record<string, unknown>, violations: FieldViolation[]): DeployedModelRecord | undefined {
+export function rolloutTakeover(
+	ctx: EmulatorContext,
+	endpoint: EndpointRecord,
+	requested: Record<string, unknown>,
+	violations: FieldViolation[],
+	revisionsInFlightOver: (previousId: string) => number[],
+): DeployedModelRecord | undefined {
 	const rollout = asRecord(requested.rolloutOptions);
 	if (!rollout) return undefined;
 	// Modelled on Google's client, which sends rollout_options instead of the resources (python-aiplatform,
@@ -36,9 +43,23 @@ export function rolloutTakeover(ctx: EmulatorContext, endpoint: EndpointRecord, 
 	for (const field of INHERITED_FIELDS) {
 		if (requested[field] === undefined && previous.spec[field] !== undefined) requested[field] = previous.spec[field];
 	}
-	const previousRevision = Number(asRecord(previous.spec.rolloutOptions)?.revisionNumber ?? 0);
-	requested.rolloutOptions = { ...rollout, revisionNumber: previousRevision + 1 };
+	requested.rolloutOptions = { ...rollout, revisionNumber: Math.max(revisionOf(previous), ...revisionsInFlightOver(previous.id)) + 1 };
 	return previous;
+}
+
+/** rollout_options.revision_number of a deployed model; 0 for one made without a rollout. */
+export function revisionOf(deployed: DeployedModelRecord): number {
+	return Number(asRecord(deployed.spec.rolloutOptions)?.revisionNumber ?? 0);
+}
+
+/**
+ * The deployed model a completing rollout over `previous` replaces: `previous`, or, when another rollout over the
+ * same resources completed first, the one that replaced it (followed along). Undefined once that line was undeployed.
+ */
+export function rolloutTarget(endpoint: EndpointRecord, previous: DeployedModelRecord): DeployedModelRecord | undefined {
+	let target: DeployedModelRecord | undefined = previous;
+	while (target && !endpoint.deployedModels.includes(target)) target = target.replacedBy;
+	return target;
 }
 
 /**

@@ -116,6 +116,39 @@ describe('emulator rolling deployment', () => {
 		expect(await servedBy(endpointName)).toBe(previous);
 	});
 
+	it('runs rollouts over the same resources at once: each a higher revision, the highest the final state whichever completes first', async () => {
+		const endpointName = (await createEndpoint(api, emulator, {}, 'revisions-endpoint')).name;
+		const fast = (await uploadModel(api, emulator, { modelId: 'revisions-fast' })).modelName;
+		const slow = (await uploadModel(api, emulator, { modelId: 'revisions-slow', env: [{ name: 'SAMPLE_HEALTH_DELAY_MS', value: '1500' }] })).modelName;
+		const original = await deployDedicated(endpointName, fast, {}, { '0': 100 });
+		const bothOver = async (previous: string, first: string, second: string) => {
+			const [a, b] = [await rollOut(endpointName, first, previous), await rollOut(endpointName, second, previous)];
+			expect([a.status, b.status]).toEqual([200, 200]);
+			return [(await pollOperation(api, a.json.name)).op, (await pollOperation(api, b.json.name)).op];
+		};
+
+		// The lower revision completes first and replaces the original; the higher one then replaces it.
+		const [one, two] = await bothOver(original, fast, slow);
+		expect([one.error, two.error]).toEqual([undefined, undefined]);
+		expect([one.response.deployedModel.rolloutOptions.revisionNumber, two.response.deployedModel.rolloutOptions.revisionNumber]).toEqual([1, 2]);
+		const afterTwo = (await api('GET', `/v1beta1/${endpointName}`)).json;
+		expect(afterTwo.deployedModels.map((d: { id: string }) => d.id)).toEqual([two.response.deployedModel.id]);
+		expect(afterTwo.trafficSplit).toEqual({ [two.response.deployedModel.id]: 100 });
+		expect(pidsOf(one.response.deployedModel.id)).toEqual([]);
+
+		// The higher revision completes first; the lower one, completing later, is not applied and leaves no process.
+		const before = new Set(emulator.processes().map((p) => p.pid));
+		const [three, four] = await bothOver(two.response.deployedModel.id, slow, fast);
+		expect(four.error).toBeUndefined();
+		expect(four.response.deployedModel.rolloutOptions.revisionNumber).toBe(4);
+		expect(three.error.code).toBe(10);
+		expect(three.error.message).toContain(`deployed model ${four.response.deployedModel.id} (revision 4) is the intended state, not this revision 3`);
+		const afterFour = (await api('GET', `/v1beta1/${endpointName}`)).json;
+		expect(afterFour.deployedModels.map((d: { id: string }) => d.id)).toEqual([four.response.deployedModel.id]);
+		expect(afterFour.trafficSplit).toEqual({ [four.response.deployedModel.id]: 100 });
+		expect(emulator.processes().filter((p) => !before.has(p.pid)).map((p) => p.deployedModelId)).toEqual([four.response.deployedModel.id, four.response.deployedModel.id]);
+	});
+
 	it('fails a rollout whose previous deployed model was undeployed meanwhile, leaving no process of it', async () => {
 		const endpointName = (await createEndpoint(api, emulator, {}, 'vanished-endpoint')).name;
 		const model = (await uploadModel(api, emulator, { modelId: 'vanished-model' })).modelName;
