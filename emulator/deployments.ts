@@ -204,27 +204,11 @@ export class Deployments {
 				if (!op.done) fail(new ApiError('ABORTED', `The endpoint ${ctx.store.endpointName(endpoint.id)} was deleted during the deployment.`));
 				return;
 			}
-			const target = previous && rolloutTarget(endpoint, previous);
-			if (previous && !target) {
-				await this.stopReplicas(deployed);
-				return fail(new ApiError('ABORTED', `The rolling deployment's previous deployed model ${previous.id} was undeployed before the rollout completed.`));
-			}
-			if (target && revisionOf(target) > revisionOf(deployed)) {
-				await this.stopReplicas(deployed);
-				const superseded = `A later rolling deployment over ${previous?.id} completed first: deployed model ${target.id} (revision ${revisionOf(target)}) is the intended state, not this revision ${revisionOf(deployed)}.`;
-				return fail(new ApiError('ABORTED', superseded));
-			}
 			deployed.scaledUpAt = Date.now();
 			deployed.lastRequestAt = Date.now();
-			if (target) {
-				// The new deployed model takes the replaced one's place and traffic; then the replaced one's replicas stop.
-				endpoint.deployedModels = endpoint.deployedModels.map((d) => (d === target ? deployed : d));
-				// The request's split named the previous deployed model; a later revision replacing an earlier one takes its share.
-				endpoint.trafficSplit = splitAfterRollout(endpoint.trafficSplit, target === previous ? split : undefined, target.id, deployed.id);
-				target.replacedBy = deployed;
-				clearTimeout(target.idleTimer);
-				await this.stopReplicas(target);
-				ctx.log(`deployed model ${deployed.id}: rolled out over deployed model ${target.id}, which is stopped`);
+			if (previous) {
+				const refused = await this.finishRollout(endpoint, previous, deployed, split);
+				if (refused) return fail(refused);
 			} else endpoint.deployedModels.push(deployed);
 			// As DeployModelRequest.traffic_split says: an empty or absent split leaves the endpoint's
 			// split as it was, so a deploy without one gets no traffic until the split names it.
@@ -245,6 +229,28 @@ export class Deployments {
 		} finally {
 			if (op.cancelRequested) ctx.operations.setMetadata(op, { deploymentStage: 'DEPLOYMENT_TERMINATED' });
 		}
+	}
+
+	/**
+	 * A rolling deployment whose replicas serve takes the place and traffic of the deployed model it replaces (the
+	 * previous one, or a lower revision that replaced it meanwhile), whose replicas then stop. Why not, when that one
+	 * was undeployed or a higher revision completed first: the new replicas are then stopped.
+	 */
+	private async finishRollout(endpoint: EndpointRecord, previous: DeployedModelRecord, deployed: DeployedModelRecord, split: Record<string, number> | undefined): Promise<ApiError | undefined> {
+		const target = rolloutTarget(endpoint, previous);
+		if (!target || revisionOf(target) > revisionOf(deployed)) {
+			await this.stopReplicas(deployed);
+			if (!target) return new ApiError('ABORTED', `The rolling deployment's previous deployed model ${previous.id} was undeployed before the rollout completed.`);
+			return new ApiError('ABORTED', `A later rolling deployment over ${previous.id} completed first: deployed model ${target.id} (revision ${revisionOf(target)}) is the intended state, not this revision ${revisionOf(deployed)}.`);
+		}
+		endpoint.deployedModels = endpoint.deployedModels.map((d) => (d === target ? deployed : d));
+		// The request's split named the previous deployed model; a later revision replacing an earlier one takes its share.
+		endpoint.trafficSplit = splitAfterRollout(endpoint.trafficSplit, target === previous ? split : undefined, target.id, deployed.id);
+		target.replacedBy = deployed;
+		clearTimeout(target.idleTimer);
+		await this.stopReplicas(target);
+		this.ctx.log(`deployed model ${deployed.id}: rolled out over deployed model ${target.id}, which is stopped`);
+		return undefined;
 	}
 
 	/**
