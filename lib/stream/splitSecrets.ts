@@ -30,13 +30,21 @@ export class SplitSecretGuard {
 	private readonly carried: Record<TextField, string> = { text: '', reasoning: '' };
 
 	/**
-	 * Takes the next chunk: true when it can go out at once as it is (nothing held, and its text ends with no
-	 * secret's start: the common case, kept free of allocations); false when it was taken in, and `ready()` then
-	 * gives what can go out.
+	 * Takes the next chunk: true when it can go out at once as it is (nothing held, and its text, read after what
+	 * was carried, holds no secret and ends with none or too short a start: the common case, settled here without
+	 * the held list); false when it was taken in, and `ready()` then gives what can go out.
 	 */
 	passes(chunk: StreamChunk): boolean {
 		if (this.secrets.longest === 0) return true;
-		if (this.held.length === 0 && this.carried.text === '' && this.carried.reasoning === '' && !this.mayStartSecret(chunk)) return true;
+		if (this.held.length === 0) {
+			const text = this.carriedAfter(chunk, 'text');
+			const reasoning = text === undefined ? undefined : this.carriedAfter(chunk, 'reasoning');
+			if (text !== undefined && reasoning !== undefined) {
+				this.carried.text = text;
+				this.carried.reasoning = reasoning;
+				return true;
+			}
+		}
 		this.held.push(chunk);
 		return false;
 	}
@@ -87,12 +95,20 @@ export class SplitSecretGuard {
 		return 0;
 	}
 
-	private mayStartSecret(chunk: StreamChunk): boolean {
-		const { text, reasoning } = chunk;
-		return (
-			(text !== undefined && this.secrets.startOfOpenEnd(text) < text.length) ||
-			(reasoning !== undefined && this.secrets.startOfOpenEnd(reasoning) < reasoning.length)
-		);
+	/**
+	 * For a chunk taken while nothing is held: what `field` leaves carried when the chunk can go out as it is (what
+	 * `scrubAcross` would leave for it alone), or undefined when it must be held or have a secret redacted.
+	 */
+	private carriedAfter(chunk: StreamChunk, field: TextField): string | undefined {
+		const text = chunk[field];
+		// A chunk without this field ends the field's run (see scrubAcross).
+		if (text === undefined) return '';
+		const carried = this.carried[field];
+		const joined = carried === '' ? text : carried + text;
+		const start = this.secrets.startOfOpenEnd(joined);
+		if (carried === '' && start === joined.length) return '';
+		if (joined.length - start >= MIN_HELD_START || this.secrets.firstIn(joined) !== undefined) return undefined;
+		return joined.slice(start);
 	}
 }
 
