@@ -82,8 +82,9 @@ export function holdsPrivateKey(text: string): boolean {
 }
 
 /**
- * Whether `text` holds a secret the package sent (an access token): a cheap test run on every answer a server
- * sends back, since a gateway or debug server may echo the request's headers into a successful answer.
+ * Whether `text` holds a secret the package sent (an access token), as sent or URL- or JSON-escaped: a cheap test
+ * run on every answer and stream chunk a server sends back, since a gateway or debug server may echo the request's
+ * headers into a successful answer.
  */
 export function holdsRememberedSecret(text: string): boolean {
 	return rememberedSecretFinder().holdsAny(text);

@@ -101,6 +101,14 @@ describe('the remembered secrets', () => {
 		expect(holdsRememberedSecret('echo: ya29.minted-token-1000')).toBe(false);
 	});
 
+	it('are found as sent and in the forms a server escapes them in', () => {
+		rememberSecret('ya29.token/with+signs"and\\escapes');
+		expect(holdsRememberedSecret('echo: ya29.token/with+signs"and\\escapes')).toBe(true);
+		expect(holdsRememberedSecret(`echo: ${encodeURIComponent('ya29.token/with+signs"and\\escapes')}`)).toBe(true);
+		expect(holdsRememberedSecret(`{"echo": ${JSON.stringify('ya29.token/with+signs"and\\escapes')}}`)).toBe(true);
+		expect(holdsRememberedSecret('echo: ya29.token/with+signs')).toBe(false);
+	});
+
 	it('are found in a text as soon as they are remembered, and not once forgotten', () => {
 		expect(holdsRememberedSecret('echo: ya29.fresh-token')).toBe(false);
 		rememberSecret('ya29.fresh-token');
