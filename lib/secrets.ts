@@ -15,6 +15,8 @@
 
 import { createPrivateKey } from 'node:crypto';
 
+import { SecretFinder } from './secretFinder';
+
 export const REDACTED = '[redacted]';
 export const SECRET_NOT_SHOWN = '(the value looks like a secret and is not shown)';
 
@@ -23,12 +25,15 @@ const MIN_SECRET_LENGTH = 8;
 /** How many run-time secrets are remembered (oldest forgotten first): tokens are replaced every hour or so. */
 const MAX_REMEMBERED = 512;
 const remembered = new Set<string>();
+/** The finder for what is remembered now; dropped when a secret comes or goes (not when one is only told again). */
+let finder: SecretFinder | undefined;
 
 /** Tells the scrubber about secrets it must blank out from now on (values under 8 characters are ignored). */
 export function rememberSecret(...values: Array<string | undefined | null>): void {
 	for (const value of values) {
 		if (typeof value !== 'string' || value.length < MIN_SECRET_LENGTH) continue;
-		remembered.delete(value);
+		// Told again (the transport tells each request's token): moved to the newest end, so it is forgotten last.
+		if (!remembered.delete(value)) finder = undefined;
 		remembered.add(value);
 		if (remembered.size > MAX_REMEMBERED) remembered.delete(remembered.values().next().value as string);
 	}
@@ -77,12 +82,12 @@ export function holdsPrivateKey(text: string): boolean {
 }
 
 /**
- * Whether `text` holds a secret the package sent (an access token): a cheap test run on every answer a server
- * sends back, since a gateway or debug server may echo the request's headers into a successful answer.
+ * Whether `text` holds a secret the package sent (an access token), as sent or URL- or JSON-escaped: a cheap test
+ * run on every answer and stream chunk a server sends back, since a gateway or debug server may echo the request's
+ * headers into a successful answer.
  */
 export function holdsRememberedSecret(text: string): boolean {
-	for (const secret of remembered) if (text.includes(secret)) return true;
-	return false;
+	return rememberedSecretFinder().holdsAny(text);
 }
 
 /**
@@ -104,9 +109,19 @@ export function rememberedSecretForms(): string[] {
 	return [...forms].sort((a, b) => b.length - a.length);
 }
 
+/**
+ * Finds the remembered secrets, in every form `rememberedSecretForms` gives, in texts: built once for what is
+ * remembered and reused until that changes, so a stream's chunks cost one read each whatever the number of secrets.
+ */
+export function rememberedSecretFinder(): SecretFinder {
+	finder ??= new SecretFinder(rememberedSecretForms(), MIN_SECRET_LENGTH);
+	return finder;
+}
+
 /** Forgets every remembered secret (tests). */
 export function forgetSecrets(): void {
 	remembered.clear();
+	finder = undefined;
 }
 
 const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]{0,40}-----[\s\S]*?(?:-----END [A-Z0-9 ]{0,40}-----|$)/g;

@@ -288,7 +288,9 @@ export function createAccessTokenProvider(credential: ResolvedCredential, option
 				try {
 					const { token } = await (await authClient()).getAccessToken();
 					if (!token) throw new Error('the credential returned no access token');
-					rememberSecret(token);
+					// The credential's own secrets told again with each token: the remembered set forgets the oldest
+					// first, and a credential in use for weeks must not lose its key lines to the tokens it minted.
+					rememberSecret(...secrets, token);
 					return token;
 				} catch (error) {
 					throw tokenError(error, description, secrets);

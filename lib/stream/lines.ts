@@ -58,14 +58,15 @@ export async function* decodeNdjson(
 					);
 				}
 				const chunk = completeChunk({ index: nextIndex(), data, raw: line.text }, options.textPath);
+				// A loop, not yield*: delegating costs promises for every chunk.
 				if (guard.passes(chunk)) yield chunk;
-				else yield* guard.ready();
+				else for (const ready of guard.ready()) yield ready;
 			}
 		}
 	} catch (error) {
 		// What came before a failure is delivered before it.
-		yield* guard.flush();
+		for (const held of guard.flush()) yield held;
 		throw error;
 	}
-	yield* guard.flush();
+	for (const held of guard.flush()) yield held;
 }

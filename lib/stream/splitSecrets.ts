@@ -1,4 +1,5 @@
-import { REDACTED, rememberedSecretForms } from '../secrets';
+import type { SecretFinder } from '../secretFinder';
+import { REDACTED, rememberedSecretFinder } from '../secrets';
 import { isRecord } from './deltaText';
 import type { StreamChunk } from './types';
 
@@ -22,31 +23,28 @@ type TextField = (typeof TEXT_FIELDS)[number];
  * A chunk whose text ends with no secret's start passes at once.
  */
 export class SplitSecretGuard {
-	/** The secrets' forms by their first character: a text is checked only where one of them could start. */
-	private readonly formsByFirst = new Map<string, string[]>();
-	private readonly longest: number;
+	/** The remembered secrets' forms when the stream began. */
+	private readonly secrets: SecretFinder = rememberedSecretFinder();
 	private readonly held: StreamChunk[] = [];
 	/** Per field, the short start of a secret the chunks that went out ended with. */
 	private readonly carried: Record<TextField, string> = { text: '', reasoning: '' };
 
-	constructor() {
-		const forms = rememberedSecretForms();
-		for (const form of forms) {
-			const list = this.formsByFirst.get(form[0]);
-			if (list) list.push(form);
-			else this.formsByFirst.set(form[0], [form]);
-		}
-		this.longest = forms.length > 0 ? forms[0].length : 0;
-	}
-
 	/**
-	 * Takes the next chunk: true when it can go out at once as it is (nothing held, and its text ends with no
-	 * secret's start: the common case, kept free of allocations); false when it was taken in, and `ready()` then
-	 * gives what can go out.
+	 * Takes the next chunk: true when it can go out at once as it is (nothing held, and its text, read after what
+	 * was carried, holds no secret and ends with none or too short a start: the common case, settled here without
+	 * the held list); false when it was taken in, and `ready()` then gives what can go out.
 	 */
 	passes(chunk: StreamChunk): boolean {
-		if (this.longest === 0) return true;
-		if (this.held.length === 0 && this.carried.text === '' && this.carried.reasoning === '' && !this.mayStartSecret(chunk)) return true;
+		if (this.secrets.longest === 0) return true;
+		if (this.held.length === 0) {
+			const text = this.carriedAfter(chunk, 'text');
+			const reasoning = text === undefined ? undefined : this.carriedAfter(chunk, 'reasoning');
+			if (text !== undefined && reasoning !== undefined) {
+				this.carried.text = text;
+				this.carried.reasoning = reasoning;
+				return true;
+			}
+		}
 		this.held.push(chunk);
 		return false;
 	}
@@ -75,11 +73,11 @@ export class SplitSecretGuard {
 		}
 		const carried = this.carried[field];
 		let joined = carried + joinedText(this.held, field);
-		for (let found = this.secretIn(joined); found; found = this.secretIn(joined)) {
+		for (let found = this.secrets.firstIn(joined); found; found = this.secrets.firstIn(joined)) {
 			redactRange(this.held, field, Math.max(0, found.at - carried.length), found.at + found.form.length - carried.length);
 			joined = carried + joinedText(this.held, field);
 		}
-		const start = this.secretStartAtEnd(joined);
+		const start = this.secrets.startOfOpenEnd(joined);
 		if (joined.length - start < MIN_HELD_START) {
 			// Nothing, or too little to hold for: all of it goes out, the short start carried to the next chunk.
 			this.carried[field] = joined.slice(start);
@@ -97,28 +95,20 @@ export class SplitSecretGuard {
 		return 0;
 	}
 
-	private mayStartSecret(chunk: StreamChunk): boolean {
-		const { text, reasoning } = chunk;
-		return (text !== undefined && this.secretStartAtEnd(text) < text.length) || (reasoning !== undefined && this.secretStartAtEnd(reasoning) < reasoning.length);
-	}
-
-	/** The first whole secret in `text`, if any. */
-	private secretIn(text: string): { at: number; form: string } | undefined {
-		for (let at = 0; at < text.length; at++) {
-			for (const form of this.formsByFirst.get(text[at]) ?? []) if (text.startsWith(form, at)) return { at, form };
-		}
-		return undefined;
-	}
-
-	/** Where the longest end of `text` that is the beginning of a secret starts (text.length when none). */
-	private secretStartAtEnd(text: string): number {
-		for (let at = Math.max(0, text.length - this.longest + 1); at < text.length; at++) {
-			const forms = this.formsByFirst.get(text[at]);
-			if (!forms) continue;
-			const end = text.slice(at);
-			for (const form of forms) if (form.length > end.length && form.startsWith(end)) return at;
-		}
-		return text.length;
+	/**
+	 * For a chunk taken while nothing is held: what `field` leaves carried when the chunk can go out as it is (what
+	 * `scrubAcross` would leave for it alone), or undefined when it must be held or have a secret redacted.
+	 */
+	private carriedAfter(chunk: StreamChunk, field: TextField): string | undefined {
+		const text = chunk[field];
+		// A chunk without this field ends the field's run (see scrubAcross).
+		if (text === undefined) return '';
+		const carried = this.carried[field];
+		const joined = carried === '' ? text : carried + text;
+		const start = this.secrets.startOfOpenEnd(joined);
+		if (carried === '' && start === joined.length) return '';
+		if (joined.length - start >= MIN_HELD_START || this.secrets.firstIn(joined) !== undefined) return undefined;
+		return joined.slice(start);
 	}
 }
 

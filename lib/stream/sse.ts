@@ -56,46 +56,43 @@ export async function* decodeSse(
 	const nextIndex = chunkIndexes(options.maxChunks);
 	const guard = new SplitSecretGuard();
 
-	// Yields the events the parser completed (those before an oversized one); false once [DONE] was seen.
-	function* drain(): Generator<StreamChunk, boolean> {
-		for (let i = 0; i < pending.length; i++) {
-			if (pending[i].data.trim() === DONE_MARKER) {
-				options.onDoneMarker?.();
-				return false;
-			}
-			const chunk = toChunk(pending[i], nextIndex(), options.textPath);
-			if (guard.passes(chunk)) yield chunk;
-			else yield* guard.ready();
-		}
-		pending.length = 0;
-		if (overflow) {
-			throw new VertexStreamError(
-				`An SSE event is longer than the ${maxLineLength} characters allowed; ` +
-					'raise the maximum line length if the server really sends events this large.',
-				'too-large',
-			);
-		}
-		return true;
-	}
-
+	// Each completed event is yielded from this loop itself: delegating to a generator per chunk (yield*) costs
+	// promises for every chunk. Leaving the loop ends the loop over the body, which releases the connection.
 	try {
 		let done = false;
-		for await (const text of decodeUtf8(body)) {
+		for await (const text of endedByBlankLine(decodeUtf8(body))) {
 			parser.feed(text);
-			// Leaving the loop here ends the loop over the body, which releases the connection.
-			if (!(yield* drain())) {
-				done = true;
-				break;
+			// The events the parser completed (those before an oversized one), until [DONE].
+			for (let i = 0; i < pending.length && !done; i++) {
+				if (pending[i].data.trim() === DONE_MARKER) {
+					options.onDoneMarker?.();
+					done = true;
+					continue;
+				}
+				const chunk = toChunk(pending[i], nextIndex(), options.textPath);
+				if (guard.passes(chunk)) yield chunk;
+				else for (const ready of guard.ready()) yield ready;
 			}
-		}
-		if (!done) {
-			parser.feed('\n\n');
-			yield* drain();
+			pending.length = 0;
+			if (done) break;
+			if (overflow) {
+				throw new VertexStreamError(
+					`An SSE event is longer than the ${maxLineLength} characters allowed; ` +
+						'raise the maximum line length if the server really sends events this large.',
+					'too-large',
+				);
+			}
 		}
 	} catch (error) {
 		// What came before a failure is delivered before it.
-		yield* guard.flush();
+		for (const held of guard.flush()) yield held;
 		throw error;
 	}
-	yield* guard.flush();
+	for (const held of guard.flush()) yield held;
+}
+
+/** The body's text, then a blank line: an event the body ends without one is still completed. */
+async function* endedByBlankLine(texts: AsyncIterable<string>): AsyncGenerator<string> {
+	yield* texts;
+	yield '\n\n';
 }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { clearVertexClientCache, closeSharedAgent, getVertexClient, VertexApiError, VertexClient } from '../../../lib';
+import { holdsRememberedSecret, rememberSecret } from '../../../lib/secrets';
 import { FakeGoogle, makeServiceAccountKey, sendJson } from '../support/fakeGoogle';
 
 let fake: FakeGoogle;
@@ -211,5 +212,21 @@ describe('external account (workload identity federation)', () => {
 				}),
 		).toThrow(expect.objectContaining({ field: 'credential.configJson.token_url' }));
 		expect(fake.requests).toHaveLength(before);
+	});
+});
+
+describe('the secrets a credential in use holds', () => {
+	it('stay remembered however many other secrets came since: each token it mints tells them again', async () => {
+		// 200 s is inside the refresh margin: the second call mints a second token.
+		fake.tokenLifetimes.push(200, 3600);
+		const client = keyClient({ projectId: 'long-running-project' });
+		await client.listModels();
+		// Other credentials' tokens over weeks: more than the remembered set keeps.
+		for (let n = 0; n < 1_000; n++) rememberSecret(`ya29.another-credential-token-${n}`);
+		const keyLine = key.private_key.split('\n')[1];
+		expect(holdsRememberedSecret(`echoed: ${keyLine}`)).toBe(false);
+		await client.listModels();
+		expect(fake.tokenRequests).toHaveLength(2);
+		expect(holdsRememberedSecret(`echoed: ${keyLine}`)).toBe(true);
 	});
 });
