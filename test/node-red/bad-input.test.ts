@@ -8,7 +8,7 @@ import vertexAiDeployModel from '../../node-red/src/vertexAiDeployModel';
 import vertexAiInvoke from '../../node-red/src/vertexAiInvoke';
 import vertexAiUploadModel from '../../node-red/src/vertexAiUploadModel';
 import type { NodeMessage } from '../../node-red/src/red';
-import { CONFIG_ID, emulatorConfig, helper, loadFlow, until, type EmulatorConfig } from './support';
+import { CONFIG_ID, emulatorConfig, helper, nodeRedPerTest, loadFlow, until, type EmulatorConfig } from './support';
 
 let env: EmulatorConfig;
 let requests: string;
@@ -21,13 +21,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await env.close();
 });
-beforeEach(async () => {
-	await helper.startServer();
-});
-afterEach(async () => {
-	await helper.unload();
-	await helper.stopServer();
-});
+nodeRedPerTest();
 
 async function requestCount(): Promise<number> {
 	const { faults } = (await (await fetch(`${env.emulator.baseUrl}/emulator/faults`)).json()) as { faults: Array<{ id: string; hits: number }> };

@@ -4,7 +4,7 @@
  * Catch node through done(); close aborts a call in flight.
  */
 import vertexAiInvoke from '../../node-red/src/vertexAiInvoke';
-import { CONFIG_ID, emulatorConfig, helper, joinNode, loadFlow, until, type EmulatorConfig } from './support';
+import { CONFIG_ID, emulatorConfig, helper, nodeRedPerTest, joinNode, loadFlow, until, type EmulatorConfig } from './support';
 
 let env: EmulatorConfig;
 let deployedModelId: string;
@@ -16,13 +16,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await env.close();
 });
-beforeEach(async () => {
-	await helper.startServer();
-});
-afterEach(async () => {
-	await helper.unload();
-	await helper.stopServer();
-});
+nodeRedPerTest();
 
 const CHAT = { messages: [{ role: 'user', content: 'Hello there' }], stream: true };
 

@@ -5,7 +5,7 @@
  */
 import vertexAiManage from '../../node-red/src/vertexAiManage';
 import type { NodeMessage } from '../../node-red/src/red';
-import { CONFIG_ID, emulatorConfig, helper, loadFlow, until, type EmulatorConfig } from './support';
+import { CONFIG_ID, emulatorConfig, helper, nodeRedPerTest, loadFlow, until, type EmulatorConfig } from './support';
 
 let env: EmulatorConfig;
 let deployedModelId: string;
@@ -17,13 +17,9 @@ beforeAll(async () => {
 afterAll(async () => {
 	await env.close();
 });
-beforeEach(async () => {
-	await helper.startServer();
-});
-afterEach(async () => {
+nodeRedPerTest();
+afterEach(() => {
 	env.emulator.clearFaults();
-	await helper.unload();
-	await helper.stopServer();
 });
 
 function manageNode(resource: string, operation: string, settings: Record<string, unknown>) {

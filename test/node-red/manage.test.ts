@@ -6,7 +6,7 @@
 import { CREATE_ENDPOINT, UPLOAD_MODEL } from '../../lib';
 import vertexAiManage from '../../node-red/src/vertexAiManage';
 import type { NodeMessage } from '../../node-red/src/red';
-import { CONFIG_ID, emulatorConfig, helper, loadFlow, until, type Captured, type EmulatorConfig } from './support';
+import { CONFIG_ID, emulatorConfig, helper, nodeRedPerTest, loadFlow, until, type Captured, type EmulatorConfig } from './support';
 
 let env: EmulatorConfig;
 let deployedModelId: string;
@@ -18,13 +18,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await env.close();
 });
-beforeEach(async () => {
-	await helper.startServer();
-});
-afterEach(async () => {
-	await helper.unload();
-	await helper.stopServer();
-});
+nodeRedPerTest();
 
 type Payload = Record<string, unknown>;
 

@@ -7,7 +7,7 @@ import vertexAiCreateEndpoint from '../../node-red/src/vertexAiCreateEndpoint';
 import vertexAiDeployModel from '../../node-red/src/vertexAiDeployModel';
 import vertexAiInvoke from '../../node-red/src/vertexAiInvoke';
 import vertexAiUploadModel from '../../node-red/src/vertexAiUploadModel';
-import { CONFIG_ID, emulatorConfig, helper, loadFlow, recordStatuses, until, type EmulatorConfig } from './support';
+import { CONFIG_ID, emulatorConfig, helper, nodeRedPerTest, loadFlow, recordStatuses, until, type EmulatorConfig } from './support';
 
 const MODULES = [vertexAiUploadModel, vertexAiCreateEndpoint, vertexAiDeployModel, vertexAiInvoke];
 
@@ -20,13 +20,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await env.close();
 });
-beforeEach(async () => {
-	await helper.startServer();
-});
-afterEach(async () => {
-	await helper.unload();
-	await helper.stopServer();
-});
+nodeRedPerTest();
 
 async function pollCount(id: string): Promise<number> {
 	const { faults } = (await (await fetch(`${env.emulator.baseUrl}/emulator/faults`)).json()) as { faults: Array<{ id: string; hits: number }> };

@@ -17,6 +17,17 @@ export { helper };
 
 export const CONFIG_ID = 'vertex-config';
 
+/** A fresh Node-RED runtime for every test of the calling file (the test helper's server, its flows unloaded after). */
+export function nodeRedPerTest(): void {
+	beforeEach(async () => {
+		await helper.startServer();
+	});
+	afterEach(async () => {
+		await helper.unload();
+		await helper.stopServer();
+	});
+}
+
 /** The emulator, a config node pointing at it, and its secret key as Node-RED credentials of that node. */
 export async function emulatorConfig(options: { operationStepMs?: number } = {}) {
 	const emulator: RunningEmulator = await startEmulator({ operationStepMs: 20, ...options });
