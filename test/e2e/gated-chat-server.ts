@@ -7,10 +7,8 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { VertexClient } from '../../lib';
-import { clientOptionsFromCredential } from '../../nodes/shared/client';
 import type { EmulatorProcess } from '../../scripts/n8n-run/emulator';
-import { readStreamLines, type StreamLine } from './support';
+import { deploySampleServer, readStreamLines, type StreamLine } from './support';
 
 export interface GatedStream {
 	/** Deltas written to the socket so far. */
@@ -104,31 +102,8 @@ export async function chatThroughGate(
 	return { lines, atFirstItem };
 }
 
-/**
- * Uploads the gated image (registered with the emulator as an image URL), creates a dedicated endpoint
- * and deploys it there with all the traffic, with the core client; resolves to the endpoint id.
- */
+/** Deploys the gated image (registered with the emulator as an image URL) on a dedicated endpoint; resolves to its id. */
 export async function deployGatedServer(emulator: EmulatorProcess, imageUri: string, endpointId = 'gated-chat'): Promise<string> {
-	const client = new VertexClient(clientOptionsFromCredential(emulator.credentialData()));
-	const wait = { timeoutMs: 60_000 };
-	const modelId = `${endpointId}-model`;
-	const uploaded = await client.uploadModel({
-		modelId,
-		model: {
-			displayName: modelId,
-			containerSpec: { imageUri, invokeRoutePrefix: '/*', healthRoute: '/health', ports: [{ containerPort: 8080 }] },
-		},
-	});
-	if (uploaded.operation) await client.waitForOperation(uploaded.operation, wait);
-	const created = await client.createEndpoint({ endpointId, endpoint: { displayName: endpointId, dedicatedEndpointEnabled: true } });
-	if (created.operation) await client.waitForOperation(created.operation, wait);
-	await client.waitForDedicatedEndpointDns(endpointId, wait);
-	const deployed = await client.deployModel({
-		endpoint: endpointId,
-		model: modelId,
-		deployedModel: { dedicatedResources: { machineSpec: { machineType: 'n1-standard-4' }, minReplicaCount: 1, maxReplicaCount: 1 } },
-		trafficPercentage: 100,
-	});
-	if (deployed.operation) await client.waitForOperation(deployed.operation, wait);
+	await deploySampleServer(emulator, { modelId: `${endpointId}-model`, endpointId, imageUri });
 	return endpointId;
 }

@@ -108,12 +108,16 @@ export async function readStreamLines(response: Response, onLine?: (line: Stream
 
 /**
  * Uploads the emulator's sample model server (with these container `args`, e.g. `--dialect=vllm-reasoning` or
- * `--model-name=...`), creates a dedicated endpoint and deploys it there with all the traffic.
+ * `--model-name=...`), or another image the emulator maps (`imageUri`), creates a dedicated endpoint and deploys it
+ * there with all the traffic, with the core client.
  */
-export async function deploySampleServer(emulator: EmulatorProcess, { modelId, endpointId, args }: { modelId: string; endpointId: string; args?: string[] }): Promise<void> {
+export async function deploySampleServer(
+	emulator: EmulatorProcess,
+	{ modelId, endpointId, args, imageUri = emulator.builtInImage }: { modelId: string; endpointId: string; args?: string[]; imageUri?: string },
+): Promise<void> {
 	const client = new VertexClient(clientOptionsFromCredential(emulator.credentialData()));
 	const wait = { timeoutMs: 60_000 };
-	const containerSpec = { imageUri: emulator.builtInImage, invokeRoutePrefix: '/*', healthRoute: '/health', ...(args ? { args } : {}) };
+	const containerSpec = { imageUri, invokeRoutePrefix: '/*', healthRoute: '/health', ports: [{ containerPort: 8080 }], ...(args ? { args } : {}) };
 	const uploaded = await client.uploadModel({ modelId, model: { displayName: modelId, containerSpec } });
 	if (uploaded.operation) await client.waitForOperation(uploaded.operation, wait);
 	const created = await client.createEndpoint({ endpointId, endpoint: { displayName: endpointId, dedicatedEndpointEnabled: true } });
