@@ -9,10 +9,12 @@
  *    next execution runs on the other worker); then Redis restarted while executions are queued;
  * 2. main restarted with N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL=1 (minutes): what the recovery pass at start does
  *    to the executions left "new", then the same Redis restart without persistence;
- * 3. the same, Redis with its append-only file on (appendonly yes, appendfsync everysec).
+ * 3. the same, Redis with its append-only file on (appendonly yes, appendfsync everysec);
+ * 4. the worker kill again with shorter Bull locks (SHORT_LOCKS on every process).
  *
  * Prints a timeline of every execution's status and a JSON summary. `node bench/queue-recovery.js` after
- * `npm run build`; N8N_VERSION picks the installed n8n as scripts/n8n-install.js does.
+ * `npm run build` (`--only=short-locks` runs phase 4 alone); N8N_VERSION picks the installed n8n as
+ * scripts/n8n-install.js does.
  */
 const os = require('node:os');
 const path = require('node:path');
@@ -35,6 +37,8 @@ const QUEUED_CALLS = 5;
 /** Each execution streams this many chunks, 1 s apart. */
 const SLOW_CHUNKS = 20;
 const OBSERVE_MS = 150_000;
+/** A lost worker's job is found stalled once its lock expires, at the next stalled-jobs check (n8n's defaults: 60 s, 30 s). */
+const SHORT_LOCKS = { QUEUE_WORKER_LOCK_DURATION: '20000', QUEUE_WORKER_LOCK_RENEW_TIME: '5000', QUEUE_WORKER_STALLED_INTERVAL: '10000' };
 
 /** @param {string} line */
 const log = (line) => process.stderr.write(`[queue-recovery] ${new Date().toISOString().slice(11, 19)} ${line}\n`);
@@ -178,8 +182,6 @@ async function killWorkerMidExecution({ queue, cookie }) {
 		done: (list) => list.some(({ id, status }) => id === execution.id && status !== 'running'),
 	});
 	const detail = (await restRequest(baseUrl, cookie, `/rest/executions/${execution.id}`)).data;
-	const detailText = JSON.stringify(detail);
-	const message = /"message":"([^"]{0,200})"/.exec(typeof detail.data === 'string' ? detail.data : detailText);
 	await sleep(2_000);
 	const callerAfterKill = call.outcome ?? { httpStatus: 'still waiting', body: '', afterMs: -1 };
 	abort.abort();
@@ -188,23 +190,47 @@ async function killWorkerMidExecution({ queue, cookie }) {
 	const nextStarted = Date.now();
 	const next = callSlowWebhook(baseUrl, 'after the kill', 3, new AbortController().signal);
 	while (!next.outcome && Date.now() - nextStarted < 60_000) await sleep(100);
+	const nextId = (await statuses(baseUrl, cookie)).at(-1)?.id ?? '';
+	// A worker logs "finished" just after the webhook answer.
+	await sleep(1_000);
 	return {
 		executionId: execution.id,
 		markedAfterMs: ended.doneAfterMs === undefined ? undefined : watchFromMs + ended.doneAfterMs,
 		finalStatus: ended.list.find(({ id }) => id === execution.id)?.status,
 		stoppedAt: detail.stoppedAt,
-		message: message ? message[1] : undefined,
+		stalledMessage: JSON.stringify(detail).includes('This execution failed to be processed too many times'),
 		callerAfterKill,
 		mainLogLines: queue.main
 			.logs()
 			.split('\n')
 			.filter((line) => line.includes(execution.id) || /stalled|crash/i.test(line))
 			.slice(-8),
-		next: { ...next.outcome, ranOnRemainingWorker: queue.workers.some((remaining) => remaining.finishedExecutions().length > 0) },
+		next: { ...next.outcome, ranOnRemainingWorker: queue.workers.some((remaining) => remaining.finishedExecutions().includes(nextId)) },
 	};
 }
 
-async function measureQueueRecovery() {
+/**
+ * Phase 4: main and two workers with SHORT_LOCKS, one worker killed mid-execution.
+ * @param {import('../scripts/n8n-run/instance').N8nInstance} instance
+ * @param {import('../scripts/n8n-run/redis').RedisServer} redis
+ */
+async function killWithShortLocks(instance, redis) {
+	log(`phase 4: a worker killed with ${JSON.stringify(SHORT_LOCKS)}`);
+	const queue = await startQueueMode(instance, { redis, workerCount: 2, concurrency: WORKER_CONCURRENCY, env: SHORT_LOCKS });
+	try {
+		const result = { settings: SHORT_LOCKS, ...(await killWorkerMidExecution({ queue, cookie: await ownerSession(queue.main.baseUrl) })) };
+		log(`kill with short locks: ${JSON.stringify({ ...result, mainLogLines: undefined })}`);
+		return result;
+	} finally {
+		await queue.stop();
+	}
+}
+
+/**
+ * Phases 1 to 4 (see the top of this file), or phase 4 alone with `only: 'short-locks'`.
+ * @param {{ only?: string }} [options]
+ */
+async function measureQueueRecovery({ only } = {}) {
 	const buildRoot = path.resolve(__dirname, '..');
 	// dist/ is the built package (npm run build): the deployment goes through its client.
 	/** @type {any} */
@@ -225,6 +251,7 @@ async function measureQueueRecovery() {
 		await importWorkflow(prepared.instance, workflow);
 		await publishWorkflow(prepared.instance, workflow.id);
 
+		if (only === 'short-locks') return { ...results, workerKillShortLocks: await killWithShortLocks(prepared.instance, redis) };
 		log('phase 1: default settings, Redis without persistence');
 		let queue = await startQueueMode(prepared.instance, { redis, workerCount: 2, concurrency: WORKER_CONCURRENCY });
 		let cookie = await ownerSession(queue.main.baseUrl);
@@ -251,6 +278,7 @@ async function measureQueueRecovery() {
 		results.redisRestartPersistent = await redisRestartWithQueuedJobs({ baseUrl: queue.main.baseUrl, cookie, redis, persistence: true, label: 'recovery 1 min, persistence' });
 		log(JSON.stringify(results.redisRestartPersistent));
 		await queue.stop();
+		results.workerKillShortLocks = await killWithShortLocks(prepared.instance, redis);
 		results.loadAverageAtEnd = Number(os.loadavg()[0].toFixed(2));
 		return results;
 	} finally {
@@ -259,7 +287,8 @@ async function measureQueueRecovery() {
 }
 
 if (require.main === module) {
-	measureQueueRecovery().then(
+	const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
+	measureQueueRecovery({ only }).then(
 		(results) => process.stdout.write(`${JSON.stringify(results, null, 2)}\n`),
 		(error) => {
 			process.stderr.write(`${error.stack || error}\n`);
