@@ -74,7 +74,7 @@ function callSlowWebhook(baseUrl, prompt, chunks, signal) {
 }
 
 /**
- * The slow workflow's executions as the editor lists them, oldest first, as "id:status".
+ * The slow workflow's executions as the editor lists them (id and status), oldest first.
  * @param {string} baseUrl
  * @param {string} cookie
  */
