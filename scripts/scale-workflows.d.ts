@@ -4,3 +4,4 @@ import type { ExampleWorkflow } from '../examples';
 export declare function sampleChatReply(prompt: string): string;
 export declare function batchWorkflow(endpointId: string): ExampleWorkflow;
 export declare function liveStreamWorkflow(endpointId: string): ExampleWorkflow;
+export declare function slowChatWorkflow(endpointId: string): ExampleWorkflow;

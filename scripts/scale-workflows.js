@@ -95,4 +95,28 @@ function liveStreamWorkflow(endpointId) {
 	});
 }
 
-module.exports = { batchWorkflow, liveStreamWorkflow, sampleChatReply };
+/**
+ * Webhook (answers with the last node's first item) at POST /webhook/queue-slow {prompt, chunks, delayMs} -> Invoke,
+ * aggregated, on the sample server's generated chunks paced `delayMs` apart: an execution that is still running
+ * on its worker for chunks x delayMs, for the queue-mode failure runs (a worker killed, Redis restarted).
+ */
+function slowChatWorkflow(endpointId) {
+	return webhookToInvoke({
+		id: 'vertexQueueSlow',
+		name: 'Queue mode: a slow chat answer',
+		idPrefix: 'd',
+		endpointId,
+		webhook: { name: 'Slow Webhook', parameters: { path: 'queue-slow', responseMode: 'lastNode', responseData: 'firstEntryJson' } },
+		invoke: {
+			name: 'Invoke Slowly',
+			parameters: {
+				jsonBody:
+					"={{ JSON.stringify({ messages: [{ role: 'user', content: $json.body.prompt }], stream: true, chunks: $json.body.chunks, delayMs: $json.body.delayMs }) }}",
+				streamOutput: 'aggregate',
+				options: {},
+			},
+		},
+	});
+}
+
+module.exports = { batchWorkflow, liveStreamWorkflow, sampleChatReply, slowChatWorkflow };

@@ -97,13 +97,14 @@ async function startN8nWorker(instance, { env = {}, concurrency = 10, timeoutMs 
  * n8n in queue mode on one user folder: `n8n start` as main (it takes the webhook calls and queues the executions)
  * and `workerCount` `n8n worker` processes that run them, all with queueModeEnv(redis). The instance must share a
  * database that several processes can write (startPostgres' env in instance.env). startWorkers(count) adds workers
- * (e.g. after a restart); stopWorkers() stops them (each finishes its jobs first) and forgets them.
+ * (e.g. after a restart); stopWorkers() stops them (each finishes its jobs first) and forgets them. `env` adds n8n
+ * settings for every process (e.g. N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL).
  * @param {import('./instance').N8nInstance} instance
- * @param {{ redis: RedisAddress, workerCount?: number, concurrency?: number }} options
+ * @param {{ redis: RedisAddress, workerCount?: number, concurrency?: number, env?: Record<string, string> }} options
  * @returns {Promise<QueueMode>}
  */
-async function startQueueMode(instance, { redis, workerCount = 2, concurrency = 10 }) {
-	const env = queueModeEnv(redis);
+async function startQueueMode(instance, { redis, workerCount = 2, concurrency = 10, env: extra = {} }) {
+	const env = queueModeEnv(redis, extra);
 	const main = await startN8n(instance, { env });
 	/** @type {QueueMode} */
 	const handle = {

@@ -6,7 +6,7 @@
  * user folder (the same community package install, settings and encryption key). Every
  * production execution runs on a worker: a 50-call webhook batch, a streamed webhook answer, example 5's
  * Wait loop with the workers restarted while the execution waits, and the token cache (one token a
- * worker process). Only with N8N_E2E=1.
+ * worker process), and a worker killed mid-execution. Only with N8N_E2E=1.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,9 +18,9 @@ import type { N8nServer } from '../../scripts/n8n-run/server';
 import { startQueueMode, type N8nWorker, type QueueMode } from '../../scripts/n8n-run/queue-mode';
 import { startRedis, type RedisServer } from '../../scripts/n8n-run/redis';
 import { startPostgres, type PostgresServer } from '../../scripts/n8n-run/postgres';
-import { ownerSession, restRequest, waitForExecutions } from '../../scripts/n8n-run/rest';
+import { listExecutions, ownerSession, restRequest, waitForExecutions } from '../../scripts/n8n-run/rest';
 import { startEmulatorProcess, type EmulatorProcess } from '../../scripts/n8n-run/emulator';
-import { batchWorkflow } from '../../scripts/scale-workflows';
+import { batchWorkflow, slowChatWorkflow } from '../../scripts/scale-workflows';
 import { chatThroughGate, deltaText, deployGatedServer, startGatedChatServer, type GatedChatServer } from './gated-chat-server';
 import { describeE2e, prepareN8n, requireFreshBuild, sampleChatReply, type PreparedN8n } from './support';
 
@@ -172,7 +172,7 @@ describeE2e('the package in n8n queue mode (main + two workers on Redis)', () =>
 		const chatEndpoint = await deployGatedServer(emulator, emulator.builtInImage, 'queue-chat');
 		const gatedEndpoint = await deployGatedServer(emulator, GATED_IMAGE, 'queue-gated');
 		n8n = await prepareN8n(emulator, { env: postgres.env });
-		for (const workflow of [batchWorkflow(chatEndpoint), streamingWorkflow(gatedEndpoint), waitLoopWorkflow(emulator.builtInImage)]) {
+		for (const workflow of [batchWorkflow(chatEndpoint), streamingWorkflow(gatedEndpoint), waitLoopWorkflow(emulator.builtInImage), slowChatWorkflow(chatEndpoint)]) {
 			await importWorkflow(n8n.instance, workflow);
 			await publishWorkflow(n8n.instance, workflow.id);
 		}
@@ -325,4 +325,45 @@ describeE2e('the package in n8n queue mode (main + two workers on Redis)', () =>
 		for (const report of reports) expect(finished).toContain(String(report.execution));
 		process.stdout.write(`[queue-mode] ${SCHEDULED_RUNS} scheduled runs of ${SCHEDULED_ITEMS} items reported within ${((Date.now() - started) / 1000).toFixed(1)} s of activation\n`);
 	}, 180_000);
+	// Last: it leaves one worker.
+	it('a worker killed (SIGKILL) mid-execution: n8n fails that execution as stalled instead of leaving it running, the caller gets HTTP 500, the next execution runs on the other worker', async () => {
+		const post = (body: Record<string, unknown>) =>
+			fetch(`${main.baseUrl}/webhook/queue-slow`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+		// Two minutes of streamed chunks: still running long after the kill.
+		const killedCall = post({ prompt: 'killed mid-answer', chunks: 120, delayMs: 1000 });
+		const [running] = await waitForExecutions(main.baseUrl, cookie, {
+			workflowId: 'vertexQueueSlow',
+			predicate: (list) => list.length === 1 && list[0].status === 'running',
+			timeoutMs: 60_000,
+		});
+		const id = String(running.id);
+		let victim: N8nWorker | undefined;
+		for (const deadline = Date.now() + 10_000; !victim && Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
+			victim = queue.workers.find((worker) => worker.startedExecutions().includes(id));
+		}
+		expect(victim).toBeDefined();
+		const survivor = queue.workers.find((worker) => worker !== victim)!;
+		victim!.child.kill('SIGKILL');
+		queue.workers = [survivor];
+
+		// Bull finds the job stalled once its lock expires (QUEUE_WORKER_LOCK_DURATION, then the next
+		// QUEUE_WORKER_STALLED_INTERVAL check); n8n does not retry it (maxStalledCount 0).
+		const answer = await killedCall;
+		expect(answer.status).toBe(500);
+		const [failed] = await waitForExecutions(main.baseUrl, cookie, {
+			workflowId: 'vertexQueueSlow',
+			predicate: (list) => list.length === 1 && list[0].status !== 'running',
+			timeoutMs: 180_000,
+		});
+		expect(failed.status).toBe('error');
+		const detail = await (await fetch(`${main.baseUrl}/rest/executions/${id}`, { headers: { cookie } })).json();
+		expect(JSON.stringify(detail)).toContain('This execution failed to be processed too many times');
+
+		const next = await post({ prompt: 'after the kill' });
+		expect(next.status).toBe(200);
+		expect(((await next.json()) as { text?: string }).text).toBe(sampleChatReply('after the kill'));
+		const [latest] = await listExecutions(main.baseUrl, cookie, { workflowId: 'vertexQueueSlow' });
+		expect(latest.status).toBe('success');
+		expect(survivor.finishedExecutions()).toContain(String(latest.id));
+	}, 300_000);
 });
