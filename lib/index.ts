@@ -138,7 +138,7 @@ export {
 } from './operationTypes';
 
 // Errors, and quoting a user's value in a message without ever showing a secret
-export { holdsRememberedSecret, quoteForMessage, REDACTED, scrubDeep, scrubSecrets, withoutEchoedSecrets } from './secrets';
+export { quoteForMessage, REDACTED, scrubSecrets } from './secrets';
 export {
 	coreWords,
 	errorInfoReason,

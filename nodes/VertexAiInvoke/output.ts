@@ -7,7 +7,6 @@ import {
 	usageOf,
 	valueAtPath,
 	VertexStreamError,
-	withoutEchoedSecrets,
 	type StreamSummary,
 	type TextPath,
 	DEFAULT_MAX_STREAM_BYTES,
@@ -141,12 +140,12 @@ async function wholeBodyItem(
 	textPath: TextPath | undefined,
 ): Promise<INodeExecutionData> {
 	if (format === 'json') {
-		const body = withoutEchoedSecrets(await response.json({ maxBytes }));
+		const body = await response.json({ maxBytes });
 		return outputItem(itemIndex, { ...answerOf(body, textPath), ...fields, body: body as IDataObject });
 	}
 	if (format === 'text') {
 		// A text answer (TorchServe's handlers, plain servers) is the text itself.
-		const body = withoutEchoedSecrets(await response.text({ maxBytes }));
+		const body = await response.text({ maxBytes });
 		return outputItem(itemIndex, { text: body, ...fields, body });
 	}
 	// A file streams into n8n's binary data (to disk or object storage when n8n is set up so), not through one Buffer.
