@@ -5,7 +5,7 @@
  */
 import vertexAiManage from '../../node-red/src/vertexAiManage';
 import type { NodeMessage } from '../../node-red/src/red';
-import { CONFIG_ID, emulatorConfig, helper, nodeRedPerTest, loadFlow, until, type EmulatorConfig } from './support';
+import { emulatorConfig, helper, manageNode, nodeRedPerTest, loadFlow, until, type EmulatorConfig } from './support';
 
 let env: EmulatorConfig;
 let deployedModelId: string;
@@ -22,31 +22,6 @@ afterEach(() => {
 	env.emulator.clearFaults();
 });
 
-function manageNode(resource: string, operation: string, settings: Record<string, unknown>) {
-	return {
-		id: 'manage',
-		type: 'vertex-ai-manage',
-		vertex: CONFIG_ID,
-		resource,
-		operation,
-		endpoint: 'endpointId',
-		endpointType: 'msg',
-		model: 'modelId',
-		modelType: 'msg',
-		deployedModel: 'deployedModelId',
-		deployedModelType: 'msg',
-		operationName: 'operationName',
-		operationNameType: 'msg',
-		changes: 'payload',
-		changesType: 'msg',
-		trafficSplit: 'trafficSplit',
-		trafficSplitType: 'msg',
-		wait: true,
-		waitTimeout: 1,
-		wires: [['out']],
-		...settings,
-	};
-}
 
 /** Counts every API request the emulator receives from now on (a fault rule that delays by 0 ms counts its hits). */
 function countApiRequests(): string {

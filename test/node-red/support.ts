@@ -147,3 +147,30 @@ export async function until(condition: () => boolean, timeoutMs = 20_000, what =
 		await new Promise((resolve) => setTimeout(resolve, 10));
 	}
 }
+
+/** A Manage node reading every id from the message (msg.endpointId, msg.modelId, ...) and its changes from msg.payload. */
+export function manageNode(resource: string, operation: string, settings: Record<string, unknown> = {}) {
+	return {
+		id: 'manage',
+		type: 'vertex-ai-manage',
+		vertex: CONFIG_ID,
+		resource,
+		operation,
+		endpoint: 'endpointId',
+		endpointType: 'msg',
+		model: 'modelId',
+		modelType: 'msg',
+		deployedModel: 'deployedModelId',
+		deployedModelType: 'msg',
+		operationName: 'operationName',
+		operationNameType: 'msg',
+		changes: 'payload',
+		changesType: 'msg',
+		trafficSplit: 'trafficSplit',
+		trafficSplitType: 'msg',
+		wait: true,
+		waitTimeout: 1,
+		wires: [['out']],
+		...settings,
+	};
+}
