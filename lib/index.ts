@@ -187,7 +187,9 @@ export {
 	type PreparedInvoke,
 } from './invoke';
 export {
+	aggregateBatches,
 	aggregateChunks,
+	batchesOfOne,
 	DEFAULT_MAX_CHUNKS,
 	DEFAULT_MAX_STREAM_BYTES,
 	decodeStream,

@@ -77,6 +77,37 @@ export function usageOf(data: unknown): StreamUsage | undefined {
 	return undefined;
 }
 
+/** Sums chunks up into a summary as they come, so a caller whose stream fails still has the partial answer. */
+class ChunkTally {
+	private readonly texts: string[] = [];
+	private readonly reasonings: string[] = [];
+	private textChunks = 0;
+
+	constructor(private readonly summary: StreamSummary) {}
+
+	add(chunk: StreamChunk): void {
+		const summary = this.summary;
+		summary.chunkCount += 1;
+		summary.lastEvent = chunk;
+		if (chunk.text !== undefined) {
+			this.texts.push(chunk.text);
+			this.textChunks += 1;
+		}
+		if (chunk.reasoning !== undefined) this.reasonings.push(chunk.reasoning);
+		const usage = usageOf(chunk.data);
+		if (usage) summary.usage = usage;
+	}
+
+	/** Joins what came into the summary (also after a failure). */
+	finish(): StreamSummary {
+		const summary = this.summary;
+		summary.text = this.texts.join('');
+		if (this.reasonings.length > 0) summary.reasoning = this.reasonings.join('');
+		summary.note = noteOn(summary, this.textChunks);
+		return summary;
+	}
+}
+
 /**
  * Reads chunks to the end and sums them up. `into` is filled as the chunks come, so a caller whose stream fails
  * (a server error mid-way) still has the partial answer.
@@ -85,28 +116,27 @@ export async function aggregateChunks(
 	chunks: AsyncIterable<StreamChunk> | Iterable<StreamChunk>,
 	into: StreamSummary = { text: '', chunkCount: 0 },
 ): Promise<StreamSummary> {
-	const texts: string[] = [];
-	const reasonings: string[] = [];
-	const summary = into;
-	let textChunks = 0;
+	const tally = new ChunkTally(into);
 	try {
-		for await (const chunk of chunks) {
-			summary.chunkCount += 1;
-			summary.lastEvent = chunk;
-			if (chunk.text !== undefined) {
-				texts.push(chunk.text);
-				textChunks += 1;
-			}
-			if (chunk.reasoning !== undefined) reasonings.push(chunk.reasoning);
-			const usage = usageOf(chunk.data);
-			if (usage) summary.usage = usage;
-		}
+		for await (const chunk of chunks) tally.add(chunk);
 	} finally {
-		summary.text = texts.join('');
-		if (reasonings.length > 0) summary.reasoning = reasonings.join('');
-		summary.note = noteOn(summary, textChunks);
+		tally.finish();
 	}
-	return summary;
+	return into;
+}
+
+/** `aggregateChunks` over a stream's batches (`DecodedStream.batches()`). */
+export async function aggregateBatches(
+	batches: AsyncIterable<readonly StreamChunk[]>,
+	into: StreamSummary = { text: '', chunkCount: 0 },
+): Promise<StreamSummary> {
+	const tally = new ChunkTally(into);
+	try {
+		for await (const batch of batches) for (const chunk of batch) tally.add(chunk);
+	} finally {
+		tally.finish();
+	}
+	return into;
 }
 
 function noteOn(summary: StreamSummary, textChunks: number): string | undefined {

@@ -1,8 +1,9 @@
 import { quoteForMessage } from '../secrets';
 import { VertexStreamError } from './errors';
 import { detectStreamFormat } from './format';
-import { decodeLines, decodeNdjson } from './lines';
-import { decodeSse } from './sse';
+import { batchesOfOne, oneByOne } from './batches';
+import { decodeLines, decodeNdjsonBatches } from './lines';
+import { decodeSseBatches } from './sse';
 import {
 	DEFAULT_MAX_STREAM_BYTES,
 	type StreamChunk,
@@ -23,6 +24,13 @@ export interface DecodedStream extends AsyncIterable<StreamChunk> {
 	readonly format: StreamFormat;
 	/** True once an SSE `data: [DONE]` ended the stream. */
 	readonly endedByDoneMarker: boolean;
+	/**
+	 * The same chunks, a network read's worth at a time (SSE and NDJSON; other formats one chunk a batch), for a
+	 * reader that keeps or sums many chunks: it then pays one asynchronous step per read instead of one per chunk.
+	 * When the stream fails, the chunks before the failure come in a last batch, then the error. Read the stream
+	 * once: this or the chunks.
+	 */
+	batches(): AsyncIterable<readonly StreamChunk[]>;
 }
 
 class DecodedBodyStream implements DecodedStream {
@@ -36,28 +44,39 @@ class DecodedBodyStream implements DecodedStream {
 	) {}
 
 	[Symbol.asyncIterator](): AsyncIterator<StreamChunk> {
+		const decoded = this.decoder(this.start());
+		return ('batches' in decoded ? oneByOne(decoded.batches) : decoded.chunks)[Symbol.asyncIterator]();
+	}
+
+	batches(): AsyncIterable<readonly StreamChunk[]> {
+		const decoded = this.decoder(this.start());
+		return 'batches' in decoded ? decoded.batches : batchesOfOne(decoded.chunks);
+	}
+
+	/** The body to decode, once: each decoder stops at maxChunks itself (chunkCount.ts), the body past maxStreamBytes. */
+	private start(): AsyncIterable<Uint8Array> {
 		if (this.started) {
 			throw new VertexStreamError('A response stream can be read only once.', 'already-consumed');
 		}
 		this.started = true;
-		// Each decoder stops at maxChunks itself (chunkCount.ts); the body is refused past maxStreamBytes.
-		return this.decoder(limitBytes(this.body, this.options.maxStreamBytes ?? DEFAULT_MAX_STREAM_BYTES))[Symbol.asyncIterator]();
+		return limitBytes(this.body, this.options.maxStreamBytes ?? DEFAULT_MAX_STREAM_BYTES);
 	}
 
-	private decoder(body: AsyncIterable<Uint8Array>): AsyncGenerator<StreamChunk> {
+	/** The format's decoder: SSE and NDJSON decode a network read at a time, the others chunk by chunk. */
+	private decoder(body: AsyncIterable<Uint8Array>): { batches: AsyncGenerator<StreamChunk[]> } | { chunks: AsyncGenerator<StreamChunk> } {
 		switch (this.format) {
 			case 'sse':
-				return decodeSse(body, { ...this.options, onDoneMarker: () => (this.endedByDoneMarker = true) });
+				return { batches: decodeSseBatches(body, { ...this.options, onDoneMarker: () => (this.endedByDoneMarker = true) }) };
 			case 'ndjson':
-				return decodeNdjson(body, this.options);
+				return { batches: decodeNdjsonBatches(body, this.options) };
 			case 'lines':
-				return decodeLines(body, this.options);
+				return { chunks: decodeLines(body, this.options) };
 			case 'json':
-				return decodeJson(body, this.options);
+				return { chunks: decodeJson(body, this.options) };
 			case 'text':
-				return decodeText(body, this.options);
+				return { chunks: decodeText(body, this.options) };
 			case 'binary':
-				return decodeBytes(body, this.options);
+				return { chunks: decodeBytes(body, this.options) };
 		}
 	}
 }

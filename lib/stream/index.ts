@@ -1,13 +1,14 @@
-export { aggregateChunks, usageOf, type StreamSummary, type StreamUsage } from './aggregate';
+export { aggregateBatches, aggregateChunks, usageOf, type StreamSummary, type StreamUsage } from './aggregate';
+export { batchesOfOne } from './batches';
 export { readBodyBytes } from './body';
 export { decodeStream, type DecodedStream, type DecodeStreamOptions } from './decode';
 export { completeChunk, parseTextPath, serverErrorOf, valueAtPath, type TextPath } from './chunkContent';
 export { readChunkContent, type ChunkContent } from './deltaText';
 export { VertexStreamError } from './errors';
 export { detectStreamFormat } from './format';
-export { decodeLines, decodeNdjson } from './lines';
+export { decodeLines, decodeNdjson, decodeNdjsonBatches } from './lines';
 export { readableBytes } from './readable';
-export { decodeSse, type SseDecodeOptions } from './sse';
+export { decodeSse, decodeSseBatches, type SseDecodeOptions } from './sse';
 export {
 	DEFAULT_MAX_CHUNKS,
 	DEFAULT_MAX_JSON_BYTES,

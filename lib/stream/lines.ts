@@ -1,3 +1,4 @@
+import { oneByOne } from './batches';
 import { chunkIndexes } from './chunkCount';
 import { excerpt, jsonSyntaxProblem, VertexStreamError } from './errors';
 import { completeChunk } from './chunkContent';
@@ -37,12 +38,21 @@ export async function* decodeLines(
 }
 
 /** One JSON value per line; blank lines are skipped. A line that is not JSON fails the stream, naming the line. */
-export async function* decodeNdjson(
+export function decodeNdjson(body: AsyncIterable<Uint8Array>, options: StreamDecodeOptions = {}): AsyncGenerator<StreamChunk> {
+	return oneByOne(decodeNdjsonBatches(body, options));
+}
+
+/**
+ * The chunks of `decodeNdjson`, a network read's worth at a time (see `decodeSseBatches`); when the stream fails,
+ * the chunks that came before the failure arrive in a last batch before the error.
+ */
+export async function* decodeNdjsonBatches(
 	body: AsyncIterable<Uint8Array>,
 	options: StreamDecodeOptions = {},
-): AsyncGenerator<StreamChunk> {
+): AsyncGenerator<StreamChunk[]> {
 	const nextIndex = chunkIndexes(options.maxChunks);
 	const guard = new SplitSecretGuard();
+	let batch: StreamChunk[] = [];
 	try {
 		for await (const lines of eachLineBatch(body, options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH, 'NDJSON')) {
 			for (const line of lines) {
@@ -58,15 +68,20 @@ export async function* decodeNdjson(
 					);
 				}
 				const chunk = completeChunk({ index: nextIndex(), data, raw: line.text }, options.textPath);
-				// A loop, not yield*: delegating costs promises for every chunk.
-				if (guard.passes(chunk)) yield chunk;
-				else for (const ready of guard.ready()) yield ready;
+				if (guard.passes(chunk)) batch.push(chunk);
+				else for (const ready of guard.ready()) batch.push(ready);
+			}
+			if (batch.length > 0) {
+				yield batch;
+				batch = [];
 			}
 		}
 	} catch (error) {
 		// What came before a failure is delivered before it.
-		for (const held of guard.flush()) yield held;
+		for (const held of guard.flush()) batch.push(held);
+		if (batch.length > 0) yield batch;
 		throw error;
 	}
-	for (const held of guard.flush()) yield held;
+	const held = guard.flush();
+	if (held.length > 0) yield held;
 }

@@ -1,4 +1,5 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { oneByOne } from './batches';
 import { chunkIndexes } from './chunkCount';
 import { completeChunk, type TextPath } from './chunkContent';
 import { VertexStreamError } from './errors';
@@ -30,10 +31,19 @@ function toChunk(message: EventSourceMessage, index: number, textPath: TextPath 
  * line ends). `retry:` and unknown fields are ignored as the SSE spec says. Unlike the spec, an event the body ends
  * without a blank line after is still delivered, since servers that close right after their last event are common.
  */
-export async function* decodeSse(
+export function decodeSse(body: AsyncIterable<Uint8Array>, options: SseDecodeOptions = {}): AsyncGenerator<StreamChunk> {
+	return oneByOne(decodeSseBatches(body, options));
+}
+
+/**
+ * The chunks of `decodeSse`, a network read's worth at a time: a reader that takes them so pays one step of an async
+ * generator (a promise and a turn of the microtasks) per read, not per chunk. When the stream fails, the chunks that
+ * came before the failure arrive in a last batch before the error.
+ */
+export async function* decodeSseBatches(
 	body: AsyncIterable<Uint8Array>,
 	options: SseDecodeOptions = {},
-): AsyncGenerator<StreamChunk> {
+): AsyncGenerator<StreamChunk[]> {
 	const maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
 	const pending: EventSourceMessage[] = [];
 	// The parser's own limit covers what it buffers between feeds; an event completed within one feed is measured here.
@@ -56,8 +66,8 @@ export async function* decodeSse(
 	const nextIndex = chunkIndexes(options.maxChunks);
 	const guard = new SplitSecretGuard();
 
-	// Each completed event is yielded from this loop itself: delegating to a generator per chunk (yield*) costs
-	// promises for every chunk. Leaving the loop ends the loop over the body, which releases the connection.
+	// Leaving the loop ends the loop over the body, which releases the connection.
+	let batch: StreamChunk[] = [];
 	try {
 		let done = false;
 		for await (const text of endedByBlankLine(decodeUtf8(body))) {
@@ -70,10 +80,14 @@ export async function* decodeSse(
 					continue;
 				}
 				const chunk = toChunk(pending[i], nextIndex(), options.textPath);
-				if (guard.passes(chunk)) yield chunk;
-				else for (const ready of guard.ready()) yield ready;
+				if (guard.passes(chunk)) batch.push(chunk);
+				else for (const ready of guard.ready()) batch.push(ready);
 			}
 			pending.length = 0;
+			if (batch.length > 0) {
+				yield batch;
+				batch = [];
+			}
 			if (done) break;
 			if (overflow) {
 				throw new VertexStreamError(
@@ -85,10 +99,12 @@ export async function* decodeSse(
 		}
 	} catch (error) {
 		// What came before a failure is delivered before it.
-		for (const held of guard.flush()) yield held;
+		for (const held of guard.flush()) batch.push(held);
+		if (batch.length > 0) yield batch;
 		throw error;
 	}
-	for (const held of guard.flush()) yield held;
+	const held = guard.flush();
+	if (held.length > 0) yield held;
 }
 
 /** The body's text, then a blank line: an event the body ends without one is still completed. */

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import {
-	aggregateChunks,
+	aggregateBatches,
+	batchesOfOne,
 	readableBytes,
 	readChunkContent,
 	usageOf,
@@ -43,12 +44,14 @@ export async function answerItems(
 		maxStreamBytes: Math.max(DEFAULT_MAX_STREAM_BYTES, output.limits.maxBytes),
 		textPath: output.textPath,
 	});
-	const live = output.forwardLive && ctx.isStreaming();
-	const forwarded = live ? forwardLive(ctx, i, decoded, { coalesceMs: output.coalesceMs }) : decoded;
+	// Live, each chunk goes out as it comes; else the chunks are taken a network read at a time (fewer async steps).
+	const batches = output.forwardLive && ctx.isStreaming()
+		? batchesOfOne(forwardLive(ctx, i, decoded, { coalesceMs: output.coalesceMs }))
+		: decoded.batches();
 	if (output.aggregate) {
 		const summary: StreamSummary = { text: '', chunkCount: 0 };
 		try {
-			await aggregateChunks(forwarded, summary);
+			await aggregateBatches(batches, summary);
 		} catch (error) {
 			// A server that fails mid-way: an error item that keeps what came before, never a cut answer as a success.
 			return [streamErrorItem(ctx, i, error, summaryJson(summary, output.asTool, decoded.format, fields))];
@@ -57,9 +60,11 @@ export async function answerItems(
 	}
 	const items: INodeExecutionData[] = [];
 	try {
-		for await (const chunk of forwarded) {
-			const details = items.length === 0 || output.detailsOnEveryChunk ? fields : undefined;
-			items.push(outputItem(i, chunkItemJson(chunk, details, output.dataOnTextChunks)));
+		for await (const batch of batches) {
+			for (const chunk of batch) {
+				const details = items.length === 0 || output.detailsOnEveryChunk ? fields : undefined;
+				items.push(outputItem(i, chunkItemJson(chunk, details, output.dataOnTextChunks)));
+			}
 		}
 	} catch (error) {
 		// The chunks that came, then the failure as one error item.
