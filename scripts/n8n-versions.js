@@ -30,8 +30,10 @@ function main() {
 	for (const version of versions) {
 		const started = Date.now();
 		process.stdout.write(`[n8n-versions] n8n ${version}: jest test/e2e test/editor\n`);
-		// The Node-RED suites do not depend on the n8n release: the first run covers them.
-		const jest = [require.resolve('jest/bin/jest', { paths: [PROJECT_ROOT] }), 'test/e2e', 'test/editor', '--testPathIgnorePatterns', 'node-red'];
+		// The Node-RED suites do not depend on the n8n release: the first run covers them. A command-line
+		// --testPathIgnorePatterns replaces every project's own list, so the unit project (whose list keeps the
+		// real-n8n suites out) must not be selected, or each suite would run twice.
+		const jest = [require.resolve('jest/bin/jest', { paths: [PROJECT_ROOT] }), 'test/e2e', 'test/editor', '--testPathIgnorePatterns', 'node-red', '--selectProjects', 'real-n8n'];
 		const result = spawnSync(process.execPath, [...jest, ...jestArgs], {
 			cwd: PROJECT_ROOT,
 			stdio: 'inherit',
