@@ -173,12 +173,16 @@ export function isAlreadyExists(error: unknown): error is VertexApiError {
 export interface ValidationRule {
 	/** What is allowed, as a sentence fragment without the value given (e.g. `6-30 of a-z, 0-9 and "-", starting with a letter`). */
 	rule?: string;
+	/** Set when the refusal came after reads (e.g. the model was listed to see where it is deployed): nothing was changed. */
+	readsSent?: true;
 }
 
 /**
- * Bad input caught before any request was sent. `field` names the input field at fault; `parts` is the message as
- * data (the fields it names, the setting it suggests: see MessagePart), `rule` what is allowed, `suggestion` the
- * setting the core suggests. `message` is the parts in the core's own words.
+ * Bad input caught before any change was sent. Usually before any request at all; `readsSent` is true when the
+ * input was refused only after reading (a model found still deployed, a deployed model not on the endpoint), so a
+ * caller must not say nothing was sent: whatWasSent says which. `field` names the input field at fault; `parts` is
+ * the message as data (the fields it names, the setting it suggests: see MessagePart), `rule` what is allowed,
+ * `suggestion` the setting the core suggests. `message` is the parts in the core's own words.
  */
 export class VertexValidationError extends Error {
 	readonly name = 'VertexValidationError';
@@ -186,6 +190,8 @@ export class VertexValidationError extends Error {
 	readonly parts: readonly MessagePart[];
 	readonly rule: string | undefined;
 	readonly suggestion: SuggestedSetting | undefined;
+	/** true: refused after reads were sent (nothing was changed); false: refused before any request. */
+	readonly readsSent: boolean;
 	constructor(message: string | readonly MessagePart[], field: string, details: ValidationRule = {}) {
 		const scrubbed = scrubbedParts(typeof message === 'string' ? [message] : message);
 		super(renderMessage(scrubbed));
@@ -193,7 +199,13 @@ export class VertexValidationError extends Error {
 		this.field = scrubSecrets(field);
 		this.rule = details.rule === undefined ? undefined : scrubSecrets(details.rule);
 		this.suggestion = settingIn(scrubbed);
+		this.readsSent = details.readsSent === true;
 	}
+}
+
+/** The sentence that follows a refusal's message, saying truthfully what reached Google before it. */
+export function whatWasSent(error: VertexValidationError): string {
+	return error.readsSent ? 'Only reads were sent; nothing was changed.' : 'Nothing was sent.';
 }
 
 /** A long-running operation that finished with an error, timed out, or was cancelled. */

@@ -187,7 +187,7 @@ export async function deploy(controlPlane: ControlPlane, input: DeployInput, opt
 	let operation: Operation;
 	if (resumeOperation !== undefined) {
 		operation = await getOperation(controlPlane, resumeOperation, callOptions).catch((error: unknown) =>
-			Promise.reject(error instanceof VertexValidationError ? new VertexValidationError(error.message, 'resumeOperation') : error),
+			Promise.reject(error instanceof VertexValidationError ? new VertexValidationError(error.message, 'resumeOperation', error.readsSent ? { readsSent: true } : {}) : error),
 		);
 	} else {
 		const started = await deployModelOrUseExisting(controlPlane, { ...request, ifDeployed: ifDeployed === 'use' ? 'use' : 'add' }, callOptions);
