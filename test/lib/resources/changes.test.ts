@@ -161,18 +161,21 @@ describe('mutate deployed model', () => {
 	});
 
 	it.each([
-		[{ deployedModelId: '111' }, 'input', /Nothing to change/],
-		[{ deployedModelId: '111', minReplicaCount: 0 }, 'minReplicaCount', />= 1/],
-		[{ deployedModelId: '111', minReplicaCount: 3, maxReplicaCount: 2 }, 'maxReplicaCount', /must be >= minReplicaCount/],
-		[{ deployedModelId: '111', minReplicaCount: 5 }, 'minReplicaCount', /its maxReplicaCount is 4/],
-		[{ deployedModelId: '111', maxReplicaCount: 1 }, 'maxReplicaCount', /its minReplicaCount is 2/],
-		[{ deployedModelId: '111', requiredReplicaCount: 3 }, 'requiredReplicaCount', /cannot exceed/],
-		[{ deployedModelId: '999', minReplicaCount: 1 }, 'deployedModelId', /not on endpoint .*111, 222/],
-		[{ deployedModelId: '222', minReplicaCount: 1 }, 'minReplicaCount', /shared pool .*pool-a/],
-	])('refuses %j before sending (%s)', async (input, field, message) => {
+		// The last column: whether the endpoint had been read when the change was refused.
+		[{ deployedModelId: '111' }, 'input', /Nothing to change/, false],
+		[{ deployedModelId: '111', minReplicaCount: 0 }, 'minReplicaCount', />= 1/, false],
+		[{ deployedModelId: '111', minReplicaCount: 3, maxReplicaCount: 2 }, 'maxReplicaCount', /must be >= minReplicaCount/, false],
+		[{ deployedModelId: '111', minReplicaCount: 5 }, 'minReplicaCount', /its maxReplicaCount is 4/, true],
+		[{ deployedModelId: '111', maxReplicaCount: 1 }, 'maxReplicaCount', /its minReplicaCount is 2/, true],
+		[{ deployedModelId: '111', requiredReplicaCount: 3 }, 'requiredReplicaCount', /cannot exceed/, true],
+		[{ deployedModelId: '999', minReplicaCount: 1 }, 'deployedModelId', /not on endpoint .*111, 222/, true],
+		[{ deployedModelId: '222', minReplicaCount: 1 }, 'minReplicaCount', /shared pool .*pool-a/, true],
+	])('refuses %j before sending (%s)', async (input, field, message, readsSent) => {
 		const error = await refusal(client.mutateDeployedModel({ endpoint: 'e1', ...input }));
 		expect(error.field).toBe(field);
 		expect(error.message).toMatch(message);
+		expect(error.readsSent).toBe(readsSent);
+		expect(requests('GET', /endpoints\/e1$/)).toHaveLength(readsSent ? 1 : 0);
 		expect(requests('POST', /:mutateDeployedModel$/)).toHaveLength(0);
 	});
 
@@ -225,6 +228,7 @@ describe('update model', () => {
 		const error = await refusal(client.updateModel(input));
 		expect(error.field).toBe(field);
 		expect(error.message).toMatch(message);
+		expect(error.readsSent).toBe(false);
 		expect(fake.apiRequests).toHaveLength(0);
 	});
 });
@@ -268,6 +272,7 @@ describe('deployment resource pools', () => {
 		poolUsers = [{ endpoint: `${PARENT}/endpoints/e1`, deployedModelId: '222' }];
 		const error = await refusal(client.deleteDeploymentResourcePool('pool-a'));
 		expect(error.message).toMatch(/still used by 1 deployed model: .*endpoints\/e1 \(deployed model 222\)/);
+		expect(error.readsSent).toBe(true);
 		expect(requests('DELETE', /./)).toHaveLength(0);
 		poolUsers = [];
 		expect((await client.deleteDeploymentResourcePool('pool-a')).name).toBe(OPERATION.name);
