@@ -175,12 +175,15 @@ export interface ValidationRule {
 	rule?: string;
 	/** Set when the refusal came after reads (e.g. the model was listed to see where it is deployed): nothing was changed. */
 	readsSent?: true;
+	/** Set when a step of a longer task was refused after earlier steps had changed something (see changesSent). */
+	changesSent?: true;
 }
 
 /**
  * Bad input caught before any change was sent. Usually before any request at all; `readsSent` is true when the
  * input was refused only after reading (a model found still deployed, a deployed model not on the endpoint), so a
- * caller must not say nothing was sent: whatWasSent says which. `field` names the input field at fault; `parts` is
+ * caller must not say nothing was sent: whatWasSent says which. `changesSent` is the exception: a later step of a
+ * task (the next undeploy of several) refused after earlier steps changed something. `field` names the input field at fault; `parts` is
  * the message as data (the fields it names, the setting it suggests: see MessagePart), `rule` what is allowed,
  * `suggestion` the setting the core suggests. `message` is the parts in the core's own words.
  */
@@ -190,8 +193,10 @@ export class VertexValidationError extends Error {
 	readonly parts: readonly MessagePart[];
 	readonly rule: string | undefined;
 	readonly suggestion: SuggestedSetting | undefined;
-	/** true: refused after reads were sent (nothing was changed); false: refused before any request. */
+	/** true: refused after reads were sent (nothing was changed, unless changesSent); false: refused before any request. */
 	readonly readsSent: boolean;
+	/** true: earlier steps of the same task had already changed something when this step was refused. */
+	readonly changesSent: boolean;
 	constructor(message: string | readonly MessagePart[], field: string, details: ValidationRule = {}) {
 		const scrubbed = scrubbedParts(typeof message === 'string' ? [message] : message);
 		super(renderMessage(scrubbed));
@@ -199,12 +204,19 @@ export class VertexValidationError extends Error {
 		this.field = scrubSecrets(field);
 		this.rule = details.rule === undefined ? undefined : scrubSecrets(details.rule);
 		this.suggestion = settingIn(scrubbed);
-		this.readsSent = details.readsSent === true;
+		this.changesSent = details.changesSent === true;
+		this.readsSent = details.readsSent === true || this.changesSent;
+	}
+
+	/** This refusal as a later step of a task whose earlier steps changed something. */
+	afterChanges(): VertexValidationError {
+		return new VertexValidationError(this.parts, this.field, { rule: this.rule, changesSent: true });
 	}
 }
 
 /** The sentence that follows a refusal's message, saying truthfully what reached Google before it. */
 export function whatWasSent(error: VertexValidationError): string {
+	if (error.changesSent) return 'Earlier steps had already changed something: check the resource before trying again.';
 	return error.readsSent ? 'Only reads were sent; nothing was changed.' : 'Nothing was sent.';
 }
 

@@ -264,12 +264,12 @@ export async function undeployModels(
 	options: WaitOptions & { heir?: string } = {},
 ): Promise<void> {
 	const { heir = deployedModelIds[deployedModelIds.length - 1], ...wait } = options;
-	for (const deployedModelId of deployedModelIds) {
+	for (const [index, deployedModelId] of deployedModelIds.entries()) {
 		const operation = await undeployModel(
 			controlPlane,
 			{ endpoint, deployedModelId, heir: deployedModelId === heir ? undefined : heir },
 			{ signal: wait.signal },
-		);
+		).catch((error: unknown) => Promise.reject(index > 0 && error instanceof VertexValidationError ? error.afterChanges() : error));
 		await waitForOperation(controlPlane, operation, wait);
 	}
 }

@@ -9,6 +9,7 @@ import {
 	MUTATE_DEPLOYED_MODEL,
 	VertexClient,
 	VertexValidationError,
+	whatWasSent,
 } from '../support/lib-internals';
 import { clientOfFake, FakeGoogle, sendJson, type RecordedRequest } from '../support/fakeGoogle';
 
@@ -182,6 +183,21 @@ describe('mutate deployed model', () => {
 	it('reads the changed deployed model from the finished operation', () => {
 		const done = { ...OPERATION, done: true, response: { deployedModel: { id: '111', dedicatedResources: { maxReplicaCount: 8 } } } };
 		expect(MUTATE_DEPLOYED_MODEL.resultOf(done)).toMatchObject({ id: '111', dedicatedResources: { maxReplicaCount: 8 } });
+	});
+});
+
+describe('undeploy several models', () => {
+	it('says a refusal of the first changed nothing, and one after an earlier undeploy that something was changed', async () => {
+		fake.route('POST', /\/endpoints\/e1:undeployModel$/, (_request, response) => sendJson(response, 200, { ...OPERATION, done: true, response: {} }));
+		const first = await refusal(client.undeployModels('e1', ['999', '111']));
+		expect([first.field, first.readsSent, first.changesSent]).toEqual(['deployedModelId', true, false]);
+		expect(requests('POST', /:undeployModel$/)).toHaveLength(0);
+
+		const later = await refusal(client.undeployModels('e1', ['111', '999']));
+		expect(later.message).toMatch(/999 is not on endpoint/);
+		expect([later.field, later.readsSent, later.changesSent]).toEqual(['deployedModelId', true, true]);
+		expect(whatWasSent(later)).toBe('Earlier steps had already changed something: check the resource before trying again.');
+		expect(requests('POST', /:undeployModel$/)).toHaveLength(1);
 	});
 });
 
