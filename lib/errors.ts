@@ -180,12 +180,13 @@ export interface ValidationRule {
 }
 
 /**
- * Bad input caught before any change was sent. Usually before any request at all; `readsSent` is true when the
- * input was refused only after reading (a model found still deployed, a deployed model not on the endpoint), so a
- * caller must not say nothing was sent: whatWasSent says which. `changesSent` is the exception: a later step of a
- * task (the next undeploy of several) refused after earlier steps changed something. `field` names the input field at fault; `parts` is
- * the message as data (the fields it names, the setting it suggests: see MessagePart), `rule` what is allowed,
- * `suggestion` the setting the core suggests. `message` is the parts in the core's own words.
+ * Bad input, refused before this step changed anything. Usually before any request at all; `readsSent` is true
+ * when it was refused only after reading (a model found still deployed, a deployed model not on the endpoint), so
+ * a caller must not say nothing was sent: whatWasSent gives the true sentence. `changesSent` marks the exception, a
+ * later step of a task (the next of several undeploys) refused after earlier steps changed something. `field`
+ * names the input field at fault; `parts` is the message as data (the fields it names, the setting it suggests:
+ * see MessagePart), `rule` what is allowed, `suggestion` the setting the core suggests. `message` is the parts in
+ * the core's own words.
  */
 export class VertexValidationError extends Error {
 	readonly name = 'VertexValidationError';
