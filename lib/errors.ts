@@ -173,12 +173,20 @@ export function isAlreadyExists(error: unknown): error is VertexApiError {
 export interface ValidationRule {
 	/** What is allowed, as a sentence fragment without the value given (e.g. `6-30 of a-z, 0-9 and "-", starting with a letter`). */
 	rule?: string;
+	/** Set when the refusal came after reads (e.g. the model was listed to see where it is deployed): nothing was changed. */
+	readsSent?: true;
+	/** Set when a step of a longer task was refused after earlier steps had changed something (see changesSent). */
+	changesSent?: true;
 }
 
 /**
- * Bad input caught before any request was sent. `field` names the input field at fault; `parts` is the message as
- * data (the fields it names, the setting it suggests: see MessagePart), `rule` what is allowed, `suggestion` the
- * setting the core suggests. `message` is the parts in the core's own words.
+ * Bad input, refused before this step changed anything. Usually before any request at all; `readsSent` is true
+ * when it was refused only after reading (a model found still deployed, a deployed model not on the endpoint), so
+ * a caller must not say nothing was sent: whatWasSent gives the true sentence. `changesSent` marks the exception, a
+ * later step of a task (the next of several undeploys) refused after earlier steps changed something. `field`
+ * names the input field at fault; `parts` is the message as data (the fields it names, the setting it suggests:
+ * see MessagePart), `rule` what is allowed, `suggestion` the setting the core suggests. `message` is the parts in
+ * the core's own words.
  */
 export class VertexValidationError extends Error {
 	readonly name = 'VertexValidationError';
@@ -186,6 +194,10 @@ export class VertexValidationError extends Error {
 	readonly parts: readonly MessagePart[];
 	readonly rule: string | undefined;
 	readonly suggestion: SuggestedSetting | undefined;
+	/** true: refused after reads were sent (nothing was changed, unless changesSent); false: refused before any request. */
+	readonly readsSent: boolean;
+	/** true: earlier steps of the same task had already changed something when this step was refused. */
+	readonly changesSent: boolean;
 	constructor(message: string | readonly MessagePart[], field: string, details: ValidationRule = {}) {
 		const scrubbed = scrubbedParts(typeof message === 'string' ? [message] : message);
 		super(renderMessage(scrubbed));
@@ -193,7 +205,20 @@ export class VertexValidationError extends Error {
 		this.field = scrubSecrets(field);
 		this.rule = details.rule === undefined ? undefined : scrubSecrets(details.rule);
 		this.suggestion = settingIn(scrubbed);
+		this.changesSent = details.changesSent === true;
+		this.readsSent = details.readsSent === true || this.changesSent;
 	}
+
+	/** This refusal as a later step of a task whose earlier steps changed something. */
+	afterChanges(): VertexValidationError {
+		return new VertexValidationError(this.parts, this.field, { rule: this.rule, changesSent: true });
+	}
+}
+
+/** The sentence that follows a refusal's message, saying truthfully what reached Google before it. */
+export function whatWasSent(error: VertexValidationError): string {
+	if (error.changesSent) return 'Earlier steps had already changed something: check the resource before trying again.';
+	return error.readsSent ? 'Only reads were sent; nothing was changed.' : 'Nothing was sent.';
 }
 
 /** A long-running operation that finished with an error, timed out, or was cancelled. */

@@ -98,6 +98,8 @@ export function dedicatedEndpointBaseUrl(dns: string): string {
 		throw new VertexValidationError(
 			`The endpoint's dedicatedEndpointDns ${quoteForMessage(dns)} is not a host name.`,
 			'endpoint.dedicatedEndpointDns',
+			// Only ever read from the endpoint Vertex gave back.
+			{ readsSent: true },
 		);
 	}
 	return `https://${host}`;

@@ -151,6 +151,7 @@ export {
 	VertexOperationError,
 	VertexTransportError,
 	VertexValidationError,
+	whatWasSent,
 	type FieldViolation,
 	type FieldMention,
 	type MessagePart,

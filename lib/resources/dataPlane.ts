@@ -21,6 +21,7 @@ export async function dedicatedInvokeBaseUrl(controlPlane: ControlPlane, endpoin
 		throw new VertexValidationError(
 			`Endpoint ${endpointName} is a Private Service Connect endpoint without a public DNS name: call it through its private address (the forwarding rule's IP address or a private DNS name, with its CA certificate).`,
 			'privateEndpoint',
+			{ readsSent: true },
 		);
 	}
 	assertDedicated(endpoint);
@@ -28,6 +29,7 @@ export async function dedicatedInvokeBaseUrl(controlPlane: ControlPlane, endpoin
 		throw new VertexValidationError(
 			`Endpoint ${endpointName} has no dedicatedEndpointDns yet: it is still being set up. Wait for it (waitForDedicatedEndpointDns), deploy a model, then invoke.`,
 			'endpoint',
+			{ readsSent: true },
 		);
 	}
 	return dedicatedEndpointBaseUrl(dns);

@@ -187,7 +187,7 @@ export async function deploy(controlPlane: ControlPlane, input: DeployInput, opt
 	let operation: Operation;
 	if (resumeOperation !== undefined) {
 		operation = await getOperation(controlPlane, resumeOperation, callOptions).catch((error: unknown) =>
-			Promise.reject(error instanceof VertexValidationError ? new VertexValidationError(error.message, 'resumeOperation') : error),
+			Promise.reject(error instanceof VertexValidationError ? new VertexValidationError(error.message, 'resumeOperation', error.readsSent ? { readsSent: true } : {}) : error),
 		);
 	} else {
 		const started = await deployModelOrUseExisting(controlPlane, { ...request, ifDeployed: ifDeployed === 'use' ? 'use' : 'add' }, callOptions);
@@ -203,7 +203,10 @@ export async function deploy(controlPlane: ControlPlane, input: DeployInput, opt
 		// deployment's previous deployed model is gone by now (the rollout replaced it), so it is not among them.
 		const { copies } = await findDeployedCopies(controlPlane, parsed.endpoint, parsed.model, callOptions);
 		undeployedModelIds = copies.map((copy) => copy.id as string).filter((id) => id !== done.result.deployedModelId);
-		await undeployModels(controlPlane, parsed.endpoint, undeployedModelIds, { ...waitOptions, heir: done.result.deployedModelId });
+		// The new copy is deployed by now: a refusal here comes after a change.
+		await undeployModels(controlPlane, parsed.endpoint, undeployedModelIds, { ...waitOptions, heir: done.result.deployedModelId }).catch((error: unknown) =>
+			Promise.reject(error instanceof VertexValidationError ? error.afterChanges() : error),
+		);
 	}
 	const endpoint = await getEndpoint(controlPlane, parsed.endpoint, callOptions);
 	const replaced = rolledOutOver(body.deployedModel, endpoint);

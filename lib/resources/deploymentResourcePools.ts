@@ -95,6 +95,7 @@ export async function deleteDeploymentResourcePool(controlPlane: ControlPlane, i
 		throw new VertexValidationError(
 			`Deployment resource pool ${name} is still used by ${users.length} deployed model${users.length === 1 ? '' : 's'}: ${where}. Undeploy them first (Endpoint > Undeploy Model), then delete the pool.`,
 			'deploymentResourcePool',
+			{ readsSent: true },
 		);
 	}
 	return sendJson(

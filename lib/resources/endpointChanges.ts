@@ -56,12 +56,14 @@ function assertReplicaCounts(request: ReturnType<typeof parseMutate>, deployed: 
 		throw new VertexValidationError(
 			messageParts`${fieldRef(field)} would leave deployed model ${deployed.id ?? ''} with ${fieldRef('maxReplicaCount')} ${max} below ${fieldRef('minReplicaCount')} ${min} (${now}): change both together.`,
 			field,
+			{ readsSent: true },
 		);
 	}
 	if (request.requiredReplicaCount !== undefined && min !== undefined && request.requiredReplicaCount > min) {
 		throw new VertexValidationError(
 			messageParts`${fieldRef('requiredReplicaCount')} (${request.requiredReplicaCount}) cannot exceed ${fieldRef('minReplicaCount')} (${min}): it is how many of the minimum must run for the change to succeed.`,
 			'requiredReplicaCount',
+			{ readsSent: true },
 		);
 	}
 }
@@ -88,6 +90,7 @@ export async function mutateDeployedModel(controlPlane: ControlPlane, input: Mut
 		throw new VertexValidationError(
 			messageParts`Deployed model ${request.deployedModelId} has no dedicated resources${where}: ${fieldRef(replicaChanges[0])} cannot be changed here.`,
 			replicaChanges[0],
+			{ readsSent: true },
 		);
 	}
 	assertReplicaCounts(request, deployed);

@@ -42,6 +42,7 @@ export function deployedModelOn(endpoint: Endpoint, endpointName: string, deploy
 		throw new VertexValidationError(
 			`Deployed model ${deployedModelId} is not on endpoint ${endpointName} (deployed there: ${deployedModelIds(endpoint).join(', ') || 'none'}).`,
 			'deployedModelId',
+			{ readsSent: true },
 		);
 	}
 	return deployed;
@@ -98,6 +99,7 @@ export async function deleteEndpoint(controlPlane: ControlPlane, idOrName: strin
 		throw new VertexValidationError(
 			`Endpoint ${name} still has deployed models (${deployed.join(', ')}): undeploy them first, or turn on "Undeploy Models First".`,
 			'undeployModels',
+			{ readsSent: true },
 		);
 	}
 	if (deployed.length > 0) {
@@ -125,6 +127,7 @@ export function assertDedicated(endpoint: Endpoint): void {
 		throw new VertexValidationError(
 			`Endpoint ${endpoint.name} is not a dedicated endpoint: invoke only works on endpoints created with dedicatedEndpointEnabled: true. Create a dedicated endpoint and deploy the model there.`,
 			'endpoint',
+			{ readsSent: true },
 		);
 	}
 }
@@ -144,6 +147,7 @@ export async function waitForDedicatedEndpointDns(
 				throw new VertexValidationError(
 					`Endpoint ${name} is a Private Service Connect endpoint without a public DNS name: there is no DNS name to wait for. Call it through its private address.`,
 					'endpoint',
+					{ readsSent: true },
 				);
 			}
 			assertDedicated(endpoint);
@@ -260,12 +264,12 @@ export async function undeployModels(
 	options: WaitOptions & { heir?: string } = {},
 ): Promise<void> {
 	const { heir = deployedModelIds[deployedModelIds.length - 1], ...wait } = options;
-	for (const deployedModelId of deployedModelIds) {
+	for (const [index, deployedModelId] of deployedModelIds.entries()) {
 		const operation = await undeployModel(
 			controlPlane,
 			{ endpoint, deployedModelId, heir: deployedModelId === heir ? undefined : heir },
 			{ signal: wait.signal },
-		);
+		).catch((error: unknown) => Promise.reject(index > 0 && error instanceof VertexValidationError ? error.afterChanges() : error));
 		await waitForOperation(controlPlane, operation, wait);
 	}
 }
@@ -287,6 +291,7 @@ export async function updateTrafficSplit(
 		throw new VertexValidationError(
 			messageParts`${fieldRef('trafficSplit')} names ${unknown.join(', ')}, not deployed on endpoint ${name} (deployed there: ${ids.join(', ') || 'none'}).`,
 			'trafficSplit',
+			{ readsSent: true },
 		);
 	}
 	const url = withQuery(apiUrl(controlPlane, name, 'endpoint'), { updateMask: 'trafficSplit' });

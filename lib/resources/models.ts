@@ -89,6 +89,7 @@ export async function deleteModel(controlPlane: ControlPlane, idOrName: string, 
 		throw new VertexValidationError(
 			`Model ${name} is still deployed on ${deployed.join(', ')}: undeploy it there first (Endpoint > Undeploy Model), then delete it.`,
 			'model',
+			{ readsSent: true },
 		);
 	}
 	return sendJson(
@@ -115,7 +116,7 @@ export async function deleteModelVersion(controlPlane: ControlPlane, versionName
 	const version = await getModel(controlPlane, name, options);
 	const deployed = deployedWhere(version);
 	if (deployed) {
-		throw new VertexValidationError(`Model version ${name} is still deployed on ${deployed}: undeploy it there first.`, 'model');
+		throw new VertexValidationError(`Model version ${name} is still deployed on ${deployed}: undeploy it there first.`, 'model', { readsSent: true });
 	}
 	return sendJson(
 		controlPlane.sender,

@@ -56,6 +56,7 @@ export function trafficSplitForUndeploy(
 		throw new VertexValidationError(
 			messageParts`Deployed model ${deployedModelId} carries all the traffic: give a ${fieldRef('trafficSplit')} saying which remaining deployed model (${otherIds.join(', ')}) takes it.`,
 			'trafficSplit',
+			{ readsSent: true },
 		);
 	}
 	return scaleTo(others, 100);

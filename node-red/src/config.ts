@@ -6,6 +6,7 @@ import {
 	getVertexClient,
 	renderMessage,
 	VertexValidationError,
+	whatWasSent,
 	type VertexClient,
 	type VertexClientOptions,
 	type VertexCredential,
@@ -109,6 +110,6 @@ export function configClient(definition: NodeDefinition, secrets: Record<string,
 	} catch (error) {
 		if (!(error instanceof VertexValidationError)) throw error;
 		const name = definition.name ? `Vertex AI config "${definition.name}"` : 'The Vertex AI config';
-		throw new VertexNodeError(`${name}: ${renderMessage(error.parts, wordsOf(LABELS))} Nothing was sent.`, error.field);
+		throw new VertexNodeError(`${name}: ${renderMessage(error.parts, wordsOf(LABELS))} ${whatWasSent(error)}`, error.field);
 	}
 }

@@ -3,7 +3,7 @@
  * typed input took it from the message, flow or environment (`"Endpoint" (msg.endpointId)`), so an error names the
  * field the user set. Reading a field checks its JavaScript type before the core sees it.
  */
-import { renderMessage, scrubSecrets, VertexValidationError, type MessageWords } from '../../lib';
+import { renderMessage, scrubSecrets, VertexValidationError, whatWasSent, type MessageWords } from '../../lib';
 
 import type { NodeAPI, NodeDefinition, NodeMessage, RuntimeNode } from './red';
 
@@ -88,7 +88,7 @@ export interface ReadFields {
 	refuse(name: string, problem: string): VertexNodeError;
 	/** A field's words by its core path (longest prefix wins), for rendering the core's messages. */
 	words: MessageWords;
-	/** The core's refusal of the values, in the node's words. */
+	/** The core's refusal of the values, in the node's words, then what was sent before it (whatWasSent). */
 	refusal(error: VertexValidationError): VertexNodeError;
 }
 
@@ -138,7 +138,7 @@ export async function readFields(RED: NodeAPI, node: RuntimeNode, definition: No
 			const message = renderMessage(error.parts, words);
 			// Some of the core's messages say what is wrong without naming the field: the node's words for it go first.
 			const named = field === undefined || message.includes(field.words) ? message : `${field.words}: ${message}`;
-			return new VertexNodeError(`${named} Nothing was sent.`, field?.spec.name);
+			return new VertexNodeError(`${named} ${whatWasSent(error)}`, field?.spec.name);
 		},
 	};
 }
@@ -169,7 +169,7 @@ export function wordsOf(table: ReadonlyMap<string, string>): MessageWords {
 export function nodeFailure(error: unknown, read?: ReadFields): Error {
 	if (error instanceof VertexNodeError) return error;
 	if (error instanceof VertexValidationError) {
-		return read ? read.refusal(error) : new VertexNodeError(`${renderMessage(error.parts)} Nothing was sent.`, error.field);
+		return read ? read.refusal(error) : new VertexNodeError(`${renderMessage(error.parts)} ${whatWasSent(error)}`, error.field);
 	}
 	const message = error instanceof Error ? error.message : String(error);
 	return new VertexNodeError(scrubSecrets(message));

@@ -3,7 +3,7 @@
  * pool's settings) is named with the path inside it, `labels.Env in "Changes" (msg.payload)`, so the error says
  * which part of the object is at fault.
  */
-import { renderMessage, type MessageWords, type VertexValidationError } from '../../lib';
+import { renderMessage, whatWasSent, type MessageWords, type VertexValidationError } from '../../lib';
 
 import { VertexNodeError, type FieldSpec, type ReadFields } from './fields';
 
@@ -64,14 +64,14 @@ export function manageWords(read: ReadFields, objects: readonly ObjectField[]): 
 	};
 }
 
-/** The core's refusal in the node's words, naming the field at fault (its name in the definition); nothing was sent. */
+/** The core's refusal in the node's words, naming the field at fault (its name in the definition), then what was sent before it. */
 export function manageRefusal(read: ReadFields, objects: readonly ObjectField[], error: VertexValidationError): VertexNodeError {
 	const field = objectOf(objects, error.field)?.spec ?? read.refusal(error).field;
 	const words = manageWords(read, objects);
 	// A rule whose message names no field (a label key, say) is named by the field it was found in.
 	const namesAField = error.parts.some((part) => typeof part !== 'string' && 'field' in part);
 	const where = namesAField || !error.field ? '' : `${words.field({ field: error.field })}: `;
-	return new VertexNodeError(`${where}${renderMessage(error.parts, words)} Nothing was sent.`, field);
+	return new VertexNodeError(`${where}${renderMessage(error.parts, words)} ${whatWasSent(error)}`, field);
 }
 
 /**

@@ -8,6 +8,7 @@ import {
 	VertexStreamError,
 	VertexTransportError,
 	VertexValidationError,
+	whatWasSent,
 	type MessagePart,
 } from '../../lib';
 
@@ -79,9 +80,7 @@ export function toNodeError(
 		const parameter = words.label(error.field);
 		return new NodeOperationError(node, inUserWords(error.parts, words), {
 			itemIndex,
-			description: parameter
-				? `Check the parameter "${parameter}".`
-				: `Check the value given for "${error.field}".`,
+			description: `${parameter ? `Check the parameter "${parameter}".` : `Check the value given for "${error.field}".`} ${whatWasSent(error)}`,
 		});
 	}
 

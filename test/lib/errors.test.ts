@@ -16,6 +16,7 @@ import {
 	VertexApiError,
 	VertexClient,
 	VertexValidationError,
+	whatWasSent,
 } from './support/lib-internals';
 
 function caught(run: () => unknown): unknown {
@@ -35,6 +36,15 @@ describe('VertexValidationError', () => {
 		expect(error.field).toBe('timeoutMs');
 		expect(error.rule).toBeUndefined();
 		expect(error.suggestion).toBeUndefined();
+	});
+
+	it('says nothing was sent unless it was refused after reads, and then that nothing was changed', () => {
+		const before = new VertexValidationError('The timeout must be positive.', 'timeoutMs');
+		expect(before.readsSent).toBe(false);
+		expect(whatWasSent(before)).toBe('Nothing was sent.');
+		const after = new VertexValidationError('Model m is still deployed.', 'model', { readsSent: true });
+		expect(after.readsSent).toBe(true);
+		expect(whatWasSent(after)).toBe('Only reads were sent; nothing was changed.');
 	});
 
 	it('names the fields of its message as data, and says them in the core words in the message', () => {

@@ -182,6 +182,9 @@ describe('Manage: models, and taking an endpoint down', () => {
 		const refused = await manage('model', 'delete', { modelId: 'nr-down-model' });
 		expect(refused.messages).toEqual([]);
 		expect((refused.errors[0].error as Error).message).toMatch(/nr-down-model.*deployed.*endpoints\/nr-down/s);
+		// The model was listed before the refusal: the message says so, not that nothing was sent.
+		expect((refused.errors[0].error as Error).message).toMatch(/\. Only reads were sent; nothing was changed\.$/);
+		expect((refused.errors[0].error as Error).message).not.toMatch(/Nothing was sent/);
 		expect(refused.statuses.at(-1)).toMatchObject({ fill: 'red' });
 		const undeployed = await payloadOf('endpoint', 'undeployModel', { endpointId: 'nr-down', deployedModelId: endpoint.deployedModels[0].id });
 		expect(undeployed).toMatchObject({ endpointId: 'nr-down', deployedModelIds: [], done: true });

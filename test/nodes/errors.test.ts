@@ -22,7 +22,7 @@ describe('toNodeError', () => {
 		);
 		const nodeError = toNodeError(node, error, 0, words);
 		expect(nodeError.message).toBe('"Health Route" must start with "/"; or (set "If the Model ID Exists" to "Use the Existing Model").');
-		expect(nodeError.description).toBe('Check the parameter "Health Route".');
+		expect(nodeError.description).toBe('Check the parameter "Health Route". Nothing was sent.');
 	});
 
 	it("keeps the core's words for a field the node does not know", () => {

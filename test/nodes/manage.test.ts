@@ -224,7 +224,7 @@ describe('Endpoint', () => {
 				}),
 			);
 			expect(result.error?.message).toContain(trio.z);
-			expect(result.error?.description).toBe('Check the parameter "Traffic Split".');
+			expect(result.error?.description).toBe('Check the parameter "Traffic Split". Only reads were sent; nothing was changed.');
 			expect(await split('trio-ep')).toEqual({ [trio.x]: 75, [trio.y]: 25 });
 		});
 	});
@@ -243,7 +243,7 @@ describe('Endpoint', () => {
 				const result = await run(manage({ resource: 'endpoint', operation: 'delete', endpoint: locator('del-ep') }));
 				expect(result.error?.name).toBe('NodeOperationError');
 				expect(result.error?.message).toContain(deployedId);
-				expect(result.error?.description).toBe('Check the parameter "Undeploy Models First".');
+				expect(result.error?.description).toBe('Check the parameter "Undeploy Models First". Only reads were sent; nothing was changed.');
 				expect(await requestsCounted(env, reads)).toBe(1);
 				for (const id of changes) expect(await requestsCounted(env, id)).toBe(0);
 			} finally {
@@ -325,7 +325,7 @@ describe('Model', () => {
 		expect(result.error?.name).toBe('NodeOperationError');
 		expect(result.error?.message).toMatch(/endpoints\/pair-ep/);
 		expect(result.error?.message).toMatch(/endpoints\/trio-ep/);
-		expect(result.error?.description).toBe('Check the parameter "Model".');
+		expect(result.error?.description).toBe('Check the parameter "Model". Only reads were sent; nothing was changed.');
 		expect((await env.client().getModel('base')).name).toMatch(/\/models\/base$/);
 	});
 

@@ -9,6 +9,7 @@ import {
 	MUTATE_DEPLOYED_MODEL,
 	VertexClient,
 	VertexValidationError,
+	whatWasSent,
 } from '../support/lib-internals';
 import { clientOfFake, FakeGoogle, sendJson, type RecordedRequest } from '../support/fakeGoogle';
 
@@ -161,24 +162,42 @@ describe('mutate deployed model', () => {
 	});
 
 	it.each([
-		[{ deployedModelId: '111' }, 'input', /Nothing to change/],
-		[{ deployedModelId: '111', minReplicaCount: 0 }, 'minReplicaCount', />= 1/],
-		[{ deployedModelId: '111', minReplicaCount: 3, maxReplicaCount: 2 }, 'maxReplicaCount', /must be >= minReplicaCount/],
-		[{ deployedModelId: '111', minReplicaCount: 5 }, 'minReplicaCount', /its maxReplicaCount is 4/],
-		[{ deployedModelId: '111', maxReplicaCount: 1 }, 'maxReplicaCount', /its minReplicaCount is 2/],
-		[{ deployedModelId: '111', requiredReplicaCount: 3 }, 'requiredReplicaCount', /cannot exceed/],
-		[{ deployedModelId: '999', minReplicaCount: 1 }, 'deployedModelId', /not on endpoint .*111, 222/],
-		[{ deployedModelId: '222', minReplicaCount: 1 }, 'minReplicaCount', /shared pool .*pool-a/],
-	])('refuses %j before sending (%s)', async (input, field, message) => {
+		// The last column: whether the endpoint had been read when the change was refused.
+		[{ deployedModelId: '111' }, 'input', /Nothing to change/, false],
+		[{ deployedModelId: '111', minReplicaCount: 0 }, 'minReplicaCount', />= 1/, false],
+		[{ deployedModelId: '111', minReplicaCount: 3, maxReplicaCount: 2 }, 'maxReplicaCount', /must be >= minReplicaCount/, false],
+		[{ deployedModelId: '111', minReplicaCount: 5 }, 'minReplicaCount', /its maxReplicaCount is 4/, true],
+		[{ deployedModelId: '111', maxReplicaCount: 1 }, 'maxReplicaCount', /its minReplicaCount is 2/, true],
+		[{ deployedModelId: '111', requiredReplicaCount: 3 }, 'requiredReplicaCount', /cannot exceed/, true],
+		[{ deployedModelId: '999', minReplicaCount: 1 }, 'deployedModelId', /not on endpoint .*111, 222/, true],
+		[{ deployedModelId: '222', minReplicaCount: 1 }, 'minReplicaCount', /shared pool .*pool-a/, true],
+	])('refuses %j before sending (%s)', async (input, field, message, readsSent) => {
 		const error = await refusal(client.mutateDeployedModel({ endpoint: 'e1', ...input }));
 		expect(error.field).toBe(field);
 		expect(error.message).toMatch(message);
+		expect(error.readsSent).toBe(readsSent);
+		expect(requests('GET', /endpoints\/e1$/)).toHaveLength(readsSent ? 1 : 0);
 		expect(requests('POST', /:mutateDeployedModel$/)).toHaveLength(0);
 	});
 
 	it('reads the changed deployed model from the finished operation', () => {
 		const done = { ...OPERATION, done: true, response: { deployedModel: { id: '111', dedicatedResources: { maxReplicaCount: 8 } } } };
 		expect(MUTATE_DEPLOYED_MODEL.resultOf(done)).toMatchObject({ id: '111', dedicatedResources: { maxReplicaCount: 8 } });
+	});
+});
+
+describe('undeploy several models', () => {
+	it('says a refusal of the first changed nothing, and one after an earlier undeploy that something was changed', async () => {
+		fake.route('POST', /\/endpoints\/e1:undeployModel$/, (_request, response) => sendJson(response, 200, { ...OPERATION, done: true, response: {} }));
+		const first = await refusal(client.undeployModels('e1', ['999', '111']));
+		expect([first.field, first.readsSent, first.changesSent]).toEqual(['deployedModelId', true, false]);
+		expect(requests('POST', /:undeployModel$/)).toHaveLength(0);
+
+		const later = await refusal(client.undeployModels('e1', ['111', '999']));
+		expect(later.message).toMatch(/999 is not on endpoint/);
+		expect([later.field, later.readsSent, later.changesSent]).toEqual(['deployedModelId', true, true]);
+		expect(whatWasSent(later)).toBe('Earlier steps had already changed something: check the resource before trying again.');
+		expect(requests('POST', /:undeployModel$/)).toHaveLength(1);
 	});
 });
 
@@ -225,6 +244,7 @@ describe('update model', () => {
 		const error = await refusal(client.updateModel(input));
 		expect(error.field).toBe(field);
 		expect(error.message).toMatch(message);
+		expect(error.readsSent).toBe(false);
 		expect(fake.apiRequests).toHaveLength(0);
 	});
 });
@@ -268,6 +288,7 @@ describe('deployment resource pools', () => {
 		poolUsers = [{ endpoint: `${PARENT}/endpoints/e1`, deployedModelId: '222' }];
 		const error = await refusal(client.deleteDeploymentResourcePool('pool-a'));
 		expect(error.message).toMatch(/still used by 1 deployed model: .*endpoints\/e1 \(deployed model 222\)/);
+		expect(error.readsSent).toBe(true);
 		expect(requests('DELETE', /./)).toHaveLength(0);
 		poolUsers = [];
 		expect((await client.deleteDeploymentResourcePool('pool-a')).name).toBe(OPERATION.name);

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 
 import { startEmulator, type RunningEmulator } from '../../../emulator';
-import { DEPLOY_MODEL, NO_RESULT, UPLOAD_MODEL, VertexApiError, VertexClient, VertexValidationError } from '../../../lib';
+import { DEPLOY_MODEL, NO_RESULT, UPLOAD_MODEL, VertexApiError, VertexClient, VertexValidationError, whatWasSent } from '../../../lib';
 
 let emulator: RunningEmulator;
 let client: VertexClient;
@@ -103,6 +103,9 @@ it('refuses to delete a model that is deployed, naming the endpoint, and changes
 	expect(error).toBeInstanceOf(VertexValidationError);
 	expect((error as Error).message).toMatch(/still deployed on projects\/\d+\/locations\/us-central1\/endpoints\/in-use-e \(deployed model \d{19}\)/);
 	expect((error as Error).message).toContain(deployedModelId);
+	// Refused after listing the versions: reads went out, no change did.
+	expect((error as VertexValidationError).readsSent).toBe(true);
+	expect(whatWasSent(error as VertexValidationError)).toBe('Only reads were sent; nothing was changed.');
 	expect((await client.getModel(model)).name).toMatch(/models\/in-use-m$/);
 });
 
@@ -115,6 +118,7 @@ it('refuses to delete an endpoint with deployed models unless asked to undeploy 
 	const refused = await client.deleteEndpoint(e).catch((caught: unknown) => caught);
 	expect(refused).toBeInstanceOf(VertexValidationError);
 	expect((refused as VertexValidationError).field).toBe('undeployModels');
+	expect((refused as VertexValidationError).readsSent).toBe(true);
 	for (const id of deployed) expect((refused as Error).message).toContain(id as string);
 	expect((await client.getEndpoint(e)).deployedModels).toHaveLength(2);
 
