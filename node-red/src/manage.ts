@@ -3,12 +3,13 @@
  * anything is sent, the core's calls, and the result as `msg.payload`. Waits show their stage in the node's status
  * and stop when the node closes.
  */
-import { checkWaitTimeout, VertexValidationError, type Operation, type WaitOptions } from '../../lib';
+import { VertexValidationError, type WaitOptions } from '../../lib';
 
 import { clientOf } from './config';
 import { readFields, VertexNodeError, type ReadFields } from './fields';
 import { MANAGE_FIELDS, manageRefusal } from './manageFields';
 import { MANAGE_RESOURCES, type ManageOperation } from './manageOperations';
+import { waitOptions } from './operation';
 import type { NodeAPI, NodeDefinition, NodeMessage, RuntimeNode, SendFunction } from './red';
 import { showStatus } from './runtime';
 
@@ -27,30 +28,14 @@ export function chosenOperation(definition: NodeDefinition): ManageOperation {
 }
 
 /** Seconds since `started`, for the status of a wait. */
-const secondsSince = (started: number) => Math.round((Date.now() - started) / 1000);
-
 /**
- * How the operation waits: undefined when it starts an operation and "Wait for Completion" is off; else the
- * checked timeout (the core's default when none is set), the message's signal, and the stage in the status.
+ * How the operation waits: undefined when it starts an operation and "Wait for Completion" is off; else as every
+ * node of this package waits (the core's default timeout when none is set).
  */
 function waitOf(node: RuntimeNode, read: ReadFields, chosen: ManageOperation, fields: readonly string[], signal: AbortSignal): WaitOptions | undefined {
 	if (!fields.includes('waitTimeout')) return undefined;
 	if (chosen.starts && read.values.wait === false) return undefined;
-	const minutes = read.values.waitTimeout as number | undefined;
-	const timeoutMs = minutes === undefined ? undefined : checkWaitTimeout(minutes * 60_000);
-	const started = Date.now();
-	let stage: string | undefined;
-	return {
-		timeoutMs,
-		signal,
-		onStageChange: (next) => {
-			stage = next;
-			showStatus(node, 'blue', next.toLowerCase().replace(/_/g, ' '));
-		},
-		onProgress: (operation: Operation) => {
-			if (stage === undefined) showStatus(node, 'blue', `waiting ${secondsSince(started)} s for ${operation.name.split('/').at(-1)}`, 'ring');
-		},
-	};
+	return waitOptions(node, read, signal, { field: 'waitTimeout', defaultMinutes: null, fill: 'blue', showWaiting: true });
 }
 
 /** The Manage node's handler for one message (see handleMessages). */

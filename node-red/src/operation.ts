@@ -3,24 +3,55 @@
  * status while it waits (the signal stops the wait on close or redeploy), and the core's refusals in the node's
  * words.
  */
-import { VertexValidationError, type WaitOptions } from '../../lib';
+import { checkWaitTimeout, VertexValidationError, WAIT_TIMEOUT_RULE, type Operation, type WaitOptions } from '../../lib';
 
 import type { FieldSpec, ReadFields } from './fields';
-import type { RuntimeNode } from './red';
+import type { NodeStatus, RuntimeNode } from './red';
 import { showStatus } from './runtime';
 
 export const WAIT_MINUTES: FieldSpec = { name: 'waitMinutes', label: 'Wait Timeout (min)', kind: 'number' };
 
 const DEFAULT_WAIT_MINUTES = 60;
 
-/** The wait of one message: its timeout (checked), its signal, and each new stage shown in the status. */
-export function waitOptions(node: RuntimeNode, read: ReadFields, signal: AbortSignal): WaitOptions {
-	const minutes = (read.values[WAIT_MINUTES.name] as number | undefined) ?? DEFAULT_WAIT_MINUTES;
-	if (minutes <= 0 || minutes > 1440) throw read.refuse(WAIT_MINUTES.name, 'must be a number of minutes above 0, at most 1440');
+const secondsSince = (started: number) => Math.round((Date.now() - started) / 1000);
+
+/**
+ * The wait of one message: the timeout in the node's field `field` (unset: `defaultMinutes`, or the core's default
+ * when that is null), checked by the core's rule before anything starts; the signal; each new stage in the
+ * status (`fill`), and with `showWaiting` how long it has waited before the first stage.
+ */
+export function waitOptions(
+	node: RuntimeNode,
+	read: ReadFields,
+	signal: AbortSignal,
+	{
+		field = WAIT_MINUTES.name,
+		defaultMinutes = DEFAULT_WAIT_MINUTES,
+		fill = 'yellow',
+		showWaiting = false,
+	}: { field?: string; defaultMinutes?: number | null; fill?: NodeStatus['fill']; showWaiting?: boolean } = {},
+): WaitOptions {
+	const minutes = (read.values[field] as number | undefined) ?? defaultMinutes ?? undefined;
+	let timeoutMs: number | undefined;
+	if (minutes !== undefined) {
+		try {
+			timeoutMs = checkWaitTimeout(minutes * 60_000);
+		} catch {
+			throw read.refuse(field, `must be ${WAIT_TIMEOUT_RULE} (in minutes)`);
+		}
+	}
+	const started = Date.now();
+	let stage: string | undefined;
 	return {
-		timeoutMs: minutes * 60_000,
+		timeoutMs,
 		signal,
-		onStageChange: (stage) => showStatus(node, 'yellow', stage.toLowerCase().replace(/_/g, ' ')),
+		onStageChange: (next) => {
+			stage = next;
+			showStatus(node, fill, next.toLowerCase().replace(/_/g, ' '));
+		},
+		onProgress: (operation: Operation) => {
+			if (showWaiting && stage === undefined) showStatus(node, fill, `waiting ${secondsSince(started)} s for ${operation.name.split('/').at(-1)}`, 'ring');
+		},
 	};
 }
 

@@ -100,7 +100,7 @@ describe('malformed msg properties: a clear error naming the field, nothing sent
 		const captured = await loadFlow(env, [module], [{ id: 'under-test', vertex: CONFIG_ID, wires: [['out']], ...node, waitMinutes: '0' }]);
 		helper.getNode('under-test').receive({ ...good });
 		await until(() => captured.errors.length > 0, 10_000, 'the error');
-		expect((captured.errors[0].error as { message: string }).message).toMatch(/^"Wait Timeout \(min\)" must be a number of minutes above 0/);
+		expect((captured.errors[0].error as { message: string }).message).toMatch(/^"Wait Timeout \(min\)" must be a time above 0/);
 	});
 });
 
