@@ -6,6 +6,7 @@
 
 // The client
 export { clearVertexClientCache, getVertexClient, VertexClient, type InvokeCallOptions, type VertexClientOptions } from './client';
+export { AUTHENTICATION_KINDS, clientOptionsFromFields, DEFAULT_LOCATION, type AuthenticationKind } from './credentialFields';
 export type { VertexCredential } from './auth';
 export type { CallOptions } from './http';
 export type { ListOptions } from './listQuery';

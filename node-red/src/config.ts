@@ -3,13 +3,13 @@
  * fields are secrets, and the core client's options from the node's properties.
  */
 import {
+	clientOptionsFromFields,
 	getVertexClient,
 	renderMessage,
 	VertexValidationError,
 	whatWasSent,
 	type VertexClient,
 	type VertexClientOptions,
-	type VertexCredential,
 } from '../../lib';
 
 import { VertexNodeError, wordsOf } from './fields';
@@ -18,10 +18,6 @@ import type { CredentialDefinition, NodeAPI, NodeDefinition, RuntimeNode } from 
 export const CONFIG_TYPE = 'vertex-ai-config';
 
 const USER_AGENT = 'node-red-vertex-ai';
-
-/** The credential kinds, as the n8n credential names them. */
-export const AUTHENTICATION_KINDS = ['serviceAccountJson', 'serviceAccountEmailKey', 'applicationDefault', 'externalAccount', 'accessToken'] as const;
-type AuthenticationKind = (typeof AUTHENTICATION_KINDS)[number];
 
 /** Fields held as Node-RED credentials: never written to the flow file, never sent back to the editor. */
 export const SECRET_FIELDS: Record<string, CredentialDefinition> = {
@@ -48,41 +44,10 @@ const LABELS = new Map<string, string>([
 	['impersonateServiceAccount', '"Impersonate Service Account"'],
 ]);
 
-function text(value: unknown): string | undefined {
-	return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
-function credentialOf(kind: AuthenticationKind, secrets: Record<string, string | undefined>, definition: NodeDefinition): VertexCredential {
-	switch (kind) {
-		case 'serviceAccountEmailKey':
-			return { kind: 'serviceAccountKey', clientEmail: text(definition.clientEmail), privateKey: text(secrets.privateKey) };
-		case 'applicationDefault':
-			return { kind: 'applicationDefault' };
-		case 'externalAccount':
-			return { kind: 'externalAccount', configJson: text(secrets.externalAccountJson) ?? '' };
-		case 'accessToken':
-			return { kind: 'accessToken', accessToken: text(secrets.accessToken) ?? '' };
-		default:
-			return { kind: 'serviceAccountKey', keyJson: text(secrets.serviceAccountJson) };
-	}
-}
-
 /** The core client's options from a config node's properties and credentials; no Node-RED type crosses into lib/. */
 export function clientOptionsOf(definition: NodeDefinition, secrets: Record<string, string | undefined> = {}): VertexClientOptions {
-	const kind = (text(definition.authentication) ?? 'serviceAccountJson') as AuthenticationKind;
-	if (!AUTHENTICATION_KINDS.includes(kind)) {
-		throw new VertexValidationError(`"Authentication" must be one of ${AUTHENTICATION_KINDS.join(', ')}.`, 'credential.kind');
-	}
-	return {
-		credential: credentialOf(kind, secrets, definition),
-		impersonateServiceAccount: text(definition.impersonateServiceAccount),
-		projectId: text(definition.projectId),
-		location: text(definition.location) ?? 'us-central1',
-		apiBaseUrl: text(definition.apiBaseUrl),
-		tokenUrl: text(definition.tokenUrl),
-		iamCredentialsBaseUrl: text(definition.iamCredentialsBaseUrl),
-		userAgent: USER_AGENT,
-	};
+	// The flow file's properties never hold a secret or a CA (the editor has no such field): only the credentials do.
+	return clientOptionsFromFields({ ...definition, privateEndpointCaCertificate: undefined, ...secrets }, USER_AGENT);
 }
 
 /** A config node as the other nodes see it. */

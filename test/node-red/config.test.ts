@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { GoogleVertexAiApi } from '../../credentials/GoogleVertexAiApi.credentials';
-import { AUTHENTICATION_KINDS, clientOptionsOf, SECRET_FIELDS } from '../../node-red/src/config';
+import { AUTHENTICATION_KINDS } from '../../lib';
+import { clientOptionsOf, SECRET_FIELDS } from '../../node-red/src/config';
 
 const HTML = readFileSync(join(__dirname, '..', '..', 'node-red', 'src', 'vertexAiConfig.html'), 'utf8');
 const definition = (fields: Record<string, unknown>) => ({ id: 'c', type: 'vertex-ai-config', ...fields });
