@@ -3,9 +3,11 @@
  * delivers chunk after chunk, at a cost that hardly grows with how many strings there are: the texts are read once,
  * not once per secret. Every string must have at least `minLength` characters.
  *
- * Two-character pairs index the strings: a text position is compared with a string only when the pair of characters
- * there is one the string has. `holdsAny` reads only every (minLength - 1)-th pair of a text, since an occurrence of
- * a string covers minLength characters and so one of its first minLength - 1 pairs sits on such a position.
+ * `holdsAny` reads only every (shortest - 2)-th position of a text, `shortest` being the length of the shortest
+ * string held: an occurrence of a string covers that many characters, so one of its first shortest - 2 character
+ * triples starts on such a position. A position is compared with a string only when the triple there (hashed) is one
+ * the string has there. Secrets are long (tokens, key lines), so a chunk of a stream costs a few reads.
+ * `firstIn` and `startOfOpenEnd` look at every position, first testing the pair of characters there.
  */
 export class SecretFinder {
 	/** The strings, longest first (so a string that contains another is found whole). */
@@ -17,30 +19,26 @@ export class SecretFinder {
 	private readonly byFirst = new Map<number, string[]>();
 	/** Pairs (folded to their low bytes) some string starts with: a cheap first test before `byFirst`. */
 	private readonly startPairs = new Uint8Array(1 << 16);
-	/** Pairs (folded) within some string's first minLength characters, for `holdsAny`. */
-	private readonly innerPairs = new Uint8Array(1 << 16);
-	/** Per exact pair, the strings holding it within their first minLength characters and where. */
-	private readonly byInnerPair = new Map<number, Array<{ form: string; offset: number }>>();
+	/** Per hashed triple, the strings holding it within their first `stride` positions and where. */
+	private readonly byTriple: Array<Array<{ form: string; offset: number }> | undefined> = new Array(TRIPLE_SLOTS);
 
 	constructor(forms: readonly string[], minLength: number) {
 		this.forms = [...forms].sort((a, b) => b.length - a.length);
 		this.longest = this.forms.length > 0 ? this.forms[0].length : 0;
-		this.stride = minLength - 1;
+		const shortest = this.forms.length > 0 ? this.forms[this.forms.length - 1].length : minLength;
+		if (shortest < minLength) throw new RangeError(`a secret form shorter than ${minLength} characters`);
+		this.stride = shortest - 2;
 		for (const form of this.forms) {
-			if (form.length < minLength) throw new RangeError(`a secret form shorter than ${minLength} characters`);
 			const first = form.charCodeAt(0);
 			const list = this.byFirst.get(first);
 			if (list) list.push(form);
 			else this.byFirst.set(first, [form]);
 			this.startPairs[folded(first, form.charCodeAt(1))] = 1;
 			for (let offset = 0; offset < this.stride; offset++) {
-				const a = form.charCodeAt(offset);
-				const b = form.charCodeAt(offset + 1);
-				this.innerPairs[folded(a, b)] = 1;
-				const key = exact(a, b);
-				const entries = this.byInnerPair.get(key);
+				const key = tripleAt(form, offset);
+				const entries = this.byTriple[key];
 				if (entries) entries.push({ form, offset });
-				else this.byInnerPair.set(key, [{ form, offset }]);
+				else this.byTriple[key] = [{ form, offset }];
 			}
 		}
 	}
@@ -48,26 +46,39 @@ export class SecretFinder {
 	/** Whether `text` holds any of the strings. */
 	holdsAny(text: string): boolean {
 		if (this.longest === 0) return false;
-		const last = text.length - 1;
+		const last = text.length - 2;
 		for (let at = 0; at < last; at += this.stride) {
-			const a = text.charCodeAt(at);
-			const b = text.charCodeAt(at + 1);
-			if (this.innerPairs[folded(a, b)] === 0) continue;
-			for (const { form, offset } of this.byInnerPair.get(exact(a, b)) ?? []) {
+			const entries = this.byTriple[tripleAt(text, at)];
+			if (entries === undefined) continue;
+			// Entries share a hash, not always the triple: startsWith compares the whole string, which settles it.
+			for (const { form, offset } of entries) {
 				if (at >= offset && text.startsWith(form, at - offset)) return true;
 			}
 		}
 		return false;
 	}
 
-	/** The first string in `text` (the longest one starting there), if any. */
-	firstIn(text: string): { at: number; form: string } | undefined {
+	/** The first string in `text` (the longest one starting there), if any; only those starting before `startsBefore`. */
+	firstIn(text: string, startsBefore = text.length): { at: number; form: string } | undefined {
 		if (this.longest === 0) return undefined;
-		for (let at = 0; at < text.length - 1; at++) {
+		const last = Math.min(startsBefore, text.length - 1);
+		for (let at = 0; at < last; at++) {
 			if (this.startPairs[folded(text.charCodeAt(at), text.charCodeAt(at + 1))] === 0) continue;
 			for (const form of this.byFirst.get(text.charCodeAt(at)) ?? []) if (text.startsWith(form, at)) return { at, form };
 		}
 		return undefined;
+	}
+
+	/**
+	 * Whether some string may start within `head` when `tail` follows it: false means surely not (a test of the pair
+	 * of characters at each position of `head`), so a reader need not join the two to search them.
+	 */
+	mayStartWithin(head: string, tail: string): boolean {
+		for (let at = 0; at < head.length; at++) {
+			const next = at + 1 < head.length ? head.charCodeAt(at + 1) : tail.charCodeAt(0);
+			if (Number.isNaN(next) || this.startPairs[folded(head.charCodeAt(at), next)] === 1) return true;
+		}
+		return false;
 	}
 
 	/** Where the longest end of `text` that is the beginning of a string (not all of it) starts; text.length when none. */
@@ -85,7 +96,11 @@ export class SecretFinder {
 }
 
 const folded = (a: number, b: number): number => ((a & 0xff) << 8) | (b & 0xff);
-const exact = (a: number, b: number): number => a * 0x10000 + b;
+
+const TRIPLE_SLOTS = 1 << 16;
+/** The three characters of `text` from `at`, hashed to a slot of the triple index. */
+const tripleAt = (text: string, at: number): number =>
+	(Math.imul(Math.imul(text.charCodeAt(at), 0x9e37) + text.charCodeAt(at + 1), 0x85eb) + text.charCodeAt(at + 2)) & (TRIPLE_SLOTS - 1);
 
 /** Whether `form` begins with `text` from `at` to its end. */
 function beginsWithEndOf(form: string, text: string, at: number): boolean {

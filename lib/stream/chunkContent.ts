@@ -1,5 +1,5 @@
 import { holdsRememberedSecret, scrubDeep, scrubSecrets } from '../secrets';
-import { isRecord, readChunkContent } from './deltaText';
+import { isRecord, readContentInto } from './deltaText';
 import { excerpt, VertexStreamError } from './errors';
 import type { StreamChunk } from './types';
 
@@ -80,8 +80,5 @@ export function completeChunk(chunk: StreamChunk, textPath?: TextPath): StreamCh
 		if (typeof text === 'string') chunk.text = text;
 		return chunk;
 	}
-	const content = readChunkContent(chunk.data);
-	if (content.text !== undefined) chunk.text = content.text;
-	if (content.reasoning !== undefined) chunk.reasoning = content.reasoning;
-	return chunk;
+	return readContentInto(chunk.data, chunk);
 }

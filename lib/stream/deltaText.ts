@@ -35,27 +35,30 @@ function tensorText(outputs: unknown): string | undefined {
  * Anything else gives `{}`; the chunk's `data` is always there for the rest.
  */
 export function readChunkContent(data: unknown): ChunkContent {
-	if (Array.isArray(data)) {
-		const text = isRecord(data[0]) ? str(data[0].generated_text) : undefined;
-		return text === undefined ? {} : { text };
-	}
-	if (!isRecord(data)) return {};
+	return readContentInto(data, {});
+}
+
+/**
+ * `readChunkContent` writing into `target` (a stream chunk, as it is decoded): no object per chunk for the answer.
+ * Sets only what it finds.
+ */
+export function readContentInto<Target extends ChunkContent>(data: unknown, target: Target): Target {
+	if (Array.isArray(data)) return fill(target, isRecord(data[0]) ? str(data[0].generated_text) : undefined, undefined);
+	if (!isRecord(data)) return target;
 	const firstChoice = Array.isArray(data.choices) ? data.choices[0] : undefined;
 	if (isRecord(firstChoice)) {
 		const message = isRecord(firstChoice.delta) ? firstChoice.delta : isRecord(firstChoice.message) ? firstChoice.message : undefined;
-		if (message) return content(str(message.content), reasoningOf(message));
-		return content(str(firstChoice.text), undefined);
+		if (message) return fill(target, str(message.content), reasoningOf(message));
+		return fill(target, str(firstChoice.text), undefined);
 	}
-	if (isRecord(data.token)) return content(data.token.special === true ? undefined : str(data.token.text), undefined);
-	if (isRecord(data.message)) return content(str(data.message.content), reasoningOf(data.message));
+	if (isRecord(data.token)) return fill(target, data.token.special === true ? undefined : str(data.token.text), undefined);
+	if (isRecord(data.message)) return fill(target, str(data.message.content), reasoningOf(data.message));
 	const text = str(data.text) ?? str(data.response) ?? str(data.content) ?? str(data.generated_text) ?? tensorText(data.outputs);
-	return content(text, str(data.thinking));
+	return fill(target, text, str(data.thinking));
 }
 
-function content(text: string | undefined, reasoning: string | undefined): ChunkContent {
-	const found: ChunkContent = {};
-	if (text !== undefined) found.text = text;
-	if (reasoning !== undefined && reasoning !== '') found.reasoning = reasoning;
-	return found;
+function fill<Target extends ChunkContent>(target: Target, text: string | undefined, reasoning: string | undefined): Target {
+	if (text !== undefined) target.text = text;
+	if (reasoning !== undefined && reasoning !== '') target.reasoning = reasoning;
+	return target;
 }
-

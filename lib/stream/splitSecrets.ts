@@ -104,11 +104,17 @@ export class SplitSecretGuard {
 		// A chunk without this field ends the field's run (see scrubAcross).
 		if (text === undefined) return '';
 		const carried = this.carried[field];
-		const joined = carried === '' ? text : carried + text;
-		const start = this.secrets.startOfOpenEnd(joined);
-		if (carried === '' && start === joined.length) return '';
-		if (joined.length - start >= MIN_HELD_START || this.secrets.firstIn(joined) !== undefined) return undefined;
-		return joined.slice(start);
+		if (carried !== '' && this.secrets.mayStartWithin(carried, text)) {
+			const joined = carried + text;
+			const start = this.secrets.startOfOpenEnd(joined);
+			if (joined.length - start >= MIN_HELD_START || this.secrets.firstIn(joined, carried.length) !== undefined) return undefined;
+			return joined.slice(start);
+		}
+		// Nothing starts in what was carried, and a secret wholly in the chunk's own text was already scrubbed with its
+		// raw text (completeChunk): what is left to find is the start of one at the text's end.
+		const start = this.secrets.startOfOpenEnd(text);
+		if (start === text.length) return '';
+		return text.length - start >= MIN_HELD_START ? undefined : text.slice(start);
 	}
 }
 

@@ -16,7 +16,7 @@ import {
 	type StreamChunk,
 	type StreamFormat,
 } from '../../lib';
-import { outputItem } from '../shared/items';
+import { outputItem, outputItemsOf } from '../shared/items';
 
 import { forwardLive } from './liveForwarding';
 import type { OutputSettings } from './request';
@@ -59,11 +59,12 @@ export async function answerItems(
 		return [outputItem(i, summaryJson(summary, output.asTool, decoded.format, fields))];
 	}
 	const items: INodeExecutionData[] = [];
+	const chunkItem = outputItemsOf(i);
 	try {
 		for await (const batch of batches) {
 			for (const chunk of batch) {
 				const details = items.length === 0 || output.detailsOnEveryChunk ? fields : undefined;
-				items.push(outputItem(i, chunkItemJson(chunk, details, output.dataOnTextChunks)));
+				items.push(chunkItem(chunkItemJson(chunk, details, output.dataOnTextChunks)));
 			}
 		}
 	} catch (error) {

@@ -11,6 +11,15 @@ export function outputItem(
 	return binary ? { json, binary, pairedItem: { item: itemIndex } } : { json, pairedItem: { item: itemIndex } };
 }
 
+/**
+ * Builds the output items of input item `itemIndex` that carry only json (a stream's chunk items), all linked to it by
+ * one shared `pairedItem` object: n8n only reads it, and a 50,000-chunk stream then keeps one, not 50,000.
+ */
+export function outputItemsOf(itemIndex: number): (json: INodeExecutionData['json']) => INodeExecutionData {
+	const pairedItem = { item: itemIndex };
+	return (json) => ({ json, pairedItem });
+}
+
 /** The ids the pipeline nodes pass along, in the order they are output. */
 const CARRIED_IDS = ['modelId', 'modelVersionId', 'model', 'endpointId', 'endpoint'] as const;
 
