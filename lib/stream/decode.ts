@@ -2,7 +2,7 @@ import { quoteForMessage } from '../secrets';
 import { VertexStreamError } from './errors';
 import { detectStreamFormat } from './format';
 import { batchesOfOne, oneByOne } from './batches';
-import { decodeLines, decodeNdjsonBatches } from './lines';
+import { decodeLinesBatches, decodeNdjsonBatches } from './lines';
 import { decodeSseBatches } from './sse';
 import {
 	DEFAULT_MAX_STREAM_BYTES,
@@ -10,7 +10,7 @@ import {
 	type StreamDecodeOptions,
 	type StreamFormat,
 } from './types';
-import { decodeBytes, decodeJson, decodeText } from './whole';
+import { decodeBytes, decodeJson, decodeTextBatches } from './whole';
 
 export interface DecodeStreamOptions extends StreamDecodeOptions {
 	/** The format to decode; 'auto' (the default) detects it from `contentType`. */
@@ -25,10 +25,10 @@ export interface DecodedStream extends AsyncIterable<StreamChunk> {
 	/** True once an SSE `data: [DONE]` ended the stream. */
 	readonly endedByDoneMarker: boolean;
 	/**
-	 * The same chunks, a network read's worth at a time (SSE and NDJSON; other formats one chunk a batch), for a
-	 * reader that keeps or sums many chunks: it then pays one asynchronous step per read instead of one per chunk.
-	 * When the stream fails, the chunks before the failure come in a last batch, then the error. Read the stream
-	 * once: this or the chunks.
+	 * The same chunks, a network read's worth at a time (SSE, NDJSON, lines and text; JSON and binary one chunk a
+	 * batch), for a reader that keeps or sums many chunks: it then pays one asynchronous step per read instead of one
+	 * per chunk. When the stream fails, the chunks before the failure come in a last batch, then the error. Read the
+	 * stream once: this or the chunks.
 	 */
 	batches(): AsyncIterable<readonly StreamChunk[]>;
 }
@@ -62,7 +62,7 @@ class DecodedBodyStream implements DecodedStream {
 		return limitBytes(this.body, this.options.maxStreamBytes ?? DEFAULT_MAX_STREAM_BYTES);
 	}
 
-	/** The format's decoder: SSE and NDJSON decode a network read at a time, the others chunk by chunk. */
+	/** The format's decoder: the text formats decode a network read at a time, JSON and binary chunk by chunk. */
 	private decoder(body: AsyncIterable<Uint8Array>): { batches: AsyncGenerator<StreamChunk[]> } | { chunks: AsyncGenerator<StreamChunk> } {
 		switch (this.format) {
 			case 'sse':
@@ -70,11 +70,11 @@ class DecodedBodyStream implements DecodedStream {
 			case 'ndjson':
 				return { batches: decodeNdjsonBatches(body, this.options) };
 			case 'lines':
-				return { chunks: decodeLines(body, this.options) };
+				return { batches: decodeLinesBatches(body, this.options) };
 			case 'json':
 				return { chunks: decodeJson(body, this.options) };
 			case 'text':
-				return { chunks: decodeText(body, this.options) };
+				return { batches: decodeTextBatches(body, this.options) };
 			case 'binary':
 				return { chunks: decodeBytes(body, this.options) };
 		}

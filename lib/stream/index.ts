@@ -6,7 +6,7 @@ export { completeChunk, parseTextPath, serverErrorOf, valueAtPath, type TextPath
 export { readChunkContent, type ChunkContent } from './deltaText';
 export { VertexStreamError } from './errors';
 export { detectStreamFormat } from './format';
-export { decodeLines, decodeNdjson, decodeNdjsonBatches } from './lines';
+export { decodeLines, decodeLinesBatches, decodeNdjson, decodeNdjsonBatches } from './lines';
 export { readableBytes } from './readable';
 export { decodeSse, decodeSseBatches, type SseDecodeOptions } from './sse';
 export {
@@ -18,4 +18,4 @@ export {
 	type StreamDecodeOptions,
 	type StreamFormat,
 } from './types';
-export { decodeBytes, decodeJson, decodeText } from './whole';
+export { decodeBytes, decodeJson, decodeText, decodeTextBatches } from './whole';

@@ -118,6 +118,40 @@ export class SplitSecretGuard {
 	}
 }
 
+/**
+ * The chunks `chunkOf` makes of each network read's pieces (its lines, its text), a read at a time, with a secret
+ * echoed across chunks caught by a SplitSecretGuard; a piece `chunkOf` gives no chunk for is skipped. When reading
+ * fails, the chunks that came before the failure arrive in a last batch before the error.
+ */
+export async function* guardedBatches<Piece>(
+	reads: AsyncIterable<Iterable<Piece>>,
+	chunkOf: (piece: Piece) => StreamChunk | undefined,
+): AsyncGenerator<StreamChunk[]> {
+	const guard = new SplitSecretGuard();
+	let batch: StreamChunk[] = [];
+	try {
+		for await (const pieces of reads) {
+			for (const piece of pieces) {
+				const chunk = chunkOf(piece);
+				if (chunk === undefined) continue;
+				if (guard.passes(chunk)) batch.push(chunk);
+				else for (const ready of guard.ready()) batch.push(ready);
+			}
+			if (batch.length > 0) {
+				yield batch;
+				batch = [];
+			}
+		}
+	} catch (error) {
+		// What came before a failure is delivered before it.
+		for (const held of guard.flush()) batch.push(held);
+		if (batch.length > 0) yield batch;
+		throw error;
+	}
+	const held = guard.flush();
+	if (held.length > 0) yield held;
+}
+
 function joinedText(chunks: readonly StreamChunk[], field: TextField): string {
 	return chunks.length === 1 ? (chunks[0][field] ?? '') : chunks.map((chunk) => chunk[field] ?? '').join('');
 }
@@ -140,6 +174,11 @@ function redactRange(chunks: readonly StreamChunk[], field: TextField, from: num
 /** Sets a chunk's `field` to `next`, and the same string in its parsed data and raw text (where it came from). */
 function replaceText(chunk: StreamChunk, field: TextField, previous: string, next: string): void {
 	chunk[field] = next;
+	// A line or text piece: data and raw are the text itself, less the line end a line's text adds (never redacted).
+	if (chunk.data === chunk.raw && previous.startsWith(chunk.raw)) {
+		chunk.data = chunk.raw = next.slice(0, next.length - (previous.length - chunk.raw.length));
+		return;
+	}
 	chunk.data = replaceString(chunk.data, previous, next);
 	// The JSON string as a whole (quotes included), so a piece as short as one letter changes nothing else.
 	const quoted = JSON.stringify(previous);

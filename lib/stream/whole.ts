@@ -1,6 +1,9 @@
+import { withoutEchoedSecrets } from '../secrets';
+import { oneByOne } from './batches';
 import { parseJsonBody, readBodyBytes } from './body';
 import { chunkIndexes } from './chunkCount';
 import { completeChunk } from './chunkContent';
+import { guardedBatches } from './splitSecrets';
 import { DEFAULT_MAX_JSON_BYTES, type StreamChunk, type StreamDecodeOptions } from './types';
 import { decodeUtf8 } from './utf8';
 
@@ -12,10 +15,25 @@ export async function* decodeBytes(body: AsyncIterable<Uint8Array>, options: Str
 	}
 }
 
-/** Text as it arrives (no framing): each piece is `data`, `raw` and `text`, so joining the texts gives the body. */
-export async function* decodeText(body: AsyncIterable<Uint8Array>, options: StreamDecodeOptions = {}): AsyncGenerator<StreamChunk> {
+/**
+ * Text as it arrives (no framing): each piece is `data`, `raw` and `text`, so joining the texts gives the body. A
+ * token the package sent that the text echoes is replaced, also when cut across pieces (see SplitSecretGuard).
+ */
+export function decodeText(body: AsyncIterable<Uint8Array>, options: StreamDecodeOptions = {}): AsyncGenerator<StreamChunk> {
+	return oneByOne(decodeTextBatches(body, options));
+}
+
+/** The chunks of `decodeText` as batches: one piece a network read (more when a piece held back goes with the next). */
+export function decodeTextBatches(body: AsyncIterable<Uint8Array>, options: StreamDecodeOptions = {}): AsyncGenerator<StreamChunk[]> {
 	const nextIndex = chunkIndexes(options.maxChunks);
-	for await (const text of decodeUtf8(body)) yield { index: nextIndex(), data: text, raw: text, text };
+	return guardedBatches(eachText(body), (piece) => {
+		const text = withoutEchoedSecrets(piece);
+		return { index: nextIndex(), data: text, raw: text, text };
+	});
+}
+
+async function* eachText(body: AsyncIterable<Uint8Array>): AsyncGenerator<[string]> {
+	for await (const text of decodeUtf8(body)) yield [text];
 }
 
 /** A JSON body is one value: read it whole (up to `maxJsonBytes`) and emit a single chunk (none for an empty body). */

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 
 import {
-	aggregateChunks,
+	aggregateBatches,
 	detectStreamFormat,
 	prepareInvoke,
 	type InvokeBody,
@@ -111,16 +111,25 @@ export function invokeHandler(RED: NodeAPI, node: RuntimeNode, definition: NodeD
 		}
 		const sequence = randomBytes(8).toString('hex');
 		const summary: StreamSummary = { text: '', chunkCount: 0 };
-		const forward = async function* (chunks: AsyncIterable<StreamChunk>) {
-			for await (const chunk of chunks) {
+		// A network read at a time: one asynchronous step per read, not per chunk; the messages still go one a chunk.
+		const forward = async function* (batches: AsyncIterable<readonly StreamChunk[]>) {
+			for await (const batch of batches) {
+				if (batch.length === 0) continue;
 				if (settings.output === 'chunks') {
-					send({ ...msg, payload: chunk.text ?? '', chunk: chunkOf(chunk), parts: partsOf(msg, sequence, { index: chunk.index }), vertex: facts });
+					for (const chunk of batch) {
+						// Closed mid-batch: no message after close; leaving the loop releases the connection.
+						signal.throwIfAborted();
+						send({ ...msg, payload: chunk.text ?? '', chunk: chunkOf(chunk), parts: partsOf(msg, sequence, { index: chunk.index }), vertex: facts });
+					}
 				}
-				if (chunk.index % 10 === 0) showStatus(node, 'blue', `streaming: ${chunk.index + 1} chunks`);
-				yield chunk;
+				signal.throwIfAborted();
+				// The count every tenth chunk, as when chunks came one by one: a status per read would flood the editor.
+				const last = batch[batch.length - 1].index;
+				if (Math.floor(last / 10) !== Math.floor((batch[0].index - 1) / 10)) showStatus(node, 'blue', `streaming: ${last + 1} chunks`);
+				yield batch;
 			}
 		};
-		await aggregateChunks(forward(response.chunks({ format })), summary);
+		await aggregateBatches(forward(response.chunks({ format }).batches()), summary);
 		const answer: Record<string, unknown> = { text: summary.text, chunkCount: summary.chunkCount, usage: summary.usage ?? null, format };
 		if (summary.reasoning !== undefined) answer.reasoning = summary.reasoning;
 		if (summary.note !== undefined) answer.note = summary.note;

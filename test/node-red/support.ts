@@ -29,7 +29,7 @@ export function nodeRedPerTest(): void {
 }
 
 /** The emulator, a config node pointing at it, and its secret key as Node-RED credentials of that node. */
-export async function emulatorConfig(options: { operationStepMs?: number } = {}) {
+export async function emulatorConfig(options: { operationStepMs?: number; images?: Record<string, string> } = {}) {
 	const emulator: RunningEmulator = await startEmulator({ operationStepMs: 20, ...options });
 	const keyJson = readFileSync(emulator.serviceAccountKeyFile, 'utf8');
 	const configNode = {
@@ -54,13 +54,13 @@ export async function emulatorConfig(options: { operationStepMs?: number } = {})
 		credentials,
 		keyJson,
 		client,
-		/** Uploads the sample server as `modelId`, creates `endpointId` and deploys it there (the core, no node). */
-		async deploySample(modelId: string, endpointId: string, deploy: Partial<DeployInput> = {}): Promise<string> {
+		/** Uploads the sample server (or `imageUri`) as `modelId`, creates `endpointId` and deploys it there (the core, no node). */
+		async deploySample(modelId: string, endpointId: string, deploy: Partial<DeployInput> = {}, imageUri = emulator.builtInImage): Promise<string> {
 			const wait = { timeoutMs: 30_000, initialDelayMs: 20, maxDelayMs: 100 };
 			const uploaded = await client.uploadModel({
 				modelId,
 				ifExists: 'use',
-				model: { displayName: modelId, containerSpec: { imageUri: emulator.builtInImage, invokeRoutePrefix: '/*', healthRoute: '/health' } },
+				model: { displayName: modelId, containerSpec: { imageUri, invokeRoutePrefix: '/*', healthRoute: '/health' } },
 			});
 			if (uploaded.operation) await client.waitForResult(UPLOAD_MODEL, uploaded.operation, wait);
 			const created = await client.createEndpoint({ endpointId, ifExists: 'use', endpoint: { displayName: endpointId } });

@@ -1,5 +1,5 @@
 import { aggregateBatches, aggregateChunks, decodeStream, VertexStreamError, type StreamChunk } from '../../../lib/stream';
-import { allSplits, collect, whole } from './body-fixtures';
+import { allSplits, bytesOf, collect, FakeBody, whole } from './body-fixtures';
 
 const SSE_STREAM =
 	'data: {"choices":[{"delta":{"reasoning_content":"Think "}}]}\n\n' +
@@ -8,6 +8,8 @@ const SSE_STREAM =
 	'data: {"choices":[{"delta":{"content":"world"}}]}\n\n' +
 	'data: {"choices":[],"usage":{"prompt_tokens":2,"completion_tokens":3}}\n\n' +
 	'data: [DONE]\n\n';
+
+const LINES_STREAM = 'first line\r\nsecond\n\nlast\n';
 
 const NDJSON_STREAM =
 	'{"content":"Hello, ","stop":false}\n\n' +
@@ -31,6 +33,7 @@ describe('a decoded stream read in batches', () => {
 	describe.each([
 		['sse', SSE_STREAM],
 		['ndjson', NDJSON_STREAM],
+		['lines', LINES_STREAM],
 	] as const)('%s', (format, body) => {
 		it.each(allSplits(body))('gives the chunks of the chunk-by-chunk reading, in order (%s)', async (_name, split) => {
 			const oneByOne = await collect(decodeStream(split(), { format }));
@@ -86,9 +89,13 @@ describe('a decoded stream read in batches', () => {
 		expect(flat(batches).map((chunk) => chunk.text)).toEqual(['0', '1', '2']);
 	});
 
-	it('gives other formats one chunk a batch', async () => {
-		const batches = await collect(decodeStream(whole('one\ntwo\n'), { format: 'lines' }).batches());
-		expect(batches.map((batch) => batch.map((chunk) => chunk.text))).toEqual([['one\n'], ['two\n']]);
+	it('gives plain lines and text a network read at a time, and binary one chunk a batch', async () => {
+		const lines = await collect(decodeStream(new FakeBody([bytesOf('one\ntwo\nthr'), bytesOf('ee\n')]), { format: 'lines' }).batches());
+		expect(lines.map((batch) => batch.map((chunk) => chunk.text))).toEqual([['one\n', 'two\n'], ['three\n']]);
+		const text = await collect(decodeStream(new FakeBody([bytesOf('one '), bytesOf('two')]), { format: 'text' }).batches());
+		expect(text.map((batch) => batch.map((chunk) => chunk.text))).toEqual([['one '], ['two']]);
+		const binary = await collect(decodeStream(new FakeBody([bytesOf('ab'), bytesOf('c')]), { format: 'binary' }).batches());
+		expect(binary.map((batch) => batch.length)).toEqual([1, 1]);
 	});
 });
 

@@ -38,7 +38,7 @@ function expectScrubbed(chunks: StreamChunk[], textOf: (data: unknown) => unknow
 	expect([SCRUBBED, ...[1, 2, 3].map((n) => SCRUBBED.replace('[redacted]', `${SECRET.slice(0, n)}[redacted]`))]).toContain(joined);
 	for (const chunk of chunks) {
 		expect(textOf(chunk.data)).toBe(chunk.text);
-		expect(JSON.parse(chunk.raw)).toEqual(chunk.data);
+		expect(typeof chunk.data === 'string' ? chunk.raw : JSON.parse(chunk.raw)).toEqual(chunk.data);
 	}
 }
 
@@ -62,6 +62,30 @@ describe('a token echoed cut across chunks', () => {
 		for (const pieces of cuts(2)) {
 			expectScrubbed(await collect(decodeStream(bodyOf(pieces.map(ndjsonLine)), { format: 'ndjson' })), ndjsonText);
 		}
+	});
+
+	it('plain lines, the body cut in two network reads at every position: [redacted] in text, data and raw', async () => {
+		const body = `${ECHO}\nnext line\nlast ${SECRET}`;
+		for (let at = 1; at < body.length; at++) {
+			const chunks = await collect(decodeStream(bodyOf([body.slice(0, at), body.slice(at)]), { format: 'lines' }));
+			expect(chunks.map((chunk) => chunk.text)).toEqual([`${SCRUBBED}\n`, 'next line\n', 'last [redacted]']);
+			for (const chunk of chunks) {
+				expect(chunk.raw).toBe(chunk.text!.replace(/\n$/, ''));
+				expect(chunk.data).toBe(chunk.raw);
+			}
+		}
+	});
+
+	it('text pieces, cut in two network reads at every position', async () => {
+		for (const pieces of cuts(2)) {
+			const chunks = await collect(decodeStream(bodyOf(pieces), { format: 'text' }));
+			expectScrubbed(chunks, (data) => data);
+			for (const chunk of chunks) expect(chunk.data).toBe(chunk.raw);
+		}
+	});
+
+	it('text pieces, cut in three at every pair of positions', async () => {
+		for (const pieces of cuts(3)) expectScrubbed(await collect(decodeStream(bodyOf(pieces), { format: 'text' })), (data) => data);
 	});
 
 	it('text that only begins like the token is delivered unchanged, in its chunks', async () => {
