@@ -7,7 +7,8 @@ import { startEmulator, type EmulatorOptions } from './index';
 
 const USAGE = `Usage: vertex-ai-emulator [--port N] [--regional-port N] [--state-dir DIR] [--image URI=COMMAND_OR_URL]... [--token-lifetime SECONDS]
                           [--location LOCATION] [--project-id ID] [--project-number 12DIGITS] [--operation-step-ms MS] [--dns-delay-ms MS]
-                          [--psc-port N] [--psc-public-dns] [--scale-to-zero-time-scale F] [--cold-start-ms MS] [--scale-to-zero-requests queue|error]`;
+                          [--psc-port N] [--psc-public-dns] [--scale-to-zero-time-scale F] [--cold-start-ms MS] [--scale-to-zero-requests queue|error]
+                          [--log-request-bodies]`;
 
 function parseArgs(argv: string[]): EmulatorOptions {
 	const options: EmulatorOptions = { images: {}, operationStepMs: 500 };
@@ -63,6 +64,9 @@ function parseArgs(argv: string[]): EmulatorOptions {
 				break;
 			case '--psc-port':
 				options.pscPort = number();
+				break;
+			case '--log-request-bodies':
+				options.logRequestBodies = true;
 				break;
 			case '--psc-public-dns':
 				options.pscPublicDedicatedDns = true;

@@ -154,7 +154,7 @@ export class DataPlane {
 			deployedModelId: deployed.id,
 			headerNames: Object.keys(headers).sort(),
 		};
-		ctx.requestLog.add(req, entry);
+		ctx.requestLog.add(req, entry, body);
 		const streamFault = ctx.faults.take('stream', req.url ?? '', req.method);
 		const url = new URL(`${replica.url}${path}${rawQuery ? `?${rawQuery}` : ''}`);
 

@@ -53,6 +53,8 @@ export interface EmulatorOptions {
 	pscPort?: number;
 	/** Whether a PSC endpoint that is also dedicated keeps its public dedicated DNS name (default false: PSC only). */
 	pscPublicDedicatedDns?: boolean;
+	/** Whether the request log keeps what each forwarded request sent the model server (its first 64 KiB). */
+	logRequestBodies?: boolean;
 	/** Grace between SIGTERM and SIGKILL when a model server is stopped. */
 	stopGraceMs?: number;
 	log?: (line: string) => void;
@@ -121,7 +123,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 		scaleToZero: { timeScale: options.scaleToZeroTimeScale ?? 1, coldStartMs: options.coldStartMs ?? 0, requests: options.scaleToZeroRequests ?? 'queue' },
 		operations: new OperationStore(),
 		faults: new FaultRegistry(),
-		requestLog: new RequestLog(),
+		requestLog: new RequestLog(options.logRequestBodies ?? false),
 		images: new ImageRegistry(options.images),
 		tokens: new TokenIssuer(options.tokenLifetimeSeconds ?? 3600),
 		processes: new Map(),

@@ -23,6 +23,8 @@ export interface ForwardedEntry {
 	deployedModelId: string;
 	headerNames: string[];
 	status?: number;
+	/** The request body as UTF-8 text, its first MAX_BODY_BYTES bytes, when the log keeps bodies (`logRequestBodies`). */
+	body?: string;
 }
 
 export interface RejectedEntry {
@@ -40,6 +42,8 @@ export interface RejectedEntry {
 export type RequestLogEntry = ForwardedEntry | RejectedEntry;
 
 const MAX_ENTRIES = 10_000;
+/** Enough for a chat prompt with its retrieved documents; a benchmark's large bodies are cut, not kept whole. */
+export const MAX_BODY_BYTES = 65_536;
 
 /** An entry as its writer knows it: the listener is the one its request was noted with (see arrived). */
 export type NewEntry = Omit<ForwardedEntry, 'listener'> | Omit<RejectedEntry, 'listener'>;
@@ -48,14 +52,19 @@ export class RequestLog {
 	private entries: RequestLogEntry[] = [];
 	private readonly listeners = new WeakMap<IncomingMessage, ServedBy>();
 
+	/** `keepBodies`: forwarded entries keep what the model server was sent (for tests; off by default). */
+	constructor(private readonly keepBodies = false) {}
+
 	/** Notes the listener `req` came in on, before anything about it is logged. */
 	arrived(req: IncomingMessage, listener: ServedBy): void {
 		this.listeners.set(req, listener);
 	}
 
-	add(req: IncomingMessage, entry: NewEntry): void {
+	/** Logs `entry`; a forwarded one with the `body` sent on, when the log keeps bodies. */
+	add(req: IncomingMessage, entry: NewEntry, body?: Buffer): void {
 		// The same object, not a copy: a forwarded entry gets its status once the model server answers.
 		const logged = Object.assign(entry, { listener: this.listeners.get(req) ?? 'api' }) as RequestLogEntry;
+		if (this.keepBodies && body !== undefined && logged.outcome === 'forwarded') logged.body = body.subarray(0, MAX_BODY_BYTES).toString('utf8');
 		this.entries.push(logged);
 		// Long benchmark runs must not grow memory without bound.
 		if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);

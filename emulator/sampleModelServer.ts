@@ -288,6 +288,96 @@ function objectFor(schema: Json, prompt: string): Json {
 }
 
 /**
+ * LangChain's StructuredOutputParser asks for JSON in the prompt, not through tools or `response_format`
+ * (@langchain/classic output_parsers/structured.js, getFormatInstructions): its instructions start with this
+ * sentence and end with the schema in a ```json block. n8n's Basic LLM Chain (with an output parser) puts them after
+ * the user's prompt; its Information Extractor, Text Classifier and Sentiment Analysis in the system message.
+ */
+const FORMAT_INSTRUCTIONS = 'You must format your output as a JSON value that adheres to a given "JSON Schema" instance.';
+const JSON_BLOCK = /```json\n([\s\S]*?)\n```/g;
+
+/** The JSON schema of the last format instructions in the messages, if any. */
+function instructedSchema(messages: ChatMessage[]): Json | undefined {
+	for (const message of [...messages].reverse()) {
+		const at = message.text.indexOf(FORMAT_INSTRUCTIONS);
+		if (at < 0) continue;
+		const blocks = [...message.text.slice(at).matchAll(JSON_BLOCK)];
+		try {
+			const schema: unknown = JSON.parse(blocks.at(-1)?.[1] ?? '');
+			if (isRecord(schema)) return schema;
+		} catch {
+			// Not a schema after all: the next rule answers.
+		}
+	}
+	return undefined;
+}
+
+/**
+ * The value a text gives for a property labelled in it, `name: value` or `name is value` (the name as plainWords
+ * reads it), up to the end of the sentence or clause.
+ */
+function labelledValue(text: string, name: string): string | undefined {
+	const label = plainWords(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+	return new RegExp(`\\b${label}(?::| is)\\s*(.+?)\\s*(?:[.,;](?:\\s|$)|\\n|$)`, 'i').exec(text)?.[1];
+}
+
+function clamped(value: number, schema: Json): number {
+	const min = typeof schema.minimum === 'number' ? schema.minimum : -Infinity;
+	const max = typeof schema.maximum === 'number' ? schema.maximum : Infinity;
+	return Math.min(max, Math.max(min, value));
+}
+
+/** The words of a text, lower case, spaced and padded: ` i was charged twice `. */
+function wordsOf(text: string): string {
+	return ` ${plainWords(text).replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
+}
+
+/**
+ * A value for a schema read out of a text, as an extraction model would: an object gets every property; a
+ * property labelled in the text (`age: 36`, `retired: no`) takes that value; else a boolean is whether the text
+ * names the property, a string with `enum` the first value the text holds as a word (else the first value), a number
+ * the text's first number (0 without one), kept within `minimum` and `maximum`; an array one such element; any other
+ * string the text.
+ */
+function extractedValue(schema: unknown, text: string, name?: string): unknown {
+	const rule = isRecord(schema) ? schema : {};
+	if (rule.type === 'object' || isRecord(rule.properties)) {
+		const properties = isRecord(rule.properties) ? rule.properties : {};
+		return Object.fromEntries(Object.keys(properties).map((key) => [key, extractedValue(properties[key], text, key)]));
+	}
+	if (rule.type === 'array') return [extractedValue(rule.items, text, name)];
+	const labelled = name === undefined ? undefined : labelledValue(text, name);
+	const source = labelled ?? text;
+	if (rule.type === 'boolean') {
+		const answered = /^(yes|true|no|false)\b/i.exec(labelled ?? '')?.[1];
+		return answered !== undefined ? /^(yes|true)$/i.test(answered) : name !== undefined && wordsOf(text).includes(wordsOf(name));
+	}
+	if (rule.type === 'number' || rule.type === 'integer') return clamped(Number(NUMBER.exec(source)?.[0] ?? 0), rule);
+	if (Array.isArray(rule.enum) && rule.enum.length > 0) {
+		const words = wordsOf(source);
+		return rule.enum.find((value) => typeof value === 'string' && words.includes(wordsOf(value))) ?? rule.enum[0];
+	}
+	return source.trim();
+}
+
+/** What the format instructions ask about: the last user message without them (the Basic LLM Chain appends them). */
+function instructedText(body: Json): string {
+	const prompt = lastUserMessage(body);
+	const at = prompt.indexOf(FORMAT_INSTRUCTIONS);
+	return (at < 0 ? prompt : prompt.slice(0, at)).trim();
+}
+
+/**
+ * The context a retrieval prompt hands the model: what follows `Context:` in a system message (LangChain's
+ * retrieval QA prompt, which n8n's Question and Answer Chain uses: the retrieved documents, joined).
+ */
+function retrievedContext(messages: ChatMessage[]): string | undefined {
+	const system = messages.filter((message) => message.role === 'system').map((message) => message.text).join('\n');
+	const at = system.lastIndexOf('Context:');
+	return at < 0 ? undefined : system.slice(at + 'Context:'.length).trim() || undefined;
+}
+
+/**
  * When the last message is a tool result: an answer quoting every tool result since the last user message, e.g.
  * `The calculator tool returned: 84`. All of them, not only the trailing ones: a client may send the calls of one
  * turn back as one assistant message per call, each followed by its result (n8n's AI Agent does).
@@ -321,7 +411,20 @@ function chatAnswer(body: Json, query: URLSearchParams, shape: StreamShape): Cha
 		return { kind: 'tool', calls };
 	}
 	const fromTools = toolResultsReply(messages);
-	const pieces = fromTools === undefined ? replyPieces(body, query, shape) : wordPieces(fromTools);
+	if (fromTools !== undefined) return textAnswer(body, wordPieces(fromTools));
+	const context = retrievedContext(messages);
+	if (context !== undefined) return textAnswer(body, wordPieces(`From the context: ${context}`));
+	const schema = instructedSchema(messages);
+	if (schema !== undefined) {
+		const value = JSON.stringify(extractedValue(schema, instructedText(body)));
+		// In JSON mode the value itself; else in the ```json block the instructions ask for.
+		return { kind: 'text', pieces: wordPieces(wantsJson(body) ? value : `\`\`\`json\n${value}\n\`\`\``) };
+	}
+	return textAnswer(body, replyPieces(body, query, shape));
+}
+
+/** A text answer; JSON mode wraps it as `{"reply": text}`. */
+function textAnswer(body: Json, pieces: string[]): ChatAnswer {
 	return { kind: 'text', pieces: wantsJson(body) ? wordPieces(JSON.stringify({ reply: pieces.join('') })) : pieces };
 }
 

@@ -1,6 +1,7 @@
 /** Types for examples/index.js. */
 export type ExampleKey = 'deployPipeline' | 'scheduledBatch' | 'chainToService' | 'chatStreaming' | 'deployWithoutHoldingAWorker' | 'agentWithYourOwnModel' | 'privateReservedGpu'
-	| 'agentReasoningStreaming' | 'agentParallelToolCalls' | 'fallbackAndModelSelector' | 'structuredOutput' | 'vectorStoreRetrieval';
+	| 'agentReasoningStreaming' | 'agentParallelToolCalls' | 'fallbackAndModelSelector' | 'structuredOutput' | 'vectorStoreRetrieval'
+	| 'basicLlmChain' | 'informationExtractor' | 'textClassifier' | 'sentimentAnalysis' | 'questionAnswerRetrieval';
 export type Placeholder = 'endpointId' | 'primaryEndpointId' | 'largeEndpointId' | 'serviceUrl' | 'imageUri' | 'privateAddress';
 
 export interface ExampleNode {

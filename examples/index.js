@@ -20,6 +20,11 @@ const FILES = {
 	fallbackAndModelSelector: '10-fallback-and-model-selector.json',
 	structuredOutput: '11-structured-output.json',
 	vectorStoreRetrieval: '12-vector-store-retrieval.json',
+	basicLlmChain: '13-basic-llm-chain.json',
+	informationExtractor: '14-information-extractor.json',
+	textClassifier: '15-text-classifier.json',
+	sentimentAnalysis: '16-sentiment-analysis.json',
+	questionAnswerRetrieval: '17-question-answer-retrieval.json',
 };
 
 /**

@@ -47,15 +47,16 @@ const EMULATOR_CLI = path.join(path.dirname(require.resolve('vertex-ai-emulator/
  * its facts. `images` maps image URIs to a command or to the URL of a server that already runs;
  * `scaleToZeroTimeScale` multiplies scale-to-zero periods (0.01 makes the 5-minute minimum 3 s). `stop()` ends it
  * (SIGTERM: it stops its model servers first) and removes the state folder.
- * @param {{ images?: Record<string, string>, operationStepMs?: number, scaleToZeroTimeScale?: number, timeoutMs?: number }} [options]
+ * @param {{ images?: Record<string, string>, operationStepMs?: number, scaleToZeroTimeScale?: number, logRequestBodies?: boolean, timeoutMs?: number }} [options]
  * @returns {Promise<EmulatorProcess>}
  */
-async function startEmulatorProcess({ images = {}, operationStepMs = 50, scaleToZeroTimeScale, timeoutMs = 30_000 } = {}) {
+async function startEmulatorProcess({ images = {}, operationStepMs = 50, scaleToZeroTimeScale, logRequestBodies = false, timeoutMs = 30_000 } = {}) {
 	if (!fs.existsSync(EMULATOR_CLI)) throw new Error(`${path.relative(PROJECT_ROOT, EMULATOR_CLI)} is missing: run npm run build first`);
 	const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vertex-emulator-'));
 	const args = [EMULATOR_CLI, '--port', '0', '--state-dir', stateDir, '--operation-step-ms', String(operationStepMs)];
 	for (const [uri, target] of Object.entries(images)) args.push('--image', `${uri}=${target}`);
 	if (scaleToZeroTimeScale !== undefined) args.push('--scale-to-zero-time-scale', String(scaleToZeroTimeScale));
+	if (logRequestBodies) args.push('--log-request-bodies');
 	// Its stdout carries the facts; its logs are stderr.
 	const { child, logs, exited } = startProcess(process.execPath, args, { env: nodeEnv() }, { logStdout: false });
 	const stop = async () => {

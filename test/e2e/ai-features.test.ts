@@ -18,7 +18,7 @@ import type { IRunExecutionData } from 'n8n-workflow';
 
 import { loadExample, nodeNamed, type ExampleWorkflow } from '../../examples';
 import { ensureN8n, installDir } from '../../scripts/n8n-install';
-import { executeWorkflow, importWorkflow, publishWorkflow, type ExecuteResult } from '../../scripts/n8n-run/instance';
+import { importWorkflow, publishWorkflow, type ExecuteResult } from '../../scripts/n8n-run/instance';
 import { startN8n, type N8nServer } from '../../scripts/n8n-run/server';
 import { listExecutions, ownerSession } from '../../scripts/n8n-run/rest';
 import { loggedGenerations, type RunsByNode } from '../harness/model-log';
@@ -28,11 +28,13 @@ import {
 	clearRequests,
 	deploySampleServer,
 	describeE2e,
+	executeNoting,
 	forwardedRequests,
 	postChatMessage,
 	prepareN8n,
 	requireFreshBuild,
 	sampleChatReply,
+	succeeded,
 	type ForwardedRequest,
 	type PreparedN8n,
 } from './support';
@@ -53,11 +55,6 @@ const REASONING = 'Let me think about this.';
 const CHAT_WEBHOOK_ID = '5d0c1f0e-1a01-4a6e-9c3b-0008000000e2';
 /** Between two streamed pieces of every answer, so "chunks before the end" is measurable. */
 const PIECE_DELAY_MS = 250;
-
-function succeeded(run: ExecuteResult): ExecuteResult {
-	if (run.status !== 'success') throw new Error(`n8n execute failed: ${JSON.stringify(run.error)}\n${run.stderr.slice(-3000)}`);
-	return run;
-}
 
 /** Example 8 behind a public Chat Trigger (embedded mode: a webhook), its model's answers streamed slowly. */
 function reasoningChat(): ExampleWorkflow {
@@ -114,10 +111,7 @@ describeE2e("n8n's AI features on your own model", () => {
 
 	/** Runs an example with `n8n execute`, noting what the model servers were asked meanwhile. */
 	async function execute(key: string, workflow: ExampleWorkflow): Promise<void> {
-		await importWorkflow(n8n.instance, workflow);
-		await clearRequests(emulator);
-		const run = await executeWorkflow(n8n.instance, workflow.id);
-		runs[key] = { run, requests: await forwardedRequests(emulator) };
+		runs[key] = await executeNoting(n8n, emulator, workflow);
 	}
 
 	beforeAll(async () => {

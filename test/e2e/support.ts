@@ -5,11 +5,12 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { CREDENTIAL } from '../../examples';
+import { CREDENTIAL, type ExampleWorkflow } from '../../examples';
 import { VertexClient } from '../../lib';
 import { clientOptionsFromCredential } from '../../nodes/shared/client';
 import { prepareInstance, type PreparedInstance } from '../../scripts/n8n-run/community-package';
 import type { EmulatorProcess } from '../../scripts/n8n-run/emulator';
+import { executeWorkflow, importWorkflow, type ExecuteResult } from '../../scripts/n8n-run/instance';
 
 export const describeE2e = process.env.N8N_E2E === '1' ? describe : describe.skip;
 
@@ -137,6 +138,8 @@ export interface ForwardedRequest {
 	path: string;
 	status: number;
 	endpointId: string;
+	/** What the model server was sent, when the emulator keeps bodies (startEmulatorProcess's logRequestBodies). */
+	body?: string;
 }
 
 export async function forwardedRequests(emulator: EmulatorProcess): Promise<ForwardedRequest[]> {
@@ -171,4 +174,18 @@ export async function postChatMessage(baseUrl: string, webhookId: string, chatIn
 		const lines = await readStreamLines(response);
 		return { status: response.status, lines, endedAt: Date.now() };
 	}
+}
+
+/** An `n8n execute` run that must have succeeded: else its error and the end of n8n's log. */
+export function succeeded(run: ExecuteResult): ExecuteResult {
+	if (run.status !== 'success') throw new Error(`n8n execute failed: ${JSON.stringify(run.error)}\n${run.stderr.slice(-3000)}`);
+	return run;
+}
+
+/** Imports a workflow and runs it with `n8n execute`, with what the model servers were asked meanwhile. */
+export async function executeNoting(n8n: PreparedN8n, emulator: EmulatorProcess, workflow: ExampleWorkflow): Promise<{ run: ExecuteResult; requests: ForwardedRequest[] }> {
+	await importWorkflow(n8n.instance, workflow);
+	await clearRequests(emulator);
+	const run = await executeWorkflow(n8n.instance, workflow.id);
+	return { run, requests: await forwardedRequests(emulator) };
 }

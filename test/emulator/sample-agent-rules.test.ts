@@ -1,7 +1,8 @@
 /**
  * The sample model server as an agent's brain (emulator/README.md, "the chat rules"): /v1/models, tool calls chosen
  * deterministically (non-streamed and streamed, several in one message), the answer after a tool result, JSON mode,
- * and deterministic bag-of-words embeddings. The server runs straight from its TypeScript source, as the emulator starts it.
+ * JSON for LangChain's format instructions (n8n's chains), the answer from a retrieval prompt's context, and
+ * deterministic bag-of-words embeddings. The server runs straight from its TypeScript source, as the emulator starts it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -223,4 +224,82 @@ it('embeds by words: a question is nearest to the text it shares words with, wha
 	// No word at all: still a unit vector, from the whole text.
 	const [punctuation] = (await post('/v1/embeddings', { input: '?!', dimensions: 16 })).data;
 	expect(Math.hypot(...punctuation.embedding)).toBeCloseTo(1, 10);
+});
+
+/** LangChain's StructuredOutputParser instructions as n8n's chains send them (@langchain/classic output_parsers/structured.js). */
+function formatInstructions(schema: unknown): string {
+	return `You must format your output as a JSON value that adheres to a given "JSON Schema" instance.
+
+"JSON Schema" is a declarative language that allows you to annotate and validate JSON documents.
+
+For example, the example "JSON Schema" instance {{"properties": {{"foo": {{"description": "a list of test words", "type": "array", "items": {{"type": "string"}}}}}}, "required": ["foo"]}}}}
+would match an object with one required property, "foo".
+
+Here is the JSON Schema instance your output must adhere to. Include the enclosing markdown codeblock:
+\`\`\`json
+${JSON.stringify(schema)}
+\`\`\`
+`;
+}
+
+/** The JSON inside an answer's ```json block. */
+function fencedJson(content: string): unknown {
+	const match = /^```json\n([\s\S]*)\n```$/.exec(content);
+	if (!match) throw new Error(`not a json block: ${content}`);
+	return JSON.parse(match[1]);
+}
+
+const PERSON = {
+	type: 'object',
+	properties: { name: { type: 'string' }, age: { type: 'number' }, city: { type: 'string', description: 'Where the person lives' }, retired: { type: 'boolean' } },
+	required: ['name'],
+};
+
+it('answers format instructions in a system message with JSON for their schema: labelled values, typed, every property', async () => {
+	const messages = [
+		{ role: 'system', content: `You are an expert extraction algorithm.\n${formatInstructions(PERSON)}` },
+		{ role: 'user', content: 'Name: Ada Lovelace. Age: 36, city is London; retired: no.' },
+	];
+	const answer = await post('/v1/chat/completions', { messages });
+	expect(answer.choices[0].finish_reason).toBe('stop');
+	expect(fencedJson(answer.choices[0].message.content)).toEqual({ name: 'Ada Lovelace', age: 36, city: 'London', retired: false });
+	// Streamed, the pieces join to the same block; in JSON mode the value comes bare.
+	const streamed = sseData(await post('/v1/chat/completions', { messages, stream: true }));
+	expect(fencedJson(streamed.map((chunk) => chunk.choices[0]?.delta?.content ?? '').join(''))).toEqual({ name: 'Ada Lovelace', age: 36, city: 'London', retired: false });
+	const bare = await post('/v1/chat/completions', { messages, response_format: { type: 'json_object' } });
+	expect(JSON.parse(bare.choices[0].message.content)).toMatchObject({ name: 'Ada Lovelace' });
+});
+
+it('classifies by the words of the text: booleans true for the properties it names, enums the value it holds, numbers kept in range', async () => {
+	const categories = { type: 'object', properties: { billing: { type: 'boolean' }, technical_problem: { type: 'boolean' } }, required: ['billing', 'technical_problem'] };
+	const classify = async (text: string) =>
+		fencedJson((await post('/v1/chat/completions', { messages: [{ role: 'system', content: `Classify.\n${formatInstructions(categories)}` }, { role: 'user', content: text }] })).choices[0].message.content);
+	expect(await classify('Why does my billing statement show two charges?')).toEqual({ billing: true, technical_problem: false });
+	expect(await classify('A technical problem: the app crashes at login.')).toEqual({ billing: false, technical_problem: true });
+	const sentiment = {
+		type: 'object',
+		properties: { sentiment: { type: 'string', enum: ['Positive', 'Neutral', 'Negative'] }, strength: { type: 'number', minimum: 0, maximum: 1 }, confidence: { type: 'number', minimum: 0, maximum: 1 } },
+	};
+	const rate = async (text: string) =>
+		fencedJson((await post('/v1/chat/completions', { messages: [{ role: 'system', content: formatInstructions(sentiment) }, { role: 'user', content: text }] })).choices[0].message.content);
+	expect(await rate('Negative: the parcel came broken, 5 days late.')).toEqual({ sentiment: 'Negative', strength: 1, confidence: 1 });
+	expect(await rate('Nothing to say.')).toEqual({ sentiment: 'Positive', strength: 0, confidence: 0 });
+});
+
+it("reads the Basic LLM Chain's prompt without the instructions appended to it; nested objects are filled the same way", async () => {
+	const wrapped = { type: 'object', properties: { output: { type: 'object', properties: { city: { type: 'string' }, population: { type: 'number' } } } }, required: ['output'] };
+	const answer = await post('/v1/chat/completions', { messages: [{ role: 'user', content: `City: Paris. Population: 2100000.\n${formatInstructions(wrapped)}` }] });
+	expect(fencedJson(answer.choices[0].message.content)).toEqual({ output: { city: 'Paris', population: 2100000 } });
+	// Offered tools come first: the instructions are answered only when no tool is called.
+	const tooled = await post('/v1/chat/completions', { messages: [{ role: 'user', content: `What is 12 * 7?\n${formatInstructions(wrapped)}` }], tools: [CALCULATOR] });
+	expect(tooled.choices[0].finish_reason).toBe('tool_calls');
+});
+
+it("answers a retrieval prompt from its context: what follows Context: in the system message", async () => {
+	const system = 'Use the following pieces of retrieved context to answer the question.\n----------------\nContext: The Eiffel Tower stands in Paris.\n\nParis is in France.';
+	const answer = await post('/v1/chat/completions', { messages: [{ role: 'system', content: system }, { role: 'user', content: 'Where does the Eiffel Tower stand?' }] });
+	expect(answer.choices[0].message.content).toBe('From the context: The Eiffel Tower stands in Paris.\n\nParis is in France.');
+	// Without a context, the usual reply.
+	const plain = await post('/v1/chat/completions', { messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi' }] });
+	expect(plain.choices[0].message.content).toBe('Hello from the sample model server behind Vertex AI invoke! You said: "Hi"');
 });
