@@ -4,6 +4,7 @@ import { chunkIndexes } from './chunkCount';
 import { excerpt, jsonSyntaxProblem, VertexStreamError } from './errors';
 import { completeChunk } from './chunkContent';
 import { LineSplitter, type SplitLine } from './lineSplitter';
+import { RepeatedStrings } from './repeatedStrings';
 import { guardedBatches } from './splitSecrets';
 import { DEFAULT_MAX_LINE_LENGTH, type StreamChunk, type StreamDecodeOptions } from './types';
 import { decodeUtf8 } from './utf8';
@@ -59,6 +60,7 @@ export function decodeNdjsonBatches(
 ): AsyncGenerator<StreamChunk[]> {
 	const nextIndex = chunkIndexes(options.maxChunks);
 	const lines = eachLineBatch(body, options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH, 'NDJSON');
+	const repeated = new RepeatedStrings();
 	return guardedBatches(lines, (line) => {
 		if (line.text.trim() === '') return undefined;
 		let data: unknown;
@@ -71,6 +73,7 @@ export function decodeNdjsonBatches(
 				line.number,
 			);
 		}
+		repeated.share(data);
 		return completeChunk({ index: nextIndex(), data, raw: line.text }, options.textPath);
 	});
 }

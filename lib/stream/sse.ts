@@ -3,6 +3,7 @@ import { oneByOne } from './batches';
 import { chunkIndexes } from './chunkCount';
 import { completeChunk, type TextPath } from './chunkContent';
 import { VertexStreamError } from './errors';
+import { RepeatedStrings } from './repeatedStrings';
 import { SplitSecretGuard } from './splitSecrets';
 import { DEFAULT_MAX_LINE_LENGTH, type StreamChunk, type StreamDecodeOptions } from './types';
 import { decodeUtf8 } from './utf8';
@@ -14,12 +15,13 @@ export interface SseDecodeOptions extends StreamDecodeOptions {
 
 const DONE_MARKER = '[DONE]';
 
-function toChunk(message: EventSourceMessage, index: number, textPath: TextPath | undefined): StreamChunk {
+function toChunk(message: EventSourceMessage, index: number, textPath: TextPath | undefined, repeated: RepeatedStrings): StreamChunk {
 	const chunk: StreamChunk = { index, data: message.data, raw: message.data };
 	if (message.event !== undefined) chunk.event = message.event;
 	if (message.id !== undefined) chunk.id = message.id;
 	try {
 		chunk.data = JSON.parse(message.data);
+		repeated.share(chunk.data);
 	} catch {
 		// SSE data need not be JSON: keep the string (still checked for an error event and an echoed secret).
 	}
@@ -65,6 +67,7 @@ export async function* decodeSseBatches(
 	});
 	const nextIndex = chunkIndexes(options.maxChunks);
 	const guard = new SplitSecretGuard();
+	const repeated = new RepeatedStrings();
 
 	// Leaving the loop ends the loop over the body, which releases the connection.
 	let batch: StreamChunk[] = [];
@@ -79,7 +82,7 @@ export async function* decodeSseBatches(
 					done = true;
 					continue;
 				}
-				const chunk = toChunk(pending[i], nextIndex(), options.textPath);
+				const chunk = toChunk(pending[i], nextIndex(), options.textPath, repeated);
 				if (guard.passes(chunk)) batch.push(chunk);
 				else for (const ready of guard.ready()) batch.push(ready);
 			}

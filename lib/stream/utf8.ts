@@ -1,14 +1,26 @@
+import { StringDecoder } from 'node:string_decoder';
+
 /**
- * Decodes a body to text piece by piece. `stream: true` holds back a multi-byte UTF-8 character cut between two
- * network packets until its last byte arrives; invalid bytes become U+FFFD rather than failing the stream.
- * The final flush is yielded only when it holds something.
+ * Decodes a body to text piece by piece. A multi-byte UTF-8 character cut between two network packets is held back
+ * until its last byte arrives; invalid bytes become U+FFFD rather than failing the stream; a byte order mark that
+ * opens the body is dropped (as TextDecoder does). The final flush is yielded only when it holds something.
+ * Node's StringDecoder rather than TextDecoder: its text of an ASCII body is a one-byte string, which JSON.parse and
+ * every search after it read faster than the two-byte strings a streaming TextDecoder gives.
  */
 export async function* decodeUtf8(body: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
-	const decoder = new TextDecoder('utf-8');
+	const decoder = new StringDecoder('utf8');
+	let first = true;
 	for await (const bytes of body) {
-		const text = decoder.decode(bytes, { stream: true });
+		let text = decoder.write(bytes as Buffer);
+		if (first && text !== '') {
+			first = false;
+			if (text.charCodeAt(0) === BYTE_ORDER_MARK) text = text.slice(1);
+		}
 		if (text !== '') yield text;
 	}
-	const tail = decoder.decode();
+	let tail = decoder.end();
+	if (first && tail.charCodeAt(0) === BYTE_ORDER_MARK) tail = tail.slice(1);
 	if (tail !== '') yield tail;
 }
+
+const BYTE_ORDER_MARK = 0xfeff;
