@@ -24,6 +24,11 @@ function streamTable(title, rows) {
 			{ header: 'CPU vs raw', value: (r) => ratio(r.cpuRatio) },
 			{ header: 'peak RSS MiB', value: (r) => r.peakRssMiB.toFixed(1) },
 			{ header: 'peak heap +MiB', value: (r) => r.peakHeapGrowthMiB.toFixed(1) },
+			{ header: 'rounds with a full GC', value: (r) => `${r.roundsWithFullCollection} of ${r.roundCount}` },
+			{
+				header: 'CPU vs raw, rounds without',
+				value: (r) => (r.cpuRatioWithoutFullCollection === null ? '-' : ratio(r.cpuRatioWithoutFullCollection)),
+			},
 		],
 		rows,
 	);
@@ -53,11 +58,11 @@ function formatSideBySide(results) {
 	}
 	if (streamsSideBySide) {
 		sections.push(
-			streamTable(`6. Streaming side by side: ${number(streamsSideBySide[0].chunks)} SSE chunks of 16 characters, median of 5 rounds (range); memory: this process, worst round`, streamsSideBySide),
+			streamTable(`6. Streaming side by side: ${number(streamsSideBySide[0].chunks)} SSE chunks of 16 characters, median of ${streamsSideBySide[0].roundCount} rounds (range); memory: this process, worst round`, streamsSideBySide),
 		);
 	}
 	for (const { dialect, route, rows } of dialectStreams ?? []) {
-		sections.push(streamTable(`6c. Streaming side by side, ${dialect} (POST ${route}): ${number(rows[0].chunks)} SSE chunks of 16 characters, median of 5 rounds (range)`, rows));
+		sections.push(streamTable(`6c. Streaming side by side, ${dialect} (POST ${route}): ${number(rows[0].chunks)} SSE chunks of 16 characters, median of ${rows[0].roundCount} rounds (range)`, rows));
 	}
 	if (firstChunk) {
 		sections.push(

@@ -42,7 +42,9 @@ async function sideBySide(contenders, { rounds }) {
 				reported[key] = typeof value === 'number' && typeof reported[key] === 'number' ? Math.max(reported[key], value) : value;
 			}
 		}
-		return { name: contender.name, wallMs: summarise(sample.wallMs), cpuMs: summarise(sample.cpuMs), ...reported };
+		// Each round's own CPU and report too, for a caller that sorts rounds (e.g. by whether V8 did a full collection).
+		const rounds = sample.extras.map((extra, i) => ({ ...extra, cpuMs: sample.cpuMs[i] }));
+		return { name: contender.name, wallMs: summarise(sample.wallMs), cpuMs: summarise(sample.cpuMs), ...reported, rounds };
 	});
 	const reference = rows[0];
 	for (const row of rows) {

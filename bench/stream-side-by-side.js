@@ -15,6 +15,7 @@
  *   first chunk it forwards live to the workflow's streaming caller.
  */
 const { performance } = require('node:perf_hooks');
+const { GCProfiler } = require('node:v8');
 
 const { createParser } = require('eventsource-parser');
 
@@ -26,7 +27,7 @@ const { median, round, toMiB } = require('./stats');
 
 const CHUNKS = 50_000;
 const CHUNK_SIZE = 16;
-const ROUNDS = 5;
+const ROUNDS = 7;
 const CHAT_ROUTE = '/v1/chat/completions';
 /** After its first chunk the first-chunk server waits this long before the next (and last) one. */
 const FIRST_CHUNK_PAUSE_MS = 300;
@@ -70,19 +71,27 @@ const STREAMS = {
 /** The characters of text and reasoning an item (chunk or aggregate) carries. */
 const itemCharacters = (json) => (typeof json.text === 'string' ? json.text.length : 0) + (typeof json.reasoning === 'string' ? json.reasoning.length : 0);
 
-/** Runs `stream` (which returns the characters of text it received) while sampling memory; checks the text. */
+/**
+ * Runs `stream` (which returns the characters of text it received) while sampling memory and noting V8's full
+ * (mark-compact) collections; checks the text. A full collection marks the whole heap, the n8n engine's included, so a
+ * round that has one costs tens of milliseconds more CPU whatever the contender did in it.
+ */
 async function measuredStream(name, chunks, stream) {
 	const sampler = new MemorySampler();
+	const collections = new GCProfiler();
+	collections.start();
 	let characters;
 	try {
 		characters = await stream(chunks, () => sampler.sample());
 	} catch (error) {
 		sampler.stop();
+		collections.stop();
 		throw error;
 	}
 	const memory = sampler.stop();
+	const fullCollections = collections.stop().statistics.filter((gc) => gc.gcType === 'MarkSweepCompact').length;
 	checkText(name, characters, chunks);
-	return { peakRssMiB: toMiB(memory.peakRss), peakHeapGrowthMiB: toMiB(memory.peakHeapGrowth) };
+	return { peakRssMiB: toMiB(memory.peakRss), peakHeapGrowthMiB: toMiB(memory.peakHeapGrowth), fullCollections };
 }
 
 const SAMPLE_EVERY = 1_000;
@@ -159,6 +168,17 @@ async function streamsSideBySide(contenders, { chunks, rounds }) {
 	for (const row of rows) {
 		row.chunks = chunks;
 		row.cpuUsPerChunk = round((row.cpuMs.median * 1000) / chunks, 1);
+		// How many of the rounds had a full collection, and the CPU of those that had none: V8 starts one on its own
+		// schedule (even in rounds of a contender that keeps nothing), so this is the contender's work alone.
+		const withoutFull = row.rounds.filter((one) => one.fullCollections === 0).map((one) => one.cpuMs);
+		row.roundsWithFullCollection = row.rounds.length - withoutFull.length;
+		row.roundCount = row.rounds.length;
+		row.cpuMsWithoutFullCollection = withoutFull.length > 0 ? round(median(withoutFull), 1) : null;
+	}
+	const reference = rows[0].cpuMsWithoutFullCollection;
+	for (const row of rows) {
+		row.cpuRatioWithoutFullCollection =
+			reference && row.cpuMsWithoutFullCollection !== null ? round(row.cpuMsWithoutFullCollection / reference, 2) : null;
 	}
 	return rows;
 }

@@ -137,7 +137,8 @@ export async function runForEachItem<Prepared = undefined>(
 		}
 	};
 	await Promise.all(Array.from({ length: concurrency }, worker));
-	return [outcomes.flat()];
+	// One input item (a stream's 50,000 chunk items): its array as it is, not copied into a new one.
+	return [outcomes.length === 1 ? outcomes[0] : outcomes.flat()];
 }
 
 /** An error item: only `error` and `details`, so n8n routes it to the error output when that is on. */
