@@ -4,7 +4,7 @@ import { chunkIndexes } from './chunkCount';
 import { completeChunk, type TextPath } from './chunkContent';
 import { VertexStreamError } from './errors';
 import { RepeatedStrings } from './repeatedStrings';
-import { SplitSecretGuard } from './splitSecrets';
+import { guardedBatches } from './splitSecrets';
 import { DEFAULT_MAX_LINE_LENGTH, type StreamChunk, type StreamDecodeOptions } from './types';
 import { decodeUtf8 } from './utf8';
 
@@ -42,12 +42,19 @@ export function decodeSse(body: AsyncIterable<Uint8Array>, options: SseDecodeOpt
  * generator (a promise and a turn of the microtasks) per read, not per chunk. When the stream fails, the chunks that
  * came before the failure arrive in a last batch before the error.
  */
-export async function* decodeSseBatches(
-	body: AsyncIterable<Uint8Array>,
-	options: SseDecodeOptions = {},
-): AsyncGenerator<StreamChunk[]> {
+export function decodeSseBatches(body: AsyncIterable<Uint8Array>, options: SseDecodeOptions = {}): AsyncGenerator<StreamChunk[]> {
+	const nextIndex = chunkIndexes(options.maxChunks);
+	const repeated = new RepeatedStrings();
+	return guardedBatches(eventsByRead(body, options), (message) => toChunk(message, nextIndex(), options.textPath, repeated));
+}
+
+/**
+ * The events each network read completes, until `data: [DONE]`. An event longer than the maximum line length fails
+ * the stream after the events before it. Returning ends the loop over the body, which releases the connection.
+ */
+async function* eventsByRead(body: AsyncIterable<Uint8Array>, options: SseDecodeOptions): AsyncGenerator<EventSourceMessage[]> {
 	const maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
-	const pending: EventSourceMessage[] = [];
+	let pending: EventSourceMessage[] = [];
 	// The parser's own limit covers what it buffers between feeds; an event completed within one feed is measured here.
 	let overflow = false;
 	const parser = createParser({
@@ -65,49 +72,25 @@ export async function* decodeSseBatches(
 			}
 		},
 	});
-	const nextIndex = chunkIndexes(options.maxChunks);
-	const guard = new SplitSecretGuard();
-	const repeated = new RepeatedStrings();
-
-	// Leaving the loop ends the loop over the body, which releases the connection.
-	let batch: StreamChunk[] = [];
-	try {
-		let done = false;
-		for await (const text of endedByBlankLine(decodeUtf8(body))) {
-			parser.feed(text);
-			// The events the parser completed (those before an oversized one), until [DONE].
-			for (let i = 0; i < pending.length && !done; i++) {
-				if (pending[i].data.trim() === DONE_MARKER) {
-					options.onDoneMarker?.();
-					done = true;
-					continue;
-				}
-				const chunk = toChunk(pending[i], nextIndex(), options.textPath, repeated);
-				if (guard.passes(chunk)) batch.push(chunk);
-				else for (const ready of guard.ready()) batch.push(ready);
-			}
-			pending.length = 0;
-			if (batch.length > 0) {
-				yield batch;
-				batch = [];
-			}
-			if (done) break;
-			if (overflow) {
-				throw new VertexStreamError(
-					`An SSE event is longer than the ${maxLineLength} characters allowed; ` +
-						'raise the maximum line length if the server really sends events this large.',
-					'too-large',
-				);
-			}
+	for await (const text of endedByBlankLine(decodeUtf8(body))) {
+		parser.feed(text);
+		const events = pending;
+		pending = [];
+		const done = events.findIndex((message) => message.data.trim() === DONE_MARKER);
+		if (done >= 0) {
+			options.onDoneMarker?.();
+			if (done > 0) yield events.slice(0, done);
+			return;
 		}
-	} catch (error) {
-		// What came before a failure is delivered before it.
-		for (const held of guard.flush()) batch.push(held);
-		if (batch.length > 0) yield batch;
-		throw error;
+		if (events.length > 0) yield events;
+		if (overflow) {
+			throw new VertexStreamError(
+				`An SSE event is longer than the ${maxLineLength} characters allowed; ` +
+					'raise the maximum line length if the server really sends events this large.',
+				'too-large',
+			);
+		}
 	}
-	const held = guard.flush();
-	if (held.length > 0) yield held;
 }
 
 /** The body's text, then a blank line: an event the body ends without one is still completed. */

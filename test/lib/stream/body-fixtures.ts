@@ -38,7 +38,7 @@ export function byteByByte(text: string | Buffer): FakeBody {
 }
 
 /** Small deterministic PRNG (mulberry32) so a failing split can be reproduced from its seed. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
 	let state = seed >>> 0;
 	return () => {
 		state = (state + 0x6d2b79f5) >>> 0;

@@ -3,23 +3,12 @@
  * characters cut between reads, invalid bytes (U+FFFD), and a byte order mark that opens the body (dropped).
  */
 import { decodeUtf8 } from '../../../lib/stream/utf8';
-import { collect, FakeBody } from './body-fixtures';
+import { collect, FakeBody, seededRandom } from './body-fixtures';
 
 const whatwg = (bytes: Uint8Array) => new TextDecoder('utf-8').decode(bytes);
 
 async function decoded(reads: Uint8Array[]): Promise<string> {
 	return (await collect(decodeUtf8(new FakeBody(reads)))).join('');
-}
-
-/** Small deterministic PRNG so a failing case can be found again from its seed. */
-function random(seed: number): () => number {
-	let state = seed;
-	return () => {
-		state = (state + 0x6d2b79f5) | 0;
-		let t = Math.imul(state ^ (state >>> 15), 1 | state);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
 }
 
 /** Valid text of 1- to 4-byte characters, with stray, cut and overlong bytes mixed in. */
@@ -42,7 +31,7 @@ function cutAt(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
 describe('decodeUtf8', () => {
 	it('gives what TextDecoder gives for the whole body, however the bytes are cut', async () => {
 		for (let seed = 1; seed <= 300; seed++) {
-			const next = random(seed);
+			const next = seededRandom(seed);
 			const bytes = randomBytes(next);
 			const cuts = Array.from({ length: Math.floor(next() * 6) }, () => Math.floor(next() * bytes.length));
 			expect([seed, await decoded(cutAt(bytes, cuts))]).toEqual([seed, whatwg(bytes)]);
