@@ -38,6 +38,16 @@ describe('decodeUtf8', () => {
 		}
 	});
 
+	it('gives the same text for every cut into two and three reads of a body of 1- to 4-byte and invalid sequences', async () => {
+		const bytes = Uint8Array.from([...Buffer.from('a😀é€'), 0xf0, 0x9f, 0x98, ...Buffer.from('b'), 0xe2, 0x82, 0xff, 0x80, 0x80, 0x80, 0x80, ...Buffer.from('😀')]);
+		const expected = whatwg(bytes);
+		for (let first = 1; first < bytes.length; first++) {
+			for (let second = first; second < bytes.length; second++) {
+				expect([first, second, await decoded(cutAt(bytes, [first, second]))]).toEqual([first, second, expected]);
+			}
+		}
+	});
+
 	it('drops a byte order mark that opens the body, also cut across reads, and keeps one further on', async () => {
 		const bom = [0xef, 0xbb, 0xbf];
 		const body = Uint8Array.from([...bom, ...Buffer.from('hi'), ...bom, ...Buffer.from('!')]);
