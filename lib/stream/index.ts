@@ -6,9 +6,9 @@ export { completeChunk, parseTextPath, serverErrorOf, valueAtPath, type TextPath
 export { readChunkContent, type ChunkContent } from './deltaText';
 export { VertexStreamError } from './errors';
 export { detectStreamFormat } from './format';
-export { decodeLines, decodeLinesBatches, decodeNdjson, decodeNdjsonBatches } from './lines';
+export { decodeLines, decodeNdjson } from './lines';
 export { readableBytes } from './readable';
-export { decodeSse, decodeSseBatches, type SseDecodeOptions } from './sse';
+export { decodeSse, type SseDecodeOptions } from './sse';
 export {
 	DEFAULT_MAX_CHUNKS,
 	DEFAULT_MAX_JSON_BYTES,
@@ -18,4 +18,4 @@ export {
 	type StreamDecodeOptions,
 	type StreamFormat,
 } from './types';
-export { decodeBytes, decodeJson, decodeText, decodeTextBatches } from './whole';
+export { decodeBytes, decodeJson, decodeText } from './whole';
