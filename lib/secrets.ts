@@ -100,13 +100,13 @@ export function withoutEchoedSecrets<T>(body: T): T {
 }
 
 /**
- * Every remembered secret in each form `scrubSecrets` looks for (as sent, URL- and JSON-escaped), longest first:
- * for a caller that must find one cut across pieces of a stream.
+ * Every remembered secret in each form `scrubSecrets` looks for (as sent, URL- and JSON-escaped), each once: what
+ * `rememberedSecretFinder` looks for (the finder orders them itself, longest first).
  */
 export function rememberedSecretForms(): string[] {
 	const forms = new Set<string>();
 	for (const secret of remembered) for (const form of escapedForms(secret)) forms.add(form);
-	return [...forms].sort((a, b) => b.length - a.length);
+	return [...forms];
 }
 
 /**
