@@ -20,8 +20,6 @@ const CPU_UTILIZATION = 'aiplatform.googleapis.com/prediction/online/cpu/utiliza
 
 export const IF_DEPLOYED_LABEL = 'If This Model Is Already Deployed on the Endpoint';
 
-export { USE_PREVIEW_API_LABEL };
-
 /**
  * What the rollout options say of themselves. As Google's preview client sends them, they go instead of the machines:
  * the new deployment takes those of the deployed model it replaces.
