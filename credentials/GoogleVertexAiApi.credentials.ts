@@ -1,6 +1,6 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { VERTEX_LOCATIONS } from '../lib';
+import { DEFAULT_LOCATION, VERTEX_LOCATIONS, type AuthenticationKind } from '../lib';
 
 const authenticationOptions = [
 	{
@@ -28,7 +28,7 @@ const authenticationOptions = [
 		value: 'accessToken',
 		description: 'A short-lived OAuth access token, for example from gcloud auth print-access-token',
 	},
-];
+] satisfies Array<{ name: string; value: AuthenticationKind; description: string }>;
 
 /** One credential for every node of the package; the nodes build their client from it (nodes/shared). */
 export class GoogleVertexAiApi implements ICredentialType {
@@ -127,7 +127,7 @@ export class GoogleVertexAiApi implements ICredentialType {
 			name: 'location',
 			type: 'options',
 			options: VERTEX_LOCATIONS.map((location) => ({ name: location, value: location })),
-			default: 'us-central1',
+			default: DEFAULT_LOCATION,
 			description: 'The Vertex AI region where the models and endpoints live; every node of this credential works there',
 		},
 		{

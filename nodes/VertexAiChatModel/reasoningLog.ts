@@ -1,4 +1,5 @@
 import { isRecord } from '../shared/openAi';
+import { onModelAndBound } from './boundModels';
 
 /**
  * The turn's reasoning in n8n's log of the model's calls (the Chat Model's output, shown in the agent's log).
@@ -37,9 +38,12 @@ function withReasoning(generation: Generation, reasoning: string): void {
 	if (reasoning !== '') generation.generationInfo = { ...generation.generationInfo, reasoning };
 }
 
-/** Makes `model` (the SDK's LangChain adapter, as `supplyModel` gives it) log its reasoning. */
+/** Makes `model` (the SDK's LangChain adapter, as `supplyModel` gives it) and the models it binds tools to log their reasoning. */
 export function logReasoning(model: unknown): void {
-	const adapter = model as LangChainAdapter;
+	onModelAndBound(model as LangChainAdapter, logReasoningOf);
+}
+
+function logReasoningOf(adapter: LangChainAdapter): void {
 	const generate = adapter._generate.bind(adapter);
 	adapter._generate = async (...args) => {
 		const result = await generate(...args);
@@ -55,11 +59,5 @@ export function logReasoning(model: unknown): void {
 			if (chunk.generationInfo?.finish_reason !== undefined) withReasoning(chunk, reasoning);
 			yield chunk;
 		}
-	};
-	const bindTools = adapter.bindTools.bind(adapter);
-	adapter.bindTools = (...args) => {
-		const bound = bindTools(...args);
-		logReasoning(bound);
-		return bound;
 	};
 }

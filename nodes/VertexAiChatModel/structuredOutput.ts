@@ -1,6 +1,7 @@
 import { getParametersJsonSchema, type Tool } from '@n8n/ai-node-sdk';
 
 import { isRecord } from '../shared/openAi';
+import { onModelAndBound } from './boundModels';
 
 /**
  * `withStructuredOutput` for the chat model n8n gets from the SDK: LangChain's base implementation knows only tool
@@ -83,16 +84,9 @@ type OfferingModel = LangChainChatModel & { withStructuredOutput?: unknown };
 export function offerStructuredOutput(model: unknown, defaultMethod: StructuredOutputMethod): void {
 	const chatModel = model as OfferingModel;
 	const withStructuredOutput = structuredOutputOf(chatModel, defaultMethod);
-	const offerOn = (bindable: OfferingModel): void => {
-		const bindTools = bindable.bindTools.bind(bindable);
-		bindable.withStructuredOutput = withStructuredOutput;
-		bindable.bindTools = (tools: unknown[]): Runnable => {
-			const bound = bindTools(tools) as OfferingModel;
-			if (typeof bound.bindTools === 'function') offerOn(bound);
-			return bound;
-		};
-	};
-	offerOn(chatModel);
+	onModelAndBound(chatModel, (offering) => {
+		offering.withStructuredOutput = withStructuredOutput;
+	});
 }
 
 /** `withStructuredOutput` on `chatModel` (the model with no tools bound). */

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { ACCELERATOR_TYPES } from '../../lib';
+import { ACCELERATOR_TYPES, AUTOSCALING_METRICS } from '../../lib';
 import {
 	endpointLocator,
 	fromIncomingItem,
@@ -16,11 +16,9 @@ import { autoscalingMetricsProperty } from '../shared/autoscaling';
 
 /** The parameters of Vertex AI Deploy Model. */
 
-const CPU_UTILIZATION = 'aiplatform.googleapis.com/prediction/online/cpu/utilization';
+const CPU_UTILIZATION = AUTOSCALING_METRICS.cpuUtilization;
 
 export const IF_DEPLOYED_LABEL = 'If This Model Is Already Deployed on the Endpoint';
-
-export { USE_PREVIEW_API_LABEL };
 
 /**
  * What the rollout options say of themselves. As Google's preview client sends them, they go instead of the machines:
@@ -202,10 +200,7 @@ export const properties: INodeProperties[] = [
 				type: 'options',
 				options: [
 					{ name: 'CPU Utilization', value: CPU_UTILIZATION },
-					{
-						name: 'GPU Duty Cycle',
-						value: 'aiplatform.googleapis.com/prediction/online/accelerator/duty_cycle',
-					},
+					{ name: 'GPU Duty Cycle', value: AUTOSCALING_METRICS.acceleratorDutyCycle },
 				],
 				default: CPU_UTILIZATION,
 				description: 'What autoscaling between Min and Max Replicas follows',

@@ -4,7 +4,7 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { RESERVATION_NAME, RESERVATION_NAME_LABEL } from '../../lib';
+import { RESERVATION_AFFINITY_TYPES, RESERVATION_NAME, RESERVATION_NAME_LABEL } from '../../lib';
 import type { ParameterReader } from './read';
 
 /** The Required Replicas option. */
@@ -17,17 +17,23 @@ export const requiredReplicasOption: INodeProperties = {
 	description: 'The deploy succeeds once this many replicas run (the others keep being retried); at most Max Replicas. Default: Min Replicas.',
 };
 
+/** The reservation affinities the core takes (ReservationAffinity.Type without its UNSPECIFIED). */
+type ReservationAffinityType = (typeof RESERVATION_AFFINITY_TYPES)[number];
+
+/** The choices of the Reservation option, one per affinity the core takes (a missing or unknown one fails to compile). */
+const RESERVATION_CHOICES: Record<ReservationAffinityType, { name: string; description: string }> = {
+	ANY_RESERVATION: { name: 'Any Reservation', description: 'Use a matching reservation when there is one, else on-demand capacity' },
+	SPECIFIC_RESERVATION: { name: 'Specific Reservations', description: 'Only the reservations named in Reservation Names' },
+	NO_RESERVATION: { name: 'No Reservation', description: 'On-demand capacity only' },
+};
+
 /** The Reservation and Reservation Names options (in this order, as the editor sorts them). */
 export const reservationOptions: INodeProperties[] = [
 	{
 		displayName: 'Reservation',
 		name: 'reservationAffinity',
 		type: 'options',
-		options: [
-			{ name: 'Any Reservation', value: 'ANY_RESERVATION', description: 'Use a matching reservation when there is one, else on-demand capacity' },
-			{ name: 'Specific Reservations', value: 'SPECIFIC_RESERVATION', description: 'Only the reservations named in Reservation Names' },
-			{ name: 'No Reservation', value: 'NO_RESERVATION', description: 'On-demand capacity only' },
-		],
+		options: Object.entries(RESERVATION_CHOICES).map(([value, choice]) => ({ ...choice, value })),
 		default: 'ANY_RESERVATION',
 		description: 'Which Compute Engine reservations the replicas may use (the reservation must match machine type and accelerators)',
 	},
@@ -40,8 +46,6 @@ export const reservationOptions: INodeProperties[] = [
 		description: "For Specific Reservations: the reservations' full names, comma-separated",
 	},
 ];
-
-type ReservationAffinityType = 'ANY_RESERVATION' | 'SPECIFIC_RESERVATION' | 'NO_RESERVATION';
 
 /** The Reservation options under `options` (a collection's path): only sent when added; specific reservations by the names given. */
 export function reservationOf(read: ParameterReader, i: number, options = 'options') {

@@ -94,6 +94,20 @@ describe('Deploy Model, complete', () => {
 		expect(model.encryptionSpec).toEqual({ kmsKeyName: kmsKey() });
 	});
 
+	it.each([
+		['the default (CPU Utilization)', {}, 'aiplatform.googleapis.com/prediction/online/cpu/utilization'],
+		['GPU Duty Cycle', { autoscalingMetric: 'aiplatform.googleapis.com/prediction/online/accelerator/duty_cycle' }, 'aiplatform.googleapis.com/prediction/online/accelerator/duty_cycle'],
+	])('the Autoscaling Metric option, %s, is sent as Vertex AI names the metric', async (_name, metric, metricName) => {
+		const endpointId = `single-metric-${metricName.includes('cpu') ? 'cpu' : 'gpu'}`;
+		const result = await runNodes(
+			env,
+			pipeline({ model: `${endpointId}-model`, endpoint: endpointId }, { acceleratorType: 'NVIDIA_L4', acceleratorCount: 1, machineType: 'g2-standard-8', options: { ...metric, autoscalingTarget: 70 } }),
+		);
+		expect(result.error?.message).toBeUndefined();
+		const [deployed] = (await readResource(env.client().endpointName(endpointId), 'v1')).deployedModels;
+		expect(deployed.dedicatedResources.autoscalingMetricSpecs).toEqual([{ metricName, target: 70 }]);
+	});
+
 	it('scales to zero with the Pub/Sub backlog metric in v1beta1, chosen explicitly', async () => {
 		const result = await runNodes(
 			env,
