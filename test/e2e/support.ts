@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { CREDENTIAL, type ExampleWorkflow } from '../../examples';
+import { CREDENTIAL, nodeNamed, type ExampleWorkflow } from '../../examples';
 import { VertexClient } from '../../lib';
 import { clientOptionsFromCredential } from '../../nodes/shared/client';
 import { prepareInstance, type PreparedInstance } from '../../scripts/n8n-run/community-package';
@@ -71,6 +71,24 @@ export function sampleChunkText(index: number): string {
 }
 
 export { sampleChatReply } from '../../scripts/scale-workflows';
+
+/** What the agent examples are asked; n8n hands the model the tool's output as `[{"response": ...}]`, and the sample server quotes what it gets. */
+export const CALCULATOR_QUESTION = 'What is 12 * 7?';
+export const CALCULATOR_ANSWER = 'The Calculator tool returned: [{"response":"84"}]';
+/** Between two streamed pieces of every answer of a streamingChat, so "chunks before the end" is measurable. */
+export const PIECE_DELAY_MS = 250;
+
+/**
+ * An agent example behind a public Chat Trigger (embedded mode: a webhook, `webhookId`) in streaming mode, its
+ * model's answers streamed slowly (PIECE_DELAY_MS between pieces).
+ */
+export function streamingChat(workflow: ExampleWorkflow, webhookId: string): ExampleWorkflow {
+	const trigger = nodeNamed(workflow, 'When Chat Message Received');
+	trigger.webhookId = webhookId;
+	trigger.parameters = { public: true, mode: 'webhook', options: { responseMode: 'streaming' } };
+	nodeNamed(workflow, 'Vertex AI Chat Model').parameters.options.extraBody = JSON.stringify({ delayMs: PIECE_DELAY_MS });
+	return workflow;
+}
 
 /** A line of a streamed n8n webhook answer (NDJSON: begin, item, end, error), with when it arrived. */
 export interface StreamLine {
