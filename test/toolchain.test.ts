@@ -68,6 +68,8 @@ describe('package.json for npm and n8n', () => {
 		expect(pkg.keywords).toContain('n8n-community-node-package');
 		// n8n 2.40 and 2.41 accept an integer from 1 to their N8N_NODES_API_VERSION, 1.
 		expect(pkg.n8n.n8nNodesApiVersion).toBe(1);
+		expect(pkg.n8n.nodes.length).toBeGreaterThan(0);
+		expect(pkg.n8n.credentials.length).toBeGreaterThan(0);
 		for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials]) {
 			expect(() => readFileSync(join(ROOT, file.replace(/^dist\//, '').replace(/\.js$/, '.ts')))).not.toThrow();
 		}

@@ -13,44 +13,39 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
-import { loadExample, nodeNamed, type ExampleWorkflow } from '../../examples';
+import { loadExample, type ExampleWorkflow } from '../../examples';
 import { ensureN8n } from '../../scripts/n8n-install';
 import { executeWorkflow, importWorkflow, publishWorkflow, type ExecuteResult } from '../../scripts/n8n-run/instance';
 import { startN8n, type N8nServer } from '../../scripts/n8n-run/server';
 import { ownerSession, restRequest } from '../../scripts/n8n-run/rest';
 import { startEmulatorProcess, type EmulatorProcess } from '../../scripts/n8n-run/emulator';
 import {
+	CALCULATOR_ANSWER as ANSWER,
+	CALCULATOR_QUESTION as QUESTION,
 	chatCompletions,
 	clearRequests,
 	deploySampleServer,
 	describeE2e,
 	forwardedRequests,
 	postChatMessage,
+	PIECE_DELAY_MS,
 	prepareN8n,
 	requireFreshBuild,
 	sampleChatReply,
+	streamingChat,
 	type ForwardedRequest,
 	type PreparedN8n,
 } from './support';
 
 const ENDPOINT_ID = 'agent-endpoint';
-const QUESTION = 'What is 12 * 7?';
-/** n8n hands the model the tool's output as `[{"response": ...}]`; the sample server quotes what it gets. */
-const ANSWER = 'The Calculator tool returned: [{"response":"84"}]';
 const CHAT_WEBHOOK_ID = '5d0c1f0e-1a01-4a6e-9c3b-0000000e2e01';
-/** Between two streamed pieces of every answer, so "chunks before the end" is measurable. */
-const PIECE_DELAY_MS = 250;
 
-/** Example 6 behind a public Chat Trigger (embedded mode: a webhook), its model's answers streamed slowly. */
-function streamingChat(): ExampleWorkflow {
+/** Example 6 behind a public Chat Trigger, its answers streamed slowly. */
+function agentChat(): ExampleWorkflow {
 	const workflow = loadExample('agentWithYourOwnModel', { endpointId: ENDPOINT_ID });
 	workflow.id = 'vertexE2eAgentChat';
 	workflow.name = 'Agent chat, streamed';
-	const trigger = nodeNamed(workflow, 'When Chat Message Received');
-	trigger.webhookId = CHAT_WEBHOOK_ID;
-	trigger.parameters = { public: true, mode: 'webhook', options: { responseMode: 'streaming' } };
-	nodeNamed(workflow, 'Vertex AI Chat Model').parameters.options.extraBody = JSON.stringify({ delayMs: PIECE_DELAY_MS });
-	return workflow;
+	return streamingChat(workflow, CHAT_WEBHOOK_ID);
 }
 
 /** n8n's MCP Server Trigger offering the Invoke node as a tool: the prompt comes from the MCP client ($fromAI). */
@@ -145,7 +140,7 @@ describeE2e('an n8n AI Agent on your own model', () => {
 		n8n = await prepareN8n(emulator);
 		const agent = loadExample('agentWithYourOwnModel', { endpointId: ENDPOINT_ID });
 		await importWorkflow(n8n.instance, agent);
-		for (const workflow of [streamingChat(), mcpServer()]) {
+		for (const workflow of [agentChat(), mcpServer()]) {
 			await importWorkflow(n8n.instance, workflow);
 			await publishWorkflow(n8n.instance, workflow.id);
 		}

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 
 import type { IRunExecutionData } from 'n8n-workflow';
 
-import { loadExample, nodeNamed, type ExampleWorkflow } from '../../examples';
+import { loadExample, type ExampleWorkflow } from '../../examples';
 import { ensureN8n, installDir } from '../../scripts/n8n-install';
 import { importWorkflow, publishWorkflow, type ExecuteResult } from '../../scripts/n8n-run/instance';
 import { startN8n, type N8nServer } from '../../scripts/n8n-run/server';
@@ -24,6 +24,8 @@ import { listExecutions, ownerSession } from '../../scripts/n8n-run/rest';
 import { loggedGenerations, type RunsByNode } from '../harness/model-log';
 import { startEmulatorProcess, type EmulatorProcess } from '../../scripts/n8n-run/emulator';
 import {
+	CALCULATOR_ANSWER as ANSWER,
+	CALCULATOR_QUESTION as QUESTION,
 	chatCompletions,
 	clearRequests,
 	deploySampleServer,
@@ -31,9 +33,11 @@ import {
 	executeNoting,
 	forwardedRequests,
 	postChatMessage,
+	PIECE_DELAY_MS,
 	prepareN8n,
 	requireFreshBuild,
 	sampleChatReply,
+	streamingChat,
 	succeeded,
 	type ForwardedRequest,
 	type PreparedN8n,
@@ -47,24 +51,15 @@ const ENDPOINTS = {
 	failing: { endpointId: 'ai-failing-endpoint', modelId: 'ai-failing-model', args: ['--model-name=brain-failing'] },
 	reasoning: { endpointId: 'ai-reasoning-endpoint', modelId: 'ai-reasoning-model', args: ['--model-name=r1', '--dialect=vllm-reasoning'] },
 };
-const QUESTION = 'What is 12 * 7?';
-/** n8n hands the model the tool's output as `[{"response": ...}]`; the sample server quotes what it gets. */
-const ANSWER = 'The Calculator tool returned: [{"response":"84"}]';
 /** What the vllm-reasoning dialect thinks before every answer (emulator/README.md). */
 const REASONING = 'Let me think about this.';
 const CHAT_WEBHOOK_ID = '5d0c1f0e-1a01-4a6e-9c3b-0008000000e2';
-/** Between two streamed pieces of every answer, so "chunks before the end" is measurable. */
-const PIECE_DELAY_MS = 250;
 
 /** Example 8 behind a public Chat Trigger (embedded mode: a webhook), its model's answers streamed slowly. */
 function reasoningChat(): ExampleWorkflow {
 	const workflow = loadExample('agentReasoningStreaming', { endpointId: ENDPOINTS.reasoning.endpointId });
 	workflow.id = 'vertexE2eReasoningChat';
-	const trigger = nodeNamed(workflow, 'When Chat Message Received');
-	trigger.webhookId = CHAT_WEBHOOK_ID;
-	trigger.parameters = { public: true, mode: 'webhook', options: { responseMode: 'streaming' } };
-	nodeNamed(workflow, 'Vertex AI Chat Model').parameters.options.extraBody = JSON.stringify({ delayMs: PIECE_DELAY_MS });
-	return workflow;
+	return streamingChat(workflow, CHAT_WEBHOOK_ID);
 }
 
 /** The run data a node recorded (main output, or a sub-node's `ai_*` output), as JSON text for searching. */

@@ -6,11 +6,10 @@
  * create -> deploy -> invoke run against the emulator as its own process. The streamed messages are read from
  * what the example's Debug nodes send to the editor. Only with N8N_E2E=1, after npm run build.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { startEmulatorProcess, type EmulatorProcess } from '../../scripts/n8n-run/emulator';
+import type { EmulatorProcess } from '../../scripts/n8n-run/emulator';
 import {
 	captureDebug,
 	deployFlows,
@@ -18,28 +17,22 @@ import {
 	exampleFlowFor,
 	importExample,
 	inject,
-	packNodeRedPackage,
-	startNodeRed,
 	type NodeRedInstance,
 } from '../../scripts/node-red-run';
-import { describeE2e, requireFreshBuild } from './support';
+import { describeE2e, requireFreshBuild, startNodeRedOnEmulator } from './support';
 
 let emulator: EmulatorProcess;
 let nodeRed: NodeRedInstance;
-let packDir: string;
+let stop: (() => Promise<void>) | undefined;
 
 describeE2e('the Node-RED package in a real Node-RED', () => {
 	beforeAll(async () => {
 		requireFreshBuild();
-		emulator = await startEmulatorProcess({ operationStepMs: 50 });
-		packDir = mkdtempSync(join(tmpdir(), 'node-red-pack-'));
-		nodeRed = await startNodeRed({ tarball: await packNodeRedPackage(packDir) });
+		({ emulator, nodeRed, stop } = await startNodeRedOnEmulator());
 	}, 240_000);
 
 	afterAll(async () => {
-		await nodeRed?.stop();
-		await emulator?.stop();
-		if (packDir) rmSync(packDir, { recursive: true, force: true });
+		await stop?.();
 	});
 
 	it('loads every node type of the package from the installed tarball', async () => {

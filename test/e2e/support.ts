@@ -2,15 +2,17 @@
  * Shared set-up of the end-to-end tests: a fresh build is required, then one n8n user folder with this
  * package installed as a community package and the example credential pointing at an emulator process.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { CREDENTIAL, type ExampleWorkflow } from '../../examples';
+import { CREDENTIAL, nodeNamed, type ExampleWorkflow } from '../../examples';
 import { VertexClient } from '../../lib';
 import { clientOptionsFromCredential } from '../../nodes/shared/client';
 import { prepareInstance, type PreparedInstance } from '../../scripts/n8n-run/community-package';
-import type { EmulatorProcess } from '../../scripts/n8n-run/emulator';
+import { startEmulatorProcess, type EmulatorProcess } from '../../scripts/n8n-run/emulator';
 import { executeWorkflow, importWorkflow, type ExecuteResult } from '../../scripts/n8n-run/instance';
+import { packNodeRedPackage, startNodeRed, type NodeRedInstance } from '../../scripts/node-red-run';
 
 export const describeE2e = process.env.N8N_E2E === '1' ? describe : describe.skip;
 
@@ -71,6 +73,24 @@ export function sampleChunkText(index: number): string {
 }
 
 export { sampleChatReply } from '../../scripts/scale-workflows';
+
+/** What the agent examples are asked; n8n hands the model the tool's output as `[{"response": ...}]`, and the sample server quotes what it gets. */
+export const CALCULATOR_QUESTION = 'What is 12 * 7?';
+export const CALCULATOR_ANSWER = 'The Calculator tool returned: [{"response":"84"}]';
+/** Between two streamed pieces of every answer of a streamingChat, so "chunks before the end" is measurable. */
+export const PIECE_DELAY_MS = 250;
+
+/**
+ * An agent example behind a public Chat Trigger (embedded mode: a webhook, `webhookId`) in streaming mode, its
+ * model's answers streamed slowly (PIECE_DELAY_MS between pieces).
+ */
+export function streamingChat(workflow: ExampleWorkflow, webhookId: string): ExampleWorkflow {
+	const trigger = nodeNamed(workflow, 'When Chat Message Received');
+	trigger.webhookId = webhookId;
+	trigger.parameters = { public: true, mode: 'webhook', options: { responseMode: 'streaming' } };
+	nodeNamed(workflow, 'Vertex AI Chat Model').parameters.options.extraBody = JSON.stringify({ delayMs: PIECE_DELAY_MS });
+	return workflow;
+}
 
 /** A line of a streamed n8n webhook answer (NDJSON: begin, item, end, error), with when it arrived. */
 export interface StreamLine {
@@ -188,4 +208,27 @@ export async function executeNoting(n8n: PreparedN8n, emulator: EmulatorProcess,
 	await clearRequests(emulator);
 	const run = await executeWorkflow(n8n.instance, workflow.id);
 	return { run, requests: await forwardedRequests(emulator) };
+}
+
+/**
+ * An emulator process and a headless Node-RED with the packed Node-RED package installed as a user installs it;
+ * stop() ends both (whatever of them started) and removes the packing folder.
+ */
+export async function startNodeRedOnEmulator(): Promise<{ emulator: EmulatorProcess; nodeRed: NodeRedInstance; stop(): Promise<void> }> {
+	let emulator: EmulatorProcess | undefined;
+	let nodeRed: NodeRedInstance | undefined;
+	const packDir = mkdtempSync(join(tmpdir(), 'node-red-pack-'));
+	const stop = async () => {
+		await nodeRed?.stop();
+		await emulator?.stop();
+		rmSync(packDir, { recursive: true, force: true });
+	};
+	try {
+		emulator = await startEmulatorProcess({ operationStepMs: 50 });
+		nodeRed = await startNodeRed({ tarball: await packNodeRedPackage(packDir) });
+		return { emulator, nodeRed, stop };
+	} catch (error) {
+		await stop();
+		throw error;
+	}
 }

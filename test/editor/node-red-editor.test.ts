@@ -5,13 +5,12 @@
  * docs/screenshots/ with UPDATE_SCREENSHOTS=1 (the README shows them), else to test-results/. Only with
  * N8N_E2E=1, after npm run build.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { startEmulatorProcess, type EmulatorProcess } from '../../scripts/n8n-run/emulator';
-import { captureDebug, deployFlows, exampleFlowFor, inject, packNodeRedPackage, startNodeRed, type NodeRedInstance } from '../../scripts/node-red-run';
-import { describeE2e, requireFreshBuild } from '../e2e/support';
+import type { EmulatorProcess } from '../../scripts/n8n-run/emulator';
+import { captureDebug, deployFlows, exampleFlowFor, inject, type NodeRedInstance } from '../../scripts/node-red-run';
+import { describeE2e, requireFreshBuild, startNodeRedOnEmulator } from '../e2e/support';
 import { launchChromium, type HeadlessChromium } from './chromium';
 
 const PROJECT_ROOT = resolve(__dirname, '..', '..');
@@ -19,27 +18,23 @@ const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(PROJECT_ROOT, 
 const VIEWPORT = { width: 1280, height: 720 };
 const OUR_TYPES = ['vertex-ai-upload-model', 'vertex-ai-create-endpoint', 'vertex-ai-deploy-model', 'vertex-ai-invoke'];
 
-let emulator: EmulatorProcess;
 let nodeRed: NodeRedInstance;
 let chromium: HeadlessChromium;
-let packDir: string;
+let stop: (() => Promise<void>) | undefined;
 
 describeE2e("the example flow in Node-RED's editor", () => {
 	beforeAll(async () => {
 		requireFreshBuild();
 		mkdirSync(SCREENSHOTS, { recursive: true });
-		emulator = await startEmulatorProcess({ operationStepMs: 50 });
-		packDir = mkdtempSync(join(tmpdir(), 'node-red-pack-'));
-		nodeRed = await startNodeRed({ tarball: await packNodeRedPackage(packDir) });
+		let emulator: EmulatorProcess;
+		({ emulator, nodeRed, stop } = await startNodeRedOnEmulator());
 		await deployFlows(nodeRed.url, exampleFlowFor(emulator));
 		chromium = await launchChromium(VIEWPORT);
 	}, 300_000);
 
 	afterAll(async () => {
 		await chromium?.close();
-		await nodeRed?.stop();
-		await emulator?.stop();
-		if (packDir) rmSync(packDir, { recursive: true, force: true });
+		await stop?.();
 	});
 
 	it('draws the flow with the run\'s statuses and no node in error; the Invoke dialog shows its typed inputs', async () => {

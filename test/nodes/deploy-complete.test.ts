@@ -7,7 +7,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { chain, sourceNode } from '../harness/n8n-engine';
-import { TYPE, emulatorWithCredential, expectNothingSent, expectNoSecrets, locator, resetEmulator, runNodes, type NodeEnv } from './support';
+import { TYPE, emulatorWithCredential, expectNothingSent, expectNoSecrets, locator, readResource, resetEmulator, runNodes, type NodeEnv } from './support';
 
 let env: NodeEnv;
 
@@ -17,14 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
 	await env?.close();
 });
-
-/** The emulator's answer to a control-plane GET in `version`, with the nodes' own token. */
-async function readResource(name: string, version: 'v1' | 'v1beta1' = 'v1beta1'): Promise<Record<string, any>> {
-	const token = await env.client().getAccessToken();
-	const response = await fetch(`${env.emulator.baseUrl}/${version}/${name}`, { headers: { authorization: `Bearer ${token}` } });
-	expect(response.status).toBe(200);
-	return (await response.json()) as Record<string, any>;
-}
 
 const project = () => env.client().endpointName('x').split('/')[1];
 const kmsKey = () => `projects/${project()}/locations/${env.emulator.location}/keyRings/ring/cryptoKeys/key`;
@@ -76,7 +68,7 @@ describe('Deploy Model, complete', () => {
 			),
 		);
 		expect(result.error?.message).toBeUndefined();
-		const endpoint = await readResource(env.client().endpointName('metrics-endpoint'), 'v1');
+		const endpoint = await readResource(env, env.client().endpointName('metrics-endpoint'), 'v1');
 		expect(endpoint).toMatchObject({ labels: { team: 'ml' }, description: 'from JSON', encryptionSpec: { kmsKeyName: kmsKey() } });
 		const [deployed] = endpoint.deployedModels;
 		expect(deployed.enableAccessLogging).toBe(true);
@@ -90,7 +82,7 @@ describe('Deploy Model, complete', () => {
 				{ metricName: 'prometheus.googleapis.com/vertex_vllm_num_requests_waiting', target: 8 },
 			],
 		});
-		const model = await readResource(env.client().modelName('metrics-model'), 'v1');
+		const model = await readResource(env, env.client().modelName('metrics-model'), 'v1');
 		expect(model.encryptionSpec).toEqual({ kmsKeyName: kmsKey() });
 	});
 
@@ -125,7 +117,7 @@ describe('Deploy Model, complete', () => {
 			),
 		);
 		expect(result.error?.message).toBeUndefined();
-		const [deployed] = (await readResource(env.client().endpointName('idle-endpoint'))).deployedModels;
+		const [deployed] = (await readResource(env, env.client().endpointName('idle-endpoint'))).deployedModels;
 		// 0 is proto3's default, left out of the JSON answer.
 		expect(deployed.dedicatedResources.minReplicaCount ?? 0).toBe(0);
 		expect(deployed.dedicatedResources).toMatchObject({
@@ -150,7 +142,7 @@ describe('Deploy Model, complete', () => {
 		);
 		expect(result.error?.message).toBeUndefined();
 		const [{ deployedModelId }] = result.lastNodeJson('Deploy') as Array<{ deployedModelId: string }>;
-		const deployed = (await readResource(env.client().endpointName('roll-endpoint'))).deployedModels.find((entry: { id: string }) => entry.id === deployedModelId);
+		const deployed = (await readResource(env, env.client().endpointName('roll-endpoint'))).deployedModels.find((entry: { id: string }) => entry.id === deployedModelId);
 		expect(deployed.rolloutOptions).toMatchObject({ maxSurgePercentage: 20, previousDeployedModel: previous });
 		// The machines of the deployed model it replaces (Deploy's own Machine Type, n1-standard-4, was not sent).
 		expect(deployed.dedicatedResources).toMatchObject({ machineSpec: { machineType: 'n1-standard-8' }, minReplicaCount: 1, maxReplicaCount: 2 });
@@ -168,7 +160,7 @@ describe('Deploy Model, complete', () => {
 		expect(output.deployedModelId).toMatch(/^[0-9]+$/);
 		expect(output.deployedModelId).not.toBe(previous);
 		expect(output).toMatchObject({ trafficSplit: { [output.deployedModelId]: 100 }, undeployedModelIds: [previous], reused: false, done: true });
-		const endpoint = await readResource(env.client().endpointName(ids.endpoint));
+		const endpoint = await readResource(env, env.client().endpointName(ids.endpoint));
 		expect(endpoint.deployedModels.map((entry: { id: string }) => entry.id)).toEqual([output.deployedModelId]);
 		expect(endpoint.deployedModels[0].rolloutOptions).toMatchObject({ previousDeployedModel: previous, revisionNumber: 1 });
 	});
@@ -186,7 +178,7 @@ describe('Deploy Model, complete', () => {
 		// The rollout replaced A (its 60%); "Replace It" then undeployed B, the new one inheriting its 40%.
 		expect(output.undeployedModelIds).toEqual([a, b]);
 		expect(output.trafficSplit).toEqual({ [output.deployedModelId]: 100 });
-		expect((await readResource(env.client().endpointName(ids.endpoint))).deployedModels.map((entry: { id: string }) => entry.id)).toEqual([output.deployedModelId]);
+		expect((await readResource(env, env.client().endpointName(ids.endpoint))).deployedModels.map((entry: { id: string }) => entry.id)).toEqual([output.deployedModelId]);
 	});
 
 	it.each([
@@ -239,7 +231,7 @@ describe('Deploy Model, complete', () => {
 		expect(created.status).toBe(200);
 		const result = await runNodes(env, pipeline({ model: 'pooled-model', endpoint: 'pooled-endpoint' }, { resources: 'pool', deploymentResourcePool: 'shared-pool' }));
 		expect(result.error?.message).toBeUndefined();
-		const [deployed] = (await readResource(env.client().endpointName('pooled-endpoint'), 'v1')).deployedModels;
+		const [deployed] = (await readResource(env, env.client().endpointName('pooled-endpoint'), 'v1')).deployedModels;
 		expect(deployed.sharedResources).toBe(`${parent}/deploymentResourcePools/shared-pool`);
 		expect(deployed.dedicatedResources).toBeUndefined();
 	});
@@ -258,7 +250,7 @@ describe('Deploy Model, complete', () => {
 			pipeline({ model: 'reserved-model', endpoint: 'reserved-endpoint' }, { options: { reservationAffinity: 'SPECIFIC_RESERVATION', reservationNames: reservation } }),
 		);
 		expect(result.error?.message).toBeUndefined();
-		const [deployed] = (await readResource(env.client().endpointName('reserved-endpoint'), 'v1')).deployedModels;
+		const [deployed] = (await readResource(env, env.client().endpointName('reserved-endpoint'), 'v1')).deployedModels;
 		expect(deployed.dedicatedResources.machineSpec.reservationAffinity).toEqual({
 			reservationAffinityType: 'SPECIFIC_RESERVATION',
 			key: 'compute.googleapis.com/reservation-name',

@@ -8,7 +8,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { DEPLOY_MODEL, UPLOAD_MODEL } from '../../lib';
 import { VertexAiManage } from '../../nodes/VertexAiManage/VertexAiManage.node';
 import { callListSearch, chain, sourceNode, type TestNode, type WorkflowRunResult } from '../harness/n8n-engine';
-import { TYPE, countRequests, credentialTypes, emulatorWithCredential, expectNoSecrets, locator, requestsCounted, runNodes, type NodeEnv } from './support';
+import { TYPE, countRequests, credentialTypes, emulatorWithCredential, expectNoSecrets, locator, readResource, requestsCounted, runNodes, type NodeEnv } from './support';
 
 let env: NodeEnv;
 const wait = { timeoutMs: 30_000, initialDelayMs: 20, maxDelayMs: 100 };
@@ -175,8 +175,7 @@ describe('Deployed Model > Update', () => {
 		expect(await requestsCounted(env, counter)).toBe(0);
 		const [changed] = await output(change({ usePreviewApi: true }));
 		expect(changed).toMatchObject({ deployedModelId, done: true });
-		const token = await env.client().getAccessToken();
-		const endpoint = (await (await fetch(`${env.emulator.baseUrl}/v1beta1/${env.client().endpointName('live-ep')}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+		const endpoint = (await readResource(env, env.client().endpointName('live-ep'))) as {
 			deployedModels: Array<{ id: string; enableContainerLogging?: boolean; dedicatedResources: { autoscalingMetricSpecs: unknown[] } }>;
 		};
 		const deployed = endpoint.deployedModels.find((entry) => entry.id === deployedModelId);
@@ -244,9 +243,7 @@ describe('Deployment Resource Pool', () => {
 		expect(refused.error?.message).toContain('the Pub/Sub backlog needs Vertex AI\'s preview API (v1beta1): turn on "Use Preview API (v1beta1)" in "Options"');
 		const [pool] = await output(createPool('pubsub-pool', { options: { autoscalingMetrics: pubsub, usePreviewApi: true } }));
 		expect(pool).toMatchObject({ deploymentResourcePoolId: 'pubsub-pool', done: true });
-		const token = await env.client().getAccessToken();
-		const name = env.client().deploymentResourcePoolName('pubsub-pool');
-		const beta = (await (await fetch(`${env.emulator.baseUrl}/v1beta1/${name}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+		const beta = (await readResource(env, env.client().deploymentResourcePoolName('pubsub-pool'))) as {
 			dedicatedResources: { autoscalingMetricSpecs: unknown[] };
 		};
 		expect(beta.dedicatedResources.autoscalingMetricSpecs).toEqual([

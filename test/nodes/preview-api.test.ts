@@ -3,10 +3,10 @@
  * given in Additional Fields (JSON) of Upload Model or Create Dedicated Endpoint is refused without the choice (naming
  * it, before anything is sent), and with it the call goes to v1beta1, which keeps the field.
  */
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { INodeParameters } from 'n8n-workflow';
 
 import { chain, sourceNode } from '../harness/n8n-engine';
-import { TYPE, emulatorWithCredential, expectNoSecrets, expectNothingSent, resetEmulator, runNodes, type NodeEnv } from './support';
+import { TYPE, emulatorWithCredential, expectNoSecrets, expectNothingSent, readResource, resetEmulator, runNodes, type NodeEnv } from './support';
 
 let env: NodeEnv;
 
@@ -23,12 +23,6 @@ const OTEL_LOGGING = JSON.stringify({
 const EXAMPLES_FROM_GCS = JSON.stringify({
 	model: { explanationSpec: { parameters: { examples: { gcsSource: { uris: ['gs://bucket/examples.jsonl'] }, neighborCount: 3 } } } },
 });
-
-/** A resource as the emulator's v1beta1 API answers it (v1 would leave preview fields out). */
-async function readV1beta1(name: string): Promise<IDataObject> {
-	const token = await env.client().getAccessToken();
-	return (await (await fetch(`${env.emulator.baseUrl}/v1beta1/${name}`, { headers: { authorization: `Bearer ${token}` } })).json()) as IDataObject;
-}
 
 async function run(type: string, parameters: INodeParameters) {
 	return await runNodes(env, { nodes: [sourceNode('Start'), { name: 'Node', type, parameters }], connections: chain('Start', 'Node') });
@@ -49,7 +43,7 @@ describe('Create Dedicated Endpoint with a preview-only additional field', () =>
 		await resetEmulator(env);
 		const result = await run(TYPE.create, { displayName: 'otel', endpointId: 'otel-endpoint', options: { additionalFields: OTEL_LOGGING, usePreviewApi: true } });
 		expect(result.error?.message).toBeUndefined();
-		const endpoint = await readV1beta1(env.client().endpointName('otel-endpoint'));
+		const endpoint = await readResource(env, env.client().endpointName('otel-endpoint'));
 		expect(endpoint.predictRequestResponseLoggingConfig).toMatchObject({ enabled: true, samplingRate: 0.5, enableOtelLogging: true });
 	});
 });
@@ -68,7 +62,7 @@ describe('Upload Model with a preview-only additional field', () => {
 		const result = await run(TYPE.upload, { displayName: 'm', imageUri: env.emulator.builtInImage, options: { additionalFields: EXAMPLES_FROM_GCS, usePreviewApi: true } });
 		expect(result.error?.message).toBeUndefined();
 		const [{ modelId }] = result.lastNodeJson('Node') as Array<{ modelId: string }>;
-		const model = await readV1beta1(env.client().modelName(modelId));
+		const model = await readResource(env, env.client().modelName(modelId));
 		expect(model.explanationSpec).toMatchObject({ parameters: { examples: { gcsSource: { uris: ['gs://bucket/examples.jsonl'] } } } });
 	});
 });

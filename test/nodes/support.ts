@@ -109,6 +109,14 @@ export async function resetEmulator(env: NodeEnv): Promise<void> {
 	clearVertexClientCache();
 }
 
+/** The emulator's answer (200) to a control-plane GET of `name` in `version`, with the nodes' own token. */
+export async function readResource(env: NodeEnv, name: string, version: 'v1' | 'v1beta1' = 'v1beta1'): Promise<Record<string, any>> {
+	const token = await env.client().getAccessToken();
+	const response = await fetch(`${env.emulator.baseUrl}/${version}/${name}`, { headers: { authorization: `Bearer ${token}` } });
+	expect(response.status).toBe(200);
+	return (await response.json()) as Record<string, any>;
+}
+
 /** Nothing reached the emulator since the reset: no token minted, no request logged. */
 export function expectNothingSent(env: NodeEnv): void {
 	expect(env.emulator.tokensMinted()).toBe(0);
