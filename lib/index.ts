@@ -67,7 +67,7 @@ export {
 } from './transport';
 
 // Inputs and results
-export { ACCELERATOR_TYPES, type AcceleratorType } from './schemas/common';
+export { ACCELERATOR_TYPES, DISPLAY_NAME_MAX_LENGTH, type AcceleratorType } from './schemas/common';
 export { API_VERSIONS, DEFAULT_API_VERSION, type ApiVersion } from './apiVersion';
 export { ADDITIONAL_FIELDS_MESSAGES, checkAdditionalFields, withAdditionalFields, type AdditionalFieldsTarget } from './schemas/additionalFields';
 export { PROTO_FIELDS } from './schemas/protoFields';
@@ -76,6 +76,7 @@ export {
 	PUBSUB_SUBSCRIPTION_LABELS,
 	RESERVATION_AFFINITY_TYPES,
 	RESERVATION_NAME_LABEL,
+	SCALE_TO_ZERO_PERIOD_SECONDS,
 } from './schemas/endpoint';
 export type { Model, ModelContainerSpecInput, ModelInput, UploadModelInput } from './schemas/model';
 export type {

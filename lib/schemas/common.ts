@@ -8,12 +8,15 @@ import { quoteForMessage } from '../secrets';
 import { textMatching, withRule } from './validate';
 
 
-/** Vertex's display names: required, up to 128 characters. */
+/** The longest display name Vertex takes. */
+export const DISPLAY_NAME_MAX_LENGTH = 128;
+
+/** Vertex's display names: required, up to DISPLAY_NAME_MAX_LENGTH characters. */
 export const displayNameSchema = z
 	.string()
 	.trim()
 	.min(1, { error: 'displayName is required.' })
-	.max(128, { error: 'displayName can be at most 128 characters.' });
+	.max(DISPLAY_NAME_MAX_LENGTH, { error: `displayName can be at most ${DISPLAY_NAME_MAX_LENGTH} characters.` });
 
 export function callerIdSchema(kind: 'modelId' | 'endpointId') {
 	return textMatching(CALLER_ID, (value) => `${kind} ${quoteForMessage(value)} is not valid: use ${CALLER_ID.rule}.`);

@@ -190,10 +190,13 @@ export const autoscalingMetricSpecSchema = z
 		}
 	});
 
+/** The range Vertex takes for a scale-to-zero deployment's idle and minimum scaled-up periods, in seconds. */
+export const SCALE_TO_ZERO_PERIOD_SECONDS = { min: 300, max: 28_800 } as const;
+
 /** Scale to zero (preview): both periods between 5 minutes and 8 hours. */
 export const scaleToZeroSpecSchema = z.strictObject({
-	minScaleupPeriod: durationSchema('minScaleupPeriod', 300, 28_800).optional(),
-	idleScaledownPeriod: durationSchema('idleScaledownPeriod', 300, 28_800).optional(),
+	minScaleupPeriod: durationSchema('minScaleupPeriod', SCALE_TO_ZERO_PERIOD_SECONDS.min, SCALE_TO_ZERO_PERIOD_SECONDS.max).optional(),
+	idleScaledownPeriod: durationSchema('idleScaledownPeriod', SCALE_TO_ZERO_PERIOD_SECONDS.min, SCALE_TO_ZERO_PERIOD_SECONDS.max).optional(),
 });
 
 export const dedicatedResourcesInputSchema = z

@@ -11,6 +11,7 @@ import {
 import {
 	CALLER_ID,
 	CREATE_ENDPOINT,
+	DISPLAY_NAME_MAX_LENGTH,
 	isPrivateServiceConnect,
 	PROJECT,
 	resourceId,
@@ -287,7 +288,7 @@ function createRequest(read: ParameterReader, i: number): CreateEndpointInput {
 		endpointId,
 		ifExists: endpointId ? read.option<'fail' | 'use'>(i, 'ifExists') : ('fail' as const),
 		endpoint: {
-			displayName: read.text(i, 'displayName', { required: true, maxLength: 128 }),
+			displayName: read.text(i, 'displayName', { required: true, maxLength: DISPLAY_NAME_MAX_LENGTH }),
 			description: read.text(i, 'options.description') || undefined,
 			labels: labelsOf(read, i),
 			dedicatedEndpointEnabled: privateServiceConnectConfig ? read.boolean(i, 'publicDnsToo') : true,

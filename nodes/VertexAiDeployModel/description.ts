@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { ACCELERATOR_TYPES, AUTOSCALING_METRICS } from '../../lib';
+import { ACCELERATOR_TYPES, AUTOSCALING_METRICS, SCALE_TO_ZERO_PERIOD_SECONDS } from '../../lib';
 import {
 	endpointLocator,
 	fromIncomingItem,
@@ -17,6 +17,12 @@ import { autoscalingMetricsProperty } from '../shared/autoscaling';
 /** The parameters of Vertex AI Deploy Model. */
 
 const CPU_UTILIZATION = AUTOSCALING_METRICS.cpuUtilization;
+/** The scale-to-zero periods, which Vertex takes in seconds, asked in whole minutes. */
+const SCALE_TO_ZERO_MINUTES = {
+	minValue: SCALE_TO_ZERO_PERIOD_SECONDS.min / 60,
+	maxValue: SCALE_TO_ZERO_PERIOD_SECONDS.max / 60,
+	numberPrecision: 0,
+};
 
 export const IF_DEPLOYED_LABEL = 'If This Model Is Already Deployed on the Endpoint';
 
@@ -247,7 +253,7 @@ export const properties: INodeProperties[] = [
 				displayName: 'Idle Time Before Scaling to Zero (Minutes)',
 				name: 'idleScaledownMinutes',
 				type: 'number',
-				typeOptions: { minValue: 5, maxValue: 480, numberPrecision: 0 },
+				typeOptions: SCALE_TO_ZERO_MINUTES,
 				default: 60,
 				description: `With Min Replicas 0 (preview, needs "${USE_PREVIEW_API_LABEL}"): minutes without traffic before the last replica stops`,
 			},
@@ -287,7 +293,7 @@ export const properties: INodeProperties[] = [
 				displayName: 'Min Time Scaled Up (Minutes)',
 				name: 'minScaleupMinutes',
 				type: 'number',
-				typeOptions: { minValue: 5, maxValue: 480, numberPrecision: 0 },
+				typeOptions: SCALE_TO_ZERO_MINUTES,
 				default: 60,
 				description: `With Min Replicas 0 (preview, needs "${USE_PREVIEW_API_LABEL}"): minutes a scaled-up deployment stays up before it may scale to zero`,
 			},

@@ -3,6 +3,7 @@ import { NodeOperationError, type INode } from 'n8n-workflow';
 import {
 	DEPLOYED_MODEL_NUMBER,
 	DEPLOYMENT_RESOURCE_POOL,
+	DISPLAY_NAME_MAX_LENGTH,
 	GPU_PARTITION_SIZE,
 	MACHINE_TYPE,
 	SERVICE_ACCOUNT_EMAIL,
@@ -98,7 +99,7 @@ function deployRequest(read: ParameterReader, i: number, endpoint: string, model
 			? { sharedResources: poolOf(read, i) }
 			: { dedicatedResources: dedicatedResourcesOf(read, i) };
 	const deployedModel: DeployedModelInput = {
-		displayName: read.text(i, 'deployedModelDisplayName', { maxLength: 128 }) || undefined,
+		displayName: read.text(i, 'deployedModelDisplayName', { maxLength: DISPLAY_NAME_MAX_LENGTH }) || undefined,
 		serviceAccount: read.text(i, 'options.serviceAccount', SERVICE_ACCOUNT_EMAIL) || undefined,
 		enableAccessLogging: read.boolean(i, 'options.enableAccessLogging') || undefined,
 		disableContainerLogging: read.boolean(i, 'options.disableContainerLogging') || undefined,

@@ -1,4 +1,4 @@
-import { CALLER_ID, ENV_VAR_NAME, GCS_URI, IMAGE_URI, MODEL_NAME, SERVER_ROUTE, SERVICE_ACCOUNT_EMAIL, VERSION_ALIAS, type IfExists, type UploadModelInput } from '../../lib';
+import { CALLER_ID, DISPLAY_NAME_MAX_LENGTH, ENV_VAR_NAME, GCS_URI, IMAGE_URI, MODEL_NAME, SERVER_ROUTE, SERVICE_ACCOUNT_EMAIL, VERSION_ALIAS, type IfExists, type UploadModelInput } from '../../lib';
 import { waitSettings, type WaitSettings } from '../shared/operation';
 import { labelsOf } from '../shared/parameters';
 import type { ParameterReader } from '../shared/read';
@@ -93,7 +93,7 @@ function uploadRequest(read: ParameterReader, i: number): UploadModelInput {
 	const modelId = read.text(i, 'modelId', { ...CALLER_ID }) || undefined;
 	return {
 		model: {
-			displayName: read.text(i, 'displayName', { required: true, maxLength: 128 }),
+			displayName: read.text(i, 'displayName', { required: true, maxLength: DISPLAY_NAME_MAX_LENGTH }),
 			description: read.text(i, 'options.description') || undefined,
 			artifactUri:
 				read.text(i, 'options.artifactUri', { ...GCS_URI }) ||

@@ -96,7 +96,7 @@ describe('Deploy Model, complete', () => {
 			pipeline({ model: `${endpointId}-model`, endpoint: endpointId }, { acceleratorType: 'NVIDIA_L4', acceleratorCount: 1, machineType: 'g2-standard-8', options: { ...metric, autoscalingTarget: 70 } }),
 		);
 		expect(result.error?.message).toBeUndefined();
-		const [deployed] = (await readResource(env.client().endpointName(endpointId), 'v1')).deployedModels;
+		const [deployed] = (await readResource(env, env.client().endpointName(endpointId), 'v1')).deployedModels;
 		expect(deployed.dedicatedResources.autoscalingMetricSpecs).toEqual([{ metricName, target: 70 }]);
 	});
 
