@@ -4,7 +4,7 @@
  * stop) abort what is in flight and wait for it, within Node-RED's close timeout.
  */
 import { nodeFailure } from './fields';
-import type { NodeMessage, NodeStatus, RuntimeNode, SendFunction } from './red';
+import type { NodeAPI, NodeDefinition, NodeMessage, NodeStatus, RuntimeNode, SendFunction } from './red';
 
 /** How long close waits for aborted work to settle; Node-RED gives a node 15 s before it logs a timeout. */
 const CLOSE_GRACE_MS = 5_000;
@@ -51,5 +51,17 @@ export function handleMessages(node: RuntimeNode, handle: MessageHandler): void 
 			node.status({});
 			done();
 		});
+	});
+}
+
+/** Registers a node type whose every message is worked on by the handler `handlerOf` makes for each node (see handleMessages). */
+export function registerMessageNode(
+	RED: NodeAPI,
+	type: string,
+	handlerOf: (RED: NodeAPI, node: RuntimeNode, definition: NodeDefinition) => MessageHandler,
+): void {
+	RED.nodes.registerType(type, function (this: RuntimeNode, definition: NodeDefinition): void {
+		RED.nodes.createNode(this, definition);
+		handleMessages(this, handlerOf(RED, this, definition));
 	});
 }

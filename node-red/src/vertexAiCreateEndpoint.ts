@@ -8,7 +8,7 @@ import { clientOf } from './config';
 import { readFields, type FieldSpec } from './fields';
 import { checkedCall, choiceOf, waitOptions, WAIT_MINUTES } from './operation';
 import type { NodeAPI, NodeDefinition, NodeMessage, RuntimeNode, SendFunction } from './red';
-import { handleMessages, showStatus } from './runtime';
+import { registerMessageNode, showStatus } from './runtime';
 
 const FIELDS: readonly FieldSpec[] = [
 	{ name: 'endpointId', label: 'Endpoint ID', kind: 'text' },
@@ -56,10 +56,4 @@ function createHandler(RED: NodeAPI, node: RuntimeNode, definition: NodeDefiniti
 	};
 }
 
-export = function register(RED: NodeAPI): void {
-	function VertexAiCreateEndpointNode(this: RuntimeNode, definition: NodeDefinition): void {
-		RED.nodes.createNode(this, definition);
-		handleMessages(this, createHandler(RED, this, definition));
-	}
-	RED.nodes.registerType('vertex-ai-create-endpoint', VertexAiCreateEndpointNode);
-};
+export = (RED: NodeAPI): void => registerMessageNode(RED, 'vertex-ai-create-endpoint', createHandler);

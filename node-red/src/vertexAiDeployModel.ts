@@ -10,7 +10,7 @@ import { clientOf } from './config';
 import { readFields, type FieldSpec } from './fields';
 import { checkedCall, choiceOf, waitOptions, WAIT_MINUTES } from './operation';
 import type { NodeAPI, NodeDefinition, NodeMessage, RuntimeNode, SendFunction } from './red';
-import { handleMessages, showStatus } from './runtime';
+import { registerMessageNode, showStatus } from './runtime';
 
 const MACHINE = 'deployedModel.dedicatedResources';
 
@@ -60,10 +60,4 @@ function deployHandler(RED: NodeAPI, node: RuntimeNode, definition: NodeDefiniti
 	};
 }
 
-export = function register(RED: NodeAPI): void {
-	function VertexAiDeployModelNode(this: RuntimeNode, definition: NodeDefinition): void {
-		RED.nodes.createNode(this, definition);
-		handleMessages(this, deployHandler(RED, this, definition));
-	}
-	RED.nodes.registerType('vertex-ai-deploy-model', VertexAiDeployModelNode);
-};
+export = (RED: NodeAPI): void => registerMessageNode(RED, 'vertex-ai-deploy-model', deployHandler);

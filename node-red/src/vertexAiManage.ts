@@ -3,13 +3,7 @@
  * and long-running operations, as n8n's Manage node offers them (see manage.ts and manageOperations.ts).
  */
 import { manageHandler } from './manage';
-import type { NodeAPI, NodeDefinition, RuntimeNode } from './red';
-import { handleMessages } from './runtime';
+import type { NodeAPI } from './red';
+import { registerMessageNode } from './runtime';
 
-export = function register(RED: NodeAPI): void {
-	function VertexAiManageNode(this: RuntimeNode, definition: NodeDefinition): void {
-		RED.nodes.createNode(this, definition);
-		handleMessages(this, manageHandler(RED, this, definition));
-	}
-	RED.nodes.registerType('vertex-ai-manage', VertexAiManageNode);
-};
+export = (RED: NodeAPI): void => registerMessageNode(RED, 'vertex-ai-manage', manageHandler);

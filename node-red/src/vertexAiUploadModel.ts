@@ -8,7 +8,7 @@ import { clientOf } from './config';
 import { readFields, type FieldSpec } from './fields';
 import { checkedCall, choiceOf, waitOptions, WAIT_MINUTES } from './operation';
 import type { NodeAPI, NodeDefinition, NodeMessage, RuntimeNode, SendFunction } from './red';
-import { handleMessages, showStatus } from './runtime';
+import { registerMessageNode, showStatus } from './runtime';
 
 const FIELDS: readonly FieldSpec[] = [
 	{ name: 'modelId', label: 'Model ID', kind: 'text' },
@@ -68,10 +68,4 @@ function uploadHandler(RED: NodeAPI, node: RuntimeNode, definition: NodeDefiniti
 	};
 }
 
-export = function register(RED: NodeAPI): void {
-	function VertexAiUploadModelNode(this: RuntimeNode, definition: NodeDefinition): void {
-		RED.nodes.createNode(this, definition);
-		handleMessages(this, uploadHandler(RED, this, definition));
-	}
-	RED.nodes.registerType('vertex-ai-upload-model', VertexAiUploadModelNode);
-};
+export = (RED: NodeAPI): void => registerMessageNode(RED, 'vertex-ai-upload-model', uploadHandler);

@@ -30,7 +30,12 @@ describe('the Node-RED package', () => {
 			expect(html).toContain(`RED.nodes.registerType('${type}'`);
 			expect(html).toContain(`data-template-name="${type}"`);
 			expect(html).toContain(`data-help-name="${type}"`);
-			expect(readFileSync(join(PACKAGE_DIR, 'src', `${base}.ts`), 'utf8')).toMatch(/RED\.nodes\.registerType\(/);
+			// The source's module registers exactly this type with Node-RED.
+			const registered: string[] = [];
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			const register = require(join(PACKAGE_DIR, 'src', `${base}.ts`)) as (RED: unknown) => void;
+			register({ nodes: { registerType: (name: string) => registered.push(name) } });
+			expect(registered).toEqual([type]);
 		}
 	});
 
