@@ -199,9 +199,17 @@ function messagesOf(body: Json): ChatMessage[] {
 }
 
 function lastUserMessage(body: Json): string {
-	const messages = messagesOf(body);
+	return lastUserText(messagesOf(body));
+}
+
+function lastUserText(messages: ChatMessage[]): string {
 	for (let i = messages.length - 1; i >= 0; i--) if (messages[i].role === 'user') return messages[i].text;
 	return '';
+}
+
+/** The system messages' text, joined. */
+function systemText(messages: ChatMessage[]): string {
+	return messages.filter((message) => message.role === 'system').map((message) => message.text).join('\n');
 }
 
 /** Text cut after each space, so the pieces join back to the text. */
@@ -255,11 +263,12 @@ function chooseTools(body: Json, tools: OfferedTool[], messages: ChatMessage[], 
 	const choice = body.tool_choice;
 	const forced = isRecord(choice) && isRecord(choice.function) ? tools.find((tool) => tool.name === (choice.function as Json).name) : undefined;
 	if (forced) return [forced];
-	const named = tools.filter((tool) => plainWords(prompt).includes(plainWords(tool.name)));
+	const words = plainWords(prompt);
+	const named = tools.filter((tool) => words.includes(plainWords(tool.name)));
 	if (named.length > 0) return body.parallel_tool_calls === false ? named.slice(0, 1) : named;
 	const calculator = EXPRESSION.test(prompt) ? tools.find((tool) => /calc|math/i.test(`${tool.name} ${tool.description}`)) : undefined;
 	if (calculator) return [calculator];
-	const instructions = messages.filter((message) => message.role === 'system').map((message) => message.text).join('\n');
+	const instructions = systemText(messages);
 	const instructed = tools.find((tool) => instructions.includes(tool.name));
 	if (instructed) return [instructed];
 	return choice === 'required' ? tools.slice(0, 1) : [];
@@ -361,8 +370,8 @@ function extractedValue(schema: unknown, text: string, name?: string): unknown {
 }
 
 /** What the format instructions ask about: the last user message without them (the Basic LLM Chain appends them). */
-function instructedText(body: Json): string {
-	const prompt = lastUserMessage(body);
+function instructedText(messages: ChatMessage[]): string {
+	const prompt = lastUserText(messages);
 	const at = prompt.indexOf(FORMAT_INSTRUCTIONS);
 	return (at < 0 ? prompt : prompt.slice(0, at)).trim();
 }
@@ -372,7 +381,7 @@ function instructedText(body: Json): string {
  * retrieval QA prompt, which n8n's Question and Answer Chain uses: the retrieved documents, joined).
  */
 function retrievedContext(messages: ChatMessage[]): string | undefined {
-	const system = messages.filter((message) => message.role === 'system').map((message) => message.text).join('\n');
+	const system = systemText(messages);
 	const at = system.lastIndexOf('Context:');
 	return at < 0 ? undefined : system.slice(at + 'Context:'.length).trim() || undefined;
 }
@@ -416,7 +425,7 @@ function chatAnswer(body: Json, query: URLSearchParams, shape: StreamShape): Cha
 	if (context !== undefined) return textAnswer(body, wordPieces(`From the context: ${context}`));
 	const schema = instructedSchema(messages);
 	if (schema !== undefined) {
-		const value = JSON.stringify(extractedValue(schema, instructedText(body)));
+		const value = JSON.stringify(extractedValue(schema, instructedText(messages)));
 		// In JSON mode the value itself; else in the ```json block the instructions ask for.
 		return { kind: 'text', pieces: wordPieces(wantsJson(body) ? value : `\`\`\`json\n${value}\n\`\`\``) };
 	}

@@ -18,7 +18,7 @@ import {
 
 import { clientOf } from './config';
 import { readFields, type FieldSpec, type ReadFields } from './fields';
-import { checkedCall } from './operation';
+import { checkedCall, choiceOf } from './operation';
 import type { NodeAPI, NodeDefinition, NodeMessage, RuntimeNode, SendFunction } from './red';
 import { showStatus } from './runtime';
 
@@ -31,9 +31,9 @@ export const INVOKE_FIELDS: readonly FieldSpec[] = [
 	{ name: 'timeout', label: 'Timeout (s)', kind: 'number', core: 'timeoutMs' },
 ];
 
-/** "Output": every chunk then the whole answer, or only the whole answer. */
+/** "Output": every chunk then the whole answer (the default), or only the whole answer. */
 export const OUTPUT_MODES = ['chunks', 'answer'] as const;
-/** "Response": read from the answer's Content-Type, or one format whatever it says. */
+/** "Response": read from the answer's Content-Type (the default), or one format whatever it says. */
 export const RESPONSE_FORMATS = ['auto', 'sse', 'ndjson', 'lines', 'json', 'text', 'binary'] as const;
 const STREAM_FORMATS: ReadonlySet<StreamFormat> = new Set(['sse', 'ndjson', 'lines']);
 
@@ -77,15 +77,11 @@ function partsOf(msg: NodeMessage, id: string, extra: Record<string, unknown>): 
 	return { id, type: 'string', ch: '', ...extra, ...(msg.parts === undefined ? {} : { parts: msg.parts }) };
 }
 
-interface InvokeSettings {
-	output: (typeof OUTPUT_MODES)[number];
-	format: (typeof RESPONSE_FORMATS)[number];
-}
-
 /** The Invoke node's handler for one message (see handleMessages). */
 export function invokeHandler(RED: NodeAPI, node: RuntimeNode, definition: NodeDefinition) {
+	// The node's own choices, the same for every message.
+	const settings = { output: choiceOf(definition.output, OUTPUT_MODES), format: choiceOf(definition.format, RESPONSE_FORMATS) };
 	return async (msg: NodeMessage, send: SendFunction, signal: AbortSignal): Promise<void> => {
-		const settings = settingsOf(definition);
 		const read: ReadFields = await readFields(RED, node, definition, msg, INVOKE_FIELDS);
 		const { endpoint, path, body, headers, deployedModel, timeout } = read.values;
 		const prepared = await checkedCall(read, async () =>
@@ -141,12 +137,6 @@ export function invokeHandler(RED: NodeAPI, node: RuntimeNode, definition: NodeD
 		send(last);
 		showStatus(node, 'green', `done: ${summary.chunkCount} chunks`);
 	};
-}
-
-function settingsOf(definition: NodeDefinition): InvokeSettings {
-	const output = OUTPUT_MODES.find((mode) => mode === definition.output) ?? 'chunks';
-	const format = RESPONSE_FORMATS.find((name) => name === definition.format) ?? 'auto';
-	return { output, format };
 }
 
 /** A whole answer as `msg.payload`: parsed JSON, text, or a Buffer; a token the client sent is never in it. */

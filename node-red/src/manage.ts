@@ -27,7 +27,6 @@ export function chosenOperation(definition: NodeDefinition): ManageOperation {
 	return operations[name];
 }
 
-/** Seconds since `started`, for the status of a wait. */
 /**
  * How the operation waits: undefined when it starts an operation and "Wait for Completion" is off; else as every
  * node of this package waits (the core's default timeout when none is set).

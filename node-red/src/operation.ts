@@ -3,7 +3,7 @@
  * status while it waits (the signal stops the wait on close or redeploy), and the core's refusals in the node's
  * words.
  */
-import { checkWaitTimeout, VertexValidationError, WAIT_TIMEOUT_RULE, type Operation, type WaitOptions } from '../../lib';
+import { checkWaitTimeout, VertexValidationError, WAIT_TIMEOUT_RULE, type IfExists, type Operation, type WaitOptions } from '../../lib';
 
 import type { FieldSpec, ReadFields } from './fields';
 import type { NodeStatus, RuntimeNode } from './red';
@@ -12,6 +12,9 @@ import { showStatus } from './runtime';
 export const WAIT_MINUTES: FieldSpec = { name: 'waitMinutes', label: 'Wait Timeout (min)', kind: 'number' };
 
 const DEFAULT_WAIT_MINUTES = 60;
+
+/** "If the ID exists" of the nodes that create under a chosen id: fail (the default) or use it (the core's rule). */
+export const IF_EXISTS: readonly IfExists[] = ['fail', 'use'];
 
 const secondsSince = (started: number) => Math.round((Date.now() - started) / 1000);
 

@@ -6,7 +6,7 @@ import { CREATE_ENDPOINT, resourceId, type CreateEndpointInput, type Endpoint } 
 
 import { clientOf } from './config';
 import { readFields, type FieldSpec } from './fields';
-import { checkedCall, choiceOf, waitOptions, WAIT_MINUTES } from './operation';
+import { checkedCall, choiceOf, IF_EXISTS, waitOptions, WAIT_MINUTES } from './operation';
 import type { NodeAPI, NodeDefinition, NodeMessage, RuntimeNode, SendFunction } from './red';
 import { registerMessageNode, showStatus } from './runtime';
 
@@ -18,8 +18,6 @@ const FIELDS: readonly FieldSpec[] = [
 	WAIT_MINUTES,
 ];
 
-const IF_EXISTS = ['fail', 'use'] as const;
-
 function createHandler(RED: NodeAPI, node: RuntimeNode, definition: NodeDefinition) {
 	return async (msg: NodeMessage, send: SendFunction, signal: AbortSignal): Promise<void> => {
 		const read = await readFields(RED, node, definition, msg, FIELDS);
@@ -28,7 +26,8 @@ function createHandler(RED: NodeAPI, node: RuntimeNode, definition: NodeDefiniti
 		const inferenceTimeout = value.inferenceTimeout as number | undefined;
 		const input: CreateEndpointInput = {
 			endpointId,
-			ifExists: endpointId ? choiceOf(definition.ifExists, IF_EXISTS) : 'fail',
+			// The core applies it only to an id that is taken: without an id it changes nothing.
+			ifExists: choiceOf(definition.ifExists, IF_EXISTS),
 			endpoint: {
 				displayName: value.displayName as string,
 				dedicatedEndpointEnabled: true,

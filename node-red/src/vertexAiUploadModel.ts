@@ -6,7 +6,7 @@ import { resourceId, UPLOAD_MODEL, type UploadModelInput } from '../../lib';
 
 import { clientOf } from './config';
 import { readFields, type FieldSpec } from './fields';
-import { checkedCall, choiceOf, waitOptions, WAIT_MINUTES } from './operation';
+import { checkedCall, choiceOf, IF_EXISTS, waitOptions, WAIT_MINUTES } from './operation';
 import type { NodeAPI, NodeDefinition, NodeMessage, RuntimeNode, SendFunction } from './red';
 import { registerMessageNode, showStatus } from './runtime';
 
@@ -22,7 +22,6 @@ const FIELDS: readonly FieldSpec[] = [
 	WAIT_MINUTES,
 ];
 
-const IF_EXISTS = ['fail', 'use'] as const;
 const ROUTE_MODES = ['invoke', 'predict'] as const;
 
 function uploadHandler(RED: NodeAPI, node: RuntimeNode, definition: NodeDefinition) {
@@ -37,7 +36,8 @@ function uploadHandler(RED: NodeAPI, node: RuntimeNode, definition: NodeDefiniti
 		const modelId = value.modelId as string | undefined;
 		const input: UploadModelInput = {
 			modelId,
-			ifExists: modelId ? choiceOf(definition.ifExists, IF_EXISTS) : 'fail',
+			// The core applies it only to an id that is taken: without an id it changes nothing.
+			ifExists: choiceOf(definition.ifExists, IF_EXISTS),
 			model: {
 				displayName: value.displayName as string,
 				containerSpec: {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { GoogleVertexAiApi } from '../../credentials/GoogleVertexAiApi.credentials';
-import { AUTHENTICATION_KINDS } from '../../lib';
+import { AUTHENTICATION_KINDS, DEFAULT_LOCATION } from '../../lib';
 import { clientOptionsOf, SECRET_FIELDS } from '../../node-red/src/config';
 
 const HTML = readFileSync(join(__dirname, '..', '..', 'node-red', 'src', 'vertexAiConfig.html'), 'utf8');
@@ -41,6 +41,11 @@ describe('the config node', () => {
 		expect(clientOptionsOf(definition({ authentication: 'accessToken' }), { accessToken: 'ya29.t' }).credential).toEqual({ kind: 'accessToken', accessToken: 'ya29.t' });
 		// Unset: a service account key, in us-central1, as the editor's defaults say.
 		expect(clientOptionsOf(definition({}), {})).toMatchObject({ credential: { kind: 'serviceAccountKey' }, location: 'us-central1' });
+		// The editor cannot import the core: its defaults are checked against what the core does with unset fields.
+		const editorDefault = (field: string) => new RegExp(`${field}: { value: '([^']*)'`).exec(HTML)?.[1];
+		expect(editorDefault('location')).toBe(DEFAULT_LOCATION);
+		const secrets = { serviceAccountJson: '{"k":1}' };
+		expect(clientOptionsOf(definition({ authentication: editorDefault('authentication') }), secrets)).toEqual(clientOptionsOf(definition({}), secrets));
 	});
 
 	it('declares the secrets as Node-RED credentials in the runtime and the editor alike, and keeps them out of the saved properties', () => {

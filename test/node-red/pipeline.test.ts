@@ -74,6 +74,19 @@ describe('the deploy pipeline in Node-RED', () => {
 		expect((await env.client.getEndpoint('nr-endpoint')).deployedModels?.map((deployed) => deployed.id)).toEqual([second]);
 	});
 
+	it('without an id, "use" has nothing to reuse: upload and create make new ones under ids Vertex picks', async () => {
+		const captured = await loadFlow(env, MODULES, [
+			{ id: 'upload', type: 'vertex-ai-upload-model', vertex: CONFIG_ID, displayName: 'nr-no-id', displayNameType: 'str', imageUri: env.emulator.builtInImage, imageUriType: 'str', ifExists: 'use', wires: [['create']] },
+			{ id: 'create', type: 'vertex-ai-create-endpoint', vertex: CONFIG_ID, displayName: 'nr-no-id', displayNameType: 'str', ifExists: 'use', wires: [['out']] },
+		]);
+		helper.getNode('upload').receive({ payload: 'go' });
+		await until(() => captured.messages.length > 0 || captured.errors.length > 0, 30_000, 'the endpoint');
+		expect(captured.errors.map((msg) => (msg.error as Error).message)).toEqual([]);
+		const [created] = captured.messages;
+		expect(created.payload).toMatchObject({ existed: false, operationName: expect.any(String) });
+		expect(created).toMatchObject({ modelId: expect.stringMatching(/^\d+$/), endpointId: expect.stringMatching(/^\d+$/) });
+	});
+
 	it('close while a deploy waits stops the wait at once: no more polls, nothing sent, no error', async () => {
 		const captured = await loadFlow(env, MODULES, pipeline('nr-slow', 'nr-slow-endpoint'));
 		const statuses = recordStatuses('deploy');
