@@ -2,7 +2,7 @@
  * The "vertex-ai-upload-model" node: registers a model-server container in the Model Registry (every route
  * callable through invoke by default), waits for the upload, and sets `msg.modelId` for the nodes after it.
  */
-import { resourceId, UPLOAD_MODEL, type UploadModelInput } from '../../lib';
+import { INVOKE_ROUTE_PREFIX, resourceId, UPLOAD_MODEL, type UploadModelInput } from '../../lib';
 
 import { clientOf } from './config';
 import { readFields, type FieldSpec } from './fields';
@@ -45,7 +45,7 @@ function uploadHandler(RED: NodeAPI, node: RuntimeNode, definition: NodeDefiniti
 					ports: [{ containerPort: (value.port as number | undefined) ?? 8080 }],
 					healthRoute: value.healthRoute as string | undefined,
 					env: env.length > 0 ? env : undefined,
-					...(invoke ? { invokeRoutePrefix: '/*' } : { predictRoute: value.predictRoute as string | undefined }),
+					...(invoke ? { invokeRoutePrefix: INVOKE_ROUTE_PREFIX } : { predictRoute: value.predictRoute as string | undefined }),
 				},
 			},
 			additionalFields: value.additionalFields as Record<string, unknown> | undefined,

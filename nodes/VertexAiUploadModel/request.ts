@@ -1,4 +1,4 @@
-import { CALLER_ID, DISPLAY_NAME_MAX_LENGTH, ENV_VAR_NAME, GCS_URI, IMAGE_URI, MODEL_NAME, SERVER_ROUTE, SERVICE_ACCOUNT_EMAIL, VERSION_ALIAS, type IfExists, type UploadModelInput } from '../../lib';
+import { CALLER_ID, DISPLAY_NAME_MAX_LENGTH, ENV_VAR_NAME, INVOKE_ROUTE_PREFIX, GCS_URI, IMAGE_URI, MODEL_NAME, SERVER_ROUTE, SERVICE_ACCOUNT_EMAIL, VERSION_ALIAS, type IfExists, type UploadModelInput } from '../../lib';
 import { waitSettings, type WaitSettings } from '../shared/operation';
 import { labelsOf } from '../shared/parameters';
 import type { ParameterReader } from '../shared/read';
@@ -77,7 +77,7 @@ function uploadRequest(read: ParameterReader, i: number): UploadModelInput {
 		env: env.map(([name, value]) => ({ name, value })),
 		ports: [{ containerPort: read.number(i, 'port') }],
 		healthRoute: route('healthRoute'),
-		...(invoke ? { invokeRoutePrefix: '/*' } : { predictRoute: route('predictRoute', true) }),
+		...(invoke ? { invokeRoutePrefix: INVOKE_ROUTE_PREFIX } : { predictRoute: route('predictRoute', true) }),
 		deploymentTimeout: deploymentTimeout === undefined ? undefined : `${deploymentTimeout}s`,
 		sharedMemorySizeMb: sharedMemory === undefined ? undefined : String(sharedMemory),
 		startupProbe: probeOf(read, i, 'options.startupProbe'),
