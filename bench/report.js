@@ -22,13 +22,17 @@ function streamTable(title, rows) {
 			{ header: 'CPU ms', value: (r) => range(r.cpuMs) },
 			{ header: 'CPU us/chunk', value: (r) => r.cpuUsPerChunk.toFixed(1) },
 			{ header: 'CPU vs raw', value: (r) => ratio(r.cpuRatio) },
-			{ header: 'peak RSS MiB', value: (r) => r.peakRssMiB.toFixed(1) },
-			{ header: 'peak heap +MiB', value: (r) => r.peakHeapGrowthMiB.toFixed(1) },
 			{ header: 'rounds with a full GC', value: (r) => `${r.roundsWithFullCollection} of ${r.roundCount}` },
 			{
 				header: 'CPU vs raw, rounds without',
 				value: (r) => (r.cpuRatioWithoutFullCollection === null ? '-' : ratio(r.cpuRatioWithoutFullCollection)),
 			},
+			{
+				header: 'right after a forced GC: CPU vs raw (full GCs)',
+				value: (r) => `${ratio(r.cpuRatioAfterCollection)} (${r.afterCollectionWithFullCollection} of ${r.afterCollection.length})`,
+			},
+			{ header: 'peak RSS MiB', value: (r) => r.peakRssMiB.toFixed(1) },
+			{ header: 'peak heap +MiB', value: (r) => r.peakHeapGrowthMiB.toFixed(1) },
 		],
 		rows,
 	);
@@ -58,11 +62,11 @@ function formatSideBySide(results) {
 	}
 	if (streamsSideBySide) {
 		sections.push(
-			streamTable(`6. Streaming side by side: ${number(streamsSideBySide[0].chunks)} SSE chunks of 16 characters, median of ${streamsSideBySide[0].roundCount} rounds (range); memory: this process, worst round`, streamsSideBySide),
+			streamTable(`6. Streaming side by side: ${number(streamsSideBySide[0].chunks)} SSE chunks of 16 characters, median of ${streamsSideBySide[0].roundCount} rounds (range), each timed run right after an untimed one of its own; memory: this process, worst run after a forced GC`, streamsSideBySide),
 		);
 	}
 	for (const { dialect, route, rows } of dialectStreams ?? []) {
-		sections.push(streamTable(`6c. Streaming side by side, ${dialect} (POST ${route}): ${number(rows[0].chunks)} SSE chunks of 16 characters, median of ${rows[0].roundCount} rounds (range)`, rows));
+		sections.push(streamTable(`6c. Streaming side by side, ${dialect} (POST ${route}): ${number(rows[0].chunks)} SSE chunks of 16 characters, median of ${rows[0].roundCount} rounds (range), each timed run right after an untimed one of its own`, rows));
 	}
 	if (firstChunk) {
 		sections.push(

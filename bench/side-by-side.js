@@ -5,6 +5,15 @@
  * (user + system, process.cpuUsage), after a full GC so one contender's garbage is not collected on the next one's
  * clock. The summary is the median of the rounds with the range, and each as a ratio to the first contender (the
  * raw one).
+ *
+ * With `steady`, no full GC is forced before a timed run: each turn is a run of the contender that is not timed,
+ * then the timed one. A forced full GC leaves a heap no long-running process has (V8 shrinks the young generation and
+ * sets the old generation's limit just above what is live), and the runs after it pay for that: the young generation
+ * growing back, and often a full collection V8 starts as it does. The untimed run takes what another contender left
+ * (its garbage, the heap's sizes), so the timed one starts where the contender's own work leaves the heap, as a
+ * workflow run in an n8n that ran it before. Then `afterCollection` more rounds time each contender right after a
+ * forced full GC (the method without `steady`), kept as `afterCollection` on each row for comparison; a contender
+ * measuring memory from its start should read it there, where the start holds no garbage.
  */
 const { performance } = require('node:perf_hooks');
 
@@ -15,21 +24,23 @@ const { median, round } = require('./stats');
  * `contenders`: `[{ name, run: (round) => Promise<object | void> }]`, the reference first. What `run` returns (e.g.
  * peak memory, requests in flight) is reported beside the times: a number as its highest over the rounds.
  */
-async function sideBySide(contenders, { rounds }) {
-	const samples = new Map(contenders.map((contender) => [contender.name, { wallMs: [], cpuMs: [], extras: [] }]));
+async function sideBySide(contenders, { rounds, steady = false, afterCollection = 3 }) {
+	const samples = new Map(contenders.map((contender) => [contender.name, { wallMs: [], cpuMs: [], extras: [], afterCollection: [] }]));
 	for (let roundIndex = 0; roundIndex < rounds; roundIndex++) {
-		for (let offset = 0; offset < contenders.length; offset++) {
-			const contender = contenders[(roundIndex + offset) % contenders.length];
-			collectGarbage();
-			const cpuBefore = process.cpuUsage();
-			const started = performance.now();
-			const extra = await contender.run(roundIndex);
-			const wallMs = performance.now() - started;
-			const cpu = process.cpuUsage(cpuBefore);
+		for (const contender of rotated(contenders, roundIndex)) {
+			if (steady) await contender.run(roundIndex);
+			else collectGarbage();
+			const { wallMs, cpuMs, ...extra } = await timedRun(contender, roundIndex);
 			const sample = samples.get(contender.name);
 			sample.wallMs.push(wallMs);
-			sample.cpuMs.push((cpu.user + cpu.system) / 1000);
-			sample.extras.push(extra ?? {});
+			sample.cpuMs.push(cpuMs);
+			sample.extras.push(extra);
+		}
+	}
+	for (let roundIndex = 0; steady && roundIndex < afterCollection; roundIndex++) {
+		for (const contender of rotated(contenders, roundIndex)) {
+			collectGarbage();
+			samples.get(contender.name).afterCollection.push(await timedRun(contender, rounds + roundIndex));
 		}
 	}
 	const summarise = (values) => ({ median: round(median(values), 1), min: round(Math.min(...values), 1), max: round(Math.max(...values), 1) });
@@ -44,14 +55,31 @@ async function sideBySide(contenders, { rounds }) {
 		}
 		// Each round's own CPU and report too, for a caller that sorts rounds (e.g. by whether V8 did a full collection).
 		const rounds = sample.extras.map((extra, i) => ({ ...extra, cpuMs: sample.cpuMs[i] }));
-		return { name: contender.name, wallMs: summarise(sample.wallMs), cpuMs: summarise(sample.cpuMs), ...reported, rounds };
+		const row = { name: contender.name, wallMs: summarise(sample.wallMs), cpuMs: summarise(sample.cpuMs), ...reported, rounds };
+		if (steady) row.afterCollection = sample.afterCollection;
+		return row;
 	});
 	const reference = rows[0];
+	const afterCollectionCpu = (row) => median(row.afterCollection.map((run) => run.cpuMs));
 	for (const row of rows) {
 		row.wallRatio = round(row.wallMs.median / reference.wallMs.median, 2);
 		row.cpuRatio = round(row.cpuMs.median / reference.cpuMs.median, 2);
+		if (steady) row.cpuRatioAfterCollection = round(afterCollectionCpu(row) / afterCollectionCpu(reference), 2);
 	}
 	return rows;
+}
+
+/** The contenders in the order of round `roundIndex`: each round starts one further along. */
+const rotated = (contenders, roundIndex) => contenders.map((_, offset) => contenders[(roundIndex + offset) % contenders.length]);
+
+/** One run: its wall time and this process's CPU in ms, beside what the run reported. */
+async function timedRun(contender, roundIndex) {
+	const cpuBefore = process.cpuUsage();
+	const started = performance.now();
+	const extra = await contender.run(roundIndex);
+	const wallMs = performance.now() - started;
+	const cpu = process.cpuUsage(cpuBefore);
+	return { ...extra, wallMs, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 /** Starts `call(i)` for i in 0..count-1, at most `concurrency` at once; the first failure ends the batch. */

@@ -6,7 +6,8 @@
  * - 50,000 chunks of 16 characters: raw undici + eventsource-parser / the core's decodeStream / the Invoke node in
  *   n8n's engine giving one item per chunk (with and without the parsed data on text chunks) / the node aggregating
  *   them into one item. CPU and wall time of this process, its peak RSS and heap (sampled), every run checked to
- *   have all the text.
+ *   have all the text. Times are taken in the steady state of side-by-side.js (each timed run right after an untimed
+ *   one of the same contender, no forced GC); memory, and the CPU ratio beside, in 3 rounds after a forced GC.
  * - The same for other servers' streams (the sample server playing them, each on an endpoint of its own): vLLM with a
  *   reasoning parser (half the chunks `delta.reasoning_content`, half `delta.content`) and llama.cpp's native
  *   `/completion` (`{"content", "stop"}`), the raw client reading each event's fields as that server sends them.
@@ -163,11 +164,15 @@ async function streamsSideBySide(contenders, { chunks, rounds }) {
 	for (const { name, stream } of contenders) checkText(name, await stream(2_000), 2_000);
 	const rows = await sideBySide(
 		contenders.map(({ name, stream }) => ({ name, run: () => measuredStream(name, chunks, stream) })),
-		{ rounds },
+		{ rounds, steady: true },
 	);
 	for (const row of rows) {
 		row.chunks = chunks;
 		row.cpuUsPerChunk = round((row.cpuMs.median * 1000) / chunks, 1);
+		// Memory from the runs right after a full GC: their start holds no garbage of an earlier run.
+		row.peakRssMiB = Math.max(...row.afterCollection.map((run) => run.peakRssMiB));
+		row.peakHeapGrowthMiB = Math.max(...row.afterCollection.map((run) => run.peakHeapGrowthMiB));
+		row.afterCollectionWithFullCollection = row.afterCollection.filter((run) => run.fullCollections > 0).length;
 		// How many of the rounds had a full collection, and the CPU of those that had none: V8 starts one on its own
 		// schedule (even in rounds of a contender that keeps nothing), so this is the contender's work alone.
 		const withoutFull = row.rounds.filter((one) => one.fullCollections === 0).map((one) => one.cpuMs);
