@@ -7,11 +7,12 @@
  * raw one).
  *
  * With `steady`, no full GC is forced before a timed run: each turn is a run of the contender that is not timed,
- * then the timed one. A forced full GC leaves a heap no long-running process has (V8 shrinks the young generation and
- * sets the old generation's limit just above what is live), and the runs after it pay for that: the young generation
- * growing back, and often a full collection V8 starts as it does. The untimed run takes what another contender left
- * (its garbage, the heap's sizes), so the timed one starts where the contender's own work leaves the heap, as a
- * workflow run in an n8n that ran it before. Then `afterCollection` more rounds time each contender right after a
+ * then the timed one. A forced full GC leaves a heap no long-running process has, and the runs after it pay for that:
+ * V8 sets the old generation's limit just above what is live and often starts a full collection of its own one or
+ * two runs later, and even a plain allocation loop takes about a quarter more CPU right after one (measured; see
+ * bench/README.md, part 6). The untimed run takes what another contender left (its garbage, a pending collection),
+ * so the timed one starts where the contender's own work leaves the heap, as a workflow run in an n8n that ran it
+ * before. Then `afterCollection` more rounds time each contender right after a
  * forced full GC (the method without `steady`), kept as `afterCollection` on each row for comparison; a contender
  * measuring memory from its start should read it there, where the start holds no garbage.
  */

@@ -28,7 +28,7 @@ const { median, round, toMiB } = require('./stats');
 
 const CHUNKS = 50_000;
 const CHUNK_SIZE = 16;
-const ROUNDS = 7;
+const ROUNDS = 9;
 const CHAT_ROUTE = '/v1/chat/completions';
 /** After its first chunk the first-chunk server waits this long before the next (and last) one. */
 const FIRST_CHUNK_PAUSE_MS = 300;
