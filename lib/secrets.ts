@@ -91,12 +91,12 @@ export function holdsRememberedSecret(text: string): boolean {
 }
 
 /**
-* An answer as it may be shown: unchanged, unless a token the package sent is in it (a gateway or debug server
- * echoing the request's headers), then with every such secret replaced. Text and parsed JSON alike.
+ * An answer's text as it may be shown: unchanged, unless a token the package sent is in it (a gateway or debug server
+ * echoing the request's headers), then with every such secret replaced. (Parsed JSON: the raw text is checked, and
+ * the value scrubbed with `scrubDeep`, where it is parsed.)
  */
-export function withoutEchoedSecrets<T>(body: T): T {
-	if (typeof body === 'string') return (holdsRememberedSecret(body) ? scrubSecrets(body) : body) as T;
-	return body !== null && typeof body === 'object' && holdsRememberedSecret(JSON.stringify(body)) ? scrubDeep(body) : body;
+export function withoutEchoedSecrets(text: string): string {
+	return holdsRememberedSecret(text) ? scrubSecrets(text) : text;
 }
 
 /**
