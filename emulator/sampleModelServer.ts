@@ -11,8 +11,9 @@
  * SAMPLE_MODEL_NAME / `--model-name=NAME` (the name reported in answers),
  * SAMPLE_DIALECT / `--dialect=openai|vllm-reasoning|tgi|llamacpp|ollama|kserve|torchserve` (the wire format of
  * the server it plays; see dialectRoutes below). Any dialect's stream fails mid-way with the server's own error
- * shape when the body or query sets `failAfter=N` (after N text chunks); vllm-reasoning streams `reasoningChunks=N`
- * pieces of thinking when asked (a benchmark's long reasoning).
+ * shape when the body or query sets `failAfter=N` (after N text chunks); the kserve and torchserve dialects' whole
+ * answers fail with `failWith=MESSAGE` (body or query), in the server's own error status and body; vllm-reasoning
+ * streams `reasoningChunks=N` pieces of thinking when asked (a benchmark's long reasoning).
  */
 import { createHash } from 'node:crypto';
 import * as http from 'node:http';
@@ -532,6 +533,12 @@ function failAfterOf(body: Json, query: URLSearchParams): number {
 	return raw === undefined || raw === null ? -1 : boundedInt(raw, -1, 0, MAX_CHUNKS);
 }
 
+/** `failWith=MESSAGE`: a whole answer fails with MESSAGE, in the server's own error answer; undefined: no failure. */
+function failWithOf(body: Json, query: URLSearchParams): string | undefined {
+	const raw = body.failWith ?? query.get('failWith');
+	return typeof raw === 'string' && raw !== '' ? raw : undefined;
+}
+
 /** What a native-route request asks for, whatever the dialect calls its prompt field. */
 function nativeRequest(body: Json, query: URLSearchParams): { pieces: string[]; shape: StreamShape; stream: boolean; promptTokens: number } {
 	const shape = streamShape(body, query, { chunks: 5, chunkSize: 8, delayMs: 0 });
@@ -640,10 +647,18 @@ async function ollama(req: http.IncomingMessage, res: http.ServerResponse, query
 
 /**
  * KServe v2 / Triton inference protocol (`POST /v2/models/{name}/infer`, as TGI serves it in router/src/kserve.rs
- * and Triton's docs/protocol): the text comes back as a BYTES output tensor, `outputs[0].data[0]`.
+ * and Triton's docs/protocol): the text comes back as a BYTES output tensor, `outputs[0].data[0]`. A failure is a
+ * non-2xx status with the protocol's `$inference_error_response`, `{"error": "<message>"}`: KServe's Python server
+ * answers a model's InferenceError with 500 (python/kserve/kserve/errors.py, inference_error_handler), Triton an
+ * internal error with 500 and the same body (src/http_server.cc, EVBufferAddErrorJson and HttpCodeFromError).
  */
 async function kserveInfer(req: http.IncomingMessage, res: http.ServerResponse, query: URLSearchParams, name: string): Promise<void> {
 	const body = parseJson(await readBody(req));
+	const failure = failWithOf(body, query);
+	if (failure !== undefined) {
+		sendJson(res, 500, { error: failure });
+		return;
+	}
 	const input = Array.isArray(body.inputs) ? body.inputs.find(isRecord) : undefined;
 	const prompt = input && Array.isArray(input.data) && typeof input.data[0] === 'string' ? input.data[0] : '';
 	const { pieces } = nativeRequest({ ...body, inputs: prompt }, query);
@@ -658,10 +673,20 @@ async function kserveInfer(req: http.IncomingMessage, res: http.ServerResponse, 
 /**
  * TorchServe (`POST /predictions/{name}`, frontend/server/.../InferenceRequestHandler.java): the answer is what the
  * model's handler returns; an LLM handler that streams (send_intermediate_predict_response in
- * ts/protocol/otf_message_handler.py) sends text pieces over chunked transfer, as here.
+ * ts/protocol/otf_message_handler.py) sends text pieces over chunked transfer, as here. A handler that raises
+ * PredictionException(message, 503) (ts/service.py, predict) makes the frontend answer that status with its
+ * ErrorResponse, `{"code", "type": "InternalServerException", "message"}`, pretty-printed with a final newline
+ * (RestJob.sendError, NettyUtils.sendError and sendJsonResponse in frontend/server/.../util/NettyUtils.java).
  */
 async function torchServePredict(req: http.IncomingMessage, res: http.ServerResponse, query: URLSearchParams): Promise<void> {
 	const body = parseJson(await readBody(req));
+	const failure = failWithOf(body, query);
+	if (failure !== undefined) {
+		const text = `${JSON.stringify({ code: 503, type: 'InternalServerException', message: failure }, null, 2)}\n`;
+		res.writeHead(503, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+		res.end(text);
+		return;
+	}
 	const { pieces, shape } = nativeRequest(body, query);
 	await writeStream(res, 'text/plain; charset=utf-8', pieces, shape, -1, (piece) => piece, () => '', () => '');
 }

@@ -1,10 +1,11 @@
 /**
  * Turns an HTTP error answer into a VertexApiError whose message tells the user what to do: Google's
- * envelope `{error: {code, message, status, details}}` when present, else the body text (a model
- * server's own error page), truncated.
+ * envelope `{error: {code, message, status, details}}` when present, else a model server's own message
+ * read from its JSON error body, else the body text (a model server's own error page), truncated.
  */
 import { VertexApiError, type FieldViolation } from '../errors';
 import { scrubDeep, scrubSecrets } from '../secrets';
+import { serverErrorOf } from '../stream/chunkContent';
 
 const MAX_BODY_TEXT = 2000;
 const BAD_REQUEST_TYPE = 'type.googleapis.com/google.rpc.BadRequest';
@@ -33,17 +34,37 @@ export interface ApiErrorContext {
  */
 export type TokenRefreshOutcome = 'retried' | 'same-token' | 'impossible';
 
-function envelopeOf(text: string): GoogleErrorEnvelope | undefined {
+type JsonObject = Record<string, unknown>;
+
+const isJsonObject = (value: unknown): value is JsonObject => !!value && typeof value === 'object' && !Array.isArray(value);
+
+/** The body as a JSON object, or undefined (not JSON, or not an object): then it is read as plain text. */
+function jsonObjectOf(text: string): JsonObject | undefined {
 	try {
 		const parsed: unknown = JSON.parse(text);
-		if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-			const error = (parsed as { error?: unknown }).error;
-			if (error && typeof error === 'object' && !Array.isArray(error)) return error as GoogleErrorEnvelope;
-		}
+		return isJsonObject(parsed) ? parsed : undefined;
 	} catch {
-		// not JSON: handled as plain text
+		return undefined;
 	}
-	return undefined;
+}
+
+function envelopeOf(body: JsonObject | undefined): GoogleErrorEnvelope | undefined {
+	return body && isJsonObject(body.error) ? (body.error as GoogleErrorEnvelope) : undefined;
+}
+
+/**
+ * A model server's own message in a JSON error body that is no Google envelope, or undefined: the shapes a stream's
+ * error chunk takes (`{"error": "..."}` of KServe v2 / Triton, TGI with its `error_type`, Ollama; older vLLM's
+ * `{"object": "error", "message"}`), and TorchServe's ErrorResponse `{"code", "type", "message"}` (its frontend's
+ * answer when a model's handler fails: NettyUtils.sendError), its type kept as TGI's is.
+ */
+function modelServerMessageOf(body: JsonObject | undefined): string | undefined {
+	if (!body) return undefined;
+	const { code, type, message } = body;
+	if (typeof code === 'number' && typeof type === 'string' && typeof message === 'string' && message.trim() !== '') {
+		return type === '' ? message : `${message} (${type})`;
+	}
+	return serverErrorOf(body, undefined);
 }
 
 function fieldViolationsOf(details: unknown[] | undefined): FieldViolation[] {
@@ -152,7 +173,8 @@ export function apiErrorFromResponse(
 	secrets: string[] = [],
 ): VertexApiError {
 	const scrub = (text: string) => scrubSecrets(text, secrets);
-	const envelope = envelopeOf(bodyText);
+	const body = jsonObjectOf(bodyText);
+	const envelope = envelopeOf(body);
 	const status = envelope && typeof envelope.status === 'string' ? scrub(envelope.status) : undefined;
 	const where = [`HTTP ${httpStatus}${status ? ` ${status}` : ''}`, context.action].filter(Boolean).join(', ');
 	if (envelope) {
@@ -168,8 +190,11 @@ export function apiErrorFromResponse(
 		return new VertexApiError(scrub(parts.join(' ')), httpStatus, status, violations, details, context.retryAfterMs, scrub(where));
 	}
 	const text = truncate(scrub(bodyText).trim());
-	const advice = adviceFor(httpStatus, undefined, text, undefined, context);
-	const reason = text ? `The server answered: ${sentence(text)}` : `The request failed with HTTP ${httpStatus}.`;
+	const serverMessage = modelServerMessageOf(body);
+	// The message is scrubbed on its own too: a secret JSON-escaped in the body reads plain once parsed.
+	const shown = serverMessage === undefined ? text : truncate(scrub(serverMessage).trim());
+	const advice = adviceFor(httpStatus, undefined, shown, undefined, context);
+	const reason = shown ? `The server answered: ${sentence(shown)}` : `The request failed with HTTP ${httpStatus}.`;
 	const summary = advice ? `${reason} ${advice}` : reason;
 	return new VertexApiError(summary, httpStatus, undefined, [], text || undefined, context.retryAfterMs, scrub(where));
 }

@@ -156,3 +156,53 @@ describe('a server error inside the stream is an error', () => {
 		expect(String(sent[3].content)).toContain('unexpected EOF');
 	});
 });
+
+describe('a whole answer\'s failure is an error naming the server\'s message', () => {
+	const FAILURE = 'Model m failed: CUDA error: an illegal memory access was encountered';
+	const KSERVE_INPUTS = [{ name: 'text_input', datatype: 'BYTES', shape: [1], data: ['hi'] }];
+	/** The server, its route, the request body's fields, and the message the node shows for FAILURE. */
+	const SERVERS = [
+		['kserve', '/v2/models/m/infer', { inputs: KSERVE_INPUTS }, `The server answered: ${FAILURE}.`],
+		['torchserve', '/predictions/m', sized, `The server answered: ${FAILURE} (InternalServerException). The service is temporarily unavailable: retry later.`],
+	] as const;
+
+	it.each(SERVERS)('%s: the node fails with the server\'s own message, not its JSON', async (dialect, path, fields, shown) => {
+		const result = await invoke(dialect, { path, jsonBody: JSON.stringify({ ...fields, failWith: FAILURE }) });
+		expect(result.error?.message).toBe(shown);
+		expect(result.lastNodeJson('Invoke')).toEqual([]);
+	});
+
+	it.each(SERVERS)('%s with Continue On Fail: one item per input item, in order, the failed ones errors naming the message', async (dialect, path, fields, shown) => {
+		const node: TestNode = {
+			name: 'Invoke',
+			type: TYPE.invoke,
+			// Items 0 and 2 ask the server to fail, item 1 does not.
+			parameters: { endpoint: locator(models[dialect]!.endpointId), path, jsonBody: `={{ JSON.stringify({ ...${JSON.stringify(fields)}, failWith: $json.fail }) }}` },
+			continueOnFail: true,
+		};
+		const inputs = [{ fail: FAILURE }, {}, { fail: FAILURE }];
+		const result = await runNodes(env, { nodes: [sourceNode('Start', inputs), node], connections: chain('Start', 'Invoke') });
+		await expectNoSecrets(env, result);
+		expect(result.error).toBeUndefined();
+		const items = result.lastNodeOutput('Invoke');
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(items.map((item) => item.json.error)).toEqual([shown, undefined, shown]);
+		expect(items[1].json.text).toBe(dialect === 'kserve' ? 'Hello from the sample model server! You said: "hi"' : ANSWER);
+	});
+
+	it.each(SERVERS)('%s: a token the package sent, echoed in the server\'s message, is replaced', async (dialect, path, fields) => {
+		rememberSecret(ECHOED_TOKEN);
+		try {
+			const failWith = `upstream refused Authorization: Bearer ${ECHOED_TOKEN}`;
+			const failed = await invoke(dialect, { path, jsonBody: JSON.stringify({ ...fields, failWith }) });
+			expect(failed.error?.message).toContain('upstream refused Authorization: Bearer [redacted]');
+			const continued = await invoke(dialect, { path, jsonBody: JSON.stringify({ ...fields, failWith }) }, { continueOnFail: true });
+			expect(continued.lastNodeJson('Invoke')).toEqual([expect.objectContaining({ error: expect.stringContaining('Bearer [redacted]') })]);
+			// The node's parameters hold the request as typed (the token among them); everything else must not.
+			const { node: _asTyped, ...errorShown } = failed.error as unknown as IDataObject;
+			expect(JSON.stringify([errorShown, continued.lastNodeJson('Invoke')])).not.toContain(ECHOED_TOKEN);
+		} finally {
+			forgetSecrets();
+		}
+	});
+});
