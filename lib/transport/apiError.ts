@@ -6,6 +6,7 @@
 import { VertexApiError, type FieldViolation } from '../errors';
 import { scrubDeep, scrubSecrets } from '../secrets';
 import { serverErrorOf } from '../stream/chunkContent';
+import { isRecord } from '../stream/deltaText';
 
 const MAX_BODY_TEXT = 2000;
 const BAD_REQUEST_TYPE = 'type.googleapis.com/google.rpc.BadRequest';
@@ -36,20 +37,18 @@ export type TokenRefreshOutcome = 'retried' | 'same-token' | 'impossible';
 
 type JsonObject = Record<string, unknown>;
 
-const isJsonObject = (value: unknown): value is JsonObject => !!value && typeof value === 'object' && !Array.isArray(value);
-
 /** The body as a JSON object, or undefined (not JSON, or not an object): then it is read as plain text. */
 function jsonObjectOf(text: string): JsonObject | undefined {
 	try {
 		const parsed: unknown = JSON.parse(text);
-		return isJsonObject(parsed) ? parsed : undefined;
+		return isRecord(parsed) ? parsed : undefined;
 	} catch {
 		return undefined;
 	}
 }
 
 function envelopeOf(body: JsonObject | undefined): GoogleErrorEnvelope | undefined {
-	return body && isJsonObject(body.error) ? (body.error as GoogleErrorEnvelope) : undefined;
+	return body && isRecord(body.error) ? (body.error as GoogleErrorEnvelope) : undefined;
 }
 
 /**
