@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 
 import helper from 'node-red-node-test-helper';
 
-import { startEmulator, type RunningEmulator } from '../../emulator';
+import { startEmulator, type ImageSpec, type RunningEmulator } from '../../emulator';
 import { clearVertexClientCache, CREATE_ENDPOINT, UPLOAD_MODEL, VertexClient, type DeployInput } from '../../lib';
 import vertexAiConfig from '../../node-red/src/vertexAiConfig';
 import type { NodeMessage } from '../../node-red/src/red';
@@ -29,7 +29,7 @@ export function nodeRedPerTest(): void {
 }
 
 /** The emulator, a config node pointing at it, and its secret key as Node-RED credentials of that node. */
-export async function emulatorConfig(options: { operationStepMs?: number; images?: Record<string, string> } = {}) {
+export async function emulatorConfig(options: { operationStepMs?: number; images?: Record<string, string | ImageSpec> } = {}) {
 	const emulator: RunningEmulator = await startEmulator({ operationStepMs: 20, ...options });
 	const keyJson = readFileSync(emulator.serviceAccountKeyFile, 'utf8');
 	const configNode = {
