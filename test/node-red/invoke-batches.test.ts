@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 
 import vertexAiInvoke from '../../node-red/src/vertexAiInvoke';
 import type { NodeMessage } from '../../node-red/src/red';
-import { CONFIG_ID, emulatorConfig, helper, loadFlow, nodeRedPerTest, until, type EmulatorConfig } from './support';
+import { emulatorConfig, helper, invokeNode, loadFlow, nodeRedPerTest, until, type EmulatorConfig } from './support';
 
 const SCRIPTED_IMAGE = 'example.com/scripted-stream:1';
 const WRITE_PAUSE_MS = 40;
@@ -87,29 +87,14 @@ function mixedCuts(body: string, unit: (i: number) => string): number[] {
 	return [middleOf(4), startOf(7), middleOf(9), middleOf(9) + 1, startOf(11) + 2];
 }
 
-function invokeNode(settings: Record<string, unknown> = {}) {
-	return {
-		id: 'invoke',
-		type: 'vertex-ai-invoke',
-		vertex: CONFIG_ID,
-		endpoint: 'nr-scripted',
-		endpointType: 'str',
-		path: '/stream',
-		pathType: 'str',
-		body: 'payload',
-		bodyType: 'msg',
-		output: 'chunks',
-		format: 'auto',
-		wires: [['out']],
-		...settings,
-	};
-}
+/** The scripted server's stream route. */
+const streamInvokeNode = (settings: Record<string, unknown> = {}) => invokeNode({ endpoint: 'nr-scripted', path: '/stream', ...settings });
 
 const chunkMessages = (messages: NodeMessage[]) => messages.filter((msg) => msg.chunk !== undefined);
 
 describe('Invoke: a stream read a network read at a time', () => {
 	it('SSE: one message per chunk, none lost and in order, across reads of several chunks and chunks cut in two', async () => {
-		const captured = await loadFlow(env, [vertexAiInvoke], [invokeNode()]);
+		const captured = await loadFlow(env, [vertexAiInvoke], [streamInvokeNode()]);
 		const script: Script = { contentType: 'text/event-stream', writes: cutAt(SSE_BODY, mixedCuts(SSE_BODY, (i) => sseEvent(WORDS[i]))) };
 		helper.getNode('invoke').receive({ payload: script });
 		await until(() => captured.messages.some((msg) => msg.complete === true) || captured.errors.length > 0, 20_000, 'the answer');
@@ -126,7 +111,7 @@ describe('Invoke: a stream read a network read at a time', () => {
 	it('plain lines: one message per line, in order, a line cut across reads whole', async () => {
 		const lines = WORDS.map((word) => `${word.trim()}\n`);
 		const body = lines.join('');
-		const captured = await loadFlow(env, [vertexAiInvoke], [invokeNode({ format: 'lines' })]);
+		const captured = await loadFlow(env, [vertexAiInvoke], [streamInvokeNode({ format: 'lines' })]);
 		helper.getNode('invoke').receive({ payload: { contentType: 'text/plain', writes: cutAt(body, mixedCuts(body, (i) => lines[i])) } });
 		await until(() => captured.messages.some((msg) => msg.complete === true) || captured.errors.length > 0, 20_000, 'the answer');
 		expect(captured.errors).toEqual([]);
@@ -135,7 +120,7 @@ describe('Invoke: a stream read a network read at a time', () => {
 	});
 
 	it('only the answer: the same text from the same cut stream, in one message', async () => {
-		const captured = await loadFlow(env, [vertexAiInvoke], [invokeNode({ output: 'answer' })]);
+		const captured = await loadFlow(env, [vertexAiInvoke], [streamInvokeNode({ output: 'answer' })]);
 		const script: Script = { contentType: 'text/event-stream', writes: cutAt(SSE_BODY, mixedCuts(SSE_BODY, (i) => sseEvent(WORDS[i]))) };
 		helper.getNode('invoke').receive({ payload: script });
 		await until(() => captured.messages.length > 0 || captured.errors.length > 0, 20_000, 'the answer');
@@ -146,7 +131,7 @@ describe('Invoke: a stream read a network read at a time', () => {
 	});
 
 	it('closed while a read\'s chunks go out: none of the rest is sent, no answer, no error, and the request is cancelled', async () => {
-		const captured = await loadFlow(env, [vertexAiInvoke], [invokeNode()]);
+		const captured = await loadFlow(env, [vertexAiInvoke], [streamInvokeNode()]);
 		const invoke = helper.getNode('invoke') as ReturnType<typeof helper.getNode> & {
 			send(msg: NodeMessage): void;
 			close(removed: boolean): Promise<void>;

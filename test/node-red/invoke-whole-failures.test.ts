@@ -6,7 +6,7 @@
 import type { ImageSpec } from '../../emulator';
 import vertexAiInvoke from '../../node-red/src/vertexAiInvoke';
 import { SAMPLE_SERVER } from '../lib/support/sampleServer';
-import { CONFIG_ID, emulatorConfig, helper, loadFlow, nodeRedPerTest, until, type EmulatorConfig } from './support';
+import { emulatorConfig, helper, invokeNode, loadFlow, nodeRedPerTest, until, type EmulatorConfig } from './support';
 
 const SERVERS = {
 	kserve: { path: '/v2/models/m/infer', body: { inputs: [{ name: 'text_input', datatype: 'BYTES', shape: [1], data: ['hi'] }] } },
@@ -30,26 +30,11 @@ afterAll(async () => {
 });
 nodeRedPerTest();
 
-function invokeNode(server: Server) {
-	return {
-		id: 'invoke',
-		type: 'vertex-ai-invoke',
-		vertex: CONFIG_ID,
-		endpoint: `nr-${server}`,
-		endpointType: 'str',
-		path: SERVERS[server].path,
-		pathType: 'str',
-		body: 'payload',
-		bodyType: 'msg',
-		output: 'chunks',
-		format: 'auto',
-		wires: [['out']],
-	};
-}
+const serverInvokeNode = (server: Server) => invokeNode({ endpoint: `nr-${server}`, path: SERVERS[server].path });
 
 describe('Invoke: a whole answer that reports a failure goes to done(error) with the server\'s message', () => {
 	it.each(Object.keys(SERVERS) as Server[])('%s', async (server) => {
-		const captured = await loadFlow(env, [vertexAiInvoke], [invokeNode(server)]);
+		const captured = await loadFlow(env, [vertexAiInvoke], [serverInvokeNode(server)]);
 		helper.getNode('invoke').receive({ payload: { ...SERVERS[server].body, failWith: 'model m failed to load' } });
 		await until(() => captured.errors.length > 0, 20_000, 'the error');
 		expect(captured.messages).toEqual([]);
@@ -59,7 +44,7 @@ describe('Invoke: a whole answer that reports a failure goes to done(error) with
 	});
 
 	it.each(Object.keys(SERVERS) as Server[])('%s without the failure: one answer message', async (server) => {
-		const captured = await loadFlow(env, [vertexAiInvoke], [invokeNode(server)]);
+		const captured = await loadFlow(env, [vertexAiInvoke], [serverInvokeNode(server)]);
 		helper.getNode('invoke').receive({ payload: SERVERS[server].body });
 		await until(() => captured.messages.length > 0, 20_000, 'the answer');
 		expect(captured.errors).toEqual([]);

@@ -4,7 +4,7 @@
  * Catch node through done(); close aborts a call in flight.
  */
 import vertexAiInvoke from '../../node-red/src/vertexAiInvoke';
-import { CONFIG_ID, emulatorConfig, helper, nodeRedPerTest, joinNode, loadFlow, until, type EmulatorConfig } from './support';
+import { emulatorConfig, helper, invokeNode, nodeRedPerTest, joinNode, loadFlow, until, type EmulatorConfig } from './support';
 
 let env: EmulatorConfig;
 let deployedModelId: string;
@@ -20,27 +20,13 @@ nodeRedPerTest();
 
 const CHAT = { messages: [{ role: 'user', content: 'Hello there' }], stream: true };
 
-function invokeNode(settings: Record<string, unknown> = {}, wires: string[][] = [['out']]) {
-	return {
-		id: 'invoke',
-		type: 'vertex-ai-invoke',
-		vertex: CONFIG_ID,
-		endpoint: 'endpointId',
-		endpointType: 'msg',
-		path: '/v1/chat/completions',
-		pathType: 'str',
-		body: 'payload',
-		bodyType: 'msg',
-		output: 'chunks',
-		format: 'auto',
-		wires,
-		...settings,
-	};
-}
+/** The chat route, the endpoint read from msg.endpointId. */
+const chatInvokeNode = (settings: Record<string, unknown> = {}, wires: string[][] = [['out']]) =>
+	invokeNode({ endpoint: 'endpointId', endpointType: 'msg', path: '/v1/chat/completions', wires, ...settings });
 
 describe('Invoke: a streamed chat answer', () => {
 	it('sends one message per chunk as it arrives, then the answer with msg.complete', async () => {
-		const captured = await loadFlow(env, [vertexAiInvoke], [invokeNode()]);
+		const captured = await loadFlow(env, [vertexAiInvoke], [chatInvokeNode()]);
 		helper.getNode('invoke').receive({ payload: CHAT, endpointId: 'nr-chat', topic: 'greeting' });
 		await until(() => captured.messages.some((msg) => msg.complete === true) || captured.errors.length > 0, 20_000, 'the answer');
 		expect(captured.errors.map((msg) => (msg.error as Error).message)).toEqual([]);
@@ -64,7 +50,7 @@ describe('Invoke: a streamed chat answer', () => {
 
 	it('a Join node in automatic mode rebuilds the answer from the chunks, once', async () => {
 		const join = { id: 'joiner', type: 'join', mode: 'auto', wires: [['out']] };
-		const captured = await loadFlow(env, [vertexAiInvoke], [invokeNode({}, [['joiner']]), join], [joinNode()]);
+		const captured = await loadFlow(env, [vertexAiInvoke], [chatInvokeNode({}, [['joiner']]), join], [joinNode()]);
 		helper.getNode('invoke').receive({ payload: CHAT, endpointId: 'nr-chat' });
 		await until(() => captured.messages.length > 0 || captured.errors.length > 0, 20_000, 'the joined message');
 		expect(captured.errors).toEqual([]);
@@ -74,7 +60,7 @@ describe('Invoke: a streamed chat answer', () => {
 	});
 
 	it('with Output "only the answer" sends one message with the whole text', async () => {
-		const captured = await loadFlow(env, [vertexAiInvoke], [invokeNode({ output: 'answer' })]);
+		const captured = await loadFlow(env, [vertexAiInvoke], [chatInvokeNode({ output: 'answer' })]);
 		helper.getNode('invoke').receive({ payload: CHAT, endpointId: 'nr-chat' });
 		await until(() => captured.messages.length > 0 || captured.errors.length > 0, 20_000, 'the answer');
 		await new Promise((resolve) => setTimeout(resolve, 100));
@@ -85,7 +71,7 @@ describe('Invoke: a streamed chat answer', () => {
 	});
 
 	it('a message that is itself part of a sequence (after a Split) keeps that sequence as msg.parts.parts', async () => {
-		const captured = await loadFlow(env, [vertexAiInvoke], [invokeNode()]);
+		const captured = await loadFlow(env, [vertexAiInvoke], [chatInvokeNode()]);
 		const outer = { id: 'outer-sequence', index: 1, count: 3, type: 'array', len: 1 };
 		helper.getNode('invoke').receive({ payload: CHAT, endpointId: 'nr-chat', parts: outer });
 		await until(() => captured.messages.some((msg) => msg.complete === true) || captured.errors.length > 0, 20_000, 'the answer');
@@ -94,7 +80,7 @@ describe('Invoke: a streamed chat answer', () => {
 	});
 
 	it('a JSON answer that is not a stream is one message with the parsed body', async () => {
-		const captured = await loadFlow(env, [vertexAiInvoke], [invokeNode()]);
+		const captured = await loadFlow(env, [vertexAiInvoke], [chatInvokeNode()]);
 		helper.getNode('invoke').receive({ payload: { messages: [{ role: 'user', content: 'hi' }] }, endpointId: 'nr-chat' });
 		await until(() => captured.messages.length > 0 || captured.errors.length > 0, 20_000, 'the answer');
 		expect(captured.messages[0].payload).toMatchObject({ object: 'chat.completion' });
@@ -104,7 +90,7 @@ describe('Invoke: a streamed chat answer', () => {
 
 describe('Invoke: failures go to done(error), so a Catch node sees them', () => {
 	it('an endpoint that does not exist: the core\'s message, no answer message', async () => {
-		const captured = await loadFlow(env, [vertexAiInvoke], [invokeNode()]);
+		const captured = await loadFlow(env, [vertexAiInvoke], [chatInvokeNode()]);
 		helper.getNode('invoke').receive({ payload: CHAT, endpointId: 'no-such-endpoint' });
 		await until(() => captured.errors.length > 0, 20_000, 'the error');
 		expect(captured.messages).toEqual([]);
@@ -112,7 +98,7 @@ describe('Invoke: failures go to done(error), so a Catch node sees them', () => 
 	});
 
 	it('a stream the server ends with an error: the chunks before it, then the error (no answer message)', async () => {
-		const captured = await loadFlow(env, [vertexAiInvoke], [invokeNode()]);
+		const captured = await loadFlow(env, [vertexAiInvoke], [chatInvokeNode()]);
 		helper.getNode('invoke').receive({ payload: { ...CHAT, chunks: 6, failAfter: 3 }, endpointId: 'nr-chat' });
 		await until(() => captured.errors.length > 0, 20_000, 'the error');
 		expect(captured.messages.length).toBeGreaterThanOrEqual(3);
@@ -121,7 +107,7 @@ describe('Invoke: failures go to done(error), so a Catch node sees them', () => 
 	});
 
 	it('close (a redeploy) aborts a call in flight and ends within the grace period', async () => {
-		const captured = await loadFlow(env, [vertexAiInvoke], [invokeNode()]);
+		const captured = await loadFlow(env, [vertexAiInvoke], [chatInvokeNode()]);
 		// A slow stream: the sample server waits between chunks.
 		helper.getNode('invoke').receive({ payload: { ...CHAT, chunks: 200, delayMs: 50 }, endpointId: 'nr-chat' });
 		await until(() => captured.messages.length > 0, 20_000, 'the first chunk');

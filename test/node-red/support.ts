@@ -174,3 +174,23 @@ export function manageNode(resource: string, operation: string, settings: Record
 		...settings,
 	};
 }
+
+/**
+ * An Invoke node wired to `out`, sending msg.payload and giving one message per chunk (format read from the answer);
+ * `settings` say where it calls (endpoint and path, typed as Node-RED's typed inputs) and anything else to change.
+ */
+export function invokeNode(settings: Record<string, unknown>) {
+	return {
+		id: 'invoke',
+		type: 'vertex-ai-invoke',
+		vertex: CONFIG_ID,
+		endpointType: 'str',
+		pathType: 'str',
+		body: 'payload',
+		bodyType: 'msg',
+		output: 'chunks',
+		format: 'auto',
+		wires: [['out']],
+		...settings,
+	};
+}
