@@ -46,16 +46,17 @@ export function valueAtPath(data: unknown, path: TextPath): unknown {
 export function serverErrorOf(data: unknown, event: string | undefined): string | undefined {
 	if (isRecord(data) && !Array.isArray(data.choices)) {
 		const error = data.error;
-		if (typeof error === 'string' && error !== '') return withType(error, data.error_type);
-		if (isRecord(error)) return withType(describe(error.message) ?? JSON.stringify(error), error.type ?? error.code);
-		if (data.object === 'error') return withType(describe(data.message) ?? JSON.stringify(data), data.type);
+		if (typeof error === 'string' && error !== '') return withErrorType(error, data.error_type);
+		if (isRecord(error)) return withErrorType(describe(error.message) ?? JSON.stringify(error), error.type ?? error.code);
+		if (data.object === 'error') return withErrorType(describe(data.message) ?? JSON.stringify(data), data.type);
 	}
 	if (event === 'error') return isRecord(data) ? (describe(data.message) ?? JSON.stringify(data)) : String(data);
 	return undefined;
 }
 
 const describe = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
-const withType = (message: string, type: unknown): string =>
+/** A server's error message with its error type or code after it, as `message (type)`, when there is one. */
+export const withErrorType = (message: string, type: unknown): string =>
 	(typeof type === 'string' && type !== '') || typeof type === 'number' ? `${message} (${type})` : message;
 
 /**

@@ -5,7 +5,7 @@
  */
 import { VertexApiError, type FieldViolation } from '../errors';
 import { scrubDeep, scrubSecrets } from '../secrets';
-import { serverErrorOf } from '../stream/chunkContent';
+import { serverErrorOf, withErrorType } from '../stream/chunkContent';
 import { isRecord } from '../stream/deltaText';
 
 const MAX_BODY_TEXT = 2000;
@@ -61,7 +61,7 @@ function modelServerMessageOf(body: JsonObject | undefined): string | undefined 
 	if (!body) return undefined;
 	const { code, type, message } = body;
 	if (typeof code === 'number' && typeof type === 'string' && typeof message === 'string' && message.trim() !== '') {
-		return type === '' ? message : `${message} (${type})`;
+		return withErrorType(message, type);
 	}
 	return serverErrorOf(body, undefined);
 }
