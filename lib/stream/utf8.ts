@@ -7,22 +7,23 @@
  */
 export async function* decodeUtf8(body: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
 	let held: Buffer | undefined;
-	let first = true;
+	let opened = false;
+	/** The text, less a byte order mark if it is the body's first text. */
+	const withoutOpeningMark = (text: string): string => {
+		if (opened || text === '') return text;
+		opened = true;
+		return text.charCodeAt(0) === BYTE_ORDER_MARK ? text.slice(1) : text;
+	};
 	for await (const bytes of body) {
 		const piece = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 		const all = held ? Buffer.concat([held, piece]) : piece;
 		const end = endOfWholeCharacters(all);
 		// A copy: the last few bytes must not keep the whole network read alive until the next one.
 		held = end < all.length ? Buffer.from(all.subarray(end)) : undefined;
-		let text = all.toString('utf8', 0, end);
-		if (first && text !== '') {
-			first = false;
-			if (text.charCodeAt(0) === BYTE_ORDER_MARK) text = text.slice(1);
-		}
+		const text = withoutOpeningMark(all.toString('utf8', 0, end));
 		if (text !== '') yield text;
 	}
-	let tail = held ? held.toString('utf8') : '';
-	if (first && tail.charCodeAt(0) === BYTE_ORDER_MARK) tail = tail.slice(1);
+	const tail = withoutOpeningMark(held ? held.toString('utf8') : '');
 	if (tail !== '') yield tail;
 }
 
