@@ -18,6 +18,7 @@ import {
 	VPC_NETWORK,
 	type CreateEndpointInput,
 	type Endpoint,
+	type IfExists,
 	type PrivateServiceConnectConfigInput,
 } from '../../lib';
 import { nodeRun } from '../shared/client';
@@ -286,7 +287,7 @@ function createRequest(read: ParameterReader, i: number): CreateEndpointInput {
 	const privateServiceConnectConfig = privateServiceConnectOf(read, i);
 	return {
 		endpointId,
-		ifExists: endpointId ? read.option<'fail' | 'use'>(i, 'ifExists') : ('fail' as const),
+		ifExists: endpointId ? read.option<IfExists>(i, 'ifExists') : 'fail',
 		endpoint: {
 			displayName: read.text(i, 'displayName', { required: true, maxLength: DISPLAY_NAME_MAX_LENGTH }),
 			description: read.text(i, 'options.description') || undefined,

@@ -1,6 +1,6 @@
 import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { CREATE_DEPLOYMENT_RESOURCE_POOL, POOL_ID, SERVICE_ACCOUNT_EMAIL, type CreateDeploymentResourcePoolInput } from '../../../../lib';
+import { CREATE_DEPLOYMENT_RESOURCE_POOL, POOL_ID, SERVICE_ACCOUNT_EMAIL, type CreateDeploymentResourcePoolInput, type IfExists } from '../../../../lib';
 import { outputItem } from '../../../shared/items';
 import { operationFields, startOrReuse, waitParameters, waitSettings, type WaitSettings } from '../../../shared/operation';
 import type { ManageItem } from '../node.type';
@@ -116,7 +116,7 @@ export function prepare(read: ParameterReader, itemIndex: number): CreatePoolReq
 				...(serviceAccount ? { serviceAccount } : {}),
 				...(read.boolean(itemIndex, 'options.disableContainerLogging') ? { disableContainerLogging: true } : {}),
 			},
-			ifExists: read.option<'fail' | 'use'>(itemIndex, 'options.ifExists'),
+			ifExists: read.option<IfExists>(itemIndex, 'options.ifExists'),
 			additionalFields: additionalFieldsOf(read, itemIndex),
 			apiVersion,
 		},
