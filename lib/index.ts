@@ -78,7 +78,7 @@ export {
 	RESERVATION_NAME_LABEL,
 	SCALE_TO_ZERO_PERIOD_SECONDS,
 } from './schemas/endpoint';
-export { INVOKE_ROUTE_PREFIX } from './schemas/model';
+export { DEFAULT_CONTAINER_PORT, INVOKE_ROUTE_PREFIX } from './schemas/model';
 export type { Model, ModelContainerSpecInput, ModelInput, UploadModelInput } from './schemas/model';
 export type {
 	CreateEndpointInput,

@@ -44,6 +44,9 @@ const probeSchema = z.looseObject({
 
 export const INVOKE_ROUTE_PREFIX = '/*';
 
+/** The port Vertex sends a container's requests to when its spec names none (and gives it as AIP_HTTP_PORT). */
+export const DEFAULT_CONTAINER_PORT = 8080;
+
 export const modelContainerSpecInputSchema = z
 	.strictObject({
 		imageUri: z

@@ -2,7 +2,7 @@
  * The "vertex-ai-upload-model" node: registers a model-server container in the Model Registry (every route
  * callable through invoke by default), waits for the upload, and sets `msg.modelId` for the nodes after it.
  */
-import { INVOKE_ROUTE_PREFIX, resourceId, UPLOAD_MODEL, type UploadModelInput } from '../../lib';
+import { DEFAULT_CONTAINER_PORT, INVOKE_ROUTE_PREFIX, resourceId, UPLOAD_MODEL, type UploadModelInput } from '../../lib';
 
 import { clientOf } from './config';
 import { readFields, type FieldSpec } from './fields';
@@ -42,7 +42,7 @@ function uploadHandler(RED: NodeAPI, node: RuntimeNode, definition: NodeDefiniti
 				displayName: value.displayName as string,
 				containerSpec: {
 					imageUri: value.imageUri as string,
-					ports: [{ containerPort: (value.port as number | undefined) ?? 8080 }],
+					ports: [{ containerPort: (value.port as number | undefined) ?? DEFAULT_CONTAINER_PORT }],
 					healthRoute: value.healthRoute as string | undefined,
 					env: env.length > 0 ? env : undefined,
 					...(invoke ? { invokeRoutePrefix: INVOKE_ROUTE_PREFIX } : { predictRoute: value.predictRoute as string | undefined }),

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { CALLER_ID, IMAGE_URI } from '../../lib';
+import { CALLER_ID, DEFAULT_CONTAINER_PORT, IMAGE_URI } from '../../lib';
 import { resumeOperationOption, waitParameters } from '../shared/operation';
 import { formatNotice, labelsOption } from '../shared/parameters';
 import { usePreviewApiProperty } from '../shared/preview';
@@ -144,7 +144,7 @@ export const properties: INodeProperties[] = [
 		name: 'port',
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: 65535, numberPrecision: 0 },
-		default: 8080,
+		default: DEFAULT_CONTAINER_PORT,
 		description: 'The port the server listens on (given to it as AIP_HTTP_PORT)',
 	},
 	{

@@ -8,6 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { DEFAULT_CONTAINER_PORT } from '../../lib';
+
 const ROOT = join(__dirname, '..', '..');
 const PACKAGE_DIR = join(ROOT, 'node-red');
 const manifest = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8'));
@@ -17,6 +19,11 @@ describe('the Node-RED package', () => {
 	it('has a scoped name and is a workspace of the repository', () => {
 		expect(manifest.name).toMatch(/^@[a-z0-9-]+\/node-red-/);
 		expect(rootManifest.workspaces).toContain('node-red');
+	});
+
+	it('the Upload Model editor proposes the port Vertex uses when none is named (the editor cannot import the core)', () => {
+		const html = readFileSync(join(PACKAGE_DIR, 'src', 'vertexAiUploadModel.html'), 'utf8');
+		expect(/port: \{ value: (\d+)/.exec(html)?.[1]).toBe(String(DEFAULT_CONTAINER_PORT));
 	});
 
 	it('names every node type with its built file; each has a TypeScript source and an editor HTML', () => {
