@@ -95,8 +95,7 @@ function parseJson(body: Buffer): Record<string, unknown> {
 	return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
 }
 
-function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
-	const text = JSON.stringify(value);
+function sendJson(res: http.ServerResponse, status: number, value: unknown, text = JSON.stringify(value)): void {
 	res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
 	res.end(text);
 }
@@ -682,9 +681,8 @@ async function torchServePredict(req: http.IncomingMessage, res: http.ServerResp
 	const body = parseJson(await readBody(req));
 	const failure = failWithOf(body, query);
 	if (failure !== undefined) {
-		const text = `${JSON.stringify({ code: 503, type: 'InternalServerException', message: failure }, null, 2)}\n`;
-		res.writeHead(503, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-		res.end(text);
+		const errorResponse = { code: 503, type: 'InternalServerException', message: failure };
+		sendJson(res, 503, errorResponse, `${JSON.stringify(errorResponse, null, 2)}\n`);
 		return;
 	}
 	const { pieces, shape } = nativeRequest(body, query);
